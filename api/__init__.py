@@ -1,0 +1,1 @@
+"""The REST layer: serializers, viewsets, routers, permissions and the OpenAPI schema."""

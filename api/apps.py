@@ -1,0 +1,8 @@
+"""App configuration of the REST layer."""
+
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    verbose_name = "REST API"

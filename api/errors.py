@@ -1,0 +1,98 @@
+"""One error body for every API answer: `detail`, `errors` per field and a stable `code`."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from coop.errors import DomainError, InvalidInput, InvalidInputs, NotAllowed, StateConflict
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The upload is too large."
+    default_code = "too_large"
+
+
+_DOMAIN_STATUS = {
+    StateConflict: status.HTTP_409_CONFLICT,
+    NotAllowed: status.HTTP_403_FORBIDDEN,
+    InvalidInput: status.HTTP_400_BAD_REQUEST,
+}
+
+
+def _flatten(detail: Any) -> Any:
+    """DRF's ErrorDetail tree as plain strings and lists."""
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def _field_errors(detail: Any) -> dict[str, Any]:
+    if isinstance(detail, dict):
+        return {
+            key: value if isinstance(value, list | dict) else [value]
+            for key, value in _flatten(detail).items()
+        }
+    return {"non_field_errors": _flatten(detail) if isinstance(detail, list) else [str(detail)]}
+
+
+def _first_message(errors: dict[str, Any]) -> str:
+    field, messages = next(iter(errors.items()))
+    while isinstance(messages, dict):
+        field, messages = next(iter(messages.items()))
+    message = messages[0] if isinstance(messages, list) and messages else messages
+    while isinstance(message, dict):
+        message = next(iter(message.values()))
+        message = message[0] if isinstance(message, list) and message else message
+    prefix = "" if field == "non_field_errors" else f"{field}: "
+    return f"{prefix}{message}"
+
+
+def domain_error_response(error: DomainError) -> Response:
+    status_code = next(
+        (code for kind, code in _DOMAIN_STATUS.items() if isinstance(error, kind)),
+        status.HTTP_400_BAD_REQUEST,
+    )
+    errors: dict[str, list[str]] = {}
+    if isinstance(error, InvalidInputs):
+        errors = error.errors
+    elif error.field:
+        errors = {error.field: [error.message]}
+    return Response(
+        {"detail": error.message, "errors": errors, "code": error.code}, status=status_code
+    )
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DomainError):
+        return domain_error_response(exc)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _field_errors(exc.detail)
+        response.data = {"detail": _first_message(errors), "errors": errors, "code": "invalid"}
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        response.data = {
+            "detail": str(detail.get("detail", detail) if isinstance(detail, dict) else detail),
+            "errors": {},
+            "code": codes if isinstance(codes, str) else "error",
+        }
+    return response

@@ -1,0 +1,42 @@
+"""django-filter filter sets for list endpoints."""
+
+import django_filters
+from django import forms
+
+from coop.hours.selectors import month_range
+from coop.models import TimeEntry
+from coop.months import parse_month
+
+
+class MonthFormField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return parse_month(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthFormField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(date__range=month_range(value))
+
+
+class TimeEntryFilter(django_filters.FilterSet):
+    member = django_filters.NumberFilter(field_name="member_id", help_text="member id")
+    project = django_filters.NumberFilter(field_name="project_id", help_text="project id")
+    client = django_filters.NumberFilter(field_name="project__client_id", help_text="client id")
+    date = django_filters.DateFromToRangeFilter(
+        help_text="`date_after` and/or `date_before` (inclusive, YYYY-MM-DD)"
+    )
+    month = MonthFilter(help_text="a month, YYYY-MM")
+
+    class Meta:
+        model = TimeEntry
+        fields = ["member", "project", "client", "date", "month"]

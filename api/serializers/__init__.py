@@ -1,0 +1,1 @@
+"""Serializers of the REST layer, by domain."""

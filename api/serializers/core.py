@@ -1,0 +1,123 @@
+"""Serializers for co-ops, members, clients, projects and tokens."""
+
+from django.contrib.auth import authenticate
+from rest_framework import serializers
+
+from coop.bylaws import merged_with_defaults, validate_bylaws
+from coop.models import Client, Cooperative, Member, Project
+from coop.models.cooperative import MemberStatus, Role
+from coop.validators import normalize_iban, validate_currency, validate_iban, validate_time_zone
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+    def validate(self, attrs):
+        user = authenticate(
+            self.context["request"], username=attrs["email"].lower(), password=attrs["password"]
+        )
+        if user is None:
+            raise serializers.ValidationError(
+                {"password": ["This e-mail address and password do not match an account."]}
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class CooperativeSerializer(serializers.ModelSerializer):
+    my_roles = serializers.SerializerMethodField()
+    bylaws = serializers.JSONField(
+        validators=[validate_bylaws], help_text="Bylaws settings (defaults filled in on read)."
+    )
+    currency = serializers.CharField(max_length=3, validators=[validate_currency])
+    time_zone = serializers.CharField(max_length=64, validators=[validate_time_zone])
+
+    class Meta:
+        model = Cooperative
+        fields = ["slug", "name", "currency", "time_zone", "founded_on", "bylaws", "my_roles"]
+        read_only_fields = ["slug"]
+
+    def get_my_roles(self, cooperative: Cooperative) -> list[str]:
+        memberships = self.context.get("memberships", {})
+        member = memberships.get(cooperative.pk)
+        return member.roles if member else []
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["bylaws"] = merged_with_defaults(instance.bylaws)
+        return data
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(source="user.email")
+    full_name = serializers.CharField(source="user.full_name", required=False, allow_blank=True)
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=Role.choices), required=False, default=list
+    )
+    status = serializers.ChoiceField(choices=MemberStatus.choices, required=False)
+    iban = serializers.CharField(
+        required=False, allow_blank=True, max_length=42, validators=[validate_iban]
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "status",
+            "status_since",
+            "joined_on",
+            "departed_on",
+            "roles",
+            "rate_weight",
+            "legal_name",
+            "iban",
+        ]
+        read_only_fields = ["status_since", "joined_on", "departed_on"]
+
+    def validate_iban(self, value: str) -> str:
+        return normalize_iban(value)
+
+    def to_representation(self, instance: Member):
+        data = super().to_representation(instance)
+        data["roles"] = instance.roles
+        viewer = self.context.get("viewer")
+        # Bank details are for the member and the people who pay them.
+        if viewer is None or not (
+            viewer.pk == instance.pk or viewer.has_role("treasurer", "admin")
+        ):
+            data.pop("iban")
+            data.pop("legal_name")
+        return data
+
+
+class MemberStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=MemberStatus.choices)
+    effective_on = serializers.DateField(required=False)
+
+
+class ClientSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Client
+        fields = ["id", "name"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
+    client_name = serializers.CharField(source="client.name", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ["id", "name", "client", "client_name", "active", "budget_hours"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cooperative = self.context.get("cooperative")
+        if cooperative is not None:
+            self.fields["client"].queryset = Client.objects.filter(cooperative=cooperative)

@@ -1,0 +1,156 @@
+"""Serializers for time entries, the timer, summaries and imports."""
+
+from rest_framework import serializers
+
+from api.fields import MonthField
+from coop.hours.durations import hours_decimal
+from coop.hours.selectors import GROUPINGS
+from coop.models import Member, Project, RunningTimer, TimeEntry
+
+
+class CoopScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
+    """A reference to an object of the request's co-op; others read as "does not exist"."""
+
+    def get_queryset(self):
+        cooperative = self.context["cooperative"]
+        return self.queryset.model.objects.filter(cooperative=cooperative)
+
+
+class TimeEntrySerializer(serializers.ModelSerializer):
+    member = CoopScopedPrimaryKey(
+        queryset=Member.objects.all(), required=False, help_text="defaults to you"
+    )
+    member_name = serializers.CharField(source="member.display_name", read_only=True)
+    project = CoopScopedPrimaryKey(queryset=Project.objects.all())
+    project_name = serializers.CharField(source="project.name", read_only=True)
+    client = serializers.IntegerField(source="project.client_id", read_only=True)
+    client_name = serializers.CharField(source="project.client.name", read_only=True)
+    adjusts = CoopScopedPrimaryKey(
+        queryset=TimeEntry.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="for a correction of a locked month: the entry it corrects",
+    )
+    minutes = serializers.IntegerField(
+        min_value=-1440, max_value=1440, help_text="1–1440; an adjustment may be negative"
+    )
+    hours = serializers.SerializerMethodField()
+    locked = serializers.SerializerMethodField(help_text="its month is locked")
+
+    class Meta:
+        model = TimeEntry
+        fields = [
+            "id",
+            "member",
+            "member_name",
+            "project",
+            "project_name",
+            "client",
+            "client_name",
+            "date",
+            "minutes",
+            "hours",
+            "description",
+            "adjusts",
+            "source",
+            "locked",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["source", "created_at", "updated_at"]
+
+    def get_hours(self, entry: TimeEntry) -> str:
+        return str(hours_decimal(entry.minutes))
+
+    def get_locked(self, entry: TimeEntry) -> bool:
+        return entry.date.replace(day=1) in self.context.get("locked_months", ())
+
+
+class TimeEntryUpdateSerializer(TimeEntrySerializer):
+    class Meta(TimeEntrySerializer.Meta):
+        read_only_fields = [*TimeEntrySerializer.Meta.read_only_fields, "member", "adjusts"]
+
+
+class TimerStartSerializer(serializers.Serializer):
+    project = CoopScopedPrimaryKey(queryset=Project.objects.all())
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TimerSerializer(serializers.ModelSerializer):
+    running = serializers.SerializerMethodField()
+    project_name = serializers.CharField(source="project.name", read_only=True)
+    elapsed_seconds = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RunningTimer
+        fields = [
+            "running",
+            "project",
+            "project_name",
+            "description",
+            "started_at",
+            "elapsed_seconds",
+        ]
+
+    def get_running(self, timer) -> bool:
+        return True
+
+    def get_elapsed_seconds(self, timer) -> int:
+        return int((self.context["now"] - timer.started_at).total_seconds())
+
+
+class TimerStoppedSerializer(serializers.Serializer):
+    entries = TimeEntrySerializer(many=True)
+
+
+class SummaryQuerySerializer(serializers.Serializer):
+    month = MonthField(help_text="YYYY-MM")
+    group_by = serializers.ChoiceField(choices=GROUPINGS, default="member")
+
+
+class SummaryRowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    minutes = serializers.IntegerField()
+    hours = serializers.DecimalField(max_digits=9, decimal_places=2)
+
+
+class SummarySerializer(serializers.Serializer):
+    month = MonthField()
+    group_by = serializers.CharField()
+    rows = SummaryRowSerializer(many=True)
+    minutes = serializers.IntegerField()
+    hours = serializers.DecimalField(max_digits=9, decimal_places=2)
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="a CSV export of Toggl Track, Harvest, Kimai or Clockify"
+    )
+    create_missing = serializers.BooleanField(default=False)
+    skip_invalid = serializers.BooleanField(default=False)
+    dry_run = serializers.BooleanField(default=False)
+    date_order = serializers.ChoiceField(
+        choices=["DMY", "MDY"],
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="how to read dates like 03/04/2026 when the file alone does not tell",
+    )
+
+
+class ImportRowErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    format = serializers.CharField()
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    rejected = ImportRowErrorSerializer(many=True)
+    created_clients = serializers.ListField(child=serializers.CharField())
+    created_projects = serializers.ListField(child=serializers.CharField())
+    written = serializers.BooleanField()
+    dry_run = serializers.BooleanField()

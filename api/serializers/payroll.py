@@ -1,0 +1,135 @@
+"""Serializers for revenue, expenses, policies, distributions and capital accounts."""
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from api.fields import MonthField
+from api.serializers.hours import CoopScopedPrimaryKey
+from coop.models import Client, Member, Project
+from payroll.models import (
+    CapitalAccountEntry,
+    Distribution,
+    DistributionLine,
+    DistributionPolicy,
+    Expense,
+    Revenue,
+)
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
+
+
+class RevenueSerializer(serializers.ModelSerializer):
+    client = CoopScopedPrimaryKey(queryset=Client.objects.all())
+    client_name = serializers.CharField(source="client.name", read_only=True)
+    project = CoopScopedPrimaryKey(queryset=Project.objects.all(), required=False, allow_null=True)
+    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+
+    class Meta:
+        model = Revenue
+        fields = [
+            "id", "client", "client_name", "project", "amount", "currency", "received_on",
+            "invoice_reference", "note", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["currency", "created_at"]
+
+
+class ExpenseSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    receipt = serializers.FileField(required=False, allow_null=True)
+
+    class Meta:
+        model = Expense
+        fields = [
+            "id", "category", "amount", "currency", "date", "payee", "note", "receipt", "status",
+            "decided_at", "proposal", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["currency", "status", "decided_at", "proposal", "created_at"]
+
+
+class CommonsRecipientSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    weight = serializers.DecimalField(max_digits=10, decimal_places=4, min_value=Decimal("0.0001"))
+    iban = serializers.CharField(required=False, allow_blank=True, max_length=42)
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    commons_recipients = CommonsRecipientSerializer(many=True, required=False)
+    commons_pct = serializers.DecimalField(max_digits=6, decimal_places=5)
+    reserve_pct = serializers.DecimalField(max_digits=6, decimal_places=5, default=Decimal("0"))
+    education_pct = serializers.DecimalField(max_digits=6, decimal_places=5, default=Decimal("0"))
+    cash_pct = serializers.DecimalField(max_digits=6, decimal_places=5, default=Decimal("1"))
+    max_pay_ratio = serializers.DecimalField(max_digits=8, decimal_places=3, default=Decimal("3"))
+    base_rate = serializers.DecimalField(**MONEY, required=False, allow_null=True)
+
+    class Meta:
+        model = DistributionPolicy
+        fields = [
+            "id", "version", "method", "commons_pct", "commons_recipients", "reserve_pct",
+            "education_pct", "base_rate", "cash_pct", "max_pay_ratio", "carry_losses", "approval",
+            "note", "adopted_at", "adopted_by", "adopted_by_proposal",
+        ]  # fmt: skip
+        read_only_fields = ["version", "adopted_at", "adopted_by", "adopted_by_proposal"]
+
+
+class DistributionLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DistributionLine
+        fields = [
+            "id", "kind", "member", "name", "iban", "minutes", "weight", "share", "cash",
+            "retained", "explanation",
+        ]  # fmt: skip
+
+    def to_representation(self, line):
+        data = super().to_representation(line)
+        viewer = self.context.get("viewer")
+        if (
+            line.kind == "member"
+            and viewer is not None
+            and not (viewer.pk == line.member_id or viewer.has_role("treasurer"))
+        ):
+            data["iban"] = ""
+        return data
+
+
+class DistributionSerializer(serializers.ModelSerializer):
+    month = MonthField()
+    policy_version = serializers.IntegerField(source="policy.version", read_only=True)
+    lines = DistributionLineSerializer(many=True, read_only=True)
+    documents = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Distribution
+        fields = [
+            "id", "month", "status", "currency", "policy", "policy_version", "revenue", "expenses",
+            "losses_carried", "surplus", "loss", "commons", "reserve", "education", "member_pool",
+            "computed_at", "approved_at", "approved_by", "approval_proposal", "paid_at", "lines",
+            "documents",
+        ]  # fmt: skip
+        read_only_fields = [name for name in fields if name != "month"]
+
+    def get_documents(self, distribution) -> list[dict]:
+        return [
+            {"kind": doc.kind, "member": doc.member_id, "generated_at": doc.generated_at}
+            for doc in distribution.documents.all()
+        ]
+
+
+class DistributionCreateSerializer(serializers.Serializer):
+    month = MonthField(help_text="YYYY-MM")
+
+
+class CapitalEntrySerializer(serializers.ModelSerializer):
+    member = CoopScopedPrimaryKey(queryset=Member.objects.all())
+    amount = serializers.DecimalField(**MONEY)
+
+    class Meta:
+        model = CapitalAccountEntry
+        fields = ["id", "member", "kind", "amount", "date", "distribution", "note", "created_at"]
+        read_only_fields = ["distribution", "created_at"]
+
+
+class CapitalAccountSerializer(serializers.Serializer):
+    member = serializers.IntegerField()
+    name = serializers.CharField()
+    balance = serializers.DecimalField(**MONEY)

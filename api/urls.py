@@ -1,0 +1,42 @@
+"""Routes of /api/v1/."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from api.views.auth import TokenView
+from api.views.core import ClientViewSet, CooperativeViewSet, MemberViewSet, ProjectViewSet
+from api.views.governance import DelegationViewSet, ProposalViewSet
+from api.views.hours import HoursSummaryViewSet, TimeEntryViewSet, TimerViewSet
+from api.views.payroll import (
+    CapitalAccountViewSet,
+    DistributionViewSet,
+    ExpenseViewSet,
+    PolicyViewSet,
+    RevenueViewSet,
+)
+
+COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
+
+router = DefaultRouter()
+router.register("coops", CooperativeViewSet, basename="cooperative")
+router.register(f"{COOP}/members", MemberViewSet, basename="member")
+router.register(f"{COOP}/clients", ClientViewSet, basename="client")
+router.register(f"{COOP}/projects", ProjectViewSet, basename="project")
+router.register(f"{COOP}/time-entries", TimeEntryViewSet, basename="time-entry")
+router.register(f"{COOP}/timer", TimerViewSet, basename="timer")
+router.register(f"{COOP}/hours/summary", HoursSummaryViewSet, basename="hours-summary")
+router.register(f"{COOP}/proposals", ProposalViewSet, basename="proposal")
+router.register(f"{COOP}/delegations", DelegationViewSet, basename="delegation")
+router.register(f"{COOP}/revenue", RevenueViewSet, basename="revenue")
+router.register(f"{COOP}/expenses", ExpenseViewSet, basename="expense")
+router.register(f"{COOP}/policies", PolicyViewSet, basename="policy")
+router.register(f"{COOP}/distributions", DistributionViewSet, basename="distribution")
+router.register(f"{COOP}/capital-accounts", CapitalAccountViewSet, basename="capital-account")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,1 @@
+"""Viewsets and views of the REST layer, by domain."""

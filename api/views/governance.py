@@ -1,0 +1,180 @@
+"""Proposals, votes, results, published ballot files, comments and delegations."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api.serializers.governance import (
+    CommentSerializer,
+    DelegationSerializer,
+    ProposalSerializer,
+    ResultSerializer,
+    VoteResultSerializer,
+    VoteSerializer,
+)
+from api.views.core import COOP_SLUG, CoopScopedViewSet
+from coop.errors import StateConflict
+from governance import selectors, services
+from governance.models import Comment, Delegation, Proposal, State
+
+SCHEMA = {"parameters": [COOP_SLUG]}
+
+
+@extend_schema_view(
+    list=extend_schema(**SCHEMA, summary="List proposals (open votes first)"),
+    retrieve=extend_schema(**SCHEMA),
+    create=extend_schema(**SCHEMA, summary="Draft a proposal"),
+    partial_update=extend_schema(**SCHEMA, summary="Change a draft"),
+    destroy=extend_schema(**SCHEMA, summary="Delete a draft"),
+)
+class ProposalViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    CoopScopedViewSet,
+):
+    """Proposals of the co-op. Drafts are seen by their author and secretaries only."""
+
+    serializer_class = ProposalSerializer
+    filterset_fields = ["state", "kind", "method", "result"]
+    ordering_fields = ["created_at", "closes_at", "opens_at"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def scoped_queryset(self, cooperative):
+        return selectors.visible_proposals(self.membership)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.create_proposal(
+            actor=self.membership, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_draft(
+            actor=self.membership, proposal=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.delete_draft(actor=self.membership, proposal=instance)
+
+    def _refreshed(self, proposal: Proposal) -> dict:
+        return self.get_serializer(self.get_queryset().get(pk=proposal.pk)).data
+
+    @extend_schema(**SCHEMA, request=None, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"], url_path="open")
+    def open_proposal(self, request, coop_slug, pk=None):
+        """Publish a draft (author or secretary): discussion, then voting at `opens_at`."""
+        proposal = services.open_proposal(actor=self.membership, proposal=self.get_object())
+        return Response(self._refreshed(proposal))
+
+    @extend_schema(**SCHEMA, request=None, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, coop_slug, pk=None):
+        """Withdraw before voting ends (author or secretary)."""
+        proposal = services.withdraw_proposal(actor=self.membership, proposal=self.get_object())
+        return Response(self._refreshed(proposal))
+
+    @extend_schema(**SCHEMA, request=None, responses=ProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, coop_slug, pk=None):
+        """Close voting now and count (secretaries)."""
+        proposal = services.close_proposal(proposal=self.get_object(), actor=self.membership)
+        return Response(self._refreshed(proposal))
+
+    @extend_schema(
+        **SCHEMA,
+        request=VoteSerializer,
+        responses={
+            200: VoteResultSerializer,
+            409: OpenApiResponse(description="voting is not open, or a secret ballot was cast"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def vote(self, request, coop_slug, pk=None):
+        """Cast or change your ballot. A secret ballot is final and returns a receipt code once."""
+        proposal = self.get_object()
+        serializer = VoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        receipt = services.cast_vote(
+            actor=self.membership, proposal=proposal, ballot=serializer.validated_data
+        )
+        proposal.refresh_from_db(fields=["state"])
+        return Response(
+            {
+                "receipt": receipt,
+                "ballot": selectors.my_ballot(proposal, self.membership),
+                "state": proposal.state,
+            }
+        )
+
+    @extend_schema(**SCHEMA, responses=ResultSerializer)
+    @action(detail=True, methods=["get"])
+    def result(self, request, coop_slug, pk=None):
+        """Live turnout while voting; the stored count, delegate weights and outcome once closed."""
+        proposal = self.get_object()
+        tally = proposal.tally.get("result") if proposal.state == State.CLOSED else None
+        return Response(
+            {
+                "state": proposal.state,
+                "result": proposal.result,
+                "eligible": proposal.eligible_count,
+                "ballots_cast": selectors.ballots_cast(proposal),
+                "tally": tally,
+                "action_error": proposal.action_error,
+            }
+        )
+
+    @extend_schema(
+        **SCHEMA,
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="the ballot file")},
+    )
+    @action(detail=True, methods=["get"])
+    def ballots(self, request, coop_slug, pk=None):
+        """The published ballot file of a closed proposal: recount it with `manage.py recount`."""
+        proposal = self.get_object()
+        if proposal.state != State.CLOSED:
+            raise StateConflict("Ballots are published when voting closes.")
+        return Response(proposal.tally["ballot_file"])
+
+    @extend_schema(**SCHEMA, request=CommentSerializer, responses=CommentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request, coop_slug, pk=None):
+        """Read, or add to, the discussion."""
+        proposal = self.get_object()
+        if request.method == "POST":
+            serializer = CommentSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            comment = services.add_comment(
+                actor=self.membership, proposal=proposal, body=serializer.validated_data["body"]
+            )
+            return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        comments = Comment.objects.filter(proposal=proposal).select_related("author__user")
+        return Response(CommentSerializer(comments, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(**SCHEMA, summary="Your delegations"),
+    create=extend_schema(**SCHEMA, summary="Delegate your vote"),
+    destroy=extend_schema(**SCHEMA, summary="Revoke a delegation"),
+)
+class DelegationViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, CoopScopedViewSet
+):
+    """Liquid democracy on open ballots: delegate your vote, for every kind or for one kind."""
+
+    serializer_class = DelegationSerializer
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def scoped_queryset(self, cooperative):
+        return selectors.active_delegations(self.membership)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.delegate_vote(
+            actor=self.membership, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: Delegation):
+        services.revoke_delegation(actor=self.membership, kind=instance.kind)

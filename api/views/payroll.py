@@ -1,0 +1,348 @@
+"""Revenue, expenses, policies, monthly distributions, their documents, capital accounts."""
+
+from django.db.models import Sum
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from api.fields import MonthField
+from api.serializers.payroll import (
+    CapitalAccountSerializer,
+    CapitalEntrySerializer,
+    DistributionCreateSerializer,
+    DistributionSerializer,
+    ExpenseSerializer,
+    PolicySerializer,
+    RevenueSerializer,
+)
+from api.views.core import COOP_SLUG, CoopScopedViewSet
+from coop.errors import InvalidInputs, StateConflict
+from coop.models import Member
+from coop.models.cooperative import Role
+from payroll import distributing, services
+from payroll.documents import sepa_unavailable_reason
+from payroll.models import (
+    CapitalAccountEntry,
+    Distribution,
+    DistributionDocument,
+    DistributionPolicy,
+    Expense,
+    Revenue,
+)
+from payroll.simulation import SimulationError, simulate
+
+SCHEMA = {"parameters": [COOP_SLUG]}
+TREASURER = (Role.TREASURER,)
+FILE = OpenApiResponse(OpenApiTypes.BINARY, description="the file")
+
+
+def _month_filter(queryset, request, field):
+    value = request.query_params.get("month")
+    if not value:
+        return queryset
+    try:
+        month = MonthField().run_validation(value)
+    except ValidationError as error:
+        raise ValidationError({"month": error.detail}) from None
+    first, last = services.month_bounds(month)
+    return queryset.filter(**{f"{field}__range": (first, last)})
+
+
+@extend_schema_view(
+    list=extend_schema(**SCHEMA, summary="Revenue received (every member may read)"),
+    retrieve=extend_schema(**SCHEMA),
+    create=extend_schema(**SCHEMA, summary="Record revenue (treasurer)"),
+    destroy=extend_schema(**SCHEMA, summary="Delete revenue of an open month (treasurer)"),
+)
+class RevenueViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    CoopScopedViewSet,
+):
+    serializer_class = RevenueSerializer
+    write_roles = TREASURER
+    filterset_fields = ["client", "project"]
+    ordering_fields = ["received_on", "amount"]
+
+    def scoped_queryset(self, cooperative):
+        revenue = Revenue.objects.filter(cooperative=cooperative).select_related("client")
+        return _month_filter(revenue, self.request, "received_on")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.record_revenue(
+            actor=self.membership, cooperative=self.cooperative, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.delete_revenue(actor=self.membership, revenue=instance)
+
+
+@extend_schema_view(
+    list=extend_schema(**SCHEMA, summary="Expenses (every member may read)"),
+    retrieve=extend_schema(**SCHEMA),
+    create=extend_schema(**SCHEMA, summary="Record an expense (treasurer)"),
+)
+class ExpenseViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, CoopScopedViewSet
+):
+    serializer_class = ExpenseSerializer
+    write_roles = TREASURER
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    filterset_fields = ["status", "category"]
+    ordering_fields = ["date", "amount"]
+
+    def scoped_queryset(self, cooperative):
+        return _month_filter(Expense.objects.filter(cooperative=cooperative), self.request, "date")
+
+    def perform_create(self, serializer):
+        serializer.instance = services.record_expense(
+            actor=self.membership, cooperative=self.cooperative, **serializer.validated_data
+        )
+
+    @extend_schema(**SCHEMA, request=None, responses=ExpenseSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, coop_slug, pk=None):
+        """Approve (up to the bylaws' spending limit; above it a spending proposal decides)."""
+        expense = services.decide_expense(
+            actor=self.membership, expense=self.get_object(), approve=True
+        )
+        return Response(self.get_serializer(expense).data)
+
+    @extend_schema(**SCHEMA, request=None, responses=ExpenseSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, coop_slug, pk=None):
+        expense = services.decide_expense(
+            actor=self.membership, expense=self.get_object(), approve=False
+        )
+        return Response(self.get_serializer(expense).data)
+
+
+@extend_schema_view(
+    list=extend_schema(**SCHEMA, summary="Policy versions, newest first"),
+    retrieve=extend_schema(**SCHEMA),
+    create=extend_schema(**SCHEMA, summary="Adopt a new policy version (treasurer)"),
+)
+class PolicyViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, CoopScopedViewSet
+):
+    serializer_class = PolicySerializer
+    write_roles = TREASURER
+
+    def scoped_queryset(self, cooperative):
+        return DistributionPolicy.objects.filter(cooperative=cooperative)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data["commons_recipients"] = [
+            {k: str(v) if k == "weight" else v for k, v in r.items()}
+            for r in data.get("commons_recipients", [])
+        ]
+        serializer.instance = services.adopt_policy(
+            actor=self.membership, cooperative=self.cooperative, **data
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(**SCHEMA, summary="Monthly distributions"),
+    retrieve=extend_schema(**SCHEMA, summary="A distribution with its lines"),
+)
+class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CoopScopedViewSet):
+    """Every member reads every distribution (bank details only their own); the treasurer runs
+    them: draft a month, recompute, approve (or put to a vote), mark as paid, void a draft."""
+
+    serializer_class = DistributionSerializer
+    write_roles = TREASURER
+    filterset_fields = ["status"]
+
+    def scoped_queryset(self, cooperative):
+        return (
+            Distribution.objects.filter(cooperative=cooperative)
+            .select_related("policy")
+            .prefetch_related("lines", "documents")
+        )
+
+    def _respond(self, distribution, code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=distribution.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    @extend_schema(
+        **SCHEMA, request=DistributionCreateSerializer, responses={201: DistributionSerializer}
+    )
+    def create(self, request, coop_slug):
+        """Draft the distribution of a month with the current policy."""
+        serializer = DistributionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        distribution = distributing.create_draft(
+            actor=self.membership,
+            cooperative=self.cooperative,
+            month=serializer.validated_data["month"],
+        )
+        return self._respond(distribution, status.HTTP_201_CREATED)
+
+    @extend_schema(**SCHEMA, request=None, responses=DistributionSerializer)
+    @action(detail=True, methods=["post"])
+    def recompute(self, request, coop_slug, pk=None):
+        distribution = distributing.recompute_draft(
+            actor=self.membership, distribution=self.get_object()
+        )
+        return self._respond(distribution)
+
+    @extend_schema(**SCHEMA, request=None, responses=DistributionSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, coop_slug, pk=None):
+        """Approve the draft (or, when the policy says so, open the vote that approves it)."""
+        distribution = distributing.approve_distribution(
+            actor=self.membership, distribution=self.get_object()
+        )
+        return self._respond(distribution)
+
+    @extend_schema(**SCHEMA, request=None, responses=DistributionSerializer)
+    @action(detail=True, methods=["post"])
+    def pay(self, request, coop_slug, pk=None):
+        """Mark an approved distribution as paid."""
+        distribution = distributing.mark_paid(actor=self.membership, distribution=self.get_object())
+        return self._respond(distribution)
+
+    @extend_schema(**SCHEMA, request=None, responses=DistributionSerializer)
+    @action(detail=True, methods=["post"])
+    def void(self, request, coop_slug, pk=None):
+        distribution = distributing.void_draft(
+            actor=self.membership, distribution=self.get_object()
+        )
+        return self._respond(distribution)
+
+    def _document(self, distribution, kind, member=None):
+        document = DistributionDocument.objects.filter(
+            distribution=distribution, kind=kind, member=member
+        ).first()
+        if document is None:
+            if distribution.status not in (Distribution.Status.APPROVED, Distribution.Status.PAID):
+                raise StateConflict("Documents are made when the distribution is approved.")
+            reason = kind == "sepa" and sepa_unavailable_reason(
+                distribution, distribution.lines.all()
+            )
+            if reason:
+                raise StateConflict(reason)
+            raise StateConflict("This document is being generated: try again in a minute.")
+        return FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.file.name.rsplit("/", 1)[-1],
+        )
+
+    @extend_schema(**SCHEMA, responses={(200, "application/pdf"): FILE})
+    @action(detail=True, methods=["get"], url_path=r"payslips/(?P<member_id>\d+)")
+    def payslip(self, request, coop_slug, pk=None, member_id=None):
+        """A member's payslip (PDF): the member's own, or anyone's for the treasurer."""
+        distribution = self.get_object()
+        if int(member_id) != self.membership.pk and not self.membership.has_role(Role.TREASURER):
+            raise NotFound()
+        member = Member.objects.filter(cooperative=self.cooperative, pk=member_id).first()
+        if member is None:
+            raise NotFound()
+        return self._document(distribution, "payslip", member)
+
+    @extend_schema(**SCHEMA, responses={(200, "application/pdf"): FILE})
+    @action(detail=True, methods=["get"])
+    def report(self, request, coop_slug, pk=None):
+        """The distribution report (PDF) for the co-op."""
+        return self._document(self.get_object(), "report")
+
+    @extend_schema(**SCHEMA, responses={(200, "text/csv"): FILE})
+    @action(detail=True, methods=["get"])
+    def csv(self, request, coop_slug, pk=None):
+        """The payments as CSV (treasurer)."""
+        if not self.membership.has_role(Role.TREASURER):
+            raise NotFound()
+        return self._document(self.get_object(), "csv")
+
+    @extend_schema(**SCHEMA, responses={(200, "application/xml"): FILE})
+    @action(detail=True, methods=["get"])
+    def sepa(self, request, coop_slug, pk=None):
+        """The SEPA credit transfer file, pain.001 (treasurer)."""
+        if not self.membership.has_role(Role.TREASURER):
+            raise NotFound()
+        return self._document(self.get_object(), "sepa")
+
+    @extend_schema(
+        **SCHEMA,
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="the computed split")},
+    )
+    @action(detail=False, methods=["post"])
+    def simulate(self, request, coop_slug):
+        """Compute a distribution from given figures and policy, writing nothing.
+
+        Any member may simulate (treasurers compare policies before a vote)."""
+        try:
+            return Response(simulate(request.data))
+        except SimulationError as error:
+            raise InvalidInputs(error.errors) from None
+
+    def get_permissions(self):
+        if self.action == "simulate":
+            self.write_roles = ()
+        return super().get_permissions()
+
+
+@extend_schema_view(list=extend_schema(**SCHEMA, summary="Capital account balances"))
+class CapitalAccountViewSet(mixins.ListModelMixin, CoopScopedViewSet):
+    """Internal capital accounts: yours, or everyone's for the treasurer."""
+
+    serializer_class = CapitalAccountSerializer
+    model = CapitalAccountEntry
+    pagination_class = None
+
+    def scoped_queryset(self, cooperative):
+        entries = CapitalAccountEntry.objects.filter(cooperative=cooperative)
+        if not self.membership.has_role(Role.TREASURER):
+            entries = entries.filter(member=self.membership)
+        return entries
+
+    def list(self, request, coop_slug):
+        balances = (
+            self.get_queryset()
+            .values("member_id", "member__user__full_name", "member__user__email")
+            .annotate(balance=Sum("amount"))
+            .order_by("member_id")
+        )
+        return Response(
+            [
+                {
+                    "member": row["member_id"],
+                    "name": row["member__user__full_name"] or row["member__user__email"],
+                    "balance": f"{row['balance']:.2f}",
+                }
+                for row in balances
+            ]
+        )
+
+    @extend_schema(
+        **SCHEMA, request=CapitalEntrySerializer, responses=CapitalEntrySerializer(many=True)
+    )
+    @action(detail=False, methods=["get", "post"])
+    def entries(self, request, coop_slug):
+        """The ledger (GET, `?member=`), or a redemption or adjustment (POST, treasurer)."""
+        if request.method == "POST":
+            if not self.membership.has_role(Role.TREASURER):
+                raise PermissionDenied("Only the treasurer records capital entries.")
+            serializer = CapitalEntrySerializer(
+                data=request.data, context=self.get_serializer_context()
+            )
+            serializer.is_valid(raise_exception=True)
+            entry = distributing.record_capital_entry(
+                actor=self.membership, **serializer.validated_data
+            )
+            return Response(CapitalEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        entries = self.get_queryset().order_by("member_id", "date", "id")
+        member = request.query_params.get("member")
+        if member and member.isdigit():
+            entries = entries.filter(member_id=int(member))
+        return Response(CapitalEntrySerializer(entries, many=True).data)

@@ -1,0 +1,1 @@
+"""Hours: logging, the timer, locked months, summaries, import and export of time entries."""

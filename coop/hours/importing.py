@@ -1,0 +1,238 @@
+"""Importing time-tracker CSV exports: map people and projects, then log every row, or none."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from coop import services as coop_services
+from coop.audit import record
+from coop.errors import DomainError, InvalidInput
+from coop.hours.services import log_time
+from coop.hours_import.parsing import ImportedEntry, UnknownFormat, parse_hours_csv
+from coop.models import Client, Cooperative, Member, Project, TimeEntry
+from coop.models.cooperative import Role
+
+
+@dataclass
+class ImportReport:
+    format: str = ""
+    rows: int = 0
+    created: int = 0
+    duplicates: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    created_clients: list[str] = field(default_factory=list)
+    created_projects: list[str] = field(default_factory=list)
+    written: bool = False
+    dry_run: bool = False
+
+    def reject(self, line: int, reason: str) -> None:
+        self.rejected.append({"line": line, "reason": reason})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "rows": self.rows,
+            "created": self.created,
+            "duplicates": self.duplicates,
+            "rejected": sorted(self.rejected, key=lambda row: row["line"]),
+            "created_clients": self.created_clients,
+            "created_projects": self.created_projects,
+            "written": self.written,
+            "dry_run": self.dry_run,
+        }
+
+    @property
+    def summary(self) -> str:
+        if self.dry_run:
+            verdict = "Dry run: nothing was written."
+        elif not self.written:
+            verdict = "Nothing was imported."
+        else:
+            verdict = f"{self.created} entries were imported."
+        parts = [verdict]
+        if self.rejected:
+            parts.append(f"{len(self.rejected)} rows were rejected.")
+        if self.duplicates:
+            parts.append(f"{self.duplicates} rows were imported before and were skipped.")
+        return " ".join(parts)
+
+
+class _RollBack(Exception):
+    """Raised inside the import transaction to undo it (invalid rows, or a dry run)."""
+
+
+class _Directory:
+    """Finds (or, when allowed, creates) the member, client and project each row names."""
+
+    def __init__(self, cooperative: Cooperative, actor: Member | None, create_missing: bool):
+        self.cooperative = cooperative
+        self.actor = actor
+        self.create_missing = create_missing
+        members = Member.objects.current().filter(cooperative=cooperative).select_related("user")
+        self.by_email = {m.user.email.lower(): m for m in members}
+        self.by_name: dict[str, list[Member]] = {}
+        for member in members:
+            if member.user.full_name:
+                self.by_name.setdefault(member.user.full_name.casefold(), []).append(member)
+        self.clients = {
+            c.name.casefold(): c for c in Client.objects.filter(cooperative=cooperative)
+        }
+        self.projects: dict[tuple[int, str], Project] = {}
+        self.projects_by_name: dict[str, list[Project]] = {}
+        for project in Project.objects.filter(cooperative=cooperative):
+            self.projects[(project.client_id, project.name.casefold())] = project
+            self.projects_by_name.setdefault(project.name.casefold(), []).append(project)
+        self.report_clients: list[str] = []
+        self.report_projects: list[str] = []
+
+    def member(self, row: ImportedEntry) -> Member:
+        if row.email:
+            member = self.by_email.get(row.email.lower())
+            if member is None:
+                raise InvalidInput(f"No member of the co-op has the e-mail address {row.email}.")
+        else:
+            matches = self.by_name.get((row.person_name or "").casefold(), [])
+            if len(matches) != 1:
+                reason = "no member" if not matches else "several members"
+                raise InvalidInput(
+                    f"The file names “{row.person_name}” without an e-mail address and {reason} "
+                    "of the co-op has that name."
+                )
+            member = matches[0]
+        if (
+            self.actor is not None
+            and member.pk != self.actor.pk
+            and not self.actor.has_role(Role.ADMIN)
+        ):
+            raise InvalidInput(
+                f"This row is for {member.user.email}: you may import only your own hours."
+            )
+        return member
+
+    def project(self, row: ImportedEntry) -> Project:
+        name = row.project.strip()
+        if not name:
+            raise InvalidInput("The row names no project.")
+        if not row.client:
+            matches = self.projects_by_name.get(name.casefold(), [])
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                raise InvalidInput(f"Several clients have a project “{name}”; the row names none.")
+            raise InvalidInput(f"There is no project “{name}” and the row names no client.")
+        client = self.clients.get(row.client.strip().casefold())
+        if client is None:
+            if not self.create_missing:
+                raise InvalidInput(
+                    f"There is no client “{row.client}” (import with “create missing” to add it)."
+                )
+            client = coop_services.create_client(
+                cooperative=self.cooperative, actor=self.actor, name=row.client
+            )
+            self.clients[client.name.casefold()] = client
+            self.report_clients.append(client.name)
+        project = self.projects.get((client.pk, name.casefold()))
+        if project is None:
+            if not self.create_missing:
+                raise InvalidInput(
+                    f"{client.name} has no project “{name}” "
+                    "(import with “create missing” to add it)."
+                )
+            project = coop_services.create_project(
+                cooperative=self.cooperative, actor=self.actor, client=client, name=name
+            )
+            self.projects[(client.pk, name.casefold())] = project
+            self.projects_by_name.setdefault(name.casefold(), []).append(project)
+            self.report_projects.append(f"{client.name} / {project.name}")
+        return project
+
+
+def import_hours(
+    *,
+    cooperative: Cooperative,
+    actor: Member | None,
+    data: bytes | str,
+    create_missing: bool = False,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    date_order: str | None = None,
+) -> ImportReport:
+    """Import a Toggl Track, Harvest, Kimai or Clockify CSV export into the co-op's hours.
+
+    All or nothing: unless `skip_invalid`, one rejected row means nothing is written. Each row goes
+    through the same rules as an entry logged by hand (`log_time`). Rows imported before (same
+    fingerprint) are skipped. Creating clients and projects (`create_missing`) needs the admin or
+    treasurer role. `actor` None is the system (the management command): it may import anyone's.
+    """
+    if create_missing:
+        coop_services.require_role(actor, Role.ADMIN, Role.TREASURER)
+    try:
+        parsed = parse_hours_csv(data, date_order=date_order)
+    except UnknownFormat as error:
+        raise InvalidInput(str(error), field="file") from None
+    report = ImportReport(format=parsed.source, rows=len(parsed.entries) + len(parsed.errors))
+    report.dry_run = dry_run
+    for error in parsed.errors:
+        report.reject(error.line, error.message)
+    try:
+        with transaction.atomic():
+            _write_rows(cooperative, actor, parsed.entries, create_missing, report)
+            report.written = not dry_run and (skip_invalid or not report.rejected)
+            if not report.written:
+                raise _RollBack
+            record(
+                cooperative,
+                actor,
+                "time_entries.imported",
+                data={
+                    "format": report.format,
+                    "created": report.created,
+                    "duplicates": report.duplicates,
+                    "rejected": len(report.rejected),
+                },
+                object_type="coop.timeentry",
+                object_id="import",
+            )
+    except _RollBack:
+        pass
+    return report
+
+
+def _write_rows(
+    cooperative: Cooperative,
+    actor: Member | None,
+    rows: list[ImportedEntry],
+    create_missing: bool,
+    report: ImportReport,
+) -> None:
+    directory = _Directory(cooperative, actor, create_missing)
+    seen = set(
+        TimeEntry.objects.filter(
+            cooperative=cooperative, source_fingerprint__in=[row.fingerprint for row in rows]
+        ).values_list("source_fingerprint", flat=True)
+    )
+    for row in rows:
+        if row.fingerprint in seen:
+            report.duplicates += 1
+            continue
+        try:
+            # A client or project created for this row stays even if the row fails later.
+            member, project = directory.member(row), directory.project(row)
+            log_time(  # its own savepoint: a refused row leaves nothing behind
+                actor=actor,
+                member=member,
+                project=project,
+                date=row.date,
+                minutes=row.minutes,
+                description=row.description,
+                source=row.source,
+                source_fingerprint=row.fingerprint,
+            )
+        except DomainError as error:
+            report.reject(row.line, error.message)
+            continue
+        seen.add(row.fingerprint)
+        report.created += 1
+    report.created_clients = directory.report_clients
+    report.created_projects = directory.report_projects

@@ -1,0 +1,152 @@
+"""Reads of hours: who sees which entries, summaries by member/project/client/week, the grid."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import CharField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
+
+from coop.hours.durations import hours_decimal
+from coop.models import Member, Project, TimeEntry
+from coop.models.cooperative import Role
+
+GROUPINGS = ("member", "project", "client", "week")
+
+
+def member_name() -> Coalesce:
+    """A member's name for grouping: the full name, or the e-mail address when it is blank."""
+    return Coalesce(
+        NullIf("member__user__full_name", Value("")),
+        "member__user__email",
+        output_field=CharField(),
+    )
+
+
+def sees_everyones_hours(viewer: Member) -> bool:
+    """Admins and the treasurer (who distributes by hours) see every member's entries."""
+    return viewer.has_role(Role.ADMIN, Role.TREASURER)
+
+
+def visible_entries(viewer: Member) -> QuerySet[TimeEntry]:
+    """The entries of the viewer's co-op that the viewer may see, with what a list shows."""
+    entries = TimeEntry.objects.filter(cooperative_id=viewer.cooperative_id)
+    if not sees_everyones_hours(viewer):
+        entries = entries.filter(member=viewer)
+    return entries.select_related("member__user", "project__client")
+
+
+def month_range(month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """First and last day of the month."""
+    first = month.replace(day=1)
+    return first, first + relativedelta(months=1, days=-1)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    key: str
+    label: str
+    minutes: int
+
+    @property
+    def hours(self) -> Decimal:
+        return hours_decimal(self.minutes)
+
+
+@dataclass(frozen=True)
+class Summary:
+    month: datetime.date
+    group_by: str
+    rows: list[SummaryRow]
+
+    @property
+    def minutes(self) -> int:
+        return sum(row.minutes for row in self.rows)
+
+    @property
+    def hours(self) -> Decimal:
+        return hours_decimal(self.minutes)
+
+
+def hours_summary(entries: QuerySet[TimeEntry], month: datetime.date, group_by: str) -> Summary:
+    """Total minutes of the month's entries grouped by member, project, client or ISO week.
+
+    One aggregate query whatever the number of entries.
+    """
+    first, last = month_range(month)
+    entries = entries.filter(date__range=(first, last)).order_by()
+    if group_by == "week":
+        totals: dict[str, int] = {}
+        for day, minutes in (
+            entries.values("date").annotate(m=Sum("minutes")).values_list("date", "m")
+        ):
+            year, week, _ = day.isocalendar()
+            key = f"{year}-W{week:02d}"
+            totals[key] = totals.get(key, 0) + minutes
+        rows = [SummaryRow(key, key, minutes) for key, minutes in sorted(totals.items())]
+        return Summary(first, group_by, rows)
+    key, label = {
+        "member": ("member_id", member_name()),
+        "project": ("project_id", F("project__name")),
+        "client": ("project__client_id", F("project__client__name")),
+    }[group_by]
+    grouped = (
+        entries.values(key)
+        .annotate(label=label, minutes=Sum("minutes"))
+        .order_by("label", key)
+        .values_list(key, "label", "minutes")
+    )
+    rows = [SummaryRow(str(pk), name, minutes) for pk, name, minutes in grouped]
+    return Summary(first, group_by, rows)
+
+
+@dataclass
+class GridRow:
+    project: Project
+    cells: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.cells)
+
+
+@dataclass
+class WeekGrid:
+    member: Member
+    days: list[datetime.date]
+    rows: list[GridRow] = field(default_factory=list)
+
+    @property
+    def day_totals(self) -> list[int]:
+        return [sum(row.cells[i] for row in self.rows) for i in range(len(self.days))]
+
+    @property
+    def total(self) -> int:
+        return sum(self.day_totals)
+
+
+def week_grid(member: Member, monday: datetime.date) -> WeekGrid:
+    """The member's week as projects × days: active projects, plus any with time that week."""
+    days = [monday + datetime.timedelta(days=i) for i in range(7)]
+    sums = (
+        TimeEntry.objects.filter(member=member, date__range=(days[0], days[-1]))
+        .values_list("project_id", "date")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    cells = {(project_id, day): total for project_id, day, total in sums}
+    projects = (
+        Project.objects.filter(cooperative_id=member.cooperative_id)
+        .filter(Q(active=True) | Q(pk__in={project_id for project_id, _ in cells}))
+        .select_related("client")
+        .order_by("client__name", "name")
+    )
+    grid = WeekGrid(member, days)
+    for project in projects:
+        grid.rows.append(GridRow(project, [cells.get((project.pk, day), 0) for day in days]))
+    return grid
+
+
+def month_by_project(member: Member, month: datetime.date) -> Summary:
+    return hours_summary(TimeEntry.objects.filter(member=member), month, "project")

@@ -1,0 +1,373 @@
+"""Writes of hours: log, change and delete time entries, run the timer, lock months."""
+
+import datetime
+import zoneinfo
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from coop.audit import record
+from coop.errors import InvalidInput, NotAllowed, PeriodLocked, StateConflict
+from coop.hours.durations import format_minutes
+from coop.models import Cooperative, Member, PeriodLock, Project, RunningTimer, TimeEntry
+from coop.models.cooperative import MemberStatus, Role
+from coop.models.work import MINUTES_PER_DAY
+from coop.services import today_in
+
+ENTRY_FIELDS = ("project", "date", "minutes", "description")
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def month_label(month: datetime.date) -> str:
+    return date_format(month, "F Y")
+
+
+def locked_months(cooperative: Cooperative) -> set[datetime.date]:
+    return set(PeriodLock.objects.filter(cooperative=cooperative).values_list("month", flat=True))
+
+
+def ensure_month_open(cooperative: Cooperative, day: datetime.date) -> None:
+    """Refuse (409) any change to hours dated in a locked month."""
+    if PeriodLock.objects.filter(cooperative=cooperative, month=month_of(day)).exists():
+        raise PeriodLocked(
+            f"{month_label(month_of(day))} is locked: a distribution for it was approved, so its "
+            "hours cannot change. Log a correction as an adjustment entry in an open month, "
+            "with `adjusts` set to the original entry.",
+            field="date",
+        )
+
+
+def _require_owner_or_admin(actor: Member | None, member: Member) -> None:
+    if actor is None or actor.pk == member.pk or actor.has_role(Role.ADMIN):
+        return
+    raise NotAllowed("You may only log and change your own hours; an admin may change anyone's.")
+
+
+def _check_member(member: Member) -> None:
+    if member.status == MemberStatus.DEPARTED:
+        raise StateConflict(f"{member.display_name} has left the co-op.", field="member")
+
+
+def _check_project(member: Member, project: Project) -> None:
+    if project.cooperative_id != member.cooperative_id:
+        raise InvalidInput("This project does not belong to the co-op.", field="project")
+    if not project.active:
+        raise InvalidInput(
+            f"Project “{project.name}” is archived: hours can no longer be logged on it.",
+            field="project",
+        )
+
+
+def _check_date(member: Member, day: datetime.date) -> None:
+    today = today_in(member.cooperative)
+    if day > today:
+        raise InvalidInput(
+            f"{day.isoformat()} is in the future (today is {today.isoformat()} in "
+            f"{member.cooperative.time_zone}).",
+            field="date",
+        )
+
+
+def _check_minutes(minutes: Any, adjustment: bool) -> int:
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise InvalidInput("Minutes must be a whole number.", field="minutes")
+    if adjustment:
+        if minutes == 0 or abs(minutes) > MINUTES_PER_DAY:
+            raise InvalidInput(
+                "An adjustment adds or removes between 1 and 1440 minutes.", field="minutes"
+            )
+    elif not 1 <= minutes <= MINUTES_PER_DAY:
+        raise InvalidInput("Minutes must be between 1 and 1440 (24 hours).", field="minutes")
+    return minutes
+
+
+def _check_day_total(member: Member, day: datetime.date, minutes: int, exclude: int | None) -> None:
+    others = TimeEntry.objects.filter(member=member, date=day)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    total = (others.aggregate(total=Sum("minutes"))["total"] or 0) + minutes
+    if total > MINUTES_PER_DAY:
+        raise InvalidInput(
+            f"This makes {format_minutes(total)} on {day.isoformat()} for {member.display_name}; "
+            "a day has at most 24:00 (1440 minutes).",
+            field="minutes",
+        )
+
+
+def _check_adjustment(
+    member: Member, adjusts: TimeEntry, minutes: int, exclude: int | None
+) -> None:
+    if adjusts.member_id != member.pk:
+        raise InvalidInput("An adjustment corrects an entry of the same member.", field="adjusts")
+    if adjusts.adjusts_id is not None:
+        raise InvalidInput("Adjust the original entry, not an adjustment.", field="adjusts")
+    if not PeriodLock.objects.filter(
+        cooperative_id=member.cooperative_id, month=month_of(adjusts.date)
+    ).exists():
+        raise InvalidInput(
+            f"Entry #{adjusts.pk} is in an open month: change it directly instead.",
+            field="adjusts",
+        )
+    earlier = adjusts.adjustments.exclude(pk=exclude) if exclude else adjusts.adjustments.all()
+    remaining = adjusts.minutes + (earlier.aggregate(total=Sum("minutes"))["total"] or 0)
+    if remaining + minutes < 0:
+        raise InvalidInput(
+            f"Entry #{adjusts.pk} has {format_minutes(remaining)} left to correct; an adjustment "
+            "cannot take away more.",
+            field="minutes",
+        )
+
+
+def _locked_member(member: Member) -> Member:
+    """Lock the member's row: two requests logging for one member queue for the day total."""
+    return (
+        Member.objects.select_for_update().select_related("cooperative", "user").get(pk=member.pk)
+    )
+
+
+def log_time(
+    *,
+    actor: Member | None,
+    member: Member,
+    project: Project,
+    date: datetime.date,
+    minutes: int,
+    description: str = "",
+    adjusts: TimeEntry | None = None,
+    source: str = TimeEntry.Source.MANUAL,
+    source_fingerprint: str = "",
+) -> TimeEntry:
+    """Record minutes worked by a member on a project on a day (or an adjustment entry)."""
+    _require_owner_or_admin(actor, member)
+    with transaction.atomic():
+        member = _locked_member(member)
+        _check_member(member)
+        minutes = _check_minutes(minutes, adjustment=adjusts is not None)
+        _check_project(member, project)
+        _check_date(member, date)
+        ensure_month_open(member.cooperative, date)
+        if adjusts is not None:
+            _check_adjustment(member, adjusts, minutes, exclude=None)
+        _check_day_total(member, date, minutes, exclude=None)
+        entry = TimeEntry.objects.create(
+            cooperative=member.cooperative,
+            member=member,
+            project=project,
+            date=date,
+            minutes=minutes,
+            description=description.strip(),
+            adjusts=adjusts,
+            source=source,
+            source_fingerprint=source_fingerprint,
+        )
+        record(member.cooperative, actor, "time_entry.created", entry, _entry_data(entry))
+        return entry
+
+
+def update_time_entry(*, actor: Member | None, entry: TimeEntry, **changes: Any) -> TimeEntry:
+    """Change an entry's project, date, minutes or description; both months must be open."""
+    unknown = set(changes) - set(ENTRY_FIELDS)
+    if unknown:
+        raise InvalidInput("This field cannot be changed.", field=sorted(unknown)[0])
+    _require_owner_or_admin(actor, entry.member)
+    with transaction.atomic():
+        member = _locked_member(entry.member)
+        entry = TimeEntry.objects.select_for_update().select_related("project").get(pk=entry.pk)
+        ensure_month_open(member.cooperative, entry.date)
+        before = _entry_data(entry)
+        for name, value in changes.items():
+            setattr(entry, name, value.strip() if name == "description" else value)
+        if before == _entry_data(entry):
+            return entry
+        _check_member(member)
+        _check_minutes(entry.minutes, adjustment=entry.adjusts_id is not None)
+        if "project" in changes:
+            _check_project(member, entry.project)
+        _check_date(member, entry.date)
+        ensure_month_open(member.cooperative, entry.date)
+        if entry.adjusts is not None:
+            _check_adjustment(member, entry.adjusts, entry.minutes, exclude=entry.pk)
+        _check_day_total(member, entry.date, entry.minutes, exclude=entry.pk)
+        entry.save()
+        after = _entry_data(entry)
+        changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+        record(member.cooperative, actor, "time_entry.updated", entry, {"changed": changed})
+        return entry
+
+
+def delete_time_entry(*, actor: Member | None, entry: TimeEntry) -> None:
+    _require_owner_or_admin(actor, entry.member)
+    with transaction.atomic():
+        member = _locked_member(entry.member)
+        entry = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+        ensure_month_open(member.cooperative, entry.date)
+        if entry.adjustments.exists():
+            raise StateConflict("This entry has adjustments and cannot be deleted.")
+        data = _entry_data(entry)
+        entry_id = entry.pk
+        entry.delete()
+        record(
+            member.cooperative,
+            actor,
+            "time_entry.deleted",
+            data={**data, "id": entry_id},
+            object_type="coop.timeentry",
+            object_id=entry_id,
+        )
+
+
+def set_cell_minutes(
+    *, actor: Member | None, member: Member, project: Project, date: datetime.date, minutes: int
+) -> TimeEntry | None:
+    """Make a week-grid cell (member × project × day) total `minutes`.
+
+    An empty cell gets a new entry; a cell with one entry has it changed (or deleted at 0).
+    A cell holding several entries is refused: they are edited one by one in the list.
+    """
+    with transaction.atomic():
+        entries = list(
+            TimeEntry.objects.filter(member=member, project=project, date=date, adjusts=None)
+        )
+        if len(entries) > 1:
+            raise StateConflict(
+                f"{date.isoformat()} has {len(entries)} entries on “{project.name}”: change them "
+                "one by one in the list of entries.",
+                field="minutes",
+            )
+        if not entries:
+            if minutes == 0:
+                return None
+            return log_time(actor=actor, member=member, project=project, date=date, minutes=minutes)
+        if minutes == 0:
+            delete_time_entry(actor=actor, entry=entries[0])
+            return None
+        return update_time_entry(actor=actor, entry=entries[0], minutes=minutes)
+
+
+def lock_period(
+    *, cooperative: Cooperative, month: datetime.date, actor: Member | None = None, reason: str = ""
+) -> PeriodLock:
+    """Lock a month's hours (idempotent). Payroll calls this when a distribution is approved."""
+    month = month_of(month)
+    with transaction.atomic():
+        lock, created = PeriodLock.objects.get_or_create(
+            cooperative=cooperative, month=month, defaults={"reason": reason}
+        )
+        if created:
+            record(
+                cooperative,
+                actor,
+                "period.locked",
+                lock,
+                {"month": month.strftime("%Y-%m"), "reason": reason},
+            )
+        return lock
+
+
+def _entry_data(entry: TimeEntry) -> dict[str, Any]:
+    return {
+        "member": entry.member_id,
+        "project": entry.project_id,
+        "date": entry.date.isoformat(),
+        "minutes": entry.minutes,
+        "description": entry.description,
+        "adjusts": entry.adjusts_id,
+        "source": entry.source,
+    }
+
+
+# The timer ------------------------------------------------------------------------------------
+
+
+def start_timer(*, actor: Member, project: Project, description: str = "") -> RunningTimer:
+    """Start the member's timer; a timer already running is stopped (and logged) first."""
+    with transaction.atomic():
+        member = _locked_member(actor)
+        _check_member(member)
+        _check_project(member, project)
+        if RunningTimer.objects.filter(member=member).exists():
+            stop_timer(actor=member)
+        timer = RunningTimer.objects.create(
+            member=member,
+            project=project,
+            description=description.strip(),
+            started_at=timezone.now(),
+        )
+        record(member.cooperative, actor, "timer.started", timer, {"project": project.pk})
+        return timer
+
+
+def day_segments(
+    start: datetime.datetime, end: datetime.datetime, zone: zoneinfo.ZoneInfo
+) -> list[tuple[datetime.date, int]]:
+    """Split [start, end) at local midnights; each part rounded to whole minutes (half up).
+
+    Parts that round to zero minutes are dropped.
+    """
+    segments = []
+    cursor = start.astimezone(datetime.UTC)
+    end = end.astimezone(datetime.UTC)
+    while cursor < end:
+        local_day = cursor.astimezone(zone).date()
+        # Aware datetimes in one zone subtract as wall-clock times: do the arithmetic in UTC,
+        # so that a 23- or 25-hour day (daylight saving) counts its real length.
+        next_midnight = datetime.datetime.combine(
+            local_day + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
+        ).astimezone(datetime.UTC)
+        part_end = min(next_midnight, end)
+        minutes = int(((part_end - cursor).total_seconds() + 30) // 60)
+        if minutes:
+            segments.append((local_day, min(minutes, MINUTES_PER_DAY)))
+        cursor = part_end
+    return segments
+
+
+def stop_timer(*, actor: Member) -> list[TimeEntry]:
+    """Stop the member's timer and log its time, one entry per day it ran through."""
+    with transaction.atomic():
+        member = _locked_member(actor)
+        timer = (
+            RunningTimer.objects.select_for_update()
+            .select_related("project")
+            .filter(member=member)
+            .first()
+        )
+        if timer is None:
+            raise StateConflict("No timer is running.")
+        zone = zoneinfo.ZoneInfo(member.cooperative.time_zone)
+        entries = [
+            log_time(
+                actor=member,
+                member=member,
+                project=timer.project,
+                date=day,
+                minutes=minutes,
+                description=timer.description,
+                source=TimeEntry.Source.TIMER,
+            )
+            for day, minutes in day_segments(timer.started_at, timezone.now(), zone)
+        ]
+        record(
+            member.cooperative,
+            actor,
+            "timer.stopped",
+            timer,
+            {"entries": [entry.pk for entry in entries]},
+        )
+        timer.delete()
+        return entries
+
+
+def discard_timer(*, actor: Member) -> None:
+    """Throw the running timer away without logging anything."""
+    with transaction.atomic():
+        deleted, _ = RunningTimer.objects.filter(member=actor).delete()
+        if not deleted:
+            raise StateConflict("No timer is running.")
+        record(actor.cooperative, actor, "timer.discarded", actor, {})

@@ -1,0 +1,21 @@
+"""Reading time-tracker CSV exports (Toggl Track, Harvest, Kimai, Clockify). No Django here."""
+
+from coop.hours_import.parsing import (
+    SOURCES,
+    ImportedEntry,
+    ParseResult,
+    RowError,
+    UnknownFormat,
+    detect_format,
+    parse_hours_csv,
+)
+
+__all__ = [
+    "SOURCES",
+    "ImportedEntry",
+    "ParseResult",
+    "RowError",
+    "UnknownFormat",
+    "detect_format",
+    "parse_hours_csv",
+]

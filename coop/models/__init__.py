@@ -1,0 +1,19 @@
+"""The core domain's models: users, co-ops and members, clients, projects, hours, audit events."""
+
+from coop.models.audit import AuditEvent
+from coop.models.cooperative import Cooperative, Member, MemberStatusChange
+from coop.models.users import User
+from coop.models.work import Client, PeriodLock, Project, RunningTimer, TimeEntry
+
+__all__ = [
+    "AuditEvent",
+    "Client",
+    "Cooperative",
+    "Member",
+    "MemberStatusChange",
+    "PeriodLock",
+    "Project",
+    "RunningTimer",
+    "TimeEntry",
+    "User",
+]

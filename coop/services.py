@@ -1,0 +1,340 @@
+"""Writes of the core domain: co-ops, memberships and roles, clients and projects."""
+
+import datetime
+import zoneinfo
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from coop.audit import record
+from coop.errors import InvalidInput, InvalidInputs, NotAllowed, StateConflict
+from coop.models import Client, Cooperative, Member, MemberStatusChange, Project, User
+from coop.models.cooperative import MemberStatus, Role
+from coop.validators import normalize_iban
+
+
+def today_in(cooperative: Cooperative) -> datetime.date:
+    """Today's date in the co-op's time zone."""
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(cooperative.time_zone)).date()
+
+
+def require_role(actor: Member | None, *roles: str) -> None:
+    """Refuse unless the acting member holds one of the roles (the system actor may do all)."""
+    if actor is not None and not actor.has_role(*roles):
+        names = " or ".join(roles)
+        raise NotAllowed(f"Only a member with the {names} role may do this.")
+
+
+def _validated(instance: Any, exclude: list[str] | None = None) -> None:
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=True)
+    except ValidationError as error:
+        raise InvalidInputs(error.message_dict) from None
+
+
+def _diff(instance: Any, changes: dict[str, Any]) -> dict[str, list[Any]]:
+    """Apply changes to the instance; return {field: [old, new]} for those that changed."""
+    changed = {}
+    for name, value in changes.items():
+        old = getattr(instance, name)
+        if old != value:
+            changed[name] = [old, value]
+            setattr(instance, name, value)
+    return changed
+
+
+def create_cooperative(
+    *,
+    name: str,
+    slug: str,
+    currency: str = "EUR",
+    time_zone: str = "UTC",
+    founded_on: datetime.date | None = None,
+    bylaws: dict | None = None,
+    founder: User | None = None,
+) -> Cooperative:
+    """Found a co-op; the founder, if given, becomes its first active member with every role."""
+    with transaction.atomic():
+        cooperative = Cooperative(
+            name=name, slug=slug, currency=currency, time_zone=time_zone, founded_on=founded_on
+        )
+        if bylaws is not None:
+            cooperative.bylaws = bylaws
+        _validated(cooperative)
+        cooperative.save()
+        record(cooperative, founder, "cooperative.created", cooperative, {"name": name})
+        if founder is not None:
+            add_member(
+                cooperative=cooperative,
+                actor=None,
+                email=founder.email,
+                status=MemberStatus.ACTIVE,
+                roles=list(Role.values),
+                joined_on=founded_on or today_in(cooperative),
+            )
+        return cooperative
+
+
+def update_cooperative(
+    *, cooperative: Cooperative, actor: Member | None, **changes: Any
+) -> Cooperative:
+    """Change a co-op's name, currency, time zone or bylaws settings (admins only)."""
+    require_role(actor, Role.ADMIN)
+    allowed = {"name", "currency", "time_zone", "founded_on", "bylaws"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput("This setting cannot be changed here.", field=sorted(unknown)[0])
+    with transaction.atomic():
+        cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        changed = _diff(cooperative, changes)
+        if not changed:
+            return cooperative
+        _validated(cooperative)
+        cooperative.save()
+        record(cooperative, actor, "cooperative.updated", cooperative, {"changed": changed})
+        return cooperative
+
+
+def add_member(
+    *,
+    cooperative: Cooperative,
+    actor: Member | None,
+    email: str,
+    full_name: str = "",
+    status: str = MemberStatus.APPLICANT,
+    roles: list[str] | tuple[str, ...] = (),
+    rate_weight: Decimal = Decimal("1"),
+    legal_name: str = "",
+    iban: str = "",
+    joined_on: datetime.date | None = None,
+) -> Member:
+    """Add a person to the co-op (admins only); a user account is made for a new e-mail address.
+
+    A new account has no password: the person sets one through "forgot password".
+    """
+    require_role(actor, Role.ADMIN)
+    unknown_roles = set(roles) - set(Role.values)
+    if unknown_roles:
+        raise InvalidInput(f"Unknown role “{sorted(unknown_roles)[0]}”.", field="roles")
+    email = User.objects.normalize_email(email).lower().strip()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User(email=email, full_name=full_name)
+            user.set_unusable_password()
+            _validated(user, exclude=["password"])
+            user.save()
+        elif Member.objects.filter(cooperative=cooperative, user=user).exists():
+            raise StateConflict(
+                f"{email} is already a member of {cooperative.name}.", field="email"
+            )
+        since = joined_on or today_in(cooperative)
+        member = Member(
+            cooperative=cooperative,
+            user=user,
+            status=status,
+            status_since=since,
+            joined_on=since if status in (MemberStatus.PROBATIONARY, MemberStatus.ACTIVE) else None,
+            rate_weight=rate_weight,
+            legal_name=legal_name,
+            iban=iban,
+            **{f"is_{role}": True for role in roles},
+        )
+        _validated(member, exclude=["user", "cooperative"])
+        member.save()
+        MemberStatusChange.objects.create(member=member, status=status, effective_on=since)
+        record(
+            cooperative,
+            actor,
+            "member.added",
+            member,
+            {"email": email, "status": status, "roles": member.roles},
+        )
+        return member
+
+
+def update_member(*, member: Member, actor: Member | None, **changes: Any) -> Member:
+    """Change roles or rate weight (admins), or payout details (admins or the member)."""
+    payout_fields = {"legal_name", "iban"}
+    admin_fields = {"roles", "rate_weight"} | payout_fields
+    unknown = set(changes) - admin_fields
+    if unknown:
+        raise InvalidInput("This field cannot be changed here.", field=sorted(unknown)[0])
+    is_self = actor is not None and actor.pk == member.pk
+    if not (is_self and set(changes) <= payout_fields):
+        require_role(actor, Role.ADMIN)
+    with transaction.atomic():
+        member = Member.objects.select_for_update().select_related("cooperative").get(pk=member.pk)
+        if "roles" in changes:
+            roles = set(changes.pop("roles"))
+            if roles - set(Role.values):
+                raise InvalidInput(
+                    f"Unknown role “{sorted(roles - set(Role.values))[0]}”.", field="roles"
+                )
+            for role in Role.values:
+                changes[f"is_{role}"] = role in roles
+            if not roles & {Role.ADMIN} and member.is_admin:
+                _refuse_removing_last_admin(member)
+        if "iban" in changes:
+            changes["iban"] = normalize_iban(changes["iban"])
+        changed = _diff(member, changes)
+        if not changed:
+            return member
+        _validated(member, exclude=["user", "cooperative"])
+        member.save()
+        if {"iban", "legal_name"} & set(changed):
+            # Bank details are personal: the audit log says that they changed, not to what.
+            for name in {"iban", "legal_name"} & set(changed):
+                changed[name] = ["…", "…"]
+        record(member.cooperative, actor, "member.updated", member, {"changed": changed})
+        return member
+
+
+def _refuse_removing_last_admin(member: Member) -> None:
+    others = Member.objects.current().filter(cooperative_id=member.cooperative_id, is_admin=True)
+    if not others.exclude(pk=member.pk).exists():
+        raise StateConflict(
+            "This is the co-op's last admin: give another member the admin role first.",
+            field="roles",
+        )
+
+
+def change_member_status(
+    *,
+    member: Member,
+    actor: Member | None,
+    status: str,
+    effective_on: datetime.date | None = None,
+) -> Member:
+    """Move a member to another status (admit, put on leave, record a departure)."""
+    require_role(actor, Role.ADMIN)
+    if status not in MemberStatus.values:
+        raise InvalidInput(f"Unknown status “{status}”.", field="status")
+    with transaction.atomic():
+        member = Member.objects.select_for_update().select_related("cooperative").get(pk=member.pk)
+        if member.status == status:
+            return member
+        effective_on = effective_on or today_in(member.cooperative)
+        if effective_on < member.status_since:
+            raise InvalidInput(
+                f"The change cannot take effect before the current status began "
+                f"({member.status_since.isoformat()}).",
+                field="effective_on",
+            )
+        if status == MemberStatus.DEPARTED and member.is_admin:
+            _refuse_removing_last_admin(member)
+        old = member.status
+        member.status, member.status_since = status, effective_on
+        if status in (MemberStatus.PROBATIONARY, MemberStatus.ACTIVE) and member.joined_on is None:
+            member.joined_on = effective_on
+        member.departed_on = effective_on if status == MemberStatus.DEPARTED else None
+        member.save()
+        MemberStatusChange.objects.create(member=member, status=status, effective_on=effective_on)
+        record(
+            member.cooperative,
+            actor,
+            "member.status_changed",
+            member,
+            {"from": old, "to": status, "effective_on": effective_on.isoformat()},
+        )
+        return member
+
+
+def create_client(*, cooperative: Cooperative, actor: Member | None, name: str) -> Client:
+    require_role(actor, Role.ADMIN, Role.TREASURER)
+    with transaction.atomic():
+        client = Client(cooperative=cooperative, name=name.strip())
+        _validated(client, exclude=["cooperative"])
+        if Client.objects.filter(cooperative=cooperative, name__iexact=client.name).exists():
+            raise StateConflict(f"There is already a client named “{client.name}”.", field="name")
+        client.save()
+        record(cooperative, actor, "client.created", client, {"name": client.name})
+        return client
+
+
+def update_client(*, client: Client, actor: Member | None, name: str) -> Client:
+    require_role(actor, Role.ADMIN, Role.TREASURER)
+    with transaction.atomic():
+        client = Client.objects.select_for_update().get(pk=client.pk)
+        changed = _diff(client, {"name": name.strip()})
+        if not changed:
+            return client
+        clash = Client.objects.filter(
+            cooperative_id=client.cooperative_id, name__iexact=client.name
+        )
+        if clash.exclude(pk=client.pk).exists():
+            raise StateConflict(f"There is already a client named “{client.name}”.", field="name")
+        _validated(client, exclude=["cooperative"])
+        client.save()
+        record(client.cooperative, actor, "client.updated", client, {"changed": changed})
+        return client
+
+
+def create_project(
+    *,
+    cooperative: Cooperative,
+    actor: Member | None,
+    client: Client,
+    name: str,
+    active: bool = True,
+    budget_hours: Decimal | None = None,
+) -> Project:
+    require_role(actor, Role.ADMIN, Role.TREASURER)
+    if client.cooperative_id != cooperative.pk:
+        raise InvalidInput("This client does not belong to the co-op.", field="client")
+    with transaction.atomic():
+        project = Project(
+            cooperative=cooperative,
+            client=client,
+            name=name.strip(),
+            active=active,
+            budget_hours=budget_hours,
+        )
+        _validated(project, exclude=["cooperative", "client"])
+        if Project.objects.filter(client=client, name__iexact=project.name).exists():
+            raise StateConflict(
+                f"{client.name} already has a project named “{project.name}”.", field="name"
+            )
+        project.save()
+        record(
+            cooperative,
+            actor,
+            "project.created",
+            project,
+            {"name": project.name, "client": client.name},
+        )
+        return project
+
+
+def update_project(*, project: Project, actor: Member | None, **changes: Any) -> Project:
+    require_role(actor, Role.ADMIN, Role.TREASURER)
+    unknown = set(changes) - {"name", "active", "budget_hours", "client"}
+    if unknown:
+        raise InvalidInput("This field cannot be changed here.", field=sorted(unknown)[0])
+    with transaction.atomic():
+        project = (
+            Project.objects.select_for_update().select_related("cooperative").get(pk=project.pk)
+        )
+        client = changes.get("client")
+        if client is not None and client.cooperative_id != project.cooperative_id:
+            raise InvalidInput("This client does not belong to the co-op.", field="client")
+        if "name" in changes:
+            changes["name"] = changes["name"].strip()
+        changed = _diff(project, changes)
+        if not changed:
+            return project
+        clash = Project.objects.filter(client=project.client, name__iexact=project.name)
+        if clash.exclude(pk=project.pk).exists():
+            raise StateConflict(
+                f"{project.client.name} already has a project named “{project.name}”.",
+                field="name",
+            )
+        _validated(project, exclude=["cooperative", "client"])
+        project.save()
+        if "client" in changed:
+            changed["client"] = [changed["client"][0].pk, changed["client"][1].pk]
+        record(project.cooperative, actor, "project.updated", project, {"changed": changed})
+        return project

@@ -1,0 +1,90 @@
+"""Validators for the values a co-op enters: currency codes, time zones and IBANs."""
+
+import re
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# ISO 4217 active codes (2024 list, funds and precious metals left out).
+_ISO_4217 = """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
+    BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD
+    FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
+    KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP
+    MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR
+    RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT
+    TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW
+    ZWG
+"""
+ISO_4217_CURRENCIES = frozenset(_ISO_4217.split())
+
+# IBAN length per country (SWIFT IBAN registry).
+IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
+    "BI": 27, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27,
+    "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27,
+    "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22,
+    "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32,
+    "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19,
+    "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18, "NO": 15, "OM": 23, "PK": 24,
+    "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24, "SC": 31,
+    "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28, "TL": 23,
+    "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+}  # fmt: skip
+
+_IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
+
+
+def validate_currency(value: str) -> None:
+    if value not in ISO_4217_CURRENCIES:
+        raise ValidationError(
+            _("“%(value)s” is not an ISO 4217 currency code (for example EUR, USD, ARS)."),
+            code="invalid_currency",
+            params={"value": value},
+        )
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone of the IANA database (for example Europe/Vienna)."),
+            code="invalid_time_zone",
+            params={"value": value},
+        )
+
+
+def normalize_iban(value: str) -> str:
+    """Strip spaces and upper-case, as IBANs are printed in groups of four."""
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def validate_iban(value: str) -> None:
+    """Check an IBAN's country length and its ISO 13616 mod-97 check digits."""
+    iban = normalize_iban(value)
+    if not _IBAN_SHAPE.match(iban):
+        raise ValidationError(
+            _("“%(value)s” is not an IBAN: two letters, two check digits, then the account."),
+            code="invalid_iban",
+            params={"value": value},
+        )
+    expected = IBAN_LENGTHS.get(iban[:2])
+    if expected is None:
+        raise ValidationError(
+            _("IBAN country “%(country)s” is not in the IBAN registry."),
+            code="invalid_iban",
+            params={"country": iban[:2]},
+        )
+    if len(iban) != expected:
+        raise ValidationError(
+            _("An IBAN from %(country)s has %(expected)d characters, this one has %(length)d."),
+            code="invalid_iban",
+            params={"country": iban[:2], "expected": expected, "length": len(iban)},
+        )
+    digits = "".join(str(int(ch, 36)) for ch in iban[4:] + iban[:4])
+    if int(digits) % 97 != 1:
+        raise ValidationError(
+            _("The check digits of IBAN “%(value)s” are wrong: please check for a typo."),
+            code="invalid_iban",
+            params={"value": value},
+        )

@@ -1,0 +1,1 @@
+"""Governance: proposals, votes, delegation, decisions and minutes."""

@@ -1,0 +1,142 @@
+"""The actions governance offers itself: admitting members, changing status, amending bylaws."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from coop import services as coop_services
+from coop.bylaws import validate_bylaws
+from coop.errors import InvalidInput
+from coop.models import Cooperative, Member
+from coop.models.cooperative import MemberStatus
+from governance import actions
+
+
+def _member(cooperative: Cooperative, payload: dict[str, Any]) -> Member:
+    member_id = payload.get("member")
+    if isinstance(member_id, bool) or not isinstance(member_id, int):
+        raise InvalidInput("action_payload.member: give the member's id.", field="action_payload")
+    member = Member.objects.filter(cooperative=cooperative, pk=member_id).first()
+    if member is None:
+        raise InvalidInput(
+            f"action_payload.member: no member #{member_id} in this co-op.", field="action_payload"
+        )
+    return member
+
+
+def _effective_on(payload: dict[str, Any]) -> datetime.date | None:
+    value = payload.get("effective_on")
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InvalidInput(
+            "action_payload.effective_on: write the date as YYYY-MM-DD.", field="action_payload"
+        ) from None
+
+
+def _validate_admission(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
+    member = _member(cooperative, payload)
+    if member.status != MemberStatus.APPLICANT:
+        raise InvalidInput(
+            f"action_payload.member: {member.display_name} is not an applicant.",
+            field="action_payload",
+        )
+    status = payload.get("status", MemberStatus.PROBATIONARY)
+    if status not in (MemberStatus.PROBATIONARY, MemberStatus.ACTIVE):
+        raise InvalidInput(
+            'action_payload.status: an applicant is admitted as "probationary" or "active".',
+            field="action_payload",
+        )
+    return {"member": member.pk, "status": status}
+
+
+def _admit(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> dict[str, Any]:
+    member = _member(cooperative, payload)
+    coop_services.change_member_status(member=member, actor=None, status=payload["status"])
+    return {"member": member.pk, "status": payload["status"]}
+
+
+def _validate_status_change(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
+    member = _member(cooperative, payload)
+    status = payload.get("status")
+    if status not in MemberStatus.values:
+        raise InvalidInput(
+            f"action_payload.status: one of {', '.join(MemberStatus.values)}.",
+            field="action_payload",
+        )
+    normalized = {"member": member.pk, "status": status}
+    effective_on = _effective_on(payload)
+    if effective_on:
+        normalized["effective_on"] = effective_on.isoformat()
+    return normalized
+
+
+def _change_status(
+    cooperative: Cooperative, payload: dict[str, Any], proposal: Any
+) -> dict[str, Any]:
+    member = _member(cooperative, payload)
+    coop_services.change_member_status(
+        member=member, actor=None, status=payload["status"], effective_on=_effective_on(payload)
+    )
+    return payload
+
+
+def _validate_amendment(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
+    if not payload:
+        raise InvalidInput(
+            "action_payload: give the bylaws settings to change.", field="action_payload"
+        )
+    try:
+        validate_bylaws(_amended(cooperative.bylaws, payload))
+    except ValidationError as error:
+        raise InvalidInput(
+            "action_payload: " + " ".join(error.messages), field="action_payload"
+        ) from None
+    return payload
+
+
+def _amended(bylaws: dict[str, Any], amendment: dict[str, Any]) -> dict[str, Any]:
+    result = {**bylaws, **{k: v for k, v in amendment.items() if k != "proposal_defaults"}}
+    defaults = {
+        kind: dict(terms) for kind, terms in (bylaws.get("proposal_defaults") or {}).items()
+    }
+    for kind, terms in (amendment.get("proposal_defaults") or {}).items():
+        defaults.setdefault(kind, {}).update(terms)
+    if defaults:
+        result["proposal_defaults"] = defaults
+    return result
+
+
+def _amend(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> dict[str, Any]:
+    cooperative.refresh_from_db()
+    coop_services.update_cooperative(
+        cooperative=cooperative, actor=None, bylaws=_amended(cooperative.bylaws, payload)
+    )
+    return {"amended": payload}
+
+
+def register_core_actions() -> None:
+    actions.register(
+        "admit_member",
+        description="Admit an applicant as a probationary or active member.",
+        kinds={"membership"},
+        validate=_validate_admission,
+        execute=_admit,
+    )
+    actions.register(
+        "change_member_status",
+        description="Change a member's status (active, on leave, departed…).",
+        kinds={"membership"},
+        validate=_validate_status_change,
+        execute=_change_status,
+    )
+    actions.register(
+        "amend_bylaws",
+        description="Change the bylaws settings: default quorum and threshold per kind, etc.",
+        kinds={"bylaws"},
+        validate=_validate_amendment,
+        execute=_amend,
+    )

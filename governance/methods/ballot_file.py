@@ -1,0 +1,214 @@
+"""The published ballot file: validating ballots and documents, and counting them.
+
+The server stores its result by calling `tally_ballot_file` on the very document it publishes, so
+`manage.py recount FILE` gives the same result by construction. Document format:
+`{"method", "options", "seats", "eligible", "quorum", "threshold", "ballots": [ballot, …]}`, a
+ballot being `{"choice": "agree"|"abstain"|"disagree"|"block", "reason"?}`, `{"ranking": [..]}`,
+`{"approve": [..]}` or `{"scores": {option: 0..5}}`, with an optional `"weight"` (default 1), and
+`"member"` (open ballots) or `"receipt"` (secret ballots).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+from governance.methods import choice, ranked, stv
+from governance.methods import options as option_methods
+from governance.methods.exact import format_fraction, parse_fraction
+
+CHOICE_METHODS = ("majority", "supermajority", "consensus", "consent")
+RANKED_METHODS = ("schulze", "irv", "stv")
+METHODS = (*CHOICE_METHODS, "approval", "score", *RANKED_METHODS)
+
+
+class BallotFileError(ValueError):
+    """A ballot or a ballot file breaks the format; the message names the field."""
+
+
+def validate_ballot(method: str, options: Sequence[str], ballot: Mapping[str, Any]) -> dict:
+    """The normalized ballot for the method, or BallotFileError naming what is wrong."""
+    if not isinstance(ballot, Mapping):
+        raise BallotFileError("a ballot is a JSON object")
+    if method in CHOICE_METHODS:
+        value = ballot.get("choice")
+        if value not in choice.CHOICES:
+            raise BallotFileError('choice: one of "agree", "abstain", "disagree", "block"')
+        reason = str(ballot.get("reason") or "").strip()
+        if value == "block" and method in ("consent", "consensus") and not reason:
+            raise BallotFileError("reason: a block is a reasoned objection: say why")
+        return {"choice": value, **({"reason": reason} if reason else {})}
+    known = set(options)
+    if method == "approval":
+        approved = ballot.get("approve")
+        if not isinstance(approved, list) or not all(isinstance(o, str) for o in approved):
+            raise BallotFileError("approve: a list of the options you approve")
+        for option in approved:
+            if option not in known:
+                raise BallotFileError(f'approve: "{option}" is not one of the options')
+        return {"approve": [o for o in options if o in set(approved)]}
+    if method == "score":
+        scores = ballot.get("scores")
+        if not isinstance(scores, Mapping):
+            raise BallotFileError("scores: an object giving each option a score from 0 to 5")
+        for option, score in scores.items():
+            if option not in known:
+                raise BallotFileError(f'scores: "{option}" is not one of the options')
+            if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 5:
+                raise BallotFileError(f"scores.{option}: a whole number from 0 to 5")
+        return {"scores": {o: scores[o] for o in options if o in scores}}
+    if method in RANKED_METHODS:
+        ranking = ballot.get("ranking")
+        if not isinstance(ranking, list) or not all(isinstance(o, str) for o in ranking):
+            raise BallotFileError("ranking: a list of options, most preferred first")
+        for option in ranking:
+            if option not in known:
+                raise BallotFileError(f'ranking: "{option}" is not one of the options')
+        if len(set(ranking)) != len(ranking):
+            raise BallotFileError(
+                "ranking: an option is ranked twice (equal ranks are not allowed)"
+            )
+        return {"ranking": list(ranking)}
+    raise BallotFileError(f'method: "{method}" is not one of {", ".join(METHODS)}')
+
+
+def _weight(ballot: Mapping[str, Any], index: int) -> Fraction:
+    raw = ballot.get("weight", 1)
+    try:
+        weight = parse_fraction(raw, name=f"ballots[{index}].weight", at_most_one=False)
+    except ValueError as error:
+        raise BallotFileError(str(error)) from None
+    if weight == 0:
+        raise BallotFileError(f"ballots[{index}].weight: must be positive")
+    return weight
+
+
+def _document(document: Any) -> tuple[str, list[str], int, int, Fraction, Fraction, list]:
+    if not isinstance(document, Mapping):
+        raise BallotFileError("the ballot file is a JSON object")
+    method = document.get("method")
+    if method not in METHODS:
+        raise BallotFileError(f'method: "{method}" is not one of {", ".join(METHODS)}')
+    opts = document.get("options", [])
+    if not isinstance(opts, list) or not all(isinstance(o, str) for o in opts):
+        raise BallotFileError("options: a list of option names")
+    if len(set(opts)) != len(opts):
+        raise BallotFileError("options: an option is listed twice")
+    if method not in CHOICE_METHODS and len(opts) < 2:
+        raise BallotFileError("options: this method needs at least two options")
+    seats = document.get("seats", 1)
+    if isinstance(seats, bool) or not isinstance(seats, int) or seats < 1:
+        raise BallotFileError("seats: a whole number of at least 1")
+    if method == "stv" and seats >= len(opts):
+        raise BallotFileError("seats: STV needs fewer seats than options")
+    eligible = document.get("eligible")
+    if isinstance(eligible, bool) or not isinstance(eligible, int) or eligible < 0:
+        raise BallotFileError("eligible: the number of eligible members, a whole number ≥ 0")
+    try:
+        quorum = parse_fraction(document.get("quorum", "0"), name="quorum")
+        threshold = parse_fraction(document.get("threshold") or "1/2", name="threshold")
+    except ValueError as error:
+        raise BallotFileError(str(error)) from None
+    ballots = document.get("ballots")
+    if not isinstance(ballots, list):
+        raise BallotFileError("ballots: a list of ballots")
+    return method, opts, seats, eligible, quorum, threshold, ballots
+
+
+def tally_ballot_file(document: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a ballot file and count it; the JSON-ready result (fractions as strings)."""
+    method, opts, seats, eligible, quorum, threshold, raw = _document(document)
+    ballots: list[tuple[dict, Fraction]] = []
+    for index, ballot in enumerate(raw):
+        try:
+            normalized = validate_ballot(method, opts, ballot)
+        except BallotFileError as error:
+            raise BallotFileError(f"ballots[{index}].{error}") from None
+        ballots.append((normalized, _weight(ballot, index)))
+    return tally(method, opts, ballots, eligible=eligible, quorum=quorum, threshold=threshold,
+                 seats=seats)  # fmt: skip
+
+
+def _strings(values: Mapping[str, Fraction]) -> dict[str, str]:
+    return {key: format_fraction(value) for key, value in values.items()}
+
+
+def tally(
+    method: str,
+    options: Sequence[str],
+    ballots: Sequence[tuple[Mapping[str, Any], Fraction]],
+    *,
+    eligible: int,
+    quorum: Fraction,
+    threshold: Fraction = Fraction(1, 2),
+    seats: int = 1,
+) -> dict[str, Any]:
+    """Count normalized, weighted ballots. Quorum first: turnout (every ballot's weight,
+    abstentions and blocks included) / eligible ≥ quorum, else `no_quorum`."""
+    turnout = sum((weight for _, weight in ballots), Fraction(0))
+    result: dict[str, Any] = {
+        "method": method,
+        "eligible": eligible,
+        "turnout": format_fraction(turnout),
+        "quorum": format_fraction(quorum),
+    }
+    quorum_met = turnout >= quorum * eligible if eligible else quorum == 0
+    if method in CHOICE_METHODS:
+        counts = choice.count_choices((b["choice"], w) for b, w in ballots)
+        result["threshold"] = format_fraction(threshold)
+        result["counts"] = _strings(counts)
+        passed = choice.passes(method, counts, threshold)
+        result["outcome"] = "no_quorum" if not quorum_met else "passed" if passed else "rejected"
+        return result
+    if method in ("approval", "score"):
+        if method == "approval":
+            totals = option_methods.approval_totals(
+                options, ((b["approve"], w) for b, w in ballots)
+            )
+        else:
+            totals = option_methods.score_totals(options, ((b["scores"], w) for b, w in ballots))
+        winners = option_methods.top(totals)
+        result["totals"] = _strings(totals)
+        result["winners"] = winners
+        result["outcome"] = _option_outcome(quorum_met, winners, tie=len(winners) > 1)
+        return result
+    groups = ranked.group_rankings((b["ranking"], w) for b, w in ballots)
+    if method == "schulze":
+        voted = any(ranking and weight for ranking, weight in groups.items())
+        tiers = ranked.schulze_ranking(options, groups) if voted else [list(options)]
+        result["ranking"] = tiers
+        winners = tiers[0] if voted else []
+        result["winners"] = winners
+        result["outcome"] = _option_outcome(quorum_met, winners, tie=len(winners) > 1)
+        return result
+    if method == "irv":
+        irv = ranked.instant_runoff(options, groups)
+        result["rounds"] = [
+            {"counts": _strings(r.counts), "exhausted": format_fraction(r.exhausted),
+             "eliminated": r.eliminated}
+            for r in irv.rounds
+        ]  # fmt: skip
+        winners = [irv.winner] if irv.winner else []
+        result["winners"] = winners
+        result["outcome"] = _option_outcome(quorum_met, winners, tie=irv.tie)
+        return result
+    count = stv.single_transferable_vote(options, groups, seats)
+    result["seats"] = seats
+    result["quota"] = format_fraction(count.quota)
+    result["winners"] = count.winners
+    result["stages"] = [
+        {"action": s.action, "candidate": s.candidate, "votes": _strings(s.votes),
+         "exhausted": format_fraction(s.exhausted), "elected": s.elected}
+        for s in count.stages
+    ]  # fmt: skip
+    result["outcome"] = _option_outcome(quorum_met, count.winners, tie=count.tie)
+    return result
+
+
+def _option_outcome(quorum_met: bool, winners: Sequence[str], *, tie: bool) -> str:
+    if not quorum_met:
+        return "no_quorum"
+    if tie:
+        return "tie"
+    return "passed" if winners else "rejected"

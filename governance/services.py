@@ -1,0 +1,507 @@
+"""Writes of governance: drafting, opening, voting, delegating, closing and sweeping proposals."""
+
+import datetime
+import hashlib
+import logging
+import secrets
+from fractions import Fraction
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from coop.audit import record
+from coop.bylaws import parse_share
+from coop.errors import InvalidInput, NotAllowed, StateConflict
+from coop.models import Cooperative, Member
+from coop.models.cooperative import MemberStatus, Role
+from governance import actions
+from governance.methods import validate_ballot
+from governance.methods.ballot_file import BallotFileError, tally_ballot_file
+from governance.methods.delegation import resolve_delegations
+from governance.models import (
+    CHOICE_METHODS,
+    RANKED_METHODS,
+    Ballot,
+    Comment,
+    Delegation,
+    EligibleVoter,
+    Method,
+    Proposal,
+    SecretBallot,
+    State,
+    VoterRoll,
+)
+
+logger = logging.getLogger(__name__)
+
+DRAFT_FIELDS = {
+    "title", "body", "kind", "method", "options", "seats", "quorum", "threshold", "secret",
+    "allow_early_close", "discussion_starts_at", "opens_at", "closes_at", "action",
+    "action_payload",
+}  # fmt: skip
+OPTION_METHODS = {Method.APPROVAL, Method.SCORE} | RANKED_METHODS
+
+
+def _enqueue(task_name: str, proposal_id: int) -> None:
+    """Send a notification task once the transaction commits (tasks look themselves up)."""
+    from governance import tasks
+
+    task = getattr(tasks, task_name)
+    # robust: a broker that is down must not turn a committed vote into an error page;
+    # the minute sweep sends what was not sent.
+    transaction.on_commit(lambda: task.delay(proposal_id), robust=True)
+
+
+def _fraction_text(value: Any, field: str) -> str:
+    try:
+        share = parse_share(value)
+    except ValueError as error:
+        raise InvalidInput(f"{error}.", field=field) from None
+    return str(share) if share.denominator != 1 else str(share.numerator)
+
+
+def _check_terms(cooperative: Cooperative, data: dict[str, Any]) -> dict[str, Any]:
+    """Validate and complete a draft's terms; defaults for quorum and threshold come from bylaws."""
+    defaults = cooperative.settings["proposal_defaults"][data["kind"]]
+    data["quorum"] = _fraction_text(data.get("quorum") or defaults["quorum"], "quorum")
+    if data["method"] == Method.SUPERMAJORITY and not data.get("threshold"):
+        data["threshold"] = "2/3"
+    data["threshold"] = _fraction_text(data.get("threshold") or defaults["threshold"], "threshold")
+    options = data.get("options") or []
+    if data["method"] in CHOICE_METHODS:
+        if options:
+            raise InvalidInput(
+                "Agree/disagree methods take no options: members answer the proposal itself.",
+                field="options",
+            )
+    else:
+        if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+            raise InvalidInput("Options are a list of names.", field="options")
+        options = [option.strip() for option in options]
+        if len(options) < 2 or any(not option for option in options):
+            raise InvalidInput("This method needs at least two named options.", field="options")
+        if len({option.casefold() for option in options}) != len(options):
+            raise InvalidInput("Two options have the same name.", field="options")
+    data["options"] = options
+    seats = data.get("seats") or 1
+    if data["method"] != Method.STV and seats != 1:
+        raise InvalidInput("Only STV elects several seats.", field="seats")
+    if data["method"] == Method.STV and not 1 <= seats < len(options):
+        raise InvalidInput("STV needs fewer seats than options.", field="seats")
+    data["seats"] = seats
+    if data["opens_at"] >= data["closes_at"]:
+        raise InvalidInput("Voting must close after it opens.", field="closes_at")
+    starts = data.get("discussion_starts_at")
+    if starts and starts > data["opens_at"]:
+        raise InvalidInput(
+            "The discussion starts before voting opens.", field="discussion_starts_at"
+        )
+    if data.get("secret") and data["method"] not in CHOICE_METHODS | OPTION_METHODS:
+        raise InvalidInput("This method cannot be secret.", field="secret")
+    if data.get("action"):
+        data["action_payload"] = actions.validate_payload(
+            cooperative, data["kind"], data["action"], data.get("action_payload") or {}
+        )
+    elif data.get("action_payload"):
+        raise InvalidInput("A payload needs an action.", field="action_payload")
+    return data
+
+
+def create_proposal(*, actor: Member, **fields: Any) -> Proposal:
+    """Draft a proposal. Any current member may draft; it stays private until opened."""
+    unknown = set(fields) - DRAFT_FIELDS
+    if unknown:
+        raise InvalidInput("Unknown field.", field=sorted(unknown)[0])
+    if actor.status not in (MemberStatus.ACTIVE, MemberStatus.PROBATIONARY):
+        raise NotAllowed("Only active and probationary members draft proposals.")
+    fields.setdefault("kind", Proposal.Kind.GENERAL)
+    fields.setdefault("method", Method.MAJORITY)
+    with transaction.atomic():
+        data = _check_terms(actor.cooperative, fields)
+        proposal = Proposal.objects.create(
+            cooperative=actor.cooperative, author=actor, state=State.DRAFT, **data
+        )
+        record(actor.cooperative, actor, "proposal.drafted", proposal, {"title": proposal.title})
+        return proposal
+
+
+def _require_author_or_secretary(actor: Member | None, proposal: Proposal) -> None:
+    if actor is None or actor.pk == proposal.author_id or actor.has_role(Role.SECRETARY):
+        return
+    raise NotAllowed("Only the author or a secretary may do this.")
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().select_related("cooperative").get(pk=proposal.pk)
+
+
+def update_draft(*, actor: Member, proposal: Proposal, **changes: Any) -> Proposal:
+    """Change a draft's terms (quorum and threshold too); after opening nothing changes."""
+    unknown = set(changes) - DRAFT_FIELDS
+    if unknown:
+        raise InvalidInput("Unknown field.", field=sorted(unknown)[0])
+    _require_author_or_secretary(actor, proposal)
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if proposal.state != State.DRAFT:
+            raise StateConflict("Only a draft can be changed.")
+        data = {name: getattr(proposal, name) for name in DRAFT_FIELDS}
+        data.update(changes)
+        if "kind" in changes and "quorum" not in changes:
+            data["quorum"] = data["threshold"] = None  # take the new kind's defaults
+        data = _check_terms(proposal.cooperative, data)
+        changed = {k: [str(getattr(proposal, k)), str(v)] for k, v in data.items()
+                   if getattr(proposal, k) != v}  # fmt: skip
+        for name, value in data.items():
+            setattr(proposal, name, value)
+        proposal.save()
+        record(proposal.cooperative, actor, "proposal.updated", proposal, {"changed": changed})
+        return proposal
+
+
+def delete_draft(*, actor: Member, proposal: Proposal) -> None:
+    """Throw a draft away; once opened, a proposal can only be withdrawn."""
+    _require_author_or_secretary(actor, proposal)
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if proposal.state != State.DRAFT:
+            raise StateConflict("Only a draft can be deleted; withdraw an opened proposal instead.")
+        record(
+            proposal.cooperative,
+            actor,
+            "proposal.deleted",
+            data={"title": proposal.title},
+            object_type="governance.proposal",
+            object_id=proposal.pk,
+        )
+        proposal.delete()
+
+
+def open_proposal(
+    *, actor: Member | None, proposal: Proposal, now: datetime.datetime | None = None
+) -> Proposal:
+    """Publish a draft: discussion until `opens_at`, then voting (at once if that has passed)."""
+    _require_author_or_secretary(actor, proposal)
+    now = now or timezone.now()
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if proposal.state != State.DRAFT:
+            raise StateConflict(f"This proposal is already {proposal.get_state_display()}.")
+        if proposal.closes_at <= now:
+            raise StateConflict("Voting would already be over: move `closes_at` first.")
+        proposal.state = State.DISCUSSION
+        proposal.save(update_fields=["state", "updated_at"])
+        record(proposal.cooperative, actor, "proposal.opened", proposal, {})
+        if proposal.opens_at <= now:
+            _start_voting(proposal, now)
+        return proposal
+
+
+def eligible_members(cooperative: Cooperative) -> list[Member]:
+    """Who votes, by the bylaws: active members, and probationary ones if the bylaws say so."""
+    statuses = [MemberStatus.ACTIVE]
+    if cooperative.settings["probationary_members_vote"]:
+        statuses.append(MemberStatus.PROBATIONARY)
+    return list(Member.objects.filter(cooperative=cooperative, status__in=statuses).order_by("id"))
+
+
+def _start_voting(proposal: Proposal, now: datetime.datetime) -> None:
+    electorate = eligible_members(proposal.cooperative)
+    EligibleVoter.objects.bulk_create(
+        [EligibleVoter(proposal=proposal, member=member) for member in electorate]
+    )
+    proposal.state = State.VOTING
+    proposal.eligible_count = len(electorate)
+    proposal.voting_opened_at = now
+    proposal.save(update_fields=["state", "eligible_count", "voting_opened_at", "updated_at"])
+    record(
+        proposal.cooperative,
+        None,
+        "proposal.voting_opened",
+        proposal,
+        {"eligible": [member.pk for member in electorate]},
+    )
+    _enqueue("notify_voting_opened", proposal.pk)
+
+
+def withdraw_proposal(*, actor: Member, proposal: Proposal) -> Proposal:
+    """The author (or a secretary) withdraws a proposal before voting ends."""
+    _require_author_or_secretary(actor, proposal)
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if proposal.state in (State.CLOSED, State.WITHDRAWN):
+            raise StateConflict(f"This proposal is already {proposal.get_state_display()}.")
+        proposal.state = State.WITHDRAWN
+        proposal.save(update_fields=["state", "updated_at"])
+        record(proposal.cooperative, actor, "proposal.withdrawn", proposal, {})
+        return proposal
+
+
+def add_comment(*, actor: Member, proposal: Proposal, body: str) -> Comment:
+    if proposal.state not in (State.DISCUSSION, State.VOTING):
+        raise StateConflict("Comments are open during discussion and voting.")
+    if not body.strip():
+        raise InvalidInput("A comment needs some text.", field="body")
+    with transaction.atomic():
+        comment = Comment.objects.create(proposal=proposal, author=actor, body=body.strip())
+        record(
+            proposal.cooperative, actor, "proposal.commented", comment, {"proposal": proposal.pk}
+        )
+        return comment
+
+
+# Voting ---------------------------------------------------------------------------------------
+
+
+def cast_vote(
+    *,
+    actor: Member,
+    proposal: Proposal,
+    ballot: dict[str, Any],
+    now: datetime.datetime | None = None,
+) -> str | None:
+    """Cast (or change, for open ballots) the member's ballot. Returns a secret ballot's receipt.
+
+    The member's eligibility row is locked first, so concurrent casts by one member queue and
+    leave one ballot. Secret ballots are final; the receipt code is shown once and only its hash
+    is stored.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        proposal = Proposal.objects.select_related("cooperative").get(pk=proposal.pk)
+        if proposal.state != State.VOTING or now >= proposal.closes_at:
+            raise StateConflict("Voting on this proposal is not open.")
+        seat = EligibleVoter.objects.select_for_update().filter(proposal=proposal, member=actor)
+        if not seat.exists():
+            raise NotAllowed("You were not a voting member when voting opened.")
+        try:
+            content = validate_ballot(proposal.method, proposal.options, ballot)
+        except BallotFileError as error:
+            raise InvalidInput(str(error), field="ballot") from None
+        receipt = _store_ballot(proposal, actor, content)
+        if proposal.allow_early_close and _everyone_voted(proposal):
+            close_proposal(proposal=proposal, actor=None, now=now, early=True)
+        return receipt
+
+
+def _store_ballot(proposal: Proposal, actor: Member, content: dict[str, Any]) -> str | None:
+    if proposal.secret:
+        if VoterRoll.objects.filter(proposal=proposal, member=actor).exists():
+            raise StateConflict("You have voted: secret ballots are final.")
+        receipt = secrets.token_hex(8)
+        try:
+            with transaction.atomic():
+                VoterRoll.objects.create(proposal=proposal, member=actor)
+                SecretBallot.objects.create(
+                    proposal=proposal, content=content, receipt_hash=receipt_hash(receipt)
+                )
+        except IntegrityError:
+            raise StateConflict("You have voted: secret ballots are final.") from None
+        # The audit log says that the member voted, never what.
+        record(proposal.cooperative, actor, "ballot.cast_secret", proposal, {})
+        return receipt
+    ballot, created = Ballot.objects.update_or_create(
+        proposal=proposal, member=actor, defaults={"content": content}
+    )
+    verb = "ballot.cast" if created else "ballot.changed"
+    record(proposal.cooperative, actor, verb, proposal, {"ballot": content})
+    return None
+
+
+def receipt_hash(receipt: str) -> str:
+    return hashlib.sha256(receipt.strip().lower().encode()).hexdigest()
+
+
+def _everyone_voted(proposal: Proposal) -> bool:
+    voters = VoterRoll if proposal.secret else Ballot
+    return voters.objects.filter(proposal=proposal).count() >= proposal.eligible_count
+
+
+# Delegation -----------------------------------------------------------------------------------
+
+
+def delegate_vote(*, actor: Member, delegate: Member, kind: str = "") -> Delegation:
+    """Let `delegate` vote for the actor on open ballots (all kinds, or one); replaces the old."""
+    if delegate.cooperative_id != actor.cooperative_id:
+        raise InvalidInput("You can delegate only to a member of your co-op.", field="delegate")
+    if delegate.pk == actor.pk:
+        raise InvalidInput("You cannot delegate to yourself.", field="delegate")
+    if kind and kind not in Proposal.Kind.values:
+        raise InvalidInput(f"Unknown proposal kind “{kind}”.", field="kind")
+    with transaction.atomic():
+        Member.objects.select_for_update().get(pk=actor.pk)
+        _revoke(actor, kind)
+        delegation = Delegation.objects.create(
+            cooperative=actor.cooperative, delegator=actor, delegate=delegate, kind=kind
+        )
+        record(
+            actor.cooperative,
+            actor,
+            "delegation.given",
+            delegation,
+            {"delegate": delegate.pk, "kind": kind or "all"},
+        )
+        return delegation
+
+
+def revoke_delegation(*, actor: Member, kind: str = "") -> None:
+    with transaction.atomic():
+        Member.objects.select_for_update().get(pk=actor.pk)
+        if not _revoke(actor, kind):
+            raise StateConflict("You have no delegation for this to revoke.")
+
+
+def _revoke(actor: Member, kind: str) -> int:
+    active = Delegation.objects.filter(delegator=actor, kind=kind, revoked_at__isnull=True)
+    revoked = 0
+    for delegation in active:
+        delegation.revoked_at = timezone.now()
+        delegation.save(update_fields=["revoked_at"])
+        record(actor.cooperative, actor, "delegation.revoked", delegation, {"kind": kind or "all"})
+        revoked += 1
+    return revoked
+
+
+def delegations_for(proposal: Proposal) -> dict[int, int]:
+    """Each member's delegate for the proposal's kind; a per-kind delegation beats a general one."""
+    active = Delegation.objects.filter(
+        cooperative_id=proposal.cooperative_id, revoked_at__isnull=True
+    ).filter(Q(kind="") | Q(kind=proposal.kind))
+    general: dict[int, int] = {}
+    specific: dict[int, int] = {}
+    for delegator, delegate, kind in active.values_list("delegator_id", "delegate_id", "kind"):
+        (specific if kind else general)[delegator] = delegate
+    return {**general, **specific}
+
+
+# Closing --------------------------------------------------------------------------------------
+
+
+def ballot_file(proposal: Proposal) -> dict[str, Any]:
+    """The published ballot file of the proposal, as it stands (weights from delegations now)."""
+    document: dict[str, Any] = {
+        "method": proposal.method,
+        "options": proposal.options,
+        "seats": proposal.seats,
+        "eligible": proposal.eligible_count,
+        "quorum": proposal.quorum,
+        "threshold": proposal.threshold,
+        "ballots": [],
+    }
+    if proposal.secret:
+        rows = SecretBallot.objects.filter(proposal=proposal).order_by("receipt_hash")
+        document["ballots"] = [{**row.content, "receipt": row.receipt_hash} for row in rows]
+        return document
+    ballots = list(
+        Ballot.objects.filter(proposal=proposal)
+        .select_related("member__user")
+        .order_by("member_id")
+    )
+    eligible = set(
+        EligibleVoter.objects.filter(proposal=proposal).values_list("member_id", flat=True)
+    )
+    resolution = resolve_delegations(
+        eligible=eligible,
+        voted={ballot.member_id for ballot in ballots},
+        delegations=delegations_for(proposal),
+    )
+    for ballot in ballots:
+        entry = {**ballot.content, "member": ballot.member.user.email}
+        weight = resolution.weights.get(ballot.member_id, 1)
+        if weight != 1:
+            entry["weight"] = str(weight)
+        document["ballots"].append(entry)
+    return document
+
+
+def close_proposal(
+    *,
+    proposal: Proposal,
+    actor: Member | None,
+    now: datetime.datetime | None = None,
+    early: bool = False,
+) -> Proposal:
+    """Count, store the result and the ballot file, run the action if it passed (idempotent)."""
+    if actor is not None and not actor.has_role(Role.SECRETARY):
+        raise NotAllowed("Only a secretary closes voting early.")
+    now = now or timezone.now()
+    with transaction.atomic():
+        proposal = _locked(proposal)
+        if proposal.state == State.CLOSED:
+            return proposal
+        if proposal.state != State.VOTING:
+            raise StateConflict("Only a proposal in voting can be closed.")
+        document = ballot_file(proposal)
+        result = tally_ballot_file(document)
+        proposal.state = State.CLOSED
+        proposal.result = result["outcome"]
+        proposal.tally = {"result": result, "ballot_file": document, "early": early}
+        proposal.closed_at = now
+        proposal.save()
+        record(
+            proposal.cooperative,
+            actor,
+            "proposal.closed",
+            proposal,
+            {"result": proposal.result, "turnout": result["turnout"], "early": early},
+        )
+        if proposal.result == Proposal.Result.PASSED and proposal.action:
+            _execute_action(proposal)
+        _enqueue("notify_result", proposal.pk)
+        return proposal
+
+
+def _execute_action(proposal: Proposal) -> None:
+    """Run the action in a savepoint: if it fails, the proposal stays passed with the error."""
+    try:
+        with transaction.atomic():
+            action = actions.get(proposal.action)
+            effect = action.execute(proposal.cooperative, proposal.action_payload, proposal)
+            record(
+                proposal.cooperative,
+                None,
+                f"action.{proposal.action}",
+                proposal,
+                {"payload": proposal.action_payload, "effect": effect or {}},
+            )
+    except Exception as error:  # any failure is shown to members, never raised
+        message = getattr(error, "message", None) or str(error) or error.__class__.__name__
+        proposal.action_error = message
+        proposal.save(update_fields=["action_error", "updated_at"])
+        record(proposal.cooperative, None, "action.failed", proposal, {"error": message})
+
+
+def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Open proposals whose time has come and close those whose time is up. Idempotent.
+
+    Rows are taken with SKIP LOCKED, so two sweeps running at once share the work.
+    """
+    now = now or timezone.now()
+    opened = closed = 0
+    due_to_open = Proposal.objects.filter(state=State.DISCUSSION, opens_at__lte=now)
+    for proposal_id in due_to_open.values_list("id", flat=True):
+        with transaction.atomic():
+            proposal = (
+                Proposal.objects.select_for_update(skip_locked=True)
+                .select_related("cooperative")
+                .filter(pk=proposal_id, state=State.DISCUSSION)
+                .first()
+            )
+            if proposal is not None:
+                _start_voting(proposal, now)
+                opened += 1
+    due_to_close = Proposal.objects.filter(state=State.VOTING, closes_at__lte=now)
+    for proposal in due_to_close.only("id"):
+        try:
+            close_proposal(proposal=proposal, actor=None, now=now)
+        except Exception:  # one broken proposal must not stop the others; the next sweep retries
+            logger.exception("closing proposal %s failed", proposal.pk)
+            continue
+        closed += 1
+    return {"opened": opened, "closed": closed}
+
+
+def quorum_fraction(proposal: Proposal) -> Fraction:
+    return Fraction(proposal.quorum)

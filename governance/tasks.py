@@ -1,0 +1,112 @@
+"""Celery tasks of governance: the minute sweep and the e-mail notices about proposals."""
+
+import datetime
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db.models import F
+from django.utils import timezone
+
+from governance import services
+from governance.models import Ballot, EligibleVoter, Proposal, State, VoterRoll
+
+logger = logging.getLogger(__name__)
+
+REMINDER_BEFORE = datetime.timedelta(hours=24)
+
+
+@shared_task
+def sweep_proposals() -> dict[str, int]:
+    """Every minute (beat): open and close what is due, send the 24-hour reminders."""
+    counts = services.sweep()
+    due = Proposal.objects.filter(
+        state=State.VOTING,
+        reminder_sent_at__isnull=True,
+        closes_at__lte=timezone.now() + REMINDER_BEFORE,
+        closes_at__gt=timezone.now(),
+    )
+    for proposal_id in due.values_list("id", flat=True):
+        send_reminder.delay(proposal_id)
+    return counts
+
+
+def _claim(proposal_id: int, field: str) -> Proposal | None:
+    """Mark a notice as sent before sending it: a retried task finds it claimed and stops."""
+    claimed = Proposal.objects.filter(pk=proposal_id, **{f"{field}__isnull": True}).update(
+        **{field: timezone.now()}
+    )
+    if not claimed:
+        return None
+    return Proposal.objects.select_related("cooperative").get(pk=proposal_id)
+
+
+def _link(proposal: Proposal) -> str:
+    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}/c/{proposal.cooperative.slug}/proposals/{proposal.pk}/"
+
+
+def _send(proposal: Proposal, subject: str, body: str, emails: list[str]) -> int:
+    messages = [
+        (f"[{proposal.cooperative.name}] {subject}", body, settings.DEFAULT_FROM_EMAIL, [email])
+        for email in emails
+    ]
+    return send_mass_mail(messages, fail_silently=False)
+
+
+def _electorate_emails(proposal: Proposal) -> list[str]:
+    return list(
+        EligibleVoter.objects.filter(proposal=proposal)
+        .order_by("member_id")
+        .values_list("member__user__email", flat=True)
+    )
+
+
+@shared_task
+def notify_voting_opened(proposal_id: int) -> int:
+    proposal = _claim(proposal_id, "opened_notice_sent_at")
+    if proposal is None:
+        return 0
+    body = (
+        f"Voting is open on “{proposal.title}” until "
+        f"{timezone.localtime(proposal.closes_at):%Y-%m-%d %H:%M %Z}.\n\n{_link(proposal)}\n"
+    )
+    return _send(proposal, f"Vote: {proposal.title}", body, _electorate_emails(proposal))
+
+
+@shared_task
+def send_reminder(proposal_id: int) -> int:
+    """24 hours before close, to the eligible members who have not voted."""
+    proposal = _claim(proposal_id, "reminder_sent_at")
+    if proposal is None or proposal.state != State.VOTING:
+        return 0
+    voters = VoterRoll if proposal.secret else Ballot
+    voted = set(voters.objects.filter(proposal=proposal).values_list("member_id", flat=True))
+    emails = [
+        email
+        for member_id, email in EligibleVoter.objects.filter(proposal=proposal)
+        .order_by("member_id")
+        .values_list("member_id", F("member__user__email"))
+        if member_id not in voted
+    ]
+    body = (
+        f"You have not voted yet on “{proposal.title}”. Voting closes "
+        f"{timezone.localtime(proposal.closes_at):%Y-%m-%d %H:%M %Z}.\n\n{_link(proposal)}\n"
+    )
+    return _send(proposal, f"Reminder: {proposal.title}", body, emails)
+
+
+@shared_task
+def notify_result(proposal_id: int) -> int:
+    proposal = _claim(proposal_id, "result_notice_sent_at")
+    if proposal is None:
+        return 0
+    result = proposal.get_result_display()
+    body = f"“{proposal.title}” is closed: {result}.\n"
+    if proposal.action_error:
+        body += f"\nThe decision could not be carried out: {proposal.action_error}\n"
+    body += f"\n{_link(proposal)}\n"
+    return _send(
+        proposal, f"Result: {proposal.title} — {result}", body, _electorate_emails(proposal)
+    )

@@ -1,0 +1,1 @@
+"""Payroll: revenue, expenses, distribution policies and the monthly distribution."""

@@ -1,0 +1,12 @@
+"""App configuration of payroll."""
+
+from django.apps import AppConfig
+
+
+class PayrollConfig(AppConfig):
+    name = "payroll"
+
+    def ready(self) -> None:
+        from payroll.governance_actions import register_payroll_actions
+
+        register_payroll_actions()

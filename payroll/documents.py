@@ -1,0 +1,400 @@
+"""The files of an approved distribution: payslip and report PDFs, payments CSV, SEPA transfers.
+
+Each builder takes the distribution (with its co-op, policy and lines loaded) and returns bytes;
+`payroll.tasks` stores them once. The PDFs say, in words a member can follow, where every cent of
+the month went; the figures come from the stored lines, never recomputed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import reportlab
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from sepaxml import SepaTransfer
+
+from coop.hours.durations import format_minutes
+from coop.models import Member
+from payroll.models import Distribution, DistributionLine
+from payroll.services import month_label
+
+# A font with the accents and scripts of members' names: Debian's DejaVu where installed,
+# otherwise Bitstream Vera, which ships with reportlab.
+_REPORTLAB_FONTS = Path(reportlab.__path__[0]) / "fonts"
+_FONT_CANDIDATES = (
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans"),
+    (str(_REPORTLAB_FONTS / "Vera.ttf"), "Vera"),
+)
+_BOLD_CANDIDATES = (
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "DejaVuSans-Bold"),
+    (str(_REPORTLAB_FONTS / "VeraBd.ttf"), "VeraBd"),
+)
+
+
+def _register(candidates: Sequence[tuple[str, str]], fallback: str) -> str:
+    for path, name in candidates:
+        if name in pdfmetrics.getRegisteredFontNames():
+            return name
+        if Path(path).exists():
+            pdfmetrics.registerFont(TTFont(name, path))
+            return name
+    return fallback
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    regular = _register(_FONT_CANDIDATES, "Helvetica")
+    bold = _register(_BOLD_CANDIDATES, "Helvetica-Bold")
+    base = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=16),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=12),
+        "body": ParagraphStyle("body", parent=base["BodyText"], fontName=regular, fontSize=9.5),
+        "small": ParagraphStyle(
+            "small", parent=base["BodyText"], fontName=regular, fontSize=8, textColor=colors.grey
+        ),
+        "cell": ParagraphStyle("cell", parent=base["BodyText"], fontName=regular, fontSize=9),
+        "num": ParagraphStyle(
+            "num", parent=base["BodyText"], fontName=regular, fontSize=9, alignment=TA_RIGHT
+        ),
+        "bold": ParagraphStyle("bold", parent=base["BodyText"], fontName=bold, fontSize=9),
+    }
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """1234.5 EUR → "1,234.50 EUR" (figures are stored to the cent; this never rounds)."""
+    return f"{amount:,.2f} {currency}"
+
+
+def masked_iban(iban: str) -> str:
+    return f"{iban[:4]} … {iban[-4:]}" if len(iban) > 8 else iban
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _table(rows: list[list[object]], widths: Sequence[float], header: bool = True) -> Table:
+    table = Table(rows, colWidths=widths, hAlign="LEFT", repeatRows=1 if header else 0)
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if header:
+        style.append(("LINEBELOW", (0, 0), (-1, 0), 0.75, colors.black))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _pdf(title: str, story: list, footer: str) -> bytes:
+    buffer = io.BytesIO()
+    styles = _styles()
+
+    def on_page(canvas, document) -> None:
+        canvas.saveState()
+        canvas.setFont(styles["small"].fontName, 7.5)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(18 * mm, 10 * mm, footer)
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{document.page}")
+        canvas.restoreState()
+
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=title,
+        author="Cooperage",
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        invariant=True,  # the same distribution gives the same bytes
+    )
+    document.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue()
+
+
+def _month_figures(distribution: Distribution) -> list[list[object]]:
+    styles = _styles()
+    currency = distribution.currency
+
+    def row(label: str, amount: Decimal, strong: bool = False) -> list[object]:
+        style = styles["bold"] if strong else styles["cell"]
+        return [Paragraph(label, style), Paragraph(money(amount, currency), styles["num"])]
+
+    rows = [
+        row("Revenue received", distribution.revenue),
+        row("Approved expenses", -distribution.expenses),
+    ]
+    if distribution.losses_carried:
+        rows.append(row("Losses carried from earlier months", -distribution.losses_carried))
+    if distribution.loss:
+        rows.append(row("Loss of the month (nothing is distributed)", -distribution.loss, True))
+        return rows
+    policy = distribution.policy
+    rows += [
+        row("Surplus", distribution.surplus, True),
+        row(f"Commons contribution ({policy.commons_pct:.2%})", -distribution.commons),
+        row(f"Collective reserve ({policy.reserve_pct:.2%})", -distribution.reserve),
+        row(f"Education fund ({policy.education_pct:.2%})", -distribution.education),
+        row("Member pool", distribution.member_pool, True),
+    ]
+    return rows
+
+
+def _approval(distribution: Distribution) -> str:
+    if distribution.approval_proposal_id:
+        how = f"approved by the members' vote on proposal #{distribution.approval_proposal_id}"
+    elif distribution.approved_by is not None:
+        how = f"approved by the treasurer {distribution.approved_by.display_name}"
+    else:
+        how = "approved"
+    when = (
+        timezone.localtime(distribution.approved_at).strftime("%Y-%m-%d")
+        if distribution.approved_at
+        else "—"
+    )
+    return f"{how} on {when}"
+
+
+def _footer(distribution: Distribution, what: str) -> str:
+    return (
+        f"{distribution.cooperative.name} · {what} · distribution #{distribution.pk} · "
+        f"policy v{distribution.policy.version} ({distribution.policy.method})"
+    )
+
+
+def payslip_pdf(
+    distribution: Distribution, line: DistributionLine, capital_balance: Decimal
+) -> bytes:
+    """One member's statement of the month: their hours, their share and how it was worked out."""
+    styles = _styles()
+    member: Member = line.member  # type: ignore[assignment]
+    currency = distribution.currency
+    label = month_label(distribution.month)
+    explanation = line.explanation or {}
+    story: list = [
+        Paragraph(_escape(distribution.cooperative.name), styles["h2"]),
+        Paragraph(f"Payslip — {label}", styles["title"]),
+        Paragraph(
+            f"{_escape(line.name)} · member #{member.pk}"
+            + (f" · IBAN {masked_iban(line.iban)}" if line.iban else ""),
+            styles["body"],
+        ),
+        Spacer(1, 4 * mm),
+    ]
+    share_rows = [
+        ["Hours worked", format_minutes(line.minutes)],
+        ["Method", distribution.policy.get_method_display()],
+        ["Your weight", line.weight or "—"],
+        ["Your fraction of the member pool", explanation.get("fraction_of_pool", "—")],
+        ["Your share", money(line.share, currency)],
+        [
+            f"Paid to you ({distribution.policy.cash_pct:.0%} in cash)",
+            money(line.cash, currency),
+        ],
+        ["Credited to your capital account", money(line.retained, currency)],
+        ["Your capital account after this month", money(capital_balance, currency)],
+    ]
+    story.append(
+        _table(
+            [
+                [Paragraph(_escape(str(a)), styles["cell"]), Paragraph(str(b), styles["num"])]
+                for a, b in share_rows
+            ],
+            (110 * mm, 60 * mm),
+            header=False,
+        )
+    )
+    if explanation.get("text"):
+        story += [
+            Spacer(1, 4 * mm),
+            Paragraph("How your share was worked out", styles["h2"]),
+            Paragraph(_escape(str(explanation["text"])), styles["body"]),
+        ]
+    story += [
+        Spacer(1, 4 * mm),
+        Paragraph(f"The co-op's month: {label}", styles["h2"]),
+        _table(_month_figures(distribution), (110 * mm, 60 * mm), header=False),
+        Spacer(1, 4 * mm),
+        Paragraph(f"This distribution was {_escape(_approval(distribution))}.", styles["small"]),
+    ]
+    return _pdf(f"Payslip {label} — {line.name}", story, _footer(distribution, "payslip"))
+
+
+def report_pdf(distribution: Distribution, lines: Sequence[DistributionLine]) -> bytes:
+    """The whole month for every member to read: figures, each line, and the checks."""
+    styles = _styles()
+    currency = distribution.currency
+    label = month_label(distribution.month)
+    story: list = [
+        Paragraph(_escape(distribution.cooperative.name), styles["h2"]),
+        Paragraph(f"Distribution report — {label}", styles["title"]),
+        Paragraph(
+            f"Status: {distribution.get_status_display()}; {_approval(distribution)}.",
+            styles["body"],
+        ),
+        Spacer(1, 4 * mm),
+        _table(_month_figures(distribution), (110 * mm, 60 * mm), header=False),
+        Spacer(1, 5 * mm),
+        Paragraph("Lines", styles["h2"]),
+    ]
+    header = ["", "Hours", "Weight", "Share", "Cash", "Retained"]
+    rows: list[list[object]] = [[Paragraph(h, styles["bold"]) for h in header]]
+    for line in lines:
+        rows.append(
+            [
+                Paragraph(f"{_escape(line.name)}<br/>{line.get_kind_display()}", styles["cell"]),
+                Paragraph(format_minutes(line.minutes) if line.minutes else "", styles["num"]),
+                Paragraph(_escape(line.weight[:24]), styles["num"]),
+                Paragraph(money(line.share, currency), styles["num"]),
+                Paragraph(money(line.cash, currency), styles["num"]),
+                Paragraph(money(line.retained, currency), styles["num"]),
+            ]
+        )
+    total = sum((line.share for line in lines), Decimal("0"))
+    rows.append(
+        [
+            Paragraph("Total", styles["bold"]),
+            Paragraph(
+                format_minutes(sum(line.minutes for line in lines if line.kind == "member")),
+                styles["num"],
+            ),
+            "",
+            Paragraph(money(total, currency), styles["num"]),
+            Paragraph(money(sum((ln.cash for ln in lines), Decimal("0")), currency), styles["num"]),
+            Paragraph(
+                money(sum((ln.retained for ln in lines), Decimal("0")), currency), styles["num"]
+            ),
+        ]
+    )
+    story.append(_table(rows, (52 * mm, 18 * mm, 24 * mm, 26 * mm, 26 * mm, 26 * mm)))
+    check = "equal" if total == distribution.surplus else "NOT equal"
+    story += [
+        Spacer(1, 4 * mm),
+        Paragraph(
+            f"Check: the lines add up to {money(total, currency)}, {check} to the surplus "
+            f"{money(distribution.surplus, currency)}.",
+            styles["body"],
+        ),
+    ]
+    unpaid = [line for line in lines if line.cash > 0 and not line.iban]
+    if unpaid:
+        names = ", ".join(_escape(line.name) for line in unpaid)
+        story.append(
+            Paragraph(
+                f"No IBAN on record, to be paid by hand: {names}.",
+                styles["body"],
+            )
+        )
+    return _pdf(f"Distribution report {label}", story, _footer(distribution, "report"))
+
+
+def reference(distribution: Distribution, line: DistributionLine) -> str:
+    """The remittance text of a payment: co-op, month and line, at most 140 characters."""
+    return f"{distribution.cooperative.name} {distribution.month:%Y-%m} {line.get_kind_display()}"[
+        :140
+    ]
+
+
+CSV_HEADER = [
+    "kind",
+    "member_id",
+    "name",
+    "iban",
+    "share",
+    "cash",
+    "retained",
+    "currency",
+    "reference",
+]
+
+
+def payments_csv(distribution: Distribution, lines: Iterable[DistributionLine]) -> bytes:
+    """Every line, with what is paid (cash) and what stays (retained); UTF-8 with a BOM so that
+    spreadsheet programs read the accents right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for line in lines:
+        writer.writerow(
+            [
+                line.kind,
+                line.member_id or "",
+                line.name,
+                line.iban,
+                f"{line.share:.2f}",
+                f"{line.cash:.2f}",
+                f"{line.retained:.2f}",
+                distribution.currency,
+                reference(distribution, line),
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def sepa_unavailable_reason(
+    distribution: Distribution, lines: Iterable[DistributionLine]
+) -> str | None:
+    """Why no SEPA file can be made for this distribution, or None when it can."""
+    cooperative = distribution.cooperative
+    if not sepa_payments(lines):
+        return "Nothing is paid to a known IBAN this month: there is no SEPA file."
+    if distribution.currency != "EUR":
+        return (
+            f"SEPA transfers are in euros; this co-op keeps its books in {distribution.currency}."
+        )
+    if not cooperative.iban or not cooperative.legal_name:
+        return (
+            "Set the co-op's legal name and IBAN (Admin → Co-operatives) to get a SEPA file; "
+            "meanwhile the payments CSV lists every transfer."
+        )
+    return None
+
+
+def sepa_payments(lines: Iterable[DistributionLine]) -> list[DistributionLine]:
+    """The lines a SEPA file pays: cash to pay, to a known IBAN."""
+    return [line for line in lines if line.cash > 0 and line.iban]
+
+
+def sepa_xml(
+    distribution: Distribution,
+    lines: Iterable[DistributionLine],
+    execution_date: datetime.date,
+) -> bytes:
+    """A pain.001.001.03 credit transfer, one batch, validated against the XSD by sepaxml."""
+    cooperative = distribution.cooperative
+    config: dict[str, object] = {
+        "name": cooperative.legal_name,
+        "IBAN": cooperative.iban,
+        "batch": True,
+        "currency": "EUR",
+    }
+    if cooperative.bic:
+        config["BIC"] = cooperative.bic
+    transfer = SepaTransfer(config, clean=True)
+    for line in sepa_payments(lines):
+        transfer.add_payment(
+            {
+                "name": line.name[:70],
+                "IBAN": line.iban,
+                "amount": int((line.cash * 100).to_integral_exact()),
+                "execution_date": execution_date,
+                "description": reference(distribution, line),
+                "endtoend_id": f"COOP{distribution.pk}L{line.pk}"[:35],
+            }
+        )
+    return transfer.export(validate=True, pretty_print=True)

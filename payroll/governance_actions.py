@@ -1,0 +1,142 @@
+"""The decisions payroll lets a vote take: adopt a policy, approve a distribution or an expense.
+
+Registered with governance in PayrollConfig.ready(); governance calls them by name.
+"""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from coop.errors import InvalidInput
+from coop.models import Cooperative
+from governance import actions
+from payroll import distributing, services
+from payroll.models import Distribution, Expense
+
+PERCENTAGES = ("commons_pct", "reserve_pct", "education_pct", "cash_pct")
+
+
+def _decimal(payload: dict[str, Any], name: str) -> Decimal | None:
+    value = payload.get(name)
+    if value is None:
+        return None
+    if isinstance(value, float | bool) or not isinstance(value, str | int):
+        raise InvalidInput(
+            f'action_payload.{name}: write it as a string such as "0.15".', field="action_payload"
+        )
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise InvalidInput(
+            f"action_payload.{name}: not a number.", field="action_payload"
+        ) from None
+
+
+def _policy_fields(payload: dict[str, Any]) -> dict[str, Any]:
+    fields = {
+        "method": payload.get("method"),
+        "commons_recipients": payload.get("commons_recipients") or [],
+        "carry_losses": payload.get("carry_losses", False),
+        "approval": payload.get("approval", "treasurer"),
+        "base_rate": _decimal(payload, "base_rate"),
+        "max_pay_ratio": _decimal(payload, "max_pay_ratio") or Decimal("3"),
+    }
+    for name in PERCENTAGES:
+        fields[name] = _decimal(payload, name) or (
+            Decimal("1") if name == "cash_pct" else Decimal("0")
+        )
+    return fields
+
+
+def _validate_policy(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
+    try:
+        services.policy_terms(_policy_fields(payload))
+    except InvalidInput as error:
+        raise InvalidInput(
+            f"action_payload.{error.field}: {error.message}", field="action_payload"
+        ) from None
+    return payload
+
+
+def _adopt_policy(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> dict:
+    policy = services.adopt_policy(
+        actor=None, cooperative=cooperative, proposal=proposal, **_policy_fields(payload)
+    )
+    return {"policy": policy.pk, "version": policy.version}
+
+
+def _distribution(cooperative: Cooperative, payload: dict[str, Any]) -> Distribution:
+    distribution = Distribution.objects.filter(
+        cooperative=cooperative, pk=payload.get("distribution")
+    ).first()
+    if distribution is None:
+        raise InvalidInput(
+            "action_payload.distribution: no such distribution in this co-op.",
+            field="action_payload",
+        )
+    return distribution
+
+
+def _validate_distribution(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
+    distribution = _distribution(cooperative, payload)
+    if distribution.status != Distribution.Status.DRAFT:
+        raise InvalidInput(
+            "action_payload.distribution: only a draft can be approved.", field="action_payload"
+        )
+    return {"distribution": distribution.pk}
+
+
+def _approve_distribution(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> dict:
+    distribution = distributing.approve_distribution(
+        actor=None, distribution=_distribution(cooperative, payload), proposal=proposal
+    )
+    return {"distribution": distribution.pk, "status": distribution.status}
+
+
+def _expense(cooperative: Cooperative, payload: dict[str, Any]) -> Expense:
+    expense = Expense.objects.filter(cooperative=cooperative, pk=payload.get("expense")).first()
+    if expense is None:
+        raise InvalidInput(
+            "action_payload.expense: no such expense in this co-op.", field="action_payload"
+        )
+    return expense
+
+
+def _validate_expense(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
+    expense = _expense(cooperative, payload)
+    if expense.status != Expense.Status.SUBMITTED:
+        raise InvalidInput(
+            "action_payload.expense: only a submitted expense can be approved.",
+            field="action_payload",
+        )
+    return {"expense": expense.pk}
+
+
+def _approve_expense(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> dict:
+    expense = services.decide_expense(
+        actor=None, expense=_expense(cooperative, payload), approve=True, proposal=proposal
+    )
+    return {"expense": expense.pk, "status": expense.status}
+
+
+def register_payroll_actions() -> None:
+    actions.register(
+        "adopt_distribution_policy",
+        description="Adopt a new version of the distribution policy.",
+        kinds={"policy"},
+        validate=_validate_policy,
+        execute=_adopt_policy,
+    )
+    actions.register(
+        "approve_distribution",
+        description="Approve a draft monthly distribution.",
+        kinds={"distribution"},
+        validate=_validate_distribution,
+        execute=_approve_distribution,
+    )
+    actions.register(
+        "approve_expense",
+        description="Approve an expense above the bylaws' spending limit.",
+        kinds={"spending"},
+        validate=_validate_expense,
+        execute=_approve_expense,
+    )

@@ -1,0 +1,1 @@
+"""The payroll commands: `simulate_distribution`."""

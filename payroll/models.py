@@ -1,0 +1,343 @@
+"""Money of a co-op: revenue, expenses, distribution policies, monthly distributions, capital."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from coop.models import Client, Cooperative, Member, Project
+
+
+def money_field(verbose_name: Any = None, **kwargs: Any) -> models.DecimalField:
+    """An amount in the co-op's currency."""
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+
+
+def share_field(verbose_name: Any = None, **kwargs: Any) -> models.DecimalField:
+    """A percentage as a fraction of 1: 0.15000 is 15 %."""
+    return models.DecimalField(verbose_name, max_digits=6, decimal_places=5, **kwargs)
+
+
+class Revenue(models.Model):
+    """Money a client paid the co-op, counted in the month it was received."""
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="revenue")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="revenue")
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="revenue"
+    )
+    amount = money_field(_("amount"), validators=[MinValueValidator(Decimal("0.01"))])
+    currency = models.CharField(max_length=3)
+    received_on = models.DateField(_("received on"))
+    invoice_reference = models.CharField(_("invoice reference"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name_plural = _("revenue")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="revenue_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["cooperative", "received_on"], name="revenue_coop_day")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} from {self.client} on {self.received_on}"
+
+
+class ExpenseStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class Expense(models.Model):
+    Status = ExpenseStatus
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="expenses")
+    category = models.CharField(_("category"), max_length=100)
+    amount = money_field(_("amount"), validators=[MinValueValidator(Decimal("0.01"))])
+    currency = models.CharField(max_length=3)
+    date = models.DateField(_("date"))
+    payee = models.CharField(_("payee"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+    receipt = models.FileField(_("receipt"), upload_to="receipts/%Y/%m/", blank=True)
+    status = models.CharField(
+        max_length=16, choices=ExpenseStatus.choices, default=ExpenseStatus.SUBMITTED
+    )
+    recorded_by = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, related_name="+")
+    decided_by = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Expenses above the bylaws' spending limit are approved by a passed `spending` proposal.
+    proposal = models.ForeignKey(
+        "governance.Proposal", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="expense_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=ExpenseStatus.values), name="expense_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["cooperative", "date"], name="expense_coop_day")]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} to {self.payee} on {self.date}"
+
+
+class PolicyMethod(models.TextChoices):
+    EQUAL = "equal", _("equal shares")
+    HOURS = "hours", _("by hours")
+    WEIGHTED_HOURS = "weighted_hours", _("by hours × rate weight")
+    WAGES_THEN_PATRONAGE = "wages_then_patronage", _("wages first, then patronage")
+    PROJECT_HOURS = "project_hours", _("each project's revenue by its hours")
+
+
+class PolicyApproval(models.TextChoices):
+    TREASURER = "treasurer", _("the treasurer approves")
+    VOTE = "vote", _("a vote approves")
+
+
+class DistributionPolicy(models.Model):
+    """A version of the co-op's distribution rules. A new version never changes a finalized run."""
+
+    Method = PolicyMethod
+    Approval = PolicyApproval
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.PROTECT, related_name="distribution_policies"
+    )
+    version = models.PositiveIntegerField()
+    method = models.CharField(max_length=32, choices=PolicyMethod.choices)
+    commons_pct = share_field(default=Decimal("0.15"))
+    commons_recipients = models.JSONField(default=list, blank=True)
+    reserve_pct = share_field(default=Decimal("0"))
+    education_pct = share_field(default=Decimal("0"))
+    base_rate = money_field(null=True, blank=True)
+    cash_pct = share_field(default=Decimal("1"))
+    max_pay_ratio = models.DecimalField(max_digits=8, decimal_places=3, default=Decimal("3"))
+    carry_losses = models.BooleanField(default=False)
+    approval = models.CharField(
+        max_length=16, choices=PolicyApproval.choices, default=PolicyApproval.TREASURER
+    )
+    adopted_at = models.DateTimeField(auto_now_add=True)
+    adopted_by = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    adopted_by_proposal = models.ForeignKey(
+        "governance.Proposal", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name_plural = _("distribution policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "version"], name="policy_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(commons_pct__gte=0)
+                & Q(reserve_pct__gte=0)
+                & Q(education_pct__gte=0)
+                & Q(cash_pct__gte=0)
+                & Q(cash_pct__lte=1)
+                & Q(max_pay_ratio__gte=1),
+                name="policy_shares_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cooperative.slug} policy v{self.version} ({self.method})"
+
+
+class DistributionStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    APPROVED = "approved", _("approved")
+    PAID = "paid", _("paid")
+    VOID = "void", _("void")
+
+
+class Distribution(models.Model):
+    """The distribution of one month's surplus. Draft → approved → paid; only a draft changes."""
+
+    Status = DistributionStatus
+
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.PROTECT, related_name="distributions"
+    )
+    month = models.DateField(help_text=_("the first day of the month distributed"))
+    policy = models.ForeignKey(DistributionPolicy, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=16, choices=DistributionStatus.choices, default=DistributionStatus.DRAFT
+    )
+    currency = models.CharField(max_length=3)
+    revenue = money_field(default=Decimal("0"))
+    expenses = money_field(default=Decimal("0"))
+    losses_carried = money_field(default=Decimal("0"))
+    surplus = money_field(default=Decimal("0"))
+    loss = money_field(default=Decimal("0"))
+    commons = money_field(default=Decimal("0"))
+    reserve = money_field(default=Decimal("0"))
+    education = money_field(default=Decimal("0"))
+    member_pool = money_field(default=Decimal("0"))
+    computed_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approval_proposal = models.ForeignKey(
+        "governance.Proposal", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-month", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "month"],
+                condition=~Q(status="void"),
+                name="one_distribution_per_month",
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="distribution_first_of_month"),
+            models.CheckConstraint(
+                condition=Q(status__in=DistributionStatus.values), name="distribution_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cooperative.slug} {self.month:%Y-%m} ({self.status})"
+
+
+class LineKind(models.TextChoices):
+    MEMBER = "member", _("member share")
+    COMMONS = "commons", _("commons contribution")
+    RESERVE = "reserve", _("collective reserve")
+    EDUCATION = "education", _("education fund")
+    ADJUSTMENT = "adjustment", _("adjustment")
+
+
+class DistributionLine(models.Model):
+    Kind = LineKind
+
+    distribution = models.ForeignKey(Distribution, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=16, choices=LineKind.choices)
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    iban = models.CharField(max_length=34, blank=True)
+    minutes = models.IntegerField(default=0)
+    weight = models.CharField(max_length=200, blank=True, help_text="the exact entitlement weight")
+    share = money_field()
+    cash = money_field(default=Decimal("0"))
+    retained = money_field(default=Decimal("0"))
+    explanation = models.JSONField(default=dict, blank=True)
+    # An adjustment line corrects an approved month from a later one.
+    adjusts = models.ForeignKey(
+        Distribution, on_delete=models.PROTECT, null=True, blank=True, related_name="adjusted_by"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=LineKind.values), name="distribution_line_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.share}"
+
+
+class CapitalEntryKind(models.TextChoices):
+    ALLOCATION = "allocation", _("allocation (retained share)")
+    REDEMPTION = "redemption", _("redemption (paid out)")
+    ADJUSTMENT = "adjustment", _("adjustment")
+
+
+class CapitalAccountEntry(models.Model):
+    """One entry of a member's internal capital account; the balance is their sum."""
+
+    Kind = CapitalEntryKind
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="capital_entries")
+    kind = models.CharField(max_length=16, choices=CapitalEntryKind.choices)
+    amount = money_field(help_text=_("positive credits, negative debits"))
+    date = models.DateField()
+    distribution = models.ForeignKey(
+        Distribution, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name_plural = _("capital account entries")
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="capital_entry_not_zero"),
+            models.UniqueConstraint(
+                fields=["member", "distribution"],
+                condition=Q(kind="allocation"),
+                name="one_allocation_per_distribution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.kind} {self.amount}"
+
+
+class DocumentKind(models.TextChoices):
+    PAYSLIP = "payslip", _("payslip (PDF)")
+    REPORT = "report", _("distribution report (PDF)")
+    CSV = "csv", _("payments (CSV)")
+    SEPA = "sepa", _("SEPA credit transfer (pain.001 XML)")
+
+
+class DistributionDocument(models.Model):
+    """A generated file of an approved distribution; made once by a Celery task."""
+
+    Kind = DocumentKind
+
+    distribution = models.ForeignKey(
+        Distribution, on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(upload_to="distributions/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+    generated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["distribution", "kind", "member"],
+                condition=Q(member__isnull=False),
+                name="one_document_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["distribution", "kind"],
+                condition=Q(member__isnull=True),
+                name="one_document_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.distribution}"

@@ -1,0 +1,281 @@
+"""Reads of payroll for the web pages: a month's books, distributions, statements, capital."""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from coop.models import Client, Cooperative, Member, Project
+from coop.services import today_in
+from payroll import allocation
+from payroll.models import (
+    CapitalAccountEntry,
+    Distribution,
+    DistributionDocument,
+    DistributionLine,
+    DistributionPolicy,
+    Expense,
+    Revenue,
+)
+from payroll.services import month_bounds, spending_limit
+
+FINAL = (Distribution.Status.APPROVED, Distribution.Status.PAID)
+ZERO = Decimal("0")
+
+
+def money_format(cooperative: Cooperative) -> str:
+    """The `floatformat` argument that shows the currency's decimals with grouping ("2g")."""
+    return f"{allocation.minor_units(cooperative.currency)}g"
+
+
+def default_month(cooperative: Cooperative) -> datetime.date:
+    """The month a treasurer usually works on: the previous one, in the co-op's time zone."""
+    return today_in(cooperative).replace(day=1) - relativedelta(months=1)
+
+
+@dataclass(frozen=True)
+class ChartPart:
+    """One segment of the "where the money goes" bar: a fund or the member pool."""
+
+    key: str
+    label: str
+    amount: Decimal
+    # Position and width in percent of the surplus, for the SVG (display only, 2 decimals).
+    start: Decimal
+    width: Decimal
+
+
+def chart_parts(distribution: Distribution) -> list[ChartPart]:
+    """The surplus as consecutive segments; empty when there is no surplus to show."""
+    if distribution.surplus <= 0:
+        return []
+    parts = []
+    start = ZERO
+    for key, label, amount in (
+        ("commons", _("Commons"), distribution.commons),
+        ("reserve", _("Reserve"), distribution.reserve),
+        ("education", _("Education"), distribution.education),
+        ("pool", _("Member pool"), distribution.member_pool),
+    ):
+        # The last segment takes what rounding left, so that the bar is exactly full.
+        width = (
+            (amount * 100 / distribution.surplus).quantize(Decimal("0.01"))
+            if key != "pool"
+            else Decimal(100) - start
+        )
+        parts.append(ChartPart(key, label, amount, start, width))
+        start += width
+    return parts
+
+
+@dataclass
+class MonthBooks:
+    """A month's revenue, expenses and distribution, as the overview shows them."""
+
+    month: datetime.date
+    revenue: list[Revenue]
+    expenses: list[Expense]
+    distribution: Distribution | None
+    spending_limit: Decimal
+    revenue_total: Decimal = ZERO
+    approved_expenses: Decimal = ZERO
+    pending_expenses: Decimal = ZERO
+    chart: list[ChartPart] = field(default_factory=list)
+
+    @property
+    def locked(self) -> bool:
+        return self.distribution is not None and self.distribution.status in FINAL
+
+    @property
+    def balance(self) -> Decimal:
+        return self.revenue_total - self.approved_expenses
+
+
+def month_books(cooperative: Cooperative, month: datetime.date) -> MonthBooks:
+    """Everything the month overview shows, in four queries whatever the number of rows."""
+    first, last = month_bounds(month)
+    revenue = list(
+        Revenue.objects.filter(cooperative=cooperative, received_on__range=(first, last))
+        .select_related("client", "project")
+        .order_by("received_on", "id")
+    )
+    expenses = list(
+        Expense.objects.filter(cooperative=cooperative, date__range=(first, last))
+        .select_related("proposal")
+        .order_by("date", "id")
+    )
+    distribution = (
+        Distribution.objects.filter(cooperative=cooperative, month=first)
+        .exclude(status=Distribution.Status.VOID)
+        .select_related("policy", "approval_proposal")
+        .first()
+    )
+    books = MonthBooks(
+        month=first,
+        revenue=revenue,
+        expenses=expenses,
+        distribution=distribution,
+        spending_limit=spending_limit(cooperative),
+        revenue_total=sum((r.amount for r in revenue), ZERO),
+        approved_expenses=sum(
+            (e.amount for e in expenses if e.status == Expense.Status.APPROVED), ZERO
+        ),
+        pending_expenses=sum(
+            (e.amount for e in expenses if e.status == Expense.Status.SUBMITTED), ZERO
+        ),
+    )
+    if distribution is not None:
+        books.chart = chart_parts(distribution)
+    return books
+
+
+def clients_with_projects(cooperative: Cooperative) -> list[Client]:
+    """The co-op's clients, each with its projects prefetched (two queries)."""
+    return list(
+        Client.objects.filter(cooperative=cooperative)
+        .order_by("name")
+        .prefetch_related(Prefetch("projects", queryset=Project.objects.order_by("name")))
+    )
+
+
+def distributions(cooperative: Cooperative) -> QuerySet[Distribution]:
+    """Every distribution of the co-op, newest month first, with its policy."""
+    return (
+        Distribution.objects.filter(cooperative=cooperative)
+        .select_related("policy", "approved_by__user")
+        .order_by("-month", "-id")
+    )
+
+
+def distribution_or_none(cooperative: Cooperative, pk: int) -> Distribution | None:
+    """A distribution of the co-op with its lines, documents and policy (three queries)."""
+    return (
+        Distribution.objects.filter(cooperative=cooperative, pk=pk)
+        .select_related("policy", "approved_by__user", "approval_proposal")
+        .prefetch_related(
+            Prefetch("lines", queryset=DistributionLine.objects.order_by("kind", "id")),
+            Prefetch(
+                "documents", queryset=DistributionDocument.objects.order_by("kind", "member_id")
+            ),
+        )
+        .first()
+    )
+
+
+def policies(cooperative: Cooperative) -> QuerySet[DistributionPolicy]:
+    return (
+        DistributionPolicy.objects.filter(cooperative=cooperative)
+        .select_related("adopted_by__user", "adopted_by_proposal")
+        .order_by("-version")
+    )
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A member's line of one approved or paid distribution."""
+
+    distribution: Distribution
+    line: DistributionLine
+    payslip: DistributionDocument | None
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    entry: CapitalAccountEntry
+    balance: Decimal
+
+
+@dataclass
+class Statements:
+    statements: list[Statement]
+    year: int
+    year_minutes: int
+    year_share: Decimal
+    year_cash: Decimal
+    year_retained: Decimal
+    ledger: list[LedgerEntry]
+
+    @property
+    def capital_balance(self) -> Decimal:
+        return self.ledger[-1].balance if self.ledger else ZERO
+
+
+def member_statements(member: Member) -> Statements:
+    """The member's lines of final distributions (newest first), this year's totals and their
+    capital account with a running balance; three queries."""
+    lines = list(
+        DistributionLine.objects.filter(
+            kind=DistributionLine.Kind.MEMBER,
+            member=member,
+            distribution__cooperative_id=member.cooperative_id,
+            distribution__status__in=FINAL,
+        )
+        .select_related("distribution")
+        .order_by("-distribution__month", "-id")
+    )
+    payslips = {
+        document.distribution_id: document
+        for document in DistributionDocument.objects.filter(
+            member=member,
+            kind=DistributionDocument.Kind.PAYSLIP,
+            distribution_id__in=[line.distribution_id for line in lines],
+        )
+    }
+    year = today_in(member.cooperative).year
+    this_year = [line for line in lines if line.distribution.month.year == year]
+    return Statements(
+        statements=[
+            Statement(line.distribution, line, payslips.get(line.distribution_id)) for line in lines
+        ],
+        year=year,
+        year_minutes=sum(line.minutes for line in this_year),
+        year_share=sum((line.share for line in this_year), ZERO),
+        year_cash=sum((line.cash for line in this_year), ZERO),
+        year_retained=sum((line.retained for line in this_year), ZERO),
+        ledger=capital_ledger(member),
+    )
+
+
+def capital_ledger(member: Member) -> list[LedgerEntry]:
+    """The member's capital account entries, oldest first, each with the balance after it."""
+    entries = CapitalAccountEntry.objects.filter(
+        cooperative_id=member.cooperative_id, member=member
+    ).select_related("distribution", "recorded_by__user")
+    return list(_running(entries.order_by("date", "id")))
+
+
+def _running(entries: Iterable[CapitalAccountEntry]) -> Iterable[LedgerEntry]:
+    balance = ZERO
+    for entry in entries:
+        balance += entry.amount
+        yield LedgerEntry(entry, balance)
+
+
+@dataclass(frozen=True)
+class CapitalBalance:
+    member: Member
+    balance: Decimal
+
+
+def capital_balances(cooperative: Cooperative) -> list[CapitalBalance]:
+    """Every member with an account or a current membership, and their balance (two queries)."""
+    totals = dict(
+        CapitalAccountEntry.objects.filter(cooperative=cooperative)
+        .values_list("member_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    members = (
+        Member.objects.filter(cooperative=cooperative)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+    return [
+        CapitalBalance(member, totals.get(member.pk, ZERO))
+        for member in members
+        if member.pk in totals or member.status != Member.Status.DEPARTED
+    ]

@@ -1,0 +1,297 @@
+"""Writes of payroll: money in, policies, the monthly distribution and capital accounts."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from coop.audit import record
+from coop.errors import InvalidInput, InvalidInputs, NotAllowed, PeriodLocked, StateConflict
+from coop.models import Client, Cooperative, Member, Project
+from coop.models.cooperative import Role
+from coop.services import require_role
+from payroll import allocation
+from payroll.models import (
+    Distribution,
+    DistributionPolicy,
+    Expense,
+    Revenue,
+)
+
+POLICY_FIELDS = (
+    "method", "commons_pct", "commons_recipients", "reserve_pct", "education_pct", "base_rate",
+    "cash_pct", "max_pay_ratio", "carry_losses", "approval",
+)  # fmt: skip
+VOTE_DAYS = 7
+
+
+def month_label(month: datetime.date) -> str:
+    return date_format(month, "F Y")
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first = month.replace(day=1)
+    return first, first + relativedelta(months=1, days=-1)
+
+
+def _distributed(cooperative: Cooperative, day: datetime.date) -> Distribution | None:
+    return (
+        Distribution.objects.filter(cooperative=cooperative, month=day.replace(day=1))
+        .filter(status__in=[Distribution.Status.APPROVED, Distribution.Status.PAID])
+        .first()
+    )
+
+
+def ensure_money_month_open(cooperative: Cooperative, day: datetime.date) -> None:
+    """Revenue and expenses of an approved month are final (409)."""
+    if _distributed(cooperative, day):
+        raise PeriodLocked(
+            f"{month_label(day)} was distributed: its revenue and expenses cannot change. "
+            "Record a correction in an open month.",
+            field="date",
+        )
+
+
+def _money(cooperative: Cooperative, amount: Any, field: str = "amount") -> Decimal:
+    exponent = allocation.minor_units(cooperative.currency)
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
+        raise InvalidInput("The amount must be positive.", field=field)
+    if amount != amount.quantize(Decimal(1).scaleb(-exponent)):
+        raise InvalidInput(
+            f"{cooperative.currency} amounts have {exponent} decimals at most.", field=field
+        )
+    return amount
+
+
+# Money in ------------------------------------------------------------------------------------
+
+
+def record_revenue(
+    *,
+    actor: Member | None,
+    cooperative: Cooperative,
+    client: Client,
+    amount: Decimal,
+    received_on: datetime.date,
+    project: Project | None = None,
+    invoice_reference: str = "",
+    note: str = "",
+) -> Revenue:
+    require_role(actor, Role.TREASURER)
+    if client.cooperative_id != cooperative.pk:
+        raise InvalidInput("This client does not belong to the co-op.", field="client")
+    if project is not None and project.client_id != client.pk:
+        raise InvalidInput(f"This project is not one of {client.name}'s.", field="project")
+    with transaction.atomic():
+        ensure_money_month_open(cooperative, received_on)
+        revenue = Revenue.objects.create(
+            cooperative=cooperative,
+            client=client,
+            project=project,
+            amount=_money(cooperative, amount),
+            currency=cooperative.currency,
+            received_on=received_on,
+            invoice_reference=invoice_reference,
+            note=note,
+            recorded_by=actor,
+        )
+        record(
+            cooperative,
+            actor,
+            "revenue.recorded",
+            revenue,
+            {"amount": str(amount), "client": client.name, "received_on": received_on},
+        )
+        return revenue
+
+
+def delete_revenue(*, actor: Member | None, revenue: Revenue) -> None:
+    require_role(actor, Role.TREASURER)
+    with transaction.atomic():
+        ensure_money_month_open(revenue.cooperative, revenue.received_on)
+        data = {"amount": str(revenue.amount), "received_on": revenue.received_on}
+        revenue_id = revenue.pk
+        revenue.delete()
+        record(
+            revenue.cooperative,
+            actor,
+            "revenue.deleted",
+            data=data,
+            object_type="payroll.revenue",
+            object_id=revenue_id,
+        )
+
+
+def record_expense(
+    *,
+    actor: Member | None,
+    cooperative: Cooperative,
+    category: str,
+    amount: Decimal,
+    date: datetime.date,
+    payee: str,
+    note: str = "",
+    receipt: Any = None,
+) -> Expense:
+    require_role(actor, Role.TREASURER)
+    with transaction.atomic():
+        ensure_money_month_open(cooperative, date)
+        expense = Expense(
+            cooperative=cooperative,
+            category=category.strip(),
+            amount=_money(cooperative, amount),
+            currency=cooperative.currency,
+            date=date,
+            payee=payee.strip(),
+            note=note,
+            recorded_by=actor,
+        )
+        if receipt is not None:
+            expense.receipt = receipt
+        expense.save()
+        record(
+            cooperative,
+            actor,
+            "expense.recorded",
+            expense,
+            {"amount": str(amount), "payee": expense.payee, "date": date},
+        )
+        return expense
+
+
+def spending_limit(cooperative: Cooperative) -> Decimal:
+    return Decimal(str(cooperative.settings["spending_limit"]))
+
+
+def decide_expense(
+    *, actor: Member | None, expense: Expense, approve: bool, proposal: Any = None
+) -> Expense:
+    """Approve or reject a submitted expense. Above the bylaws' spending limit only a passed
+    `spending` proposal (through its `approve_expense` action) approves it."""
+    require_role(actor, Role.TREASURER)
+    with transaction.atomic():
+        expense = (
+            Expense.objects.select_for_update().select_related("cooperative").get(pk=expense.pk)
+        )
+        if expense.status != Expense.Status.SUBMITTED:
+            raise StateConflict(f"This expense is already {expense.get_status_display()}.")
+        ensure_money_month_open(expense.cooperative, expense.date)
+        limit = spending_limit(expense.cooperative)
+        if approve and expense.amount > limit and proposal is None:
+            raise StateConflict(
+                f"This expense is above the spending limit of {limit} "
+                f"{expense.cooperative.currency}: it needs a passed spending proposal with the "
+                "action approve_expense.",
+            )
+        expense.status = Expense.Status.APPROVED if approve else Expense.Status.REJECTED
+        expense.decided_by = actor
+        expense.decided_at = timezone.now()
+        expense.proposal = proposal
+        expense.save()
+        record(
+            expense.cooperative,
+            actor,
+            f"expense.{expense.status}",
+            expense,
+            {"proposal": getattr(proposal, "pk", None)},
+        )
+        return expense
+
+
+# Policies ------------------------------------------------------------------------------------
+
+
+def policy_terms(fields: dict[str, Any]) -> allocation.PolicyTerms:
+    """Check policy fields with the computation's own rules; errors name the field."""
+    recipients = fields.get("commons_recipients") or []
+    try:
+        return allocation.PolicyTerms(
+            method=fields["method"],
+            commons_pct=fields["commons_pct"],
+            reserve_pct=fields["reserve_pct"],
+            education_pct=fields["education_pct"],
+            cash_pct=fields["cash_pct"],
+            max_pay_ratio=fields["max_pay_ratio"],
+            carry_losses=fields["carry_losses"],
+            approval=fields["approval"],
+            base_rate=fields.get("base_rate"),
+            commons_recipients=tuple(
+                allocation.CommonsRecipient(
+                    name=r.get("name"), weight=Decimal(str(r.get("weight"))), iban=r.get("iban")
+                )
+                for r in recipients
+            ),
+        )
+    except allocation.DistributionError as error:
+        raise InvalidInputs(
+            {(key or "non_field_errors"): messages for key, messages in error.errors.items()}
+        ) from None
+
+
+def current_policy(cooperative: Cooperative) -> DistributionPolicy | None:
+    return DistributionPolicy.objects.filter(cooperative=cooperative).order_by("-version").first()
+
+
+def adopt_policy(
+    *,
+    actor: Member | None,
+    cooperative: Cooperative,
+    proposal: Any = None,
+    note: str = "",
+    **fields: Any,
+) -> DistributionPolicy:
+    """Adopt a new version of the distribution policy.
+
+    By the treasurer, unless the bylaws say policies are adopted by vote: then only a passed
+    `policy` proposal (its `adopt_distribution_policy` action) adopts one.
+    """
+    if proposal is None:
+        require_role(actor, Role.TREASURER)
+        if cooperative.settings["policy_adoption"] == "vote":
+            raise NotAllowed(
+                "The bylaws say distribution policies are adopted by vote: draft a policy "
+                "proposal with the action adopt_distribution_policy."
+            )
+    unknown = set(fields) - set(POLICY_FIELDS)
+    if unknown:
+        raise InvalidInput("Unknown policy field.", field=sorted(unknown)[0])
+    terms = policy_terms(fields)
+    with transaction.atomic():
+        Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        latest = current_policy(cooperative)
+        policy = DistributionPolicy.objects.create(
+            cooperative=cooperative,
+            version=(latest.version + 1) if latest else 1,
+            method=str(terms.method),
+            commons_pct=terms.commons_pct,
+            commons_recipients=[
+                {"name": r.name, "weight": str(r.weight), **({"iban": r.iban} if r.iban else {})}
+                for r in terms.commons_recipients
+            ],
+            reserve_pct=terms.reserve_pct,
+            education_pct=terms.education_pct,
+            base_rate=terms.base_rate,
+            cash_pct=terms.cash_pct,
+            max_pay_ratio=terms.max_pay_ratio,
+            carry_losses=terms.carry_losses,
+            approval=str(terms.approval),
+            adopted_by=actor,
+            adopted_by_proposal=proposal,
+            note=note,
+        )
+        record(
+            cooperative,
+            actor,
+            "policy.adopted",
+            policy,
+            {"version": policy.version, "proposal": getattr(proposal, "pk", None), **fields},
+        )
+        return policy
+
+
+def terms_of(policy: DistributionPolicy) -> allocation.PolicyTerms:
+    return policy_terms({name: getattr(policy, name) for name in POLICY_FIELDS})

@@ -1,0 +1,237 @@
+"""Celery tasks of payroll: the files of an approved distribution and the monthly drafts.
+
+Every task is idempotent: a file is stored once (a unique constraint per distribution, kind and
+member backs the check), so that a redelivered message (acks_late) or a second worker finishes
+the work without duplicating it. E-mails go out only from the call that stored the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+from celery import shared_task
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+
+from coop.errors import DomainError
+from coop.models import Cooperative, Member, TimeEntry
+from coop.services import today_in
+from payroll import distributing, documents
+from payroll.models import Distribution, DistributionDocument, DistributionLine, Revenue
+from payroll.services import current_policy, month_bounds, month_label
+
+logger = logging.getLogger(__name__)
+
+FINAL = (Distribution.Status.APPROVED, Distribution.Status.PAID)
+EXTENSIONS = {"payslip": "pdf", "report": "pdf", "csv": "csv", "sepa": "xml"}
+
+
+def _final(distribution_id: int) -> Distribution | None:
+    return (
+        Distribution.objects.select_related(
+            "cooperative", "policy", "approved_by__user", "approval_proposal"
+        )
+        .filter(pk=distribution_id, status__in=FINAL)
+        .first()
+    )
+
+
+def _store_once(
+    distribution: Distribution,
+    kind: str,
+    build: Callable[[], bytes],
+    member: Member | None = None,
+) -> DistributionDocument | None:
+    """Build and store one file unless it exists; None when another call stored it first."""
+    existing = DistributionDocument.objects.filter(
+        distribution=distribution, kind=kind, member=member
+    )
+    if existing.exists():
+        return None
+    content = build()
+    who = f"-{member.pk}" if member is not None else ""
+    name = (
+        f"{distribution.cooperative.slug}-{distribution.month:%Y-%m}-{kind}{who}.{EXTENSIONS[kind]}"
+    )
+    document = DistributionDocument(
+        distribution=distribution,
+        kind=kind,
+        member=member,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    document.file.save(name, ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            document.save()
+    except IntegrityError:  # another worker stored it between the check and now
+        document.file.delete(save=False)
+        return None
+    return document
+
+
+@shared_task(acks_late=True)
+def generate_documents(distribution_id: int) -> dict[str, int]:
+    """Make every file of an approved distribution: one task per payslip, then the shared files."""
+    distribution = _final(distribution_id)
+    if distribution is None:
+        return {"payslips": 0, "files": 0}
+    lines = list(distribution.lines.select_related("member__user").order_by("kind", "id"))
+    have = set(
+        DistributionDocument.objects.filter(
+            distribution=distribution, kind=DistributionDocument.Kind.PAYSLIP
+        ).values_list("member_id", flat=True)
+    )
+    missing = [
+        line.member_id
+        for line in lines
+        if line.kind == DistributionLine.Kind.MEMBER and line.member_id not in have
+    ]
+    for member_id in missing:
+        generate_payslip.delay(distribution_id, member_id)
+    made = 0
+    builders: list[tuple[str, Callable[[], bytes]]] = [
+        ("report", lambda: documents.report_pdf(distribution, lines)),
+        ("csv", lambda: documents.payments_csv(distribution, lines)),
+    ]
+    if documents.sepa_unavailable_reason(distribution, lines) is None:
+        execution_date = max(today_in(distribution.cooperative), distribution.month)
+        builders.append(("sepa", lambda: documents.sepa_xml(distribution, lines, execution_date)))
+    for kind, build in builders:
+        if _store_once(distribution, kind, build) is not None:
+            made += 1
+    return {"payslips": len(missing), "files": made}
+
+
+@shared_task(acks_late=True)
+def sweep_documents() -> int:
+    """Every few minutes (beat): enqueue the files of approved distributions that lack some.
+
+    The approval enqueues them on commit; this catches a message lost while the broker was down
+    or a worker that died before fanning out. Returns how many distributions were enqueued.
+    """
+    member_lines = Count("lines", filter=Q(lines__kind=DistributionLine.Kind.MEMBER), distinct=True)
+    payslips = Count(
+        "documents", filter=Q(documents__kind=DistributionDocument.Kind.PAYSLIP), distinct=True
+    )
+    shared = Count("documents", filter=Q(documents__member__isnull=True), distinct=True)
+    incomplete = (
+        Distribution.objects.filter(status__in=FINAL)
+        .annotate(member_lines=member_lines, payslips=payslips, shared=shared)
+        .filter(Q(payslips__lt=F("member_lines")) | Q(shared__lt=2))
+        .values_list("pk", flat=True)
+    )
+    pending = list(incomplete)
+    for distribution_id in pending:
+        generate_documents.delay(distribution_id)
+    return len(pending)
+
+
+@shared_task(acks_late=True)
+def generate_payslip(distribution_id: int, member_id: int) -> bool:
+    """One member's payslip; the member gets an e-mail once, from the call that stored it."""
+    distribution = _final(distribution_id)
+    if distribution is None:
+        return False
+    line = (
+        distribution.lines.select_related("member__user")
+        .filter(kind=DistributionLine.Kind.MEMBER, member_id=member_id)
+        .first()
+    )
+    if line is None or line.member is None:
+        return False
+    member = line.member
+    _first, last = month_bounds(distribution.month)
+    balance = distributing.capital_balance(member, until=last)
+    stored = _store_once(
+        distribution,
+        DistributionDocument.Kind.PAYSLIP,
+        lambda: documents.payslip_pdf(distribution, line, balance),
+        member=member,
+    )
+    if stored is None:
+        return False
+    _tell_member(distribution, member)
+    return True
+
+
+def _site(path: str) -> str:
+    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+
+
+def _tell_member(distribution: Distribution, member: Member) -> None:
+    label = month_label(distribution.month)
+    link = _site(f"/c/{distribution.cooperative.slug}/money/distributions/{distribution.pk}/")
+    send_mail(
+        f"[{distribution.cooperative.name}] Your payslip for {label}",
+        f"Your payslip for {label} is ready: {link}\n",
+        settings.DEFAULT_FROM_EMAIL,
+        [member.user.email],
+        fail_silently=False,
+    )
+
+
+@shared_task(acks_late=True)
+def create_monthly_drafts() -> dict[str, int]:
+    """Early each month (beat): draft last month's distribution for every co-op that has a
+    policy and no distribution for that month yet, and tell its treasurers.
+
+    Idempotent: a month with a distribution (draft, approved, paid or voided) is left alone, and
+    so is a month with neither revenue nor hours.
+    """
+    made = skipped = 0
+    for cooperative in Cooperative.objects.order_by("pk"):
+        month = today_in(cooperative).replace(day=1) - relativedelta(months=1)
+        # A voided run counts too: the treasurer voided it on purpose and drafts anew by hand.
+        has_run = Distribution.objects.filter(cooperative=cooperative, month=month).exists()
+        if has_run or current_policy(cooperative) is None or not _had_activity(cooperative, month):
+            continue
+        try:
+            distribution = distributing.create_draft(
+                actor=None, cooperative=cooperative, month=month
+            )
+        except DomainError as error:
+            # A concurrent draft, or a policy the month's figures break (e.g. the pay ratio):
+            # the treasurer sees it on the money page; the next sweep tries again.
+            logger.warning("monthly draft of %s %s: %s", cooperative.slug, month, error)
+            skipped += 1
+            continue
+        made += 1
+        _tell_treasurers(distribution)
+    return {"drafted": made, "skipped": skipped}
+
+
+def _had_activity(cooperative: Cooperative, month) -> bool:
+    first, last = month_bounds(month)
+    return (
+        Revenue.objects.filter(cooperative=cooperative, received_on__range=(first, last)).exists()
+        or TimeEntry.objects.filter(cooperative=cooperative, date__range=(first, last)).exists()
+    )
+
+
+def _tell_treasurers(distribution: Distribution) -> None:
+    emails = list(
+        Member.objects.filter(cooperative=distribution.cooperative, is_treasurer=True)
+        .exclude(status="departed")
+        .values_list("user__email", flat=True)
+    )
+    if not emails:
+        return
+    label = month_label(distribution.month)
+    link = _site(f"/c/{distribution.cooperative.slug}/money/distributions/{distribution.pk}/")
+    send_mail(
+        f"[{distribution.cooperative.name}] The draft distribution of {label} is ready",
+        (
+            f"The draft distribution of {label} is computed: surplus {distribution.surplus} "
+            f"{distribution.currency}. Review it, recompute it after late entries, and approve "
+            f"it:\n{link}\n"
+        ),
+        settings.DEFAULT_FROM_EMAIL,
+        emails,
+        fail_silently=False,
+    )

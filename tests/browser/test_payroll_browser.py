@@ -1,0 +1,102 @@
+"""The treasurer's month end in Chromium: log in, draft September, approve it, get the payslip.
+
+Set PAYROLL_SCREENSHOTS=/some/dir to also save screenshots of the pages (desktop and phone).
+"""
+
+import importlib.util
+import os
+import pathlib
+
+import pytest
+
+from tests.factories import PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; the test's own database work is
+# still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = os.environ.get("PAYROLL_SCREENSHOTS")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def _screenshot(page, name):
+    if not SCREENSHOTS:
+        return
+    folder = pathlib.Path(SCREENSHOTS)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=str(folder / f"{name}-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(folder / f"{name}-phone.png"), full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not overflow, f"{name} overflows a 390 px wide screen"
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("payroll.tasks") is None,
+    reason="payroll.tasks (the payslip generator) is not there yet",
+)
+def test_the_treasurer_drafts_approves_and_downloads_a_payslip(
+    live_server,
+    page,
+    cooperative,
+    treasurer,
+    books,
+):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("E-mail address").fill(treasurer.user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/c/{cooperative.slug}/")
+
+    page.goto(f"{live_server.url}/c/{cooperative.slug}/money/?month=2026-09")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Money of September 2026")
+    expect(page.locator("tfoot").first).to_contain_text("12,000.00")
+    _screenshot(page, "money-overview")
+
+    page.get_by_role("button", name="Draft the distribution").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Distribution of September 2026")
+    expect(page.locator(".status-line .badge")).to_have_text("draft")
+    expect(page.get_by_role("img", name="Where the surplus of 10,500.00 EUR goes")).to_be_visible()
+    _screenshot(page, "money-distribution-draft")
+
+    page.get_by_role("button", name="Approve", exact=True).click()
+    expect(page.locator(".status-line .badge")).to_have_text("approved")
+    expect(page.get_by_role("status")).to_contain_text("Approved the distribution")
+    _screenshot(page, "money-distribution-approved")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="My payslip (PDF)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    assert pathlib.Path(download.path()).read_bytes().startswith(b"%PDF")

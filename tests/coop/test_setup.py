@@ -1,0 +1,86 @@
+"""Settings from the environment, the demo command and a live Celery worker round trip."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from coop.models import Cooperative, Member, Project, TimeEntry
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _settings_probe(env: dict) -> subprocess.CompletedProcess:
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'coop.settings'; "
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER, "
+        "settings.DEBUG)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
+    return subprocess.run(
+        [sys.executable, "-c", code], env={**clean, **env}, cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_embedded_default_is_sqlite_eager_debug():
+    probe = _settings_probe({})
+    assert probe.stdout.split() == ["django.db.backends.sqlite3", "True", "True"], probe.stderr
+
+
+def test_services_from_the_environment():
+    probe = _settings_probe(
+        {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/x", "CELERY_BROKER_URL": "redis://x"}
+    )
+    assert probe.stdout.split() == ["django.db.backends.postgresql", "False", "True"], probe.stderr
+
+
+def test_production_without_secret_key_stops_with_a_clear_error():
+    probe = _settings_probe({"COOP_ENV": "production", "SECRET_KEY": ""})
+    assert probe.returncode != 0
+    assert "COOP_ENV=production needs SECRET_KEY" in probe.stderr
+
+
+def test_production_with_secret_key_turns_debug_off():
+    probe = _settings_probe({"COOP_ENV": "production", "SECRET_KEY": "x" * 60})
+    assert probe.stdout.split()[2] == "False", probe.stderr
+
+
+@pytest.mark.django_db
+def test_demo_is_realistic_and_idempotent(capsys):
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert "ana@example.coop" in out and "cooperage-demo" in out
+    counts = (Member.objects.count(), Project.objects.count(), TimeEntry.objects.count())
+    call_command("demo", quiet=True)
+    assert (Member.objects.count(), Project.objects.count(), TimeEntry.objects.count()) == counts
+    cooperative = Cooperative.objects.get(slug="demo")
+    assert cooperative.members.count() == 8
+    assert cooperative.clients.count() == 3
+    assert cooperative.projects.count() == 5
+    months = {d.replace(day=1) for d in TimeEntry.objects.values_list("date", flat=True)}
+    assert len(months) == 3
+    roles = {m.user.email: m.roles for m in cooperative.members.select_related("user")}
+    assert roles["ana@example.coop"] == ["secretary", "admin"]
+    assert roles["bruno@example.coop"] == ["treasurer"]
+    call_command("verify_audit")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_live_worker_round_trip(cooperative):
+    """A real worker consumes a real task from the broker and returns its result."""
+    from celery.contrib.testing.worker import start_worker
+
+    from coop import celery_app
+    from coop.audit import record
+    from coop.tasks import verify_audit_chain
+
+    record(cooperative, None, "test.event", object_type="test", object_id=1)
+    celery_app.conf.task_always_eager = False
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        result = verify_audit_chain.delay(cooperative.pk)
+        assert result.get(timeout=30) == {"ok": True, "events": 1, "break": None}
