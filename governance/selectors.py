@@ -1,5 +1,8 @@
 """Reads of governance: the proposals a member sees, with whether they voted, and live turnout."""
 
+import datetime
+import zoneinfo
+
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from coop.models import Member
@@ -59,4 +62,20 @@ def active_delegations(member: Member) -> QuerySet[Delegation]:
 def delegations_to(member: Member) -> QuerySet[Delegation]:
     return Delegation.objects.filter(delegate=member, revoked_at__isnull=True).select_related(
         "delegator__user"
+    )
+
+
+def closed_between(cooperative, first: datetime.date, last: datetime.date):
+    """Proposals closed from `first` to `last` (inclusive, co-op time zone), oldest first."""
+    zone = zoneinfo.ZoneInfo(cooperative.time_zone)
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(
+        last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
+    return (
+        Proposal.objects.filter(
+            cooperative=cooperative, state=State.CLOSED, closed_at__gte=start, closed_at__lt=end
+        )
+        .select_related("author__user")
+        .order_by("closed_at", "id")
     )

@@ -11,66 +11,19 @@ import csv
 import datetime
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
-import reportlab
 from django.utils import timezone
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 from sepaxml import SepaTransfer
 
+from coop import pdf
 from coop.hours.durations import format_minutes
 from coop.models import Member
 from payroll.models import Distribution, DistributionLine
 from payroll.services import month_label
-
-# A font with the accents and scripts of members' names: Debian's DejaVu where installed,
-# otherwise Bitstream Vera, which ships with reportlab.
-_REPORTLAB_FONTS = Path(reportlab.__path__[0]) / "fonts"
-_FONT_CANDIDATES = (
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans"),
-    (str(_REPORTLAB_FONTS / "Vera.ttf"), "Vera"),
-)
-_BOLD_CANDIDATES = (
-    ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "DejaVuSans-Bold"),
-    (str(_REPORTLAB_FONTS / "VeraBd.ttf"), "VeraBd"),
-)
-
-
-def _register(candidates: Sequence[tuple[str, str]], fallback: str) -> str:
-    for path, name in candidates:
-        if name in pdfmetrics.getRegisteredFontNames():
-            return name
-        if Path(path).exists():
-            pdfmetrics.registerFont(TTFont(name, path))
-            return name
-    return fallback
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    regular = _register(_FONT_CANDIDATES, "Helvetica")
-    bold = _register(_BOLD_CANDIDATES, "Helvetica-Bold")
-    base = getSampleStyleSheet()
-    return {
-        "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=16),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=12),
-        "body": ParagraphStyle("body", parent=base["BodyText"], fontName=regular, fontSize=9.5),
-        "small": ParagraphStyle(
-            "small", parent=base["BodyText"], fontName=regular, fontSize=8, textColor=colors.grey
-        ),
-        "cell": ParagraphStyle("cell", parent=base["BodyText"], fontName=regular, fontSize=9),
-        "num": ParagraphStyle(
-            "num", parent=base["BodyText"], fontName=regular, fontSize=9, alignment=TA_RIGHT
-        ),
-        "bold": ParagraphStyle("bold", parent=base["BodyText"], fontName=bold, fontSize=9),
-    }
 
 
 def money(amount: Decimal, currency: str) -> str:
@@ -82,53 +35,8 @@ def masked_iban(iban: str) -> str:
     return f"{iban[:4]} … {iban[-4:]}" if len(iban) > 8 else iban
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _table(rows: list[list[object]], widths: Sequence[float], header: bool = True) -> Table:
-    table = Table(rows, colWidths=widths, hAlign="LEFT", repeatRows=1 if header else 0)
-    style = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]
-    if header:
-        style.append(("LINEBELOW", (0, 0), (-1, 0), 0.75, colors.black))
-    table.setStyle(TableStyle(style))
-    return table
-
-
-def _pdf(title: str, story: list, footer: str) -> bytes:
-    buffer = io.BytesIO()
-    styles = _styles()
-
-    def on_page(canvas, document) -> None:
-        canvas.saveState()
-        canvas.setFont(styles["small"].fontName, 7.5)
-        canvas.setFillColor(colors.grey)
-        canvas.drawString(18 * mm, 10 * mm, footer)
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{document.page}")
-        canvas.restoreState()
-
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=title,
-        author="Cooperage",
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
-        invariant=True,  # the same distribution gives the same bytes
-    )
-    document.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()
-
-
 def _month_figures(distribution: Distribution) -> list[list[object]]:
-    styles = _styles()
+    styles = pdf.styles()
     currency = distribution.currency
 
     def row(label: str, amount: Decimal, strong: bool = False) -> list[object]:
@@ -177,20 +85,33 @@ def _footer(distribution: Distribution, what: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class YearToDate:
+    """A member's totals over the approved months of the year, this month included."""
+
+    minutes: int
+    share: Decimal
+    cash: Decimal
+    retained: Decimal
+
+
 def payslip_pdf(
-    distribution: Distribution, line: DistributionLine, capital_balance: Decimal
+    distribution: Distribution,
+    line: DistributionLine,
+    capital_balance: Decimal,
+    year_to_date: YearToDate,
 ) -> bytes:
     """One member's statement of the month: their hours, their share and how it was worked out."""
-    styles = _styles()
+    styles = pdf.styles()
     member: Member = line.member  # type: ignore[assignment]
     currency = distribution.currency
     label = month_label(distribution.month)
     explanation = line.explanation or {}
     story: list = [
-        Paragraph(_escape(distribution.cooperative.name), styles["h2"]),
+        Paragraph(pdf.escape(distribution.cooperative.name), styles["h2"]),
         Paragraph(f"Payslip — {label}", styles["title"]),
         Paragraph(
-            f"{_escape(line.name)} · member #{member.pk}"
+            f"{pdf.escape(line.name)} · member #{member.pk}"
             + (f" · IBAN {masked_iban(line.iban)}" if line.iban else ""),
             styles["body"],
         ),
@@ -210,45 +131,62 @@ def payslip_pdf(
         ["Your capital account after this month", money(capital_balance, currency)],
     ]
     story.append(
-        _table(
+        pdf.table(
             [
-                [Paragraph(_escape(str(a)), styles["cell"]), Paragraph(str(b), styles["num"])]
+                [Paragraph(pdf.escape(str(a)), styles["cell"]), Paragraph(str(b), styles["num"])]
                 for a, b in share_rows
             ],
             (110 * mm, 60 * mm),
             header=False,
         )
     )
+    story += [
+        Spacer(1, 4 * mm),
+        Paragraph(f"Year to date ({distribution.month:%Y}, approved months)", styles["h2"]),
+        pdf.table(
+            [
+                [Paragraph(label, styles["cell"]), Paragraph(value, styles["num"])]
+                for label, value in (
+                    ("Hours worked", format_minutes(year_to_date.minutes)),
+                    ("Shares", money(year_to_date.share, currency)),
+                    ("Paid in cash", money(year_to_date.cash, currency)),
+                    ("Credited to your capital account", money(year_to_date.retained, currency)),
+                )
+            ],
+            (110 * mm, 60 * mm),
+            header=False,
+        ),
+    ]
     if explanation.get("text"):
         story += [
             Spacer(1, 4 * mm),
             Paragraph("How your share was worked out", styles["h2"]),
-            Paragraph(_escape(str(explanation["text"])), styles["body"]),
+            Paragraph(pdf.escape(str(explanation["text"])), styles["body"]),
         ]
     story += [
         Spacer(1, 4 * mm),
         Paragraph(f"The co-op's month: {label}", styles["h2"]),
-        _table(_month_figures(distribution), (110 * mm, 60 * mm), header=False),
+        pdf.table(_month_figures(distribution), (110 * mm, 60 * mm), header=False),
         Spacer(1, 4 * mm),
-        Paragraph(f"This distribution was {_escape(_approval(distribution))}.", styles["small"]),
+        Paragraph(f"This distribution was {pdf.escape(_approval(distribution))}.", styles["small"]),
     ]
-    return _pdf(f"Payslip {label} — {line.name}", story, _footer(distribution, "payslip"))
+    return pdf.build_pdf(f"Payslip {label} — {line.name}", story, _footer(distribution, "payslip"))
 
 
 def report_pdf(distribution: Distribution, lines: Sequence[DistributionLine]) -> bytes:
     """The whole month for every member to read: figures, each line, and the checks."""
-    styles = _styles()
+    styles = pdf.styles()
     currency = distribution.currency
     label = month_label(distribution.month)
     story: list = [
-        Paragraph(_escape(distribution.cooperative.name), styles["h2"]),
+        Paragraph(pdf.escape(distribution.cooperative.name), styles["h2"]),
         Paragraph(f"Distribution report — {label}", styles["title"]),
         Paragraph(
             f"Status: {distribution.get_status_display()}; {_approval(distribution)}.",
             styles["body"],
         ),
         Spacer(1, 4 * mm),
-        _table(_month_figures(distribution), (110 * mm, 60 * mm), header=False),
+        pdf.table(_month_figures(distribution), (110 * mm, 60 * mm), header=False),
         Spacer(1, 5 * mm),
         Paragraph("Lines", styles["h2"]),
     ]
@@ -257,9 +195,9 @@ def report_pdf(distribution: Distribution, lines: Sequence[DistributionLine]) ->
     for line in lines:
         rows.append(
             [
-                Paragraph(f"{_escape(line.name)}<br/>{line.get_kind_display()}", styles["cell"]),
+                Paragraph(f"{pdf.escape(line.name)}<br/>{line.get_kind_display()}", styles["cell"]),
                 Paragraph(format_minutes(line.minutes) if line.minutes else "", styles["num"]),
-                Paragraph(_escape(line.weight[:24]), styles["num"]),
+                Paragraph(pdf.escape(line.weight[:24]), styles["num"]),
                 Paragraph(money(line.share, currency), styles["num"]),
                 Paragraph(money(line.cash, currency), styles["num"]),
                 Paragraph(money(line.retained, currency), styles["num"]),
@@ -281,7 +219,7 @@ def report_pdf(distribution: Distribution, lines: Sequence[DistributionLine]) ->
             ),
         ]
     )
-    story.append(_table(rows, (52 * mm, 18 * mm, 24 * mm, 26 * mm, 26 * mm, 26 * mm)))
+    story.append(pdf.table(rows, (52 * mm, 18 * mm, 24 * mm, 26 * mm, 26 * mm, 26 * mm)))
     check = "equal" if total == distribution.surplus else "NOT equal"
     story += [
         Spacer(1, 4 * mm),
@@ -293,14 +231,14 @@ def report_pdf(distribution: Distribution, lines: Sequence[DistributionLine]) ->
     ]
     unpaid = [line for line in lines if line.cash > 0 and not line.iban]
     if unpaid:
-        names = ", ".join(_escape(line.name) for line in unpaid)
+        names = ", ".join(pdf.escape(line.name) for line in unpaid)
         story.append(
             Paragraph(
                 f"No IBAN on record, to be paid by hand: {names}.",
                 styles["body"],
             )
         )
-    return _pdf(f"Distribution report {label}", story, _footer(distribution, "report"))
+    return pdf.build_pdf(f"Distribution report {label}", story, _footer(distribution, "report"))
 
 
 def reference(distribution: Distribution, line: DistributionLine) -> str:

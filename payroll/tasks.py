@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from decimal import Decimal
 
 from celery import shared_task
 from dateutil.relativedelta import relativedelta
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 
 from coop.errors import DomainError
 from coop.models import Cooperative, Member, TimeEntry
@@ -148,10 +149,23 @@ def generate_payslip(distribution_id: int, member_id: int) -> bool:
     member = line.member
     _first, last = month_bounds(distribution.month)
     balance = distributing.capital_balance(member, until=last)
+    totals = DistributionLine.objects.filter(
+        member=member,
+        kind=DistributionLine.Kind.MEMBER,
+        distribution__status__in=FINAL,
+        distribution__month__year=distribution.month.year,
+        distribution__month__lte=distribution.month,
+    ).aggregate(minutes=Sum("minutes"), share=Sum("share"), cash=Sum("cash"), kept=Sum("retained"))
+    year_to_date = documents.YearToDate(
+        minutes=totals["minutes"] or 0,
+        share=totals["share"] or Decimal("0"),
+        cash=totals["cash"] or Decimal("0"),
+        retained=totals["kept"] or Decimal("0"),
+    )
     stored = _store_once(
         distribution,
         DistributionDocument.Kind.PAYSLIP,
-        lambda: documents.payslip_pdf(distribution, line, balance),
+        lambda: documents.payslip_pdf(distribution, line, balance, year_to_date),
         member=member,
     )
     if stored is None:

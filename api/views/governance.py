@@ -1,7 +1,15 @@
 """Proposals, votes, results, published ballot files, comments and delegations."""
 
+import datetime
+
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,11 +23,29 @@ from api.serializers.governance import (
     VoteSerializer,
 )
 from api.views.core import COOP_SLUG, CoopScopedViewSet
-from coop.errors import StateConflict
-from governance import selectors, services
+from coop.errors import InvalidInput, StateConflict
+from coop.services import today_in
+from governance import minutes, selectors, services
 from governance.models import Comment, Delegation, Proposal, State
 
 SCHEMA = {"parameters": [COOP_SLUG]}
+FILE = OpenApiResponse(OpenApiTypes.BINARY, description="the file")
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _date_param(request, name: str, default: datetime.date) -> datetime.date:
+    raw = request.query_params.get(name)
+    if not raw:
+        return default
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(f"“{raw}” is not a date: write it as YYYY-MM-DD.", field=name) from None
 
 
 @extend_schema_view(
@@ -138,6 +164,39 @@ class ProposalViewSet(
         if proposal.state != State.CLOSED:
             raise StateConflict("Ballots are published when voting closes.")
         return Response(proposal.tally["ballot_file"])
+
+    @extend_schema(**SCHEMA, responses={(200, "application/pdf"): FILE})
+    @action(detail=True, methods=["get"])
+    def minutes(self, request, coop_slug, pk=None):
+        """The minutes of a closed proposal (PDF): terms, result, action, discussion, ballots."""
+        proposal = self.get_object()
+        if proposal.state != State.CLOSED:
+            raise StateConflict("Minutes are made when voting closes.")
+        comments = proposal.comments.select_related("author__user")
+        content = minutes.proposal_minutes_pdf(proposal, list(comments))
+        return _pdf_response(content, f"{self.cooperative.slug}-proposal-{proposal.pk}.pdf")
+
+    @extend_schema(
+        parameters=[
+            COOP_SLUG,
+            OpenApiParameter(
+                "from", OpenApiTypes.DATE, description="first day (default: 1 January)"
+            ),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="last day (default: today)"),
+        ],
+        responses={(200, "application/pdf"): FILE},
+    )
+    @action(detail=False, methods=["get"])
+    def register(self, request, coop_slug):
+        """The register of decisions (PDF): every proposal closed in a date range."""
+        today = today_in(self.cooperative)
+        first = _date_param(request, "from", today.replace(month=1, day=1))
+        last = _date_param(request, "to", today)
+        if first > last:
+            raise InvalidInput("The first day comes after the last.", field="from")
+        proposals = selectors.closed_between(self.cooperative, first, last)
+        content = minutes.decision_register_pdf(self.cooperative, list(proposals), first, last)
+        return _pdf_response(content, f"{self.cooperative.slug}-decisions-{first}-{last}.pdf")
 
     @extend_schema(**SCHEMA, request=CommentSerializer, responses=CommentSerializer(many=True))
     @action(detail=True, methods=["get", "post"])

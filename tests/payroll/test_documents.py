@@ -80,6 +80,9 @@ def test_the_payslip_explains_the_share(
     for figure in ("2,100.00 EUR", "1,680.00 EUR", "420.00 EUR", "10,500.00 EUR"):
         assert figure in text
     assert "FR14 … 2606" in text and IBANS[1] not in text  # the IBAN is masked
+    # Year to date: September is the only approved month of 2026 so far.
+    assert "Year to date (2026, approved months)" in text
+    assert text.count("2,100.00 EUR") == 2 and text.count("420.00 EUR") >= 3
 
 
 def test_the_report_adds_up(cooperative, treasurer, banked, django_capture_on_commit_callbacks):
