@@ -66,6 +66,12 @@ def test_demo_is_realistic_and_idempotent(capsys):
     roles = {m.user.email: m.roles for m in cooperative.members.select_related("user")}
     assert roles["ana@example.coop"] == ["secretary", "admin"]
     assert roles["bruno@example.coop"] == ["treasurer"]
+    # The other apps' demo modules: decisions at every stage and a month of each kind of run.
+    assert "3 proposals" in out and "2 distributions" in out
+    states = sorted(cooperative.proposals.values_list("state", "result"))
+    assert states == [("closed", "passed"), ("discussion", ""), ("voting", "")]
+    runs = sorted(cooperative.distributions.values_list("status", flat=True))
+    assert runs == ["approved", "draft"]
     call_command("verify_audit")
 
 

@@ -1,12 +1,17 @@
-"""Create (or bring up to date) the demo co-op: members with logins, clients, projects and hours."""
+"""Create (or bring up to date) the demo co-op: members with logins, clients, projects, hours,
+and whatever the other apps add (proposals, money) through their `demo` modules."""
 
 import datetime
+import importlib
+import importlib.util
 import random
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from coop import services
 from coop.models import Client, Cooperative, Member, Project, TimeEntry, User
@@ -52,8 +57,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="do not print the logins")
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # The demo's notices (payslips ready, votes open) would flood the terminal: keep them in
+        # memory. With a real broker the worker sends them with the configured backend.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._load(options)
+
+    @transaction.atomic
+    def _load(self, options):
         today = datetime.date.today()
         cooperative = Cooperative.objects.filter(slug=DEMO_SLUG).first()
         if cooperative is None:
@@ -73,6 +84,7 @@ class Command(BaseCommand):
         ]
         self._hours(cooperative, projects, today)
         self._user("ana@example.coop", "Ana Torres")
+        extras = self._load_app_demos(cooperative, today)
         if not options["quiet"]:
             self.stdout.write(self.style.SUCCESS(f"Demo co-op “{cooperative.name}” is ready."))
             self.stdout.write(f"Every demo member logs in with the password: {DEMO_PASSWORD}")
@@ -80,6 +92,22 @@ class Command(BaseCommand):
                 extra = f" ({', '.join(roles)})" if roles else ""
                 self.stdout.write(f"  {email:24} {name:16} {status}{extra}")
             self.stdout.write("ana@example.coop is also a Django admin superuser (/admin/).")
+            for line in extras:
+                self.stdout.write(f"  {line}")
+
+    def _load_app_demos(self, cooperative, today):
+        """Each app may add to the demo in a `demo` module with `load_demo(cooperative, today)`.
+
+        Discovered through the app registry, so that coop imports neither governance nor payroll.
+        """
+        lines = []
+        for config in apps.get_app_configs():
+            if config.name == "coop" or importlib.util.find_spec(f"{config.name}.demo") is None:
+                continue
+            module = importlib.import_module(f"{config.name}.demo")
+            module.load_demo(cooperative, today)
+            lines.append(module.summary(cooperative))
+        return lines
 
     def _user(self, email, name):
         user = User.objects.filter(email=email).first()
