@@ -3,7 +3,6 @@
 Set PAYROLL_SCREENSHOTS=/some/dir to also save screenshots of the pages (desktop and phone).
 """
 
-import importlib.util
 import os
 import pathlib
 
@@ -11,40 +10,9 @@ import pytest
 
 from tests.factories import PASSWORD
 
-# Playwright's sync API runs an event loop in this thread; the test's own database work is
-# still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = os.environ.get("PAYROLL_SCREENSHOTS")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
 
 
 def _screenshot(page, name):
@@ -60,10 +28,6 @@ def _screenshot(page, name):
     assert not overflow, f"{name} overflows a 390 px wide screen"
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("payroll.tasks") is None,
-    reason="payroll.tasks (the payslip generator) is not there yet",
-)
 def test_the_treasurer_drafts_approves_and_downloads_a_payslip(
     live_server,
     page,
