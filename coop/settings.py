@@ -79,6 +79,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "coop.context_processors.current_cooperative",
+                "coop.context_processors.navigation",
+                "coop.context_processors.running_timer",
             ],
         },
     },

@@ -43,7 +43,9 @@ urlpatterns = [
     ),
     path("c/<slug:coop_slug>/", views.cooperative_home, name="coop-home"),
     path("c/<slug:coop_slug>/members/", views.member_directory, name="coop-members"),
+    path("c/<slug:coop_slug>/hours/", include("coop.hours.urls")),
     path("c/<slug:coop_slug>/money/", include("payroll.urls")),
+    path("c/<slug:coop_slug>/proposals/", include("governance.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]

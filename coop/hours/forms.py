@@ -1,0 +1,99 @@
+"""Forms of the hours pages: durations typed as people type them."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coop.hours.durations import DurationError, parse_duration
+from coop.models import Project, TimeEntry
+
+
+class DurationField(forms.CharField):
+    """`1:30`, `1.5h`, `1,5`, `90m` → minutes."""
+
+    def __init__(self, *, allow_negative: bool = False, **kwargs):
+        self.allow_negative = allow_negative
+        kwargs.setdefault("help_text", _("1:30, 1.5h, 1,5 or 90m"))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        negative = self.allow_negative and value.strip().startswith("-")
+        try:
+            minutes = parse_duration(value.strip().lstrip("-") if negative else value)
+        except DurationError as error:
+            raise forms.ValidationError(str(error)) from None
+        return -minutes if negative else minutes
+
+
+def project_choices(cooperative, include=None):
+    projects = Project.objects.filter(cooperative=cooperative, active=True)
+    if include is not None:
+        projects = projects | Project.objects.filter(pk=include.pk)
+    return projects.select_related("client").order_by("client__name", "name")
+
+
+class ProjectChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, project):
+        return f"{project.client.name} — {project.name}"
+
+
+class EntryForm(forms.Form):
+    project = ProjectChoiceField(queryset=Project.objects.none(), label=_("Project"))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    duration = DurationField(label=_("Time"))
+    description = forms.CharField(label=_("Description"), required=False)
+
+    def __init__(self, *args, cooperative, entry: TimeEntry | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = project_choices(
+            cooperative, include=entry.project if entry else None
+        )
+
+
+class AdjustmentForm(forms.Form):
+    date = forms.DateField(
+        label=_("Date (in an open month)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    duration = DurationField(
+        label=_("Correction"),
+        allow_negative=True,
+        help_text=_("Time to add, or with a minus sign to take away: -0:30"),
+    )
+    description = forms.CharField(label=_("Why"), required=True)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV export"))
+    create_missing = forms.BooleanField(
+        label=_("Create clients and projects that do not exist yet"), required=False
+    )
+    skip_invalid = forms.BooleanField(
+        label=_("Import the valid rows even if some are rejected"), required=False
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check everything, write nothing"), required=False
+    )
+    date_order = forms.ChoiceField(
+        label=_("Dates like 03/04/2026 are"),
+        choices=[("", _("detect from the file")), ("DMY", _("day/month/year")),
+                 ("MDY", _("month/day/year"))],
+        required=False,
+    )  # fmt: skip
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB: split it by month."))
+        return upload
+
+
+def week_start(value: str | None, today: datetime.date) -> datetime.date:
+    try:
+        day = datetime.date.fromisoformat(value) if value else today
+    except ValueError:
+        day = today
+    return day - datetime.timedelta(days=day.weekday())
