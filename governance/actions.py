@@ -6,6 +6,7 @@ imports the app that registered them (payroll registers `adopt_distribution_poli
 executor, run inside the transaction that closes the proposal.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,15 @@ class Action:
     kinds: frozenset[str]
     validate: Validator
     execute: Executor
+    example: dict[str, Any] | None = None  # a payload shown to members drafting a proposal
+
+    @property
+    def example_json(self) -> str:
+        return json.dumps(self.example, indent=2, ensure_ascii=False) if self.example else ""
+
+    @property
+    def kinds_text(self) -> str:
+        return ", ".join(sorted(self.kinds))
 
 
 _registry: dict[str, Action] = {}
@@ -36,9 +46,10 @@ def register(
     kinds: set[str] | frozenset[str],
     validate: Validator,
     execute: Executor,
+    example: dict[str, Any] | None = None,
 ) -> None:
     """Make an action available to proposals of the given kinds (re-registering replaces it)."""
-    _registry[name] = Action(name, description, frozenset(kinds), validate, execute)
+    _registry[name] = Action(name, description, frozenset(kinds), validate, execute, example)
 
 
 def get(name: str) -> Action:

@@ -125,6 +125,7 @@ def register_core_actions() -> None:
         kinds={"membership"},
         validate=_validate_admission,
         execute=_admit,
+        example={"member": 12, "status": "probationary"},
     )
     actions.register(
         "change_member_status",
@@ -132,6 +133,7 @@ def register_core_actions() -> None:
         kinds={"membership"},
         validate=_validate_status_change,
         execute=_change_status,
+        example={"member": 12, "status": "on_leave", "effective_on": "2026-12-01"},
     )
     actions.register(
         "amend_bylaws",
@@ -139,4 +141,5 @@ def register_core_actions() -> None:
         kinds={"bylaws"},
         validate=_validate_amendment,
         execute=_amend,
+        example={"proposal_defaults": {"spending": {"quorum": "1/2", "threshold": "2/3"}}},
     )

@@ -24,6 +24,7 @@ from governance.models import (
     CHOICE_METHODS,
     RANKED_METHODS,
     Ballot,
+    CalendarFeed,
     Comment,
     Delegation,
     EligibleVoter,
@@ -505,3 +506,15 @@ def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
 
 def quorum_fraction(proposal: Proposal) -> Fraction:
     return Fraction(proposal.quorum)
+
+
+def renew_calendar_feed(*, member: Member) -> CalendarFeed:
+    """Give the member a new secret feed address; the old one stops working at once."""
+    with transaction.atomic():
+        feed, created = CalendarFeed.objects.update_or_create(
+            member=member, defaults={"token": secrets.token_urlsafe(32)}
+        )
+        # The token itself never goes in the audit log: the log is readable by members.
+        verb = "calendar_feed.created" if created else "calendar_feed.renewed"
+        record(member.cooperative, member, verb, feed, {})
+        return feed

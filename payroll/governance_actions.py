@@ -125,6 +125,15 @@ def register_payroll_actions() -> None:
         kinds={"policy"},
         validate=_validate_policy,
         execute=_adopt_policy,
+        example={
+            "method": "hours",
+            "commons_pct": "0.15",
+            "reserve_pct": "0.10",
+            "education_pct": "0.05",
+            "cash_pct": "0.80",
+            "max_pay_ratio": "3",
+            "commons_recipients": [{"name": "Django Software Foundation", "weight": "1"}],
+        },
     )
     actions.register(
         "approve_distribution",
@@ -132,6 +141,7 @@ def register_payroll_actions() -> None:
         kinds={"distribution"},
         validate=_validate_distribution,
         execute=_approve_distribution,
+        example={"distribution": 7},
     )
     actions.register(
         "approve_expense",
@@ -139,4 +149,5 @@ def register_payroll_actions() -> None:
         kinds={"spending"},
         validate=_validate_expense,
         execute=_approve_expense,
+        example={"expense": 31},
     )

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm, BaseFormSet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -106,13 +106,10 @@ def _refuse_form(form: BaseForm, error: DomainError, aliases: dict[str, str] | N
 
 
 def proposal_url(proposal: Any) -> str | None:
-    """The governance page of a proposal, once governance has its web pages."""
+    """The governance page of a proposal."""
     if proposal is None:
         return None
-    try:
-        return reverse("proposal-detail", args=[proposal.cooperative.slug, proposal.pk])
-    except NoReverseMatch:
-        return None
+    return reverse("proposal", args=[proposal.cooperative.slug, proposal.pk])
 
 
 def policy_terms(policy: DistributionPolicy, currency: str) -> list[tuple[str, str]]:

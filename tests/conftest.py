@@ -4,11 +4,16 @@ import os
 import shutil
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
 from coop import celery_app
 
-pytest_plugins = ["tests.payroll.books"]
+pytest_plugins = ["tests.payroll.books", "tests.governance.fixtures"]
+
+# Property tests check results, not speed: a loaded CI machine must not fail them on time.
+hypothesis_settings.register_profile("cooperage", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("cooperage")
 
 CI = os.environ.get("CI") == "true"
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
@@ -42,13 +47,23 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped under CI=true, which is a failure: {reason}"
 
 
+# The app reads Django settings with the CELERY namespace, so its keys carry the prefix: setting
+# `conf.task_always_eager` would be silently ignored.
+EAGER = "CELERY_TASK_ALWAYS_EAGER"
+
+
+def set_eager(value: bool) -> None:
+    celery_app.conf[EAGER] = value
+
+
 @pytest.fixture(autouse=True)
 def eager_celery():
-    """Tasks run in-process in tests; the live-worker tests switch this off themselves."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    """Tasks run in-process in tests; the live-worker tests switch this off with set_eager."""
+    previous = celery_app.conf[EAGER]
+    set_eager(True)
+    assert celery_app.conf.task_always_eager is True
     yield
-    celery_app.conf.task_always_eager = previous
+    set_eager(previous)
 
 
 @pytest.fixture

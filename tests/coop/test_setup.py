@@ -84,9 +84,10 @@ def test_live_worker_round_trip(cooperative):
     from coop import celery_app
     from coop.audit import record
     from coop.tasks import verify_audit_chain
+    from tests.conftest import set_eager
 
     record(cooperative, None, "test.event", object_type="test", object_id=1)
-    celery_app.conf.task_always_eager = False
+    set_eager(False)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         result = verify_audit_chain.delay(cooperative.pk)
         assert result.get(timeout=30) == {"ok": True, "events": 1, "break": None}

@@ -113,3 +113,38 @@ def test_another_coops_minutes_are_not_found(
     services.close_proposal(proposal=proposal, actor=secretary)
     api.force_authenticate(outsider.user)
     assert api.get(url(cooperative, f"{proposal.pk}/minutes/")).status_code == 404
+
+
+class TestPages:
+    """The same files from the web pages: a link on a closed proposal, a form on the list."""
+
+    def test_the_minutes_link_of_a_closed_proposal(
+        self, client, cooperative, members, secretary, make_proposal
+    ):
+        proposal = make_proposal(members[0], title="Join the federation")
+        services.cast_vote(actor=members[0], proposal=proposal, ballot={"choice": "agree"})
+        base = f"/c/{cooperative.slug}/proposals/{proposal.pk}/"
+        client.force_login(members[1].user)
+        assert client.get(base + "minutes.pdf").status_code == 302  # not closed yet
+        services.close_proposal(proposal=proposal, actor=secretary)
+        assert "minutes.pdf" in client.get(base).content.decode()
+        assert "Join the federation" in text_of(client.get(base + "minutes.pdf"))
+
+    def test_the_register_form(self, client, cooperative, members, secretary, make_proposal):
+        proposal = make_proposal(members[0], title="Join the federation")
+        services.cast_vote(actor=members[0], proposal=proposal, ballot={"choice": "agree"})
+        services.close_proposal(proposal=proposal, actor=secretary)
+        client.force_login(members[1].user)
+        listing = client.get(f"/c/{cooperative.slug}/proposals/").content.decode()
+        assert "Register of decisions" in listing and 'name="first"' in listing
+        register = f"/c/{cooperative.slug}/proposals/register.pdf"
+        assert "Join the federation" in text_of(client.get(register))  # this year by default
+        today = datetime.date.today()
+        chosen = client.get(register, {"first": f"{today.year - 1}-01-01", "last": "2025-12-31"})
+        assert "No proposal was decided" in text_of(chosen)
+        backwards = client.get(register, {"first": "2026-05-01", "last": "2026-04-01"}, follow=True)
+        assert "From: The first day comes after the last." in backwards.content.decode()
+
+    def test_another_coops_register_is_not_found(self, client, cooperative, outsider):
+        client.force_login(outsider.user)
+        assert client.get(f"/c/{cooperative.slug}/proposals/register.pdf").status_code == 404

@@ -1,4 +1,4 @@
-"""Fixtures for governance tests: proposals at each stage."""
+"""Governance fixtures: proposals at each stage, for every test package (see tests/conftest.py)."""
 
 import datetime
 

@@ -1,0 +1,391 @@
+"""Forms of the proposal pages: they parse what a member typed; the services decide."""
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coop.models import Member
+from coop.models.cooperative import MemberStatus
+from coop.services import today_in
+from governance.actions import available
+from governance.methods.options import MAX_SCORE
+from governance.models import Kind, Method, Proposal
+
+BLOCK_VETOES = {Method.CONSENT, Method.CONSENSUS}
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """A browser date-and-time picker; the view reads it in the co-op's time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ProposalForm(forms.Form):
+    """The terms of a draft. Quorum and threshold left as prefilled follow the bylaws."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Proposal"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Markdown: **bold**, *italic*, lists, links, tables. HTML is removed."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    method = forms.ChoiceField(label=_("Decision method"), choices=Method.choices)
+    options = forms.CharField(
+        label=_("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "One per line, for approval, score and ranked methods. Leave empty for agree / "
+            "disagree methods: members answer the proposal itself."
+        ),
+    )
+    seats = forms.IntegerField(
+        label=_("Seats"),
+        min_value=1,
+        initial=1,
+        help_text=_("How many options are elected: STV only; every other method elects one."),
+    )
+    quorum = forms.CharField(
+        label=_("Quorum"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            'The share of eligible members who must vote (abstaining counts), as "1/2" or "0.5".'
+        ),
+    )
+    threshold = forms.CharField(
+        label=_("Threshold"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "The share of agree among agree + disagree + block that a supermajority needs, as "
+            '"2/3" or "0.75". Left as prefilled, both follow the bylaws defaults of the kind.'
+        ),
+    )
+    # What quorum and threshold were prefilled with, and for which kind and method.
+    prefill = forms.CharField(required=False, widget=forms.HiddenInput)
+    secret = forms.BooleanField(
+        label=_("Secret ballot"),
+        required=False,
+        help_text=_(
+            "Nobody, the server included, can tell who voted what; each voter gets a receipt "
+            "code. Secret ballots are final and cannot be delegated."
+        ),
+    )
+    allow_early_close = forms.BooleanField(
+        label=_("Close early when every eligible member has voted"), required=False, initial=True
+    )
+    discussion_starts_at = forms.DateTimeField(
+        label=_("Discussion starts"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        help_text=_("Optional, for the record; the discussion opens when you press “Open”."),
+    )
+    opens_at = forms.DateTimeField(
+        label=_("Voting opens"),
+        widget=DateTimeLocalInput(),
+        help_text=_("Until then the proposal is in discussion. A time already past: at once."),
+    )
+    closes_at = forms.DateTimeField(label=_("Voting closes"), widget=DateTimeLocalInput())
+    action = forms.ChoiceField(
+        label=_("When it passes, carry out"),
+        required=False,
+        help_text=_("The action runs when voting closes with “passed”; its effect is audited."),
+    )
+    action_payload = forms.CharField(
+        label=_("Details of the action (JSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text=_("A JSON object, as in the example of the chosen action."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [
+            ("", _("nothing: the decision is recorded")),
+            *((action.name, f"{action.name} — {action.description}") for action in available()),
+        ]
+
+    def clean_action_payload(self) -> dict[str, Any]:
+        text = self.cleaned_data.get("action_payload", "").strip()
+        if not text:
+            return {}
+        try:
+            payload = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                _("This is not JSON (line %(line)s, column %(column)s: %(message)s).")
+                % {"line": error.lineno, "column": error.colno, "message": error.msg}
+            ) from None
+        if not isinstance(payload, dict):
+            raise forms.ValidationError(_('Write a JSON object: {"name": value, …}.'))
+        return payload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("action_payload") and not data.get("action"):
+            self.add_error("action", _("Choose the action these details are for."))
+        return data
+
+    def clean_options(self) -> list[str]:
+        lines = self.cleaned_data.get("options", "").splitlines()
+        return [line.strip() for line in lines if line.strip()]
+
+    def _prefilled(self) -> dict[str, str]:
+        parts = (self.cleaned_data.get("prefill") or "").split("|")
+        if len(parts) != 4:
+            return {}
+        return dict(zip(("kind", "method", "quorum", "threshold"), parts, strict=True))
+
+    def terms(self) -> dict[str, Any]:
+        """Keyword arguments for `create_proposal` / `update_draft`.
+
+        A quorum or threshold left exactly as prefilled for another kind or method is sent
+        empty, so that the service applies the bylaws defaults of the kind (and 2/3 for a
+        supermajority) instead of carrying over the defaults of the kind first shown.
+        """
+        data = dict(self.cleaned_data)
+        prefill = self._prefilled()
+        data.pop("prefill", None)
+        moved = prefill and (prefill["kind"], prefill["method"]) != (data["kind"], data["method"])
+        for term in ("quorum", "threshold"):
+            value = data[term].strip()
+            if moved and value == prefill[term]:
+                value = ""
+            data[term] = value or None
+        return data
+
+    @staticmethod
+    def prefill_for(kind: str, method: str, quorum: str, threshold: str) -> str:
+        return "|".join((kind, method, quorum, threshold))
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Markdown works here too."),
+    )
+
+
+class DelegationForm(forms.Form):
+    delegate = forms.ModelChoiceField(
+        label=_("Delegate my vote to"), queryset=Member.objects.none()
+    )
+    kind = forms.ChoiceField(
+        label=_("For"),
+        required=False,
+        choices=[("", _("every kind of proposal")), *Kind.choices],
+        help_text=_("A delegation for one kind beats a general one for proposals of that kind."),
+    )
+
+    def __init__(self, *args: Any, member: Member, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["delegate"]
+        field.queryset = (
+            Member.objects.filter(
+                cooperative_id=member.cooperative_id,
+                status__in=[MemberStatus.ACTIVE, MemberStatus.PROBATIONARY],
+            )
+            .exclude(pk=member.pk)
+            .select_related("user")
+            .order_by("user__full_name", "user__email")
+        )
+        field.label_from_instance = lambda other: other.display_name
+
+
+# Ballots -----------------------------------------------------------------------------------------
+
+
+def ordinal(number: int) -> str:
+    """1 → "1st", 2 → "2nd", 11 → "11th", 23 → "23rd"."""
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+class BallotForm(forms.Form):
+    """A ballot for one proposal; `ballot()` gives what `cast_vote` takes."""
+
+    def __init__(self, *args: Any, proposal: Proposal, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.proposal = proposal
+
+    def ballot(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class ChoiceBallotForm(BallotForm):
+    choice = forms.ChoiceField(label=_("Your answer"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, proposal: Proposal, **kwargs: Any):
+        super().__init__(*args, proposal=proposal, **kwargs)
+        if proposal.method in BLOCK_VETOES:
+            block = _("Block — a reasoned objection: the proposal cannot pass")
+            self.fields["reason"].help_text = _("Required for a block: say why.")
+        else:
+            block = _("Block — counts as a “no” under this method")
+        self.fields["choice"].choices = [
+            ("agree", _("Agree")),
+            ("abstain", _("Abstain — counts for the quorum, not for a side")),
+            ("disagree", _("Disagree")),
+            ("block", block),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        vetoes = self.proposal.method in BLOCK_VETOES
+        if data.get("choice") == "block" and vetoes and not data.get("reason", "").strip():
+            self.add_error("reason", _("A block is a reasoned objection: say why."))
+        return data
+
+    def ballot(self) -> dict[str, Any]:
+        """The reason goes with an objection (disagree or block) only: switching a block to
+        agree must not leave the old objection on the ballot."""
+        ballot = {"choice": self.cleaned_data["choice"]}
+        objection = ballot["choice"] in ("disagree", "block")
+        if objection and self.cleaned_data.get("reason", "").strip():
+            ballot["reason"] = self.cleaned_data["reason"].strip()
+        return ballot
+
+    @staticmethod
+    def initial_from(content: dict[str, Any]) -> dict[str, Any]:
+        return {"choice": content.get("choice"), "reason": content.get("reason", "")}
+
+
+class ApprovalBallotForm(BallotForm):
+    approve = forms.MultipleChoiceField(
+        label=_("The options you approve"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every option you can live with; the most approved wins."),
+    )
+
+    def __init__(self, *args: Any, proposal: Proposal, **kwargs: Any):
+        super().__init__(*args, proposal=proposal, **kwargs)
+        self.fields["approve"].choices = [(option, option) for option in proposal.options]
+
+    def ballot(self) -> dict[str, Any]:
+        return {"approve": self.cleaned_data["approve"]}
+
+    @staticmethod
+    def initial_from(content: dict[str, Any]) -> dict[str, Any]:
+        return {"approve": content.get("approve", [])}
+
+
+class ScoreBallotForm(BallotForm):
+    """One select per option, 0 to 5; the highest total wins."""
+
+    def __init__(self, *args: Any, proposal: Proposal, **kwargs: Any):
+        super().__init__(*args, proposal=proposal, **kwargs)
+        choices = [(str(score), str(score)) for score in range(MAX_SCORE + 1)]
+        for index, option in enumerate(proposal.options):
+            self.fields[f"score_{index}"] = forms.TypedChoiceField(
+                label=option, choices=choices, coerce=int, initial="0"
+            )
+
+    def ballot(self) -> dict[str, Any]:
+        return {
+            "scores": {
+                option: self.cleaned_data[f"score_{index}"]
+                for index, option in enumerate(self.proposal.options)
+            }
+        }
+
+    def initial_from(self, content: dict[str, Any]) -> dict[str, Any]:
+        scores = content.get("scores", {})
+        return {
+            f"score_{index}": str(scores.get(option, 0))
+            for index, option in enumerate(self.proposal.options)
+        }
+
+
+class RankedBallotForm(BallotForm):
+    """1st choice, 2nd choice, …: one select each, so that it works by keyboard without scripts."""
+
+    def __init__(self, *args: Any, proposal: Proposal, **kwargs: Any):
+        super().__init__(*args, proposal=proposal, **kwargs)
+        choices = [("", _("— nobody —")), *((option, option) for option in proposal.options)]
+        for index in range(len(proposal.options)):
+            self.fields[f"rank_{index}"] = forms.ChoiceField(
+                label=_("%(place)s choice") % {"place": ordinal(index + 1)},
+                choices=choices,
+                required=index == 0,
+            )
+        self.fields["rank_0"].error_messages["required"] = _("Choose at least your 1st choice.")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        seen: set[str] = set()
+        for index in range(len(self.proposal.options)):
+            option = data.get(f"rank_{index}")
+            if option and option in seen:
+                self.add_error(
+                    f"rank_{index}",
+                    _("“%(option)s” is ranked already: each option once.") % {"option": option},
+                )
+            elif option:
+                seen.add(option)
+        return data
+
+    def ballot(self) -> dict[str, Any]:
+        ranking = [self.cleaned_data.get(f"rank_{i}") for i in range(len(self.proposal.options))]
+        return {"ranking": [option for option in ranking if option]}
+
+    @staticmethod
+    def initial_from(content: dict[str, Any]) -> dict[str, Any]:
+        return {f"rank_{index}": option for index, option in enumerate(content.get("ranking", []))}
+
+
+def ballot_form_class(proposal: Proposal) -> type[BallotForm]:
+    if proposal.is_choice:
+        return ChoiceBallotForm
+    if proposal.is_ranked:
+        return RankedBallotForm
+    if proposal.method == Method.APPROVAL:
+        return ApprovalBallotForm
+    return ScoreBallotForm
+
+
+def ballot_form(
+    proposal: Proposal, data: Any = None, *, current: dict[str, Any] | None = None
+) -> BallotForm:
+    """The ballot form of the proposal's method, prefilled with the member's current ballot."""
+    form_class = ballot_form_class(proposal)
+    form = form_class(data, proposal=proposal)
+    if current and data is None:
+        form.initial = form.initial_from(current)  # type: ignore[attr-defined]
+    return form
+
+
+class RegisterForm(forms.Form):
+    """The period of the register of decisions: this year so far unless chosen."""
+
+    first = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, cooperative, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = today_in(cooperative)
+        self.fields["first"].initial = today.replace(month=1, day=1)
+        self.fields["last"].initial = today
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first") and data.get("last") and data["first"] > data["last"]:
+            self.add_error("first", _("The first day comes after the last."))
+        return data
