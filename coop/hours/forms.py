@@ -50,6 +50,12 @@ class EntryForm(forms.Form):
         self.fields["project"].queryset = project_choices(
             cooperative, include=entry.project if entry else None
         )
+        if entry is not None and entry.adjusts_id:
+            # An adjustment may take time away: it keeps accepting "-0:30".
+            self.fields["duration"].allow_negative = True
+            self.fields["duration"].help_text = _(
+                "A correction: time to add, or with a minus sign to take away."
+            )
 
 
 class AdjustmentForm(forms.Form):

@@ -483,6 +483,24 @@ class TestAdjust:
         again = client.get(url).content.decode()
         assert "Earlier adjustments" in again and "-0:30" in again
 
+    def test_a_negative_adjustment_is_edited_with_its_sign(
+        self, client, member, project, october_locked
+    ):
+        old = entry(member, project, day=LOCKED_DAY, minutes=90)
+        signed_in(client, member).post(
+            hours_url(member.cooperative, "hours-entry-adjust", old.pk),
+            {"date": "2026-12-09", "duration": "-0:30", "description": "Counted lunch twice"},
+        )
+        correction = TimeEntry.objects.get(adjusts=old)
+        url = hours_url(member.cooperative, "hours-entry-edit", correction.pk)
+        assert 'value="-0:30"' in client.get(url).content.decode()
+        client.post(
+            url,
+            {"project": project.pk, "date": "2026-12-09", "duration": "-0:45", "description": "x"},
+        )
+        correction.refresh_from_db()
+        assert correction.minutes == -45
+
     def test_an_adjustment_needs_a_reason_and_an_open_month(
         self, client, member, project, october_locked
     ):
