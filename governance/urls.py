@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/receipt/", views.proposal_find_receipt, name="proposal-find-receipt"),
     path("<int:pk>/comments/", views.proposal_comment, name="proposal-comment"),
     path("<int:pk>/ballots.json", views.proposal_ballots, name="proposal-ballots"),
+    path("<int:pk>/turnout/", views.proposal_turnout, name="proposal-turnout"),
     path("<int:pk>/minutes.pdf", views.proposal_minutes, name="proposal-minutes"),
     path("register.pdf", views.decision_register, name="decision-register"),
     path("delegations/", views.delegations, name="delegations"),

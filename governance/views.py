@@ -561,6 +561,15 @@ def proposal_ballots(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespo
     return response
 
 
+@login_required
+def proposal_turnout(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
+    """The live turnout, polled by the proposal's page while voting is open."""
+    member = _membership(request, coop_slug)
+    proposal = _proposal(member, pk)
+    context = {"proposal": proposal, "ballots_cast": selectors.ballots_cast(proposal)}
+    return render(request, "governance/_turnout.html", context)
+
+
 def _pdf(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -774,3 +774,13 @@ def test_a_draft_with_an_action_and_its_details(client, member, colleagues):
     assert proposal.action_payload == {"member": applicant.pk, "status": "active"}
     edit = client.get(page(member.cooperative, f"{proposal.pk}/edit/")).content.decode()
     assert "&quot;status&quot;: &quot;active&quot;" in edit  # the draft shows its details again
+
+
+def test_the_turnout_is_live_while_voting(client, member, colleagues, voting):
+    as_user(client, member)
+    detail = client.get(page(member.cooperative, f"{voting.pk}/")).content.decode()
+    assert f'hx-get="/c/{member.cooperative.slug}/proposals/{voting.pk}/turnout/"' in detail
+    turnout = page(member.cooperative, f"{voting.pk}/turnout/")
+    assert "0 of 4 eligible members voted" in client.get(turnout).content.decode()
+    services.cast_vote(actor=colleagues[0], proposal=voting, ballot={"choice": "agree"})
+    assert "1 of 4 eligible members voted" in client.get(turnout).content.decode()
