@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt demo bench screenshots migrate clean
+.PHONY: run test lint fmt demo bench screenshots migrate clean schema
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cooperage needs $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
@@ -33,6 +33,11 @@ lint: $(STAMP)
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/mypy
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+# The committed OpenAPI contract; tests/api/test_schema.py fails when it is stale.
+schema: $(STAMP)
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
 
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix .

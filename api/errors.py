@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -96,3 +97,27 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             "code": codes if isinstance(codes, str) else "error",
         }
     return response
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found_handler(request, exception=None):
+    """404 for a URL no route matches: JSON under /api/, the site's page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": "No such API route or object.", "errors": {}, "code": "not_found"},
+            status=404,
+        )
+    return defaults.page_not_found(request, exception)
+
+
+def server_error_handler(request):
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": "Something went wrong on our side; it was logged.", "errors": {},
+             "code": "server_error"},
+            status=500,
+        )  # fmt: skip
+    return defaults.server_error(request)

@@ -2,11 +2,15 @@
 
 import datetime
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from coop.months import parse_month
 
+MONTH_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-09"}
 
+
+@extend_schema_field(MONTH_SCHEMA)
 class MonthField(serializers.Field):
     """A calendar month written `YYYY-MM`."""
 
@@ -19,4 +23,4 @@ class MonthField(serializers.Field):
             self.fail("invalid", message=str(error))
 
     def to_representation(self, value: datetime.date) -> str:
-        return value.strftime("%Y-%m")
+        return f"{value.year:04d}-{value.month:02d}"

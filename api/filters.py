@@ -2,7 +2,9 @@
 
 import django_filters
 from django import forms
+from drf_spectacular.utils import extend_schema_field
 
+from api.fields import MONTH_SCHEMA
 from coop.hours.selectors import month_range
 from coop.models import TimeEntry
 from coop.months import parse_month
@@ -19,6 +21,7 @@ class MonthFormField(forms.CharField):
             raise forms.ValidationError(str(error)) from None
 
 
+@extend_schema_field(MONTH_SCHEMA)
 class MonthFilter(django_filters.Filter):
     field_class = MonthFormField
 

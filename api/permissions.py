@@ -1,6 +1,21 @@
-"""Role permissions: reads are for every member, writes for the roles a viewset names."""
+"""Permissions: what a token's scope allows, and what a member's role in the co-op allows."""
 
 from rest_framework import permissions
+
+from api.models import PersonalToken
+
+
+class TokenScope(permissions.BasePermission):
+    """A read-only personal token may read, never write, whatever the view and the role."""
+
+    message = "This token is read-only: create a read-write token to change anything."
+    code = "read_only_token"
+
+    def has_permission(self, request, view) -> bool:
+        token = request.auth
+        if not isinstance(token, PersonalToken) or not token.read_only:
+            return True
+        return request.method in permissions.SAFE_METHODS
 
 
 class HasCoopRole(permissions.BasePermission):
@@ -16,5 +31,7 @@ class HasCoopRole(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
+        if getattr(view, request.method.lower(), None) is None:
+            return True  # a method the route does not have: the view answers 405
         roles = getattr(view, "write_roles", ())
         return not roles or view.membership.has_role(*roles)

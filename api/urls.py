@@ -19,6 +19,7 @@ from api.views.payroll import (
 COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
 
 router = DefaultRouter()
+router.include_format_suffixes = False  # one route per endpoint: no ".json" twins
 router.register("coops", CooperativeViewSet, basename="cooperative")
 router.register(f"{COOP}/members", MemberViewSet, basename="member")
 router.register(f"{COOP}/clients", ClientViewSet, basename="client")

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api import web as api_web
 from coop import views
 from coop.forms import EmailAuthenticationForm
 
@@ -41,6 +42,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("account/tokens/", api_web.tokens, name="account-tokens"),
     path("c/<slug:coop_slug>/", views.cooperative_home, name="coop-home"),
     path("c/<slug:coop_slug>/members/", views.member_directory, name="coop-members"),
     path("c/<slug:coop_slug>/hours/", include("coop.hours.urls")),
@@ -49,3 +51,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]
+
+# Under /api/ the errors answer in the API's error body; elsewhere, Django's pages.
+handler404 = "api.errors.not_found_handler"
+handler500 = "api.errors.server_error_handler"

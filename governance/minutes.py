@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from coop import pdf
+from governance import selectors
 from governance.models import Comment, Proposal, State
 
 
@@ -45,10 +46,11 @@ def _ballot_text(ballot: dict[str, Any]) -> str:
     return text
 
 
-def _result_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
+def _result_rows(result: dict[str, Any], proposal: Proposal) -> list[tuple[str, str]]:
     rows = [("Outcome", str(result.get("outcome", "—"))), ("Turnout", str(result.get("turnout")))]
     if result.get("counts"):
-        rows += [(f"  {name}", str(count)) for name, count in result["counts"].items()]
+        counts = selectors.in_order(result["counts"], proposal)
+        rows += [(f"  {name}", str(count)) for name, count in counts.items()]
     if result.get("winners"):
         rows.append(("Winners", ", ".join(result["winners"])))
     if result.get("ranking"):
@@ -83,7 +85,7 @@ def proposal_minutes_pdf(proposal: Proposal, comments: Sequence[Comment]) -> byt
         pdf.key_values(terms),
         Spacer(1, 3 * mm),
         Paragraph("Result", styles["h2"]),
-        pdf.key_values(_result_rows(result)),
+        pdf.key_values(_result_rows(result, proposal)),
     ]
     if proposal.tally.get("early"):
         story.append(Paragraph("Closed early: every eligible member had voted.", styles["body"]))

@@ -2,6 +2,7 @@
 
 import datetime
 import zoneinfo
+from typing import Any
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
@@ -79,3 +80,13 @@ def closed_between(cooperative, first: datetime.date, last: datetime.date):
         .select_related("author__user")
         .order_by("closed_at", "id")
     )
+
+
+CHOICES = ("agree", "abstain", "disagree", "block")
+
+
+def in_order(values: dict[str, Any], proposal: Proposal) -> dict[str, Any]:
+    """Answers in ballot order (agree … block) or options in the proposal's order: PostgreSQL's
+    jsonb does not keep the order in which the tally wrote its keys."""
+    rank = {name: index for index, name in enumerate([*CHOICES, *proposal.options])}
+    return dict(sorted(values.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))

@@ -352,7 +352,8 @@ def _outcome_sentence(proposal: Proposal, result: dict[str, Any]) -> str:
         tied = ", ".join(_tied_options(result))
         return _("A tie between %s: the co-op decides how to break it.") % tied + " " + turnout
     if "counts" in result:
-        counts = ", ".join(f"{_number(v)} {k}" for k, v in result["counts"].items())
+        ordered = selectors.in_order(result["counts"], proposal)
+        counts = ", ".join(f"{_number(v)} {k}" for k, v in ordered.items())
         verdict = _("Passed") if outcome == "passed" else _("Rejected")
         return f"{verdict}: {counts}. {turnout}"
     if outcome == "passed":
@@ -390,7 +391,10 @@ def _result_context(proposal: Proposal, member: Member) -> dict[str, Any]:
         }
         for ballot in ballots
     ]
-    numbers = {key: _bars(result.get(key, {})) for key in ("counts", "totals")}
+    numbers = {
+        key: _bars(selectors.in_order(result.get(key, {}), proposal))
+        for key in ("counts", "totals")
+    }
     irv_rounds = [
         {**r, "counts": {o: _number(v) for o, v in r["counts"].items()}}
         for r in result.get("rounds", [])

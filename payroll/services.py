@@ -207,6 +207,18 @@ def decide_expense(
 
 def policy_terms(fields: dict[str, Any]) -> allocation.PolicyTerms:
     """Check policy fields with the computation's own rules; errors name the field."""
+    missing = [name for name in ("method", "commons_pct") if fields.get(name) is None]
+    if missing:
+        raise InvalidInputs({name: ["This field is required."] for name in missing})
+    fields = {
+        "reserve_pct": Decimal("0"),
+        "education_pct": Decimal("0"),
+        "cash_pct": Decimal("1"),
+        "max_pay_ratio": Decimal("3"),
+        "carry_losses": False,
+        "approval": "treasurer",
+        **{key: value for key, value in fields.items() if value is not None or key == "base_rate"},
+    }
     recipients = fields.get("commons_recipients") or []
     try:
         return allocation.PolicyTerms(

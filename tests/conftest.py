@@ -66,6 +66,19 @@ def eager_celery():
     set_eager(previous)
 
 
+@pytest.fixture(autouse=True)
+def generous_throttles(settings):
+    """Rate limits no test reaches by accident (the suite and the fuzzer send thousands of
+    requests a minute); tests/api/test_throttling.py sets low ones. Counts start from zero."""
+    from django.core.cache import cache
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": dict.fromkeys(("anon", "user", "auth"), "100000/min"),
+    }
+    cache.clear()
+
+
 @pytest.fixture
 def api():
     return APIClient()

@@ -1,8 +1,8 @@
 """Serializers for co-ops, members, clients, projects and tokens."""
 
-from django.contrib.auth import authenticate
 from rest_framework import serializers
 
+from api.lockout import authenticate_or_lock
 from coop.bylaws import merged_with_defaults, validate_bylaws
 from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import MemberStatus, Role
@@ -14,8 +14,8 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
     def validate(self, attrs):
-        user = authenticate(
-            self.context["request"], username=attrs["email"].lower(), password=attrs["password"]
+        user = authenticate_or_lock(
+            self.context["request"], email=attrs["email"].lower(), password=attrs["password"]
         )
         if user is None:
             raise serializers.ValidationError(

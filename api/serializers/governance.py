@@ -7,7 +7,7 @@ from rest_framework import serializers
 from api.serializers.hours import CoopScopedPrimaryKey
 from coop.models import Member
 from governance import actions
-from governance.models import Comment, Delegation, Proposal
+from governance.models import Comment, Delegation, Proposal, Result
 from governance.rendering import render_markdown
 
 
@@ -28,6 +28,12 @@ class ProposalSerializer(serializers.ModelSerializer):
         help_text="an executable action: " + ", ".join(a.name for a in actions.available()),
     )
     action_payload = serializers.JSONField(required=False)
+    result = serializers.ChoiceField(
+        choices=Result.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="empty until voting closes",
+    )
     eligible = serializers.IntegerField(source="eligible_count", read_only=True)
     ballots_cast = serializers.SerializerMethodField()
     i_voted = serializers.BooleanField(read_only=True, default=False)

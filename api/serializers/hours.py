@@ -77,8 +77,13 @@ class TimerStartSerializer(serializers.Serializer):
 
 
 class TimerSerializer(serializers.ModelSerializer):
+    """The timer's state; when none runs, `running` is false and the other fields are null."""
+
     running = serializers.SerializerMethodField()
-    project_name = serializers.CharField(source="project.name", read_only=True)
+    project = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    project_name = serializers.CharField(source="project.name", read_only=True, allow_null=True)
+    description = serializers.CharField(read_only=True, allow_null=True)
+    started_at = serializers.DateTimeField(read_only=True, allow_null=True)
     elapsed_seconds = serializers.SerializerMethodField()
 
     class Meta:
@@ -95,7 +100,7 @@ class TimerSerializer(serializers.ModelSerializer):
     def get_running(self, timer) -> bool:
         return True
 
-    def get_elapsed_seconds(self, timer) -> int:
+    def get_elapsed_seconds(self, timer) -> int | None:
         return int((self.context["now"] - timer.started_at).total_seconds())
 
 

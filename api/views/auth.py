@@ -1,39 +1,53 @@
-"""Token login for scripts: POST e-mail and password for a token, DELETE to revoke it."""
+"""Token login for scripts: POST e-mail and password for a new token; DELETE revokes it."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
-from rest_framework.authentication import TokenAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.authentication import PersonalTokenAuthentication
+from api.models import PersonalToken
 from api.serializers.core import TokenRequestSerializer, TokenSerializer
+from api.services import create_login_token, revoke_token
+from api.throttling import ScopedRateThrottle
 
 
 class TokenView(APIView):
     def get_permissions(self):
         if self.request.method == "POST":
             return [permissions.AllowAny()]
+        # Not TokenScope: even a read-only token may revoke itself.
         return [permissions.IsAuthenticated()]
 
     # Tokens only: a login must not trip over a browser session's CSRF check.
-    authentication_classes = [TokenAuthentication]
+    authentication_classes = [PersonalTokenAuthentication]
+    # Password guessing is slowed here, and stopped by the login lockout (api.lockout).
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
 
     @extend_schema(
         request=TokenRequestSerializer,
         responses={200: TokenSerializer},
         summary="Get an API token",
-        description="Exchange your e-mail address and password for a token. Send it as "
-        "`Authorization: Token <token>`.",
+        description="Exchange your e-mail address and password for a new read-write personal "
+        "token, listed on your API tokens page (/account/tokens/). Send it as "
+        "`Authorization: Bearer <token>` (or `Token <token>`).",
         auth=[],
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        _, key = create_login_token(user=serializer.validated_data["user"])
+        return Response({"token": key})
 
-    @extend_schema(request=None, responses={204: None}, summary="Revoke your API token")
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Revoke your API token",
+        description="Revokes the token this request is made with; your other tokens keep working.",
+    )
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        # Only a token can authenticate here; `force_authenticate` in tests comes without one.
+        if isinstance(request.auth, PersonalToken):
+            revoke_token(token=request.auth, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

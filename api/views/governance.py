@@ -14,6 +14,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.idempotency import idempotent
 from api.serializers.governance import (
     CommentSerializer,
     DelegationSerializer,
@@ -110,6 +111,7 @@ class ProposalViewSet(
         proposal = services.close_proposal(proposal=self.get_object(), actor=self.membership)
         return Response(self._refreshed(proposal))
 
+    @idempotent
     @extend_schema(
         **SCHEMA,
         request=VoteSerializer,

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from api.errors import PayloadTooLarge
 from api.filters import TimeEntryFilter
+from api.schema import CoopAutoSchema
 from api.serializers.hours import (
     ImportReportSerializer,
     ImportRequestSerializer,
@@ -160,10 +161,20 @@ class TimeEntryViewSet(
         )
 
 
+class _OneStateSchema(CoopAutoSchema):
+    """The timer's GET is the router's `list` route but answers one object, not a list."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class TimerViewSet(CoopScopedViewSet):
     """Your running timer: one at a time; stopping it logs the time, split at midnight."""
 
     serializer_class = TimerSerializer
+    pagination_class = None  # one state, not a list
+    schema = _OneStateSchema()
+    filter_backends: list = []
 
     def scoped_queryset(self, cooperative):
         return RunningTimer.objects.filter(member=self.membership)
@@ -173,7 +184,7 @@ class TimerViewSet(CoopScopedViewSet):
             RunningTimer.objects.filter(member=self.membership).select_related("project").first()
         )
         if timer is None:
-            return {"running": False}
+            return dict.fromkeys(TimerSerializer.Meta.fields, None) | {"running": False}
         return TimerSerializer(timer, context={"now": timezone.now()}).data
 
     @extend_schema(parameters=[COOP_SLUG], responses=TimerSerializer, summary="Timer state")

@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.fields import MonthField
+from api.idempotency import IdempotentCreateMixin, idempotent
 from api.serializers.payroll import (
     CapitalAccountSerializer,
     CapitalEntrySerializer,
@@ -55,11 +56,12 @@ def _month_filter(queryset, request, field):
 
 @extend_schema_view(
     list=extend_schema(**SCHEMA, summary="Revenue received (every member may read)"),
-    retrieve=extend_schema(**SCHEMA),
+    retrieve=extend_schema(**SCHEMA, summary="One payment received"),
     create=extend_schema(**SCHEMA, summary="Record revenue (treasurer)"),
     destroy=extend_schema(**SCHEMA, summary="Delete revenue of an open month (treasurer)"),
 )
 class RevenueViewSet(
+    IdempotentCreateMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -86,11 +88,15 @@ class RevenueViewSet(
 
 @extend_schema_view(
     list=extend_schema(**SCHEMA, summary="Expenses (every member may read)"),
-    retrieve=extend_schema(**SCHEMA),
+    retrieve=extend_schema(**SCHEMA, summary="One expense, with its status"),
     create=extend_schema(**SCHEMA, summary="Record an expense (treasurer)"),
 )
 class ExpenseViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, CoopScopedViewSet
+    IdempotentCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    CoopScopedViewSet,
 ):
     serializer_class = ExpenseSerializer
     write_roles = TREASURER
@@ -106,6 +112,7 @@ class ExpenseViewSet(
             actor=self.membership, cooperative=self.cooperative, **serializer.validated_data
         )
 
+    @idempotent
     @extend_schema(**SCHEMA, request=None, responses=ExpenseSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, coop_slug, pk=None):
@@ -115,9 +122,11 @@ class ExpenseViewSet(
         )
         return Response(self.get_serializer(expense).data)
 
+    @idempotent
     @extend_schema(**SCHEMA, request=None, responses=ExpenseSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, coop_slug, pk=None):
+        """Reject a submitted expense (treasurer): it never counts in a distribution."""
         expense = services.decide_expense(
             actor=self.membership, expense=self.get_object(), approve=False
         )
@@ -126,11 +135,15 @@ class ExpenseViewSet(
 
 @extend_schema_view(
     list=extend_schema(**SCHEMA, summary="Policy versions, newest first"),
-    retrieve=extend_schema(**SCHEMA),
+    retrieve=extend_schema(**SCHEMA, summary="One version of the distribution policy"),
     create=extend_schema(**SCHEMA, summary="Adopt a new policy version (treasurer)"),
 )
 class PolicyViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, CoopScopedViewSet
+    IdempotentCreateMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    CoopScopedViewSet,
 ):
     serializer_class = PolicySerializer
     write_roles = TREASURER
@@ -172,6 +185,7 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
         fresh = self.get_queryset().get(pk=distribution.pk)
         return Response(self.get_serializer(fresh).data, status=code)
 
+    @idempotent
     @extend_schema(
         **SCHEMA, request=DistributionCreateSerializer, responses={201: DistributionSerializer}
     )
@@ -186,6 +200,7 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
         )
         return self._respond(distribution, status.HTTP_201_CREATED)
 
+    @idempotent
     @extend_schema(**SCHEMA, request=None, responses=DistributionSerializer)
     @action(detail=True, methods=["post"])
     def recompute(self, request, coop_slug, pk=None):
@@ -194,6 +209,7 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
         )
         return self._respond(distribution)
 
+    @idempotent
     @extend_schema(**SCHEMA, request=None, responses=DistributionSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, coop_slug, pk=None):
@@ -203,6 +219,7 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
         )
         return self._respond(distribution)
 
+    @idempotent
     @extend_schema(**SCHEMA, request=None, responses=DistributionSerializer)
     @action(detail=True, methods=["post"])
     def pay(self, request, coop_slug, pk=None):
@@ -210,6 +227,7 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
         distribution = distributing.mark_paid(actor=self.membership, distribution=self.get_object())
         return self._respond(distribution)
 
+    @idempotent
     @extend_schema(**SCHEMA, request=None, responses=DistributionSerializer)
     @action(detail=True, methods=["post"])
     def void(self, request, coop_slug, pk=None):
@@ -324,6 +342,7 @@ class CapitalAccountViewSet(mixins.ListModelMixin, CoopScopedViewSet):
             ]
         )
 
+    @idempotent
     @extend_schema(
         **SCHEMA, request=CapitalEntrySerializer, responses=CapitalEntrySerializer(many=True)
     )

@@ -1,8 +1,8 @@
 """Token login and revocation."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
+from api.models import PersonalToken
 from tests.factories import PASSWORD, UserFactory
 
 URL = "/api/v1/auth/token/"
@@ -14,11 +14,16 @@ def test_token_login_use_and_revoke(api):
     response = api.post(URL, {"email": "Ana@Example.coop", "password": PASSWORD}, format="json")
     assert response.status_code == 200
     token = response.json()["token"]
+    assert token.startswith("coop_")
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api.get("/api/v1/coops/").status_code == 200
     assert api.delete(URL).status_code == 204
-    assert not Token.objects.filter(user=user).exists()
-    assert api.get("/api/v1/coops/").status_code == 401
+    stored = PersonalToken.objects.get(user=user)
+    assert stored.revoked_at is not None
+    assert not stored.read_only
+    response = api.get("/api/v1/coops/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_revoked"
 
 
 @pytest.mark.django_db

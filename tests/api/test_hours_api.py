@@ -189,7 +189,10 @@ class TestTimeEntries:
 class TestTimer:
     def test_start_state_stop(self, api, member, project):
         api = as_member(api, member)
-        assert api.get(url(member, "timer/")).json() == {"running": False}
+        assert api.get(url(member, "timer/")).json() == {
+            "running": False, "project": None, "project_name": None, "description": None,
+            "started_at": None, "elapsed_seconds": None,
+        }  # fmt: skip
         started = api.post(url(member, "timer/start/"), {"project": project.pk}, format="json")
         assert started.status_code == 201
         assert started.json()["running"] is True

@@ -1,0 +1,298 @@
+"""Who may do what: every API route × every method it allows × every role, against one table.
+
+The table (MATRIX) is the reviewed contract. A route added to the URLconf without a row fails
+`test_every_route_has_a_row`; a row whose answer changes fails `test_the_matrix`. Requests carry
+no body: a role that may act gets past authorization and meets validation (400) or the state
+of the world (409), a role that may not gets 401, 403 or — for anything of a co-op it does not
+belong to — 404, never 403 or 200.
+
+`MATRIX_PRINT=1 pytest tests/api/test_authorization_matrix.py -s` prints the observed table, to
+review a new route's row before pasting it in.
+"""
+
+import datetime
+import os
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from coop.models.cooperative import MemberStatus
+from governance import services as governance
+from payroll import distributing
+from payroll import services as money
+from tests.factories import (
+    ClientFactory,
+    CooperativeFactory,
+    MemberFactory,
+    ProjectFactory,
+    TimeEntryFactory,
+)
+
+ROLES = ("anonymous", "outsider", "member", "secretary", "treasurer", "admin")
+
+# route → method → statuses for (anonymous, outsider, member, secretary, treasurer, admin).
+# `{id}` stands for an object of the co-op the route names; see `World.url`.
+MATRIX: dict[str, dict[str, tuple[int, ...]]] = {}
+
+
+def _row(route: str, **methods: str) -> None:
+    MATRIX[route] = {m.upper(): tuple(int(s) for s in v.split()) for m, v in methods.items()}
+
+
+_row("", get="401 200 200 200 200 200")
+_row("auth/token/", post="400 400 400 400 400 400", delete="401 204 204 204 204 204")
+_row("schema/", get="200 200 200 200 200 200")
+_row("docs/", get="200 200 200 200 200 200")
+_row("coops/", get="401 200 200 200 200 200")
+_row("coops/{coop}/", get="401 404 200 200 200 200", patch="401 404 403 403 403 200")
+_row("coops/{coop}/members/", get="401 404 200 200 200 200", post="401 404 403 403 403 400")
+_row(
+    "coops/{coop}/members/{member}/",
+    get="401 404 200 200 200 200",
+    patch="401 404 200 403 403 200",
+)
+_row("coops/{coop}/members/{member}/status/", post="401 404 403 403 403 400")
+_row("coops/{coop}/clients/", get="401 404 200 200 200 200", post="401 404 403 403 400 400")
+_row(
+    "coops/{coop}/clients/{client}/",
+    get="401 404 200 200 200 200",
+    patch="401 404 403 403 200 200",
+)
+_row("coops/{coop}/projects/", get="401 404 200 200 200 200", post="401 404 403 403 400 400")
+_row(
+    "coops/{coop}/projects/{project}/",
+    get="401 404 200 200 200 200",
+    patch="401 404 403 403 200 200",
+)
+_row("coops/{coop}/time-entries/", get="401 404 200 200 200 200", post="401 404 400 400 400 400")
+_row("coops/{coop}/time-entries/export/", get="401 404 200 200 200 200")
+_row("coops/{coop}/time-entries/import/", post="401 404 400 400 400 400")
+_row(
+    "coops/{coop}/time-entries/{entry}/",
+    get="401 404 200 404 200 200",
+    patch="401 404 200 404 403 200",
+    delete="401 404 204 404 403 204",
+)
+_row("coops/{coop}/timer/", get="401 404 200 200 200 200")
+_row("coops/{coop}/timer/start/", post="401 404 400 400 400 400")
+_row("coops/{coop}/timer/stop/", post="401 404 409 409 409 409")
+_row("coops/{coop}/timer/discard/", post="401 404 409 409 409 409")
+_row("coops/{coop}/hours/summary/", get="401 404 400 400 400 400")
+_row("coops/{coop}/hours/summary/export/", get="401 404 400 400 400 400")
+_row("coops/{coop}/proposals/", get="401 404 200 200 200 200", post="401 404 400 400 400 400")
+_row("coops/{coop}/proposals/register/", get="401 404 200 200 200 200")
+_row(
+    "coops/{coop}/proposals/{proposal}/",
+    get="401 404 200 200 200 200",
+    patch="401 404 409 409 403 403",
+    delete="401 404 409 409 403 403",
+)
+_row("coops/{coop}/proposals/{proposal}/open/", post="401 404 409 409 403 403")
+_row("coops/{coop}/proposals/{proposal}/withdraw/", post="401 404 200 200 403 403")
+_row("coops/{coop}/proposals/{proposal}/close/", post="401 404 403 200 403 403")
+_row("coops/{coop}/proposals/{proposal}/vote/", post="401 404 400 400 400 400")
+_row("coops/{coop}/proposals/{proposal}/result/", get="401 404 200 200 200 200")
+_row("coops/{coop}/proposals/{proposal}/ballots/", get="401 404 409 409 409 409")
+_row("coops/{coop}/proposals/{proposal}/minutes/", get="401 404 409 409 409 409")
+_row(
+    "coops/{coop}/proposals/{proposal}/comments/",
+    get="401 404 200 200 200 200",
+    post="401 404 400 400 400 400",
+)
+_row("coops/{coop}/delegations/", get="401 404 200 200 200 200", post="401 404 400 400 400 400")
+_row("coops/{coop}/delegations/{delegation}/", delete="401 404 204 404 404 404")
+_row("coops/{coop}/revenue/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
+_row(
+    "coops/{coop}/revenue/{revenue}/",
+    get="401 404 200 200 200 200",
+    delete="401 404 403 403 204 403",
+)
+_row("coops/{coop}/expenses/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
+_row("coops/{coop}/expenses/{expense}/", get="401 404 200 200 200 200")
+_row("coops/{coop}/expenses/{expense}/approve/", post="401 404 403 403 200 403")
+_row("coops/{coop}/expenses/{expense}/reject/", post="401 404 403 403 200 403")
+_row("coops/{coop}/policies/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
+_row("coops/{coop}/policies/{policy}/", get="401 404 200 200 200 200")
+_row("coops/{coop}/distributions/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
+_row("coops/{coop}/distributions/simulate/", post="401 404 400 400 400 400")
+_row("coops/{coop}/distributions/{distribution}/", get="401 404 200 200 200 200")
+_row("coops/{coop}/distributions/{draft}/recompute/", post="401 404 403 403 200 403")
+_row("coops/{coop}/distributions/{draft}/approve/", post="401 404 403 403 200 403")
+_row("coops/{coop}/distributions/{draft}/void/", post="401 404 403 403 200 403")
+_row("coops/{coop}/distributions/{distribution}/pay/", post="401 404 403 403 200 403")
+_row(
+    "coops/{coop}/distributions/{distribution}/payslips/{member}/",
+    get="401 404 409 404 409 404",
+)
+_row("coops/{coop}/distributions/{distribution}/report/", get="401 404 409 409 409 409")
+_row("coops/{coop}/distributions/{distribution}/csv/", get="401 404 404 404 409 404")
+_row("coops/{coop}/distributions/{distribution}/sepa/", get="401 404 404 404 409 404")
+_row("coops/{coop}/capital-accounts/", get="401 404 200 200 200 200")
+_row(
+    "coops/{coop}/capital-accounts/entries/",
+    get="401 404 200 200 200 200",
+    post="401 404 403 403 400 403",
+)
+
+
+def _api_routes() -> dict[str, set[str]]:
+    """Every route under api/v1/ with the methods its view allows (HEAD/OPTIONS left out)."""
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), pattern.callback
+
+    routes: dict[str, set[str]] = {}
+    for raw, callback in walk(get_resolver().url_patterns):
+        if not raw.startswith("api/v1/"):
+            continue
+        route = raw.removeprefix("api/v1/").replace("^", "").replace("$", "")
+        route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route)
+        route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+        cls = getattr(callback, "cls", None)
+        allowed = {m.upper() for m in getattr(cls, "http_method_names", [])}
+        actions = getattr(callback, "actions", None)
+        if actions:
+            methods = {m.upper() for m in actions} & allowed
+        else:
+            methods = {m for m in allowed if cls and hasattr(cls, m.lower())}
+        routes[route] = methods - {"HEAD", "OPTIONS"}
+    return routes
+
+
+def _shape(route: str) -> str:
+    """The URLconf's shape of a table route: every placeholder becomes `{…}`."""
+    return re.sub(r"\{\w+\}", "{}", route)
+
+
+def test_every_route_has_a_row():
+    table = {_shape(route): set(methods) for route, methods in MATRIX.items()}
+    missing = []
+    for route, methods in _api_routes().items():
+        shape = _shape(route)
+        if shape not in table:
+            missing.append(f"{route} (no row)")
+        elif methods != table[shape]:
+            missing.append(f"{route}: the view allows {sorted(methods)}, the row has "
+                           f"{sorted(table[shape])}")  # fmt: skip
+    assert not missing, "add rows to MATRIX:\n" + "\n".join(missing)
+
+
+class World:
+    """One co-op with a member of each role and an object of each kind; another co-op."""
+
+    def __init__(self):
+        self.coop = CooperativeFactory(slug="a")
+        founded = datetime.date(2026, 1, 1)
+        self.people = {
+            "member": MemberFactory(cooperative=self.coop, joined_on=founded),
+            "secretary": MemberFactory(cooperative=self.coop, is_secretary=True),
+            "treasurer": MemberFactory(cooperative=self.coop, is_treasurer=True),
+            "admin": MemberFactory(cooperative=self.coop, is_admin=True),
+            "outsider": MemberFactory(cooperative=CooperativeFactory(slug="b")),
+        }
+        member, treasurer = self.people["member"], self.people["treasurer"]
+        self.client = ClientFactory(cooperative=self.coop)
+        self.project = ProjectFactory(client=self.client)
+        september = datetime.date(2026, 9, 1)
+        october = datetime.date(2026, 10, 1)
+        # September is approved (locked); the objects the routes act on are in open October.
+        TimeEntryFactory(member=member, project=self.project, date=september)
+        self.entry = TimeEntryFactory(member=member, project=self.project, date=october)
+        now = timezone.now()
+        self.proposal = governance.open_proposal(
+            actor=member,
+            proposal=governance.create_proposal(
+                actor=member,
+                title="Adopt a code of conduct",
+                opens_at=now - datetime.timedelta(minutes=1),
+                closes_at=now + datetime.timedelta(days=3),
+                allow_early_close=False,
+            ),
+        )
+        self.delegation = governance.delegate_vote(actor=member, delegate=self.people["admin"])
+        money.record_revenue(
+            actor=treasurer, cooperative=self.coop, client=self.client,
+            amount=Decimal("1000.00"), received_on=september.replace(day=20),
+        )  # fmt: skip
+        self.revenue = money.record_revenue(
+            actor=treasurer, cooperative=self.coop, client=self.client,
+            amount=Decimal("800.00"), received_on=october.replace(day=20),
+        )  # fmt: skip
+        self.expense = money.record_expense(
+            actor=treasurer, cooperative=self.coop, category="Hosting",
+            amount=Decimal("10.00"), date=october, payee="Hetzner",
+        )  # fmt: skip
+        self.policy = money.adopt_policy(
+            actor=treasurer, cooperative=self.coop, method="hours",
+            commons_pct=Decimal("0.15"), commons_recipients=[{"name": "DSF", "weight": "1"}],
+            reserve_pct=Decimal("0.1"), education_pct=Decimal("0.05"), cash_pct=Decimal("0.8"),
+            max_pay_ratio=Decimal("3"), carry_losses=False, approval="treasurer",
+        )  # fmt: skip
+        self.distribution = distributing.create_draft(
+            actor=treasurer, cooperative=self.coop, month=september
+        )
+        with transaction.atomic():  # approval's document tasks run on commit: not here
+            distributing.approve_distribution(actor=treasurer, distribution=self.distribution)
+        self.draft = distributing.create_draft(
+            actor=treasurer, cooperative=self.coop, month=october
+        )
+        assert member.status == MemberStatus.ACTIVE
+
+    def url(self, route: str) -> str:
+        ids = {
+            "coop": self.coop.slug,
+            "member": self.people["member"].pk,
+            "client": self.client.pk,
+            "project": self.project.pk,
+            "entry": self.entry.pk,
+            "proposal": self.proposal.pk,
+            "delegation": self.delegation.pk,
+            "revenue": self.revenue.pk,
+            "expense": self.expense.pk,
+            "policy": self.policy.pk,
+            "distribution": self.distribution.pk,
+            "draft": self.draft.pk,
+        }
+        return "/api/v1/" + route.format(**ids)
+
+    def client_for(self, role: str) -> APIClient:
+        client = APIClient()
+        if role != "anonymous":
+            client.force_authenticate(self.people[role].user)
+        return client
+
+
+CASES = [(route, method) for route, methods in MATRIX.items() for method in methods]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "method"), CASES, ids=[f"{m} {r}" for r, m in CASES])
+def test_the_matrix(route, method, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    world = World()
+    observed = []
+    for role in ROLES:
+        # Each role acts on the same world: what one role changes is rolled back.
+        with transaction.atomic():
+            response = getattr(world.client_for(role), method.lower())(world.url(route))
+            observed.append(response.status_code)
+            if response.status_code >= 400 and response["Content-Type"].startswith(
+                "application/json"
+            ):
+                body = response.json()
+                assert {"detail", "code"} <= set(body), (role, body)
+            transaction.set_rollback(True)
+    if os.environ.get("MATRIX_PRINT"):
+        print(f'{route} {method.lower()}="{" ".join(map(str, observed))}"')
+        return
+    expected = MATRIX[route][method]
+    assert dict(zip(ROLES, observed, strict=True)) == dict(zip(ROLES, expected, strict=True))
