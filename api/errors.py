@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
@@ -121,3 +122,19 @@ def server_error_handler(request):
             status=500,
         )  # fmt: skip
     return defaults.server_error(request)
+
+
+def bad_request_handler(request, exception=None):
+    """Django's own 400s (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many form fields, a bad
+    Host): under /api/ in the error body, and a body too large is a 413."""
+    if not _is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(
+            {"detail": "The request body is too large.", "errors": {}, "code": "too_large"},
+            status=413,
+        )
+    return JsonResponse(
+        {"detail": "The request could not be read.", "errors": {}, "code": "bad_request"},
+        status=400,
+    )

@@ -109,3 +109,29 @@ class CoopAutoSchema(AutoSchema):
                 response["description"] = ERRORS[code]
                 responses[code] = response
         return responses
+
+
+_INT_LIMITS = {2**15 - 1, 2**31 - 1, 2**63 - 1}  # smallint, integer, bigint
+
+
+def database_neutral_integers(result: dict[str, Any], generator: Any, request: Any, public: Any):
+    """Drop the integer bounds that come from the database backend (SQLite allows 64 bits where
+    PostgreSQL's integer columns allow 32): the contract must not depend on where it is made."""
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "integer":
+                if node.get("maximum") in _INT_LIMITS:
+                    node.pop("maximum")
+                    if node.get("format") == "int64":
+                        node.pop("format")
+                if node.get("minimum") in {-limit - 1 for limit in _INT_LIMITS}:
+                    node.pop("minimum")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result

@@ -53,5 +53,6 @@ urlpatterns = [
 ]
 
 # Under /api/ the errors answer in the API's error body; elsewhere, Django's pages.
+handler400 = "api.errors.bad_request_handler"
 handler404 = "api.errors.not_found_handler"
 handler500 = "api.errors.server_error_handler"

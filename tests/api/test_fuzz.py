@@ -7,13 +7,15 @@ FUZZ_EXAMPLES sets the number of examples per operation (default 20; CI keeps th
 run to a few minutes).
 """
 
+import contextlib
 import os
 
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -35,32 +37,45 @@ CHECKS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The demo co-op and a member holding every role, once for the module, rolled back after."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo", quiet=True)
-        member = Member.objects.select_related("cooperative").get(user__email="bruno@example.coop")
-        from coop import services
-
-        fuzzer = services.add_member(
-            cooperative=member.cooperative,
-            actor=None,
-            email=FUZZER,
-            full_name="Fuzz Tester",
-            status="active",
-            roles=["admin", "secretary", "treasurer"],
-        )
-        fuzzer.user.set_password(PASSWORD)
-        fuzzer.user.save()
-        yield member.cooperative
-        transaction.set_rollback(True)
+@contextlib.contextmanager
+def connection_kept():
+    """Requests go straight to the WSGI app, not through Django's test client: like the client,
+    keep the app from closing the test's database connection at the end of each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
-def api_schema(seeded, db):
+def seeded(db, settings):
+    """The demo co-op and a member holding every role (each operation's test rolls it back)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("demo", quiet=True)
+    member = Member.objects.select_related("cooperative").get(user__email="bruno@example.coop")
+    from coop import services
+
+    fuzzer = services.add_member(
+        cooperative=member.cooperative,
+        actor=None,
+        email=FUZZER,
+        full_name="Fuzz Tester",
+        status="active",
+        roles=["admin", "secretary", "treasurer"],
+    )
+    fuzzer.user.set_password(PASSWORD)
+    fuzzer.user.save()
+    return member.cooperative
+
+
+@pytest.fixture
+def api_schema(seeded):
     app = get_wsgi_application()
-    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", app)
+    with connection_kept():
+        schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", app)
     # Revoking the fuzzer's own token would turn every later case into a 401.
     return schema.exclude(method="DELETE", path="/api/v1/auth/token/")
 
@@ -92,7 +107,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 def test_no_server_error_and_every_answer_matches_the_schema(case, token, seeded):
     if "coop_slug" in (case.path_parameters or {}):
         case.path_parameters["coop_slug"] = seeded.slug
-    with transaction.atomic():
+    with connection_kept(), transaction.atomic():
         response = case.call(headers={"Authorization": f"Token {token}"})
         case.validate_response(response, checks=CHECKS)
         transaction.set_rollback(True)
