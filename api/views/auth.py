@@ -1,6 +1,6 @@
 """Token login for scripts: POST e-mail and password for a new token; DELETE revokes it."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,7 +27,13 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer},
+        responses={
+            200: TokenSerializer,
+            403: OpenApiResponse(
+                description="Locked out after repeated failed logins (code `locked_out`); "
+                "`Retry-After` says when to try again."
+            ),
+        },
         summary="Get an API token",
         description="Exchange your e-mail address and password for a new read-write personal "
         "token, listed on your API tokens page (/account/tokens/). Send it as "
