@@ -5,11 +5,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from api import web as api_web
-from coop import views
+from coop import health, views
 from coop.forms import EmailAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path(
         "login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
