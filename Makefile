@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fmt demo bench screenshots migrate clean schema
+.PHONY: run test lint fmt demo bench screenshots migrate clean schema smoke
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cooperage needs $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
@@ -34,6 +34,10 @@ lint: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/mypy
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+# gunicorn + a Celery worker + beat against DATABASE_URL and CELERY_BROKER_URL, driven over HTTP.
+smoke: $(STAMP)
+	$(BIN)/python deploy/smoke.py
 
 # The committed OpenAPI contract; tests/api/test_schema.py fails when it is stale.
 schema: $(STAMP)

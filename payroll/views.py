@@ -519,7 +519,7 @@ def all_payslips(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
         distribution=distribution, kind=DistributionDocument.Kind.PAYSLIP
     ).order_by("member_id")
     if not payslips:
-        return _missing(request, distribution)
+        return _missing(request, distribution, DistributionDocument.Kind.PAYSLIP)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for document in payslips:

@@ -489,6 +489,12 @@ def _document(run, kind, member=None, content=b"%PDF-1.7 test"):
 
 
 class TestDownloads:
+    def test_all_payslips_before_they_exist(self, client, cooperative, treasurer, approved):
+        url = money(cooperative, f"distributions/{approved.pk}/payslips.zip")
+        response = as_user(client, treasurer).get(url)
+        assert response.status_code == 302
+        assert "being generated" in " ".join(flashes(response))
+
     def test_being_generated(self, client, cooperative, colleague, approved):
         page = (
             as_user(client, colleague)
