@@ -192,3 +192,61 @@ def import_cooperative(data: bytes) -> Cooperative:
     if broken is not None:
         raise PortabilityError(f"The restored audit chain does not verify: {broken}")
     return cooperative
+
+
+MEMBER_LINKS = ("member", "author", "delegator", "delegate", "recorded_by")
+
+
+def export_member(member: Any) -> bytes:
+    """One member's own data in this co-op: their membership and status history, hours,
+    timers, proposals, comments, open ballots, delegations, distribution lines, capital account
+    and payslips. Secret ballots stay secret: only the roll that says they voted is theirs."""
+    from coop.models import Member
+
+    buffer = io.BytesIO()
+    user_model = apps.get_model("coop", "User")
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        profile = serializers.serialize(
+            "python",
+            user_model.objects.filter(pk=member.user_id),
+            fields=["email", "full_name", "date_joined", "last_login"],
+        )
+        archive.writestr("data/coop.user.json", json.dumps(profile, cls=_Exact, indent=1))
+        for model in coop_models():
+            links = [
+                field.name
+                for field in model._meta.concrete_fields
+                if isinstance(field, models.ForeignKey)
+                and field.related_model is Member
+                and field.name in MEMBER_LINKS
+            ]
+            if model is Member:
+                rows = Member.objects.filter(pk=member.pk)
+            elif links:
+                query = models.Q()
+                for name in links:
+                    query |= models.Q(**{name: member.pk})
+                rows = model.objects.filter(query).order_by("pk")
+            else:
+                continue
+            objects = list(rows)
+            if not objects:
+                continue
+            data = serializers.serialize("python", objects)
+            label = model._meta.label_lower
+            archive.writestr(f"data/{label}.json", json.dumps(data, cls=_Exact, indent=1))
+            for obj in objects:
+                for field in obj._meta.concrete_fields:
+                    name = (
+                        getattr(obj, field.attname) if isinstance(field, models.FileField) else ""
+                    )
+                    if name and default_storage.exists(str(name)):
+                        with default_storage.open(str(name), "rb") as handle:
+                            archive.writestr(f"files/{name}", handle.read())
+        archive.writestr(
+            "README.txt",
+            "Your data in Cooperage: one JSON file per kind of record (data/) and your files "
+            "(files/: payslips). Secret ballots are not linked to you by design; "
+            "coop.voterroll lists the secret votes you took part in.\n",
+        )
+    return buffer.getvalue()

@@ -47,6 +47,7 @@ urlpatterns = [
     path("account/tokens/", api_web.tokens, name="account-tokens"),
     path("c/<slug:coop_slug>/", views.cooperative_home, name="coop-home"),
     path("c/<slug:coop_slug>/members/", views.member_directory, name="coop-members"),
+    path("c/<slug:coop_slug>/my-data.zip", views.my_data, name="coop-my-data"),
     path("c/<slug:coop_slug>/hours/", include("coop.hours.urls")),
     path("c/<slug:coop_slug>/money/", include("payroll.urls")),
     path("c/<slug:coop_slug>/proposals/", include("governance.urls")),

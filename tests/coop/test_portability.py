@@ -72,3 +72,27 @@ def test_importing_over_an_existing_coop_is_refused(tmp_path):
 def test_an_unknown_coop_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="No co-op"):
         call_command("export_coop", "nowhere", str(tmp_path / "x.zip"))
+
+
+def test_a_member_downloads_their_own_data(client, django_capture_on_commit_callbacks):
+    import io
+    import json
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", quiet=True)
+    chandra = User.objects.get(email="chandra@example.coop")
+    client.force_login(chandra)
+    assert "Download my data" in client.get("/c/demo/").content.decode()
+    response = client.get("/c/demo/my-data.zip")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as zipped:
+        names = zipped.namelist()
+        entries = json.loads(zipped.read("data/coop.timeentry.json"))
+        profile = json.loads(zipped.read("data/coop.user.json"))
+    member_id = apps.get_model("coop", "Member").objects.get(user=chandra).pk
+    assert entries and {row["fields"]["member"] for row in entries} == {member_id}
+    assert "password" not in profile[0]["fields"]
+    assert any(name.startswith("files/") and name.endswith(".pdf") for name in names)
+    assert "data/governance.secretballot.json" not in names
+    client.force_login(User.objects.create_user("stranger@example.org", "x-long-password-1"))
+    assert client.get("/c/demo/my-data.zip").status_code == 404
