@@ -267,12 +267,17 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            # stdout for the web and worker processes of a deployment; stderr in development,
+            # so that commands printing JSON (recount, simulate_distribution) keep stdout clean.
+            "stream": "ext://sys."
+            + env.str("LOG_STREAM", default="stdout" if PRODUCTION else "stderr"),
             # One JSON object per line in production, for the host's log collector.
             "formatter": env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain"),
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes announces itself at every start; keep its warnings (lockouts) only.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 if PRODUCTION:
