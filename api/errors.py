@@ -11,20 +11,13 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from coop.errors import DomainError, InvalidInput, InvalidInputs, NotAllowed, StateConflict
+from coop.errors import DomainError, InvalidInputs
 
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The upload is too large."
     default_code = "too_large"
-
-
-_DOMAIN_STATUS = {
-    StateConflict: status.HTTP_409_CONFLICT,
-    NotAllowed: status.HTTP_403_FORBIDDEN,
-    InvalidInput: status.HTTP_400_BAD_REQUEST,
-}
 
 
 def _flatten(detail: Any) -> Any:
@@ -58,17 +51,13 @@ def _first_message(errors: dict[str, Any]) -> str:
 
 
 def domain_error_response(error: DomainError) -> Response:
-    status_code = next(
-        (code for kind, code in _DOMAIN_STATUS.items() if isinstance(error, kind)),
-        status.HTTP_400_BAD_REQUEST,
-    )
     errors: dict[str, list[str]] = {}
     if isinstance(error, InvalidInputs):
         errors = error.errors
     elif error.field:
         errors = {error.field: [error.message]}
     return Response(
-        {"detail": error.message, "errors": errors, "code": error.code}, status=status_code
+        {"detail": error.message, "errors": errors, "code": error.code}, status=error.status
     )
 
 

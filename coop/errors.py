@@ -5,6 +5,7 @@ class DomainError(Exception):
     """A rule of the co-op refused the change. `code` is stable and machine-readable."""
 
     code = "error"
+    status = 400  # the HTTP status a page or the API answers with
 
     def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
         super().__init__(message)
@@ -33,12 +34,14 @@ class NotAllowed(DomainError):
     """The member may not do this (a 403)."""
 
     code = "permission_denied"
+    status = 403
 
 
 class StateConflict(DomainError):
     """The change conflicts with the current state of things (a 409)."""
 
     code = "conflict"
+    status = 409
 
 
 class PeriodLocked(StateConflict):

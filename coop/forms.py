@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from coop.errors import DomainError, InvalidInputs
+
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
@@ -13,3 +15,16 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].lower()
+
+
+def refuse_form(
+    form: forms.BaseForm, error: DomainError, aliases: dict[str, str] | None = None
+) -> int:
+    """Show a service's refusal on the form, next to the field it names (`aliases` maps a
+    service's field name to the form's); return the HTTP status of the page."""
+    errors = error.errors if isinstance(error, InvalidInputs) else {error.field: [error.message]}
+    for field, problems in errors.items():
+        name = (aliases or {}).get(field or "", field)
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+    return error.status

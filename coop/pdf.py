@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import reportlab
+from django.http import HttpResponse
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -120,3 +121,10 @@ def key_values(
         widths,
         header=False,
     )
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A built PDF as a download."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -26,7 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coop.errors import DomainError, InvalidInput, InvalidInputs, NotAllowed
+from coop import pdf
+from coop.errors import DomainError, InvalidInput
+from coop.forms import refuse_form
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
 from coop.selectors import membership_or_404
@@ -63,23 +65,6 @@ def _zone(cooperative: Cooperative) -> zoneinfo.ZoneInfo:
 
 def _detail_url(proposal: Proposal) -> str:
     return reverse("proposal", args=[proposal.cooperative.slug, proposal.pk])
-
-
-def _status_of(error: DomainError) -> int:
-    if isinstance(error, InvalidInput):
-        return 400
-    if isinstance(error, NotAllowed):
-        return 403
-    return 409
-
-
-def _refuse_form(form: BaseForm, error: DomainError) -> int:
-    """Show a service's refusal on the form, next to the field it names; return the status."""
-    errors = error.errors if isinstance(error, InvalidInputs) else {error.field: [error.message]}
-    for field, problems in errors.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    return _status_of(error)
 
 
 def _may_manage(member: Member, proposal: Proposal) -> bool:
@@ -214,7 +199,7 @@ def _proposal_form_page(
                             actor=member, proposal=proposal, **form.terms()
                         )
                 except DomainError as error:
-                    status = _refuse_form(form, error)
+                    status = refuse_form(form, error)
                 else:
                     return _after_save(request, member, proposal, opening="open" in request.POST)
             else:
@@ -534,7 +519,7 @@ def proposal_comment(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespo
             services.add_comment(actor=member, proposal=proposal, body=form.cleaned_data["body"])
         except InvalidInput as error:
             return _render_detail(
-                request, member, proposal, comment_form=form, status=_refuse_form(form, error)
+                request, member, proposal, comment_form=form, status=refuse_form(form, error)
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -574,12 +559,6 @@ def proposal_turnout(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespo
     return render(request, "governance/_turnout.html", context)
 
 
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @login_required
 def proposal_minutes(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
     """The minutes of a closed proposal (PDF)."""
@@ -589,7 +568,7 @@ def proposal_minutes(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespo
         messages.error(request, _("Minutes are made when voting closes."))
         return redirect(_detail_url(proposal))
     comments = list(proposal.comments.select_related("author__user"))
-    return _pdf(
+    return pdf.pdf_response(
         minutes.proposal_minutes_pdf(proposal, comments),
         f"{coop_slug}-proposal-{proposal.pk}-minutes.pdf",
     )
@@ -612,7 +591,7 @@ def decision_register(request: HttpRequest, coop_slug: str) -> HttpResponse:
         return redirect(reverse("proposals", args=[coop_slug]) + "#register")
     first, last = form.cleaned_data["first"], form.cleaned_data["last"]
     proposals = list(selectors.closed_between(member.cooperative, first, last))
-    return _pdf(
+    return pdf.pdf_response(
         minutes.decision_register_pdf(member.cooperative, proposals, first, last),
         f"{coop_slug}-decisions-{first}-{last}.pdf",
     )
@@ -635,7 +614,7 @@ def delegations(request: HttpRequest, coop_slug: str) -> HttpResponse:
                     kind=form.cleaned_data["kind"] or "",
                 )
             except DomainError as error:
-                status = _refuse_form(form, error)
+                status = refuse_form(form, error)
             else:
                 messages.success(
                     request,

@@ -16,14 +16,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.forms import BaseForm, BaseFormSet
+from django.forms import BaseFormSet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coop.errors import DomainError, InvalidInput, InvalidInputs, NotAllowed
+from coop.errors import DomainError, InvalidInputs
+from coop.forms import refuse_form
 from coop.hours.durations import format_minutes
 from coop.models import Cooperative, Member
 from coop.selectors import membership_or_404
@@ -85,24 +86,6 @@ def _overview_url(cooperative: Cooperative, month: datetime.date) -> str:
 
 def _distribution_url(distribution: Distribution) -> str:
     return reverse("money-distribution", args=[distribution.cooperative.slug, distribution.pk])
-
-
-def _status_of(error: DomainError) -> int:
-    if isinstance(error, InvalidInput):
-        return 400
-    if isinstance(error, NotAllowed):
-        return 403
-    return 409
-
-
-def _refuse_form(form: BaseForm, error: DomainError, aliases: dict[str, str] | None = None) -> int:
-    """Show a service's refusal on the form, next to the field it names; return the status."""
-    errors = error.errors if isinstance(error, InvalidInputs) else {error.field: [error.message]}
-    for field, problems in errors.items():
-        name = (aliases or {}).get(field or "", field)
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
-    return _status_of(error)
 
 
 def proposal_url(proposal: Any) -> str | None:
@@ -217,7 +200,7 @@ def record_revenue(request: HttpRequest, coop_slug: str) -> HttpResponse:
                 actor=member, cooperative=cooperative, **form.cleaned_data
             )
         except DomainError as error:
-            status = _refuse_form(form, error, {"date": "received_on"})
+            status = refuse_form(form, error, {"date": "received_on"})
         else:
             messages.success(
                 request,
@@ -261,7 +244,7 @@ def record_expense(request: HttpRequest, coop_slug: str) -> HttpResponse:
         try:
             expense = services.record_expense(actor=member, cooperative=cooperative, **data)
         except DomainError as error:
-            status = _refuse_form(form, error)
+            status = refuse_form(form, error)
         else:
             messages.success(
                 request,
@@ -608,7 +591,7 @@ def policy_list(request: HttpRequest, coop_slug: str) -> HttpResponse:
                 **fields,
             )
         except DomainError as error:
-            status = _status_of(error)
+            status = error.status
             recipient_errors = _refuse_policy(form, filled, error)
         else:
             messages.success(
@@ -691,7 +674,7 @@ def capital_accounts(request: HttpRequest, coop_slug: str) -> HttpResponse:
         try:
             entry = distributing.record_capital_entry(actor=member, **form.cleaned_data)
         except DomainError as error:
-            status = _refuse_form(form, error)
+            status = refuse_form(form, error)
         else:
             messages.success(
                 request,

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -24,6 +23,7 @@ from api.serializers.governance import (
     VoteSerializer,
 )
 from api.views.core import COOP_SLUG, CoopScopedViewSet
+from coop import pdf
 from coop.errors import InvalidInput, StateConflict
 from coop.services import today_in
 from governance import minutes, selectors, services
@@ -31,12 +31,6 @@ from governance.models import Comment, Delegation, Proposal, State
 
 SCHEMA = {"parameters": [COOP_SLUG]}
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description="the file")
-
-
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _date_param(request, name: str, default: datetime.date) -> datetime.date:
@@ -176,7 +170,7 @@ class ProposalViewSet(
             raise StateConflict("Minutes are made when voting closes.")
         comments = proposal.comments.select_related("author__user")
         content = minutes.proposal_minutes_pdf(proposal, list(comments))
-        return _pdf_response(content, f"{self.cooperative.slug}-proposal-{proposal.pk}.pdf")
+        return pdf.pdf_response(content, f"{self.cooperative.slug}-proposal-{proposal.pk}.pdf")
 
     @extend_schema(
         parameters=[
@@ -198,7 +192,7 @@ class ProposalViewSet(
             raise InvalidInput("The first day comes after the last.", field="from")
         proposals = selectors.closed_between(self.cooperative, first, last)
         content = minutes.decision_register_pdf(self.cooperative, list(proposals), first, last)
-        return _pdf_response(content, f"{self.cooperative.slug}-decisions-{first}-{last}.pdf")
+        return pdf.pdf_response(content, f"{self.cooperative.slug}-decisions-{first}-{last}.pdf")
 
     @extend_schema(**SCHEMA, request=CommentSerializer, responses=CommentSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
