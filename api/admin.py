@@ -37,6 +37,7 @@ class PersonalTokenAdmin(admin.ModelAdmin):
     list_filter = ["read_only", RevokedFilter]
     list_select_related = ["user"]
     search_fields = ["user__email", "name", "key_prefix"]
+    date_hierarchy = "created_at"
     # key_hash is left out on purpose: with it, anyone reading the admin could test guesses offline.
     fields = list_display
     readonly_fields = list_display

@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class CoopConfig(AppConfig):
     name = "coop"
     verbose_name = "Co-operative"
+
+    def ready(self) -> None:
+        from coop.dashboard import register_coop_panels
+
+        register_coop_panels()

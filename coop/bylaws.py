@@ -23,7 +23,14 @@ DEFAULT_BYLAWS: dict[str, Any] = {
     "spending_limit": "1000.00",
     # Who adopts a distribution policy: the treasurer alone, or a passed `policy` proposal.
     "policy_adoption": "treasurer",
+    # Who decides about members: "vote" (a passed membership proposal) or "admins" (directly).
+    # Admission turns an applicant into a probationary or active member.
+    "admission": "vote",
+    "status_changes": "admins",
+    "role_changes": "admins",
 }
+
+MEMBER_DECISIONS = ("admission", "status_changes", "role_changes")
 
 _TOP_LEVEL_KEYS = set(DEFAULT_BYLAWS)
 
@@ -91,5 +98,8 @@ def validate_bylaws(value: Any) -> None:
             errors.append('spending_limit: must be a non-negative amount such as "1000.00".')
     if value.get("policy_adoption", "treasurer") not in ("treasurer", "vote"):
         errors.append('policy_adoption: must be "treasurer" or "vote".')
+    for key in MEMBER_DECISIONS:
+        if value.get(key, "admins") not in ("admins", "vote"):
+            errors.append(f'{key}: must be "admins" or "vote".')
     if errors:
         raise ValidationError(errors, code="invalid_bylaws")

@@ -67,15 +67,20 @@ def _current_section(path: str, slug: str, urls: dict[str, str]) -> str:
 
 
 def navigation(request):
-    """Links to the co-op's sections, and which one the page belongs to (aria-current)."""
+    """Links to the co-op's sections, which one the page belongs to (aria-current), and
+    whether to link the Django admin."""
     if not _signed_in(request):
         return {}
+    # Only staff can sign in to the Django admin (treasurers and admins of a co-op who use it
+    # are made staff): a link the reader cannot follow would only lead to a login page.
+    context = {"nav_admin": request.user.is_active and request.user.is_staff}
     _, current = _memberships(request)
     if current is None:
-        return {}
+        return context
     slug = current.cooperative.slug
     urls = _section_urls(slug)
-    return {"nav_urls": urls, "nav_section": _current_section(request.path, slug, urls)}
+    context.update(nav_urls=urls, nav_section=_current_section(request.path, slug, urls))
+    return context
 
 
 class HeaderTimer:

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from coop.audit import record
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, StateConflict
@@ -26,6 +27,36 @@ def require_role(actor: Member | None, *roles: str) -> None:
     if actor is not None and not actor.has_role(*roles):
         names = " or ".join(roles)
         raise NotAllowed(f"Only a member with the {names} role may do this.")
+
+
+def decided_by_vote(cooperative: Cooperative, decision: str) -> bool:
+    """Whether the bylaws leave this decision about members ("admission", "status_changes",
+    "role_changes") to a vote of the members rather than to the admins."""
+    return cooperative.settings[decision] == "vote"
+
+
+def _refuse_unless_admins_decide(cooperative: Cooperative, decision: str, field: str) -> None:
+    if not decided_by_vote(cooperative, decision):
+        return
+    message = {
+        "admission": gettext(
+            "The bylaws say that only a vote admits applicants: draft a membership proposal "
+            "instead."
+        ),
+        "status_changes": gettext(
+            "The bylaws say that only a vote changes a member's status: draft a membership "
+            "proposal instead."
+        ),
+        "role_changes": gettext(
+            "The bylaws say that only a vote gives and takes roles: draft a membership proposal "
+            "instead."
+        ),
+    }[decision]
+    raise NotAllowed(message, field=field)
+
+
+def _is_admission(old: str, new: str) -> bool:
+    return old == MemberStatus.APPLICANT and new in (MemberStatus.PROBATIONARY, MemberStatus.ACTIVE)
 
 
 def _validated(instance: Any, exclude: list[str] | None = None) -> None:
@@ -113,12 +144,20 @@ def add_member(
 ) -> Member:
     """Add a person to the co-op (admins only); a user account is made for a new e-mail address.
 
-    A new account has no password: the person sets one through "forgot password".
+    A new account has no password: the person sets one through "forgot password" (or joins
+    through an invitation, see coop.invitations). Where the bylaws leave admission or roles to
+    a vote, an admin adds applicants without roles; the system actor (a passed proposal, the
+    founding of the co-op, an accepted invitation) is not bound by that.
     """
     require_role(actor, Role.ADMIN)
     unknown_roles = set(roles) - set(Role.values)
     if unknown_roles:
         raise InvalidInput(f"Unknown role “{sorted(unknown_roles)[0]}”.", field="roles")
+    if actor is not None:
+        if status in (MemberStatus.PROBATIONARY, MemberStatus.ACTIVE):
+            _refuse_unless_admins_decide(cooperative, "admission", "status")
+        if roles:
+            _refuse_unless_admins_decide(cooperative, "role_changes", "roles")
     email = User.objects.normalize_email(email).lower().strip()
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
@@ -176,6 +215,8 @@ def update_member(*, member: Member, actor: Member | None, **changes: Any) -> Me
                 )
             for role in Role.values:
                 changes[f"is_{role}"] = role in roles
+            if actor is not None and roles != set(member.roles):
+                _refuse_unless_admins_decide(member.cooperative, "role_changes", "roles")
             if not roles & {Role.ADMIN} and member.is_admin:
                 _refuse_removing_last_admin(member)
         if "iban" in changes:
@@ -209,7 +250,11 @@ def change_member_status(
     status: str,
     effective_on: datetime.date | None = None,
 ) -> Member:
-    """Move a member to another status (admit, put on leave, record a departure)."""
+    """Move a member to another status (admit, put on leave, record a departure).
+
+    Admins do it directly unless the bylaws leave it to a vote (`admission`, `status_changes`);
+    a passed proposal runs it as the system actor (`actor=None`).
+    """
     require_role(actor, Role.ADMIN)
     if status not in MemberStatus.values:
         raise InvalidInput(f"Unknown status “{status}”.", field="status")
@@ -217,6 +262,9 @@ def change_member_status(
         member = Member.objects.select_for_update().select_related("cooperative").get(pk=member.pk)
         if member.status == status:
             return member
+        if actor is not None:
+            decision = "admission" if _is_admission(member.status, status) else "status_changes"
+            _refuse_unless_admins_decide(member.cooperative, decision, "status")
         effective_on = effective_on or today_in(member.cooperative)
         if effective_on < member.status_since:
             raise InvalidInput(

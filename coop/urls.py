@@ -47,10 +47,31 @@ urlpatterns = [
     path("account/tokens/", api_web.tokens, name="account-tokens"),
     path("c/<slug:coop_slug>/", views.cooperative_home, name="coop-home"),
     path("c/<slug:coop_slug>/members/", views.member_directory, name="coop-members"),
+    path("c/<slug:coop_slug>/members/invite/", views.invite, name="coop-invite"),
+    path(
+        "c/<slug:coop_slug>/members/invitations/<int:pk>/resend/",
+        views.invitation_resend,
+        name="coop-invitation-resend",
+    ),
+    path(
+        "c/<slug:coop_slug>/members/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="coop-invitation-revoke",
+    ),
+    path(
+        "c/<slug:coop_slug>/members/<int:pk>/status/",
+        views.member_status,
+        name="coop-member-status",
+    ),
+    path(
+        "c/<slug:coop_slug>/members/<int:pk>/roles/", views.member_roles, name="coop-member-roles"
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("c/<slug:coop_slug>/my-data.zip", views.my_data, name="coop-my-data"),
     path("c/<slug:coop_slug>/hours/", include("coop.hours.urls")),
     path("c/<slug:coop_slug>/money/", include("payroll.urls")),
     path("c/<slug:coop_slug>/proposals/", include("governance.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]

@@ -9,7 +9,7 @@ from coop import services as coop_services
 from coop.bylaws import validate_bylaws
 from coop.errors import InvalidInput
 from coop.models import Cooperative, Member
-from coop.models.cooperative import MemberStatus
+from coop.models.cooperative import MemberStatus, Role
 from governance import actions
 
 
@@ -84,6 +84,32 @@ def _change_status(
     return payload
 
 
+def _validate_roles(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
+    member = _member(cooperative, payload)
+    roles = payload.get("roles")
+    if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
+        raise InvalidInput(
+            'action_payload.roles: a list of roles, such as ["treasurer"] (or [] for none).',
+            field="action_payload",
+        )
+    unknown = set(roles) - set(Role.values)
+    if unknown:
+        raise InvalidInput(
+            f"action_payload.roles: unknown role “{sorted(unknown)[0]}” "
+            f"(known: {', '.join(Role.values)}).",
+            field="action_payload",
+        )
+    return {"member": member.pk, "roles": [role for role in Role.values if role in roles]}
+
+
+def _change_roles(
+    cooperative: Cooperative, payload: dict[str, Any], proposal: Any
+) -> dict[str, Any]:
+    member = _member(cooperative, payload)
+    coop_services.update_member(member=member, actor=None, roles=payload["roles"])
+    return payload
+
+
 def _validate_amendment(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
     if not payload:
         raise InvalidInput(
@@ -134,6 +160,14 @@ def register_core_actions() -> None:
         validate=_validate_status_change,
         execute=_change_status,
         example={"member": 12, "status": "on_leave", "effective_on": "2026-12-01"},
+    )
+    actions.register(
+        "change_member_roles",
+        description="Give a member exactly these roles (treasurer, secretary, admin).",
+        kinds={"membership"},
+        validate=_validate_roles,
+        execute=_change_roles,
+        example={"member": 12, "roles": ["treasurer"]},
     )
     actions.register(
         "amend_bylaws",

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from coop.models import Member
 from coop.models.cooperative import MemberStatus
@@ -205,11 +206,15 @@ class DelegationForm(forms.Form):
 
 
 def ordinal(number: int) -> str:
-    """1 → "1st", 2 → "2nd", 11 → "11th", 23 → "23rd"."""
+    """1 → "1st", 2 → "2nd", 11 → "11th", 23 → "23rd"; in Spanish "1.ª", in German "1."."""
     if 10 <= number % 100 <= 20:
-        suffix = "th"
+        suffix = pgettext("ordinal suffix", "th")
     else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+        suffix = {
+            1: pgettext("ordinal suffix", "st"),
+            2: pgettext("ordinal suffix", "nd"),
+            3: pgettext("ordinal suffix", "rd"),
+        }.get(number % 10) or pgettext("ordinal suffix", "th")
     return f"{number}{suffix}"
 
 

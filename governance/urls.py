@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from governance import views
+from governance import member_views, views
 
 urlpatterns = [
     path("", views.proposal_list, name="proposals"),
     path("new/", views.proposal_new, name="proposal-new"),
+    path("new/member/", member_views.propose_member_change, name="proposal-member-change"),
     path("<int:pk>/", views.proposal_detail, name="proposal"),
     path("<int:pk>/edit/", views.proposal_edit, name="proposal-edit"),
     path("<int:pk>/open/", views.proposal_open, name="proposal-open"),

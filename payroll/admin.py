@@ -293,6 +293,8 @@ class DistributionPolicyAdmin(ServiceAdmin):
     list_display = ["cooperative", "version", "method", "commons_pct", "approval", "adopted_at"]
     list_filter = ["cooperative", "method", "approval"]
     list_select_related = ["cooperative"]
+    search_fields = ["cooperative__name", "cooperative__slug", "note"]
+    date_hierarchy = "adopted_at"
 
     def create(self, request, form):
         data = form.cleaned_data
@@ -329,6 +331,7 @@ class DistributionAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     list_filter = ["cooperative", "status"]
     list_select_related = ["cooperative", "policy"]
+    search_fields = ["cooperative__name", "cooperative__slug"]
     date_hierarchy = "month"
     inlines = [DistributionLineInline]
     actions = ["recompute_drafts", "approve_drafts", "void_drafts", "mark_paid"]
@@ -398,10 +401,13 @@ class CapitalAccountEntryAdmin(ReadOnlyAdmin):
     list_filter = ["cooperative", "kind"]
     search_fields = ["member__user__email", "member__user__full_name", "note"]
     list_select_related = ["cooperative", "member__user", "distribution"]
+    date_hierarchy = "date"
 
 
 @admin.register(DistributionDocument)
 class DistributionDocumentAdmin(ReadOnlyAdmin):
     list_display = ["distribution", "kind", "member", "generated_at"]
-    list_filter = ["kind"]
+    list_filter = ["distribution__cooperative", "kind"]
+    search_fields = ["member__user__email", "member__user__full_name"]
+    date_hierarchy = "generated_at"
     list_select_related = ["distribution__cooperative", "member__user"]

@@ -7,6 +7,8 @@ class PayrollConfig(AppConfig):
     name = "payroll"
 
     def ready(self) -> None:
+        from payroll.dashboard import register_payroll_panels
         from payroll.governance_actions import register_payroll_actions
 
         register_payroll_actions()
+        register_payroll_panels()

@@ -20,6 +20,7 @@ from django.forms import BaseFormSet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,7 @@ from coop.hours.durations import format_minutes
 from coop.models import Cooperative, Member
 from coop.selectors import membership_or_404
 from coop.services import today_in
+from coop.templatetags.money import amount as shown_amount
 from payroll import distributing, selectors, services
 from payroll.documents import sepa_unavailable_reason
 from payroll.forms import (
@@ -72,7 +74,6 @@ def _context(member: Member, section: str, **extra: Any) -> dict[str, Any]:
         "member": member,
         "cooperative": cooperative,
         "currency": cooperative.currency,
-        "money": selectors.money_format(cooperative),
         "is_treasurer": member.is_treasurer,
         "section": section,
         **extra,
@@ -95,6 +96,11 @@ def proposal_url(proposal: Any) -> str | None:
     return reverse("proposal", args=[proposal.cooperative.slug, proposal.pk])
 
 
+def _percent(fraction: Decimal) -> str:
+    """0.125 → "12.5" or "12,5": a percentage as the reader's language writes it."""
+    return localize(Decimal(as_percent(fraction)))
+
+
 def policy_terms(policy: DistributionPolicy, currency: str) -> list[tuple[str, str]]:
     """A policy's terms as a member reads them: percentages as percent."""
     recipients = ", ".join(
@@ -104,23 +110,23 @@ def policy_terms(policy: DistributionPolicy, currency: str) -> list[tuple[str, s
         (_("Split of the member pool"), str(policy.get_method_display())),
         (
             _("Commons"),
-            f"{as_percent(policy.commons_pct)} %" + (f" — {recipients}" if recipients else ""),
+            f"{_percent(policy.commons_pct)} %" + (f" — {recipients}" if recipients else ""),
         ),
-        (_("Collective reserve"), f"{as_percent(policy.reserve_pct)} %"),
-        (_("Education fund"), f"{as_percent(policy.education_pct)} %"),
+        (_("Collective reserve"), f"{_percent(policy.reserve_pct)} %"),
+        (_("Education fund"), f"{_percent(policy.education_pct)} %"),
         (
             _("Paid in cash"),
             _("%(cash)s %% of each share; %(retained)s %% credited to capital")
             % {
-                "cash": as_percent(policy.cash_pct),
-                "retained": as_percent(1 - policy.cash_pct),
+                "cash": _percent(policy.cash_pct),
+                "retained": _percent(1 - policy.cash_pct),
             },
         ),
     ]
     if policy.base_rate is not None:
-        terms.append((_("Base rate"), f"{policy.base_rate} {currency} / h"))
+        terms.append((_("Base rate"), f"{localize(policy.base_rate)} {currency} / h"))
     terms += [
-        (_("Maximum pay ratio"), _("%s to 1") % policy.max_pay_ratio.normalize()),
+        (_("Maximum pay ratio"), _("%s to 1") % localize(policy.max_pay_ratio.normalize())),
         (_("Losses carried forward"), _("yes") if policy.carry_losses else _("no")),
         (_("Approval"), str(policy.get_approval_display())),
     ]
@@ -206,7 +212,7 @@ def record_revenue(request: HttpRequest, coop_slug: str) -> HttpResponse:
                 request,
                 _("Recorded %(amount)s %(currency)s from %(client)s.")
                 % {
-                    "amount": revenue.amount,
+                    "amount": shown_amount(revenue.amount, revenue.currency),
                     "currency": revenue.currency,
                     "client": revenue.client.name,
                 },
@@ -249,7 +255,11 @@ def record_expense(request: HttpRequest, coop_slug: str) -> HttpResponse:
             messages.success(
                 request,
                 _("Recorded the expense of %(amount)s %(currency)s to %(payee)s: approve it below.")
-                % {"amount": expense.amount, "currency": expense.currency, "payee": expense.payee},
+                % {
+                    "amount": shown_amount(expense.amount, expense.currency),
+                    "currency": expense.currency,
+                    "payee": expense.payee,
+                },
             )
             return redirect(_overview_url(cooperative, expense.date))
     return _overview(
@@ -681,7 +691,7 @@ def capital_accounts(request: HttpRequest, coop_slug: str) -> HttpResponse:
                 _("Recorded the %(kind)s of %(amount)s %(currency)s for %(member)s.")
                 % {
                     "kind": entry.get_kind_display(),
-                    "amount": entry.amount,
+                    "amount": shown_amount(entry.amount, member.cooperative.currency),
                     "currency": member.cooperative.currency,
                     "member": entry.member.display_name,
                 },

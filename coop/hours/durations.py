@@ -3,12 +3,20 @@
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+
 _HOURS_MINUTES = re.compile(r"^(\d{1,2}):([0-5]\d)$")
 _UNITS = re.compile(r"^(?:(\d+(?:[.,]\d+)?)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$")
 
 
 class DurationError(ValueError):
     pass
+
+
+def _not_a_duration(text: str) -> str:
+    return gettext("“%(text)s” is not a duration: write it as 1:30, 1.5h, 1,5 or 90m.") % {
+        "text": text
+    }
 
 
 def parse_duration(text: str) -> int:
@@ -27,13 +35,11 @@ def parse_duration(text: str) -> int:
     except InvalidOperation:
         match = _UNITS.match(text)
         if not match or not any(match.groups()):
-            raise DurationError(
-                f"“{text}” is not a duration: write it as 1:30, 1.5h, 1,5 or 90m."
-            ) from None
+            raise DurationError(_not_a_duration(text)) from None
         hours = Decimal(match[1].replace(",", ".")) if match[1] else Decimal(0)
         return int((hours * 60).to_integral_value(rounding="ROUND_HALF_UP")) + int(match[2] or 0)
     if not hours.is_finite() or hours < 0:
-        raise DurationError(f"“{text}” is not a duration: write it as 1:30, 1.5h, 1,5 or 90m.")
+        raise DurationError(_not_a_duration(text))
     return int((hours * 60).to_integral_value(rounding="ROUND_HALF_UP"))
 
 

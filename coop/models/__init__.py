@@ -2,6 +2,7 @@
 
 from coop.models.audit import AuditEvent
 from coop.models.cooperative import Cooperative, Member, MemberStatusChange
+from coop.models.invitations import Invitation
 from coop.models.users import User
 from coop.models.work import Client, PeriodLock, Project, RunningTimer, TimeEntry
 
@@ -9,6 +10,7 @@ __all__ = [
     "AuditEvent",
     "Client",
     "Cooperative",
+    "Invitation",
     "Member",
     "MemberStatusChange",
     "PeriodLock",

@@ -154,6 +154,11 @@ class Member(models.Model):
     def roles(self) -> list[str]:
         return [role for role in Role.values if getattr(self, f"is_{role}")]
 
+    @property
+    def role_labels(self) -> list[str]:
+        """The roles as the reader's language names them."""
+        return [str(Role(role).label) for role in self.roles]
+
     def has_role(self, *roles: str) -> bool:
         return any(getattr(self, f"is_{role}") for role in roles)
 

@@ -1,14 +1,18 @@
-"""The treasurer's month end in Chromium: log in, draft September, approve it, get the payslip.
+"""The treasurer's month end in Chromium: log in, draft September, inspect and approve it, get
+the payslip.
 
 Set PAYROLL_SCREENSHOTS=/some/dir to also save screenshots of the pages (desktop and phone).
 """
 
 import os
 import pathlib
+import re
 
 import pytest
 
+from payroll.models import Distribution
 from tests.factories import PASSWORD
+from tests.payroll.books import SEPTEMBER
 
 SCREENSHOTS = os.environ.get("PAYROLL_SCREENSHOTS")
 
@@ -51,12 +55,27 @@ def test_the_treasurer_drafts_approves_and_downloads_a_payslip(
     page.get_by_role("button", name="Draft the distribution").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Distribution of September 2026")
     expect(page.locator(".status-line .badge")).to_have_text("draft")
-    expect(page.get_by_role("img", name="Where the surplus of 10,500.00 EUR goes")).to_be_visible()
+    chart = page.get_by_role("img", name=re.compile(r"^Where the surplus of \S*10,500\.00\b"))
+    expect(chart).to_be_visible()
     _screenshot(page, "money-distribution-draft")
+
+    # Inspect the draft: one row per member, mine marked, with the stored share and its reason.
+    distribution = Distribution.objects.get(cooperative=cooperative, month=SEPTEMBER)
+    assert distribution.status == "draft"
+    lines = distribution.lines.filter(kind="member")
+    expect(page.locator("tbody.member-line")).to_have_count(len(books))
+    mine = page.locator("tbody.member-line.mine")
+    expect(mine).to_contain_text("you")
+    expect(mine).to_contain_text(f"{lines.get(member=treasurer).share:,.2f}")
+    mine.get_by_text("How this share was computed").click()
+    expect(mine.locator("details p").first).to_be_visible()
+    assert sum(line.share for line in lines) == distribution.member_pool
 
     page.get_by_role("button", name="Approve", exact=True).click()
     expect(page.locator(".status-line .badge")).to_have_text("approved")
     expect(page.get_by_role("status")).to_contain_text("Approved the distribution")
+    distribution.refresh_from_db()
+    assert distribution.status == "approved"
     _screenshot(page, "money-distribution-approved")
 
     with page.expect_download() as download_info:

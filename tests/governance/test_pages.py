@@ -400,7 +400,9 @@ def test_a_consent_block_needs_a_reason(client, member, colleagues, make_proposa
     assert response.context["ballot_form"].errors["reason"] == [
         "A block is a reasoned objection: say why."
     ]
-    assert 'id="id_reason-errors"' in response.content.decode()
+    # The error is tied to its textarea: Django's aria-describedby names `<id>_error`.
+    assert 'id="id_reason_error"' in response.content.decode()
+    assert 'aria-describedby="id_reason_helptext id_reason_error"' in response.content.decode()
     assert not Ballot.objects.exists()
     response = client.post(vote, {"choice": "block", "reason": "It breaks our budget."})
     assert response.status_code == 302

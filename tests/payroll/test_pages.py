@@ -110,7 +110,7 @@ def test_the_month_overview_shows_the_books(client, cooperative, colleague, draf
     assert "12,000.00" in page and "1,500.00" in page and "10,500.00" in page
     assert 'role="img"' in page and "<title" in page
     assert "Where the money goes" in page
-    assert "1,575.00 EUR" in page  # the legend carries the amounts
+    assert "€1,575.00" in page  # the legend carries the amounts
     assert "Draft the distribution" not in page  # a member does not write
     assert "Record revenue" not in page
     assert "?month=2026-08" in page and "?month=2026-10" in page

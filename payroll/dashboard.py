@@ -1,0 +1,80 @@
+"""Payroll's panels on the dashboard: my latest statement and capital; the treasurer's month."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, Sum
+from django.http import HttpRequest
+
+from coop.dashboard import register
+from coop.models import Member
+from coop.models.cooperative import Role
+from coop.services import today_in
+from payroll.models import CapitalAccountEntry, Distribution, DistributionLine, Expense, Revenue
+from payroll.selectors import FINAL, chart_parts, money_format
+from payroll.services import month_bounds
+
+ZERO = Decimal("0")
+
+
+def money_panel(request: HttpRequest, member: Member) -> tuple[str, dict[str, Any]]:
+    """My line of the latest final distribution, my capital balance, and where that month's
+    money went; three queries."""
+    cooperative = member.cooperative
+    latest = (
+        Distribution.objects.filter(cooperative=cooperative, status__in=FINAL)
+        .order_by("-month", "-id")
+        .first()
+    )
+    line = None
+    if latest is not None:
+        line = DistributionLine.objects.filter(
+            distribution=latest, member=member, kind=DistributionLine.Kind.MEMBER
+        ).first()
+    balance = CapitalAccountEntry.objects.filter(cooperative=cooperative, member=member).aggregate(
+        total=Sum("amount", default=ZERO)
+    )["total"]
+    return "payroll/dashboard/money.html", {
+        "latest": latest,
+        "line": line,
+        "capital_balance": balance,
+        "chart": chart_parts(latest) if latest is not None else [],
+        "surplus": latest.surplus if latest is not None else ZERO,
+        "money": money_format(cooperative),
+        "currency": cooperative.currency,
+    }
+
+
+def treasurer_panel(request: HttpRequest, member: Member) -> tuple[str, dict[str, Any]] | None:
+    """This month's revenue and expenses so far, and the draft distribution waiting for
+    approval; three queries."""
+    if not member.has_role(Role.TREASURER):
+        return None
+    cooperative = member.cooperative
+    first, last = month_bounds(today_in(cooperative))
+    revenue = Revenue.objects.filter(
+        cooperative=cooperative, received_on__range=(first, last)
+    ).aggregate(total=Sum("amount", default=ZERO))["total"]
+    expenses = Expense.objects.filter(cooperative=cooperative, date__range=(first, last)).aggregate(
+        approved=Sum("amount", filter=Q(status=Expense.Status.APPROVED), default=ZERO),
+        pending=Sum("amount", filter=Q(status=Expense.Status.SUBMITTED), default=ZERO),
+    )
+    draft = (
+        Distribution.objects.filter(cooperative=cooperative, status=Distribution.Status.DRAFT)
+        .order_by("-month", "-id")
+        .first()
+    )
+    return "payroll/dashboard/treasurer.html", {
+        "month": first,
+        "revenue": revenue,
+        "approved_expenses": expenses["approved"],
+        "pending_expenses": expenses["pending"],
+        "balance": revenue - expenses["approved"],
+        "draft": draft,
+        "currency": cooperative.currency,
+    }
+
+
+def register_payroll_panels() -> None:
+    register(treasurer_panel, name="payroll.treasurer", order=5)
+    register(money_panel, name="payroll.money", order=30)
