@@ -1,5 +1,6 @@
 """One error body for every API answer: `detail`, `errors` per field and a stable `code`."""
 
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from coop.errors import DomainError, InvalidInputs
+from coop.middleware import DATABASE_UNAVAILABLE, database_unavailable
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -64,6 +66,8 @@ def domain_error_response(error: DomainError) -> Response:
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
         return domain_error_response(exc)
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        return database_unavailable(context["request"])
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
@@ -104,6 +108,10 @@ def not_found_handler(request, exception=None):
 
 
 def server_error_handler(request):
+    # Django calls this while handling the exception: a database failure outside a view (a
+    # session saved by middleware) is a 503 too.
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable(request)
     if _is_api(request):
         return JsonResponse(
             {"detail": "Something went wrong on our side; it was logged.", "errors": {},

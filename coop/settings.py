@@ -56,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A dropped or refused database connection: 503 with Retry-After (JSON under /api/).
+    "coop.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -142,6 +144,13 @@ AXES_CLIENT_IP_CALLABLE = "api.throttling.client_address"  # as the rate limits 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language switcher (coop/templates/_language_switcher.html) posts to Django's set_language,
+# which keeps the choice in this cookie: for a year, not only until the browser closes.
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+# Where a language's number formats differ from Django's (Spanish thousands: 12.345,67).
+FORMAT_MODULE_PATH = ["coop.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -168,6 +177,8 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cooperage@localhost")
+# Where django.core.mail.backends.filebased.EmailBackend writes (one file per connection).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 # The address of the site, for links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -181,11 +192,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis: a message a worker took but never acknowledged (the worker was killed) goes back to the
+# queue after this many seconds. Keep it above the longest task; the sweeps below redo lost work
+# sooner (docs/operations.md, "Failures and recovery").
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_BEAT_SCHEDULE: dict = {
-    "sweep-proposals": {"task": "governance.tasks.sweep_proposals", "schedule": 60.0},
+    "sweep-proposals": {
+        "task": "governance.tasks.sweep_proposals",
+        "schedule": env.float("PROPOSAL_SWEEP_SECONDS", default=60.0),
+    },
     "sweep-distribution-documents": {
         "task": "payroll.tasks.sweep_documents",
-        "schedule": 300.0,
+        "schedule": env.float("DOCUMENT_SWEEP_SECONDS", default=300.0),
     },
     "monthly-drafts": {"task": "payroll.tasks.create_monthly_drafts", "schedule": 3600.0},
     "purge-idempotency-keys": {
@@ -286,6 +306,7 @@ if PRODUCTION:
     # Probes from a load balancer on the private network speak plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

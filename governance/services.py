@@ -271,7 +271,14 @@ def cast_vote(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        proposal = Proposal.objects.select_related("cooperative").get(pk=proposal.pk)
+        # Lock the proposal: a close waits for the casts under way and a cast after the close
+        # sees it closed, so every ballot is counted or refused. (Casts queue per proposal, as
+        # the audit chain makes them do anyway.)
+        proposal = (
+            Proposal.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("cooperative")
+            .get(pk=proposal.pk)
+        )
         if proposal.state != State.VOTING or now >= proposal.closes_at:
             raise StateConflict("Voting on this proposal is not open.")
         seat = EligibleVoter.objects.select_for_update().filter(proposal=proposal, member=actor)

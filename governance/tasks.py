@@ -15,12 +15,27 @@ from governance.models import Ballot, EligibleVoter, Proposal, State, VoterRoll
 logger = logging.getLogger(__name__)
 
 REMINDER_BEFORE = datetime.timedelta(hours=24)
+# A result notice lost (the broker was down when the vote closed) is sent by a later sweep,
+# within this long after the close.
+RESULT_NOTICE_WITHIN = datetime.timedelta(days=7)
 
 
 @shared_task
 def sweep_proposals() -> dict[str, int]:
-    """Every minute (beat): open and close what is due, send the 24-hour reminders."""
+    """Every minute (beat): open and close what is due, send the 24-hour reminders, and send
+    again the notices whose message was lost (enqueued while the broker was down)."""
     counts = services.sweep()
+    now = timezone.now()
+    unannounced = Proposal.objects.filter(state=State.VOTING, opened_notice_sent_at__isnull=True)
+    for proposal_id in unannounced.values_list("id", flat=True):
+        notify_voting_opened.delay(proposal_id)
+    untold = Proposal.objects.filter(
+        state=State.CLOSED,
+        result_notice_sent_at__isnull=True,
+        closed_at__gte=now - RESULT_NOTICE_WITHIN,
+    )
+    for proposal_id in untold.values_list("id", flat=True):
+        notify_result.delay(proposal_id)
     due = Proposal.objects.filter(
         state=State.VOTING,
         reminder_sent_at__isnull=True,

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coop.models import Client, Cooperative, Member, Project
 
@@ -52,7 +53,7 @@ class Revenue(models.Model):
 class ExpenseStatus(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
     APPROVED = "approved", _("approved")
-    REJECTED = "rejected", _("rejected")
+    REJECTED = "rejected", pgettext_lazy("expense", "rejected")
 
 
 class Expense(models.Model):
@@ -324,6 +325,9 @@ class DistributionDocument(models.Model):
     file = models.FileField(upload_to="distributions/%Y/%m/")
     sha256 = models.CharField(max_length=64)
     generated_at = models.DateTimeField(auto_now_add=True)
+    # When the member was told by e-mail that their payslip is ready; set in the transaction
+    # that sends, so that a retried task sends once (payroll.tasks).
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 
 from coop.audit import record
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, PeriodLocked, StateConflict
+from coop.hours.services import hold_books
 from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import Role
 from coop.services import require_role
@@ -47,7 +48,9 @@ def _distributed(cooperative: Cooperative, day: datetime.date) -> Distribution |
 
 
 def ensure_money_month_open(cooperative: Cooperative, day: datetime.date) -> None:
-    """Revenue and expenses of an approved month are final (409)."""
+    """Revenue and expenses of an approved month are final (409). Inside a write's transaction,
+    call `hold_books` first, so that the month cannot be approved between the check and the write.
+    """
     if _distributed(cooperative, day):
         raise PeriodLocked(
             f"{month_label(day)} was distributed: its revenue and expenses cannot change. "
@@ -87,6 +90,7 @@ def record_revenue(
     if project is not None and project.client_id != client.pk:
         raise InvalidInput(f"This project is not one of {client.name}'s.", field="project")
     with transaction.atomic():
+        hold_books(cooperative)
         ensure_money_month_open(cooperative, received_on)
         revenue = Revenue.objects.create(
             cooperative=cooperative,
@@ -112,6 +116,7 @@ def record_revenue(
 def delete_revenue(*, actor: Member | None, revenue: Revenue) -> None:
     require_role(actor, Role.TREASURER)
     with transaction.atomic():
+        hold_books(revenue.cooperative)
         ensure_money_month_open(revenue.cooperative, revenue.received_on)
         data = {"amount": str(revenue.amount), "received_on": revenue.received_on}
         revenue_id = revenue.pk
@@ -139,6 +144,7 @@ def record_expense(
 ) -> Expense:
     require_role(actor, Role.TREASURER)
     with transaction.atomic():
+        hold_books(cooperative)
         ensure_money_month_open(cooperative, date)
         expense = Expense(
             cooperative=cooperative,
@@ -179,6 +185,7 @@ def decide_expense(
         )
         if expense.status != Expense.Status.SUBMITTED:
             raise StateConflict(f"This expense is already {expense.get_status_display()}.")
+        hold_books(expense.cooperative)
         ensure_money_month_open(expense.cooperative, expense.date)
         limit = spending_limit(expense.cooperative)
         if approve and expense.amount > limit and proposal is None:

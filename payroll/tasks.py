@@ -1,8 +1,9 @@
 """Celery tasks of payroll: the files of an approved distribution and the monthly drafts.
 
-Every task is idempotent: a file is stored once (a unique constraint per distribution, kind and
-member backs the check), so that a redelivered message (acks_late) or a second worker finishes
-the work without duplicating it. E-mails go out only from the call that stored the file.
+Every task is idempotent: a file is stored once (callers for one file queue on a row lock, and a
+unique constraint per distribution, kind and member backs the check), so that a redelivered
+message (acks_late) or a second worker finishes the work without duplicating it. A member is
+e-mailed about a payslip once: the payslip's `notified_at` is set in the transaction that sends.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone, translation
 
 from coop.errors import DomainError
 from coop.models import Cooperative, Member, TimeEntry
@@ -43,37 +45,60 @@ def _final(distribution_id: int) -> Distribution | None:
     )
 
 
+def _hold(distribution: Distribution, member: Member | None) -> None:
+    """Queue the callers that make one file: on the member's line, or the distribution's row."""
+    if member is not None:
+        line = distribution.lines.filter(kind=DistributionLine.Kind.MEMBER, member=member)
+        list(line.select_for_update(no_key=True).values_list("pk", flat=True))
+    else:
+        run = Distribution.objects.filter(pk=distribution.pk)
+        list(run.select_for_update(no_key=True).values_list("pk", flat=True))
+
+
 def _store_once(
     distribution: Distribution,
     kind: str,
     build: Callable[[], bytes],
     member: Member | None = None,
-) -> DistributionDocument | None:
-    """Build and store one file unless it exists; None when another call stored it first."""
-    existing = DistributionDocument.objects.filter(
-        distribution=distribution, kind=kind, member=member
-    )
-    if existing.exists():
-        return None
-    content = build()
-    who = f"-{member.pk}" if member is not None else ""
-    name = (
-        f"{distribution.cooperative.slug}-{distribution.month:%Y-%m}-{kind}{who}.{EXTENSIONS[kind]}"
-    )
-    document = DistributionDocument(
-        distribution=distribution,
-        kind=kind,
-        member=member,
-        sha256=hashlib.sha256(content).hexdigest(),
-    )
-    document.file.save(name, ContentFile(content), save=False)
-    try:
-        with transaction.atomic():
-            document.save()
-    except IntegrityError:  # another worker stored it between the check and now
-        document.file.delete(save=False)
-        return None
-    return document
+) -> tuple[DistributionDocument, bool]:
+    """The file of this kind (and member), built and stored unless it exists; and whether this
+    call stored it."""
+    with transaction.atomic():
+        _hold(distribution, member)
+        existing = DistributionDocument.objects.filter(
+            distribution=distribution, kind=kind, member=member
+        ).first()
+        if existing is not None:
+            return existing, False
+        # The files are the co-op's records and the bank's input: the same whichever language
+        # the request that approved (with eager tasks, in its thread) was in.
+        with translation.override(settings.LANGUAGE_CODE):
+            content = build()
+        who = f"-{member.pk}" if member is not None else ""
+        slug, month = distribution.cooperative.slug, f"{distribution.month:%Y-%m}"
+        name = f"{slug}-{month}-{kind}{who}.{EXTENSIONS[kind]}"
+        document = DistributionDocument(
+            distribution=distribution,
+            kind=kind,
+            member=member,
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        # A file under this name with no row is what a worker killed before its commit left
+        # behind: replace it rather than store a second copy next to it.
+        path = document.file.field.generate_filename(document, name)
+        if document.file.storage.exists(path):
+            document.file.storage.delete(path)
+        document.file.save(name, ContentFile(content), save=False)
+        try:
+            with transaction.atomic():
+                document.save()
+        except IntegrityError:  # stored meanwhile by a caller that did not queue (no row lock)
+            document.file.delete(save=False)
+            stored = DistributionDocument.objects.get(
+                distribution=distribution, kind=kind, member=member
+            )
+            return stored, False
+    return document, True
 
 
 @shared_task(acks_late=True)
@@ -85,7 +110,9 @@ def generate_documents(distribution_id: int) -> dict[str, int]:
     lines = list(distribution.lines.select_related("member__user").order_by("kind", "id"))
     have = set(
         DistributionDocument.objects.filter(
-            distribution=distribution, kind=DistributionDocument.Kind.PAYSLIP
+            distribution=distribution,
+            kind=DistributionDocument.Kind.PAYSLIP,
+            notified_at__isnull=False,
         ).values_list("member_id", flat=True)
     )
     missing = [
@@ -104,8 +131,8 @@ def generate_documents(distribution_id: int) -> dict[str, int]:
         execution_date = max(today_in(distribution.cooperative), distribution.month)
         builders.append(("sepa", lambda: documents.sepa_xml(distribution, lines, execution_date)))
     for kind, build in builders:
-        if _store_once(distribution, kind, build) is not None:
-            made += 1
+        _document, stored = _store_once(distribution, kind, build)
+        made += stored
     return {"payslips": len(missing), "files": made}
 
 
@@ -113,12 +140,18 @@ def generate_documents(distribution_id: int) -> dict[str, int]:
 def sweep_documents() -> int:
     """Every few minutes (beat): enqueue the files of approved distributions that lack some.
 
-    The approval enqueues them on commit; this catches a message lost while the broker was down
-    or a worker that died before fanning out. Returns how many distributions were enqueued.
+    The approval enqueues them on commit; this catches a message lost while the broker was down,
+    a worker that died before fanning out, and a payslip whose member was not told yet.
+    Returns how many distributions were enqueued.
     """
     member_lines = Count("lines", filter=Q(lines__kind=DistributionLine.Kind.MEMBER), distinct=True)
     payslips = Count(
-        "documents", filter=Q(documents__kind=DistributionDocument.Kind.PAYSLIP), distinct=True
+        "documents",
+        filter=Q(
+            documents__kind=DistributionDocument.Kind.PAYSLIP,
+            documents__notified_at__isnull=False,
+        ),
+        distinct=True,
     )
     shared = Count("documents", filter=Q(documents__member__isnull=True), distinct=True)
     incomplete = (
@@ -135,7 +168,7 @@ def sweep_documents() -> int:
 
 @shared_task(acks_late=True)
 def generate_payslip(distribution_id: int, member_id: int) -> bool:
-    """One member's payslip; the member gets an e-mail once, from the call that stored it."""
+    """One member's payslip, and the e-mail that tells the member; True if this call sent it."""
     distribution = _final(distribution_id)
     if distribution is None:
         return False
@@ -162,15 +195,29 @@ def generate_payslip(distribution_id: int, member_id: int) -> bool:
         cash=totals["cash"] or Decimal("0"),
         retained=totals["kept"] or Decimal("0"),
     )
-    stored = _store_once(
+    payslip, _stored = _store_once(
         distribution,
         DistributionDocument.Kind.PAYSLIP,
         lambda: documents.payslip_pdf(distribution, line, balance, year_to_date),
         member=member,
     )
-    if stored is None:
-        return False
-    _tell_member(distribution, member)
+    return _tell_member_once(distribution, member, payslip.pk)
+
+
+def _tell_member_once(distribution: Distribution, member: Member, payslip_id: int) -> bool:
+    """E-mail the member unless done; the mark is committed with the send, under a row lock.
+
+    A worker killed after the payslip was stored but before the e-mail leaves it unmarked and
+    the retry sends it; only a kill between the mail server's acceptance and the commit (a few
+    milliseconds) can make a member receive it twice.
+    """
+    with transaction.atomic():
+        payslip = DistributionDocument.objects.select_for_update().get(pk=payslip_id)
+        if payslip.notified_at is not None:
+            return False
+        _tell_member(distribution, member)
+        payslip.notified_at = timezone.now()
+        payslip.save(update_fields=["notified_at"])
     return True
 
 

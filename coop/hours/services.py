@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from coop.audit import record
 from coop.errors import InvalidInput, NotAllowed, PeriodLocked, StateConflict
@@ -32,13 +33,29 @@ def locked_months(cooperative: Cooperative) -> set[datetime.date]:
     return set(PeriodLock.objects.filter(cooperative=cooperative).values_list("month", flat=True))
 
 
+def hold_books(cooperative: Cooperative) -> None:
+    """Lock the co-op row until the transaction ends.
+
+    A write of hours or money checks that its month is open while holding this lock, and the
+    approval of a month holds it from its last look at the month's figures to the period lock.
+    So an entry is either in the approved distribution or refused (409), never lost in between.
+    (`coop.audit.record` takes the same lock later in every write, so this costs no concurrency.)
+    """
+    Cooperative.objects.select_for_update().only("pk").get(pk=cooperative.pk)
+
+
 def ensure_month_open(cooperative: Cooperative, day: datetime.date) -> None:
-    """Refuse (409) any change to hours dated in a locked month."""
+    """Refuse (409) any change to hours dated in a locked month; call it inside the write's
+    transaction, as it holds the co-op's books (see `hold_books`)."""
+    hold_books(cooperative)
     if PeriodLock.objects.filter(cooperative=cooperative, month=month_of(day)).exists():
         raise PeriodLocked(
-            f"{month_label(month_of(day))} is locked: a distribution for it was approved, so its "
-            "hours cannot change. Log a correction as an adjustment entry in an open month, "
-            "with `adjusts` set to the original entry.",
+            gettext(
+                "%(month)s is locked: a distribution for it was approved, so its hours cannot "
+                "change. Log a correction as an adjustment entry in an open month, with `adjusts` "
+                "set to the original entry."
+            )
+            % {"month": month_label(month_of(day))},
             field="date",
         )
 
@@ -46,20 +63,25 @@ def ensure_month_open(cooperative: Cooperative, day: datetime.date) -> None:
 def _require_owner_or_admin(actor: Member | None, member: Member) -> None:
     if actor is None or actor.pk == member.pk or actor.has_role(Role.ADMIN):
         return
-    raise NotAllowed("You may only log and change your own hours; an admin may change anyone's.")
+    raise NotAllowed(
+        gettext("You may only log and change your own hours; an admin may change anyone's.")
+    )
 
 
 def _check_member(member: Member) -> None:
     if member.status == MemberStatus.DEPARTED:
-        raise StateConflict(f"{member.display_name} has left the co-op.", field="member")
+        raise StateConflict(
+            gettext("%(name)s has left the co-op.") % {"name": member.display_name}, field="member"
+        )
 
 
 def _check_project(member: Member, project: Project) -> None:
     if project.cooperative_id != member.cooperative_id:
-        raise InvalidInput("This project does not belong to the co-op.", field="project")
+        raise InvalidInput(gettext("This project does not belong to the co-op."), field="project")
     if not project.active:
         raise InvalidInput(
-            f"Project “{project.name}” is archived: hours can no longer be logged on it.",
+            gettext("Project “%(project)s” is archived: hours can no longer be logged on it.")
+            % {"project": project.name},
             field="project",
         )
 
@@ -68,22 +90,29 @@ def _check_date(member: Member, day: datetime.date) -> None:
     today = today_in(member.cooperative)
     if day > today:
         raise InvalidInput(
-            f"{day.isoformat()} is in the future (today is {today.isoformat()} in "
-            f"{member.cooperative.time_zone}).",
+            gettext("%(day)s is in the future (today is %(today)s in %(zone)s).")
+            % {
+                "day": day.isoformat(),
+                "today": today.isoformat(),
+                "zone": member.cooperative.time_zone,
+            },
             field="date",
         )
 
 
 def _check_minutes(minutes: Any, adjustment: bool) -> int:
     if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise InvalidInput("Minutes must be a whole number.", field="minutes")
+        raise InvalidInput(gettext("Minutes must be a whole number."), field="minutes")
     if adjustment:
         if minutes == 0 or abs(minutes) > MINUTES_PER_DAY:
             raise InvalidInput(
-                "An adjustment adds or removes between 1 and 1440 minutes.", field="minutes"
+                gettext("An adjustment adds or removes between 1 and 1440 minutes."),
+                field="minutes",
             )
     elif not 1 <= minutes <= MINUTES_PER_DAY:
-        raise InvalidInput("Minutes must be between 1 and 1440 (24 hours).", field="minutes")
+        raise InvalidInput(
+            gettext("Minutes must be between 1 and 1440 (24 hours)."), field="minutes"
+        )
     return minutes
 
 
@@ -94,8 +123,11 @@ def _check_day_total(member: Member, day: datetime.date, minutes: int, exclude: 
     total = (others.aggregate(total=Sum("minutes"))["total"] or 0) + minutes
     if total > MINUTES_PER_DAY:
         raise InvalidInput(
-            f"This makes {format_minutes(total)} on {day.isoformat()} for {member.display_name}; "
-            "a day has at most 24:00 (1440 minutes).",
+            gettext(
+                "This makes %(time)s on %(day)s for %(name)s; a day has at most 24:00 "
+                "(1440 minutes)."
+            )
+            % {"time": format_minutes(total), "day": day.isoformat(), "name": member.display_name},
             field="minutes",
         )
 
@@ -104,30 +136,43 @@ def _check_adjustment(
     member: Member, adjusts: TimeEntry, minutes: int, exclude: int | None
 ) -> None:
     if adjusts.member_id != member.pk:
-        raise InvalidInput("An adjustment corrects an entry of the same member.", field="adjusts")
+        raise InvalidInput(
+            gettext("An adjustment corrects an entry of the same member."), field="adjusts"
+        )
     if adjusts.adjusts_id is not None:
-        raise InvalidInput("Adjust the original entry, not an adjustment.", field="adjusts")
+        raise InvalidInput(
+            gettext("Adjust the original entry, not an adjustment."), field="adjusts"
+        )
     if not PeriodLock.objects.filter(
         cooperative_id=member.cooperative_id, month=month_of(adjusts.date)
     ).exists():
         raise InvalidInput(
-            f"Entry #{adjusts.pk} is in an open month: change it directly instead.",
+            gettext("Entry #%(id)s is in an open month: change it directly instead.")
+            % {"id": adjusts.pk},
             field="adjusts",
         )
     earlier = adjusts.adjustments.exclude(pk=exclude) if exclude else adjusts.adjustments.all()
     remaining = adjusts.minutes + (earlier.aggregate(total=Sum("minutes"))["total"] or 0)
     if remaining + minutes < 0:
         raise InvalidInput(
-            f"Entry #{adjusts.pk} has {format_minutes(remaining)} left to correct; an adjustment "
-            "cannot take away more.",
+            gettext(
+                "Entry #%(id)s has %(time)s left to correct; an adjustment cannot take away more."
+            )
+            % {"id": adjusts.pk, "time": format_minutes(remaining)},
             field="minutes",
         )
 
 
 def _locked_member(member: Member) -> Member:
-    """Lock the member's row: two requests logging for one member queue for the day total."""
+    """Lock the member's row: two requests logging for one member queue for the day total.
+
+    FOR NO KEY UPDATE: rows that merely reference the member (an approval's capital entries)
+    do not wait for it, so a log waiting for the co-op's books cannot deadlock with an approval.
+    """
     return (
-        Member.objects.select_for_update().select_related("cooperative", "user").get(pk=member.pk)
+        Member.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("cooperative", "user")
+        .get(pk=member.pk)
     )
 
 
@@ -174,7 +219,7 @@ def update_time_entry(*, actor: Member | None, entry: TimeEntry, **changes: Any)
     """Change an entry's project, date, minutes or description; both months must be open."""
     unknown = set(changes) - set(ENTRY_FIELDS)
     if unknown:
-        raise InvalidInput("This field cannot be changed.", field=sorted(unknown)[0])
+        raise InvalidInput(gettext("This field cannot be changed."), field=sorted(unknown)[0])
     _require_owner_or_admin(actor, entry.member)
     with transaction.atomic():
         member = _locked_member(entry.member)
@@ -208,7 +253,7 @@ def delete_time_entry(*, actor: Member | None, entry: TimeEntry) -> None:
         entry = TimeEntry.objects.select_for_update().get(pk=entry.pk)
         ensure_month_open(member.cooperative, entry.date)
         if entry.adjustments.exists():
-            raise StateConflict("This entry has adjustments and cannot be deleted.")
+            raise StateConflict(gettext("This entry has adjustments and cannot be deleted."))
         data = _entry_data(entry)
         entry_id = entry.pk
         entry.delete()
@@ -236,8 +281,11 @@ def set_cell_minutes(
         )
         if len(entries) > 1:
             raise StateConflict(
-                f"{date.isoformat()} has {len(entries)} entries on “{project.name}”: change them "
-                "one by one in the list of entries.",
+                gettext(
+                    "%(day)s has %(count)s entries on “%(project)s”: change them one by one in "
+                    "the list of entries."
+                )
+                % {"day": date.isoformat(), "count": len(entries), "project": project.name},
                 field="minutes",
             )
         if not entries:
@@ -339,7 +387,7 @@ def stop_timer(*, actor: Member) -> list[TimeEntry]:
             .first()
         )
         if timer is None:
-            raise StateConflict("No timer is running.")
+            raise StateConflict(gettext("No timer is running."))
         zone = zoneinfo.ZoneInfo(member.cooperative.time_zone)
         entries = [
             log_time(
@@ -369,5 +417,5 @@ def discard_timer(*, actor: Member) -> None:
     with transaction.atomic():
         deleted, _ = RunningTimer.objects.filter(member=actor).delete()
         if not deleted:
-            raise StateConflict("No timer is running.")
+            raise StateConflict(gettext("No timer is running."))
         record(actor.cooperative, actor, "timer.discarded", actor, {})

@@ -1,0 +1,70 @@
+"""The broker unreachable while a vote ends and while members use the site: nothing is lost.
+
+A relay stands between the processes and the broker (tests/reliability/conftest.py); cutting it
+is the outage. The worker runs beat with a one-second proposal sweep.
+"""
+
+import pytest
+from django.utils import timezone
+
+from coop.models import AuditEvent
+from governance import services as governance
+from governance.models import Proposal, State
+from tests.conftest import as_member
+from tests.factories import MemberFactory
+from tests.reliability.conftest import wait_until
+
+pytestmark = [pytest.mark.postgres, pytest.mark.worker]
+
+BEAT_FAILED = "beat: Connection error"
+SWEPT = "Task governance.tasks.sweep_proposals["
+
+
+def sweeps_done(worker) -> int:
+    return worker.output().count(SWEPT) // 2  # "received" and "succeeded"
+
+
+def test_a_vote_ending_while_the_broker_is_down_is_closed_once_when_it_is_back(
+    app_through, start_worker, cooperative, secretary, make_proposal, api, mailbox
+):
+    voters = [secretary, *MemberFactory.create_batch(4, cooperative=cooperative)]
+    worker = start_worker(beat=True, broker_url=app_through.url, PROPOSAL_SWEEP_SECONDS=1)
+    proposal = make_proposal(secretary, title="Join the federation")
+    for voter in voters[:3]:
+        governance.cast_vote(actor=voter, proposal=proposal, ballot={"choice": "agree"})
+    wait_until(lambda: len(mailbox.with_subject("Vote: Join the federation")) == 5, "notices")
+
+    app_through.cut()
+    # The voting window ends during the outage.
+    Proposal.objects.filter(pk=proposal.pk).update(closes_at=timezone.now())
+    # A request that enqueues a task (opening a vote sends notices) still succeeds.
+    second = make_proposal(secretary, start=False, title="Buy a second server")
+    path = f"/api/v1/coops/{cooperative.slug}/proposals/{second.pk}/open/"
+    opened = as_member(api, secretary).post(path, format="json")
+    assert opened.status_code == 200, opened.content
+    assert opened.json()["state"] == State.VOTING
+    wait_until(lambda: BEAT_FAILED in worker.output(), "beat to fail to send a sweep")
+
+    app_through.restore()
+
+    def everything_sent():
+        closed = Proposal.objects.filter(pk=proposal.pk, state=State.CLOSED).exists()
+        results = mailbox.with_subject("Result: Join the federation")
+        notices = mailbox.with_subject("Vote: Buy a second server")
+        return closed and len(results) >= 5 and len(notices) >= 5
+
+    wait_until(everything_sent, "the sweep to close the vote and send what was lost")
+    # A few more sweeps run: they find nothing left to do.
+    done = sweeps_done(worker)
+    wait_until(lambda: sweeps_done(worker) >= done + 3, "three more sweeps")
+
+    proposal.refresh_from_db()
+    assert proposal.result == Proposal.Result.PASSED
+    assert int(proposal.tally["result"]["turnout"]) == 3
+    closings = AuditEvent.objects.filter(verb="proposal.closed", object_id=str(proposal.pk))
+    assert closings.count() == 1
+    emails = sorted(voter.user.email for voter in voters)
+    results = mailbox.with_subject("Result: Join the federation")
+    assert sorted(mail.to for mail in results) == emails
+    notices = mailbox.with_subject("Vote: Buy a second server")
+    assert sorted(mail.to for mail in notices) == emails
