@@ -4,7 +4,19 @@ import datetime
 import zoneinfo
 from typing import Any
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from coop.models import Member
 from coop.models.cooperative import Role
@@ -27,8 +39,10 @@ def visible_proposals(viewer: Member) -> QuerySet[Proposal]:
             i_am_eligible=Exists(
                 EligibleVoter.objects.filter(proposal=OuterRef("pk"), member=viewer)
             ),
-            open_ballots=Count("ballots", distinct=True),
-            secret_votes=Count("voter_roll", distinct=True),
+            # Counted per proposal in a subquery, not by joining every ballot of the page's
+            # proposals (1,000 ballots × 100 proposals made a 100,000-row sort).
+            open_ballots=_count_per_proposal(Ballot),
+            secret_votes=_count_per_proposal(VoterRoll),
             stage=Case(
                 When(state=State.VOTING, then=Value(0)),
                 When(state=State.DISCUSSION, then=Value(1)),
@@ -38,6 +52,13 @@ def visible_proposals(viewer: Member) -> QuerySet[Proposal]:
             ),
         )
         .order_by("stage", "closes_at", "-id")
+    )
+
+
+def _count_per_proposal(model) -> Coalesce:
+    rows = model.objects.filter(proposal=OuterRef("pk")).order_by().values("proposal")
+    return Coalesce(
+        Subquery(rows.annotate(n=Count("*")).values("n"), output_field=IntegerField()), 0
     )
 
 
@@ -52,6 +73,18 @@ def my_ballot(proposal: Proposal, member: Member) -> dict | None:
         return None
     ballot = Ballot.objects.filter(proposal=proposal, member=member).first()
     return ballot.content if ballot else None
+
+
+def state_and_my_ballot(proposal: Proposal, member: Member) -> tuple[str, dict | None]:
+    """The proposal's state as stored now and `my_ballot`, in one query (the answer to a vote)."""
+    ballot = Ballot.objects.filter(proposal=OuterRef("pk"), member=member).values("content")
+    state, content = (
+        Proposal.objects.filter(pk=proposal.pk)
+        .annotate(my_content=Subquery(ballot[:1]))
+        .values_list("state", "my_content")
+        .get()
+    )
+    return state, None if proposal.secret else content
 
 
 def active_delegations(member: Member) -> QuerySet[Delegation]:

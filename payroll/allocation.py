@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
+from typing import NamedTuple
 
 __all__ = [
     "ISO_4217_CURRENCIES",
@@ -256,19 +257,35 @@ class PolicyTerms:
         return errors
 
 
-@dataclass(frozen=True)
-class MemberWork:
-    """One member in the run: minutes worked in the month, in total and per project."""
+NO_PROJECTS: Mapping[str, int] = MappingProxyType({})
 
+
+class _MemberWorkFields(NamedTuple):
     id: str
     minutes: int
     rate_weight: Decimal
-    minutes_by_project: Mapping[str, int] = field(default_factory=dict)
+    minutes_by_project: Mapping[str, int]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "minutes_by_project", MappingProxyType(dict(self.minutes_by_project))
-        )
+
+class MemberWork(_MemberWorkFields):
+    """One member in the run: minutes worked in the month, in total and per project.
+
+    Immutable, and a named tuple rather than a frozen dataclass because a federation's run
+    makes thousands of them (bench/distribution.py): it costs a fifth of the time to make.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        id: str,
+        minutes: int,
+        rate_weight: Decimal,
+        minutes_by_project: Mapping[str, int] = NO_PROJECTS,
+    ) -> MemberWork:
+        if minutes_by_project is not NO_PROJECTS:
+            minutes_by_project = MappingProxyType(dict(minutes_by_project))
+        return tuple.__new__(cls, (id, minutes, rate_weight, minutes_by_project))
 
 
 @dataclass(frozen=True)
@@ -395,13 +412,17 @@ def largest_remainder(total_minor: int, weights: Sequence[Fraction]) -> list[int
         raise DistributionError("Weights to split by cannot be negative.")
     if total_minor == 0:
         return [0] * len(exact)
-    weight_sum = sum(exact, Fraction(0))
+    # On integers: the weights over their common denominator, so that each quota is
+    # total × w / Σw = part + remainder / Σw with the same Σw for all (no Fraction per member).
+    denominator = math.lcm(*(weight.denominator for weight in exact))
+    scaled = [weight.numerator * (denominator // weight.denominator) for weight in exact]
+    weight_sum = sum(scaled)
     if weight_sum == 0:
         raise DistributionError("An amount cannot be split when every weight is zero.")
-    quotas = [total_minor * weight / weight_sum for weight in exact]
-    parts = [math.floor(quota) for quota in quotas]
+    split = [divmod(total_minor * weight, weight_sum) for weight in scaled]
+    parts = [part for part, _ in split]
     left_over = total_minor - sum(parts)
-    by_remainder = sorted(range(len(exact)), key=lambda i: (-(quotas[i] - parts[i]), i))
+    by_remainder = sorted(range(len(exact)), key=lambda i: (-split[i][1], i))
     for index in by_remainder[:left_over]:
         parts[index] += 1
     return parts
@@ -464,6 +485,8 @@ def input_problems(
             f"The revenue by project adds up to {project_total}, more than the month's "
             f"revenue of {revenue}.",
         )
+    if _members_plainly_valid(members):
+        return errors
     seen: set[str] = set()
     for index, member in enumerate(members):
         path = f"members[{index}]"
@@ -487,6 +510,31 @@ def input_problems(
                     "Minutes must be a whole number of at least 0.",
                 )
     return errors
+
+
+def _members_plainly_valid(members: Sequence[MemberWork]) -> bool:
+    """Whether the members break none of the rules that `input_problems` checks one by one.
+
+    The same rules, column by column with C-level builtins, because a federation's run has
+    thousands of members. False only means "check each member", which names the problems.
+    """
+    if not members:
+        return True
+    if set(map(type, members)) != {MemberWork}:
+        return False
+    ids, minutes, weights, by_project = zip(*members, strict=True)
+    if any(by_project):
+        return False  # the per-project minutes are checked member by member
+    return (
+        set(map(type, ids)) == {str}
+        and "" not in ids
+        and len(set(ids)) == len(ids)
+        and set(map(type, minutes)) == {int}
+        and min(minutes) >= 0
+        and set(map(type, weights)) == {Decimal}
+        and all(map(Decimal.is_finite, weights))
+        and min(weights) > 0
+    )
 
 
 def compute_distribution(inputs: DistributionInputs) -> DistributionResult:
@@ -806,12 +854,17 @@ def _from_minor(minor: int, exponent: int) -> Decimal:
 
 def _decimal_text(value: Fraction, min_digits: int = 0) -> str | None:
     """`value` as an exact decimal with at least `min_digits` decimals, or None if it has none."""
-    digits = min_digits
-    while (value * 10**digits).denominator != 1:
-        digits += 1
-        if digits > 40:
-            return None
-    return format(_from_minor(int(value * 10**digits), digits), "f")
+    # A reduced fraction ends as a decimal iff its denominator is 2**a × 5**b; it then needs
+    # max(a, b) decimals. Counted on the integer denominator instead of trying 10**digits.
+    rest, twos, fives = value.denominator, 0, 0
+    while rest % 2 == 0:
+        rest, twos = rest // 2, twos + 1
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    digits = max(min_digits, twos, fives)
+    if rest != 1 or digits > max(40, min_digits):
+        return None
+    return format(_from_minor(value.numerator * 10**digits // value.denominator, digits), "f")
 
 
 def _weight_text(value: Fraction) -> str:

@@ -1,5 +1,7 @@
 """Serializers for proposals, ballots, results, comments and delegations."""
 
+from functools import lru_cache
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,6 +11,10 @@ from coop.models import Member
 from governance import actions
 from governance.models import Comment, Delegation, Proposal, Result
 from governance.rendering import render_markdown
+
+# Rendering is a pure function of the text, and a list renders up to 500 bodies a request
+# (about 0.3 ms each): remember the latest ones per process.
+body_html = lru_cache(maxsize=2048)(render_markdown)
 
 
 class FractionField(serializers.CharField):
@@ -54,7 +60,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
     def get_body_html(self, proposal: Proposal) -> str:
-        return render_markdown(proposal.body)
+        return body_html(proposal.body)
 
     def get_ballots_cast(self, proposal: Proposal) -> int:
         if hasattr(proposal, "open_ballots"):
@@ -114,7 +120,7 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = ["author", "created_at"]
 
     def get_body_html(self, comment: Comment) -> str:
-        return render_markdown(comment.body)
+        return body_html(comment.body)
 
 
 class DelegationSerializer(serializers.ModelSerializer):

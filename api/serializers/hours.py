@@ -13,7 +13,7 @@ class CoopScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         cooperative = self.context["cooperative"]
-        return self.queryset.model.objects.filter(cooperative=cooperative)
+        return self.queryset.filter(cooperative=cooperative)  # keeps the field's select_related
 
 
 class TimeEntrySerializer(serializers.ModelSerializer):
@@ -21,7 +21,8 @@ class TimeEntrySerializer(serializers.ModelSerializer):
         queryset=Member.objects.all(), required=False, help_text="defaults to you"
     )
     member_name = serializers.CharField(source="member.display_name", read_only=True)
-    project = CoopScopedPrimaryKey(queryset=Project.objects.all())
+    # The answer shows the project's client: read it with the project, not one query later.
+    project = CoopScopedPrimaryKey(queryset=Project.objects.select_related("client"))
     project_name = serializers.CharField(source="project.name", read_only=True)
     client = serializers.IntegerField(source="project.client_id", read_only=True)
     client_name = serializers.CharField(source="project.client.name", read_only=True)

@@ -123,14 +123,8 @@ class ProposalViewSet(
         receipt = services.cast_vote(
             actor=self.membership, proposal=proposal, ballot=serializer.validated_data
         )
-        proposal.refresh_from_db(fields=["state"])
-        return Response(
-            {
-                "receipt": receipt,
-                "ballot": selectors.my_ballot(proposal, self.membership),
-                "state": proposal.state,
-            }
-        )
+        state, ballot = selectors.state_and_my_ballot(proposal, self.membership)
+        return Response({"receipt": receipt, "ballot": ballot, "state": state})
 
     @extend_schema(**SCHEMA, responses=ResultSerializer)
     @action(detail=True, methods=["get"])

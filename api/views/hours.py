@@ -79,7 +79,10 @@ class TimeEntryViewSet(
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        if "coop_slug" in self.kwargs and self.request.user.is_authenticated:
+        if self.action == "create":
+            # log_time refuses a locked month (PeriodLocked): the new entry's month is open.
+            context["locked_months"] = set()
+        elif "coop_slug" in self.kwargs and self.request.user.is_authenticated:
             context["locked_months"] = services.locked_months(self.cooperative)
         return context
 

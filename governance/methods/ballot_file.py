@@ -10,13 +10,15 @@ ballot being `{"choice": "agree"|"abstain"|"disagree"|"block", "reason"?}`, `{"r
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
 from governance.methods import choice, ranked, stv
 from governance.methods import options as option_methods
-from governance.methods.exact import format_fraction, parse_fraction
+from governance.methods.exact import format_fraction, fraction_sum, parse_fraction
 
 CHOICE_METHODS = ("majority", "supermajority", "consensus", "consent")
 RANKED_METHODS = ("schulze", "irv", "stv")
@@ -73,15 +75,22 @@ def validate_ballot(method: str, options: Sequence[str], ballot: Mapping[str, An
     raise BallotFileError(f'method: "{method}" is not one of {", ".join(METHODS)}')
 
 
+# The weight of a ballot without delegated votes: one shared object, so that the ranked count
+# sees at once, by identity, that every ballot weighs 1 (`ranked.count_rankings`).
+_ONE = Fraction(1)
+
+
 def _weight(ballot: Mapping[str, Any], index: int) -> Fraction:
-    raw = ballot.get("weight", 1)
+    if "weight" not in ballot:
+        return _ONE
+    raw = ballot["weight"]
     try:
         weight = parse_fraction(raw, name=f"ballots[{index}].weight", at_most_one=False)
     except ValueError as error:
         raise BallotFileError(str(error)) from None
     if weight == 0:
         raise BallotFileError(f"ballots[{index}].weight: must be positive")
-    return weight
+    return _ONE if weight == 1 else weight
 
 
 def _document(document: Any) -> tuple[str, list[str], int, int, Fraction, Fraction, list]:
@@ -146,7 +155,17 @@ def tally(
 ) -> dict[str, Any]:
     """Count normalized, weighted ballots. Quorum first: turnout (every ballot's weight,
     abstentions and blocks included) / eligible ≥ quorum, else `no_quorum`."""
-    turnout = sum((weight for _, weight in ballots), Fraction(0))
+    groups: Counter[ranked.Ranking] = Counter()
+    if method in RANKED_METHODS:
+        # One pass over the ballots: every ballot's weight is in exactly one group, so the
+        # groups also give the turnout.
+        groups = ranked.count_rankings(
+            map(itemgetter("ranking"), map(itemgetter(0), ballots)),
+            list(map(itemgetter(1), ballots)),
+        )
+        turnout = fraction_sum(groups.values())
+    else:
+        turnout = fraction_sum(weight for _, weight in ballots)
     result: dict[str, Any] = {
         "method": method,
         "eligible": eligible,
@@ -173,7 +192,6 @@ def tally(
         result["winners"] = winners
         result["outcome"] = _option_outcome(quorum_met, winners, tie=len(winners) > 1)
         return result
-    groups = ranked.group_rankings((b["ranking"], w) for b, w in ballots)
     if method == "schulze":
         voted = any(ranking and weight for ranking, weight in groups.items())
         tiers = ranked.schulze_ranking(options, groups) if voted else [list(options)]

@@ -155,9 +155,9 @@ class TestApproval:
         distributing.approve_distribution(actor=treasurer, distribution=loss)
         # November's 10,500 would be reduced by October's 300.00 loss
         november = datetime.date(2026, 11, 1)
-        assert distributing.month_inputs(cooperative, november, DistributionPolicy.objects.first())[
-            0
-        ].losses_carried == Decimal("300.00")
+        policy = DistributionPolicy.objects.first()
+        inputs = distributing.month_inputs(cooperative, november, policy)
+        assert inputs.losses_carried == Decimal("300.00")
 
 
 @pytest.mark.django_db
