@@ -5,15 +5,33 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# axe-core (package-lock.json) for the browser tests' accessibility check; skipped without npm.
+NODE_STAMP := node_modules/.installed
+NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),$(NODE_STAMP))
 
-.PHONY: run test lint fmt demo bench screenshots migrate clean schema smoke
+.PHONY: run test lint fmt demo bench screenshots migrate clean schema smoke lock audit messages
 
-$(STAMP): pyproject.toml
+# The pinned, hashed lock files (pip-tools): requirements/production.txt for servers,
+# requirements/dev.txt for development and CI. `make lock` remakes both from pyproject.toml.
+LOCK := requirements/dev.txt
+COMPILE := $(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links
+
+$(STAMP): pyproject.toml $(LOCK)
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cooperage needs $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+lock: $(STAMP)
+	$(COMPILE) --output-file requirements/production.txt pyproject.toml
+	$(COMPILE) --extra dev --constraint requirements/production.txt --output-file requirements/dev.txt pyproject.toml
+
+# Known vulnerabilities in the locked dependencies (needs the PyPI or OSV vulnerability service).
+audit: $(STAMP)
+	$(BIN)/pip-audit --strict --require-hashes --disable-pip -r requirements/production.txt
+	$(BIN)/pip-audit --strict --require-hashes --disable-pip -r requirements/dev.txt
 
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
@@ -24,8 +42,16 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+test: $(STAMP) $(NODE_DEPS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# docs/screenshots/*.png from the demo co-op in a throwaway database, for the README.
+screenshots: $(STAMP)
+	$(BIN)/python tests/browser/screenshots.py docs/screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -44,12 +70,24 @@ smoke: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
 
+# The translations (es, de): extract every marked string into locale/*/LC_MESSAGES/django.po,
+# then compile them. The compiled .mo files are committed, so that `make run`, `make test` and the
+# image need no gettext; tests/coop/test_i18n.py fails when a .mo is stale or a message is left
+# untranslated or fuzzy. Untranslated: msgattrib --untranslated locale/es/LC_MESSAGES/django.po
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=deploy --ignore=bench --ignore=docs \
+	--ignore=var --ignore=build --ignore=node_modules
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l es -l de --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages -l es -l de $(MESSAGES_IGNORE)
+
 fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Data first (skipped when present), then each benchmark; PostgreSQL DB cooperage_bench, Redis DB 3.
+BENCH_SCRIPTS := data distribution tally api_load payslips
 bench: $(STAMP)
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in $(BENCH_SCRIPTS); do echo "== bench/$$script.py"; $(BIN)/python bench/$$script.py || exit 1; done
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache node_modules

@@ -29,6 +29,10 @@ def pytest_collection_modifyitems(config, items):
             shutil.which(CHROMIUM) is not None,
             f"needs {CHROMIUM} (apt-get install chromium)",
         ),
+        "nginx": (
+            os.path.exists("/usr/sbin/nginx"),
+            "needs nginx to check deploy/nginx (apt-get install nginx-light)",
+        ),
     }
     for item in items:
         for marker, (available, reason) in reasons.items():
@@ -128,3 +132,14 @@ def outsider(db):
 def as_member(api_client: APIClient, member) -> APIClient:
     api_client.force_authenticate(member.user)
     return api_client
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """LocaleMiddleware leaves the last request's language active in the thread: a test that
+    follows a Spanish or German page in the same process must not run in that language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
