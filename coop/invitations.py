@@ -151,7 +151,7 @@ def invite_member(
 
 def _locked_open(invitation: Invitation) -> Invitation:
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("cooperative", "invited_by__user")
         .get(pk=invitation.pk)
     )
