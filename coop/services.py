@@ -25,8 +25,17 @@ def today_in(cooperative: Cooperative) -> datetime.date:
 def require_role(actor: Member | None, *roles: str) -> None:
     """Refuse unless the acting member holds one of the roles (the system actor may do all)."""
     if actor is not None and not actor.has_role(*roles):
-        names = " or ".join(roles)
-        raise NotAllowed(f"Only a member with the {names} role may do this.")
+        names = [str(Role(role).label) for role in roles]
+        if len(names) == 1:
+            message = gettext("Only a member with the %(role)s role may do this.") % {
+                "role": names[0]
+            }
+        else:
+            message = gettext("Only a member with the %(roles)s or %(last)s role may do this.") % {
+                "roles": ", ".join(names[:-1]),
+                "last": names[-1],
+            }
+        raise NotAllowed(message)
 
 
 def decided_by_vote(cooperative: Cooperative, decision: str) -> bool:
@@ -117,7 +126,9 @@ def update_cooperative(
     allowed = {"name", "currency", "time_zone", "founded_on", "bylaws"}
     unknown = set(changes) - allowed
     if unknown:
-        raise InvalidInput("This setting cannot be changed here.", field=sorted(unknown)[0])
+        raise InvalidInput(
+            gettext("This setting cannot be changed here."), field=sorted(unknown)[0]
+        )
     with transaction.atomic():
         cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
         changed = _diff(cooperative, changes)
@@ -152,7 +163,9 @@ def add_member(
     require_role(actor, Role.ADMIN)
     unknown_roles = set(roles) - set(Role.values)
     if unknown_roles:
-        raise InvalidInput(f"Unknown role “{sorted(unknown_roles)[0]}”.", field="roles")
+        raise InvalidInput(
+            gettext("Unknown role “%(role)s”.") % {"role": sorted(unknown_roles)[0]}, field="roles"
+        )
     if actor is not None:
         if status in (MemberStatus.PROBATIONARY, MemberStatus.ACTIVE):
             _refuse_unless_admins_decide(cooperative, "admission", "status")
@@ -168,7 +181,9 @@ def add_member(
             user.save()
         elif Member.objects.filter(cooperative=cooperative, user=user).exists():
             raise StateConflict(
-                f"{email} is already a member of {cooperative.name}.", field="email"
+                gettext("%(email)s is already a member of %(cooperative)s.")
+                % {"email": email, "cooperative": cooperative.name},
+                field="email",
             )
         since = joined_on or today_in(cooperative)
         member = Member(
@@ -201,7 +216,7 @@ def update_member(*, member: Member, actor: Member | None, **changes: Any) -> Me
     admin_fields = {"roles", "rate_weight"} | payout_fields
     unknown = set(changes) - admin_fields
     if unknown:
-        raise InvalidInput("This field cannot be changed here.", field=sorted(unknown)[0])
+        raise InvalidInput(gettext("This field cannot be changed here."), field=sorted(unknown)[0])
     is_self = actor is not None and actor.pk == member.pk
     if not (is_self and set(changes) <= payout_fields):
         require_role(actor, Role.ADMIN)
@@ -211,7 +226,9 @@ def update_member(*, member: Member, actor: Member | None, **changes: Any) -> Me
             roles = set(changes.pop("roles"))
             if roles - set(Role.values):
                 raise InvalidInput(
-                    f"Unknown role “{sorted(roles - set(Role.values))[0]}”.", field="roles"
+                    gettext("Unknown role “%(role)s”.")
+                    % {"role": sorted(roles - set(Role.values))[0]},
+                    field="roles",
                 )
             for role in Role.values:
                 changes[f"is_{role}"] = role in roles
@@ -238,7 +255,7 @@ def _refuse_removing_last_admin(member: Member) -> None:
     others = Member.objects.current().filter(cooperative_id=member.cooperative_id, is_admin=True)
     if not others.exclude(pk=member.pk).exists():
         raise StateConflict(
-            "This is the co-op's last admin: give another member the admin role first.",
+            gettext("This is the co-op's last admin: give another member the admin role first."),
             field="roles",
         )
 
@@ -257,7 +274,9 @@ def change_member_status(
     """
     require_role(actor, Role.ADMIN)
     if status not in MemberStatus.values:
-        raise InvalidInput(f"Unknown status “{status}”.", field="status")
+        raise InvalidInput(
+            gettext("Unknown status “%(status)s”.") % {"status": status}, field="status"
+        )
     with transaction.atomic():
         member = Member.objects.select_for_update().select_related("cooperative").get(pk=member.pk)
         if member.status == status:
@@ -268,8 +287,8 @@ def change_member_status(
         effective_on = effective_on or today_in(member.cooperative)
         if effective_on < member.status_since:
             raise InvalidInput(
-                f"The change cannot take effect before the current status began "
-                f"({member.status_since.isoformat()}).",
+                gettext("The change cannot take effect before the current status began (%(date)s).")
+                % {"date": member.status_since.isoformat()},
                 field="effective_on",
             )
         if status == MemberStatus.DEPARTED and member.is_admin:
@@ -297,7 +316,10 @@ def create_client(*, cooperative: Cooperative, actor: Member | None, name: str) 
         client = Client(cooperative=cooperative, name=name.strip())
         _validated(client, exclude=["cooperative"])
         if Client.objects.filter(cooperative=cooperative, name__iexact=client.name).exists():
-            raise StateConflict(f"There is already a client named “{client.name}”.", field="name")
+            raise StateConflict(
+                gettext("There is already a client named “%(name)s”.") % {"name": client.name},
+                field="name",
+            )
         client.save()
         record(cooperative, actor, "client.created", client, {"name": client.name})
         return client
@@ -314,7 +336,10 @@ def update_client(*, client: Client, actor: Member | None, name: str) -> Client:
             cooperative_id=client.cooperative_id, name__iexact=client.name
         )
         if clash.exclude(pk=client.pk).exists():
-            raise StateConflict(f"There is already a client named “{client.name}”.", field="name")
+            raise StateConflict(
+                gettext("There is already a client named “%(name)s”.") % {"name": client.name},
+                field="name",
+            )
         _validated(client, exclude=["cooperative"])
         client.save()
         record(client.cooperative, actor, "client.updated", client, {"changed": changed})
@@ -332,7 +357,7 @@ def create_project(
 ) -> Project:
     require_role(actor, Role.ADMIN, Role.TREASURER)
     if client.cooperative_id != cooperative.pk:
-        raise InvalidInput("This client does not belong to the co-op.", field="client")
+        raise InvalidInput(gettext("This client does not belong to the co-op."), field="client")
     with transaction.atomic():
         project = Project(
             cooperative=cooperative,
@@ -344,7 +369,9 @@ def create_project(
         _validated(project, exclude=["cooperative", "client"])
         if Project.objects.filter(client=client, name__iexact=project.name).exists():
             raise StateConflict(
-                f"{client.name} already has a project named “{project.name}”.", field="name"
+                gettext("%(client)s already has a project named “%(project)s”.")
+                % {"client": client.name, "project": project.name},
+                field="name",
             )
         project.save()
         record(
@@ -361,14 +388,14 @@ def update_project(*, project: Project, actor: Member | None, **changes: Any) ->
     require_role(actor, Role.ADMIN, Role.TREASURER)
     unknown = set(changes) - {"name", "active", "budget_hours", "client"}
     if unknown:
-        raise InvalidInput("This field cannot be changed here.", field=sorted(unknown)[0])
+        raise InvalidInput(gettext("This field cannot be changed here."), field=sorted(unknown)[0])
     with transaction.atomic():
         project = (
             Project.objects.select_for_update().select_related("cooperative").get(pk=project.pk)
         )
         client = changes.get("client")
         if client is not None and client.cooperative_id != project.cooperative_id:
-            raise InvalidInput("This client does not belong to the co-op.", field="client")
+            raise InvalidInput(gettext("This client does not belong to the co-op."), field="client")
         if "name" in changes:
             changes["name"] = changes["name"].strip()
         changed = _diff(project, changes)
@@ -377,7 +404,8 @@ def update_project(*, project: Project, actor: Member | None, **changes: Any) ->
         clash = Project.objects.filter(client=project.client, name__iexact=project.name)
         if clash.exclude(pk=project.pk).exists():
             raise StateConflict(
-                f"{project.client.name} already has a project named “{project.name}”.",
+                gettext("%(client)s already has a project named “%(project)s”.")
+                % {"client": project.client.name, "project": project.name},
                 field="name",
             )
         _validated(project, exclude=["cooperative", "client"])

@@ -7,9 +7,11 @@ import secrets
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from coop.audit import record
 from coop.bylaws import parse_share
@@ -74,39 +76,39 @@ def _check_terms(cooperative: Cooperative, data: dict[str, Any]) -> dict[str, An
     if data["method"] in CHOICE_METHODS:
         if options:
             raise InvalidInput(
-                "Agree/disagree methods take no options: members answer the proposal itself.",
+                _("Agree/disagree methods take no options: members answer the proposal itself."),
                 field="options",
             )
     else:
         if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
-            raise InvalidInput("Options are a list of names.", field="options")
+            raise InvalidInput(_("Options are a list of names."), field="options")
         options = [option.strip() for option in options]
         if len(options) < 2 or any(not option for option in options):
-            raise InvalidInput("This method needs at least two named options.", field="options")
+            raise InvalidInput(_("This method needs at least two named options."), field="options")
         if len({option.casefold() for option in options}) != len(options):
-            raise InvalidInput("Two options have the same name.", field="options")
+            raise InvalidInput(_("Two options have the same name."), field="options")
     data["options"] = options
     seats = data.get("seats") or 1
     if data["method"] != Method.STV and seats != 1:
-        raise InvalidInput("Only STV elects several seats.", field="seats")
+        raise InvalidInput(_("Only STV elects several seats."), field="seats")
     if data["method"] == Method.STV and not 1 <= seats < len(options):
-        raise InvalidInput("STV needs fewer seats than options.", field="seats")
+        raise InvalidInput(_("STV needs fewer seats than options."), field="seats")
     data["seats"] = seats
     if data["opens_at"] >= data["closes_at"]:
-        raise InvalidInput("Voting must close after it opens.", field="closes_at")
+        raise InvalidInput(_("Voting must close after it opens."), field="closes_at")
     starts = data.get("discussion_starts_at")
     if starts and starts > data["opens_at"]:
         raise InvalidInput(
-            "The discussion starts before voting opens.", field="discussion_starts_at"
+            _("The discussion starts before voting opens."), field="discussion_starts_at"
         )
     if data.get("secret") and data["method"] not in CHOICE_METHODS | OPTION_METHODS:
-        raise InvalidInput("This method cannot be secret.", field="secret")
+        raise InvalidInput(_("This method cannot be secret."), field="secret")
     if data.get("action"):
         data["action_payload"] = actions.validate_payload(
             cooperative, data["kind"], data["action"], data.get("action_payload") or {}
         )
     elif data.get("action_payload"):
-        raise InvalidInput("A payload needs an action.", field="action_payload")
+        raise InvalidInput(_("A payload needs an action."), field="action_payload")
     return data
 
 
@@ -114,9 +116,9 @@ def create_proposal(*, actor: Member, **fields: Any) -> Proposal:
     """Draft a proposal. Any current member may draft; it stays private until opened."""
     unknown = set(fields) - DRAFT_FIELDS
     if unknown:
-        raise InvalidInput("Unknown field.", field=sorted(unknown)[0])
+        raise InvalidInput(_("Unknown field."), field=sorted(unknown)[0])
     if actor.status not in (MemberStatus.ACTIVE, MemberStatus.PROBATIONARY):
-        raise NotAllowed("Only active and probationary members draft proposals.")
+        raise NotAllowed(_("Only active and probationary members draft proposals."))
     fields.setdefault("kind", Proposal.Kind.GENERAL)
     fields.setdefault("method", Method.MAJORITY)
     with transaction.atomic():
@@ -131,7 +133,7 @@ def create_proposal(*, actor: Member, **fields: Any) -> Proposal:
 def _require_author_or_secretary(actor: Member | None, proposal: Proposal) -> None:
     if actor is None or actor.pk == proposal.author_id or actor.has_role(Role.SECRETARY):
         return
-    raise NotAllowed("Only the author or a secretary may do this.")
+    raise NotAllowed(_("Only the author or a secretary may do this."))
 
 
 def _locked(proposal: Proposal) -> Proposal:
@@ -142,12 +144,12 @@ def update_draft(*, actor: Member, proposal: Proposal, **changes: Any) -> Propos
     """Change a draft's terms (quorum and threshold too); after opening nothing changes."""
     unknown = set(changes) - DRAFT_FIELDS
     if unknown:
-        raise InvalidInput("Unknown field.", field=sorted(unknown)[0])
+        raise InvalidInput(_("Unknown field."), field=sorted(unknown)[0])
     _require_author_or_secretary(actor, proposal)
     with transaction.atomic():
         proposal = _locked(proposal)
         if proposal.state != State.DRAFT:
-            raise StateConflict("Only a draft can be changed.")
+            raise StateConflict(_("Only a draft can be changed."))
         data = {name: getattr(proposal, name) for name in DRAFT_FIELDS}
         data.update(changes)
         if "kind" in changes and "quorum" not in changes:
@@ -168,7 +170,9 @@ def delete_draft(*, actor: Member, proposal: Proposal) -> None:
     with transaction.atomic():
         proposal = _locked(proposal)
         if proposal.state != State.DRAFT:
-            raise StateConflict("Only a draft can be deleted; withdraw an opened proposal instead.")
+            raise StateConflict(
+                _("Only a draft can be deleted; withdraw an opened proposal instead.")
+            )
         record(
             proposal.cooperative,
             actor,
@@ -189,9 +193,11 @@ def open_proposal(
     with transaction.atomic():
         proposal = _locked(proposal)
         if proposal.state != State.DRAFT:
-            raise StateConflict(f"This proposal is already {proposal.get_state_display()}.")
+            raise StateConflict(
+                _("This proposal is already %(state)s.") % {"state": proposal.get_state_display()}
+            )
         if proposal.closes_at <= now:
-            raise StateConflict("Voting would already be over: move `closes_at` first.")
+            raise StateConflict(_("Voting would already be over: move `closes_at` first."))
         proposal.state = State.DISCUSSION
         proposal.save(update_fields=["state", "updated_at"])
         record(proposal.cooperative, actor, "proposal.opened", proposal, {})
@@ -233,7 +239,9 @@ def withdraw_proposal(*, actor: Member, proposal: Proposal) -> Proposal:
     with transaction.atomic():
         proposal = _locked(proposal)
         if proposal.state in (State.CLOSED, State.WITHDRAWN):
-            raise StateConflict(f"This proposal is already {proposal.get_state_display()}.")
+            raise StateConflict(
+                _("This proposal is already %(state)s.") % {"state": proposal.get_state_display()}
+            )
         proposal.state = State.WITHDRAWN
         proposal.save(update_fields=["state", "updated_at"])
         record(proposal.cooperative, actor, "proposal.withdrawn", proposal, {})
@@ -242,9 +250,9 @@ def withdraw_proposal(*, actor: Member, proposal: Proposal) -> Proposal:
 
 def add_comment(*, actor: Member, proposal: Proposal, body: str) -> Comment:
     if proposal.state not in (State.DISCUSSION, State.VOTING):
-        raise StateConflict("Comments are open during discussion and voting.")
+        raise StateConflict(_("Comments are open during discussion and voting."))
     if not body.strip():
-        raise InvalidInput("A comment needs some text.", field="body")
+        raise InvalidInput(_("A comment needs some text."), field="body")
     with transaction.atomic():
         comment = Comment.objects.create(proposal=proposal, author=actor, body=body.strip())
         record(
@@ -280,10 +288,10 @@ def cast_vote(
             .get(pk=proposal.pk)
         )
         if proposal.state != State.VOTING or now >= proposal.closes_at:
-            raise StateConflict("Voting on this proposal is not open.")
+            raise StateConflict(_("Voting on this proposal is not open."))
         seat = EligibleVoter.objects.select_for_update().filter(proposal=proposal, member=actor)
         if not seat.exists():
-            raise NotAllowed("You were not a voting member when voting opened.")
+            raise NotAllowed(_("You were not a voting member when voting opened."))
         try:
             content = validate_ballot(proposal.method, proposal.options, ballot)
         except BallotFileError as error:
@@ -297,7 +305,7 @@ def cast_vote(
 def _store_ballot(proposal: Proposal, actor: Member, content: dict[str, Any]) -> str | None:
     if proposal.secret:
         if VoterRoll.objects.filter(proposal=proposal, member=actor).exists():
-            raise StateConflict("You have voted: secret ballots are final.")
+            raise StateConflict(_("You have voted: secret ballots are final."))
         receipt = secrets.token_hex(8)
         try:
             with transaction.atomic():
@@ -306,7 +314,7 @@ def _store_ballot(proposal: Proposal, actor: Member, content: dict[str, Any]) ->
                     proposal=proposal, content=content, receipt_hash=receipt_hash(receipt)
                 )
         except IntegrityError:
-            raise StateConflict("You have voted: secret ballots are final.") from None
+            raise StateConflict(_("You have voted: secret ballots are final.")) from None
         # The audit log says that the member voted, never what.
         record(proposal.cooperative, actor, "ballot.cast_secret", proposal, {})
         return receipt
@@ -333,11 +341,11 @@ def _everyone_voted(proposal: Proposal) -> bool:
 def delegate_vote(*, actor: Member, delegate: Member, kind: str = "") -> Delegation:
     """Let `delegate` vote for the actor on open ballots (all kinds, or one); replaces the old."""
     if delegate.cooperative_id != actor.cooperative_id:
-        raise InvalidInput("You can delegate only to a member of your co-op.", field="delegate")
+        raise InvalidInput(_("You can delegate only to a member of your co-op."), field="delegate")
     if delegate.pk == actor.pk:
-        raise InvalidInput("You cannot delegate to yourself.", field="delegate")
+        raise InvalidInput(_("You cannot delegate to yourself."), field="delegate")
     if kind and kind not in Proposal.Kind.values:
-        raise InvalidInput(f"Unknown proposal kind “{kind}”.", field="kind")
+        raise InvalidInput(_("Unknown proposal kind “%(kind)s”.") % {"kind": kind}, field="kind")
     with transaction.atomic():
         Member.objects.select_for_update().get(pk=actor.pk)
         _revoke(actor, kind)
@@ -358,7 +366,7 @@ def revoke_delegation(*, actor: Member, kind: str = "") -> None:
     with transaction.atomic():
         Member.objects.select_for_update().get(pk=actor.pk)
         if not _revoke(actor, kind):
-            raise StateConflict("You have no delegation for this to revoke.")
+            raise StateConflict(_("You have no delegation for this to revoke."))
 
 
 def _revoke(actor: Member, kind: str) -> int:
@@ -433,14 +441,14 @@ def close_proposal(
 ) -> Proposal:
     """Count, store the result and the ballot file, run the action if it passed (idempotent)."""
     if actor is not None and not actor.has_role(Role.SECRETARY):
-        raise NotAllowed("Only a secretary closes voting early.")
+        raise NotAllowed(_("Only a secretary closes voting early."))
     now = now or timezone.now()
     with transaction.atomic():
         proposal = _locked(proposal)
         if proposal.state == State.CLOSED:
             return proposal
         if proposal.state != State.VOTING:
-            raise StateConflict("Only a proposal in voting can be closed.")
+            raise StateConflict(_("Only a proposal in voting can be closed."))
         document = ballot_file(proposal)
         result = tally_ballot_file(document)
         proposal.state = State.CLOSED
@@ -462,9 +470,13 @@ def close_proposal(
 
 
 def _execute_action(proposal: Proposal) -> None:
-    """Run the action in a savepoint: if it fails, the proposal stays passed with the error."""
+    """Run the action in a savepoint: if it fails, the proposal stays passed with the error.
+
+    The error is stored and audited, so it is written in the site's language, not in that of
+    the request whose vote closed the proposal early.
+    """
     try:
-        with transaction.atomic():
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             action = actions.get(proposal.action)
             effect = action.execute(proposal.cooperative, proposal.action_payload, proposal)
             record(

@@ -9,6 +9,8 @@ from typing import Any, NamedTuple
 from django.db import connection, transaction
 from django.db.models import IntegerField, Sum, Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from coop.audit import record
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, StateConflict
@@ -308,14 +310,17 @@ def create_draft(
     month = month.replace(day=1)
     policy = current_policy(cooperative)
     if policy is None:
-        raise StateConflict("Adopt a distribution policy first.", field="policy")
+        raise StateConflict(_("Adopt a distribution policy first."), field="policy")
     with transaction.atomic():
         Cooperative.objects.select_for_update().get(pk=cooperative.pk)
         existing = Distribution.objects.filter(cooperative=cooperative, month=month).exclude(
             status=Distribution.Status.VOID
         )
         if existing.exists():
-            raise StateConflict(f"{month_label(month)} already has a distribution.", field="month")
+            raise StateConflict(
+                _("%(month)s already has a distribution.") % {"month": month_label(month)},
+                field="month",
+            )
         distribution = Distribution.objects.create(
             cooperative=cooperative, month=month, policy=policy, currency=cooperative.currency
         )
@@ -344,11 +349,14 @@ def recompute_draft(*, actor: Member | None, distribution: Distribution) -> Dist
         distribution = _locked(distribution)
         if distribution.status != Distribution.Status.DRAFT:
             raise StateConflict(
-                f"This distribution is {distribution.get_status_display()}: it cannot change. "
-                "A correction goes into a later month."
+                _(
+                    "This distribution is %(status)s: it cannot change. "
+                    "A correction goes into a later month."
+                )
+                % {"status": distribution.get_status_display()}
             )
         if _open_vote(distribution):
-            raise StateConflict("Members are voting on this draft: it cannot change meanwhile.")
+            raise StateConflict(_("Members are voting on this draft: it cannot change meanwhile."))
         distribution.policy = current_policy(distribution.cooperative) or distribution.policy
         distribution.approval_proposal = None
         _compute(distribution)
@@ -377,11 +385,14 @@ def approve_distribution(
         distribution = _locked(distribution)
         if distribution.status != Distribution.Status.DRAFT:
             raise StateConflict(
-                f"This distribution is already {distribution.get_status_display()}."
+                _("This distribution is already %(status)s.")
+                % {"status": distribution.get_status_display()}
             )
         first, last = month_bounds(distribution.month)
         if last >= today_in(distribution.cooperative):
-            raise StateConflict(f"{month_label(distribution.month)} is not over yet.")
+            raise StateConflict(
+                _("%(month)s is not over yet.") % {"month": month_label(distribution.month)}
+            )
         if proposal is None and distribution.policy.approval == DistributionPolicy.Approval.VOTE:
             return _put_to_vote(actor, distribution)
         # Held until the period is locked below: no hours or money of the month change between
@@ -390,8 +401,11 @@ def approve_distribution(
         changed = _figures_changed(distribution)
         if changed:
             raise StateConflict(
-                f"The figures of {month_label(distribution.month)} changed since this draft was "
-                f"computed ({changed}): recompute it, check it and approve it again."
+                _(
+                    "The figures of %(month)s changed since this draft was computed "
+                    "(%(changed)s): recompute it, check it and approve it again."
+                )
+                % {"month": month_label(distribution.month), "changed": changed}
             )
         distribution.status = Distribution.Status.APPROVED
         distribution.approved_at = timezone.now()
@@ -438,13 +452,18 @@ def approve_distribution(
 def _figures_changed(distribution: Distribution) -> str:
     """What differs between the stored draft and the month's figures now ("" when nothing)."""
     inputs = month_inputs(distribution.cooperative, distribution.month, distribution.policy)
-    for name in ("revenue", "expenses", "losses_carried"):
+    figures = {
+        "revenue": pgettext("changed figure", "revenue"),
+        "expenses": pgettext("changed figure", "expenses"),
+        "losses_carried": pgettext("changed figure", "losses carried"),
+    }
+    for name, label in figures.items():
         if getattr(inputs, name) != getattr(distribution, name):
-            return name.replace("_", " ")
+            return label
     try:
         result = allocation.compute_distribution(inputs)
     except allocation.DistributionError:
-        return "the policy no longer accepts them"
+        return pgettext("changed figure", "the policy no longer accepts them")
     work = {int(w.id): w.minutes for w in inputs.members}
     now = {(int(line.id), work[int(line.id)], line.share, line.cash) for line in result.lines}
     stored = set(
@@ -452,16 +471,16 @@ def _figures_changed(distribution: Distribution) -> str:
             "member_id", "minutes", "share", "cash"
         )
     )
-    return "" if now == stored else "members' hours or shares"
+    return "" if now == stored else pgettext("changed figure", "members' hours or shares")
 
 
 def _put_to_vote(actor: Member | None, distribution: Distribution) -> Distribution:
     from governance import services as governance
 
     if _open_vote(distribution):
-        raise StateConflict("Members are already voting on this draft.")
+        raise StateConflict(_("Members are already voting on this draft."))
     if actor is None:
-        raise NotAllowed("Only the treasurer puts a distribution to the vote.")
+        raise NotAllowed(_("Only the treasurer puts a distribution to the vote."))
     now = timezone.now()
     proposal = governance.create_proposal(
         actor=actor,
@@ -496,7 +515,7 @@ def mark_paid(*, actor: Member | None, distribution: Distribution) -> Distributi
     with transaction.atomic():
         distribution = _locked(distribution)
         if distribution.status != Distribution.Status.APPROVED:
-            raise StateConflict("Only an approved distribution can be marked as paid.")
+            raise StateConflict(_("Only an approved distribution can be marked as paid."))
         distribution.status = Distribution.Status.PAID
         distribution.paid_at = timezone.now()
         distribution.save(update_fields=["status", "paid_at"])
@@ -509,9 +528,9 @@ def void_draft(*, actor: Member | None, distribution: Distribution) -> Distribut
     with transaction.atomic():
         distribution = _locked(distribution)
         if distribution.status != Distribution.Status.DRAFT:
-            raise StateConflict("Only a draft can be voided.")
+            raise StateConflict(_("Only a draft can be voided."))
         if _open_vote(distribution):
-            raise StateConflict("Members are voting on this draft: withdraw the vote first.")
+            raise StateConflict(_("Members are voting on this draft: withdraw the vote first."))
         distribution.status = Distribution.Status.VOID
         distribution.save(update_fields=["status"])
         record(distribution.cooperative, actor, "distribution.voided", distribution, {})
@@ -530,18 +549,20 @@ def record_capital_entry(
     """A redemption (paid out of the account) or an adjustment (a correction, ±)."""
     require_role(actor, Role.TREASURER)
     if kind not in (CapitalAccountEntry.Kind.REDEMPTION, CapitalAccountEntry.Kind.ADJUSTMENT):
-        raise InvalidInput("Record a redemption or an adjustment.", field="kind")
+        raise InvalidInput(_("Record a redemption or an adjustment."), field="kind")
     if not note.strip():
-        raise InvalidInput("Say why: the member reads this note.", field="note")
+        raise InvalidInput(_("Say why: the member reads this note."), field="note")
     if not isinstance(amount, Decimal) or amount == 0:
-        raise InvalidInput("The amount cannot be zero.", field="amount")
+        raise InvalidInput(_("The amount cannot be zero."), field="amount")
     with transaction.atomic():
         Member.objects.select_for_update().get(pk=member.pk)
         if kind == CapitalAccountEntry.Kind.REDEMPTION:
             balance = capital_balance(member)
             if amount <= 0 or amount > balance:
                 raise InvalidInput(
-                    f"A redemption is between 0.01 and the balance ({balance}).", field="amount"
+                    _("A redemption is between 0.01 and the balance (%(balance)s).")
+                    % {"balance": balance},
+                    field="amount",
                 )
             amount = -amount
         entry = CapitalAccountEntry.objects.create(

@@ -8,6 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from coop.audit import record
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, PeriodLocked, StateConflict
@@ -53,8 +54,11 @@ def ensure_money_month_open(cooperative: Cooperative, day: datetime.date) -> Non
     """
     if _distributed(cooperative, day):
         raise PeriodLocked(
-            f"{month_label(day)} was distributed: its revenue and expenses cannot change. "
-            "Record a correction in an open month.",
+            _(
+                "%(month)s was distributed: its revenue and expenses cannot change. "
+                "Record a correction in an open month."
+            )
+            % {"month": month_label(day)},
             field="date",
         )
 
@@ -62,10 +66,12 @@ def ensure_money_month_open(cooperative: Cooperative, day: datetime.date) -> Non
 def _money(cooperative: Cooperative, amount: Any, field: str = "amount") -> Decimal:
     exponent = allocation.minor_units(cooperative.currency)
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
-        raise InvalidInput("The amount must be positive.", field=field)
+        raise InvalidInput(_("The amount must be positive."), field=field)
     if amount != amount.quantize(Decimal(1).scaleb(-exponent)):
         raise InvalidInput(
-            f"{cooperative.currency} amounts have {exponent} decimals at most.", field=field
+            _("%(currency)s amounts have %(decimals)s decimals at most.")
+            % {"currency": cooperative.currency, "decimals": exponent},
+            field=field,
         )
     return amount
 
@@ -86,9 +92,11 @@ def record_revenue(
 ) -> Revenue:
     require_role(actor, Role.TREASURER)
     if client.cooperative_id != cooperative.pk:
-        raise InvalidInput("This client does not belong to the co-op.", field="client")
+        raise InvalidInput(_("This client does not belong to the co-op."), field="client")
     if project is not None and project.client_id != client.pk:
-        raise InvalidInput(f"This project is not one of {client.name}'s.", field="project")
+        raise InvalidInput(
+            _("This project is not one of %(client)s's.") % {"client": client.name}, field="project"
+        )
     with transaction.atomic():
         hold_books(cooperative)
         ensure_money_month_open(cooperative, received_on)
@@ -184,15 +192,19 @@ def decide_expense(
             Expense.objects.select_for_update().select_related("cooperative").get(pk=expense.pk)
         )
         if expense.status != Expense.Status.SUBMITTED:
-            raise StateConflict(f"This expense is already {expense.get_status_display()}.")
+            raise StateConflict(
+                _("This expense is already %(status)s.") % {"status": expense.get_status_display()}
+            )
         hold_books(expense.cooperative)
         ensure_money_month_open(expense.cooperative, expense.date)
         limit = spending_limit(expense.cooperative)
         if approve and expense.amount > limit and proposal is None:
             raise StateConflict(
-                f"This expense is above the spending limit of {limit} "
-                f"{expense.cooperative.currency}: it needs a passed spending proposal with the "
-                "action approve_expense.",
+                _(
+                    "This expense is above the spending limit of %(limit)s %(currency)s: it needs "
+                    "a passed spending proposal with the action approve_expense."
+                )
+                % {"limit": limit, "currency": expense.cooperative.currency},
             )
         expense.status = Expense.Status.APPROVED if approve else Expense.Status.REJECTED
         expense.decided_by = actor
@@ -216,7 +228,7 @@ def policy_terms(fields: dict[str, Any]) -> allocation.PolicyTerms:
     """Check policy fields with the computation's own rules; errors name the field."""
     missing = [name for name in ("method", "commons_pct") if fields.get(name) is None]
     if missing:
-        raise InvalidInputs({name: ["This field is required."] for name in missing})
+        raise InvalidInputs({name: [_("This field is required.")] for name in missing})
     fields = {
         "reserve_pct": Decimal("0"),
         "education_pct": Decimal("0"),
@@ -272,12 +284,14 @@ def adopt_policy(
         require_role(actor, Role.TREASURER)
         if cooperative.settings["policy_adoption"] == "vote":
             raise NotAllowed(
-                "The bylaws say distribution policies are adopted by vote: draft a policy "
-                "proposal with the action adopt_distribution_policy."
+                _(
+                    "The bylaws say distribution policies are adopted by vote: draft a policy "
+                    "proposal with the action adopt_distribution_policy."
+                )
             )
     unknown = set(fields) - set(POLICY_FIELDS)
     if unknown:
-        raise InvalidInput("Unknown policy field.", field=sorted(unknown)[0])
+        raise InvalidInput(_("Unknown policy field."), field=sorted(unknown)[0])
     terms = policy_terms(fields)
     with transaction.atomic():
         Cooperative.objects.select_for_update().get(pk=cooperative.pk)

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from coop import services as coop_services
 from coop.audit import record
@@ -90,15 +91,24 @@ class _Directory:
         if row.email:
             member = self.by_email.get(row.email.lower())
             if member is None:
-                raise InvalidInput(f"No member of the co-op has the e-mail address {row.email}.")
+                raise InvalidInput(
+                    _("No member of the co-op has the e-mail address %(email)s.")
+                    % {"email": row.email}
+                )
         else:
             matches = self.by_name.get((row.person_name or "").casefold(), [])
             if len(matches) != 1:
-                reason = "no member" if not matches else "several members"
-                raise InvalidInput(
-                    f"The file names “{row.person_name}” without an e-mail address and {reason} "
-                    "of the co-op has that name."
-                )
+                if not matches:
+                    message = _(
+                        "The file names “%(name)s” without an e-mail address and no member "
+                        "of the co-op has that name."
+                    )
+                else:
+                    message = _(
+                        "The file names “%(name)s” without an e-mail address and several members "
+                        "of the co-op has that name."
+                    )
+                raise InvalidInput(message % {"name": row.person_name})
             member = matches[0]
         if (
             self.actor is not None
@@ -106,26 +116,33 @@ class _Directory:
             and not self.actor.has_role(Role.ADMIN)
         ):
             raise InvalidInput(
-                f"This row is for {member.user.email}: you may import only your own hours."
+                _("This row is for %(email)s: you may import only your own hours.")
+                % {"email": member.user.email}
             )
         return member
 
     def project(self, row: ImportedEntry) -> Project:
         name = row.project.strip()
         if not name:
-            raise InvalidInput("The row names no project.")
+            raise InvalidInput(_("The row names no project."))
         if not row.client:
             matches = self.projects_by_name.get(name.casefold(), [])
             if len(matches) == 1:
                 return matches[0]
             if len(matches) > 1:
-                raise InvalidInput(f"Several clients have a project “{name}”; the row names none.")
-            raise InvalidInput(f"There is no project “{name}” and the row names no client.")
+                raise InvalidInput(
+                    _("Several clients have a project “%(name)s”; the row names none.")
+                    % {"name": name}
+                )
+            raise InvalidInput(
+                _("There is no project “%(name)s” and the row names no client.") % {"name": name}
+            )
         client = self.clients.get(row.client.strip().casefold())
         if client is None:
             if not self.create_missing:
                 raise InvalidInput(
-                    f"There is no client “{row.client}” (import with “create missing” to add it)."
+                    _("There is no client “%(client)s” (import with “create missing” to add it).")
+                    % {"client": row.client}
                 )
             client = coop_services.create_client(
                 cooperative=self.cooperative, actor=self.actor, name=row.client
@@ -136,8 +153,11 @@ class _Directory:
         if project is None:
             if not self.create_missing:
                 raise InvalidInput(
-                    f"{client.name} has no project “{name}” "
-                    "(import with “create missing” to add it)."
+                    _(
+                        "%(client)s has no project “%(project)s” "
+                        "(import with “create missing” to add it)."
+                    )
+                    % {"client": client.name, "project": name}
                 )
             project = coop_services.create_project(
                 cooperative=self.cooperative, actor=self.actor, client=client, name=name

@@ -382,3 +382,41 @@ def test_files_made_during_a_spanish_request_are_the_english_ones(
         assert stored == documents.payments_csv(draft, draft.lines.order_by("kind", "id"))
     assert b"member share" in stored and b"persona asociada" not in stored
     assert re.search(rb",\d+\.\d\d,", stored)  # a plain decimal point, no grouping
+
+
+# Messages of the services ------------------------------------------------------------------------
+
+
+def test_a_refusal_of_a_service_is_flashed_in_the_language_of_the_page(
+    client, cooperative, treasurer, make_proposal
+):
+    from governance import services as governance
+
+    proposal = make_proposal(treasurer)
+    governance.withdraw_proposal(actor=treasurer, proposal=proposal)
+    client.force_login(treasurer.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    url = reverse("proposal-withdraw", args=[cooperative.slug, proposal.pk])
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "Esta propuesta ya está en estado «retirada»." in page
+    assert "This proposal is already withdrawn." not in page
+    assert english_left_over(response.content.decode(), "es") == []
+
+
+def test_an_api_error_says_its_detail_in_the_language_asked_for_and_keeps_its_code(
+    api, cooperative, treasurer, make_proposal
+):
+    from governance import services as governance
+
+    proposal = make_proposal(treasurer)
+    governance.withdraw_proposal(actor=treasurer, proposal=proposal)
+    api.force_authenticate(treasurer.user)
+    url = f"/api/v1/coops/{cooperative.slug}/proposals/{proposal.pk}/withdraw/"
+    english = api.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    german = api.post(url, HTTP_ACCEPT_LANGUAGE="de")
+    assert english.status_code == german.status_code == 409
+    assert english.json()["detail"] == "This proposal is already withdrawn."
+    assert german.json()["detail"] == "Dieser Antrag ist bereits im Status „zurückgezogen“."
+    assert german.json()["code"] == english.json()["code"] == "conflict"
