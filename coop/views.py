@@ -161,49 +161,46 @@ def invitation_revoke(request, coop_slug: str, pk: int):
     return _invitation_change(request, coop_slug, pk, "revoke")
 
 
-@login_required
-@require_POST
-def member_status(request, coop_slug: str, pk: int):
-    """Change a member's status directly, where the bylaws let admins do it."""
+def _member_change(request: HttpRequest, coop_slug: str, pk: int, form_class, change):
+    """A direct change of a member from the members page, where the bylaws let admins make it:
+    `change(actor, other, cleaned_data)` calls the service and returns the message to show."""
     member = _membership(request, coop_slug)
     other = selectors.member_or_404(member, pk)
-    form = StatusForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         field, problems = next(iter(form.errors.items()))
         return _members_page(request, member, problem=f"{field}: {problems[0]}", status=400)
     try:
-        services.change_member_status(
-            member=other,
-            actor=member,
-            status=form.cleaned_data["status"],
-            effective_on=form.cleaned_data["effective_on"],
-        )
+        done = change(member, other, form.cleaned_data)
     except DomainError as error:
         return _members_page(request, member, problem=error.message, status=error.status)
-    messages.success(
-        request,
-        _("%(name)s is now %(status)s.")
-        % {"name": other.display_name, "status": MemberStatus(form.cleaned_data["status"]).label},
-    )
+    messages.success(request, done)
     return redirect("coop-members", coop_slug)
+
+
+@login_required
+@require_POST
+def member_status(request, coop_slug: str, pk: int):
+    def change(actor: Member, other: Member, data: dict) -> str:
+        services.change_member_status(
+            member=other, actor=actor, status=data["status"], effective_on=data["effective_on"]
+        )
+        return _("%(name)s is now %(status)s.") % {
+            "name": other.display_name,
+            "status": MemberStatus(data["status"]).label,
+        }
+
+    return _member_change(request, coop_slug, pk, StatusForm, change)
 
 
 @login_required
 @require_POST
 def member_roles(request, coop_slug: str, pk: int):
-    """Set a member's roles directly, where the bylaws let admins do it."""
-    member = _membership(request, coop_slug)
-    other = selectors.member_or_404(member, pk)
-    form = RolesForm(request.POST)
-    if not form.is_valid():
-        field, problems = next(iter(form.errors.items()))
-        return _members_page(request, member, problem=f"{field}: {problems[0]}", status=400)
-    try:
-        services.update_member(member=other, actor=member, roles=form.cleaned_data["roles"])
-    except DomainError as error:
-        return _members_page(request, member, problem=error.message, status=error.status)
-    messages.success(request, _("The roles of %(name)s were saved.") % {"name": other.display_name})
-    return redirect("coop-members", coop_slug)
+    def change(actor: Member, other: Member, data: dict) -> str:
+        services.update_member(member=other, actor=actor, roles=data["roles"])
+        return _("The roles of %(name)s were saved.") % {"name": other.display_name}
+
+    return _member_change(request, coop_slug, pk, RolesForm, change)
 
 
 # The invitation link ----------------------------------------------------------------------------

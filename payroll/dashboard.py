@@ -11,7 +11,7 @@ from coop.models import Member
 from coop.models.cooperative import Role
 from coop.services import today_in
 from payroll.models import CapitalAccountEntry, Distribution, DistributionLine, Expense, Revenue
-from payroll.selectors import FINAL, chart_parts, money_format
+from payroll.selectors import FINAL, chart_parts
 from payroll.services import month_bounds
 
 ZERO = Decimal("0")
@@ -40,7 +40,6 @@ def money_panel(request: HttpRequest, member: Member) -> tuple[str, dict[str, An
         "capital_balance": balance,
         "chart": chart_parts(latest) if latest is not None else [],
         "surplus": latest.surplus if latest is not None else ZERO,
-        "money": money_format(cooperative),
         "currency": cooperative.currency,
     }
 

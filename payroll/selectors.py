@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from coop.models import Client, Cooperative, Member, Project
 from coop.services import today_in
-from payroll import allocation
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -25,11 +24,6 @@ from payroll.services import month_bounds, spending_limit
 
 FINAL = (Distribution.Status.APPROVED, Distribution.Status.PAID)
 ZERO = Decimal("0")
-
-
-def money_format(cooperative: Cooperative) -> str:
-    """The `floatformat` argument that shows the currency's decimals with grouping ("2g")."""
-    return f"{allocation.minor_units(cooperative.currency)}g"
 
 
 def default_month(cooperative: Cooperative) -> datetime.date:
