@@ -1,11 +1,11 @@
 """Authentication by personal access token: `Authorization: Bearer <key>` or `Token <key>`."""
 
-from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from api.models import PersonalToken, key_digest
 from api.services import note_use
+from coop import clock
 
 # `Token` is what DRF's token authentication used: scripts written for it keep working.
 KEYWORDS = ("bearer", "token")
@@ -40,7 +40,7 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid token.", code="invalid_token")
-        status = token.status_at(timezone.now())
+        status = token.status_at(clock.now())
         if status == PersonalToken.Status.REVOKED:
             raise exceptions.AuthenticationFailed(
                 "This token was revoked. Create a new one on your API tokens page.",

@@ -19,7 +19,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http.request import RawPostDataException
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.request import Request
@@ -27,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from api.models import IdempotencyRecord
+from coop import clock
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -110,7 +110,7 @@ def request_fingerprint(request: Request) -> str:
 
 def purge_expired(now: datetime.datetime | None = None) -> int:
     """Delete the keys older than `KEY_LIFETIME`; returns how many were deleted."""
-    threshold = (now or timezone.now()) - KEY_LIFETIME
+    threshold = (now or clock.now()) - KEY_LIFETIME
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=threshold).delete()
     return deleted
 
@@ -164,7 +164,7 @@ def _claim(request: Request, key: str, fingerprint: str) -> IdempotencyRecord:
         earlier = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
         if earlier is None:  # the first request failed and gave its key back: try again
             continue
-        if earlier.created_at < timezone.now() - KEY_LIFETIME:  # expired, not yet purged
+        if earlier.created_at < clock.now() - KEY_LIFETIME:  # expired, not yet purged
             earlier.delete()
             continue
         if (earlier.method, earlier.path, earlier.request_hash) != (

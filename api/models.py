@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from coop import clock
+
 # Recognizable in a script, a log or a secret scanner's report.
 KEY_MARKER = "coop_"
 # Shown in lists to tell tokens apart: the marker and 7 random characters (of 43).
@@ -77,7 +79,7 @@ class PersonalToken(models.Model):
 
     @property
     def status(self) -> Status:
-        return self.status_at(timezone.now())
+        return self.status_at(clock.now())
 
 
 class IdempotencyRecord(models.Model):

@@ -9,9 +9,9 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from api.models import NAME_MAX_LENGTH, PREFIX_LENGTH, PersonalToken, key_digest, new_key
+from coop import clock
 from coop.errors import InvalidInput
 from coop.models import User
 
@@ -36,7 +36,7 @@ def create_token(
         raise InvalidInput(f"A name has at most {NAME_MAX_LENGTH} characters.", field="name")
     if expires_in_days is not None and expires_in_days < 1:
         raise InvalidInput("A token lasts at least one day.", field="expires_in_days")
-    now = timezone.now()
+    now = clock.now()
     key = new_key()
     try:
         with transaction.atomic():
@@ -73,7 +73,7 @@ def create_token(
 
 def create_login_token(*, user: User) -> tuple[PersonalToken, str]:
     """The read-write token that `POST auth/token/` hands to a script that logs in."""
-    base = f"API login {timezone.now():%Y-%m-%d %H:%M}"
+    base = f"API login {clock.now():%Y-%m-%d %H:%M}"
     taken = set(PersonalToken.objects.live().filter(user=user).values_list("name", flat=True))
     name = base
     counter = 2
@@ -88,7 +88,7 @@ def revoke_token(*, token: PersonalToken, by: User | None = None) -> PersonalTok
     with transaction.atomic():
         token = PersonalToken.objects.select_for_update().get(pk=token.pk)
         if token.revoked_at is None:
-            token.revoked_at = timezone.now()
+            token.revoked_at = clock.now()
             token.save(update_fields=["revoked_at"])
             logger.info(
                 "personal token %s (%s…) of user %s revoked by user %s",
@@ -102,7 +102,7 @@ def revoke_token(*, token: PersonalToken, by: User | None = None) -> PersonalTok
 
 def note_use(token: PersonalToken) -> None:
     """Record that the token was just used, at most once per LAST_USED_RESOLUTION."""
-    now = timezone.now()
+    now = clock.now()
     if token.last_used_at is not None and now - token.last_used_at < LAST_USED_RESOLUTION:
         return
     # The condition keeps concurrent requests from each writing the same minute.

@@ -63,8 +63,8 @@ def prepare() -> dict:
 
     from api.models import PersonalToken
     from api.services import create_token
+    from coop.clock import today_in
     from coop.models import Cooperative, Member, Project
-    from coop.services import today_in
     from governance.models import Proposal
 
     cooperative = Cooperative.objects.get(slug=harness.FEDERATION)

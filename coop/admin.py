@@ -11,11 +11,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
 from django.forms.models import model_to_dict
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from coop import invitations
+from coop import clock, invitations
 from coop.audit import record, verify_chain
 from coop.errors import DomainError
 from coop.hours.services import ensure_month_open, locked_months, month_of
@@ -275,7 +274,7 @@ class InvitationStateFilter(admin.SimpleListFilter):
         return Invitation.State.choices
 
     def queryset(self, request, queryset):
-        now = timezone.now()
+        now = clock.now()
         open_ = queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True)
         return {
             Invitation.State.PENDING: open_.filter(expires_at__gt=now),

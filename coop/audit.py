@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
 
+from coop import clock
 from coop.models import AuditEvent, Cooperative
 from coop.models.audit import GENESIS_HASH
 
@@ -40,7 +40,7 @@ def record(
             object_type=object_type or (obj._meta.label_lower if obj is not None else "-"),
             object_id=str(object_id if object_id is not None else getattr(obj, "pk", "") or ""),
             data=data or {},
-            created_at=timezone.now(),
+            created_at=clock.now(),
             prev_hash=locked.audit_head or GENESIS_HASH,
         )
         event.hash = event.compute_hash()

@@ -4,8 +4,8 @@ from functools import cached_property
 
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
+from coop import clock
 from coop.models import Member, Project, RunningTimer
 from coop.selectors import memberships_of
 
@@ -101,7 +101,7 @@ class HeaderTimer:
     def elapsed_seconds(self) -> int:
         if self.running is None:
             return 0
-        return max(0, int((timezone.now() - self.running.started_at).total_seconds()))
+        return max(0, int((clock.now() - self.running.started_at).total_seconds()))
 
     @property
     def elapsed_minutes(self) -> int:

@@ -18,9 +18,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from coop import selectors
+from coop.clock import today_in
 from coop.hours.durations import format_minutes
 from coop.models import Member
-from coop.services import today_in
 
 DASHBOARD = "dashboard"
 MEMBERS = "members"

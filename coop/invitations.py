@@ -19,9 +19,9 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coop import clock
 from coop.audit import record
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Cooperative, Invitation, Member, User
@@ -119,7 +119,7 @@ def invite_member(
                 field="email",
             )
         token = _new_token()
-        now = timezone.now()
+        now = clock.now()
         invitation = Invitation(
             cooperative=cooperative,
             email=email,
@@ -168,7 +168,7 @@ def resend_invitation(*, invitation: Invitation, actor: Member | None) -> tuple[
     with transaction.atomic():
         invitation = _locked_open(invitation)
         token = _new_token()
-        now = timezone.now()
+        now = clock.now()
         invitation.token_hash = token_hash(token)
         invitation.expires_at = now + datetime.timedelta(days=INVITATION_DAYS)
         invitation.sent_at = now
@@ -188,7 +188,7 @@ def revoke_invitation(*, invitation: Invitation, actor: Member | None) -> Invita
     require_role(actor, Role.ADMIN)
     with transaction.atomic():
         invitation = _locked_open(invitation)
-        invitation.revoked_at = timezone.now()
+        invitation.revoked_at = clock.now()
         invitation.save(update_fields=["revoked_at"])
         record(
             invitation.cooperative,
@@ -256,7 +256,7 @@ def accept_invitation(
         raise InvalidInput(_("This invitation link is not valid."), field="token")
     with transaction.atomic():
         invitation = _locked_open(found)
-        if invitation.expires_at <= timezone.now():
+        if invitation.expires_at <= clock.now():
             raise StateConflict(
                 _("This invitation has expired: ask for a new one."), code="expired"
             )
@@ -283,7 +283,7 @@ def accept_invitation(
             raise StateConflict(
                 _("You are already a member of %(coop)s.") % {"coop": cooperative.name}
             )
-        invitation.accepted_at = timezone.now()
+        invitation.accepted_at = clock.now()
         invitation.member = member
         invitation.save(update_fields=["accepted_at", "member"])
         record(

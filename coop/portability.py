@@ -27,6 +27,7 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
+from coop import clock
 from coop.audit import verify_chain
 from coop.models import Cooperative, TimeEntry
 
@@ -121,7 +122,7 @@ def export_cooperative(cooperative: Cooperative) -> bytes:
                 {
                     "format": FORMAT,
                     "cooperative": cooperative.slug,
-                    "exported_at": datetime.datetime.now(datetime.UTC).isoformat(),
+                    "exported_at": clock.now().isoformat(),
                     "order": order,
                     "counts": counts,
                     "files": len(files),

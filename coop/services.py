@@ -1,25 +1,19 @@
 """Writes of the core domain: co-ops, memberships and roles, clients and projects."""
 
 import datetime
-import zoneinfo
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 
+from coop import clock
 from coop.audit import record
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, StateConflict
 from coop.models import Client, Cooperative, Member, MemberStatusChange, Project, User
 from coop.models.cooperative import MemberStatus, Role
 from coop.validators import normalize_iban
-
-
-def today_in(cooperative: Cooperative) -> datetime.date:
-    """Today's date in the co-op's time zone."""
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(cooperative.time_zone)).date()
 
 
 def require_role(actor: Member | None, *roles: str) -> None:
@@ -113,7 +107,7 @@ def create_cooperative(
                 email=founder.email,
                 status=MemberStatus.ACTIVE,
                 roles=list(Role.values),
-                joined_on=founded_on or today_in(cooperative),
+                joined_on=founded_on or clock.today_in(cooperative),
             )
         return cooperative
 
@@ -185,7 +179,7 @@ def add_member(
                 % {"email": email, "cooperative": cooperative.name},
                 field="email",
             )
-        since = joined_on or today_in(cooperative)
+        since = joined_on or clock.today_in(cooperative)
         member = Member(
             cooperative=cooperative,
             user=user,
@@ -284,7 +278,7 @@ def change_member_status(
         if actor is not None:
             decision = "admission" if _is_admission(member.status, status) else "status_changes"
             _refuse_unless_admins_decide(member.cooperative, decision, "status")
-        effective_on = effective_on or today_in(member.cooperative)
+        effective_on = effective_on or clock.today_in(member.cooperative)
         if effective_on < member.status_since:
             raise InvalidInput(
                 gettext("The change cannot take effect before the current status began (%(date)s).")

@@ -3,8 +3,7 @@ delegation. Loaded by `manage.py demo` (coop discovers `<app>.demo`)."""
 
 import datetime
 
-from django.utils import timezone
-
+from coop import clock
 from coop.models import Cooperative, Member
 from governance import services
 from governance.models import Proposal
@@ -30,7 +29,7 @@ def load_demo(cooperative: Cooperative, today: datetime.date) -> None:
         .order_by("id")
     )
     secretary = next(m for m in members if m.is_secretary)
-    now = timezone.now()
+    now = clock.now()
     decided = services.create_proposal(
         actor=members[0],
         title="Host client projects on our own servers",

@@ -7,9 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from coop.clock import today_in
 from coop.models import Member
 from coop.models.cooperative import MemberStatus
-from coop.services import today_in
 from governance.actions import available
 from governance.methods.options import MAX_SCORE
 from governance.models import Kind, Method, Proposal

@@ -13,10 +13,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coop import clock
 from coop.errors import DomainError
 from coop.models import Member
 from coop.models.cooperative import MemberStatus, Role
@@ -77,7 +77,7 @@ def propose_member_change(request: HttpRequest, coop_slug: str) -> HttpResponse:
         messages.error(request, _("Choose what to change: admission, status or roles."))
         return redirect("coop-members", coop_slug)
     zone = zoneinfo.ZoneInfo(member.cooperative.time_zone)
-    next_hour = timezone.now().astimezone(zone).replace(minute=0, second=0, microsecond=0)
+    next_hour = clock.now().astimezone(zone).replace(minute=0, second=0, microsecond=0)
     opens = next_hour + datetime.timedelta(hours=1, days=DISCUSSION_DAYS)
     terms = _terms(target, change, request.POST)
     body = _(

@@ -10,9 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from coop import clock
 from coop.audit import record
 from coop.bylaws import parse_share
 from coop.errors import InvalidInput, NotAllowed, StateConflict
@@ -189,7 +190,7 @@ def open_proposal(
 ) -> Proposal:
     """Publish a draft: discussion until `opens_at`, then voting (at once if that has passed)."""
     _require_author_or_secretary(actor, proposal)
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         proposal = _locked(proposal)
         if proposal.state != State.DRAFT:
@@ -277,7 +278,7 @@ def cast_vote(
     leave one ballot. Secret ballots are final; the receipt code is shown once and only its hash
     is stored.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         # Lock the proposal: a close waits for the casts under way and a cast after the close
         # sees it closed, so every ballot is counted or refused. (Casts queue per proposal, as
@@ -373,7 +374,7 @@ def _revoke(actor: Member, kind: str) -> int:
     active = Delegation.objects.filter(delegator=actor, kind=kind, revoked_at__isnull=True)
     revoked = 0
     for delegation in active:
-        delegation.revoked_at = timezone.now()
+        delegation.revoked_at = clock.now()
         delegation.save(update_fields=["revoked_at"])
         record(actor.cooperative, actor, "delegation.revoked", delegation, {"kind": kind or "all"})
         revoked += 1
@@ -442,7 +443,7 @@ def close_proposal(
     """Count, store the result and the ballot file, run the action if it passed (idempotent)."""
     if actor is not None and not actor.has_role(Role.SECRETARY):
         raise NotAllowed(_("Only a secretary closes voting early."))
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         proposal = _locked(proposal)
         if proposal.state == State.CLOSED:
@@ -498,7 +499,7 @@ def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
 
     Rows are taken with SKIP LOCKED, so two sweeps running at once share the work.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     opened = closed = 0
     due_to_open = Proposal.objects.filter(state=State.DISCUSSION, opens_at__lte=now)
     for proposal_id in due_to_open.values_list("id", flat=True):

@@ -9,6 +9,7 @@ from django.core.mail import send_mass_mail
 from django.db.models import F
 from django.utils import timezone
 
+from coop import clock
 from governance import services
 from governance.models import Ballot, EligibleVoter, Proposal, State, VoterRoll
 
@@ -25,7 +26,7 @@ def sweep_proposals() -> dict[str, int]:
     """Every minute (beat): open and close what is due, send the 24-hour reminders, and send
     again the notices whose message was lost (enqueued while the broker was down)."""
     counts = services.sweep()
-    now = timezone.now()
+    now = clock.now()
     unannounced = Proposal.objects.filter(state=State.VOTING, opened_notice_sent_at__isnull=True)
     for proposal_id in unannounced.values_list("id", flat=True):
         notify_voting_opened.delay(proposal_id)
@@ -39,8 +40,8 @@ def sweep_proposals() -> dict[str, int]:
     due = Proposal.objects.filter(
         state=State.VOTING,
         reminder_sent_at__isnull=True,
-        closes_at__lte=timezone.now() + REMINDER_BEFORE,
-        closes_at__gt=timezone.now(),
+        closes_at__lte=clock.now() + REMINDER_BEFORE,
+        closes_at__gt=clock.now(),
     )
     for proposal_id in due.values_list("id", flat=True):
         send_reminder.delay(proposal_id)
@@ -50,7 +51,7 @@ def sweep_proposals() -> dict[str, int]:
 def _claim(proposal_id: int, field: str) -> Proposal | None:
     """Mark a notice as sent before sending it: a retried task finds it claimed and stops."""
     claimed = Proposal.objects.filter(pk=proposal_id, **{f"{field}__isnull": True}).update(
-        **{field: timezone.now()}
+        **{field: clock.now()}
     )
     if not claimed:
         return None

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coop import pdf
+from coop import clock, pdf
 from coop.errors import DomainError, InvalidInput
 from coop.forms import refuse_form
 from coop.models import Cooperative, Member
@@ -127,7 +127,7 @@ def proposal_list(request: HttpRequest, coop_slug: str) -> HttpResponse:
 
 
 def _next_hour(zone: zoneinfo.ZoneInfo) -> datetime.datetime:
-    now = timezone.now().astimezone(zone)
+    now = clock.now().astimezone(zone)
     return now.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=1)
 
 
@@ -423,7 +423,7 @@ def _render_detail(
     found: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    now = timezone.now()
+    now = clock.now()
     voting_open = proposal.state == State.VOTING and now < proposal.closes_at
     current = selectors.my_ballot(proposal, member) if proposal.i_voted else None
     may_vote = voting_open and proposal.i_am_eligible and not (proposal.secret and proposal.i_voted)

@@ -6,10 +6,10 @@ from typing import Any
 from django.db.models import Q, Sum
 from django.http import HttpRequest
 
+from coop.clock import today_in
 from coop.dashboard import register
 from coop.models import Member
 from coop.models.cooperative import Role
-from coop.services import today_in
 from payroll.models import CapitalAccountEntry, Distribution, DistributionLine, Expense, Revenue
 from payroll.selectors import FINAL, chart_parts
 from payroll.services import month_bounds

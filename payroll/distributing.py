@@ -8,16 +8,17 @@ from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import IntegerField, Sum, Value
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from coop import clock
 from coop.audit import record
+from coop.clock import today_in
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, StateConflict
 from coop.hours.services import hold_books, lock_period
 from coop.models import Cooperative, Member, MemberStatusChange, TimeEntry
 from coop.models.cooperative import MemberStatus, Role
-from coop.services import require_role, today_in
+from coop.services import require_role
 from payroll import allocation
 from payroll.models import (
     CapitalAccountEntry,
@@ -226,7 +227,7 @@ def _compute(distribution: Distribution) -> None:
     for name in ("surplus", "loss", "commons", "reserve", "education", "member_pool"):
         setattr(distribution, name, getattr(result, name))
     distribution.currency = inputs.currency
-    distribution.computed_at = timezone.now()
+    distribution.computed_at = clock.now()
     distribution.save()
     distribution.lines.all().delete()
     pk, zero = distribution.pk, Decimal("0")
@@ -408,7 +409,7 @@ def approve_distribution(
                 % {"month": month_label(distribution.month), "changed": changed}
             )
         distribution.status = Distribution.Status.APPROVED
-        distribution.approved_at = timezone.now()
+        distribution.approved_at = clock.now()
         distribution.approved_by = actor
         if proposal is not None:
             distribution.approval_proposal = proposal
@@ -481,7 +482,7 @@ def _put_to_vote(actor: Member | None, distribution: Distribution) -> Distributi
         raise StateConflict(_("Members are already voting on this draft."))
     if actor is None:
         raise NotAllowed(_("Only the treasurer puts a distribution to the vote."))
-    now = timezone.now()
+    now = clock.now()
     proposal = governance.create_proposal(
         actor=actor,
         title=f"Approve the distribution of {month_label(distribution.month)}",
@@ -517,7 +518,7 @@ def mark_paid(*, actor: Member | None, distribution: Distribution) -> Distributi
         if distribution.status != Distribution.Status.APPROVED:
             raise StateConflict(_("Only an approved distribution can be marked as paid."))
         distribution.status = Distribution.Status.PAID
-        distribution.paid_at = timezone.now()
+        distribution.paid_at = clock.now()
         distribution.save(update_fields=["status", "paid_at"])
         record(distribution.cooperative, actor, "distribution.paid", distribution, {})
         return distribution

@@ -9,8 +9,8 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from coop.clock import today_in
 from coop.models import Client, Cooperative, Member, Project
-from coop.services import today_in
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,

@@ -6,10 +6,10 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from coop import clock
 from coop.audit import record
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, PeriodLocked, StateConflict
 from coop.hours.services import hold_books
@@ -208,7 +208,7 @@ def decide_expense(
             )
         expense.status = Expense.Status.APPROVED if approve else Expense.Status.REJECTED
         expense.decided_by = actor
-        expense.decided_at = timezone.now()
+        expense.decided_at = clock.now()
         expense.proposal = proposal
         expense.save()
         record(

@@ -20,11 +20,12 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
-from django.utils import timezone, translation
+from django.utils import translation
 
+from coop import clock
+from coop.clock import today_in
 from coop.errors import DomainError
 from coop.models import Cooperative, Member, TimeEntry
-from coop.services import today_in
 from payroll import distributing, documents
 from payroll.models import Distribution, DistributionDocument, DistributionLine, Revenue
 from payroll.services import current_policy, month_bounds, month_label
@@ -216,7 +217,7 @@ def _tell_member_once(distribution: Distribution, member: Member, payslip_id: in
         if payslip.notified_at is not None:
             return False
         _tell_member(distribution, member)
-        payslip.notified_at = timezone.now()
+        payslip.notified_at = clock.now()
         payslip.save(update_fields=["notified_at"])
     return True
 

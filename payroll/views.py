@@ -24,12 +24,12 @@ from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coop.clock import today_in
 from coop.errors import DomainError, InvalidInputs
 from coop.forms import refuse_form
 from coop.hours.durations import format_minutes
 from coop.models import Cooperative, Member
 from coop.selectors import membership_or_404
-from coop.services import today_in
 from coop.templatetags.money import amount as shown_amount
 from payroll import distributing, selectors, services
 from payroll.documents import sepa_unavailable_reason

@@ -1,9 +1,11 @@
 """Shared fixtures and the rules for tests that need real services or a browser."""
 
+import datetime
 import os
 import shutil
 
 import pytest
+import time_machine
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
@@ -19,6 +21,17 @@ CI = os.environ.get("CI") == "true"
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 HAS_BROKER = bool(os.environ.get("CELERY_BROKER_URL"))
 CHROMIUM = "/usr/bin/chromium"
+# `make test-clocks` runs the suite with the clock set to this instant (ISO 8601, with an offset)
+# and ticking from there, to prove that no test depends on the day it runs.
+CLOCK_AT = os.environ.get("COOPERAGE_TEST_CLOCK", "")
+
+
+def pytest_configure(config):
+    """A fast password hasher: the production one costs ~0.4 s a member by design, which made
+    building fixtures the bulk of the suite's time. No test checks the hasher's strength."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -143,3 +156,56 @@ def english_afterwards():
 
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_clock():
+    """The machine's clock, or the instant that COOPERAGE_TEST_CLOCK names (ticking from there)."""
+    if not CLOCK_AT:
+        yield None
+        return
+    start = datetime.datetime.fromisoformat(CLOCK_AT)
+    if start.tzinfo is None:
+        raise pytest.UsageError("COOPERAGE_TEST_CLOCK needs an offset, e.g. 2028-02-29T12:00+00:00")
+    with time_machine.travel(start, tick=True):
+        yield start
+
+
+class TestClock:
+    """The project's clock (coop.clock) as a test sets it: stopped at an instant until moved."""
+
+    __test__ = False
+
+    def __init__(self) -> None:
+        self._traveller = None
+        self._coordinates = None
+
+    def set(self, when, *, tick: bool = False) -> datetime.datetime:
+        """Stop the clock at `when`: an aware datetime, or a date (noon UTC, the same date in
+        every time zone from UTC-11 to UTC+11)."""
+        if not isinstance(when, datetime.datetime):
+            when = datetime.datetime.combine(when, datetime.time(12), tzinfo=datetime.UTC)
+        if when.tzinfo is None:
+            raise ValueError("the test clock takes aware datetimes only")
+        self.stop()
+        self._traveller = time_machine.travel(when, tick=tick)
+        self._coordinates = self._traveller.start()
+        return when
+
+    def advance(self, delta: datetime.timedelta) -> None:
+        if self._coordinates is None:
+            raise RuntimeError("set the clock before moving it")
+        self._coordinates.shift(delta)
+
+    def stop(self) -> None:
+        if self._traveller is not None:
+            self._traveller.stop()
+            self._traveller = self._coordinates = None
+
+
+@pytest.fixture
+def clock():
+    """Set the project's clock: `clock.set(datetime.date(2026, 12, 9))`, `clock.advance(...)`."""
+    test_clock = TestClock()
+    yield test_clock
+    test_clock.stop()

@@ -24,8 +24,8 @@ from api.serializers.governance import (
 )
 from api.views.core import COOP_SLUG, CoopScopedViewSet
 from coop import pdf
+from coop.clock import today_in
 from coop.errors import InvalidInput, StateConflict
-from coop.services import today_in
 from governance import minutes, selectors, services
 from governance.models import Comment, Delegation, Proposal, State
 

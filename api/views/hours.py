@@ -3,7 +3,6 @@
 import datetime
 
 from django.http import HttpResponse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -31,6 +30,7 @@ from api.serializers.hours import (
     TimerStoppedSerializer,
 )
 from api.views.core import COOP_SLUG, CoopScopedViewSet
+from coop import clock
 from coop.hours import exports, selectors, services
 from coop.hours.importing import import_hours
 from coop.models import RunningTimer, TimeEntry
@@ -157,7 +157,7 @@ class TimeEntryViewSet(
         """The listed entries (same filters as the list) as CSV."""
         entries = self.filter_queryset(self.get_queryset())
         month = request.query_params.get("month")
-        period = month or timezone.localdate().isoformat()
+        period = month or clock.today().isoformat()
         return csv_response(
             exports.entries_csv(entries.iterator(chunk_size=2000)),
             f"cooperage-hours-{self.cooperative.slug}-{period}.csv",
@@ -188,7 +188,7 @@ class TimerViewSet(CoopScopedViewSet):
         )
         if timer is None:
             return dict.fromkeys(TimerSerializer.Meta.fields, None) | {"running": False}
-        return TimerSerializer(timer, context={"now": timezone.now()}).data
+        return TimerSerializer(timer, context={"now": clock.now()}).data
 
     @extend_schema(parameters=[COOP_SLUG], responses=TimerSerializer, summary="Timer state")
     def list(self, request, coop_slug):

@@ -6,17 +6,17 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from coop import clock
 from coop.audit import record
+from coop.clock import today_in
 from coop.errors import InvalidInput, NotAllowed, PeriodLocked, StateConflict
 from coop.hours.durations import format_minutes
 from coop.models import Cooperative, Member, PeriodLock, Project, RunningTimer, TimeEntry
 from coop.models.cooperative import MemberStatus, Role
 from coop.models.work import MINUTES_PER_DAY
-from coop.services import today_in
 
 ENTRY_FIELDS = ("project", "date", "minutes", "description")
 
@@ -345,7 +345,7 @@ def start_timer(*, actor: Member, project: Project, description: str = "") -> Ru
             member=member,
             project=project,
             description=description.strip(),
-            started_at=timezone.now(),
+            started_at=clock.now(),
         )
         record(member.cooperative, actor, "timer.started", timer, {"project": project.pk})
         return timer
@@ -399,7 +399,7 @@ def stop_timer(*, actor: Member) -> list[TimeEntry]:
                 description=timer.description,
                 source=TimeEntry.Source.TIMER,
             )
-            for day, minutes in day_segments(timer.started_at, timezone.now(), zone)
+            for day, minutes in day_segments(timer.started_at, clock.now(), zone)
         ]
         record(
             member.cooperative,

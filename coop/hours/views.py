@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coop.clock import today_in
 from coop.errors import DomainError
 from coop.hours import selectors, services
 from coop.hours.durations import DurationError, format_minutes, parse_duration
@@ -20,7 +21,6 @@ from coop.models import Member, Project, TimeEntry
 from coop.models.cooperative import Role
 from coop.months import parse_month
 from coop.selectors import membership_or_404
-from coop.services import today_in
 
 
 def _subject(viewer: Member, member_id: str | None) -> Member:

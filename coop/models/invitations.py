@@ -3,9 +3,9 @@
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coop import clock
 from coop.models.cooperative import Cooperative, Member, Role
 
 
@@ -72,7 +72,7 @@ class Invitation(models.Model):
             return InvitationState.ACCEPTED
         if self.revoked_at is not None:
             return InvitationState.REVOKED
-        if self.expires_at <= timezone.now():
+        if self.expires_at <= clock.now():
             return InvitationState.EXPIRED
         return InvitationState.PENDING
 

@@ -7,9 +7,9 @@ import io
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from coop.clock import today_in
 from coop.hours.services import lock_period
 from coop.models import RunningTimer, TimeEntry
-from coop.services import today_in
 from tests.conftest import as_member
 from tests.factories import MemberFactory, ProjectFactory, TimeEntryFactory
 

@@ -13,7 +13,7 @@ from api.models import PersonalToken
 from api.permissions import TokenScope
 from api.services import create_token, revoke_token
 from api.views.auth import TokenView
-from coop.services import today_in
+from coop.clock import today_in
 from tests.factories import PASSWORD, ProjectFactory, UserFactory
 
 PAGE = "/account/tokens/"

@@ -13,10 +13,9 @@ TODAY = datetime.date(2026, 12, 9)  # a Wednesday: the grid shows 7–13 Decembe
 
 
 @pytest.fixture(autouse=True)
-def today(monkeypatch):
-    """The live server runs in this process: the pages and the rules see 9 December 2026."""
-    monkeypatch.setattr("coop.hours.views.today_in", lambda cooperative: TODAY)
-    monkeypatch.setattr("coop.hours.services.today_in", lambda cooperative: TODAY)
+def today(clock):
+    """The pages and the rules both see 9 December 2026 as today, in every time zone."""
+    clock.set(TODAY)
 
 
 @pytest.fixture

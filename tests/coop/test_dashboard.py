@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coop import dashboard
+from coop.clock import today_in
 from coop.dashboard import DASHBOARD, panels, register, render_panels
-from coop.services import today_in
 from governance import services as governance
 from payroll import distributing
 from payroll import services as payroll

@@ -29,11 +29,9 @@ GOOD_SAMPLES = {
 
 
 @pytest.fixture(autouse=True)
-def december(monkeypatch):
+def december(clock):
     """The samples were exported in late 2026: run the import as of 31 December 2026."""
-    monkeypatch.setattr(
-        "coop.hours.services.today_in", lambda cooperative: datetime.date(2026, 12, 31)
-    )
+    clock.set(datetime.date(2026, 12, 31))
 
 
 @pytest.fixture

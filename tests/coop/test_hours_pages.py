@@ -2,7 +2,6 @@
 
 import datetime
 import re
-import types
 from pathlib import Path
 
 import pytest
@@ -31,10 +30,9 @@ LOCKED_DAY = datetime.date(2026, 10, 20)
 
 
 @pytest.fixture(autouse=True)
-def today(monkeypatch):
+def today(clock):
     """The pages and the rules both see 9 December 2026 as today, in every time zone."""
-    monkeypatch.setattr("coop.hours.views.today_in", lambda cooperative: TODAY)
-    monkeypatch.setattr("coop.hours.services.today_in", lambda cooperative: TODAY)
+    clock.set(TODAY)
     return TODAY
 
 
@@ -617,7 +615,7 @@ class TestImport:
 
 
 class TestTimer:
-    def test_start_then_stop_from_the_header(self, client, member, project, monkeypatch):
+    def test_start_then_stop_from_the_header(self, client, member, project, clock):
         ProjectFactory(client=project.client, name="Archived thing", active=False)
         signed_in(client, member)
         page = client.get(hours_url(member.cooperative)).content.decode()
@@ -644,7 +642,7 @@ class TestTimer:
         RunningTimer.objects.filter(pk=timer.pk).update(
             started_at=now - datetime.timedelta(minutes=90)
         )
-        monkeypatch.setattr("coop.hours.services.timezone", types.SimpleNamespace(now=lambda: now))
+        clock.set(now)
         response = client.post(stop, {"next": "https://elsewhere.example/"})
         assert response["Location"] == hours_url(member.cooperative)  # no open redirects
         logged = TimeEntry.objects.get()

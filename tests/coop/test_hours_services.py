@@ -9,11 +9,11 @@ from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.utils import timezone
 
+from coop.clock import today_in
 from coop.errors import InvalidInput, NotAllowed, PeriodLocked, StateConflict
 from coop.hours import services
 from coop.hours.durations import DurationError, format_minutes, parse_duration
 from coop.models import RunningTimer, TimeEntry
-from coop.services import today_in
 from tests.factories import MemberFactory, ProjectFactory, TimeEntryFactory
 
 

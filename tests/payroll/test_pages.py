@@ -281,8 +281,9 @@ class TestTreasurerWrites:
         assert "already has a distribution" in " ".join(flashes(again))
 
     def test_a_month_not_over_is_refused_with_a_message(
-        self, client, cooperative, treasurer, workers
+        self, client, clock, cooperative, treasurer, workers
     ):
+        clock.set(datetime.date(2026, 11, 20))
         as_user(client, treasurer)
         client.post(money(cooperative, "distributions/draft/"), {"month": "2026-11"})
         run = Distribution.objects.get(month=datetime.date(2026, 11, 1))

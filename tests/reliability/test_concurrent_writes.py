@@ -16,9 +16,9 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+from coop.clock import today_in
 from coop.errors import StateConflict
 from coop.models import TimeEntry
-from coop.services import today_in
 from governance import services as governance
 from governance.models import Proposal
 from payroll import distributing, services

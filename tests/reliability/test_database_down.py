@@ -9,10 +9,10 @@ import pytest
 from django.db import OperationalError, connection
 from django.urls import reverse
 
+from coop.clock import today_in
 from coop.hours import selectors as hours_selectors
 from coop.hours import services as hours
 from coop.models import AuditEvent, TimeEntry
-from coop.services import today_in
 from tests.conftest import as_member
 from tests.factories import ProjectFactory
 

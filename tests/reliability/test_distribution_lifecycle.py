@@ -28,10 +28,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from coop.clock import today_in
 from coop.errors import InvalidInput, PeriodLocked, StateConflict
 from coop.hours import services as hours
 from coop.models import TimeEntry
-from coop.services import today_in
 from payroll import distributing, services
 from payroll.models import CapitalAccountEntry, Distribution, DistributionLine
 from tests.factories import (

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from coop import services
+from coop import clock, services
 from coop.models import Client, Cooperative, Member, Project, TimeEntry, User
 from coop.models.cooperative import MemberStatus
 
@@ -65,7 +65,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _load(self, options):
-        today = datetime.date.today()
+        today = clock.today()
         cooperative = Cooperative.objects.filter(slug=DEMO_SLUG).first()
         if cooperative is None:
             cooperative = services.create_cooperative(
