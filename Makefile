@@ -9,7 +9,7 @@ PORT ?= 8000
 NODE_STAMP := node_modules/.installed
 NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),$(NODE_STAMP))
 
-.PHONY: run test lint fmt demo bench screenshots migrate clean schema smoke lock audit messages
+.PHONY: run test test-clocks lint fmt demo bench screenshots migrate clean schema smoke lock audit messages
 
 # The pinned, hashed lock files (pip-tools): requirements/production.txt for servers,
 # requirements/dev.txt for development and CI. `make lock` remakes both from pyproject.toml.
@@ -48,6 +48,21 @@ $(NODE_STAMP): package-lock.json
 
 test: $(STAMP) $(NODE_DEPS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suite again with the project's clock (coop.clock) set to instants where dates break: the
+# last evening of a month (already the 1st in Vienna, the factories' time zone), 29 February, New
+# Year's Eve (already the new year in Vienna), and the spring DST change in Vienna. The clock ticks
+# from there. Browser tests, live workers, the reliability tests and the fuzzer are left out: their
+# other processes (Chromium, Celery, the database server) keep the machine's clock.
+CLOCKS := 2027-01-31T23:30:00+00:00 2028-02-29T12:00:00+00:00 2027-12-31T23:30:00+00:00 \
+	2027-03-28T00:59:30+00:00
+test-clocks: $(STAMP)
+	@for at in $(CLOCKS); do \
+	  echo "== the suite with the clock at $$at"; \
+	  COOPERAGE_TEST_CLOCK=$$at $(BIN)/python -m pytest -q -p no:cacheprovider \
+	    -m "not browser and not worker" --ignore=tests/api/test_fuzz.py \
+	    --ignore=tests/reliability $(PYTEST_ARGS) || exit 1; \
+	done
 
 # docs/screenshots/*.png from the demo co-op in a throwaway database, for the README.
 screenshots: $(STAMP)

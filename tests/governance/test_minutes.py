@@ -1,11 +1,11 @@
 """Minutes of a closed proposal and the register of decisions (PDF, through the API)."""
 
-import datetime
 import io
 
 import pytest
 from pypdf import PdfReader
 
+from coop.clock import today_in
 from governance import services
 from tests.factories import MemberFactory
 
@@ -77,7 +77,7 @@ def test_the_register_lists_the_decisions_of_the_period(
         services.close_proposal(proposal=proposal, actor=secretary)
     make_proposal(members[0], title="Still voting")
     api.force_authenticate(members[1].user)
-    today = datetime.date.today()
+    today = today_in(cooperative)
     response = api.get(url(cooperative, f"register/?from={today.year}-01-01&to={today}"))
     text = text_of(response)
     assert "Register of decisions" in text
@@ -139,8 +139,8 @@ class TestPages:
         assert "Register of decisions" in listing and 'name="first"' in listing
         register = f"/c/{cooperative.slug}/proposals/register.pdf"
         assert "Join the federation" in text_of(client.get(register))  # this year by default
-        today = datetime.date.today()
-        chosen = client.get(register, {"first": f"{today.year - 1}-01-01", "last": "2025-12-31"})
+        last_year = today_in(cooperative).year - 1
+        chosen = client.get(register, {"first": f"{last_year}-01-01", "last": f"{last_year}-12-31"})
         assert "No proposal was decided" in text_of(chosen)
         backwards = client.get(register, {"first": "2026-05-01", "last": "2026-04-01"}, follow=True)
         assert "From: The first day comes after the last." in backwards.content.decode()

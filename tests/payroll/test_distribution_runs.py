@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from coop.clock import today_in
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, PeriodLocked, StateConflict
 from coop.hours import services as hours
 from coop.models import Member, MemberStatusChange
@@ -109,7 +110,7 @@ class TestApproval:
         assert run.status == Distribution.Status.PAID
 
     def test_a_month_not_over_cannot_be_approved(self, cooperative, treasurer, books):
-        month = datetime.date.today().replace(day=1)
+        month = today_in(cooperative).replace(day=1)
         run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=month)
         with pytest.raises(StateConflict, match="is not over yet"):
             distributing.approve_distribution(actor=treasurer, distribution=run)

@@ -537,7 +537,8 @@ class TestDownloads:
         assert b"".join(archive.streaming_content).startswith(b"PK")
 
 
-def test_my_statements_and_capital_account(client, cooperative, colleague, approved):
+def test_my_statements_and_capital_account(client, clock, cooperative, colleague, approved):
+    clock.set(datetime.date(2026, 12, 4))
     page = as_user(client, colleague).get(money(cooperative, "me/")).content.decode()
     assert "September 2026" in page
     for figure in ("2,100.00", "1,680.00", "420.00", "80:00"):
