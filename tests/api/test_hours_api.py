@@ -187,7 +187,9 @@ class TestTimeEntries:
 
 @pytest.mark.django_db
 class TestTimer:
-    def test_start_state_stop(self, api, member, project):
+    def test_start_state_stop(self, api, clock, member, project):
+        # In the co-op's afternoon: 42 minutes that started before midnight would be two entries.
+        clock.set(datetime.datetime(2026, 12, 9, 14, 0, tzinfo=datetime.UTC))
         api = as_member(api, member)
         assert api.get(url(member, "timer/")).json() == {
             "running": False, "project": None, "project_name": None, "description": None,
