@@ -71,6 +71,12 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
 class CoopAutoSchema(AutoSchema):
+    def get_filter_backends(self) -> list[Any]:
+        # A download of "the listed entries" (an export) takes the list's filters too.
+        if getattr(self.view, "action", None) in getattr(self.view, "filtered_actions", ()):
+            return list(getattr(self.view, "filter_backends", []))
+        return super().get_filter_backends()
+
     def _error_codes(self) -> list[str]:
         public = self.get_auth() == []
         codes = ["400"]
@@ -109,6 +115,14 @@ class CoopAutoSchema(AutoSchema):
                 response["description"] = ERRORS[code]
                 responses[code] = response
         return responses
+
+
+class OneObjectSchema(CoopAutoSchema):
+    """For a viewset whose `list` route answers one object (a state, a summary), not a list:
+    no pagination, no filters, no array around the answer."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
 
 
 _INT_LIMITS = {2**15 - 1, 2**31 - 1, 2**63 - 1}  # smallint, integer, bigint
