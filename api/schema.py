@@ -149,3 +149,12 @@ def database_neutral_integers(result: dict[str, Any], generator: Any, request: A
 
     walk(result)
     return result
+
+
+def closed_request_bodies(result: dict[str, Any], generator: Any, request: Any, public: Any):
+    """Request bodies take only the fields they list (api.serializers.base refuses the others
+    with a 400): say so with `additionalProperties: false`, so that clients and the fuzzer know."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component.setdefault("additionalProperties", False)
+    return result
