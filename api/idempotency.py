@@ -3,10 +3,10 @@
 A client sends `Idempotency-Key: <any 1–255 printable ASCII characters>` with a POST. The first
 request with a key acts and its answer (2xx or 4xx) is stored for a day; a retry with the same
 key, path, query string and body gets that answer again, marked `Idempotent-Replayed: true`,
-without acting. The same key with another path, query string or body is a 422; a retry while the first is still being
-answered is a 409. Without the header nothing changes. The scheme is the one of the IETF draft
-"The Idempotency-Key HTTP Header Field" (draft-ietf-httpapi-idempotency-key-header) and of
-Stripe's API.
+without acting. The same key with another path, query string or body is a 422; a retry while
+the first is still being answered is a 409. Without the header nothing changes. The scheme is
+the one of the IETF draft "The Idempotency-Key HTTP Header Field"
+(draft-ietf-httpapi-idempotency-key-header) and of Stripe's API.
 """
 
 import datetime
