@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from api.fields import MonthField
@@ -35,9 +36,31 @@ class RevenueSerializer(ModelSerializer):
         read_only_fields = ["currency", "created_at"]
 
 
+class ReceiptField(serializers.FileField):
+    """Upload a file; read back the address of the API route that downloads it (the storage's
+    own /media/ address is not served)."""
+
+    def get_attribute(self, instance):
+        return instance if instance.receipt else None
+
+    def to_representation(self, expense) -> str | None:
+        if expense is None:
+            return None
+        cooperative = self.context.get("cooperative") or expense.cooperative
+        path = reverse(
+            "api:expense-receipt", kwargs={"coop_slug": cooperative.slug, "pk": expense.pk}
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
 class ExpenseSerializer(ModelSerializer):
     amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
-    receipt = serializers.FileField(required=False, allow_null=True)
+    receipt = ReceiptField(
+        required=False,
+        allow_null=True,
+        help_text="a PDF or an image; read back as the address of GET expenses/{id}/receipt/",
+    )
 
     class Meta:
         model = Expense

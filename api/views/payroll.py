@@ -32,6 +32,7 @@ from coop.models import Member
 from coop.models.cooperative import Role
 from payroll import distributing, services
 from payroll.documents import sepa_unavailable_reason
+from payroll.downloads import OTHER_FILE, RECEIPT_TYPES, receipt_response
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -103,6 +104,19 @@ class ExpenseViewSet(
         serializer.instance = services.record_expense(
             actor=self.membership, cooperative=self.cooperative, **serializer.validated_data
         )
+
+    @extend_schema(
+        **SCHEMA,
+        responses={
+            **{(200, media_type): FILE for media_type in (*RECEIPT_TYPES, OTHER_FILE)},
+            404: OpenApiResponse(description="no such expense, or it has no receipt"),
+        },
+        summary="Download an expense's receipt",
+    )
+    @action(detail=True, methods=["get"])
+    def receipt(self, request, coop_slug, pk=None):
+        """The receipt file as an attachment: a PDF or an image (any other file as bytes)."""
+        return receipt_response(self.get_object())
 
     @idempotent
     @extend_schema(**SCHEMA, request=None, responses=ExpenseSerializer)
