@@ -323,6 +323,7 @@ class CapitalAccountViewSet(mixins.ListModelMixin, CoopScopedViewSet):
     serializer_class = CapitalAccountSerializer
     model = CapitalAccountEntry
     pagination_class = None
+    filter_backends: list = []  # balances come in member order; `?ordering=` is not read
 
     def scoped_queryset(self, cooperative):
         entries = CapitalAccountEntry.objects.filter(cooperative=cooperative)

@@ -71,7 +71,7 @@ def single_transferable_vote(
     options: Sequence[str], groups: Counter[Ranking], seats: int
 ) -> StvResult:
     """Elect `seats` options by Scottish STV (see the module docstring)."""
-    valid = sum((w for ranking, w in groups.items() if ranking), Fraction(0))
+    valid: Fraction = Fraction(sum((w for ranking, w in groups.items() if ranking), Fraction(0)))
     quota = Fraction(math.floor(valid / (seats + 1)) + 1)
     piles: dict[str, list[_Parcel]] = {option: [] for option in options}
     exhausted = Fraction(0)
