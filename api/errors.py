@@ -41,15 +41,31 @@ def _field_errors(detail: Any) -> dict[str, Any]:
 
 
 def _first_message(errors: dict[str, Any]) -> str:
-    field, messages = next(iter(errors.items()))
-    while isinstance(messages, dict):
-        field, messages = next(iter(messages.items()))
-    message = messages[0] if isinstance(messages, list) and messages else messages
-    while isinstance(message, dict):
-        message = next(iter(message.values()))
-        message = message[0] if isinstance(message, list) and message else message
+    """The first message of the error tree, after the name of the field it is about (the
+    innermost one). A list field's errors hold an empty entry for each item that was fine:
+    those are skipped."""
+    found = _first_leaf(errors, "non_field_errors")
+    if found is None:
+        return "Invalid input."
+    field, message = found
     prefix = "" if field == "non_field_errors" else f"{field}: "
     return f"{prefix}{message}"
+
+
+def _first_leaf(node: Any, field: str) -> tuple[str, str] | None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found = _first_leaf(value, str(key))
+            if found is not None:
+                return found
+        return None
+    if isinstance(node, list):
+        for item in node:
+            found = _first_leaf(item, field)
+            if found is not None:
+                return found
+        return None
+    return field, str(node)
 
 
 def domain_error_response(error: DomainError) -> Response:

@@ -8,6 +8,7 @@ from api.fields import MONTH_SCHEMA
 from coop.hours.selectors import month_range
 from coop.models import TimeEntry
 from coop.months import parse_month
+from payroll.models import Expense, Revenue
 
 
 class MonthFormField(forms.CharField):
@@ -28,7 +29,7 @@ class MonthFilter(django_filters.Filter):
     def filter(self, qs, value):
         if value is None:
             return qs
-        return qs.filter(date__range=month_range(value))
+        return qs.filter(**{f"{self.field_name}__range": month_range(value)})
 
 
 class TimeEntryFilter(django_filters.FilterSet):
@@ -38,8 +39,24 @@ class TimeEntryFilter(django_filters.FilterSet):
     date = django_filters.DateFromToRangeFilter(
         help_text="`date_after` and/or `date_before` (inclusive, YYYY-MM-DD)"
     )
-    month = MonthFilter(help_text="a month, YYYY-MM")
+    month = MonthFilter(field_name="date", help_text="a month, YYYY-MM")
 
     class Meta:
         model = TimeEntry
         fields = ["member", "project", "client", "date", "month"]
+
+
+class RevenueFilter(django_filters.FilterSet):
+    month = MonthFilter(field_name="received_on", help_text="received in this month, YYYY-MM")
+
+    class Meta:
+        model = Revenue
+        fields = ["client", "project", "month"]
+
+
+class ExpenseFilter(django_filters.FilterSet):
+    month = MonthFilter(field_name="date", help_text="dated in this month, YYYY-MM")
+
+    class Meta:
+        model = Expense
+        fields = ["status", "category", "month"]

@@ -2,11 +2,11 @@
 
 A client sends `Idempotency-Key: <any 1–255 printable ASCII characters>` with a POST. The first
 request with a key acts and its answer (2xx or 4xx) is stored for a day; a retry with the same
-key, path and body gets that answer again, marked `Idempotent-Replayed: true`, without acting.
-The same key with another path or body is a 422; a retry while the first is still being
-answered is a 409. Without the header nothing changes. The scheme is the one of the IETF draft
-"The Idempotency-Key HTTP Header Field" (draft-ietf-httpapi-idempotency-key-header) and of
-Stripe's API.
+key, path, query string and body gets that answer again, marked `Idempotent-Replayed: true`,
+without acting. The same key with another path, query string or body is a 422; a retry while
+the first is still being answered is a 409. Without the header nothing changes. The scheme is
+the one of the IETF draft "The Idempotency-Key HTTP Header Field"
+(draft-ietf-httpapi-idempotency-key-header) and of Stripe's API.
 """
 
 import datetime
@@ -41,7 +41,8 @@ KEY_PARAMETER = OpenApiParameter(
     required=False,
     description="Any 1–255 printable ASCII characters, new for each action (a UUID will do). "
     "A retry with the same key and body gets the first answer again, with "
-    "`Idempotent-Replayed: true`, without acting twice; the same key with another body is a "
+    "`Idempotent-Replayed: true`, without acting twice; the same key with another body or "
+    "query string is a "
     "422 (`idempotency_key_reused`), and a retry while the first request is still running "
     "is a 409 (`idempotency_key_in_progress`). Keys are kept for 24 hours.",
 )
@@ -94,9 +95,19 @@ class IdempotentCreateMixin:
 
 
 def request_fingerprint(request: Request) -> str:
-    """SHA-256 of the request body: JSON is normalized (key order, spacing), anything else is
-    taken byte for byte, except multipart forms, whose fields and files are hashed one by one
-    (their body may be too large to hold, and holds a random boundary)."""
+    """SHA-256 of what the request asks beyond its method and path: the query string (its
+    parameters in sorted order; a view may act on them) and the body. JSON is normalized (key
+    order, spacing), anything else is taken byte for byte, except multipart forms, whose fields
+    and files are hashed one by one (their body may be too large to hold, and holds a random
+    boundary)."""
+    body = _body_fingerprint(request)
+    query = sorted((name, values) for name, values in request.query_params.lists())
+    if not query:  # the fingerprint of a request without a query string is its body's alone
+        return body
+    return hashlib.sha256(json.dumps([query, body]).encode()).hexdigest()
+
+
+def _body_fingerprint(request: Request) -> str:
     if request.content_type.startswith("multipart/"):
         return _form_fingerprint(request)
     try:

@@ -71,6 +71,12 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
 class CoopAutoSchema(AutoSchema):
+    def get_filter_backends(self) -> list[Any]:
+        # A download of "the listed entries" (an export) takes the list's filters too.
+        if getattr(self.view, "action", None) in getattr(self.view, "filtered_actions", ()):
+            return list(getattr(self.view, "filter_backends", []))
+        return super().get_filter_backends()
+
     def _error_codes(self) -> list[str]:
         public = self.get_auth() == []
         codes = ["400"]
@@ -111,6 +117,14 @@ class CoopAutoSchema(AutoSchema):
         return responses
 
 
+class OneObjectSchema(CoopAutoSchema):
+    """For a viewset whose `list` route answers one object (a state, a summary), not a list:
+    no pagination, no filters, no array around the answer."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 _INT_LIMITS = {2**15 - 1, 2**31 - 1, 2**63 - 1}  # smallint, integer, bigint
 
 
@@ -134,4 +148,13 @@ def database_neutral_integers(result: dict[str, Any], generator: Any, request: A
                 walk(value)
 
     walk(result)
+    return result
+
+
+def closed_request_bodies(result: dict[str, Any], generator: Any, request: Any, public: Any):
+    """Request bodies take only the fields they list (api.serializers.base refuses the others
+    with a 400): say so with `additionalProperties: false`, so that clients and the fuzzer know."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component.setdefault("additionalProperties", False)
     return result

@@ -115,9 +115,10 @@ def create_cooperative(
 def update_cooperative(
     *, cooperative: Cooperative, actor: Member | None, **changes: Any
 ) -> Cooperative:
-    """Change a co-op's name, currency, time zone or bylaws settings (admins only)."""
+    """Change a co-op's name, currency, time zone, bylaws settings or bank details (legal name,
+    IBAN, BIC: the debtor of the SEPA file) (admins only)."""
     require_role(actor, Role.ADMIN)
-    allowed = {"name", "currency", "time_zone", "founded_on", "bylaws"}
+    allowed = {"name", "currency", "time_zone", "founded_on", "bylaws", "legal_name", "iban", "bic"}
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(

@@ -18,6 +18,7 @@ from reportlab.platypus import Paragraph, Spacer
 
 from coop import pdf
 from governance import selectors
+from governance.count_sheet import count_number, stv_stage_rows
 from governance.models import Comment, Proposal, State
 
 
@@ -55,7 +56,34 @@ def _result_rows(result: dict[str, Any], proposal: Proposal) -> list[tuple[str, 
         rows.append(("Winners", ", ".join(result["winners"])))
     if result.get("ranking"):
         rows.append(("Ranking", " > ".join(" = ".join(tier) for tier in result["ranking"])))
+    if result.get("quota"):
+        rows.append(("Seats / quota", f"{result.get('seats')} / {count_number(result['quota'])}"))
     return rows
+
+
+def _stv_stages(result: dict[str, Any], styles: dict) -> list:
+    """The STV count sheet: every stage totals the valid vote (votes, non-transferable, loss by
+    fractions)."""
+    stages = stv_stage_rows(result.get("stages", []))
+    if not stages:
+        return []
+    header = ["Stage", "Step", "Votes", "Non-transferable", "Loss by fractions", "Total"]
+    rows: list[list[object]] = [header]
+    for number, stage in enumerate(stages, start=1):
+        step = stage["action"] + (f": {stage['candidate']}" if stage.get("candidate") else "")
+        votes = ", ".join(f"{option}: {value}" for option, value in stage["votes"].items())
+        rows.append(
+            [
+                str(number),
+                Paragraph(pdf.escape(step), styles["cell"]),
+                Paragraph(pdf.escape(votes), styles["cell"]),
+                stage["exhausted"],
+                stage["fractions_lost"],
+                stage["total"],
+            ]
+        )
+    widths = [12 * mm, 30 * mm, 66 * mm, 24 * mm, 22 * mm, 16 * mm]
+    return [Paragraph("STV stages", styles["h2"]), pdf.table(rows, widths)]
 
 
 def proposal_minutes_pdf(proposal: Proposal, comments: Sequence[Comment]) -> bytes:
@@ -86,6 +114,7 @@ def proposal_minutes_pdf(proposal: Proposal, comments: Sequence[Comment]) -> byt
         Spacer(1, 3 * mm),
         Paragraph("Result", styles["h2"]),
         pdf.key_values(_result_rows(result, proposal)),
+        *_stv_stages(result, styles),
     ]
     if proposal.tally.get("early"):
         story.append(Paragraph("Closed early: every eligible member had voted.", styles["body"]))

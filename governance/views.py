@@ -11,7 +11,6 @@ import datetime
 import json
 import secrets
 import zoneinfo
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -34,6 +33,7 @@ from coop.models.cooperative import MemberStatus, Role
 from coop.selectors import membership_or_404
 from governance import calendar, minutes, selectors, services
 from governance.actions import available as available_actions
+from governance.count_sheet import count_number, stv_stage_rows
 from governance.forms import CommentForm, DelegationForm, ProposalForm, RegisterForm, ballot_form
 from governance.models import CalendarFeed, Comment, Method, Proposal, State
 from governance.rendering import render_markdown
@@ -290,11 +290,7 @@ def proposal_delete(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespon
 
 def _number(text: str) -> str:
     """A count from the tally ("3", "5/2", "12345/100000") as members read it: 3, 2.5, 0.12345."""
-    value = Fraction(text)
-    if value.denominator == 1:
-        return str(value.numerator)
-    decimal = Decimal(value.numerator) / Decimal(value.denominator)
-    return f"{decimal.quantize(Decimal('0.00001')).normalize():f}"
+    return count_number(text)
 
 
 def ballot_text(content: dict[str, Any]) -> str:
@@ -384,10 +380,7 @@ def _result_context(proposal: Proposal, member: Member) -> dict[str, Any]:
         {**r, "counts": {o: _number(v) for o, v in r["counts"].items()}}
         for r in result.get("rounds", [])
     ]
-    stv_stages = [
-        {**s, "votes": {o: _number(v) for o, v in s["votes"].items()}}
-        for s in result.get("stages", [])
-    ]
+    stv_stages = stv_stage_rows(result.get("stages", []))
     return {
         "result": result,
         "outcome": _outcome_sentence(proposal, result) if result else "",

@@ -33,6 +33,7 @@ from coop.selectors import membership_or_404
 from coop.templatetags.money import amount as shown_amount
 from payroll import distributing, selectors, services
 from payroll.documents import sepa_unavailable_reason
+from payroll.downloads import receipt_response
 from payroll.forms import (
     CapitalEntryForm,
     ExpenseForm,
@@ -295,13 +296,7 @@ def decide_expense(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespons
 def expense_receipt(request: HttpRequest, coop_slug: str, pk: int) -> FileResponse:
     member = _membership(request, coop_slug)
     expense = get_object_or_404(Expense, cooperative=member.cooperative, pk=pk)
-    if not expense.receipt:
-        raise Http404(_("This expense has no receipt."))
-    return FileResponse(
-        expense.receipt.open("rb"),
-        as_attachment=True,
-        filename=expense.receipt.name.rsplit("/", 1)[-1],
-    )
+    return receipt_response(expense)
 
 
 # Distributions ----------------------------------------------------------------------------------

@@ -3,13 +3,14 @@
 from rest_framework import serializers
 
 from api.lockout import authenticate_or_lock
+from api.serializers.base import ModelSerializer, Serializer
 from coop.bylaws import merged_with_defaults, validate_bylaws
 from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import MemberStatus, Role
 from coop.validators import normalize_iban, validate_currency, validate_iban, validate_time_zone
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
 
@@ -25,22 +26,51 @@ class TokenRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(Serializer):
     token = serializers.CharField(read_only=True)
 
 
-class CooperativeSerializer(serializers.ModelSerializer):
+class CooperativeSerializer(ModelSerializer):
     my_roles = serializers.SerializerMethodField()
     bylaws = serializers.JSONField(
         validators=[validate_bylaws], help_text="Bylaws settings (defaults filled in on read)."
     )
     currency = serializers.CharField(max_length=3, validators=[validate_currency])
     time_zone = serializers.CharField(max_length=64, validators=[validate_time_zone])
+    legal_name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="the account holder of the payments' bank account (the SEPA file's debtor)",
+    )
+    iban = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=42,
+        validators=[validate_iban],
+        help_text="the account the monthly payments leave from (admins set it)",
+    )
+    bic = serializers.CharField(
+        required=False, allow_blank=True, max_length=14, help_text="8 or 11 letters and digits"
+    )
 
     class Meta:
         model = Cooperative
-        fields = ["slug", "name", "currency", "time_zone", "founded_on", "bylaws", "my_roles"]
+        fields = [
+            "slug", "name", "currency", "time_zone", "founded_on", "bylaws", "legal_name", "iban",
+            "bic", "my_roles",
+        ]  # fmt: skip
         read_only_fields = ["slug"]
+
+    def validate_iban(self, value: str) -> str:
+        return normalize_iban(value)
+
+    def validate_bic(self, value: str) -> str:
+        bic = value.replace(" ", "").upper()
+        if bic:
+            for validator in Cooperative._meta.get_field("bic").validators:
+                validator(bic)
+        return bic
 
     def get_my_roles(self, cooperative: Cooperative) -> list[str]:
         memberships = self.context.get("memberships", {})
@@ -53,7 +83,7 @@ class CooperativeSerializer(serializers.ModelSerializer):
         return data
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ModelSerializer):
     email = serializers.EmailField(source="user.email")
     full_name = serializers.CharField(source="user.full_name", required=False, allow_blank=True)
     roles = serializers.ListField(
@@ -97,18 +127,18 @@ class MemberSerializer(serializers.ModelSerializer):
         return data
 
 
-class MemberStatusSerializer(serializers.Serializer):
+class MemberStatusSerializer(Serializer):
     status = serializers.ChoiceField(choices=MemberStatus.choices)
     effective_on = serializers.DateField(required=False)
 
 
-class ClientSerializer(serializers.ModelSerializer):
+class ClientSerializer(ModelSerializer):
     class Meta:
         model = Client
         fields = ["id", "name"]
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(ModelSerializer):
     client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
     client_name = serializers.CharField(source="client.name", read_only=True)
 

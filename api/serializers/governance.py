@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers.base import ModelSerializer, Serializer
 from api.serializers.hours import CoopScopedPrimaryKey
 from coop.models import Member
 from governance import actions
@@ -21,7 +22,7 @@ class FractionField(serializers.CharField):
     """An exact fraction written "2/3" or "0.75"."""
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ProposalSerializer(ModelSerializer):
     author = serializers.IntegerField(source="author_id", read_only=True)
     author_name = serializers.CharField(source="author.display_name", read_only=True)
     body_html = serializers.SerializerMethodField()
@@ -68,7 +69,7 @@ class ProposalSerializer(serializers.ModelSerializer):
         return 0
 
 
-class VoteSerializer(serializers.Serializer):
+class VoteSerializer(Serializer):
     """One of: `choice` (+ `reason` for a block), `ranking`, `approve`, `scores`."""
 
     choice = serializers.ChoiceField(
@@ -88,7 +89,7 @@ class VoteSerializer(serializers.Serializer):
         return attrs
 
 
-class VoteResultSerializer(serializers.Serializer):
+class VoteResultSerializer(Serializer):
     receipt = serializers.CharField(
         allow_null=True, help_text="secret ballots: keep it to find your ballot after close"
     )
@@ -101,7 +102,7 @@ class TallyField(serializers.JSONField):
     pass
 
 
-class ResultSerializer(serializers.Serializer):
+class ResultSerializer(Serializer):
     state = serializers.CharField()
     result = serializers.CharField(allow_blank=True)
     eligible = serializers.IntegerField()
@@ -110,7 +111,7 @@ class ResultSerializer(serializers.Serializer):
     action_error = serializers.CharField(allow_blank=True)
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(ModelSerializer):
     author_name = serializers.CharField(source="author.display_name", read_only=True)
     body_html = serializers.SerializerMethodField()
 
@@ -123,7 +124,7 @@ class CommentSerializer(serializers.ModelSerializer):
         return body_html(comment.body)
 
 
-class DelegationSerializer(serializers.ModelSerializer):
+class DelegationSerializer(ModelSerializer):
     delegate = CoopScopedPrimaryKey(queryset=Member.objects.all())
     delegate_name = serializers.CharField(source="delegate.display_name", read_only=True)
     kind = serializers.ChoiceField(

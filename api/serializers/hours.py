@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from api.fields import MonthField
+from api.serializers.base import ModelSerializer, Serializer
 from coop.hours.durations import hours_decimal
 from coop.hours.selectors import GROUPINGS
 from coop.models import Member, Project, RunningTimer, TimeEntry
@@ -16,7 +17,7 @@ class CoopScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
         return self.queryset.filter(cooperative=cooperative)  # keeps the field's select_related
 
 
-class TimeEntrySerializer(serializers.ModelSerializer):
+class TimeEntrySerializer(ModelSerializer):
     member = CoopScopedPrimaryKey(
         queryset=Member.objects.all(), required=False, help_text="defaults to you"
     )
@@ -72,12 +73,12 @@ class TimeEntryUpdateSerializer(TimeEntrySerializer):
         read_only_fields = [*TimeEntrySerializer.Meta.read_only_fields, "member", "adjusts"]
 
 
-class TimerStartSerializer(serializers.Serializer):
+class TimerStartSerializer(Serializer):
     project = CoopScopedPrimaryKey(queryset=Project.objects.all())
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class TimerSerializer(serializers.ModelSerializer):
+class TimerSerializer(ModelSerializer):
     """The timer's state; when none runs, `running` is false and the other fields are null."""
 
     running = serializers.SerializerMethodField()
@@ -105,23 +106,26 @@ class TimerSerializer(serializers.ModelSerializer):
         return int((self.context["now"] - timer.started_at).total_seconds())
 
 
-class TimerStoppedSerializer(serializers.Serializer):
+class TimerStoppedSerializer(Serializer):
     entries = TimeEntrySerializer(many=True)
 
 
 class SummaryQuerySerializer(serializers.Serializer):
+    """Query parameters, not a body: other parameters (`format`, a cache-buster) are not its
+    business, so it is not strict."""
+
     month = MonthField(help_text="YYYY-MM")
     group_by = serializers.ChoiceField(choices=GROUPINGS, default="member")
 
 
-class SummaryRowSerializer(serializers.Serializer):
+class SummaryRowSerializer(Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     minutes = serializers.IntegerField()
     hours = serializers.DecimalField(max_digits=9, decimal_places=2)
 
 
-class SummarySerializer(serializers.Serializer):
+class SummarySerializer(Serializer):
     month = MonthField()
     group_by = serializers.CharField()
     rows = SummaryRowSerializer(many=True)
@@ -129,7 +133,7 @@ class SummarySerializer(serializers.Serializer):
     hours = serializers.DecimalField(max_digits=9, decimal_places=2)
 
 
-class ImportRequestSerializer(serializers.Serializer):
+class ImportRequestSerializer(Serializer):
     file = serializers.FileField(
         help_text="a CSV export of Toggl Track, Harvest, Kimai or Clockify"
     )
@@ -145,12 +149,12 @@ class ImportRequestSerializer(serializers.Serializer):
     )
 
 
-class ImportRowErrorSerializer(serializers.Serializer):
+class ImportRowErrorSerializer(Serializer):
     line = serializers.IntegerField()
     reason = serializers.CharField()
 
 
-class ImportReportSerializer(serializers.Serializer):
+class ImportReportSerializer(Serializer):
     format = serializers.CharField()
     rows = serializers.IntegerField()
     created = serializers.IntegerField()

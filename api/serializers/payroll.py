@@ -2,9 +2,11 @@
 
 from decimal import Decimal
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from api.fields import MonthField
+from api.serializers.base import ModelSerializer, Serializer
 from api.serializers.hours import CoopScopedPrimaryKey
 from coop.models import Client, Member, Project
 from payroll.models import (
@@ -19,7 +21,7 @@ from payroll.models import (
 MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
 
 
-class RevenueSerializer(serializers.ModelSerializer):
+class RevenueSerializer(ModelSerializer):
     client = CoopScopedPrimaryKey(queryset=Client.objects.all())
     client_name = serializers.CharField(source="client.name", read_only=True)
     project = CoopScopedPrimaryKey(queryset=Project.objects.all(), required=False, allow_null=True)
@@ -34,9 +36,31 @@ class RevenueSerializer(serializers.ModelSerializer):
         read_only_fields = ["currency", "created_at"]
 
 
-class ExpenseSerializer(serializers.ModelSerializer):
+class ReceiptField(serializers.FileField):
+    """Upload a file; read back the address of the API route that downloads it (the storage's
+    own /media/ address is not served)."""
+
+    def get_attribute(self, instance):
+        return instance if instance.receipt else None
+
+    def to_representation(self, expense) -> str | None:
+        if expense is None:
+            return None
+        cooperative = self.context.get("cooperative") or expense.cooperative
+        path = reverse(
+            "api:expense-receipt", kwargs={"coop_slug": cooperative.slug, "pk": expense.pk}
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class ExpenseSerializer(ModelSerializer):
     amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
-    receipt = serializers.FileField(required=False, allow_null=True)
+    receipt = ReceiptField(
+        required=False,
+        allow_null=True,
+        help_text="a PDF or an image; read back as the address of GET expenses/{id}/receipt/",
+    )
 
     class Meta:
         model = Expense
@@ -47,13 +71,13 @@ class ExpenseSerializer(serializers.ModelSerializer):
         read_only_fields = ["currency", "status", "decided_at", "proposal", "created_at"]
 
 
-class CommonsRecipientSerializer(serializers.Serializer):
+class CommonsRecipientSerializer(Serializer):
     name = serializers.CharField(max_length=200)
     weight = serializers.DecimalField(max_digits=10, decimal_places=4, min_value=Decimal("0.0001"))
     iban = serializers.CharField(required=False, allow_blank=True, max_length=42)
 
 
-class PolicySerializer(serializers.ModelSerializer):
+class PolicySerializer(ModelSerializer):
     commons_recipients = CommonsRecipientSerializer(many=True, required=False)
     commons_pct = serializers.DecimalField(max_digits=6, decimal_places=5)
     reserve_pct = serializers.DecimalField(max_digits=6, decimal_places=5, default=Decimal("0"))
@@ -72,7 +96,7 @@ class PolicySerializer(serializers.ModelSerializer):
         read_only_fields = ["version", "adopted_at", "adopted_by", "adopted_by_proposal"]
 
 
-class DistributionLineSerializer(serializers.ModelSerializer):
+class DistributionLineSerializer(ModelSerializer):
     class Meta:
         model = DistributionLine
         fields = [
@@ -92,7 +116,7 @@ class DistributionLineSerializer(serializers.ModelSerializer):
         return data
 
 
-class DistributionSerializer(serializers.ModelSerializer):
+class DistributionSerializer(ModelSerializer):
     month = MonthField()
     policy_version = serializers.IntegerField(source="policy.version", read_only=True)
     lines = DistributionLineSerializer(many=True, read_only=True)
@@ -115,11 +139,11 @@ class DistributionSerializer(serializers.ModelSerializer):
         ]
 
 
-class DistributionCreateSerializer(serializers.Serializer):
+class DistributionCreateSerializer(Serializer):
     month = MonthField(help_text="YYYY-MM")
 
 
-class CapitalEntrySerializer(serializers.ModelSerializer):
+class CapitalEntrySerializer(ModelSerializer):
     member = CoopScopedPrimaryKey(queryset=Member.objects.all())
     amount = serializers.DecimalField(**MONEY)
 
@@ -129,7 +153,7 @@ class CapitalEntrySerializer(serializers.ModelSerializer):
         read_only_fields = ["distribution", "created_at"]
 
 
-class CapitalAccountSerializer(serializers.Serializer):
+class CapitalAccountSerializer(Serializer):
     member = serializers.IntegerField()
     name = serializers.CharField()
     balance = serializers.DecimalField(**MONEY)

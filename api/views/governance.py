@@ -188,20 +188,30 @@ class ProposalViewSet(
         content = minutes.decision_register_pdf(self.cooperative, list(proposals), first, last)
         return pdf.pdf_response(content, f"{self.cooperative.slug}-decisions-{first}-{last}.pdf")
 
-    @extend_schema(**SCHEMA, request=CommentSerializer, responses=CommentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(**SCHEMA, responses=CommentSerializer(many=True), summary="The discussion")
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def comments(self, request, coop_slug, pk=None):
-        """Read, or add to, the discussion."""
+        """The discussion of a proposal, oldest comment first."""
         proposal = self.get_object()
-        if request.method == "POST":
-            serializer = CommentSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            comment = services.add_comment(
-                actor=self.membership, proposal=proposal, body=serializer.validated_data["body"]
-            )
-            return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         comments = Comment.objects.filter(proposal=proposal).select_related("author__user")
         return Response(CommentSerializer(comments, many=True).data)
+
+    @extend_schema(
+        **SCHEMA,
+        request=CommentSerializer,
+        responses={201: CommentSerializer},
+        summary="Add a comment to the discussion",
+    )
+    @comments.mapping.post
+    def add_comment(self, request, coop_slug, pk=None):
+        """Add a comment (Markdown) to the discussion."""
+        proposal = self.get_object()
+        serializer = CommentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        comment = services.add_comment(
+            actor=self.membership, proposal=proposal, body=serializer.validated_data["body"]
+        )
+        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from api.errors import PayloadTooLarge
 from api.filters import TimeEntryFilter
-from api.schema import CoopAutoSchema
+from api.schema import OneObjectSchema
 from api.serializers.hours import (
     ImportReportSerializer,
     ImportRequestSerializer,
@@ -68,6 +68,7 @@ class TimeEntryViewSet(
     ordering_fields = ["date", "minutes", "created_at", "member", "project"]
     ordering = ["-date", "-id"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    filtered_actions = ("export_csv",)  # the export takes the list's filters (api.schema)
 
     def scoped_queryset(self, cooperative):
         return selectors.visible_entries(self.membership)
@@ -164,19 +165,12 @@ class TimeEntryViewSet(
         )
 
 
-class _OneStateSchema(CoopAutoSchema):
-    """The timer's GET is the router's `list` route but answers one object, not a list."""
-
-    def _is_list_view(self, serializer=None) -> bool:
-        return False
-
-
 class TimerViewSet(CoopScopedViewSet):
     """Your running timer: one at a time; stopping it logs the time, split at midnight."""
 
     serializer_class = TimerSerializer
     pagination_class = None  # one state, not a list
-    schema = _OneStateSchema()
+    schema = OneObjectSchema()  # its GET is the router's `list` route
     filter_backends: list = []
 
     def scoped_queryset(self, cooperative):
@@ -226,6 +220,9 @@ class HoursSummaryViewSet(CoopScopedViewSet):
 
     serializer_class = SummarySerializer
     model = TimeEntry
+    pagination_class = None  # one summary, not a list
+    schema = OneObjectSchema()
+    filter_backends: list = []  # the query is `month` and `group_by`, read by _query
 
     def scoped_queryset(self, cooperative):
         return selectors.visible_entries(self.membership)

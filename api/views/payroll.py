@@ -3,14 +3,19 @@
 from django.db.models import Sum
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from api.fields import MonthField
+from api.filters import ExpenseFilter, RevenueFilter
 from api.idempotency import IdempotentCreateMixin, idempotent
 from api.serializers.payroll import (
     CapitalAccountSerializer,
@@ -27,6 +32,7 @@ from coop.models import Member
 from coop.models.cooperative import Role
 from payroll import distributing, services
 from payroll.documents import sepa_unavailable_reason
+from payroll.downloads import OTHER_FILE, RECEIPT_TYPES, receipt_response
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -40,18 +46,6 @@ from payroll.simulation import SimulationError, simulate
 SCHEMA = {"parameters": [COOP_SLUG]}
 TREASURER = (Role.TREASURER,)
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description="the file")
-
-
-def _month_filter(queryset, request, field):
-    value = request.query_params.get("month")
-    if not value:
-        return queryset
-    try:
-        month = MonthField().run_validation(value)
-    except ValidationError as error:
-        raise ValidationError({"month": error.detail}) from None
-    first, last = services.month_bounds(month)
-    return queryset.filter(**{f"{field}__range": (first, last)})
 
 
 @extend_schema_view(
@@ -70,12 +64,11 @@ class RevenueViewSet(
 ):
     serializer_class = RevenueSerializer
     write_roles = TREASURER
-    filterset_fields = ["client", "project"]
+    filterset_class = RevenueFilter
     ordering_fields = ["received_on", "amount"]
 
     def scoped_queryset(self, cooperative):
-        revenue = Revenue.objects.filter(cooperative=cooperative).select_related("client")
-        return _month_filter(revenue, self.request, "received_on")
+        return Revenue.objects.filter(cooperative=cooperative).select_related("client")
 
     def perform_create(self, serializer):
         serializer.instance = services.record_revenue(
@@ -101,16 +94,29 @@ class ExpenseViewSet(
     serializer_class = ExpenseSerializer
     write_roles = TREASURER
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    filterset_fields = ["status", "category"]
+    filterset_class = ExpenseFilter
     ordering_fields = ["date", "amount"]
 
     def scoped_queryset(self, cooperative):
-        return _month_filter(Expense.objects.filter(cooperative=cooperative), self.request, "date")
+        return Expense.objects.filter(cooperative=cooperative)
 
     def perform_create(self, serializer):
         serializer.instance = services.record_expense(
             actor=self.membership, cooperative=self.cooperative, **serializer.validated_data
         )
+
+    @extend_schema(
+        **SCHEMA,
+        responses={
+            **{(200, media_type): FILE for media_type in (*RECEIPT_TYPES, OTHER_FILE)},
+            404: OpenApiResponse(description="no such expense, or it has no receipt"),
+        },
+        summary="Download an expense's receipt",
+    )
+    @action(detail=True, methods=["get"])
+    def receipt(self, request, coop_slug, pk=None):
+        """The receipt file as an attachment: a PDF or an image (any other file as bytes)."""
+        return receipt_response(self.get_object())
 
     @idempotent
     @extend_schema(**SCHEMA, request=None, responses=ExpenseSerializer)
@@ -317,6 +323,7 @@ class CapitalAccountViewSet(mixins.ListModelMixin, CoopScopedViewSet):
     serializer_class = CapitalAccountSerializer
     model = CapitalAccountEntry
     pagination_class = None
+    filter_backends: list = []  # balances come in member order; `?ordering=` is not read
 
     def scoped_queryset(self, cooperative):
         entries = CapitalAccountEntry.objects.filter(cooperative=cooperative)
@@ -342,26 +349,40 @@ class CapitalAccountViewSet(mixins.ListModelMixin, CoopScopedViewSet):
             ]
         )
 
-    @idempotent
     @extend_schema(
-        **SCHEMA, request=CapitalEntrySerializer, responses=CapitalEntrySerializer(many=True)
+        parameters=[
+            COOP_SLUG,
+            OpenApiParameter("member", int, description="one member's entries (a member id)"),
+        ],
+        responses=CapitalEntrySerializer(many=True),
+        summary="The capital ledger",
     )
-    @action(detail=False, methods=["get", "post"])
+    @action(detail=False, methods=["get"], filter_backends=[])
     def entries(self, request, coop_slug):
-        """The ledger (GET, `?member=`), or a redemption or adjustment (POST, treasurer)."""
-        if request.method == "POST":
-            if not self.membership.has_role(Role.TREASURER):
-                raise PermissionDenied("Only the treasurer records capital entries.")
-            serializer = CapitalEntrySerializer(
-                data=request.data, context=self.get_serializer_context()
-            )
-            serializer.is_valid(raise_exception=True)
-            entry = distributing.record_capital_entry(
-                actor=self.membership, **serializer.validated_data
-            )
-            return Response(CapitalEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        """The ledger: your entries, or everyone's for the treasurer (`?member=` for one)."""
         entries = self.get_queryset().order_by("member_id", "date", "id")
         member = request.query_params.get("member")
         if member and member.isdigit():
             entries = entries.filter(member_id=int(member))
         return Response(CapitalEntrySerializer(entries, many=True).data)
+
+    @idempotent
+    @extend_schema(
+        **SCHEMA,
+        request=CapitalEntrySerializer,
+        responses={201: CapitalEntrySerializer},
+        summary="Record a redemption or an adjustment (treasurer)",
+    )
+    @entries.mapping.post
+    def record_entry(self, request, coop_slug):
+        """Record a redemption or an adjustment of a member's capital account (treasurer)."""
+        if not self.membership.has_role(Role.TREASURER):
+            raise PermissionDenied("Only the treasurer records capital entries.")
+        serializer = CapitalEntrySerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        entry = distributing.record_capital_entry(
+            actor=self.membership, **serializer.validated_data
+        )
+        return Response(CapitalEntrySerializer(entry).data, status=status.HTTP_201_CREATED)

@@ -215,9 +215,13 @@ def tally(
     result["seats"] = seats
     result["quota"] = format_fraction(count.quota)
     result["winners"] = count.winners
+    result["valid"] = format_fraction(count.valid)
+    # Each stage totals the valid vote: votes + non-transferable (exhausted) + loss by fractions.
     result["stages"] = [
         {"action": s.action, "candidate": s.candidate, "votes": _strings(s.votes),
-         "exhausted": format_fraction(s.exhausted), "elected": s.elected}
+         "exhausted": format_fraction(s.exhausted),
+         "fractions_lost": format_fraction(s.fractions_lost), "total": format_fraction(s.total),
+         "elected": s.elected}
         for s in count.stages
     ]  # fmt: skip
     result["outcome"] = _option_outcome(quorum_met, count.winners, tie=count.tie)

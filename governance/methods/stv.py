@@ -8,6 +8,11 @@ votes, truncated to five decimal places; when no surplus remains to transfer, th
 the fewest votes is excluded and their ballots pass on at their current values; when the
 continuing candidates are as many as the seats left, they are all elected.
 
+Each stage accounts for the whole valid vote, as the count sheets of the Order do: the votes of
+the candidates, plus the non-transferable votes (ballots with no continuing preference left,
+`exhausted`), plus the loss by fractions (what truncating transfer values to five decimals
+dropped, `fractions_lost`) add up to the valid vote exactly.
+
 Where the Order breaks a tie by lot, Cooperage breaks it deterministically instead: by the
 votes at the most recent earlier stage where the tied candidates differed, then by the order of
 the options. Because a vote of the members should not turn on list order, a result that needed
@@ -35,8 +40,15 @@ class StvStage:
     action: str  # "count", "surplus", "exclusion"
     candidate: str | None
     votes: dict[str, Fraction]
-    exhausted: Fraction
+    exhausted: Fraction  # non-transferable: no continuing preference left
     elected: list[str]
+    fractions_lost: Fraction = Fraction(0)  # dropped by truncating transfer values, so far
+
+    @property
+    def total(self) -> Fraction:
+        """The candidates' votes, the non-transferable votes and the loss by fractions: the
+        valid vote, at every stage."""
+        return sum(self.votes.values(), Fraction(0)) + self.exhausted + self.fractions_lost
 
 
 @dataclass
@@ -45,6 +57,7 @@ class StvResult:
     winners: list[str]
     tie: bool
     stages: list[StvStage] = field(default_factory=list)
+    valid: Fraction = Fraction(0)  # the valid vote: every stage totals it
 
 
 @dataclass
@@ -58,10 +71,11 @@ def single_transferable_vote(
     options: Sequence[str], groups: Counter[Ranking], seats: int
 ) -> StvResult:
     """Elect `seats` options by Scottish STV (see the module docstring)."""
-    valid = sum((w for ranking, w in groups.items() if ranking), Fraction(0))
+    valid: Fraction = Fraction(sum((w for ranking, w in groups.items() if ranking), Fraction(0)))
     quota = Fraction(math.floor(valid / (seats + 1)) + 1)
     piles: dict[str, list[_Parcel]] = {option: [] for option in options}
     exhausted = Fraction(0)
+    fractions_lost = Fraction(0)
     elected: list[str] = []
     excluded: set[str] = set()
     stages: list[StvStage] = []
@@ -85,7 +99,14 @@ def single_transferable_vote(
 
     def snapshot(action: str, candidate: str | None) -> None:
         stages.append(
-            StvStage(action, candidate, {o: votes(o) for o in options}, exhausted, list(elected))
+            StvStage(
+                action,
+                candidate,
+                {o: votes(o) for o in options},
+                exhausted,
+                list(elected),
+                fractions_lost,
+            )
         )
 
     def break_tie(tied: list[str], lowest: bool) -> str:
@@ -131,11 +152,15 @@ def single_transferable_vote(
             surplus = votes(candidate) - quota
             total = votes(candidate)
             parcels, piles[candidate] = piles[candidate], []
+            transferred = Fraction(0)
             for parcel in parcels:
                 new_value = _truncate(parcel.value * surplus / total)
                 if new_value:
                     place(_Parcel(parcel.ranking, parcel.weight, new_value))
-            # what truncation keeps from the surplus stays with the elected candidate's quota
+                    transferred += parcel.weight * new_value
+            # The elected candidate keeps the quota; what truncation dropped from the surplus
+            # goes to no one: it is the loss by fractions.
+            fractions_lost += surplus - transferred
             piles[candidate] = [_Parcel((), Fraction(1), quota)]
             pending.remove(candidate)
             elect_reaching_quota()
@@ -151,4 +176,4 @@ def single_transferable_vote(
             place(parcel)
         elect_reaching_quota()
         snapshot("exclusion", loser)
-    return StvResult(quota, elected[:seats], used_option_order, stages)
+    return StvResult(quota, elected[:seats], used_option_order, stages, valid)

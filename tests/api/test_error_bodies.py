@@ -67,3 +67,18 @@ def test_a_form_body_over_the_limit_is_413_in_the_error_body(api, member, settin
     )
     assert response.status_code == 413
     assert response.json()["code"] == "too_large"
+
+
+@pytest.mark.django_db
+def test_a_list_of_objects_with_a_fine_first_item_names_the_first_error(api, treasurer):
+    """The errors of a list field hold `{}` for each fine item: the detail skips them (this
+    was a 500 found by the fuzzer)."""
+    api.force_authenticate(treasurer.user)
+    response = api.post(
+        f"/api/v1/coops/{treasurer.cooperative.slug}/policies/",
+        {"method": "hours", "commons_pct": "0.1",
+         "commons_recipients": [{"name": "A", "weight": "1"}, {"name": "B", "weight": "-1"}]},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("weight: Ensure this value is greater than")

@@ -124,6 +124,24 @@ class TestErrors:
         assert body["errors"] == {}
         assert Revenue.objects.count() == 1
 
+    def test_the_same_key_and_body_with_another_query_string_is_a_422(
+        self, api, treasurer, revenue_payload
+    ):
+        assert post(api, treasurer, "revenue/", revenue_payload).status_code == 201
+        response = post(api, treasurer, "revenue/?dry_run=1", revenue_payload)
+        assert response.status_code == 422
+        assert response.json()["code"] == "idempotency_key_reused"
+        assert "Idempotent-Replayed" not in response
+        assert Revenue.objects.count() == 1
+
+    def test_the_order_of_query_parameters_does_not_matter(self, api, treasurer, revenue_payload):
+        first = post(api, treasurer, "revenue/?a=1&b=2", revenue_payload)
+        assert first.status_code == 201
+        retry = post(api, treasurer, "revenue/?b=2&a=1", revenue_payload)
+        assert retry.status_code == 201
+        assert retry["Idempotent-Replayed"] == "true"
+        assert Revenue.objects.count() == 1
+
     def test_the_same_key_on_another_path_is_a_422(self, api, treasurer, revenue_payload):
         assert post(api, treasurer, "revenue/", revenue_payload).status_code == 201
         response = post(api, treasurer, "expenses/", revenue_payload)

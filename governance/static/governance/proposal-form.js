@@ -1,0 +1,19 @@
+/* Keep quorum and threshold on the bylaws defaults of the chosen kind while they are untouched. */
+(function () {
+  var defaults = JSON.parse(document.getElementById("bylaws-defaults").textContent);
+  var kind = document.getElementById("id_kind"), method = document.getElementById("id_method");
+  var quorum = document.getElementById("id_quorum"), threshold = document.getElementById("id_threshold");
+  function expected(k, m) {
+    var terms = defaults[k] || {};
+    return {quorum: terms.quorum, threshold: m === "supermajority" ? "2/3" : terms.threshold};
+  }
+  var shown = expected(kind.value, method.value);
+  function update() {
+    var next = expected(kind.value, method.value);
+    if (quorum.value === shown.quorum) { quorum.value = next.quorum; }
+    if (threshold.value === shown.threshold) { threshold.value = next.threshold; }
+    shown = next;
+  }
+  kind.addEventListener("change", update);
+  method.addEventListener("change", update);
+})();
