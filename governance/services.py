@@ -19,7 +19,7 @@ from coop.bylaws import parse_share
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
-from governance import actions
+from governance import actions, ballot_box
 from governance.methods import validate_ballot
 from governance.methods.ballot_file import BallotFileError, tally_ballot_file
 from governance.methods.delegation import resolve_delegations
@@ -33,6 +33,7 @@ from governance.models import (
     EligibleVoter,
     Method,
     Proposal,
+    SealedBallotBox,
     SecretBallot,
     State,
     VoterRoll,
@@ -224,6 +225,12 @@ def _start_voting(proposal: Proposal, now: datetime.datetime) -> None:
     proposal.eligible_count = len(electorate)
     proposal.voting_opened_at = now
     proposal.save(update_fields=["state", "eligible_count", "voting_opened_at", "updated_at"])
+    if proposal.secret:
+        SealedBallotBox.objects.create(
+            proposal=proposal,
+            salt=secrets.token_bytes(16),
+            record_size=ballot_box.record_size(proposal.method, proposal.options),
+        )
     record(
         proposal.cooperative,
         None,
@@ -245,6 +252,8 @@ def withdraw_proposal(*, actor: Member, proposal: Proposal) -> Proposal:
             )
         proposal.state = State.WITHDRAWN
         proposal.save(update_fields=["state", "updated_at"])
+        # A withdrawn vote is never counted: its sealed ballots are thrown away unopened.
+        SealedBallotBox.objects.filter(proposal=proposal).delete()
         record(proposal.cooperative, actor, "proposal.withdrawn", proposal, {})
         return proposal
 
@@ -305,26 +314,86 @@ def cast_vote(
 
 def _store_ballot(proposal: Proposal, actor: Member, content: dict[str, Any]) -> str | None:
     if proposal.secret:
-        if VoterRoll.objects.filter(proposal=proposal, member=actor).exists():
-            raise StateConflict(_("You have voted: secret ballots are final."))
-        receipt = secrets.token_hex(8)
-        try:
-            with transaction.atomic():
-                VoterRoll.objects.create(proposal=proposal, member=actor)
-                SecretBallot.objects.create(
-                    proposal=proposal, content=content, receipt_hash=receipt_hash(receipt)
-                )
-        except IntegrityError:
-            raise StateConflict(_("You have voted: secret ballots are final.")) from None
-        # The audit log says that the member voted, never what.
-        record(proposal.cooperative, actor, "ballot.cast_secret", proposal, {})
-        return receipt
+        return _store_secret_ballot(proposal, actor, content)
     ballot, created = Ballot.objects.update_or_create(
         proposal=proposal, member=actor, defaults={"content": content}
     )
     verb = "ballot.cast" if created else "ballot.changed"
     record(proposal.cooperative, actor, verb, proposal, {"ballot": content})
     return None
+
+
+def _store_secret_ballot(proposal: Proposal, actor: Member, content: dict[str, Any]) -> str:
+    """Roll the voter and seal the ballot into the proposal's box (its order reshuffled).
+
+    No audit event now: its time and its place in the chain would date the cast. The roll is
+    written to the audit log at close, in member order (`_count_secret_ballots`).
+    """
+    if VoterRoll.objects.filter(proposal=proposal, member=actor).exists():
+        raise StateConflict(_("You have voted: secret ballots are final."))
+    box = SealedBallotBox.objects.get(proposal=proposal)
+    receipt = secrets.token_hex(8)
+    try:
+        sealed = ballot_box.seal(
+            _box_key(proposal, box).public_key, box.record_size, content, receipt_hash(receipt)
+        )
+    except ballot_box.BallotTooLarge:
+        raise InvalidInput(
+            _(
+                "This reason is too long for a secret ballot: every secret ballot is stored at "
+                "one size, so keep it under %(bytes)s bytes (about as many letters)."
+            )
+            % {"bytes": ballot_box.REASON_BYTES},
+            field="ballot",
+        ) from None
+    try:
+        with transaction.atomic():
+            VoterRoll.objects.create(proposal=proposal, member=actor)
+    except IntegrityError:
+        raise StateConflict(_("You have voted: secret ballots are final.")) from None
+    box.ballots = ballot_box.add(bytes(box.ballots), sealed, _record_length(box))
+    box.save(update_fields=["ballots"])
+    return receipt
+
+
+def _box_key(proposal: Proposal, box: SealedBallotBox) -> Any:
+    return ballot_box.private_key(settings.BALLOT_SECRET, proposal.pk, bytes(box.salt))
+
+
+def _record_length(box: SealedBallotBox) -> int:
+    return box.record_size + ballot_box.SEAL_OVERHEAD
+
+
+def _count_secret_ballots(proposal: Proposal, now: datetime.datetime) -> None:
+    """At close: open the sealed box, write its ballots in a random order, delete the box.
+
+    The voter roll is rewritten in member order and written to the audit log in that order,
+    stamped with the close: neither the rows nor the events keep the order or time of the casts.
+    """
+    box = SealedBallotBox.objects.filter(proposal=proposal).first()
+    if box is not None:
+        opened = ballot_box.open_box(
+            _box_key(proposal, box), bytes(box.ballots), _record_length(box)
+        )
+        SecretBallot.objects.bulk_create(
+            SecretBallot(proposal=proposal, content=ballot, receipt_hash=receipt)
+            for ballot, receipt in opened
+        )
+        box.delete()
+    voter_ids = sorted(
+        VoterRoll.objects.filter(proposal=proposal).values_list("member_id", flat=True)
+    )
+    VoterRoll.objects.filter(proposal=proposal).delete()
+    VoterRoll.objects.bulk_create(VoterRoll(proposal=proposal, member_id=pk) for pk in voter_ids)
+    window = [
+        (proposal.voting_opened_at or proposal.opens_at).isoformat(),
+        now.isoformat(),
+    ]
+    for voter in Member.objects.filter(pk__in=voter_ids).select_related("user").order_by("pk"):
+        # That the member voted, during voting: no finer time than the proposal's own dates.
+        record(
+            proposal.cooperative, voter, "ballot.cast_secret", proposal, {"cast_between": window}
+        )
 
 
 def receipt_hash(receipt: str) -> str:
@@ -450,6 +519,8 @@ def close_proposal(
             return proposal
         if proposal.state != State.VOTING:
             raise StateConflict(_("Only a proposal in voting can be closed."))
+        if proposal.secret:
+            _count_secret_ballots(proposal, now)
         document = ballot_file(proposal)
         result = tally_ballot_file(document)
         proposal.state = State.CLOSED
