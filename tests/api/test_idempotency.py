@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from api.idempotency import purge_expired
+from api.idempotency import purge_expired, stored_key
 from api.models import IdempotencyRecord
 from api.tasks import purge_idempotency_keys
 from governance.models import VoterRoll
@@ -56,6 +56,12 @@ class TestRetries:
         assert retry.headers["Idempotent-Replayed"] == "true"
         assert VoterRoll.objects.filter(proposal=proposal).count() == 1
         assert len(unsealed(proposal)) == 1
+        # The database links the voter to the request, never to the receipt: the stored answer
+        # is sealed under the Idempotency-Key, which is kept as a hash only.
+        stored = IdempotencyRecord.objects.get(user=voter.user)
+        row = " ".join(str(value) for value in stored.__dict__.values())
+        assert first.json()["receipt"] not in row and KEY not in row
+        assert stored.key == stored_key(KEY)
 
     def test_a_retried_revenue_post_records_one_payment(self, api, treasurer, revenue_payload):
         first = post(api, treasurer, "revenue/", revenue_payload)
@@ -153,7 +159,9 @@ class TestErrors:
     def test_a_retry_while_the_first_is_in_progress_is_a_409(self, api, treasurer, revenue_payload):
         # What a concurrent retry finds: the first request's pending record, not yet answered.
         first = post(api, treasurer, "revenue/", revenue_payload)
-        IdempotencyRecord.objects.filter(key=KEY).update(status_code=None, response_body="")
+        IdempotencyRecord.objects.filter(key=stored_key(KEY)).update(
+            status_code=None, response_body=""
+        )
         response = post(api, treasurer, "revenue/", revenue_payload)
         assert response.status_code == 409
         assert response.json()["code"] == "idempotency_key_in_progress"
