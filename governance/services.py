@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
+from nacl.public import PrivateKey
 
 from coop import clock
 from coop.audit import record
@@ -356,7 +357,7 @@ def _store_secret_ballot(proposal: Proposal, actor: Member, content: dict[str, A
     return receipt
 
 
-def _box_key(proposal: Proposal, box: SealedBallotBox) -> Any:
+def _box_key(proposal: Proposal, box: SealedBallotBox) -> PrivateKey:
     return ballot_box.private_key(settings.BALLOT_SECRET, proposal.pk, bytes(box.salt))
 
 

@@ -377,3 +377,27 @@ def _secret(author, **fields) -> Proposal:
         **fields,
     )
     return services.open_proposal(actor=author, proposal=proposal)
+
+
+@pytest.mark.django_db
+def test_an_open_secret_vote_survives_the_coop_archive(members4, tmp_path, settings):
+    """export_coop / import_coop carry the sealed box; the same BALLOT_SECRET opens it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    proposal = _secret(members4[0], allow_early_close=False)
+    receipts = [
+        services.cast_vote(actor=m, proposal=proposal, ballot={"choice": c})
+        for m, c in zip(members4[1:], ["agree", "disagree", "agree"], strict=True)
+    ]
+    slug = proposal.cooperative.slug
+    archive = tmp_path / "coop.zip"
+    call_command("export_coop", slug, str(archive))
+    if connection.vendor == "postgresql":  # fire the deferred FK checks before TRUNCATE
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", interactive=False)
+    call_command("import_coop", str(archive))
+
+    proposal = services.close_proposal(proposal=Proposal.objects.get(pk=proposal.pk), actor=None)
+    published = sorted(b["receipt"] for b in proposal.tally["ballot_file"]["ballots"])
+    assert published == sorted(services.receipt_hash(r) for r in receipts)
+    assert proposal.result == "passed"
