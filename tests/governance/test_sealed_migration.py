@@ -90,3 +90,11 @@ def test_open_secret_ballots_are_sealed_and_closed_ones_kept_in_a_new_order(coop
     record = IdempotencyRecord.objects.get()
     assert record.key == stored_key("the-key") and "0123456789abcdef" not in record.response_body
     assert open_answer("the-key", record.response_body) == '{"receipt": "0123456789abcdef"}'
+
+    # And back: the sealed ballots of the open vote come out in the clear again.
+    migrate(BEFORE)
+    try:
+        back = SecretBallot.objects.filter(proposal=voting).values_list("receipt_hash", flat=True)
+        assert sorted(h[:2] for h in back) == ["v0", "v1", "v2"]
+    finally:
+        migrate(AFTER)
