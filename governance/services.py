@@ -1,18 +1,16 @@
 """Writes of governance: drafting, opening, voting, delegating, closing and sweeping proposals."""
 
 import datetime
-import hashlib
 import logging
 import secrets
 from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
-from nacl.public import PrivateKey
 
 from coop import clock
 from coop.audit import record
@@ -20,7 +18,7 @@ from coop.bylaws import parse_share
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
-from governance import actions, ballot_box
+from governance import actions, secret_ballots
 from governance.methods import validate_ballot
 from governance.methods.ballot_file import BallotFileError, tally_ballot_file
 from governance.methods.delegation import resolve_delegations
@@ -34,13 +32,14 @@ from governance.models import (
     EligibleVoter,
     Method,
     Proposal,
-    SealedBallotBox,
     SecretBallot,
     State,
     VoterRoll,
 )
 
 logger = logging.getLogger(__name__)
+
+receipt_hash = secret_ballots.receipt_hash  # the fingerprint pages and the API show and look up
 
 DRAFT_FIELDS = {
     "title", "body", "kind", "method", "options", "seats", "quorum", "threshold", "secret",
@@ -227,11 +226,7 @@ def _start_voting(proposal: Proposal, now: datetime.datetime) -> None:
     proposal.voting_opened_at = now
     proposal.save(update_fields=["state", "eligible_count", "voting_opened_at", "updated_at"])
     if proposal.secret:
-        SealedBallotBox.objects.create(
-            proposal=proposal,
-            salt=secrets.token_bytes(16),
-            record_size=ballot_box.record_size(proposal.method, proposal.options),
-        )
+        secret_ballots.set_up_box(proposal)
     record(
         proposal.cooperative,
         None,
@@ -253,8 +248,7 @@ def withdraw_proposal(*, actor: Member, proposal: Proposal) -> Proposal:
             )
         proposal.state = State.WITHDRAWN
         proposal.save(update_fields=["state", "updated_at"])
-        # A withdrawn vote is never counted: its sealed ballots are thrown away unopened.
-        SealedBallotBox.objects.filter(proposal=proposal).delete()
+        secret_ballots.discard(proposal)
         record(proposal.cooperative, actor, "proposal.withdrawn", proposal, {})
         return proposal
 
@@ -315,90 +309,13 @@ def cast_vote(
 
 def _store_ballot(proposal: Proposal, actor: Member, content: dict[str, Any]) -> str | None:
     if proposal.secret:
-        return _store_secret_ballot(proposal, actor, content)
+        return secret_ballots.cast(proposal, actor, content)
     ballot, created = Ballot.objects.update_or_create(
         proposal=proposal, member=actor, defaults={"content": content}
     )
     verb = "ballot.cast" if created else "ballot.changed"
     record(proposal.cooperative, actor, verb, proposal, {"ballot": content})
     return None
-
-
-def _store_secret_ballot(proposal: Proposal, actor: Member, content: dict[str, Any]) -> str:
-    """Roll the voter and seal the ballot into the proposal's box (its order reshuffled).
-
-    No audit event now: its time and its place in the chain would date the cast. The roll is
-    written to the audit log at close, in member order (`_count_secret_ballots`).
-    """
-    if VoterRoll.objects.filter(proposal=proposal, member=actor).exists():
-        raise StateConflict(_("You have voted: secret ballots are final."))
-    box = SealedBallotBox.objects.get(proposal=proposal)
-    receipt = secrets.token_hex(8)
-    try:
-        sealed = ballot_box.seal(
-            _box_key(proposal, box).public_key, box.record_size, content, receipt_hash(receipt)
-        )
-    except ballot_box.BallotTooLarge:
-        raise InvalidInput(
-            _(
-                "This reason is too long for a secret ballot: every secret ballot is stored at "
-                "one size, so keep it under %(bytes)s bytes (about as many letters)."
-            )
-            % {"bytes": ballot_box.REASON_BYTES},
-            field="ballot",
-        ) from None
-    try:
-        with transaction.atomic():
-            VoterRoll.objects.create(proposal=proposal, member=actor)
-    except IntegrityError:
-        raise StateConflict(_("You have voted: secret ballots are final.")) from None
-    box.ballots = ballot_box.add(bytes(box.ballots), sealed, _record_length(box))
-    box.save(update_fields=["ballots"])
-    return receipt
-
-
-def _box_key(proposal: Proposal, box: SealedBallotBox) -> PrivateKey:
-    return ballot_box.private_key(settings.BALLOT_SECRET, proposal.pk, bytes(box.salt))
-
-
-def _record_length(box: SealedBallotBox) -> int:
-    return box.record_size + ballot_box.SEAL_OVERHEAD
-
-
-def _count_secret_ballots(proposal: Proposal, now: datetime.datetime) -> None:
-    """At close: open the sealed box, write its ballots in a random order, delete the box.
-
-    The voter roll is rewritten in member order and written to the audit log in that order,
-    stamped with the close: neither the rows nor the events keep the order or time of the casts.
-    """
-    box = SealedBallotBox.objects.filter(proposal=proposal).first()
-    if box is not None:
-        opened = ballot_box.open_box(
-            _box_key(proposal, box), bytes(box.ballots), _record_length(box)
-        )
-        SecretBallot.objects.bulk_create(
-            SecretBallot(proposal=proposal, content=ballot, receipt_hash=receipt)
-            for ballot, receipt in opened
-        )
-        box.delete()
-    voter_ids = sorted(
-        VoterRoll.objects.filter(proposal=proposal).values_list("member_id", flat=True)
-    )
-    VoterRoll.objects.filter(proposal=proposal).delete()
-    VoterRoll.objects.bulk_create(VoterRoll(proposal=proposal, member_id=pk) for pk in voter_ids)
-    window = [
-        (proposal.voting_opened_at or proposal.opens_at).isoformat(),
-        now.isoformat(),
-    ]
-    for voter in Member.objects.filter(pk__in=voter_ids).select_related("user").order_by("pk"):
-        # That the member voted, during voting: no finer time than the proposal's own dates.
-        record(
-            proposal.cooperative, voter, "ballot.cast_secret", proposal, {"cast_between": window}
-        )
-
-
-def receipt_hash(receipt: str) -> str:
-    return hashlib.sha256(receipt.strip().lower().encode()).hexdigest()
 
 
 def _everyone_voted(proposal: Proposal) -> bool:
@@ -521,7 +438,7 @@ def close_proposal(
         if proposal.state != State.VOTING:
             raise StateConflict(_("Only a proposal in voting can be closed."))
         if proposal.secret:
-            _count_secret_ballots(proposal, now)
+            secret_ballots.count_at_close(proposal, now)
         document = ballot_file(proposal)
         result = tally_ballot_file(document)
         proposal.state = State.CLOSED

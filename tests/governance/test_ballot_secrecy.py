@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import connection, models
 
 from coop import clock as coop_clock
-from coop.errors import InvalidInput
+from coop.errors import InvalidInput, StateConflict
 from coop.models import AuditEvent, Member
 from governance import ballot_box, services
 from governance.models import Ballot, Proposal, SealedBallotBox, SecretBallot, State, VoterRoll
@@ -345,6 +345,15 @@ class TestASecretVoteStillWorks:
         services.cast_vote(actor=members4[1], proposal=proposal, ballot={"choice": "agree"})
         services.withdraw_proposal(actor=members4[0], proposal=proposal)
         assert not SealedBallotBox.objects.exists() and not SecretBallot.objects.exists()
+
+    def test_a_changed_ballot_secret_is_a_conflict_not_a_crash(self, members4, settings):
+        proposal = _secret(members4[0], allow_early_close=False)
+        services.cast_vote(actor=members4[1], proposal=proposal, ballot={"choice": "agree"})
+        settings.BALLOT_SECRET = "another secret"
+        with pytest.raises(StateConflict, match="BALLOT_SECRET has changed"):
+            services.close_proposal(proposal=proposal, actor=None)
+        proposal.refresh_from_db()
+        assert proposal.state == State.VOTING and SealedBallotBox.objects.exists()
 
     def test_open_ballots_are_unaffected(self, members4):
         proposal = _secret(members4[0], secret=False, allow_early_close=False)
