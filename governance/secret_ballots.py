@@ -48,7 +48,7 @@ def cast(proposal: Proposal, actor: Member, content: dict[str, Any]) -> str:
     """
     if VoterRoll.objects.filter(proposal=proposal, member=actor).exists():
         raise StateConflict(_("You have voted: secret ballots are final."))
-    box = SealedBallotBox.objects.get(proposal=proposal)
+    box = SealedBallotBox.objects.filter(proposal=proposal).first() or set_up_box(proposal)
     receipt = secrets.token_hex(8)
     try:
         sealed = ballot_box.seal(
