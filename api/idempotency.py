@@ -7,6 +7,11 @@ without acting. The same key with another path, query string or body is a 422; a
 the first is still being answered is a 409. Without the header nothing changes. The scheme is
 the one of the IETF draft "The Idempotency-Key HTTP Header Field"
 (draft-ietf-httpapi-idempotency-key-header) and of Stripe's API.
+
+The database holds the key's SHA-256 only, and the stored answer is sealed (XSalsa20-Poly1305)
+under a key derived from the Idempotency-Key itself and the server's SECRET_KEY: a reader of the
+database cannot read a stored answer, for example a secret ballot's receipt code next to its
+voter (docs/governance.md, "Secret ballots").
 """
 
 import datetime
@@ -17,9 +22,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http.request import RawPostDataException
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from nacl.encoding import Base64Encoder, RawEncoder
+from nacl.hash import blake2b
+from nacl.secret import SecretBox
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -80,8 +89,8 @@ def idempotent(view_method: Callable) -> Callable:
             )
         record = _claim(request, key, request_fingerprint(request))
         if record.status_code is not None:
-            return _replay(record)
-        return _answer_and_store(view, view_method, record, request, args, kwargs)
+            return _replay(record, key)
+        return _answer_and_store(view, view_method, record, key, request, args, kwargs)
 
     return extend_schema(parameters=[KEY_PARAMETER], methods=["POST"])(handler)
 
@@ -117,6 +126,28 @@ def _body_fingerprint(request: Request) -> str:
     if _is_json(request.content_type):
         body = _normalized_json(body)
     return hashlib.sha256(body).hexdigest()
+
+
+def stored_key(key: str) -> str:
+    """What the database keeps of an Idempotency-Key: its SHA-256, never the key."""
+    return hashlib.sha256(b"idempotency-key:" + key.encode()).hexdigest()
+
+
+def _answer_box(key: str) -> SecretBox:
+    secret = blake2b(settings.SECRET_KEY.encode(), digest_size=64, encoder=RawEncoder)
+    return SecretBox(
+        blake2b(
+            key.encode(), key=secret, digest_size=32, person=b"idempotency-ans", encoder=RawEncoder
+        )
+    )
+
+
+def seal_answer(key: str, body: str) -> str:
+    return _answer_box(key).encrypt(body.encode(), encoder=Base64Encoder).decode()
+
+
+def open_answer(key: str, sealed: str) -> str:
+    return _answer_box(key).decrypt(sealed.encode(), encoder=Base64Encoder).decode()
 
 
 def purge_expired(now: datetime.datetime | None = None) -> int:
@@ -165,14 +196,14 @@ def _claim(request: Request, key: str, fingerprint: str) -> IdempotencyRecord:
             with transaction.atomic():
                 return IdempotencyRecord.objects.create(
                     user=request.user,
-                    key=key,
+                    key=stored_key(key),
                     method=request.method,
                     path=request.path,
                     request_hash=fingerprint,
                 )
         except IntegrityError:
             pass
-        earlier = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        earlier = IdempotencyRecord.objects.filter(user=request.user, key=stored_key(key)).first()
         if earlier is None:  # the first request failed and gave its key back: try again
             continue
         if earlier.created_at < clock.now() - KEY_LIFETIME:  # expired, not yet purged
@@ -190,7 +221,7 @@ def _claim(request: Request, key: str, fingerprint: str) -> IdempotencyRecord:
     raise IdempotencyKeyInProgress()
 
 
-def _answer_and_store(view, view_method, record, request, args, kwargs) -> Response:
+def _answer_and_store(view, view_method, record, key, request, args, kwargs) -> Response:
     """Act, and store the answer with the action in one transaction: a crash leaves neither."""
     try:
         with transaction.atomic():
@@ -202,7 +233,7 @@ def _answer_and_store(view, view_method, record, request, args, kwargs) -> Respo
                 response = view.handle_exception(error)
             if _is_storable(response):
                 record.status_code = response.status_code
-                record.response_body = json.dumps(response.data, cls=JSONEncoder)
+                record.response_body = seal_answer(key, json.dumps(response.data, cls=JSONEncoder))
                 record.content_type = _STORED_CONTENT_TYPE
                 record.save(update_fields=["status_code", "response_body", "content_type"])
                 return response
@@ -223,6 +254,6 @@ def _is_storable(response: Any) -> bool:
     )
 
 
-def _replay(record: IdempotencyRecord) -> Response:
-    data = json.loads(record.response_body) if record.response_body else None
+def _replay(record: IdempotencyRecord, key: str) -> Response:
+    data = json.loads(open_answer(key, record.response_body)) if record.response_body else None
     return Response(data, status=record.status_code, headers={REPLAYED_HEADER: "true"})

@@ -91,6 +91,7 @@ class IdempotencyRecord(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The key's SHA-256 (`api.idempotency.stored_key`); the answer is sealed under the key itself.
     key = models.CharField(max_length=255)
     method = models.CharField(max_length=10)
     path = models.CharField(max_length=2000)

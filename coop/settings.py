@@ -32,6 +32,10 @@ else:
     DEBUG = env.bool("DEBUG", default=True)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
+# The secret from which each secret vote's ballot-box key is derived (docs/governance.md): the
+# database never holds it. Empty: SECRET_KEY. Change it only while no secret vote is open.
+BALLOT_SECRET = env.str("BALLOT_SECRET", default="") or SECRET_KEY
+
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

@@ -76,8 +76,11 @@ class ProposalForm(forms.Form):
         label=_("Secret ballot"),
         required=False,
         help_text=_(
-            "Nobody, the server included, can tell who voted what; each voter gets a receipt "
-            "code. Secret ballots are final and cannot be delegated."
+            "Members, the published results and anyone reading the database or its backups "
+            "cannot tell who voted what: ballots stay sealed until voting closes, then are kept "
+            "in a random order. Each voter gets a receipt code to find their ballot. Only whoever "
+            "runs the server and holds its secret key could see who cast which ballot while "
+            "voting is open. Secret ballots are final and cannot be delegated."
         ),
     )
     allow_early_close = forms.BooleanField(

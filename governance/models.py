@@ -162,7 +162,8 @@ class Ballot(models.Model):
 
 
 class VoterRoll(models.Model):
-    """Secret ballots, part one: that a member voted. Random key, no time: nothing orders it."""
+    """Secret ballots, part one: that a member voted. Random key, no time; rewritten in member
+    order at close. What was voted is sealed apart (SealedBallotBox, then SecretBallot)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="voter_roll")
@@ -177,10 +178,31 @@ class VoterRoll(models.Model):
         return f"{self.member_id} voted on {self.proposal_id}"
 
 
+class SealedBallotBox(models.Model):
+    """Secret ballots while voting is open: one value holding every sealed ballot of the proposal.
+
+    Each ballot is padded to `record_size` bytes and sealed to the proposal's public key, whose
+    private key is derived from the `BALLOT_SECRET` setting and never stored; the ballots are
+    reshuffled on every cast (one row, so no row order either). Opened and deleted at close
+    (governance/ballot_box.py).
+    """
+
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.CASCADE, primary_key=True, related_name="sealed_box"
+    )
+    salt = models.BinaryField(max_length=16)
+    record_size = models.PositiveIntegerField(help_text="the padded size of every ballot, bytes")
+    ballots = models.BinaryField(default=bytes, help_text="the sealed ballots, end to end")
+
+    def __str__(self) -> str:
+        return f"sealed ballots of {self.proposal_id}"
+
+
 class SecretBallot(models.Model):
     """Secret ballots, part two: what was voted, with the hash of the voter's receipt code.
 
-    No member, no timestamp, a random key: no column links it to the voter roll.
+    Written only when voting closes, all at once and in a random order, from the sealed box.
+    No member, no timestamp, a random key: no column and no row order links it to the voter roll.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

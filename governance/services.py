@@ -1,14 +1,13 @@
 """Writes of governance: drafting, opening, voting, delegating, closing and sweeping proposals."""
 
 import datetime
-import hashlib
 import logging
 import secrets
 from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from coop.bylaws import parse_share
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
-from governance import actions
+from governance import actions, secret_ballots
 from governance.methods import validate_ballot
 from governance.methods.ballot_file import BallotFileError, tally_ballot_file
 from governance.methods.delegation import resolve_delegations
@@ -39,6 +38,8 @@ from governance.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+receipt_hash = secret_ballots.receipt_hash  # the fingerprint pages and the API show and look up
 
 DRAFT_FIELDS = {
     "title", "body", "kind", "method", "options", "seats", "quorum", "threshold", "secret",
@@ -224,6 +225,8 @@ def _start_voting(proposal: Proposal, now: datetime.datetime) -> None:
     proposal.eligible_count = len(electorate)
     proposal.voting_opened_at = now
     proposal.save(update_fields=["state", "eligible_count", "voting_opened_at", "updated_at"])
+    if proposal.secret:
+        secret_ballots.set_up_box(proposal)
     record(
         proposal.cooperative,
         None,
@@ -245,6 +248,7 @@ def withdraw_proposal(*, actor: Member, proposal: Proposal) -> Proposal:
             )
         proposal.state = State.WITHDRAWN
         proposal.save(update_fields=["state", "updated_at"])
+        secret_ballots.discard(proposal)
         record(proposal.cooperative, actor, "proposal.withdrawn", proposal, {})
         return proposal
 
@@ -305,30 +309,13 @@ def cast_vote(
 
 def _store_ballot(proposal: Proposal, actor: Member, content: dict[str, Any]) -> str | None:
     if proposal.secret:
-        if VoterRoll.objects.filter(proposal=proposal, member=actor).exists():
-            raise StateConflict(_("You have voted: secret ballots are final."))
-        receipt = secrets.token_hex(8)
-        try:
-            with transaction.atomic():
-                VoterRoll.objects.create(proposal=proposal, member=actor)
-                SecretBallot.objects.create(
-                    proposal=proposal, content=content, receipt_hash=receipt_hash(receipt)
-                )
-        except IntegrityError:
-            raise StateConflict(_("You have voted: secret ballots are final.")) from None
-        # The audit log says that the member voted, never what.
-        record(proposal.cooperative, actor, "ballot.cast_secret", proposal, {})
-        return receipt
+        return secret_ballots.cast(proposal, actor, content)
     ballot, created = Ballot.objects.update_or_create(
         proposal=proposal, member=actor, defaults={"content": content}
     )
     verb = "ballot.cast" if created else "ballot.changed"
     record(proposal.cooperative, actor, verb, proposal, {"ballot": content})
     return None
-
-
-def receipt_hash(receipt: str) -> str:
-    return hashlib.sha256(receipt.strip().lower().encode()).hexdigest()
 
 
 def _everyone_voted(proposal: Proposal) -> bool:
@@ -450,6 +437,8 @@ def close_proposal(
             return proposal
         if proposal.state != State.VOTING:
             raise StateConflict(_("Only a proposal in voting can be closed."))
+        if proposal.secret:
+            secret_ballots.count_at_close(proposal, now)
         document = ballot_file(proposal)
         result = tally_ballot_file(document)
         proposal.state = State.CLOSED

@@ -7,13 +7,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from api.idempotency import purge_expired
+from api.idempotency import purge_expired, stored_key
 from api.models import IdempotencyRecord
 from api.tasks import purge_idempotency_keys
-from governance.models import SecretBallot, VoterRoll
+from governance.models import VoterRoll
 from payroll.models import Expense, Revenue
 from tests.conftest import as_member
 from tests.factories import ClientFactory, MemberFactory
+from tests.governance.ballot_boxes import unsealed
 
 KEY = "3f1c9a52-7d2e-4b8e-9a6b-2f0c1d5e8a47"
 
@@ -54,7 +55,13 @@ class TestRetries:
         assert retry.json() == first.json()
         assert retry.headers["Idempotent-Replayed"] == "true"
         assert VoterRoll.objects.filter(proposal=proposal).count() == 1
-        assert SecretBallot.objects.filter(proposal=proposal).count() == 1
+        assert len(unsealed(proposal)) == 1
+        # The database links the voter to the request, never to the receipt: the stored answer
+        # is sealed under the Idempotency-Key, which is kept as a hash only.
+        stored = IdempotencyRecord.objects.get(user=voter.user)
+        row = " ".join(str(value) for value in stored.__dict__.values())
+        assert first.json()["receipt"] not in row and KEY not in row
+        assert stored.key == stored_key(KEY)
 
     def test_a_retried_revenue_post_records_one_payment(self, api, treasurer, revenue_payload):
         first = post(api, treasurer, "revenue/", revenue_payload)
@@ -170,7 +177,9 @@ class TestErrors:
     def test_a_retry_while_the_first_is_in_progress_is_a_409(self, api, treasurer, revenue_payload):
         # What a concurrent retry finds: the first request's pending record, not yet answered.
         first = post(api, treasurer, "revenue/", revenue_payload)
-        IdempotencyRecord.objects.filter(key=KEY).update(status_code=None, response_body="")
+        IdempotencyRecord.objects.filter(key=stored_key(KEY)).update(
+            status_code=None, response_body=""
+        )
         response = post(api, treasurer, "revenue/", revenue_payload)
         assert response.status_code == 409
         assert response.json()["code"] == "idempotency_key_in_progress"

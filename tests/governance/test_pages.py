@@ -15,6 +15,7 @@ from governance import services
 from governance.calendar import ics_escape, ics_fold
 from governance.models import Ballot, CalendarFeed, Comment, Delegation, Proposal, SecretBallot
 from tests.factories import MemberFactory
+from tests.governance.ballot_boxes import unsealed
 
 pytestmark = pytest.mark.django_db
 
@@ -457,7 +458,9 @@ def test_a_secret_ballot_shows_its_receipt_once(client, member, colleagues, make
     assert response.status_code == 200
     html = response.content.decode()
     receipt = re.search(r'class="receipt-code"><code>([0-9a-f]{16})</code>', html).group(1)
-    assert SecretBallot.objects.get().receipt_hash == services.receipt_hash(receipt)
+    [(ballot, receipt_hash)] = unsealed(proposal)
+    assert (ballot, receipt_hash) == ({"choice": "agree"}, services.receipt_hash(receipt))
+    assert not SecretBallot.objects.exists()  # sealed until voting closes
     assert "finds" in html or "find your ballot" in html
     later = client.get(page(proposal.cooperative, f"{proposal.pk}/")).content.decode()
     assert receipt not in later and "Secret ballots are final." in later
@@ -465,7 +468,7 @@ def test_a_secret_ballot_shows_its_receipt_once(client, member, colleagues, make
     again = client.post(vote, {"choice": "disagree"})
     assert again.status_code == 302
     assert flashes(again) == ["You have voted: secret ballots are final."]
-    assert SecretBallot.objects.count() == 1
+    assert len(unsealed(proposal)) == 1
 
 
 def test_the_last_secret_ballot_still_shows_its_receipt(client, member, colleagues, make_proposal):
