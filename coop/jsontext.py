@@ -29,14 +29,14 @@ def nesting_depth(text: str, limit: int = MAX_DEPTH) -> int:
     """The deepest nesting of arrays and objects in `text`; stops counting past `limit`."""
     depth = deepest = 0
     for match in _TOKEN.finditer(text):
-        token = match.group()
-        if token in "[{":
+        piece = match.group()
+        if piece in "[{":
             depth += 1
             if depth > deepest:
                 deepest = depth
                 if deepest > limit:
                     break
-        elif token in "]}":
+        elif piece in "]}":
             depth -= 1
     return deepest
 

@@ -131,6 +131,9 @@ LOGOUT_REDIRECT_URL = "login"
 # pair out for AXES_COOLOFF_TIME; a successful login resets the count. `manage.py axes_reset`
 # unlocks everyone.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# A token from `POST /api/v1/auth/token/` (a script's login) stops working after this many days
+# (docs/api.md); tokens made on the API tokens page have their own expiry, chosen there.
+API_LOGIN_TOKEN_DAYS = env.int("API_LOGIN_TOKEN_DAYS", default=30)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
