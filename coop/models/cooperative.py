@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from coop import clock
 from coop.bylaws import DEFAULT_BYLAWS, merged_with_defaults, validate_bylaws
 from coop.validators import normalize_iban, validate_currency, validate_iban, validate_time_zone
 
@@ -58,6 +59,8 @@ class Cooperative(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        if self.founded_on is None:  # nothing the co-op records may be dated before this day
+            self.founded_on = clock.today_in(self)
         self.iban = normalize_iban(self.iban)
         self.bic = self.bic.replace(" ", "").upper()
         # The chain head is written only by coop.audit.record, with the row locked: saving an
