@@ -24,6 +24,7 @@ from payroll.models import (
     Expense,
     Revenue,
 )
+from payroll.receipts import checked_receipt
 
 POLICY_FIELDS = (
     "method", "commons_pct", "commons_recipients", "reserve_pct", "education_pct", "base_rate",
@@ -154,6 +155,8 @@ def record_expense(
 ) -> Expense:
     require_role(actor, Role.TREASURER)
     check_money_date(cooperative, date, field="date")
+    if receipt is not None:
+        receipt = checked_receipt(receipt)
     with transaction.atomic():
         hold_books(cooperative)
         ensure_money_month_open(cooperative, date)
