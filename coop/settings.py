@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A dropped or refused database connection: 503 with Retry-After (JSON under /api/).
     "coop.middleware.DatabaseUnavailableMiddleware",
+    # Without a broker there is no Celery beat: the due sweeps run before a request instead.
+    "coop.embedded_beat.EmbeddedBeatMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,6 +203,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
+# Without a broker there is no beat: the site runs CELERY_BEAT_SCHEDULE itself, from requests
+# (coop.embedded_beat), so that `make run` opens and closes votes on time.
+EMBEDDED_BEAT = env.bool("EMBEDDED_BEAT", default=not CELERY_BROKER_URL)
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-proposals": {
         "task": "governance.tasks.sweep_proposals",
