@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -23,9 +23,8 @@ from api.serializers.payroll import (
 )
 from api.views.core import COOP_SLUG, CoopScopedViewSet
 from coop.errors import InvalidInputs, StateConflict
-from coop.models import Member
 from coop.models.cooperative import Role
-from payroll import distributing, services
+from payroll import distributing, selectors, services
 from payroll.documents import sepa_unavailable_reason
 from payroll.models import (
     CapitalAccountEntry,
@@ -172,6 +171,7 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
 
     serializer_class = DistributionSerializer
     write_roles = TREASURER
+    departed_may = ("payslip",)  # a departed member's own payslips (payroll.selectors)
     filterset_fields = ["status"]
 
     def scoped_queryset(self, cooperative):
@@ -259,35 +259,28 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
     @action(detail=True, methods=["get"], url_path=r"payslips/(?P<member_id>\d+)")
     def payslip(self, request, coop_slug, pk=None, member_id=None):
         """A member's payslip (PDF): the member's own, or anyone's for the treasurer."""
-        distribution = self.get_object()
-        if int(member_id) != self.membership.pk and not self.membership.has_role(Role.TREASURER):
-            raise NotFound()
-        member = Member.objects.filter(cooperative=self.cooperative, pk=member_id).first()
-        if member is None:
-            raise NotFound()
+        distribution, member = selectors.payslip_for(self.membership, pk, member_id)
         return self._document(distribution, "payslip", member)
 
     @extend_schema(**SCHEMA, responses={(200, "application/pdf"): FILE})
     @action(detail=True, methods=["get"])
     def report(self, request, coop_slug, pk=None):
         """The distribution report (PDF) for the co-op."""
-        return self._document(self.get_object(), "report")
+        return self._document(
+            selectors.distribution_file_for(self.membership, pk, "report"), "report"
+        )
 
     @extend_schema(**SCHEMA, responses={(200, "text/csv"): FILE})
     @action(detail=True, methods=["get"])
     def csv(self, request, coop_slug, pk=None):
         """The payments as CSV (treasurer)."""
-        if not self.membership.has_role(Role.TREASURER):
-            raise NotFound()
-        return self._document(self.get_object(), "csv")
+        return self._document(selectors.distribution_file_for(self.membership, pk, "csv"), "csv")
 
     @extend_schema(**SCHEMA, responses={(200, "application/xml"): FILE})
     @action(detail=True, methods=["get"])
     def sepa(self, request, coop_slug, pk=None):
         """The SEPA credit transfer file, pain.001 (treasurer)."""
-        if not self.membership.has_role(Role.TREASURER):
-            raise NotFound()
-        return self._document(self.get_object(), "sepa")
+        return self._document(selectors.distribution_file_for(self.membership, pk, "sepa"), "sepa")
 
     @extend_schema(
         **SCHEMA,
@@ -318,11 +311,10 @@ class CapitalAccountViewSet(mixins.ListModelMixin, CoopScopedViewSet):
     model = CapitalAccountEntry
     pagination_class = None
 
+    departed_may = ("list", "entries")  # their own account only: reads
+
     def scoped_queryset(self, cooperative):
-        entries = CapitalAccountEntry.objects.filter(cooperative=cooperative)
-        if not self.membership.has_role(Role.TREASURER):
-            entries = entries.filter(member=self.membership)
-        return entries
+        return selectors.capital_entries_for(self.membership)
 
     def list(self, request, coop_slug):
         balances = (
@@ -360,8 +352,10 @@ class CapitalAccountViewSet(mixins.ListModelMixin, CoopScopedViewSet):
                 actor=self.membership, **serializer.validated_data
             )
             return Response(CapitalEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
-        entries = self.get_queryset().order_by("member_id", "date", "id")
         member = request.query_params.get("member")
-        if member and member.isdigit():
-            entries = entries.filter(member_id=int(member))
+        if member and member.isdigit():  # one account: the same rule as its page
+            _, ledger = selectors.capital_ledger_for(self.membership, int(member))
+            entries = [line.entry for line in ledger]
+        else:
+            entries = self.get_queryset().order_by("member_id", "date", "id")
         return Response(CapitalEntrySerializer(entries, many=True).data)

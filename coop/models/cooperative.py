@@ -163,7 +163,14 @@ class Member(models.Model):
         return [str(Role(role).label) for role in self.roles]
 
     def has_role(self, *roles: str) -> bool:
+        """Whether the member holds one of the roles; a departed member holds none any more."""
+        if self.status == MemberStatus.DEPARTED:
+            return False
         return any(getattr(self, f"is_{role}") for role in roles)
+
+    @property
+    def has_departed(self) -> bool:
+        return self.status == MemberStatus.DEPARTED
 
 
 class MemberStatusChange(models.Model):
