@@ -284,6 +284,13 @@ def capital_balances(cooperative: Cooperative) -> list[CapitalBalance]:
 TREASURER_FILES = (DistributionDocument.Kind.CSV, DistributionDocument.Kind.SEPA)
 
 
+def _id(value: int | str) -> int:
+    """A row id from a URL; anything else (an API route takes any text) is not found."""
+    if isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit()):
+        return int(value)
+    raise Http404
+
+
 def _may_read_member_money(viewer: Member, owner_id: int) -> bool:
     """A member reads their own money (departed members too); the treasurer reads everyone's."""
     return owner_id == viewer.pk or viewer.has_role(Role.TREASURER)
@@ -294,12 +301,12 @@ def payslip_for(
 ) -> tuple[Distribution, Member]:
     """The distribution and the member whose payslip the viewer asks for: their own, or anyone's
     for the treasurer; 404 otherwise."""
-    if not _may_read_member_money(viewer, int(member_id)):
+    if not _may_read_member_money(viewer, _id(member_id)):
         raise Http404(_("No such payslip."))
     distribution = get_object_or_404(
-        Distribution, cooperative_id=viewer.cooperative_id, pk=distribution_id
+        Distribution, cooperative_id=viewer.cooperative_id, pk=_id(distribution_id)
     )
-    owner = get_object_or_404(Member, cooperative_id=viewer.cooperative_id, pk=member_id)
+    owner = get_object_or_404(Member, cooperative_id=viewer.cooperative_id, pk=_id(member_id))
     return distribution, owner
 
 
@@ -309,16 +316,20 @@ def distribution_file_for(viewer: Member, distribution_id: int, kind: str) -> Di
     shared = kind == DistributionDocument.Kind.REPORT and not viewer.has_departed
     if not (shared or (kind in TREASURER_FILES and viewer.has_role(Role.TREASURER))):
         raise Http404(_("No such file."))
-    return get_object_or_404(Distribution, cooperative_id=viewer.cooperative_id, pk=distribution_id)
+    return get_object_or_404(
+        Distribution, cooperative_id=viewer.cooperative_id, pk=_id(distribution_id)
+    )
 
 
 def capital_ledger_for(viewer: Member, member_id: int) -> tuple[Member, list[LedgerEntry]]:
     """A member's capital account, oldest entry first: the viewer's own (departed members too),
     or anyone's for the treasurer; 404 otherwise."""
-    if not _may_read_member_money(viewer, int(member_id)):
+    if not _may_read_member_money(viewer, _id(member_id)):
         raise Http404(_("No such capital account."))
     owner = get_object_or_404(
-        Member.objects.select_related("user"), cooperative_id=viewer.cooperative_id, pk=member_id
+        Member.objects.select_related("user"),
+        cooperative_id=viewer.cooperative_id,
+        pk=_id(member_id),
     )
     return owner, capital_ledger(owner)
 
