@@ -38,6 +38,12 @@ from payroll.simulation import SimulationError, simulate
 
 SCHEMA = {"parameters": [COOP_SLUG]}
 TREASURER = (Role.TREASURER,)
+# One read rule for the pages and the API (payroll.selectors): what the viewer may not read is
+# not found, never forbidden.
+NOT_YOURS = OpenApiResponse(
+    description="not found: another member's payslip or capital account, or the payments CSV "
+    "or SEPA file for anyone but the treasurer (the pages answer the same)"
+)
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description="the file")
 
 
@@ -255,7 +261,7 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
             filename=document.file.name.rsplit("/", 1)[-1],
         )
 
-    @extend_schema(**SCHEMA, responses={(200, "application/pdf"): FILE})
+    @extend_schema(**SCHEMA, responses={(200, "application/pdf"): FILE, 404: NOT_YOURS})
     @action(detail=True, methods=["get"], url_path=r"payslips/(?P<member_id>\d+)")
     def payslip(self, request, coop_slug, pk=None, member_id=None):
         """A member's payslip (PDF): the member's own, or anyone's for the treasurer."""
@@ -270,13 +276,13 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
             selectors.distribution_file_for(self.membership, pk, "report"), "report"
         )
 
-    @extend_schema(**SCHEMA, responses={(200, "text/csv"): FILE})
+    @extend_schema(**SCHEMA, responses={(200, "text/csv"): FILE, 404: NOT_YOURS})
     @action(detail=True, methods=["get"])
     def csv(self, request, coop_slug, pk=None):
         """The payments as CSV (treasurer)."""
         return self._document(selectors.distribution_file_for(self.membership, pk, "csv"), "csv")
 
-    @extend_schema(**SCHEMA, responses={(200, "application/xml"): FILE})
+    @extend_schema(**SCHEMA, responses={(200, "application/xml"): FILE, 404: NOT_YOURS})
     @action(detail=True, methods=["get"])
     def sepa(self, request, coop_slug, pk=None):
         """The SEPA credit transfer file, pain.001 (treasurer)."""
