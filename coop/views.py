@@ -44,9 +44,7 @@ def home(request):
     departed = list(selectors.departed_memberships_of(request.user))
     if len(memberships) == 1 and not departed:
         return redirect("coop-home", coop_slug=memberships[0].cooperative.slug)
-    return render(
-        request, "coop/home.html", {"memberships": memberships, "departed": departed}
-    )
+    return render(request, "coop/home.html", {"memberships": memberships, "departed": departed})
 
 
 @login_required

@@ -36,7 +36,9 @@ def media(settings, tmp_path):
 
 
 def payslip_file(run, member):
-    document = DistributionDocument(distribution=run, kind="payslip", member=member, sha256="0" * 64)
+    document = DistributionDocument(
+        distribution=run, kind="payslip", member=member, sha256="0" * 64
+    )
     document.file.save(f"payslip-{member.pk}.pdf", ContentFile(b"%PDF-1.7 payslip"))
     return document
 

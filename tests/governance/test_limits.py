@@ -56,7 +56,9 @@ def test_ten_thousand_options_are_refused(api, member):
     options = [f"Option {number}" for number in range(10_000)]
     response = draft(api, member, method="approval", options=options)
     assert response.status_code == 400
-    assert response.json()["errors"]["options"] == [f"A proposal has {MAX_OPTIONS} options at most."]
+    assert response.json()["errors"]["options"] == [
+        f"A proposal has {MAX_OPTIONS} options at most."
+    ]
     enough = draft(api, member, method="approval", options=options[:MAX_OPTIONS])
     assert enough.status_code == 201, enough.json()
 

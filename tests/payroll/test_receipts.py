@@ -62,9 +62,7 @@ def test_other_files_are_refused_naming_the_field(api, treasurer, name, content)
         ("photo.html", image("PNG"), "photo.png"),  # the content decides the extension
     ],
 )
-def test_pdfs_and_images_are_kept_with_their_types_extension(
-    api, treasurer, name, content, stored
-):
+def test_pdfs_and_images_are_kept_with_their_types_extension(api, treasurer, name, content, stored):
     response = send(api, treasurer, name, content, "application/octet-stream")
     assert response.status_code == 201, response.json()
     expense = Expense.objects.get()
