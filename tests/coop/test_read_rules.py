@@ -211,3 +211,13 @@ def test_a_departed_member_reads_published_decisions_only(
         vote = client.post(f"/c/{cooperative.slug}/proposals/{still_open.pk}/vote/")
         comment = client.post(f"/c/{cooperative.slug}/proposals/{closed.pk}/comments/")
     assert (vote.status_code, comment.status_code) == (404, 404)
+
+
+def test_a_departed_member_finds_their_pages_from_home(client, cooperative, member):
+    depart(member)
+    client.force_login(member.user)
+    page = client.get("/").content.decode()
+    assert "Co-ops you have left" in page
+    for path in ["money/me/", "proposals/?state=closed", "my-data.zip"]:
+        assert f"/c/{cooperative.slug}/{path}" in page
+    assert client.get(f"/c/{cooperative.slug}/").status_code == 404  # the dashboard is not theirs
