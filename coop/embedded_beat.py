@@ -65,6 +65,8 @@ def _tick_forever() -> None:
         close_old_connections()
         try:
             run_due_tasks()
+        except Exception:  # the cache or the database is away: try again at the next tick
+            logger.exception("embedded beat: the sweep could not run")
         finally:
             connections.close_all()
 
@@ -86,7 +88,7 @@ class EmbeddedBeatMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if settings.EMBEDDED_BEAT:
-            if _ticker is None:
+            if _ticker is None or not _ticker.is_alive():
                 start_ticker()
             run_due_tasks()
         return self.get_response(request)

@@ -2,6 +2,7 @@
 proposal whose voting opens later leaves discussion on time."""
 
 import datetime
+import types
 
 import pytest
 
@@ -17,7 +18,8 @@ START = datetime.datetime(2026, 12, 4, 9, tzinfo=datetime.UTC)
 def beat(settings, monkeypatch, clock):
     clock.set(START)
     settings.EMBEDDED_BEAT = True
-    monkeypatch.setattr(embedded_beat, "_ticker", object())  # no thread in tests
+    # No thread in tests: one is "running" already.
+    monkeypatch.setattr(embedded_beat, "_ticker", types.SimpleNamespace(is_alive=lambda: True))
     return clock
 
 
