@@ -60,7 +60,8 @@ class Cooperative(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.founded_on is None:  # nothing the co-op records may be dated before this day
-            self.founded_on = clock.today_in(self)
+            created = self.created_at or clock.now()  # cleared later: back to its creation day
+            self.founded_on = created.astimezone(clock.zone_of(self)).date()
         self.iban = normalize_iban(self.iban)
         self.bic = self.bic.replace(" ", "").upper()
         # The chain head is written only by coop.audit.record, with the row locked: saving an

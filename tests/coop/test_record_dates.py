@@ -143,3 +143,12 @@ def test_a_capital_entry_far_ahead_is_refused(api, treasurer, member):
     )  # fmt: skip
     assert response.status_code == 400
     assert "too far ahead" in response.json()["errors"]["date"][0]
+
+
+def test_clearing_the_founding_date_gives_back_the_creation_day(cooperative, clock):
+    created = cooperative.created_at.date()
+    clock.set(datetime.date(2027, 6, 1))
+    cooperative.founded_on = None
+    cooperative.save()
+    cooperative.refresh_from_db()
+    assert cooperative.founded_on == created
