@@ -35,7 +35,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from api.models import IdempotencyRecord
-from coop import clock
+from coop import clock, jsontext
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -164,7 +164,7 @@ def _is_json(content_type: str) -> bool:
 
 def _normalized_json(body: bytes) -> bytes:
     try:
-        document = json.loads(body)
+        document = jsontext.loads(body)
     except ValueError:  # not JSON after all: the parser will say so; the bytes identify it
         return body
     return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()

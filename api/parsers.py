@@ -1,13 +1,13 @@
-"""Request parsers with a size limit: DRF reads a JSON body from the stream, past Django's
-DATA_UPLOAD_MAX_MEMORY_SIZE check, so without this any JSON body would be read whole."""
-
-import json
+"""Request parsers with a size and a nesting limit: DRF reads a JSON body from the stream, past
+Django's DATA_UPLOAD_MAX_MEMORY_SIZE check, so without this any JSON body would be read whole;
+and a body nested a thousand levels deep would crash the parser (coop.jsontext)."""
 
 from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 from api.errors import PayloadTooLarge
+from coop import jsontext
 
 
 class LimitedJSONParser(JSONParser):
@@ -22,7 +22,7 @@ class LimitedJSONParser(JSONParser):
             raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
-            return json.loads(raw.decode(encoding), parse_constant=_no_constants)
+            return jsontext.loads(raw.decode(encoding), parse_constant=_no_constants)
         except (ValueError, UnicodeDecodeError) as error:
             raise ParseError(f"JSON parse error - {error}") from None
 

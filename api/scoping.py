@@ -3,18 +3,22 @@
 from functools import cached_property
 
 from django.http import Http404
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
 from coop.models import Cooperative, Member
 
 
-def membership_for(request: Request, slug: str) -> Member:
-    """The caller's current membership in the co-op, or 404 (never 403: we do not say it exists)."""
+def membership_for(request: Request, slug: str, *, departed_ok: bool = False) -> Member:
+    """The caller's current membership in the co-op, or 404 (never 403: we do not say it exists).
+
+    A departed member is found only for the reads that stay open to them (`departed_ok`).
+    """
     if not request.user or not request.user.is_authenticated:
         raise Http404
+    members = Member.objects.all() if departed_ok else Member.objects.current()
     member = (
-        Member.objects.current()
-        .select_related("cooperative", "user")
+        members.select_related("cooperative", "user")
         .filter(cooperative__slug=slug, user=request.user)
         .first()
     )
@@ -28,10 +32,17 @@ class CooperativeScopedMixin:
 
     request: Request
     kwargs: dict
+    # The actions a departed member may still call (reads only): their own payslips and capital
+    # account, the published decisions. Everything else answers them 404.
+    departed_may: tuple[str, ...] = ()
 
     @cached_property
     def membership(self) -> Member:
-        return membership_for(self.request, self.kwargs["coop_slug"])
+        departed_ok = (
+            getattr(self, "action", None) in self.departed_may
+            and self.request.method in SAFE_METHODS
+        )
+        return membership_for(self.request, self.kwargs["coop_slug"], departed_ok=departed_ok)
 
     @property
     def cooperative(self) -> Cooperative:

@@ -7,6 +7,7 @@ change is logged with the `logging` module instead (never with the key).
 import datetime
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
@@ -71,8 +72,21 @@ def create_token(
     return token, key
 
 
-def create_login_token(*, user: User) -> tuple[PersonalToken, str]:
-    """The read-write token that `POST auth/token/` hands to a script that logs in."""
+def create_login_token(*, user: User, name: str = "") -> tuple[PersonalToken, str]:
+    """The read-write token that `POST auth/token/` hands to a script that logs in; it expires
+    after `API_LOGIN_TOKEN_DAYS`.
+
+    Without a name each login is a new token, `API login <date and time>`. With a name, the
+    script's earlier token of that name (live or expired) is revoked and replaced by the new one,
+    so that a script that logs in every run keeps one token, not one per run.
+    """
+    days = settings.API_LOGIN_TOKEN_DAYS
+    name = name.strip()
+    if name:
+        with transaction.atomic():
+            for token in PersonalToken.objects.live().filter(user=user, name=name):
+                revoke_token(token=token, by=user)
+            return create_token(user=user, name=name, expires_in_days=days)
     base = f"API login {clock.now():%Y-%m-%d %H:%M}"
     taken = set(PersonalToken.objects.live().filter(user=user).values_list("name", flat=True))
     name = base
@@ -80,7 +94,7 @@ def create_login_token(*, user: User) -> tuple[PersonalToken, str]:
     while name in taken:
         name = f"{base} ({counter})"
         counter += 1
-    return create_token(user=user, name=name)
+    return create_token(user=user, name=name, expires_in_days=days)
 
 
 def revoke_token(*, token: PersonalToken, by: User | None = None) -> PersonalToken:

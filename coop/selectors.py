@@ -22,12 +22,30 @@ def memberships_of(user: User) -> QuerySet[Member]:
     )
 
 
-def membership_or_404(user: User, slug: str) -> Member:
-    """The user's membership in the co-op with this slug; 404 for anyone else."""
-    member = memberships_of(user).filter(cooperative__slug=slug).select_related("user").first()
+def membership_or_404(user: User, slug: str, *, departed_ok: bool = False) -> Member:
+    """The user's membership in the co-op with this slug; 404 for anyone else.
+
+    A departed member is found only where `departed_ok` says so: the pages that stay open to
+    them (their own money, their data, the published decisions), read-only.
+    """
+    members = Member.objects.all() if departed_ok else memberships_of(user)
+    member = (
+        members.filter(user=user, cooperative__slug=slug)
+        .select_related("user", "cooperative")
+        .first()
+    )
     if member is None:
         raise Http404("No such co-op.")
     return member
+
+
+def departed_memberships_of(user: User) -> QuerySet[Member]:
+    """The co-ops the user has left, whose own money pages and decisions they may still read."""
+    return (
+        Member.objects.filter(user=user, status=MemberStatus.DEPARTED)
+        .select_related("cooperative")
+        .order_by("cooperative__name")
+    )
 
 
 def member_directory(member: Member) -> QuerySet[Member]:

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A dropped or refused database connection: 503 with Retry-After (JSON under /api/).
     "coop.middleware.DatabaseUnavailableMiddleware",
+    # Without a broker there is no Celery beat: the due sweeps run before a request instead.
+    "coop.embedded_beat.EmbeddedBeatMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -139,6 +141,9 @@ LOGOUT_REDIRECT_URL = "login"
 # pair out for AXES_COOLOFF_TIME; a successful login resets the count. `manage.py axes_reset`
 # unlocks everyone.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# A token from `POST /api/v1/auth/token/` (a script's login) stops working after this many days
+# (docs/api.md); tokens made on the API tokens page have their own expiry, chosen there.
+API_LOGIN_TOKEN_DAYS = env.int("API_LOGIN_TOKEN_DAYS", default=30)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -206,6 +211,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 }
+# Without a broker there is no beat: the site runs CELERY_BEAT_SCHEDULE itself, from requests
+# (coop.embedded_beat), so that `make run` opens and closes votes on time.
+EMBEDDED_BEAT = env.bool("EMBEDDED_BEAT", default=not CELERY_BROKER_URL)
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-proposals": {
         "task": "governance.tasks.sweep_proposals",

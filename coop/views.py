@@ -28,8 +28,8 @@ from coop.models.cooperative import MemberStatus, Role
 from coop.portability import export_member
 
 
-def _membership(request: HttpRequest, coop_slug: str) -> Member:
-    member = selectors.membership_or_404(request.user, coop_slug)
+def _membership(request: HttpRequest, coop_slug: str, *, departed_ok: bool = False) -> Member:
+    member = selectors.membership_or_404(request.user, coop_slug, departed_ok=departed_ok)
     request.session["current_coop"] = coop_slug
     return member
 
@@ -41,9 +41,10 @@ def _zone(member: Member) -> zoneinfo.ZoneInfo:
 @login_required
 def home(request):
     memberships = list(selectors.memberships_of(request.user))
-    if len(memberships) == 1:
+    departed = list(selectors.departed_memberships_of(request.user))
+    if len(memberships) == 1 and not departed:
         return redirect("coop-home", coop_slug=memberships[0].cooperative.slug)
-    return render(request, "coop/home.html", {"memberships": memberships})
+    return render(request, "coop/home.html", {"memberships": memberships, "departed": departed})
 
 
 @login_required
@@ -283,7 +284,7 @@ def invitation_accept(request, token: str):
 @login_required
 def my_data(request, coop_slug: str):
     """Everything of mine in this co-op, as a ZIP of JSON files and my payslips."""
-    member = _membership(request, coop_slug)
+    member = _membership(request, coop_slug, departed_ok=True)
     response = HttpResponse(export_member(member), content_type="application/zip")
     filename = f"{coop_slug}-{member.user.email.split('@')[0]}-my-data.zip"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

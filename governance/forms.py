@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from coop import jsontext
 from coop.clock import today_in
 from coop.models import Member
 from coop.models.cooperative import MemberStatus
@@ -122,11 +123,15 @@ class ProposalForm(forms.Form):
         if not text:
             return {}
         try:
-            payload = json.loads(text)
+            payload = jsontext.loads(text)
         except json.JSONDecodeError as error:
             raise forms.ValidationError(
                 _("This is not JSON (line %(line)s, column %(column)s: %(message)s).")
                 % {"line": error.lineno, "column": error.colno, "message": error.msg}
+            ) from None
+        except jsontext.TooDeep as error:
+            raise forms.ValidationError(
+                _("These details nest deeper than %(limit)s levels.") % {"limit": error.limit}
             ) from None
         if not isinstance(payload, dict):
             raise forms.ValidationError(_('Write a JSON object: {"name": value, …}.'))

@@ -17,10 +17,20 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
+from coop.errors import StateConflict
 from coop.models import Member
 from coop.models.cooperative import Role
-from governance.models import Ballot, Delegation, EligibleVoter, Proposal, State, VoterRoll
+from governance.models import (
+    Ballot,
+    Comment,
+    Delegation,
+    EligibleVoter,
+    Proposal,
+    State,
+    VoterRoll,
+)
 
 
 def visible_proposals(viewer: Member) -> QuerySet[Proposal]:
@@ -29,6 +39,8 @@ def visible_proposals(viewer: Member) -> QuerySet[Proposal]:
     Annotated with `i_voted`, `i_am_eligible` and `ballots_cast`; open votes come first.
     """
     proposals = Proposal.objects.filter(cooperative_id=viewer.cooperative_id)
+    if viewer.has_departed:  # a former member reads the published decisions only
+        proposals = proposals.filter(state=State.CLOSED)
     if not viewer.has_role(Role.SECRETARY):
         proposals = proposals.filter(~Q(state=State.DRAFT) | Q(author=viewer))
     return (
@@ -123,3 +135,29 @@ def in_order(values: dict[str, Any], proposal: Proposal) -> dict[str, Any]:
     jsonb does not keep the order in which the tally wrote its keys."""
     rank = {name: index for index, name in enumerate([*CHOICES, *proposal.options])}
     return dict(sorted(values.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0])))
+
+
+class NotPublished(StateConflict):
+    """A proposal's ballot file or minutes asked for before voting closed (a 409)."""
+
+    code = "not_published"
+
+
+def published_ballot_file(proposal: Proposal) -> dict[str, Any]:
+    """The ballot file of a closed proposal, as counted; `NotPublished` (409) before the close.
+
+    The one rule for the page's download and the API's `ballots/`.
+    """
+    if proposal.state != State.CLOSED:
+        raise NotPublished(_("Ballots are published when voting closes."))
+    from governance import services  # the services read these selectors
+
+    return proposal.tally.get("ballot_file") or services.ballot_file(proposal)
+
+
+def minutes_for(proposal: Proposal) -> list[Comment]:
+    """The discussion that the minutes of a closed proposal record; `NotPublished` (409) before
+    the close. The one rule for the page's and the API's minutes."""
+    if proposal.state != State.CLOSED:
+        raise NotPublished(_("Minutes are made when voting closes."))
+    return list(proposal.comments.select_related("author__user"))

@@ -19,6 +19,7 @@ from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
 from governance import actions, secret_ballots
+from governance.limits import check_limits
 from governance.methods import validate_ballot
 from governance.methods.ballot_file import BallotFileError, tally_ballot_file
 from governance.methods.delegation import resolve_delegations
@@ -69,6 +70,7 @@ def _fraction_text(value: Any, field: str) -> str:
 
 def _check_terms(cooperative: Cooperative, data: dict[str, Any]) -> dict[str, Any]:
     """Validate and complete a draft's terms; defaults for quorum and threshold come from bylaws."""
+    check_limits(data, clock.now())
     defaults = cooperative.settings["proposal_defaults"][data["kind"]]
     data["quorum"] = _fraction_text(data.get("quorum") or defaults["quorum"], "quorum")
     if data["method"] == Method.SUPERMAJORITY and not data.get("threshold"):

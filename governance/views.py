@@ -30,6 +30,7 @@ from coop.errors import DomainError, InvalidInput
 from coop.forms import refuse_form
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
+from coop.refusals import refused_page
 from coop.selectors import membership_or_404
 from governance import calendar, minutes, selectors, services
 from governance.actions import available as available_actions
@@ -45,8 +46,9 @@ CLOSED_PER_PAGE = 25
 # Helpers ----------------------------------------------------------------------------------------
 
 
-def _membership(request: HttpRequest, coop_slug: str) -> Member:
-    member = membership_or_404(request.user, coop_slug)
+def _membership(request: HttpRequest, coop_slug: str, *, departed_ok: bool = False) -> Member:
+    """The viewer's membership; a departed member only on the published decisions' reads."""
+    member = membership_or_404(request.user, coop_slug, departed_ok=departed_ok)
     request.session["current_coop"] = coop_slug
     return member
 
@@ -77,7 +79,7 @@ def _may_manage(member: Member, proposal: Proposal) -> bool:
 @login_required
 def proposal_list(request: HttpRequest, coop_slug: str) -> HttpResponse:
     """Open votes first (deadline, whether I voted), then my drafts, then the closed ones."""
-    member = _membership(request, coop_slug)
+    member = _membership(request, coop_slug, departed_ok=True)
     proposals = selectors.visible_proposals(member)
     state = request.GET.get("state", "")
     if state not in State.values:
@@ -450,7 +452,7 @@ def _render_detail(
 
 @login_required
 def proposal_detail(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _membership(request, coop_slug)
+    member = _membership(request, coop_slug, departed_ok=True)
     return _render_detail(request, member, _proposal(member, pk))
 
 
@@ -528,12 +530,12 @@ def proposal_comment(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespo
 @login_required
 def proposal_ballots(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
     """The published ballot file of a closed proposal, as counted: `manage.py recount` it."""
-    member = _membership(request, coop_slug)
+    member = _membership(request, coop_slug, departed_ok=True)
     proposal = _proposal(member, pk)
-    if proposal.state != State.CLOSED:
-        messages.error(request, _("Ballots are published when voting closes."))
-        return redirect(_detail_url(proposal))
-    document = proposal.tally.get("ballot_file") or services.ballot_file(proposal)
+    try:
+        document = selectors.published_ballot_file(proposal)
+    except DomainError as error:
+        return refused_page(request, error, _detail_url(proposal))
     response = HttpResponse(
         json.dumps(document, indent=2, ensure_ascii=False) + "\n",
         content_type="application/json; charset=utf-8",
@@ -555,12 +557,12 @@ def proposal_turnout(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespo
 @login_required
 def proposal_minutes(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
     """The minutes of a closed proposal (PDF)."""
-    member = _membership(request, coop_slug)
+    member = _membership(request, coop_slug, departed_ok=True)
     proposal = _proposal(member, pk)
-    if proposal.state != State.CLOSED:
-        messages.error(request, _("Minutes are made when voting closes."))
-        return redirect(_detail_url(proposal))
-    comments = list(proposal.comments.select_related("author__user"))
+    try:
+        comments = selectors.minutes_for(proposal)
+    except DomainError as error:
+        return refused_page(request, error, _detail_url(proposal))
     return pdf.pdf_response(
         minutes.proposal_minutes_pdf(proposal, comments),
         f"{coop_slug}-proposal-{proposal.pk}-minutes.pdf",
@@ -570,7 +572,7 @@ def proposal_minutes(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespo
 @login_required
 def decision_register(request: HttpRequest, coop_slug: str) -> HttpResponse:
     """The register of decisions (PDF) for the period chosen on the list page."""
-    member = _membership(request, coop_slug)
+    member = _membership(request, coop_slug, departed_ok=True)
     form = RegisterForm(request.GET, cooperative=member.cooperative)
     if not request.GET:  # the link without a period: this year so far
         form = RegisterForm(

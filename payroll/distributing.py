@@ -14,6 +14,7 @@ from django.utils.translation import pgettext
 from coop import clock
 from coop.audit import record
 from coop.clock import today_in
+from coop.dates import check_money_date
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, StateConflict
 from coop.hours.services import hold_books, lock_period
 from coop.models import Cooperative, Member, MemberStatusChange, TimeEntry
@@ -555,6 +556,7 @@ def record_capital_entry(
         raise InvalidInput(_("Say why: the member reads this note."), field="note")
     if not isinstance(amount, Decimal) or amount == 0:
         raise InvalidInput(_("The amount cannot be zero."), field="amount")
+    check_money_date(member.cooperative, date, field="date")
     with transaction.atomic():
         Member.objects.select_for_update().get(pk=member.pk)
         if kind == CapitalAccountEntry.Kind.REDEMPTION:

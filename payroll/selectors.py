@@ -7,10 +7,13 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Prefetch, QuerySet, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from coop.clock import today_in
 from coop.models import Client, Cooperative, Member, Project
+from coop.models.cooperative import Role
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -273,3 +276,75 @@ def capital_balances(cooperative: Cooperative) -> list[CapitalBalance]:
         for member in members
         if member.pk in totals or member.status != Member.Status.DEPARTED
     ]
+
+
+# Who reads what: one rule per read, for the pages and the API alike ----------------------------
+# What the viewer may not see at all is a 404 (never a 403: we do not say it exists).
+
+TREASURER_FILES = (DistributionDocument.Kind.CSV, DistributionDocument.Kind.SEPA)
+
+
+def _id(value: int | str) -> int:
+    """A row id from a URL; anything else (an API route takes any text) is not found."""
+    if isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit()):
+        return int(value)
+    raise Http404
+
+
+def _may_read_member_money(viewer: Member, owner_id: int) -> bool:
+    """A member reads their own money (departed members too); the treasurer reads everyone's."""
+    return owner_id == viewer.pk or viewer.has_role(Role.TREASURER)
+
+
+def payslip_for(
+    viewer: Member, distribution_id: int, member_id: int
+) -> tuple[Distribution, Member]:
+    """The distribution and the member whose payslip the viewer asks for: their own, or anyone's
+    for the treasurer; 404 otherwise."""
+    if not _may_read_member_money(viewer, _id(member_id)):
+        raise Http404(_("No such payslip."))
+    distribution = get_object_or_404(
+        Distribution, cooperative_id=viewer.cooperative_id, pk=_id(distribution_id)
+    )
+    owner = get_object_or_404(Member, cooperative_id=viewer.cooperative_id, pk=_id(member_id))
+    return distribution, owner
+
+
+def distribution_file_for(viewer: Member, distribution_id: int, kind: str) -> Distribution:
+    """The distribution whose co-op-wide file the viewer asks for: the report for every current
+    member, the payments CSV and the SEPA file (bank details) for the treasurer; 404 otherwise."""
+    shared = kind == DistributionDocument.Kind.REPORT and not viewer.has_departed
+    if not (shared or (kind in TREASURER_FILES and viewer.has_role(Role.TREASURER))):
+        raise Http404(_("No such file."))
+    return get_object_or_404(
+        Distribution, cooperative_id=viewer.cooperative_id, pk=_id(distribution_id)
+    )
+
+
+def capital_ledger_for(viewer: Member, member_id: int) -> tuple[Member, list[LedgerEntry]]:
+    """A member's capital account, oldest entry first: the viewer's own (departed members too),
+    or anyone's for the treasurer; 404 otherwise."""
+    if not _may_read_member_money(viewer, _id(member_id)):
+        raise Http404(_("No such capital account."))
+    owner = get_object_or_404(
+        Member.objects.select_related("user"),
+        cooperative_id=viewer.cooperative_id,
+        pk=_id(member_id),
+    )
+    return owner, capital_ledger(owner)
+
+
+def capital_entries_for(viewer: Member) -> QuerySet[CapitalAccountEntry]:
+    """The capital entries the viewer reads: their own, or the whole co-op's for the treasurer."""
+    entries = CapitalAccountEntry.objects.filter(cooperative_id=viewer.cooperative_id)
+    if not viewer.has_role(Role.TREASURER):
+        entries = entries.filter(member=viewer)
+    return entries
+
+
+def capital_balances_for(viewer: Member) -> list[CapitalBalance]:
+    """Everyone's balances, for the treasurer only; 404 for anyone else (who reads their own
+    account through `capital_ledger_for`)."""
+    if not viewer.has_role(Role.TREASURER):
+        raise Http404(_("No such page."))
+    return capital_balances(viewer.cooperative)

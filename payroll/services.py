@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from coop import clock
 from coop.audit import record
+from coop.dates import check_money_date
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, PeriodLocked, StateConflict
 from coop.hours.services import hold_books
 from coop.models import Client, Cooperative, Member, Project
@@ -23,6 +24,7 @@ from payroll.models import (
     Expense,
     Revenue,
 )
+from payroll.receipts import checked_receipt
 
 POLICY_FIELDS = (
     "method", "commons_pct", "commons_recipients", "reserve_pct", "education_pct", "base_rate",
@@ -97,6 +99,7 @@ def record_revenue(
         raise InvalidInput(
             _("This project is not one of %(client)s's.") % {"client": client.name}, field="project"
         )
+    check_money_date(cooperative, received_on, field="received_on")
     with transaction.atomic():
         hold_books(cooperative)
         ensure_money_month_open(cooperative, received_on)
@@ -151,6 +154,9 @@ def record_expense(
     receipt: Any = None,
 ) -> Expense:
     require_role(actor, Role.TREASURER)
+    check_money_date(cooperative, date, field="date")
+    if receipt is not None:
+        receipt = checked_receipt(receipt)
     with transaction.atomic():
         hold_books(cooperative)
         ensure_money_month_open(cooperative, date)

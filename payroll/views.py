@@ -29,6 +29,7 @@ from coop.errors import DomainError, InvalidInputs
 from coop.forms import refuse_form
 from coop.hours.durations import format_minutes
 from coop.models import Cooperative, Member
+from coop.models.cooperative import Role
 from coop.selectors import membership_or_404
 from coop.templatetags.money import amount as shown_amount
 from payroll import distributing, selectors, services
@@ -56,8 +57,9 @@ from payroll.services import month_bounds, month_label
 # Helpers ----------------------------------------------------------------------------------------
 
 
-def _membership(request: HttpRequest, coop_slug: str) -> Member:
-    member = membership_or_404(request.user, coop_slug)
+def _membership(request: HttpRequest, coop_slug: str, *, departed_ok: bool = False) -> Member:
+    """The viewer's membership; a departed member only on the reads of their own money."""
+    member = membership_or_404(request.user, coop_slug, departed_ok=departed_ok)
     request.session["current_coop"] = coop_slug
     return member
 
@@ -481,18 +483,15 @@ def _document(
 
 @login_required
 def my_payslip(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _membership(request, coop_slug)
-    distribution = get_object_or_404(Distribution, cooperative=member.cooperative, pk=pk)
-    return _document(request, distribution, DistributionDocument.Kind.PAYSLIP, member)
+    member = _membership(request, coop_slug, departed_ok=True)
+    distribution, owner = selectors.payslip_for(member, pk, member.pk)
+    return _document(request, distribution, DistributionDocument.Kind.PAYSLIP, owner)
 
 
 @login_required
 def member_payslip(request: HttpRequest, coop_slug: str, pk: int, member_id: int) -> HttpResponse:
-    member = _membership(request, coop_slug)
-    if member_id != member.pk and not member.is_treasurer:
-        raise Http404(_("No such payslip."))
-    distribution = get_object_or_404(Distribution, cooperative=member.cooperative, pk=pk)
-    owner = get_object_or_404(Member, cooperative=member.cooperative, pk=member_id)
+    member = _membership(request, coop_slug, departed_ok=True)
+    distribution, owner = selectors.payslip_for(member, pk, member_id)
     return _document(request, distribution, DistributionDocument.Kind.PAYSLIP, owner)
 
 
@@ -500,7 +499,7 @@ def member_payslip(request: HttpRequest, coop_slug: str, pk: int, member_id: int
 def all_payslips(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
     """Every payslip of the distribution in one ZIP file (treasurer)."""
     member = _membership(request, coop_slug)
-    if not member.is_treasurer:
+    if not member.has_role(Role.TREASURER):
         raise Http404(_("No such file."))
     distribution = get_object_or_404(Distribution, cooperative=member.cooperative, pk=pk)
     payslips = DistributionDocument.objects.filter(
@@ -521,17 +520,11 @@ def all_payslips(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
     )
 
 
-TREASURER_FILES = {DistributionDocument.Kind.CSV, DistributionDocument.Kind.SEPA}
-SHARED_FILES = {DistributionDocument.Kind.REPORT, *TREASURER_FILES}
-
-
 @login_required
 def distribution_file(request: HttpRequest, coop_slug: str, pk: int, kind: str) -> HttpResponse:
     """The report (every member), the payments CSV and the SEPA file (treasurer: bank details)."""
     member = _membership(request, coop_slug)
-    if kind not in SHARED_FILES or (kind in TREASURER_FILES and not member.is_treasurer):
-        raise Http404(_("No such file."))
-    distribution = get_object_or_404(Distribution, cooperative=member.cooperative, pk=pk)
+    distribution = selectors.distribution_file_for(member, pk, kind)
     return _document(request, distribution, kind)
 
 
@@ -633,7 +626,7 @@ def _refuse_policy(form: PolicyForm, filled: list[Any], error: DomainError) -> l
 
 @login_required
 def my_statements(request: HttpRequest, coop_slug: str) -> HttpResponse:
-    member = _membership(request, coop_slug)
+    member = _membership(request, coop_slug, departed_ok=True)
     statements = selectors.member_statements(member)
     return render(
         request,
@@ -652,7 +645,7 @@ def _capital(
     request: HttpRequest, member: Member, form: CapitalEntryForm | None = None, status: int = 200
 ) -> HttpResponse:
     cooperative = member.cooperative
-    balances = selectors.capital_balances(cooperative)
+    balances = selectors.capital_balances_for(member)
     return render(
         request,
         "payroll/capital.html",
@@ -670,9 +663,9 @@ def _capital(
 
 @login_required
 def capital_accounts(request: HttpRequest, coop_slug: str) -> HttpResponse:
+    if request.method != "POST":  # everyone's balances: the treasurer's read, 404 for others
+        return _capital(request, _membership(request, coop_slug))
     member = _treasurer(request, coop_slug)
-    if request.method != "POST":
-        return _capital(request, member)
     form = CapitalEntryForm(request.POST, cooperative=member.cooperative)
     status = 400
     if form.is_valid():
@@ -698,13 +691,8 @@ def capital_accounts(request: HttpRequest, coop_slug: str) -> HttpResponse:
 @login_required
 def capital_account(request: HttpRequest, coop_slug: str, member_id: int) -> HttpResponse:
     """One member's capital ledger: the member's own, or anyone's for the treasurer."""
-    member = _membership(request, coop_slug)
-    if member_id != member.pk and not member.is_treasurer:
-        raise PermissionDenied(_("Only the treasurer reads other members' capital accounts."))
-    owner = get_object_or_404(
-        Member.objects.select_related("user"), cooperative=member.cooperative, pk=member_id
-    )
-    ledger = selectors.capital_ledger(owner)
+    member = _membership(request, coop_slug, departed_ok=True)
+    owner, ledger = selectors.capital_ledger_for(member, member_id)
     return render(
         request,
         "payroll/capital_account.html",

@@ -96,6 +96,13 @@ def generous_throttles(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def no_embedded_beat(settings):
+    """Without a broker the site sweeps from requests (coop.embedded_beat); tests sweep when
+    they mean to, and tests/coop/test_embedded_beat.py switches it on."""
+    settings.EMBEDDED_BEAT = False
+
+
 @pytest.fixture
 def api():
     return APIClient()

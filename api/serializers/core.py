@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from api.lockout import authenticate_or_lock
+from api.models import NAME_MAX_LENGTH
 from api.serializers.base import ModelSerializer, Serializer
 from coop.bylaws import merged_with_defaults, validate_bylaws
 from coop.models import Client, Cooperative, Member, Project
@@ -13,6 +14,13 @@ from coop.validators import normalize_iban, validate_currency, validate_iban, va
 class TokenRequestSerializer(Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    name = serializers.CharField(
+        required=False,
+        max_length=NAME_MAX_LENGTH,
+        help_text="A name for the script's token. Logging in again with the same name revokes "
+        "the token of that name and returns a new one, so a script keeps one token; without a "
+        "name each login makes a new token named `API login <date and time>`.",
+    )
 
     def validate(self, attrs):
         user = authenticate_or_lock(
@@ -28,6 +36,8 @@ class TokenRequestSerializer(Serializer):
 
 class TokenSerializer(Serializer):
     token = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
 
 
 class CooperativeSerializer(ModelSerializer):

@@ -37,14 +37,19 @@ class TokenView(APIView):
         summary="Get an API token",
         description="Exchange your e-mail address and password for a new read-write personal "
         "token, listed on your API tokens page (/account/tokens/). Send it as "
-        "`Authorization: Bearer <token>` (or `Token <token>`).",
+        "`Authorization: Bearer <token>` (or `Token <token>`). It expires after 30 days (the "
+        "`API_LOGIN_TOKEN_DAYS` setting; `expires_at` says when). Give a `name` to keep one token "
+        "per script: a login with the name of an existing token revokes that token and returns "
+        "a new one. `DELETE` revokes the token a request is made with.",
         auth=[],
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        _, key = create_login_token(user=serializer.validated_data["user"])
-        return Response({"token": key})
+        token, key = create_login_token(
+            user=serializer.validated_data["user"], name=serializer.validated_data.get("name", "")
+        )
+        return Response({"token": key, "name": token.name, "expires_at": token.expires_at})
 
     @extend_schema(
         request=None,

@@ -25,12 +25,15 @@ from api.serializers.governance import (
 from api.views.core import COOP_SLUG, CoopScopedViewSet
 from coop import pdf
 from coop.clock import today_in
-from coop.errors import InvalidInput, StateConflict
+from coop.errors import InvalidInput
 from governance import minutes, selectors, services
 from governance.models import Comment, Delegation, Proposal, State
 
 SCHEMA = {"parameters": [COOP_SLUG]}
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description="the file")
+NOT_PUBLISHED = OpenApiResponse(
+    description="voting has not closed yet (code `not_published`): published when it closes"
+)
 
 
 def _date_param(request, name: str, default: datetime.date) -> datetime.date:
@@ -61,6 +64,8 @@ class ProposalViewSet(
     """Proposals of the co-op. Drafts are seen by their author and secretaries only."""
 
     serializer_class = ProposalSerializer
+    # A departed member reads the published decisions (closed proposals) and nothing else.
+    departed_may = ("list", "retrieve", "result", "ballots", "minutes", "register", "comments")
     filterset_fields = ["state", "kind", "method", "result"]
     ordering_fields = ["created_at", "closes_at", "opens_at"]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -145,25 +150,22 @@ class ProposalViewSet(
 
     @extend_schema(
         **SCHEMA,
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="the ballot file")},
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="the ballot file"),
+            409: NOT_PUBLISHED,
+        },
     )
     @action(detail=True, methods=["get"])
     def ballots(self, request, coop_slug, pk=None):
         """The published ballot file of a closed proposal: recount it with `manage.py recount`."""
-        proposal = self.get_object()
-        if proposal.state != State.CLOSED:
-            raise StateConflict("Ballots are published when voting closes.")
-        return Response(proposal.tally["ballot_file"])
+        return Response(selectors.published_ballot_file(self.get_object()))
 
-    @extend_schema(**SCHEMA, responses={(200, "application/pdf"): FILE})
+    @extend_schema(**SCHEMA, responses={(200, "application/pdf"): FILE, 409: NOT_PUBLISHED})
     @action(detail=True, methods=["get"])
     def minutes(self, request, coop_slug, pk=None):
         """The minutes of a closed proposal (PDF): terms, result, action, discussion, ballots."""
         proposal = self.get_object()
-        if proposal.state != State.CLOSED:
-            raise StateConflict("Minutes are made when voting closes.")
-        comments = proposal.comments.select_related("author__user")
-        content = minutes.proposal_minutes_pdf(proposal, list(comments))
+        content = minutes.proposal_minutes_pdf(proposal, selectors.minutes_for(proposal))
         return pdf.pdf_response(content, f"{self.cooperative.slug}-proposal-{proposal.pk}.pdf")
 
     @extend_schema(

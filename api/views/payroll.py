@@ -11,7 +11,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -28,9 +28,8 @@ from api.serializers.payroll import (
 )
 from api.views.core import COOP_SLUG, CoopScopedViewSet
 from coop.errors import InvalidInputs, StateConflict
-from coop.models import Member
 from coop.models.cooperative import Role
-from payroll import distributing, services
+from payroll import distributing, selectors, services
 from payroll.documents import sepa_unavailable_reason
 from payroll.downloads import OTHER_FILE, RECEIPT_TYPES, receipt_response
 from payroll.models import (
@@ -45,6 +44,12 @@ from payroll.simulation import SimulationError, simulate
 
 SCHEMA = {"parameters": [COOP_SLUG]}
 TREASURER = (Role.TREASURER,)
+# One read rule for the pages and the API (payroll.selectors): what the viewer may not read is
+# not found, never forbidden.
+NOT_YOURS = OpenApiResponse(
+    description="not found: another member's payslip or capital account, or the payments CSV "
+    "or SEPA file for anyone but the treasurer (the pages answer the same)"
+)
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description="the file")
 
 
@@ -178,6 +183,7 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
 
     serializer_class = DistributionSerializer
     write_roles = TREASURER
+    departed_may = ("payslip",)  # a departed member's own payslips (payroll.selectors)
     filterset_fields = ["status"]
 
     def scoped_queryset(self, cooperative):
@@ -261,39 +267,32 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
             filename=document.file.name.rsplit("/", 1)[-1],
         )
 
-    @extend_schema(**SCHEMA, responses={(200, "application/pdf"): FILE})
+    @extend_schema(**SCHEMA, responses={(200, "application/pdf"): FILE, 404: NOT_YOURS})
     @action(detail=True, methods=["get"], url_path=r"payslips/(?P<member_id>\d+)")
     def payslip(self, request, coop_slug, pk=None, member_id=None):
         """A member's payslip (PDF): the member's own, or anyone's for the treasurer."""
-        distribution = self.get_object()
-        if int(member_id) != self.membership.pk and not self.membership.has_role(Role.TREASURER):
-            raise NotFound()
-        member = Member.objects.filter(cooperative=self.cooperative, pk=member_id).first()
-        if member is None:
-            raise NotFound()
+        distribution, member = selectors.payslip_for(self.membership, pk, member_id)
         return self._document(distribution, "payslip", member)
 
     @extend_schema(**SCHEMA, responses={(200, "application/pdf"): FILE})
     @action(detail=True, methods=["get"])
     def report(self, request, coop_slug, pk=None):
         """The distribution report (PDF) for the co-op."""
-        return self._document(self.get_object(), "report")
+        return self._document(
+            selectors.distribution_file_for(self.membership, pk, "report"), "report"
+        )
 
-    @extend_schema(**SCHEMA, responses={(200, "text/csv"): FILE})
+    @extend_schema(**SCHEMA, responses={(200, "text/csv"): FILE, 404: NOT_YOURS})
     @action(detail=True, methods=["get"])
     def csv(self, request, coop_slug, pk=None):
         """The payments as CSV (treasurer)."""
-        if not self.membership.has_role(Role.TREASURER):
-            raise NotFound()
-        return self._document(self.get_object(), "csv")
+        return self._document(selectors.distribution_file_for(self.membership, pk, "csv"), "csv")
 
-    @extend_schema(**SCHEMA, responses={(200, "application/xml"): FILE})
+    @extend_schema(**SCHEMA, responses={(200, "application/xml"): FILE, 404: NOT_YOURS})
     @action(detail=True, methods=["get"])
     def sepa(self, request, coop_slug, pk=None):
         """The SEPA credit transfer file, pain.001 (treasurer)."""
-        if not self.membership.has_role(Role.TREASURER):
-            raise NotFound()
-        return self._document(self.get_object(), "sepa")
+        return self._document(selectors.distribution_file_for(self.membership, pk, "sepa"), "sepa")
 
     @extend_schema(
         **SCHEMA,
@@ -325,11 +324,10 @@ class CapitalAccountViewSet(mixins.ListModelMixin, CoopScopedViewSet):
     pagination_class = None
     filter_backends: list = []  # balances come in member order; `?ordering=` is not read
 
+    departed_may = ("list", "entries")  # their own account only: reads
+
     def scoped_queryset(self, cooperative):
-        entries = CapitalAccountEntry.objects.filter(cooperative=cooperative)
-        if not self.membership.has_role(Role.TREASURER):
-            entries = entries.filter(member=self.membership)
-        return entries
+        return selectors.capital_entries_for(self.membership)
 
     def list(self, request, coop_slug):
         balances = (
@@ -360,10 +358,12 @@ class CapitalAccountViewSet(mixins.ListModelMixin, CoopScopedViewSet):
     @action(detail=False, methods=["get"], filter_backends=[])
     def entries(self, request, coop_slug):
         """The ledger: your entries, or everyone's for the treasurer (`?member=` for one)."""
-        entries = self.get_queryset().order_by("member_id", "date", "id")
         member = request.query_params.get("member")
-        if member and member.isdigit():
-            entries = entries.filter(member_id=int(member))
+        if member and member.isdigit():  # one account: the same rule as its page
+            _, ledger = selectors.capital_ledger_for(self.membership, int(member))
+            entries = [line.entry for line in ledger]
+        else:
+            entries = self.get_queryset().order_by("member_id", "date", "id")
         return Response(CapitalEntrySerializer(entries, many=True).data)
 
     @idempotent

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from coop import clock
 from coop.audit import record
 from coop.clock import today_in
+from coop.dates import check_work_date
 from coop.errors import InvalidInput, NotAllowed, PeriodLocked, StateConflict
 from coop.hours.durations import format_minutes
 from coop.models import Cooperative, Member, PeriodLock, Project, RunningTimer, TimeEntry
@@ -87,6 +88,7 @@ def _check_project(member: Member, project: Project) -> None:
 
 
 def _check_date(member: Member, day: datetime.date) -> None:
+    check_work_date(member, day)
     today = today_in(member.cooperative)
     if day > today:
         raise InvalidInput(

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from coop import clock
 from coop.bylaws import DEFAULT_BYLAWS, merged_with_defaults, validate_bylaws
 from coop.validators import normalize_iban, validate_currency, validate_iban, validate_time_zone
 
@@ -58,6 +59,9 @@ class Cooperative(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        if self.founded_on is None:  # nothing the co-op records may be dated before this day
+            created = self.created_at or clock.now()  # cleared later: back to its creation day
+            self.founded_on = created.astimezone(clock.zone_of(self)).date()
         self.iban = normalize_iban(self.iban)
         self.bic = self.bic.replace(" ", "").upper()
         # The chain head is written only by coop.audit.record, with the row locked: saving an
@@ -160,7 +164,14 @@ class Member(models.Model):
         return [str(Role(role).label) for role in self.roles]
 
     def has_role(self, *roles: str) -> bool:
+        """Whether the member holds one of the roles; a departed member holds none any more."""
+        if self.status == MemberStatus.DEPARTED:
+            return False
         return any(getattr(self, f"is_{role}") for role in roles)
+
+    @property
+    def has_departed(self) -> bool:
+        return self.status == MemberStatus.DEPARTED
 
 
 class MemberStatusChange(models.Model):

@@ -306,6 +306,37 @@ class TestLoginEndpoint:
         assert all(t.name.startswith("API login ") and not t.read_only for t in tokens)
         assert len({t.name for t in tokens}) == 2
 
+    def test_a_login_token_expires_after_the_setting(self, api, member, clock, settings):
+        clock.set(datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC))
+        response = api.post(LOGIN, {"email": member.user.email, "password": PASSWORD})
+        assert response.json()["expires_at"] == "2026-03-31T09:00:00Z"
+        token = PersonalToken.objects.get(user=member.user)
+        assert token.expires_at - token.created_at == datetime.timedelta(days=30)
+        clock.advance(datetime.timedelta(days=30, seconds=1))
+        refused = bearer(api, response.json()["token"]).get("/api/v1/coops/")
+        assert refused.json()["code"] == "token_expired"
+
+        settings.API_LOGIN_TOKEN_DAYS = 2
+        api.credentials()
+        key = self.login(api, member.user)
+        token = PersonalToken.objects.get(key_hash=hashlib.sha256(key.encode()).hexdigest())
+        assert token.expires_at - token.created_at == datetime.timedelta(days=2)
+
+    def test_a_named_login_replaces_the_scripts_token(self, api, member, clock):
+        clock.set(datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC))
+        body = {"email": member.user.email, "password": PASSWORD, "name": "nightly backup"}
+        first = api.post(LOGIN, body).json()
+        assert first["name"] == "nightly backup"
+        clock.advance(datetime.timedelta(days=40))  # the first has expired: the name is free
+        second = api.post(LOGIN, body).json()
+        third = api.post(LOGIN, body).json()
+        live = PersonalToken.objects.live().filter(user=member.user)
+        assert [t.name for t in live] == ["nightly backup"]
+        assert PersonalToken.objects.filter(user=member.user).count() == 3
+        assert bearer(api, second["token"]).get("/api/v1/coops/").json()["code"] == "token_revoked"
+        assert bearer(api, third["token"]).get("/api/v1/coops/").status_code == 200
+        assert third["expires_at"].startswith("2026-05-10")
+
     def test_delete_revokes_only_the_token_used(self, api, member, project):
         _, other_key = token_for(member.user, name="kept")
         key = self.login(api, member.user)

@@ -125,7 +125,7 @@ class TestPages:
         services.cast_vote(actor=members[0], proposal=proposal, ballot={"choice": "agree"})
         base = f"/c/{cooperative.slug}/proposals/{proposal.pk}/"
         client.force_login(members[1].user)
-        assert client.get(base + "minutes.pdf").status_code == 302  # not closed yet
+        assert client.get(base + "minutes.pdf").status_code == 409  # not closed yet
         services.close_proposal(proposal=proposal, actor=secretary)
         assert "minutes.pdf" in client.get(base).content.decode()
         assert "Join the federation" in text_of(client.get(base + "minutes.pdf"))
