@@ -16,6 +16,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -114,6 +115,7 @@ _row(
 )
 _row("coops/{coop}/expenses/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
 _row("coops/{coop}/expenses/{expense}/", get="401 404 200 200 200 200")
+_row("coops/{coop}/expenses/{expense}/receipt/", get="401 404 200 200 200 200")
 _row("coops/{coop}/expenses/{expense}/approve/", post="401 404 403 403 200 403")
 _row("coops/{coop}/expenses/{expense}/reject/", post="401 404 403 403 200 403")
 _row("coops/{coop}/policies/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
@@ -230,6 +232,7 @@ class World:
         self.expense = money.record_expense(
             actor=treasurer, cooperative=self.coop, category="Hosting",
             amount=Decimal("10.00"), date=october, payee="Hetzner",
+            receipt=ContentFile(b"%PDF-1.4\n%%EOF\n", name="receipt.pdf"),
         )  # fmt: skip
         self.policy = money.adopt_policy(
             actor=treasurer, cooperative=self.coop, method="hours",
@@ -276,8 +279,9 @@ CASES = [(route, method) for route, methods in MATRIX.items() for method in meth
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("route", "method"), CASES, ids=[f"{m} {r}" for r, m in CASES])
-def test_the_matrix(route, method, settings):
+def test_the_matrix(route, method, settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path
     world = World()
     observed = []
     for role in ROLES:

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.template import engines
 
 from tests.factories import ProjectFactory
 
@@ -96,6 +95,5 @@ def test_no_template_has_an_inline_script_style_or_handler(template):
     assert_nothing_inline(source)
 
 
-def test_the_templates_were_found():
-    assert engines["django"]  # the walk above found the project's templates
+def test_the_walk_finds_the_templates():
     assert len(list((ROOT / "coop" / "templates").rglob("*.html"))) > 10
