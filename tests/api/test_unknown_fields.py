@@ -1,5 +1,6 @@
 """A field the endpoint does not take is a 400 naming it, on every writable endpoint."""
 
+import datetime
 import inspect
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import api.serializers.governance
 import api.serializers.hours
 import api.serializers.payroll
 from api.serializers.base import StrictFieldsMixin
+from coop import clock
 from coop.models import Cooperative
 from governance import services as governance
 from payroll import services as payroll
@@ -61,8 +63,8 @@ def world(db, cooperative):
     proposal = governance.create_proposal(
         actor=boss,
         title="A draft",
-        opens_at="2099-01-01T00:00:00Z",
-        closes_at="2099-01-08T00:00:00Z",
+        opens_at=clock.now() + datetime.timedelta(days=1),
+        closes_at=clock.now() + datetime.timedelta(days=9),
     )
     payroll.adopt_policy(actor=boss, cooperative=cooperative, **POLICY)
     return {
