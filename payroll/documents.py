@@ -7,7 +7,6 @@ the month went; the figures come from the stored lines, never recomputed.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from collections.abc import Iterable, Sequence
@@ -19,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 from sepaxml import SepaTransfer
 
-from coop import pdf
+from coop import pdf, spreadsheet
 from coop.hours.durations import format_minutes
 from coop.models import Member
 from payroll.models import Distribution, DistributionLine
@@ -248,6 +247,8 @@ def reference(distribution: Distribution, line: DistributionLine) -> str:
     ]
 
 
+CENT = Decimal("0.01")
+
 CSV_HEADER = [
     "kind",
     "member_id",
@@ -263,9 +264,10 @@ CSV_HEADER = [
 
 def payments_csv(distribution: Distribution, lines: Iterable[DistributionLine]) -> bytes:
     """Every line, with what is paid (cash) and what stays (retained); UTF-8 with a BOM so that
-    spreadsheet programs read the accents right."""
+    spreadsheet programs read the accents right. Amounts are numbers; names and references are
+    text, guarded against spreadsheet formulas (`coop.spreadsheet`)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = spreadsheet.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for line in lines:
         writer.writerow(
@@ -274,9 +276,9 @@ def payments_csv(distribution: Distribution, lines: Iterable[DistributionLine]) 
                 line.member_id or "",
                 line.name,
                 line.iban,
-                f"{line.share:.2f}",
-                f"{line.cash:.2f}",
-                f"{line.retained:.2f}",
+                line.share.quantize(CENT),
+                line.cash.quantize(CENT),
+                line.retained.quantize(CENT),
                 distribution.currency,
                 reference(distribution, line),
             ]

@@ -33,6 +33,7 @@ from coop.selectors import membership_or_404
 from coop.templatetags.money import amount as shown_amount
 from payroll import distributing, selectors, services
 from payroll.documents import sepa_unavailable_reason
+from payroll.downloads import document_response
 from payroll.forms import (
     CapitalEntryForm,
     ExpenseForm,
@@ -455,11 +456,7 @@ def distribution_action(request: HttpRequest, coop_slug: str, pk: int, action: s
 
 
 def _file(document: DistributionDocument) -> FileResponse:
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.file.name.rsplit("/", 1)[-1],
-    )
+    return document_response(document)
 
 
 def _missing(request: HttpRequest, distribution: Distribution, kind: str) -> HttpResponse:

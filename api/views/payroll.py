@@ -1,7 +1,6 @@
 """Revenue, expenses, policies, monthly distributions, their documents, capital accounts."""
 
 from django.db.models import Sum
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -27,6 +26,7 @@ from coop.models import Member
 from coop.models.cooperative import Role
 from payroll import distributing, services
 from payroll.documents import sepa_unavailable_reason
+from payroll.downloads import document_response
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -249,11 +249,7 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
             if reason:
                 raise StateConflict(reason)
             raise StateConflict("This document is being generated: try again in a minute.")
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.file.name.rsplit("/", 1)[-1],
-        )
+        return document_response(document)
 
     @extend_schema(**SCHEMA, responses={(200, "application/pdf"): FILE})
     @action(detail=True, methods=["get"], url_path=r"payslips/(?P<member_id>\d+)")
