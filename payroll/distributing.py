@@ -25,6 +25,7 @@ from payroll.models import (
     Distribution,
     DistributionLine,
     DistributionPolicy,
+    DocumentFailure,
     Expense,
     Revenue,
 )
@@ -446,6 +447,31 @@ def approve_distribution(
         distribution_id = distribution.pk
         # robust: with the broker down the approval still stands; payroll.tasks.sweep_documents
         # enqueues the files again.
+        transaction.on_commit(lambda: generate_documents.delay(distribution_id), robust=True)
+        return distribution
+
+
+def regenerate_documents(*, actor: Member | None, distribution: Distribution) -> Distribution:
+    """Try the files that failed again, after the cause was fixed (treasurer): their failures
+    are cleared, so the task makes them anew, with a fresh count of attempts."""
+    require_role(actor, Role.TREASURER)
+    with transaction.atomic():
+        distribution = _locked(distribution)
+        if distribution.status not in (Distribution.Status.APPROVED, Distribution.Status.PAID):
+            raise StateConflict(_("Files are made when the distribution is approved."))
+        failures = DocumentFailure.objects.filter(distribution=distribution)
+        kinds = sorted(set(failures.values_list("kind", flat=True)))
+        count, _deleted = failures.delete()
+        record(
+            distribution.cooperative,
+            actor,
+            "distribution.documents_regenerated",
+            distribution,
+            {"failed": count, "kinds": kinds},
+        )
+        from payroll.tasks import generate_documents
+
+        distribution_id = distribution.pk
         transaction.on_commit(lambda: generate_documents.delay(distribution_id), robust=True)
         return distribution
 

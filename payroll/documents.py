@@ -21,6 +21,7 @@ from sepaxml import SepaTransfer
 from coop import pdf, spreadsheet
 from coop.hours.durations import format_minutes
 from coop.models import Member
+from payroll.epc_text import epc_text
 from payroll.models import Distribution, DistributionLine
 from payroll.services import month_label
 
@@ -315,10 +316,13 @@ def sepa_xml(
     lines: Iterable[DistributionLine],
     execution_date: datetime.date,
 ) -> bytes:
-    """A pain.001.001.03 credit transfer, one batch, validated against the XSD by sepaxml."""
+    """A pain.001.001.03 credit transfer, one batch, validated against the XSD by sepaxml.
+
+    Names and references are written in the EPC character set (`payroll.epc_text`): a legal
+    name in any script, with any character a person could type, never stops the file."""
     cooperative = distribution.cooperative
     config: dict[str, object] = {
-        "name": cooperative.legal_name,
+        "name": epc_text(cooperative.legal_name, 70, fallback=cooperative.slug),
         "IBAN": cooperative.iban,
         "batch": True,
         "currency": "EUR",
@@ -329,11 +333,11 @@ def sepa_xml(
     for line in sepa_payments(lines):
         transfer.add_payment(
             {
-                "name": line.name[:70],
+                "name": epc_text(line.name, 70, fallback=f"Member {line.member_id or line.pk}"),
                 "IBAN": line.iban,
                 "amount": int((line.cash * 100).to_integral_exact()),
                 "execution_date": execution_date,
-                "description": reference(distribution, line),
+                "description": epc_text(reference(distribution, line), 140, fallback="Payment"),
                 "endtoend_id": f"COOP{distribution.pk}L{line.pk}"[:35],
             }
         )

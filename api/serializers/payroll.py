@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import MonthField
@@ -12,6 +13,7 @@ from payroll.models import (
     Distribution,
     DistributionLine,
     DistributionPolicy,
+    DocumentFailure,
     Expense,
     Revenue,
 )
@@ -92,11 +94,26 @@ class DistributionLineSerializer(serializers.ModelSerializer):
         return data
 
 
+class DocumentFailureSerializer(serializers.ModelSerializer):
+    """A file that could not be generated; `retried` says whether the sweep still tries it."""
+
+    retried = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DocumentFailure
+        fields = ["kind", "member", "reason", "attempts", "failed_at", "retried"]
+        read_only_fields = fields
+
+    def get_retried(self, failure: DocumentFailure) -> bool:
+        return failure.attempts < DocumentFailure.MAX_ATTEMPTS
+
+
 class DistributionSerializer(serializers.ModelSerializer):
     month = MonthField()
     policy_version = serializers.IntegerField(source="policy.version", read_only=True)
     lines = DistributionLineSerializer(many=True, read_only=True)
     documents = serializers.SerializerMethodField()
+    failed_documents = serializers.SerializerMethodField()
 
     class Meta:
         model = Distribution
@@ -104,9 +121,22 @@ class DistributionSerializer(serializers.ModelSerializer):
             "id", "month", "status", "currency", "policy", "policy_version", "revenue", "expenses",
             "losses_carried", "surplus", "loss", "commons", "reserve", "education", "member_pool",
             "computed_at", "approved_at", "approved_by", "approval_proposal", "paid_at", "lines",
-            "documents",
+            "documents", "failed_documents",
         ]  # fmt: skip
         read_only_fields = [name for name in fields if name != "month"]
+
+    @extend_schema_field(DocumentFailureSerializer(many=True))
+    def get_failed_documents(self, distribution) -> list[dict]:
+        """Failures of the shared files, and of payslips: all for the treasurer, else one's own."""
+        view = self.context.get("view")
+        membership = getattr(view, "membership", None)
+        treasurer = membership is not None and membership.has_role("treasurer")
+        failures = [
+            failure
+            for failure in distribution.document_failures.all()
+            if treasurer or failure.member_id in (None, getattr(membership, "pk", None))
+        ]
+        return DocumentFailureSerializer(failures, many=True).data
 
     def get_documents(self, distribution) -> list[dict]:
         return [
