@@ -5,7 +5,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import MonthField
+from api.fields import MoneyField, MonthField
 from api.serializers.hours import CoopScopedPrimaryKey
 from coop.models import Client, Member, Project
 from payroll.models import (
@@ -18,14 +18,12 @@ from payroll.models import (
     Revenue,
 )
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
-
 
 class RevenueSerializer(serializers.ModelSerializer):
     client = CoopScopedPrimaryKey(queryset=Client.objects.all())
     client_name = serializers.CharField(source="client.name", read_only=True)
     project = CoopScopedPrimaryKey(queryset=Project.objects.all(), required=False, allow_null=True)
-    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    amount = MoneyField(min_value=Decimal("0.01"))
 
     class Meta:
         model = Revenue
@@ -37,7 +35,7 @@ class RevenueSerializer(serializers.ModelSerializer):
 
 
 class ExpenseSerializer(serializers.ModelSerializer):
-    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    amount = MoneyField(min_value=Decimal("0.01"))
     receipt = serializers.FileField(required=False, allow_null=True)
 
     class Meta:
@@ -62,7 +60,7 @@ class PolicySerializer(serializers.ModelSerializer):
     education_pct = serializers.DecimalField(max_digits=6, decimal_places=5, default=Decimal("0"))
     cash_pct = serializers.DecimalField(max_digits=6, decimal_places=5, default=Decimal("1"))
     max_pay_ratio = serializers.DecimalField(max_digits=8, decimal_places=3, default=Decimal("3"))
-    base_rate = serializers.DecimalField(**MONEY, required=False, allow_null=True)
+    base_rate = MoneyField(required=False, allow_null=True)
 
     class Meta:
         model = DistributionPolicy
@@ -151,7 +149,7 @@ class DistributionCreateSerializer(serializers.Serializer):
 
 class CapitalEntrySerializer(serializers.ModelSerializer):
     member = CoopScopedPrimaryKey(queryset=Member.objects.all())
-    amount = serializers.DecimalField(**MONEY)
+    amount = MoneyField()
 
     class Meta:
         model = CapitalAccountEntry
@@ -162,4 +160,4 @@ class CapitalEntrySerializer(serializers.ModelSerializer):
 class CapitalAccountSerializer(serializers.Serializer):
     member = serializers.IntegerField()
     name = serializers.CharField()
-    balance = serializers.DecimalField(**MONEY)
+    balance = MoneyField()
