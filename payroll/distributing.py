@@ -317,10 +317,10 @@ def _ensure_figures_fit(inputs: Any, result: Any) -> None:
         if money.exceeds_max(amount):
             raise AmountTooLarge(
                 _(
-                    "The %(figure)s of this month, %(amount)s, is more than the books can hold "
-                    "(%(max)s): correct the month's entries."
+                    "A figure of this month (%(figure)s: %(amount)s) is more than the books can "
+                    "hold (%(max)s): correct the month's entries."
                 )
-                % {"figure": name.replace("_", " "), "amount": amount, "max": money.format_max()}
+                % {"figure": name, "amount": amount, "max": money.format_max()}
             )
 
 

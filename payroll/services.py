@@ -88,9 +88,7 @@ def _money(cooperative: Cooperative, amount: Any, field: str = "amount") -> Deci
     return amount
 
 
-def _ensure_month_total_fits(
-    cooperative: Cooperative, records: Any, day: datetime.date, amount: Decimal, what: str
-) -> None:
+def _ensure_month_total_fits(records: Any, day: datetime.date, amount: Decimal) -> None:
     """Refuse (409) an entry that would make the month's total more than the books can hold;
     `records` are the co-op's entries of that kind counted in the month's distribution."""
     first, last = month_bounds(day)
@@ -98,10 +96,10 @@ def _ensure_month_total_fits(
     if money.exceeds_max(Decimal(total) + amount):
         raise AmountTooLarge(
             _(
-                "The %(what)s of %(month)s would add up to more than the books can hold "
-                "(%(max)s): record it in another month or check the amount."
+                "With this amount the entries of %(month)s would add up to more than the books "
+                "can hold (%(max)s): record it in another month or check the amount."
             )
-            % {"what": what, "month": month_label(first), "max": money.format_max()},
+            % {"month": month_label(first), "max": money.format_max()},
             field="amount",
         )
 
@@ -135,7 +133,7 @@ def record_revenue(
         month_revenue = Revenue.objects.filter(
             cooperative=cooperative, received_on__range=(first, last)
         )
-        _ensure_month_total_fits(cooperative, month_revenue, received_on, amount, _("revenue"))
+        _ensure_month_total_fits(month_revenue, received_on, amount)
         revenue = Revenue.objects.create(
             cooperative=cooperative,
             client=client,
@@ -195,7 +193,7 @@ def record_expense(
         month_expenses = Expense.objects.filter(
             cooperative=cooperative, date__range=(first, last)
         ).exclude(status=Expense.Status.REJECTED)
-        _ensure_month_total_fits(cooperative, month_expenses, date, amount, _("expenses"))
+        _ensure_month_total_fits(month_expenses, date, amount)
         expense = Expense(
             cooperative=cooperative,
             category=category.strip(),
