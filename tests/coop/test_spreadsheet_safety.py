@@ -145,3 +145,22 @@ def test_a_payments_csv_download_says_utf_8(
     download = page.get(f"/c/{cooperative.slug}/money/distributions/{run.pk}/files/csv/")
     assert download.status_code == 200, download
     assert download["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_no_csv_is_written_past_the_shared_writer():
+    """A new CSV export must use `coop.spreadsheet.writer`, or it escapes the formula guard."""
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    skip = {".venv", "tests", "node_modules", "var", "build"}
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if not skip & set(path.relative_to(root).parts)
+        and path != root / "coop" / "spreadsheet.py"
+        and any(
+            needle in path.read_text(encoding="utf-8")
+            for needle in ("csv.writer(", "csv.DictWriter(", "DictWriter(")
+        )
+    ]
+    assert offenders == []

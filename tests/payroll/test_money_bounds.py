@@ -154,3 +154,17 @@ class TestAsciiDigits:
         )  # fmt: skip
         assert form.is_valid(), form.errors
         assert form.cleaned_data["amount"] == Decimal("100.50")
+
+
+def test_the_simulation_refuses_other_digits(api, member):
+    import json
+    from pathlib import Path
+
+    sample = Path(__file__).parent / "samples" / "worked-example.json"
+    document = json.loads(sample.read_text())
+    figures = {**document.get("input", document), "revenue": "１００"}
+    response = as_member(api, member).post(
+        url(member, "distributions/simulate/"), figures, format="json"
+    )
+    assert response.status_code == 400
+    assert "revenue" in response.json()["errors"]
