@@ -44,10 +44,14 @@ def _first_message(errors: dict[str, Any]) -> str:
     field, messages = next(iter(errors.items()))
     while isinstance(messages, dict):
         field, messages = next(iter(messages.items()))
+    # A list field's errors hold one entry per item, `{}` for the items that were valid.
+    if isinstance(messages, list):
+        messages = [item for item in messages if item != {}] or messages
     message = messages[0] if isinstance(messages, list) and messages else messages
-    while isinstance(message, dict):
+    while isinstance(message, dict) and message:
         message = next(iter(message.values()))
-        message = message[0] if isinstance(message, list) and message else message
+        if isinstance(message, list):
+            message = next((item for item in message if item != {}), message[:1] or "")
     prefix = "" if field == "non_field_errors" else f"{field}: "
     return f"{prefix}{message}"
 

@@ -111,6 +111,23 @@ class TestThroughTheApi:
 
 
 @pytest.mark.django_db
+def test_an_item_of_a_list_names_its_field_in_a_400(api, treasurer):
+    """The second commons recipient is wrong, the first valid: a 400 (was a 500 when the first
+    item of a list's errors was the valid item's `{}`)."""
+    response = as_member(api, treasurer).post(
+        f"/api/v1/coops/{treasurer.cooperative.slug}/policies/",
+        {"method": "equal", "commons_pct": "0.1", "commons_recipients": [
+            {"name": "Django Software Foundation", "weight": "1"},
+            {"name": "Free\u0008 Software", "weight": "1"},
+        ]},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 400
+    body = response.json()
+    assert "U+0008" in body["detail"] and body["detail"].startswith("commons_recipients")
+
+
+@pytest.mark.django_db
 def test_a_page_form_names_the_field(cooperative):
     form = RevenueForm(
         data={"revenue-amount": "10", "revenue-invoice_reference": "INV\u0007 1"},
