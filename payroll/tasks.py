@@ -211,10 +211,11 @@ def sweep_documents() -> int:
         distribution=OuterRef("pk"), cash__gt=0
     ).exclude(iban="")
     # The report and the CSV always; the SEPA file when `documents.sepa_unavailable_reason`
-    # finds nothing against it (the same conditions, in SQL).
+    # finds nothing against it (the same conditions, in SQL), and only until the month is paid:
+    # bank details set after the payment must not make a transfer file for money already paid.
     shared_expected = Case(
         When(
-            Q(currency="EUR", has_sepa_payments=True)
+            Q(status=Distribution.Status.APPROVED, currency="EUR", has_sepa_payments=True)
             & ~Q(cooperative__iban="")
             & ~Q(cooperative__legal_name=""),
             then=Value(3),

@@ -166,3 +166,16 @@ class TestAFileThatFails:
         with django_capture_on_commit_callbacks(execute=True):
             client.post(f"/c/{cooperative.slug}/money/distributions/{run.pk}/regenerate/")
         assert run.documents.filter(kind="sepa").exists()
+
+
+@pytest.mark.django_db
+def test_the_sweep_remakes_a_missing_sepa_file_until_the_month_is_paid(
+    cooperative, treasurer, banked, django_capture_on_commit_callbacks
+):
+    run = _approve(treasurer, cooperative, django_capture_on_commit_callbacks)
+    run.documents.filter(kind="sepa").delete()
+    assert tasks.sweep_documents() == 1
+    assert run.documents.filter(kind="sepa").exists()
+    distributing.mark_paid(actor=treasurer, distribution=run)
+    run.documents.filter(kind="sepa").delete()
+    assert tasks.sweep_documents() == 0
