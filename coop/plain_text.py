@@ -21,6 +21,7 @@ DRF `CharField`. Password fields are left alone: they are hashed, never shown.
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -93,10 +94,12 @@ def project_text_fields() -> list[Any]:
     from django.conf import settings
     from django.db import models
 
-    root = str(settings.BASE_DIR)
+    # The project's apps are the top-level packages of the repository (a virtualenv inside it
+    # holds third-party apps deeper down).
+    root = Path(settings.BASE_DIR).resolve()
     fields = []
     for config in apps.get_app_configs():
-        if not str(config.path).startswith(root):
+        if Path(config.path).resolve().parent != root:
             continue
         for model in config.get_models():
             for field in model._meta.get_fields():
