@@ -429,6 +429,7 @@ def approve_distribution(
                 )
                 % {"month": month_label(distribution.month), "changed": changed}
             )
+        _ensure_allocations_fit(distribution)
         distribution.status = Distribution.Status.APPROVED
         distribution.approved_at = clock.now()
         distribution.approved_by = actor
@@ -625,6 +626,32 @@ def record_capital_entry(
             {"member": member.pk, "amount": str(amount)},
         )
         return entry
+
+
+def _ensure_allocations_fit(distribution: Distribution) -> None:
+    """Refuse (409) an approval whose retained shares would take a capital account beyond the
+    largest amount the books hold (one query for every member of the month)."""
+    retained = dict(
+        distribution.lines.filter(kind="member", retained__gt=0).values_list(
+            "member_id", "retained"
+        )
+    )
+    balances = (
+        CapitalAccountEntry.objects.filter(member_id__in=retained)
+        .values("member_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for row in balances:
+        balance = Decimal(row["total"]).quantize(CENT) + retained[row["member_id"]]
+        if money.exceeds_max(balance):
+            raise AmountTooLarge(
+                _(
+                    "The capital account of member #%(member)s would reach %(balance)s, more "
+                    "than the books can hold (%(max)s)."
+                )
+                % {"member": row["member_id"], "balance": balance, "max": money.format_max()}
+            )
 
 
 def _ensure_capital_balance_allowed(member: Member, amount: Decimal) -> None:

@@ -168,3 +168,17 @@ def test_the_simulation_refuses_other_digits(api, member):
     )
     assert response.status_code == 400
     assert "revenue" in response.json()["errors"]
+
+
+def test_an_approval_that_would_overflow_a_capital_account_is_refused(
+    cooperative, treasurer, books
+):
+    from payroll.models import CapitalAccountEntry
+
+    run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
+    CapitalAccountEntry.objects.create(
+        cooperative=cooperative, member=books[1], kind="adjustment", amount=Decimal(LARGEST),
+        date=datetime.date(2026, 8, 31), note="Written past the service",
+    )  # fmt: skip
+    with pytest.raises(AmountTooLarge, match="more than the books can hold"):
+        distributing.approve_distribution(actor=treasurer, distribution=run)
