@@ -8,6 +8,8 @@ class CoopConfig(AppConfig):
     verbose_name = "Co-operative"
 
     def ready(self) -> None:
+        from coop import plain_text
         from coop.dashboard import register_coop_panels
 
         register_coop_panels()
+        plain_text.install()

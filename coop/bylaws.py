@@ -28,6 +28,9 @@ DEFAULT_BYLAWS: dict[str, Any] = {
     "admission": "vote",
     "status_changes": "admins",
     "role_changes": "admins",
+    # Whether a redemption or an adjustment may take a member's capital account below zero
+    # (the member then owes the co-op); refused with a 409 unless the bylaws say so.
+    "negative_capital_balance": False,
 }
 
 MEMBER_DECISIONS = ("admission", "status_changes", "role_changes")
@@ -85,10 +88,9 @@ def validate_bylaws(value: Any) -> None:
                 parse_share(raw)
             except ValueError as error:
                 errors.append(f"proposal_defaults.{kind}.{term}: {error}.")
-    if "probationary_members_vote" in value and not isinstance(
-        value["probationary_members_vote"], bool
-    ):
-        errors.append("probationary_members_vote: must be true or false.")
+    for key in ("probationary_members_vote", "negative_capital_balance"):
+        if key in value and not isinstance(value[key], bool):
+            errors.append(f"{key}: must be true or false.")
     if "spending_limit" in value:
         try:
             limit = Decimal(str(value["spending_limit"]))

@@ -48,3 +48,10 @@ class PeriodLocked(StateConflict):
     """Hours of a month covered by an approved distribution cannot change."""
 
     code = "period_locked"
+
+
+class AmountTooLarge(StateConflict):
+    """An amount, or a sum the books store (a month's revenue, a capital balance), would exceed
+    the largest amount they hold (`coop.money.MAX_AMOUNT`)."""
+
+    code = "amount_too_large"

@@ -27,7 +27,7 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
-from coop import clock
+from coop import clock, spreadsheet
 from coop.audit import verify_chain
 from coop.models import Cooperative, TimeEntry
 
@@ -134,8 +134,6 @@ def export_cooperative(cooperative: Cooperative) -> bytes:
 
 
 def _hours_csv(cooperative: Cooperative) -> Iterator[tuple[str, str]]:
-    import csv
-
     months: dict[str, list[TimeEntry]] = {}
     entries = TimeEntry.objects.filter(cooperative=cooperative).select_related(
         "member__user", "project__client"
@@ -144,7 +142,7 @@ def _hours_csv(cooperative: Cooperative) -> Iterator[tuple[str, str]]:
         months.setdefault(f"{entry.date:%Y-%m}", []).append(entry)
     for month, rows in months.items():
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
+        writer = spreadsheet.writer(out, lineterminator="\r\n")
         writer.writerow(["date", "member", "client", "project", "minutes", "description"])
         for entry in rows:
             writer.writerow(

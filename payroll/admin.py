@@ -24,6 +24,7 @@ from payroll.models import (
     DistributionDocument,
     DistributionLine,
     DistributionPolicy,
+    DocumentFailure,
     Expense,
     Revenue,
 )
@@ -321,6 +322,24 @@ class DistributionLineInline(admin.TabularInline):
         return False
 
 
+class DocumentFailureInline(admin.TabularInline):
+    """The files that could not be generated, shown as FAILED with their reason."""
+
+    model = DocumentFailure
+    extra = 0
+    can_delete = False
+    verbose_name = gettext_lazy("failed file")
+    verbose_name_plural = gettext_lazy("failed files (regenerate them after fixing the cause)")
+    fields = ["kind", "member", "reason", "attempts", "failed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Distribution)
 class DistributionAdmin(admin.ModelAdmin):
     """Read-only: a draft changes only by recomputing, and approved, paid or void runs never
@@ -333,8 +352,10 @@ class DistributionAdmin(admin.ModelAdmin):
     list_select_related = ["cooperative", "policy"]
     search_fields = ["cooperative__name", "cooperative__slug"]
     date_hierarchy = "month"
-    inlines = [DistributionLineInline]
-    actions = ["recompute_drafts", "approve_drafts", "void_drafts", "mark_paid"]
+    inlines = [DocumentFailureInline, DistributionLineInline]
+    actions = [
+        "recompute_drafts", "approve_drafts", "void_drafts", "mark_paid", "regenerate_files",
+    ]  # fmt: skip
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
@@ -380,6 +401,15 @@ class DistributionAdmin(admin.ModelAdmin):
     def mark_paid(self, request, queryset):
         self._run(request, queryset, distributing.mark_paid, _("Marked %(count)d as paid."))
 
+    @admin.action(description=gettext_lazy("Regenerate the failed files of selected"))
+    def regenerate_files(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            distributing.regenerate_documents,
+            _("The failed files of %(count)d distributions are being generated again."),
+        )
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
@@ -402,6 +432,15 @@ class CapitalAccountEntryAdmin(ReadOnlyAdmin):
     search_fields = ["member__user__email", "member__user__full_name", "note"]
     list_select_related = ["cooperative", "member__user", "distribution"]
     date_hierarchy = "date"
+
+
+@admin.register(DocumentFailure)
+class DocumentFailureAdmin(ReadOnlyAdmin):
+    """FAILED files; the Distribution admin's action regenerates them."""
+
+    list_display = ["distribution", "kind", "member", "attempts", "reason", "failed_at"]
+    list_filter = ["distribution__cooperative", "kind"]
+    list_select_related = ["distribution__cooperative", "member__user"]
 
 
 @admin.register(DistributionDocument)

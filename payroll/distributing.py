@@ -11,11 +11,11 @@ from django.db.models import IntegerField, Sum, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from coop import clock
+from coop import clock, money
 from coop.audit import record
 from coop.clock import today_in
 from coop.dates import check_money_date
-from coop.errors import InvalidInput, InvalidInputs, NotAllowed, StateConflict
+from coop.errors import AmountTooLarge, InvalidInput, InvalidInputs, NotAllowed, StateConflict
 from coop.hours.services import hold_books, lock_period
 from coop.models import Cooperative, Member, MemberStatusChange, TimeEntry
 from coop.models.cooperative import MemberStatus, Role
@@ -26,6 +26,7 @@ from payroll.models import (
     Distribution,
     DistributionLine,
     DistributionPolicy,
+    DocumentFailure,
     Expense,
     Revenue,
 )
@@ -221,6 +222,7 @@ def _compute(distribution: Distribution) -> None:
         if error.errors:
             raise InvalidInputs(error.errors) from None
         raise StateConflict(error.message) from None
+    _ensure_figures_fit(inputs, result)
     details = _line_details(cooperative)
     work = {w.id: w for w in inputs.members}
     for name in ("revenue", "expenses", "losses_carried"):
@@ -302,6 +304,25 @@ def _locked(distribution: Distribution) -> Distribution:
         .select_related("cooperative", "policy")
         .get(pk=distribution.pk)
     )
+
+
+def _ensure_figures_fit(inputs: Any, result: Any) -> None:
+    """Refuse (409) a month whose figures the books cannot store, rather than fail writing it."""
+    figures = {
+        "revenue": inputs.revenue,
+        "expenses": inputs.expenses,
+        "losses_carried": inputs.losses_carried,
+        **{name: getattr(result, name) for name in ("surplus", "loss", "member_pool")},
+    }
+    for name, amount in figures.items():
+        if money.exceeds_max(amount):
+            raise AmountTooLarge(
+                _(
+                    "A figure of this month (%(figure)s: %(amount)s) is more than the books can "
+                    "hold (%(max)s): correct the month's entries."
+                )
+                % {"figure": name, "amount": amount, "max": money.format_max()}
+            )
 
 
 def create_draft(
@@ -409,6 +430,7 @@ def approve_distribution(
                 )
                 % {"month": month_label(distribution.month), "changed": changed}
             )
+        _ensure_allocations_fit(distribution)
         distribution.status = Distribution.Status.APPROVED
         distribution.approved_at = clock.now()
         distribution.approved_by = actor
@@ -447,6 +469,31 @@ def approve_distribution(
         distribution_id = distribution.pk
         # robust: with the broker down the approval still stands; payroll.tasks.sweep_documents
         # enqueues the files again.
+        transaction.on_commit(lambda: generate_documents.delay(distribution_id), robust=True)
+        return distribution
+
+
+def regenerate_documents(*, actor: Member | None, distribution: Distribution) -> Distribution:
+    """Try the files that failed again, after the cause was fixed (treasurer): their failures
+    are cleared, so the task makes them anew, with a fresh count of attempts."""
+    require_role(actor, Role.TREASURER)
+    with transaction.atomic():
+        distribution = _locked(distribution)
+        if distribution.status not in (Distribution.Status.APPROVED, Distribution.Status.PAID):
+            raise StateConflict(_("Files are made when the distribution is approved."))
+        failures = DocumentFailure.objects.filter(distribution=distribution)
+        kinds = sorted(set(failures.values_list("kind", flat=True)))
+        count, _deleted = failures.delete()
+        record(
+            distribution.cooperative,
+            actor,
+            "distribution.documents_regenerated",
+            distribution,
+            {"failed": count, "kinds": kinds},
+        )
+        from payroll.tasks import generate_documents
+
+        distribution_id = distribution.pk
         transaction.on_commit(lambda: generate_documents.delay(distribution_id), robust=True)
         return distribution
 
@@ -557,17 +604,13 @@ def record_capital_entry(
     if not isinstance(amount, Decimal) or amount == 0:
         raise InvalidInput(_("The amount cannot be zero."), field="amount")
     check_money_date(member.cooperative, date, field="date")
+    if kind == CapitalAccountEntry.Kind.REDEMPTION and amount < 0:
+        raise InvalidInput(_("A redemption is a positive amount."), field="amount")
     with transaction.atomic():
         Member.objects.select_for_update().get(pk=member.pk)
         if kind == CapitalAccountEntry.Kind.REDEMPTION:
-            balance = capital_balance(member)
-            if amount <= 0 or amount > balance:
-                raise InvalidInput(
-                    _("A redemption is between 0.01 and the balance (%(balance)s).")
-                    % {"balance": balance},
-                    field="amount",
-                )
             amount = -amount
+        _ensure_capital_balance_allowed(member, amount)
         entry = CapitalAccountEntry.objects.create(
             cooperative=member.cooperative,
             member=member,
@@ -585,6 +628,61 @@ def record_capital_entry(
             {"member": member.pk, "amount": str(amount)},
         )
         return entry
+
+
+def _ensure_allocations_fit(distribution: Distribution) -> None:
+    """Refuse (409) an approval whose retained shares would take a capital account beyond the
+    largest amount the books hold (one query for every member of the month)."""
+    retained = dict(
+        distribution.lines.filter(kind="member", retained__gt=0).values_list(
+            "member_id", "retained"
+        )
+    )
+    balances = (
+        CapitalAccountEntry.objects.filter(member_id__in=retained)
+        .values("member_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for row in balances:
+        balance = Decimal(row["total"]).quantize(CENT) + retained[row["member_id"]]
+        if money.exceeds_max(balance):
+            raise AmountTooLarge(
+                _(
+                    "The capital account of member #%(member)s would reach %(balance)s, more "
+                    "than the books can hold (%(max)s)."
+                )
+                % {"member": row["member_id"], "balance": balance, "max": money.format_max()}
+            )
+
+
+def _ensure_capital_balance_allowed(member: Member, amount: Decimal) -> None:
+    """After an entry of `amount`, a capital account stays between zero (unless the bylaws allow
+    a negative balance: the member then owes the co-op) and the largest amount the books hold;
+    else a 409. A credit to an account already below zero is always welcome."""
+    before = capital_balance(member)
+    balance = before + amount
+    if money.exceeds_max(balance):
+        raise AmountTooLarge(
+            _(
+                "The capital account would reach %(balance)s, more than the books can hold "
+                "(%(max)s)."
+            )
+            % {"balance": balance, "max": money.format_max()},
+            field="amount",
+        )
+    allowed = member.cooperative.settings["negative_capital_balance"]
+    if amount < 0 and balance < 0 and not allowed:
+        raise StateConflict(
+            _(
+                "This would take the capital account below zero (%(balance)s): the balance is "
+                "%(before)s. The bylaws do not allow a negative balance "
+                "(negative_capital_balance)."
+            )
+            % {"balance": balance, "before": before},
+            field="amount",
+            code="negative_capital_balance",
+        )
 
 
 def capital_balance(member: Member, until: datetime.date | None = None) -> Decimal:

@@ -7,7 +7,6 @@ the month went; the figures come from the stored lines, never recomputed.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 from collections.abc import Iterable, Sequence
@@ -19,9 +18,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 from sepaxml import SepaTransfer
 
-from coop import pdf
+from coop import pdf, spreadsheet
 from coop.hours.durations import format_minutes
 from coop.models import Member
+from payroll.epc_text import epc_text
 from payroll.models import Distribution, DistributionLine
 from payroll.services import month_label
 
@@ -248,6 +248,8 @@ def reference(distribution: Distribution, line: DistributionLine) -> str:
     ]
 
 
+CENT = Decimal("0.01")
+
 CSV_HEADER = [
     "kind",
     "member_id",
@@ -263,9 +265,10 @@ CSV_HEADER = [
 
 def payments_csv(distribution: Distribution, lines: Iterable[DistributionLine]) -> bytes:
     """Every line, with what is paid (cash) and what stays (retained); UTF-8 with a BOM so that
-    spreadsheet programs read the accents right."""
+    spreadsheet programs read the accents right. Amounts are numbers; names and references are
+    text, guarded against spreadsheet formulas (`coop.spreadsheet`)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = spreadsheet.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for line in lines:
         writer.writerow(
@@ -274,9 +277,9 @@ def payments_csv(distribution: Distribution, lines: Iterable[DistributionLine]) 
                 line.member_id or "",
                 line.name,
                 line.iban,
-                f"{line.share:.2f}",
-                f"{line.cash:.2f}",
-                f"{line.retained:.2f}",
+                line.share.quantize(CENT),
+                line.cash.quantize(CENT),
+                line.retained.quantize(CENT),
                 distribution.currency,
                 reference(distribution, line),
             ]
@@ -313,10 +316,13 @@ def sepa_xml(
     lines: Iterable[DistributionLine],
     execution_date: datetime.date,
 ) -> bytes:
-    """A pain.001.001.03 credit transfer, one batch, validated against the XSD by sepaxml."""
+    """A pain.001.001.03 credit transfer, one batch, validated against the XSD by sepaxml.
+
+    Names and references are written in the EPC character set (`payroll.epc_text`): a legal
+    name in any script, with any character a person could type, never stops the file."""
     cooperative = distribution.cooperative
     config: dict[str, object] = {
-        "name": cooperative.legal_name,
+        "name": epc_text(cooperative.legal_name, 70, fallback=cooperative.slug),
         "IBAN": cooperative.iban,
         "batch": True,
         "currency": "EUR",
@@ -327,11 +333,11 @@ def sepa_xml(
     for line in sepa_payments(lines):
         transfer.add_payment(
             {
-                "name": line.name[:70],
+                "name": epc_text(line.name, 70, fallback=f"Member {line.member_id or line.pk}"),
                 "IBAN": line.iban,
                 "amount": int((line.cash * 100).to_integral_exact()),
                 "execution_date": execution_date,
-                "description": reference(distribution, line),
+                "description": epc_text(reference(distribution, line), 140, fallback="Payment"),
                 "endtoend_id": f"COOP{distribution.pk}L{line.pk}"[:35],
             }
         )

@@ -1,11 +1,30 @@
-"""An expense's receipt as a download: the one answer of the page and the API."""
+"""How stored files are sent, the one answer of the pages and the API: a distribution's
+documents and an expense's receipt."""
 
 import mimetypes
 
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
-from payroll.models import Expense
+from payroll.models import DistributionDocument, Expense
+
+CONTENT_TYPES = {
+    DistributionDocument.Kind.PAYSLIP: "application/pdf",
+    DistributionDocument.Kind.REPORT: "application/pdf",
+    DistributionDocument.Kind.CSV: "text/csv; charset=utf-8",
+    DistributionDocument.Kind.SEPA: "application/xml; charset=utf-8",
+}
+
+
+def document_response(document: DistributionDocument) -> FileResponse:
+    """The file as an attachment, with its type and, for text, its character set."""
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.file.name.rsplit("/", 1)[-1],
+        content_type=CONTENT_TYPES.get(document.kind),
+    )
+
 
 # The types a receipt is served as; anything else (a file stored before uploads were checked by
 # content) is served as bytes to save, never as something a browser would open and run.

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from coop import money
 from coop.models import Client, Cooperative, Member, Project
 from coop.validators import normalize_iban, validate_iban
 from payroll.models import CapitalAccountEntry, DistributionPolicy
@@ -22,14 +23,30 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def money_field(label: Any, **kwargs: Any) -> forms.DecimalField:
-    """An amount: the service checks the currency's decimals and its sign."""
-    return forms.DecimalField(
-        label=label,
-        max_digits=14,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        **kwargs,
-    )
+class MoneyField(forms.DecimalField):
+    """An amount, on every payroll form: at most DECIMAL(14, 2) like the database, written with
+    the digits 0-9 (`coop.money`); the service checks the currency's decimals and its sign."""
+
+    default_error_messages = {
+        "ascii_digits": _("Write the amount with the digits 0-9 (for example 1234.50)."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", money.MAX_DIGITS)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str) and not money.has_only_ascii_digits(value):
+            raise ValidationError(self.error_messages["ascii_digits"], code="ascii_digits")
+        return super().to_python(value)
+
+
+def money_field(label: Any, **kwargs: Any) -> MoneyField:
+    """An amount field labelled `label`."""
+    return MoneyField(label=label, **kwargs)
 
 
 class RevenueForm(forms.Form):

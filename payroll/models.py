@@ -345,3 +345,40 @@ class DistributionDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.distribution}"
+
+
+class DocumentFailure(models.Model):
+    """A file of an approved distribution that could not be made: why, and how often it was
+    tried. The sweep tries again until `attempts` reaches the limit (payroll.tasks); the
+    treasurer regenerates it after fixing the cause, which clears this row. Made, it is gone."""
+
+    distribution = models.ForeignKey(
+        Distribution, on_delete=models.CASCADE, related_name="document_failures"
+    )
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A file that failed this many times is left for the treasurer to regenerate.
+    MAX_ATTEMPTS = 3
+
+    reason = models.TextField()
+    attempts = models.PositiveIntegerField(default=1)
+    failed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["distribution", "kind", "member"],
+                condition=Q(member__isnull=False),
+                name="one_failure_per_member_document",
+            ),
+            models.UniqueConstraint(
+                fields=["distribution", "kind"],
+                condition=Q(member__isnull=True),
+                name="one_failure_per_document_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.distribution} failed ({self.attempts}×): {self.reason}"

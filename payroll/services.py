@@ -6,13 +6,21 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from coop import clock
+from coop import clock, money
 from coop.audit import record
 from coop.dates import check_money_date
-from coop.errors import InvalidInput, InvalidInputs, NotAllowed, PeriodLocked, StateConflict
+from coop.errors import (
+    AmountTooLarge,
+    InvalidInput,
+    InvalidInputs,
+    NotAllowed,
+    PeriodLocked,
+    StateConflict,
+)
 from coop.hours.services import hold_books
 from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import Role
@@ -69,6 +77,10 @@ def _money(cooperative: Cooperative, amount: Any, field: str = "amount") -> Deci
     exponent = allocation.minor_units(cooperative.currency)
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
         raise InvalidInput(_("The amount must be positive."), field=field)
+    if money.exceeds_max(amount):
+        raise InvalidInput(
+            _("An amount is at most %(max)s.") % {"max": money.format_max()}, field=field
+        )
     if amount != amount.quantize(Decimal(1).scaleb(-exponent)):
         raise InvalidInput(
             _("%(currency)s amounts have %(decimals)s decimals at most.")
@@ -76,6 +88,22 @@ def _money(cooperative: Cooperative, amount: Any, field: str = "amount") -> Deci
             field=field,
         )
     return amount
+
+
+def _ensure_month_total_fits(records: Any, day: datetime.date, amount: Decimal) -> None:
+    """Refuse (409) an entry that would make the month's total more than the books can hold;
+    `records` are the co-op's entries of that kind counted in the month's distribution."""
+    first, last = month_bounds(day)
+    total = records.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    if money.exceeds_max(Decimal(total) + amount):
+        raise AmountTooLarge(
+            _(
+                "With this amount the entries of %(month)s would add up to more than the books "
+                "can hold (%(max)s): record it in another month or check the amount."
+            )
+            % {"month": month_label(first), "max": money.format_max()},
+            field="amount",
+        )
 
 
 # Money in ------------------------------------------------------------------------------------
@@ -100,14 +128,20 @@ def record_revenue(
             _("This project is not one of %(client)s's.") % {"client": client.name}, field="project"
         )
     check_money_date(cooperative, received_on, field="received_on")
+    amount = _money(cooperative, amount)
     with transaction.atomic():
         hold_books(cooperative)
         ensure_money_month_open(cooperative, received_on)
+        first, last = month_bounds(received_on)
+        month_revenue = Revenue.objects.filter(
+            cooperative=cooperative, received_on__range=(first, last)
+        )
+        _ensure_month_total_fits(month_revenue, received_on, amount)
         revenue = Revenue.objects.create(
             cooperative=cooperative,
             client=client,
             project=project,
-            amount=_money(cooperative, amount),
+            amount=amount,
             currency=cooperative.currency,
             received_on=received_on,
             invoice_reference=invoice_reference,
@@ -157,13 +191,19 @@ def record_expense(
     check_money_date(cooperative, date, field="date")
     if receipt is not None:
         receipt = checked_receipt(receipt)
+    amount = _money(cooperative, amount)
     with transaction.atomic():
         hold_books(cooperative)
         ensure_money_month_open(cooperative, date)
+        first, last = month_bounds(date)
+        month_expenses = Expense.objects.filter(
+            cooperative=cooperative, date__range=(first, last)
+        ).exclude(status=Expense.Status.REJECTED)
+        _ensure_month_total_fits(month_expenses, date, amount)
         expense = Expense(
             cooperative=cooperative,
             category=category.strip(),
-            amount=_money(cooperative, amount),
+            amount=amount,
             currency=cooperative.currency,
             date=date,
             payee=payee.strip(),

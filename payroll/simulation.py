@@ -50,7 +50,7 @@ _MEMBER_OPTIONAL = ("minutes_by_project",)
 
 # Digits and an optional decimal point; no exponent, NaN or Infinity. Bounded so that a
 # malicious number cannot make the exact arithmetic slow.
-_NUMBER = re.compile(r"-?(?P<whole>\d+)(?:\.(?P<decimals>\d+))?")
+_NUMBER = re.compile(r"-?(?P<whole>[0-9]+)(?:\.(?P<decimals>[0-9]+))?")  # ASCII digits only
 _MAX_WHOLE_DIGITS = 15
 _MAX_DECIMALS = 12
 _NULL = "This field may not be null."

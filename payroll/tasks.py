@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.utils import translation
 
 from coop import clock
@@ -27,13 +27,20 @@ from coop.clock import today_in
 from coop.errors import DomainError
 from coop.models import Cooperative, Member, TimeEntry
 from payroll import distributing, documents
-from payroll.models import Distribution, DistributionDocument, DistributionLine, Revenue
+from payroll.models import (
+    Distribution,
+    DistributionDocument,
+    DistributionLine,
+    DocumentFailure,
+    Revenue,
+)
 from payroll.services import current_policy, month_bounds, month_label
 
 logger = logging.getLogger(__name__)
 
 FINAL = (Distribution.Status.APPROVED, Distribution.Status.PAID)
 EXTENSIONS = {"payslip": "pdf", "report": "pdf", "csv": "csv", "sepa": "xml"}
+MAX_ATTEMPTS = DocumentFailure.MAX_ATTEMPTS
 
 
 def _final(distribution_id: int) -> Distribution | None:
@@ -61,9 +68,10 @@ def _store_once(
     kind: str,
     build: Callable[[], bytes],
     member: Member | None = None,
-) -> tuple[DistributionDocument, bool]:
+) -> tuple[DistributionDocument | None, bool]:
     """The file of this kind (and member), built and stored unless it exists; and whether this
-    call stored it."""
+    call stored it. A build that fails is recorded as a `DocumentFailure` (None is returned);
+    after `MAX_ATTEMPTS` failures it is not tried again until the treasurer regenerates it."""
     with transaction.atomic():
         _hold(distribution, member)
         existing = DistributionDocument.objects.filter(
@@ -71,10 +79,20 @@ def _store_once(
         ).first()
         if existing is not None:
             return existing, False
-        # The files are the co-op's records and the bank's input: the same whichever language
-        # the request that approved (with eager tasks, in its thread) was in.
-        with translation.override(settings.LANGUAGE_CODE):
-            content = build()
+        failure = DocumentFailure.objects.filter(
+            distribution=distribution, kind=kind, member=member
+        ).first()
+        if failure is not None and failure.attempts >= MAX_ATTEMPTS:
+            return None, False
+        try:
+            # The files are the co-op's records and the bank's input: the same whichever
+            # language the request that approved (with eager tasks, in its thread) was in.
+            with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+                content = build()
+        except Exception as error:  # whatever breaks a file is shown, not lost
+            logger.exception("%s of distribution %s failed", kind, distribution.pk)
+            _record_failure(distribution, kind, member, failure, error)
+            return None, False
         who = f"-{member.pk}" if member is not None else ""
         slug, month = distribution.cooperative.slug, f"{distribution.month:%Y-%m}"
         name = f"{slug}-{month}-{kind}{who}.{EXTENSIONS[kind]}"
@@ -99,7 +117,29 @@ def _store_once(
                 distribution=distribution, kind=kind, member=member
             )
             return stored, False
+        if failure is not None:
+            failure.delete()
     return document, True
+
+
+def _record_failure(
+    distribution: Distribution,
+    kind: str,
+    member: Member | None,
+    failure: DocumentFailure | None,
+    error: Exception,
+) -> None:
+    reason = (str(error) or type(error).__name__)[:1000]
+    if failure is None:
+        DocumentFailure.objects.create(
+            distribution=distribution, kind=kind, member=member, reason=reason,
+            failed_at=clock.now(),
+        )  # fmt: skip
+    else:
+        failure.attempts += 1
+        failure.reason = reason
+        failure.failed_at = clock.now()
+        failure.save(update_fields=["attempts", "reason", "failed_at"])
 
 
 @shared_task(acks_late=True)
@@ -142,7 +182,8 @@ def sweep_documents() -> int:
     """Every few minutes (beat): enqueue the files of approved distributions that lack some.
 
     The approval enqueues them on commit; this catches a message lost while the broker was down,
-    a worker that died before fanning out, and a payslip whose member was not told yet.
+    a worker that died before fanning out, a payslip whose member was not told yet, and a file
+    whose build failed fewer than `MAX_ATTEMPTS` times (one attempt per sweep).
     Returns how many distributions were enqueued.
     """
     member_lines = Count("lines", filter=Q(lines__kind=DistributionLine.Kind.MEMBER), distinct=True)
@@ -155,10 +196,47 @@ def sweep_documents() -> int:
         distinct=True,
     )
     shared = Count("documents", filter=Q(documents__member__isnull=True), distinct=True)
+    given_up = Q(document_failures__attempts__gte=MAX_ATTEMPTS)
+    payslips_given_up = Count(
+        "document_failures",
+        filter=given_up & Q(document_failures__kind=DistributionDocument.Kind.PAYSLIP),
+        distinct=True,
+    )
+    shared_given_up = Count(
+        "document_failures",
+        filter=given_up & Q(document_failures__member__isnull=True),
+        distinct=True,
+    )
+    paid_to_an_iban = DistributionLine.objects.filter(
+        distribution=OuterRef("pk"), cash__gt=0
+    ).exclude(iban="")
+    # The report and the CSV always; the SEPA file when `documents.sepa_unavailable_reason`
+    # finds nothing against it (the same conditions, in SQL), and only until the month is paid:
+    # bank details set after the payment must not make a transfer file for money already paid.
+    shared_expected = Case(
+        When(
+            Q(status=Distribution.Status.APPROVED, currency="EUR", has_sepa_payments=True)
+            & ~Q(cooperative__iban="")
+            & ~Q(cooperative__legal_name=""),
+            then=Value(3),
+        ),
+        default=Value(2),
+    )
     incomplete = (
         Distribution.objects.filter(status__in=FINAL)
-        .annotate(member_lines=member_lines, payslips=payslips, shared=shared)
-        .filter(Q(payslips__lt=F("member_lines")) | Q(shared__lt=2))
+        .annotate(has_sepa_payments=Exists(paid_to_an_iban))
+        .annotate(
+            member_lines=member_lines,
+            payslips=payslips,
+            shared=shared,
+            payslips_given_up=payslips_given_up,
+            shared_given_up=shared_given_up,
+            shared_expected=shared_expected,
+        )
+        .filter(
+            Q(payslips__lt=F("member_lines") - F("payslips_given_up"))
+            | Q(shared__lt=F("shared_expected") - F("shared_given_up"))
+        )
         .values_list("pk", flat=True)
     )
     pending = list(incomplete)
@@ -202,6 +280,8 @@ def generate_payslip(distribution_id: int, member_id: int) -> bool:
         lambda: documents.payslip_pdf(distribution, line, balance, year_to_date),
         member=member,
     )
+    if payslip is None:  # failed: recorded, and shown to the treasurer
+        return False
     return _tell_member_once(distribution, member, payslip.pk)
 
 

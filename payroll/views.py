@@ -34,7 +34,7 @@ from coop.selectors import membership_or_404
 from coop.templatetags.money import amount as shown_amount
 from payroll import distributing, selectors, services
 from payroll.documents import sepa_unavailable_reason
-from payroll.downloads import receipt_response
+from payroll.downloads import document_response, receipt_response
 from payroll.forms import (
     CapitalEntryForm,
     ExpenseForm,
@@ -49,6 +49,7 @@ from payroll.models import (
     DistributionDocument,
     DistributionLine,
     DistributionPolicy,
+    DocumentFailure,
     Expense,
     Revenue,
 )
@@ -353,6 +354,12 @@ def distribution_detail(request: HttpRequest, coop_slug: str, pk: int) -> HttpRe
     if distribution is None:
         raise Http404(_("No such distribution."))
     documents = _documents(distribution)
+    sepa = documents.get((DistributionDocument.Kind.SEPA, None))
+    failures = [
+        failure
+        for failure in selectors.document_failures(distribution)
+        if member.is_treasurer or failure.member_id in (None, member.pk)
+    ]
     lines = list(distribution.lines.all())
     rows = [
         MemberRow(
@@ -393,10 +400,12 @@ def distribution_detail(request: HttpRequest, coop_slug: str, pk: int) -> HttpRe
         my_payslip=documents.get((DistributionDocument.Kind.PAYSLIP, member.pk)),
         report=documents.get((DistributionDocument.Kind.REPORT, None)),
         payments_csv=documents.get((DistributionDocument.Kind.CSV, None)),
-        sepa=documents.get((DistributionDocument.Kind.SEPA, None)),
-        no_sepa_because=final and sepa_unavailable_reason(distribution, lines),
+        sepa=sepa,
+        no_sepa_because=final and not sepa and sepa_unavailable_reason(distribution, lines),
         payslip_count=sum(1 for kind, _member in documents if kind == "payslip"),
-        generating=final and not documents,
+        failures=failures,
+        max_attempts=DocumentFailure.MAX_ATTEMPTS,
+        generating=final and not documents and not failures,
         proposal=proposal,
         proposal_url=proposal_url(proposal),
         vote_open=proposal is not None and proposal.state in ("draft", "discussion", "voting"),
@@ -430,6 +439,10 @@ ACTIONS = {
         lambda d: _("Voided the draft: %s can be drafted again.") % month_label(d.month),
     ),
     "pay": (distributing.mark_paid, lambda d: _("Marked as paid.")),
+    "regenerate": (
+        distributing.regenerate_documents,
+        lambda d: _("The files that failed are being generated again."),
+    ),
 }
 
 
@@ -452,23 +465,13 @@ def distribution_action(request: HttpRequest, coop_slug: str, pk: int, action: s
 
 
 def _file(document: DistributionDocument) -> FileResponse:
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.file.name.rsplit("/", 1)[-1],
-    )
+    return document_response(document)
 
 
-def _missing(request: HttpRequest, distribution: Distribution, kind: str) -> HttpResponse:
-    reason = kind == DistributionDocument.Kind.SEPA and sepa_unavailable_reason(
-        distribution, distribution.lines.all()
-    )
-    if distribution.status in selectors.FINAL and reason:
-        messages.error(request, reason)
-    elif distribution.status in selectors.FINAL:
-        messages.error(request, _("This file is being generated: try again in a minute."))
-    else:
-        messages.error(request, _("Files are made when the distribution is approved."))
+def _missing(
+    request: HttpRequest, distribution: Distribution, kind: str, member: Member | None = None
+) -> HttpResponse:
+    messages.error(request, selectors.missing_document(distribution, kind, member).message)
     return redirect(_distribution_url(distribution))
 
 
@@ -478,7 +481,7 @@ def _document(
     document = DistributionDocument.objects.filter(
         distribution=distribution, kind=kind, member=member
     ).first()
-    return _file(document) if document else _missing(request, distribution, kind)
+    return _file(document) if document else _missing(request, distribution, kind, member)
 
 
 @login_required

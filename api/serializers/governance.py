@@ -75,7 +75,9 @@ class VoteSerializer(Serializer):
     choice = serializers.ChoiceField(
         choices=["agree", "abstain", "disagree", "block"], required=False
     )
-    reason = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, style={"base_template": "textarea.html"}
+    )
     ranking = serializers.ListField(child=serializers.CharField(), required=False)
     approve = serializers.ListField(child=serializers.CharField(), required=False)
     scores = serializers.DictField(child=serializers.IntegerField(), required=False)

@@ -75,7 +75,9 @@ class TimeEntryUpdateSerializer(TimeEntrySerializer):
 
 class TimerStartSerializer(Serializer):
     project = CoopScopedPrimaryKey(queryset=Project.objects.all())
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", style={"base_template": "textarea.html"}
+    )
 
 
 class TimerSerializer(ModelSerializer):

@@ -3,9 +3,10 @@
 from decimal import Decimal
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import MonthField
+from api.fields import MoneyField, MonthField
 from api.serializers.base import ModelSerializer, Serializer
 from api.serializers.hours import CoopScopedPrimaryKey
 from coop.models import Client, Member, Project
@@ -14,18 +15,17 @@ from payroll.models import (
     Distribution,
     DistributionLine,
     DistributionPolicy,
+    DocumentFailure,
     Expense,
     Revenue,
 )
-
-MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
 
 
 class RevenueSerializer(ModelSerializer):
     client = CoopScopedPrimaryKey(queryset=Client.objects.all())
     client_name = serializers.CharField(source="client.name", read_only=True)
     project = CoopScopedPrimaryKey(queryset=Project.objects.all(), required=False, allow_null=True)
-    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    amount = MoneyField(min_value=Decimal("0.01"))
 
     class Meta:
         model = Revenue
@@ -55,7 +55,7 @@ class ReceiptField(serializers.FileField):
 
 
 class ExpenseSerializer(ModelSerializer):
-    amount = serializers.DecimalField(**MONEY, min_value=Decimal("0.01"))
+    amount = MoneyField(min_value=Decimal("0.01"))
     receipt = ReceiptField(
         required=False,
         allow_null=True,
@@ -84,7 +84,7 @@ class PolicySerializer(ModelSerializer):
     education_pct = serializers.DecimalField(max_digits=6, decimal_places=5, default=Decimal("0"))
     cash_pct = serializers.DecimalField(max_digits=6, decimal_places=5, default=Decimal("1"))
     max_pay_ratio = serializers.DecimalField(max_digits=8, decimal_places=3, default=Decimal("3"))
-    base_rate = serializers.DecimalField(**MONEY, required=False, allow_null=True)
+    base_rate = MoneyField(required=False, allow_null=True)
 
     class Meta:
         model = DistributionPolicy
@@ -116,11 +116,26 @@ class DistributionLineSerializer(ModelSerializer):
         return data
 
 
+class DocumentFailureSerializer(ModelSerializer):
+    """A file that could not be generated; `retried` says whether the sweep still tries it."""
+
+    retried = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DocumentFailure
+        fields = ["kind", "member", "reason", "attempts", "failed_at", "retried"]
+        read_only_fields = fields
+
+    def get_retried(self, failure: DocumentFailure) -> bool:
+        return failure.attempts < DocumentFailure.MAX_ATTEMPTS
+
+
 class DistributionSerializer(ModelSerializer):
     month = MonthField()
     policy_version = serializers.IntegerField(source="policy.version", read_only=True)
     lines = DistributionLineSerializer(many=True, read_only=True)
     documents = serializers.SerializerMethodField()
+    failed_documents = serializers.SerializerMethodField()
 
     class Meta:
         model = Distribution
@@ -128,9 +143,22 @@ class DistributionSerializer(ModelSerializer):
             "id", "month", "status", "currency", "policy", "policy_version", "revenue", "expenses",
             "losses_carried", "surplus", "loss", "commons", "reserve", "education", "member_pool",
             "computed_at", "approved_at", "approved_by", "approval_proposal", "paid_at", "lines",
-            "documents",
+            "documents", "failed_documents",
         ]  # fmt: skip
         read_only_fields = [name for name in fields if name != "month"]
+
+    @extend_schema_field(DocumentFailureSerializer(many=True))
+    def get_failed_documents(self, distribution) -> list[dict]:
+        """Failures of the shared files, and of payslips: all for the treasurer, else one's own."""
+        view = self.context.get("view")
+        membership = getattr(view, "membership", None)
+        treasurer = membership is not None and membership.has_role("treasurer")
+        failures = [
+            failure
+            for failure in distribution.document_failures.all()
+            if treasurer or failure.member_id in (None, getattr(membership, "pk", None))
+        ]
+        return DocumentFailureSerializer(failures, many=True).data
 
     def get_documents(self, distribution) -> list[dict]:
         return [
@@ -145,7 +173,7 @@ class DistributionCreateSerializer(Serializer):
 
 class CapitalEntrySerializer(ModelSerializer):
     member = CoopScopedPrimaryKey(queryset=Member.objects.all())
-    amount = serializers.DecimalField(**MONEY)
+    amount = MoneyField()
 
     class Meta:
         model = CapitalAccountEntry
@@ -156,4 +184,4 @@ class CapitalEntrySerializer(ModelSerializer):
 class CapitalAccountSerializer(Serializer):
     member = serializers.IntegerField()
     name = serializers.CharField()
-    balance = serializers.DecimalField(**MONEY)
+    balance = MoneyField()

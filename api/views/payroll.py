@@ -1,7 +1,6 @@
 """Revenue, expenses, policies, monthly distributions, their documents, capital accounts."""
 
 from django.db.models import Sum
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -30,8 +29,7 @@ from api.views.core import COOP_SLUG, CoopScopedViewSet
 from coop.errors import InvalidInputs, StateConflict
 from coop.models.cooperative import Role
 from payroll import distributing, selectors, services
-from payroll.documents import sepa_unavailable_reason
-from payroll.downloads import OTHER_FILE, RECEIPT_TYPES, receipt_response
+from payroll.downloads import OTHER_FILE, RECEIPT_TYPES, document_response, receipt_response
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -190,7 +188,7 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
         return (
             Distribution.objects.filter(cooperative=cooperative)
             .select_related("policy")
-            .prefetch_related("lines", "documents")
+            .prefetch_related("lines", "documents", "document_failures")
         )
 
     def _respond(self, distribution, code=status.HTTP_200_OK):
@@ -242,6 +240,16 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
     @idempotent
     @extend_schema(**SCHEMA, request=None, responses=DistributionSerializer)
     @action(detail=True, methods=["post"])
+    def regenerate(self, request, coop_slug, pk=None):
+        """Make the files that failed (`failed_documents`) again, after the cause was fixed."""
+        distribution = distributing.regenerate_documents(
+            actor=self.membership, distribution=self.get_object()
+        )
+        return self._respond(distribution)
+
+    @idempotent
+    @extend_schema(**SCHEMA, request=None, responses=DistributionSerializer)
+    @action(detail=True, methods=["post"])
     def void(self, request, coop_slug, pk=None):
         distribution = distributing.void_draft(
             actor=self.membership, distribution=self.get_object()
@@ -253,19 +261,9 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
             distribution=distribution, kind=kind, member=member
         ).first()
         if document is None:
-            if distribution.status not in (Distribution.Status.APPROVED, Distribution.Status.PAID):
-                raise StateConflict("Documents are made when the distribution is approved.")
-            reason = kind == "sepa" and sepa_unavailable_reason(
-                distribution, distribution.lines.all()
-            )
-            if reason:
-                raise StateConflict(reason)
-            raise StateConflict("This document is being generated: try again in a minute.")
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.file.name.rsplit("/", 1)[-1],
-        )
+            missing = selectors.missing_document(distribution, kind, member)
+            raise StateConflict(missing.message, code=missing.code)
+        return document_response(document)
 
     @extend_schema(**SCHEMA, responses={(200, "application/pdf"): FILE, 404: NOT_YOURS})
     @action(detail=True, methods=["get"], url_path=r"payslips/(?P<member_id>\d+)")

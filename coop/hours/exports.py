@@ -1,12 +1,15 @@
-"""CSV exports of hours: the entries of a list, and a month's totals per member and project."""
+"""CSV exports of hours: the entries of a list, and a month's totals per member and project.
 
-import csv
+Written with `coop.spreadsheet`, which guards text cells against spreadsheet formulas.
+"""
+
 import datetime
 import io
 from collections.abc import Iterable
 
 from django.db.models import QuerySet, Sum
 
+from coop import spreadsheet
 from coop.hours.durations import hours_decimal
 from coop.hours.selectors import member_name, month_range
 from coop.models import TimeEntry
@@ -20,7 +23,7 @@ ENTRY_COLUMNS = [
 def entries_csv(entries: Iterable[TimeEntry]) -> str:
     """One row per entry, minutes and decimal hours, UTF-8 text with a header row."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)
     writer.writerow(ENTRY_COLUMNS)
     for entry in entries:
         writer.writerow(
@@ -52,7 +55,7 @@ def month_summary_csv(entries: QuerySet[TimeEntry], month: datetime.date) -> str
         .order_by("name", "project__client__name", "project__name")
     )
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.writer(out)
     writer.writerow(
         ["month", "member_email", "member_name", "client", "project", "minutes", "hours"]
     )

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from coop.hours.services import log_time
 from coop.hours_import.parsing import ImportedEntry, UnknownFormat, parse_hours_csv
 from coop.models import Client, Cooperative, Member, Project, TimeEntry
 from coop.models.cooperative import Role
+from coop.plain_text import check_text
 
 
 @dataclass
@@ -219,6 +221,17 @@ def import_hours(
     return report
 
 
+def _refused_text(row: ImportedEntry) -> str | None:
+    """Why a row's text cannot be stored (`coop.plain_text`), or None."""
+    texts = (("client", row.client, False), ("project", row.project, False))
+    for name, text, multiline in (*texts, ("description", row.description, True)):
+        try:
+            check_text(text or "", multiline=multiline)
+        except ValidationError as error:
+            return f"{name}: {error.messages[0]}"
+    return None
+
+
 def _write_rows(
     cooperative: Cooperative,
     actor: Member | None,
@@ -235,6 +248,10 @@ def _write_rows(
     for row in rows:
         if row.fingerprint in seen:
             report.duplicates += 1
+            continue
+        refused = _refused_text(row)
+        if refused:
+            report.reject(row.line, refused)
             continue
         try:
             # A client or project created for this row stays even if the row fails later.

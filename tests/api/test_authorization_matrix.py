@@ -127,6 +127,7 @@ _row("coops/{coop}/distributions/{draft}/recompute/", post="401 404 403 403 200 
 _row("coops/{coop}/distributions/{draft}/approve/", post="401 404 403 403 200 403")
 _row("coops/{coop}/distributions/{draft}/void/", post="401 404 403 403 200 403")
 _row("coops/{coop}/distributions/{distribution}/pay/", post="401 404 403 403 200 403")
+_row("coops/{coop}/distributions/{distribution}/regenerate/", post="401 404 403 403 200 403")
 _row(
     "coops/{coop}/distributions/{distribution}/payslips/{member}/",
     get="401 404 409 404 409 404",

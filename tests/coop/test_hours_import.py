@@ -242,3 +242,18 @@ def test_management_command(coop_setup, capsys, tmp_path):
     )  # fmt: skip
     assert '"dry_run": true' in out.getvalue()
     assert Client.objects.filter(cooperative=cooperative).count() == 3
+
+
+def test_a_description_kimai_guarded_is_stored_as_typed_and_exported_guarded(coop_setup):
+    """Kimai's `' ` guard comes off (the stored text is what the member typed in Kimai, as for an
+    entry typed here), and every CSV Cooperage writes puts its own guard back on."""
+    from coop.hours.exports import entries_csv
+
+    cooperative, _people = coop_setup
+    import_hours(cooperative=cooperative, actor=None, data=sample("kimai_en.csv"))
+    stored = set(TimeEntry.objects.values_list("description", flat=True))
+    assert {"-fix rounding of totals", "=SUM(A1:A3) in the report template"} <= stored
+    exported = entries_csv(TimeEntry.objects.select_related("member__user", "project__client"))
+    assert "'-fix rounding of totals" in exported
+    assert "'=SUM(A1:A3) in the report template" in exported
+    assert ",=SUM" not in exported and ",-fix" not in exported

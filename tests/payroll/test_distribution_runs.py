@@ -207,7 +207,7 @@ def test_capital_account_redemptions(cooperative, treasurer, books):
     run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
     distributing.approve_distribution(actor=treasurer, distribution=run)
     member = books[1]
-    with pytest.raises(InvalidInput, match="between 0.01 and the balance"):
+    with pytest.raises(StateConflict, match="below zero"):
         distributing.record_capital_entry(
             actor=treasurer, member=member, kind="redemption", amount=Decimal("420.01"),
             date=datetime.date(2026, 10, 5), note="Leaving",

@@ -394,8 +394,8 @@ class TestTreasurerWrites:
              "capital-amount": "500.00", "capital-date": "2026-11-02",
              "capital-note": "Leaving"},
         )  # fmt: skip
-        assert too_much.status_code == 400
-        assert "between 0.01 and the balance" in too_much.content.decode()
+        assert too_much.status_code == 409
+        assert "below zero" in too_much.content.decode()
 
 
 def test_members_cannot_write(client, cooperative, colleague, draft):
