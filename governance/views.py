@@ -34,6 +34,7 @@ from coop.models.cooperative import MemberStatus, Role
 from coop.selectors import membership_or_404
 from governance import calendar, minutes, selectors, services
 from governance.actions import available as available_actions
+from governance.floors import floors_table
 from governance.forms import CommentForm, DelegationForm, ProposalForm, RegisterForm, ballot_form
 from governance.models import CalendarFeed, Comment, Method, Proposal, State
 from governance.rendering import render_markdown
@@ -132,7 +133,7 @@ def _next_hour(zone: zoneinfo.ZoneInfo) -> datetime.datetime:
 
 
 def _new_initial(cooperative: Cooperative) -> dict[str, Any]:
-    defaults = cooperative.settings["proposal_defaults"]["general"]
+    defaults = floors_table(cooperative)["general"]
     opens = _next_hour(_zone(cooperative)) + datetime.timedelta(days=3)
     return {
         "kind": "general",
@@ -212,7 +213,7 @@ def _proposal_form_page(
             "cooperative": cooperative,
             "form": form,
             "proposal": proposal,
-            "defaults": cooperative.settings["proposal_defaults"],
+            "floors": floors_table(cooperative),
             "actions": available_actions(),
             "section": "new" if proposal is None else "",
         }

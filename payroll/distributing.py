@@ -4,6 +4,7 @@ import datetime
 import itertools
 from collections import defaultdict
 from decimal import Context, Decimal
+from fractions import Fraction
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
@@ -477,12 +478,17 @@ def _figures_changed(distribution: Distribution) -> str:
 
 def _put_to_vote(actor: Member | None, distribution: Distribution) -> Distribution:
     from governance import services as governance
+    from governance.floors import floors_for
 
     if _open_vote(distribution):
         raise StateConflict(_("Members are already voting on this draft."))
     if actor is None:
         raise NotAllowed(_("Only the treasurer puts a distribution to the vote."))
     now = clock.now()
+    # The discussion and the vote last as long as the bylaws floors of distribution proposals
+    # ask, and the vote at least a week.
+    floors = floors_for(distribution.cooperative, "distribution")
+    opens_at = now + floors.discussion
     proposal = governance.create_proposal(
         actor=actor,
         title=f"Approve the distribution of {month_label(distribution.month)}",
@@ -493,8 +499,9 @@ def _put_to_vote(actor: Member | None, distribution: Distribution) -> Distributi
             "line, is on the distribution page."
         ),
         kind="distribution",
-        opens_at=now,
-        closes_at=now + datetime.timedelta(days=7),
+        method="supermajority" if floors.threshold > Fraction(1, 2) else "majority",
+        opens_at=opens_at,
+        closes_at=opens_at + max(datetime.timedelta(days=7), floors.voting),
         action="approve_distribution",
         action_payload={"distribution": distribution.pk},
     )

@@ -1,4 +1,8 @@
-"""Governance fixtures: proposals at each stage, for every test package (see tests/conftest.py)."""
+"""Governance fixtures: proposals at each stage, for every test package (see tests/conftest.py).
+
+Proposals keep the bylaws floors of their kind: a proposal made to vote on is drafted with the
+minimum discussion ahead of it, and the test clock is then moved to the moment voting opens.
+"""
 
 import datetime
 
@@ -6,24 +10,56 @@ import pytest
 from django.utils import timezone
 
 from governance import services
+from governance.floors import floors_for
+from governance.models import State
+
+WEEK = datetime.timedelta(days=7)
 
 
 @pytest.fixture
-def now():
-    return timezone.now()
+def now(clock):
+    """The instant the test starts at; the clock stands still there until a test moves it."""
+    return clock.set(timezone.now().replace(microsecond=0))
 
 
 @pytest.fixture
-def make_proposal(now):
-    """Draft (and by default open for voting) a proposal authored by `author`."""
+def make_proposal(now, clock):
+    """Draft (and by default open, and move the clock to its voting) a proposal by `author`.
+
+    Left to itself it asks the floors of its kind: the minimum discussion from the current
+    time, then a week of voting (or the minimum, if longer)."""
 
     def make(author, *, start=True, **fields):
+        floors = floors_for(author.cooperative, fields.get("kind", "general"))
         fields.setdefault("title", "Adopt the four-day week")
-        fields.setdefault("opens_at", now - datetime.timedelta(minutes=1))
-        fields.setdefault("closes_at", now + datetime.timedelta(days=7))
+        fields.setdefault("opens_at", services.clock.now() + floors.discussion)
+        fields.setdefault("closes_at", fields["opens_at"] + max(WEEK, floors.voting))
         proposal = services.create_proposal(actor=author, **fields)
         if start:
             proposal = services.open_proposal(actor=author, proposal=proposal)
+            if proposal.state == State.DISCUSSION:
+                clock.set(max(proposal.opens_at, services.clock.now()))
+                services.sweep()
+                proposal.refresh_from_db()
         return proposal
 
     return make
+
+
+@pytest.fixture
+def voting_floor_passed(clock):
+    """Move the clock past the minimum voting period of a proposal in voting, so that a
+    secretary may close it early."""
+
+    def passed(proposal):
+        floors = floors_for(proposal.cooperative, proposal.kind)
+        clock.set(proposal.voting_opened_at + floors.voting)
+
+    return passed
+
+
+def close_on_time(proposal, **kwargs):
+    """Close a proposal in voting when its voting period ends (as the sweep does)."""
+    return services.close_proposal(
+        proposal=proposal, actor=kwargs.pop("actor", None), now=proposal.closes_at, **kwargs
+    )
