@@ -504,8 +504,9 @@ def _put_to_vote(actor: Member | None, distribution: Distribution) -> Distributi
         closes_at=opens_at + max(datetime.timedelta(days=7), floors.voting),
         action="approve_distribution",
         action_payload={"distribution": distribution.pk},
+        now=now,
     )
-    proposal = governance.open_proposal(actor=actor, proposal=proposal)
+    proposal = governance.open_proposal(actor=actor, proposal=proposal, now=now)
     distribution.approval_proposal = proposal
     distribution.save(update_fields=["approval_proposal"])
     record(

@@ -24,20 +24,23 @@ def now(clock):
 
 @pytest.fixture
 def make_proposal(now, clock):
-    """Draft (and by default open, and move the clock to its voting) a proposal by `author`.
+    """Draft (and by default open) a proposal by `author`.
 
     Left to itself it asks the floors of its kind: the minimum discussion from the current
-    time, then a week of voting (or the minimum, if longer)."""
+    time, then a week of voting (or the minimum, if longer); opened, the clock then moves to the
+    moment its voting opens. A proposal given its own `opens_at` stays in discussion until then.
+    """
 
     def make(author, *, start=True, **fields):
         floors = floors_for(author.cooperative, fields.get("kind", "general"))
+        to_voting = "opens_at" not in fields
         fields.setdefault("title", "Adopt the four-day week")
         fields.setdefault("opens_at", services.clock.now() + floors.discussion)
         fields.setdefault("closes_at", fields["opens_at"] + max(WEEK, floors.voting))
         proposal = services.create_proposal(actor=author, **fields)
         if start:
             proposal = services.open_proposal(actor=author, proposal=proposal)
-            if proposal.state == State.DISCUSSION:
+            if proposal.state == State.DISCUSSION and to_voting:
                 clock.set(max(proposal.opens_at, services.clock.now()))
                 services.sweep()
                 proposal.refresh_from_db()
