@@ -451,3 +451,23 @@ def test_the_default_floors(cooperative):
     general = floors_of(cooperative.bylaws, "general")
     assert general.discussion < datetime.timedelta(days=2)
     assert general.voting < datetime.timedelta(days=5)
+
+
+def test_the_migration_turns_the_old_defaults_into_floors(cooperative):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("coop.migrations.0006_bylaws_floors")
+    old = {"proposal_defaults": {"general": {"quorum": "2/3"}}, "spending_limit": "50.00"}
+    Cooperative.objects.filter(pk=cooperative.pk).update(bylaws=old)
+    migration.to_floors(apps, None)
+    cooperative.refresh_from_db()
+    assert cooperative.bylaws == {
+        "floors": {"general": {"quorum": "2/3"}},
+        "spending_limit": "50.00",
+    }
+    assert floors_of(cooperative.bylaws, "general").quorum == Fraction(2, 3)
+    migration.to_defaults(apps, None)
+    cooperative.refresh_from_db()
+    assert cooperative.bylaws == old
