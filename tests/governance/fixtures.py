@@ -66,3 +66,20 @@ def close_on_time(proposal, **kwargs):
     return services.close_proposal(
         proposal=proposal, actor=kwargs.pop("actor", None), now=proposal.closes_at, **kwargs
     )
+
+
+def voting_for_days(author, days=3, **fields):
+    """A proposal in voting for `days` days already (or its minimum voting period, if longer),
+    drafted and discussed before that, by the real clock: for tests with a live worker or
+    threads, where the test clock must not stand still. Closing it early is allowed."""
+    floors = floors_for(author.cooperative, fields.get("kind", "general"))
+    now = services.clock.now()
+    opens = now - max(datetime.timedelta(days=days), floors.voting)
+    drafted = opens - floors.discussion
+    fields.setdefault("title", "Adopt the four-day week")
+    fields.setdefault("closes_at", now + datetime.timedelta(days=1))
+    proposal = services.create_proposal(actor=author, opens_at=opens, now=drafted, **fields)
+    services.open_proposal(actor=author, proposal=proposal, now=drafted)
+    services.sweep(opens)
+    proposal.refresh_from_db()
+    return proposal
