@@ -381,7 +381,17 @@ def approve_distribution(
     capital accounts and makes the payslips, report, CSV and SEPA file (Celery, on commit).
     Two concurrent approvals: the row lock makes the second find it approved (409).
     """
-    if proposal is None:
+    if proposal is not None:
+        from governance.actions import require_decided
+
+        # the same check the action makes: a passed distribution proposal that met the floors
+        require_decided(
+            "approve_distribution",
+            frozenset({"distribution"}),
+            distribution.cooperative,
+            proposal,
+        )
+    else:
         require_role(actor, Role.TREASURER)
     with transaction.atomic():
         distribution = _locked(distribution)
