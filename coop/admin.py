@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from coop import clock, invitations
 from coop.audit import record, verify_chain
+from coop.bylaws import floors_changed
 from coop.errors import DomainError
 from coop.hours.services import ensure_month_open, locked_months, month_of
 from coop.models import (
@@ -29,6 +30,7 @@ from coop.models import (
     TimeEntry,
     User,
 )
+from coop.services import floors_by_proposal_only
 
 admin.site.site_header = gettext_lazy("Cooperage administration")
 admin.site.site_title = gettext_lazy("Cooperage administration")
@@ -109,7 +111,26 @@ def _report_chains(modeladmin, request, cooperatives) -> None:
             modeladmin.message_user(request, _("Audit chain broken: %s") % problem, messages.ERROR)
 
 
+class CooperativeAdminForm(forms.ModelForm):
+    """The bylaws settings are edited here, except their floors: those change only through a
+    passed bylaws proposal (a new co-op starts with the floors it is founded with)."""
+
+    class Meta:
+        model = Cooperative
+        fields = [
+            "name", "slug", "currency", "time_zone", "founded_on", "bylaws", "legal_name", "iban",
+            "bic",
+        ]  # fmt: skip
+
+    def clean_bylaws(self):
+        bylaws = self.cleaned_data.get("bylaws")
+        if self.instance.pk is not None and floors_changed(self.instance.bylaws, bylaws):
+            raise forms.ValidationError(floors_by_proposal_only(), code="floors_by_proposal")
+        return bylaws
+
+
 class CooperativeAdmin(AuditedAdmin):
+    form = CooperativeAdminForm
     list_display = ["name", "slug", "currency", "time_zone", "founded_on", "audit_length"]
     search_fields = ["name", "slug"]
     date_hierarchy = "created_at"

@@ -1,5 +1,7 @@
 """The bylaws settings a co-op stores as JSON, their defaults and the schema that validates them."""
 
+import datetime
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
@@ -8,14 +10,50 @@ from django.core.exceptions import ValidationError
 
 PROPOSAL_KINDS = ("general", "spending", "membership", "policy", "bylaws", "distribution")
 
+# The floors of each proposal kind: a proposal may be stricter (a higher quorum or threshold, a
+# longer discussion or vote), never looser. They are also what a draft gets when it says nothing.
+FLOOR_TERMS = ("quorum", "threshold", "discussion_hours", "voting_hours")
+# The longest period a floor may require (a year), so that no setting makes a kind unusable.
+MAX_FLOOR_HOURS = 366 * 24
+
 DEFAULT_BYLAWS: dict[str, Any] = {
-    "proposal_defaults": {
-        "general": {"quorum": "1/2", "threshold": "1/2"},
-        "spending": {"quorum": "1/2", "threshold": "1/2"},
-        "membership": {"quorum": "1/2", "threshold": "2/3"},
-        "policy": {"quorum": "1/2", "threshold": "2/3"},
-        "bylaws": {"quorum": "2/3", "threshold": "3/4"},
-        "distribution": {"quorum": "1/2", "threshold": "1/2"},
+    "floors": {
+        "general": {
+            "quorum": "1/2",
+            "threshold": "1/2",
+            "discussion_hours": 24,
+            "voting_hours": 48,
+        },
+        "spending": {
+            "quorum": "1/2",
+            "threshold": "1/2",
+            "discussion_hours": 24,
+            "voting_hours": 72,
+        },
+        "membership": {
+            "quorum": "1/2",
+            "threshold": "2/3",
+            "discussion_hours": 48,
+            "voting_hours": 120,
+        },
+        "policy": {
+            "quorum": "1/2",
+            "threshold": "2/3",
+            "discussion_hours": 48,
+            "voting_hours": 120,
+        },
+        "bylaws": {
+            "quorum": "2/3",
+            "threshold": "3/4",
+            "discussion_hours": 48,
+            "voting_hours": 120,
+        },
+        "distribution": {
+            "quorum": "1/2",
+            "threshold": "1/2",
+            "discussion_hours": 24,
+            "voting_hours": 72,
+        },
     },
     # Whether probationary members are in the electorate snapshotted when voting opens.
     "probationary_members_vote": False,
@@ -55,14 +93,64 @@ def merged_with_defaults(bylaws: dict[str, Any] | None) -> dict[str, Any]:
     """The stored settings with every missing key filled from the defaults."""
     bylaws = bylaws or {}
     result = {**DEFAULT_BYLAWS, **bylaws}
-    result["proposal_defaults"] = {
-        kind: {**DEFAULT_BYLAWS["proposal_defaults"][kind], **values}
-        for kind, values in {
-            **DEFAULT_BYLAWS["proposal_defaults"],
-            **(bylaws.get("proposal_defaults") or {}),
-        }.items()
+    result["floors"] = {
+        kind: {**DEFAULT_BYLAWS["floors"][kind], **values}
+        for kind, values in {**DEFAULT_BYLAWS["floors"], **(bylaws.get("floors") or {})}.items()
     }
     return result
+
+
+@dataclass(frozen=True)
+class Floors:
+    """The least a proposal of one kind must ask for: the bylaws' floors of that kind."""
+
+    kind: str
+    quorum: Fraction
+    threshold: Fraction
+    discussion: datetime.timedelta
+    voting: datetime.timedelta
+
+
+def floors_of(bylaws: dict[str, Any] | None, kind: str) -> Floors:
+    """The floors of a proposal kind under these bylaws settings (defaults filled in)."""
+    terms = merged_with_defaults(bylaws)["floors"][kind]
+    return Floors(
+        kind=kind,
+        quorum=parse_share(terms["quorum"]),
+        threshold=parse_share(terms["threshold"]),
+        discussion=datetime.timedelta(hours=terms["discussion_hours"]),
+        voting=datetime.timedelta(hours=terms["voting_hours"]),
+    )
+
+
+def floors_changed(old: dict[str, Any] | None, new: dict[str, Any] | None) -> bool:
+    """Whether two bylaws settings differ in any floor (as read, defaults filled in)."""
+    return any(floors_of(old, kind) != floors_of(new, kind) for kind in PROPOSAL_KINDS)
+
+
+def _floor_errors(floors: Any) -> list[str]:
+    if not isinstance(floors, dict):
+        return ["floors: must be an object keyed by proposal kind."]
+    errors: list[str] = []
+    for kind, terms in floors.items():
+        if kind not in PROPOSAL_KINDS:
+            errors.append(f"floors.{kind}: unknown proposal kind.")
+            continue
+        if not isinstance(terms, dict) or set(terms) - set(FLOOR_TERMS):
+            errors.append(f"floors.{kind}: only {', '.join(FLOOR_TERMS)} may be set.")
+            continue
+        for term, raw in terms.items():
+            if term.endswith("_hours"):
+                if isinstance(raw, bool) or not isinstance(raw, int):
+                    errors.append(f"floors.{kind}.{term}: a whole number of hours.")
+                elif not 0 <= raw <= MAX_FLOOR_HOURS:
+                    errors.append(f"floors.{kind}.{term}: between 0 and {MAX_FLOOR_HOURS} hours.")
+                continue
+            try:
+                parse_share(raw)
+            except ValueError as error:
+                errors.append(f"floors.{kind}.{term}: {error}.")
+    return errors
 
 
 def validate_bylaws(value: Any) -> None:
@@ -72,22 +160,7 @@ def validate_bylaws(value: Any) -> None:
     errors: list[str] = []
     for key in sorted(set(value) - _TOP_LEVEL_KEYS):
         errors.append(f"{key}: unknown setting (known: {', '.join(sorted(_TOP_LEVEL_KEYS))}).")
-    defaults = value.get("proposal_defaults", {})
-    if not isinstance(defaults, dict):
-        errors.append("proposal_defaults: must be an object keyed by proposal kind.")
-        defaults = {}
-    for kind, terms in defaults.items():
-        if kind not in PROPOSAL_KINDS:
-            errors.append(f"proposal_defaults.{kind}: unknown proposal kind.")
-            continue
-        if not isinstance(terms, dict) or set(terms) - {"quorum", "threshold"}:
-            errors.append(f"proposal_defaults.{kind}: only quorum and threshold may be set.")
-            continue
-        for term, raw in terms.items():
-            try:
-                parse_share(raw)
-            except ValueError as error:
-                errors.append(f"proposal_defaults.{kind}.{term}: {error}.")
+    errors.extend(_floor_errors(value.get("floors", {})))
     for key in ("probationary_members_vote", "negative_capital_balance"):
         if key in value and not isinstance(value[key], bool):
             errors.append(f"{key}: must be true or false.")

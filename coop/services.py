@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from coop import clock
 from coop.audit import record
+from coop.bylaws import floors_changed
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, StateConflict
 from coop.models import Client, Cooperative, Member, MemberStatusChange, Project, User
 from coop.models.cooperative import MemberStatus, Role
@@ -116,7 +117,10 @@ def update_cooperative(
     *, cooperative: Cooperative, actor: Member | None, **changes: Any
 ) -> Cooperative:
     """Change a co-op's name, currency, time zone, bylaws settings or bank details (legal name,
-    IBAN, BIC: the debtor of the SEPA file) (admins only)."""
+    IBAN, BIC: the debtor of the SEPA file) (admins only).
+
+    The bylaws floors (quorum, threshold, discussion and voting periods per kind) are not
+    changed here: only a passed bylaws proposal changes them (`amend_bylaws`)."""
     require_role(actor, Role.ADMIN)
     allowed = {"name", "currency", "time_zone", "founded_on", "bylaws", "legal_name", "iban", "bic"}
     unknown = set(changes) - allowed
@@ -126,12 +130,45 @@ def update_cooperative(
         )
     with transaction.atomic():
         cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        if "bylaws" in changes and floors_changed(cooperative.bylaws, changes["bylaws"]):
+            raise InvalidInput(floors_by_proposal_only(), field="bylaws")
         changed = _diff(cooperative, changes)
         if not changed:
             return cooperative
         _validated(cooperative)
         cooperative.save()
         record(cooperative, actor, "cooperative.updated", cooperative, {"changed": changed})
+        return cooperative
+
+
+def floors_by_proposal_only() -> str:
+    return gettext(
+        "The bylaws floors (quorum, threshold, discussion and voting periods per kind) change "
+        "only through a passed bylaws proposal with the action amend_bylaws."
+    )
+
+
+def amend_bylaws(*, cooperative: Cooperative, bylaws: dict, proposal: Any) -> Cooperative:
+    """Adopt bylaws settings, floors included, as a passed bylaws proposal decided.
+
+    Called only by the `amend_bylaws` action, which governance runs for a passed `bylaws`
+    proposal that met the floors in force (governance/actions.py checks that before it runs)."""
+    if getattr(proposal, "kind", None) != "bylaws" or getattr(proposal, "result", None) != "passed":
+        raise NotAllowed(floors_by_proposal_only(), field="bylaws")
+    with transaction.atomic():
+        cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        changed = _diff(cooperative, {"bylaws": bylaws})
+        if not changed:
+            return cooperative
+        _validated(cooperative)
+        cooperative.save()
+        record(
+            cooperative,
+            None,
+            "cooperative.bylaws_amended",
+            cooperative,
+            {"changed": changed, "proposal": proposal.pk},
+        )
         return cooperative
 
 

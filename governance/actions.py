@@ -4,6 +4,10 @@ Apps register their actions in `AppConfig.ready()`; governance calls them by nam
 imports the app that registered them (payroll registers `adopt_distribution_policy` and
 `approve_distribution`). An action has a validator, run when the proposal is drafted, and an
 executor, run inside the transaction that closes the proposal.
+
+Every action gives or takes power (roles, status, bylaws, policy, money), so every executor is
+guarded when it is registered: it runs only for a passed proposal of one of its kinds that met
+the bylaws floors of that kind, checked again when it runs (governance/floors.py).
 """
 
 import json
@@ -11,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from coop.errors import InvalidInput
+from django.utils.translation import gettext as _
+
+from coop.errors import InvalidInput, NotAllowed
 from coop.models import Cooperative
 
 Validator = Callable[[Cooperative, dict[str, Any]], dict[str, Any]]
@@ -48,8 +54,45 @@ def register(
     execute: Executor,
     example: dict[str, Any] | None = None,
 ) -> None:
-    """Make an action available to proposals of the given kinds (re-registering replaces it)."""
-    _registry[name] = Action(name, description, frozenset(kinds), validate, execute, example)
+    """Make an action available to proposals of the given kinds (re-registering replaces it).
+
+    The executor is stored guarded: whoever calls it, it refuses a proposal of another kind or
+    one that did not meet its kind's floors."""
+    kinds = frozenset(kinds)
+    guarded = _guarded(name, kinds, execute)
+    _registry[name] = Action(name, description, kinds, validate, guarded, example)
+
+
+def _guarded(name: str, kinds: frozenset[str], execute: Executor) -> Executor:
+    def run(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> Any:
+        require_decided(name, kinds, cooperative, proposal)
+        return execute(cooperative, payload, proposal)
+
+    run.__doc__ = execute.__doc__
+    return run
+
+
+def require_decided(
+    name: str, kinds: frozenset[str], cooperative: Cooperative, proposal: Any
+) -> None:
+    """Refuse to run the action unless a passed proposal of its kind, in this co-op, met the
+    floors of that kind in force now."""
+    from governance.floors import unmet_floors
+    from governance.models import Proposal
+
+    if not isinstance(proposal, Proposal) or proposal.cooperative_id != cooperative.pk:
+        raise NotAllowed(_("Only a passed proposal of this co-op carries out an action."))
+    if proposal.kind not in kinds:
+        raise NotAllowed(
+            _("The action “%(action)s” runs only from a proposal of kind %(kinds)s.")
+            % {"action": name, "kinds": ", ".join(sorted(kinds))}
+        )
+    unmet = unmet_floors(proposal)
+    if unmet:
+        raise NotAllowed(
+            _("Not carried out: the proposal did not meet the bylaws floors. %(reasons)s")
+            % {"reasons": " ".join(unmet)}
+        )
 
 
 def get(name: str) -> Action:

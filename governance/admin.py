@@ -84,7 +84,7 @@ class ProposalAdmin(ReadOnlyAdmin):
                 )
                 continue
             try:
-                services.close_proposal(proposal=proposal, actor=actor, early=True)
+                services.close_proposal(proposal=proposal, actor=actor)
             except DomainError as error:
                 self.message_user(request, f"{proposal.title}: {error.message}", messages.ERROR)
             else:

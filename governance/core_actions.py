@@ -125,21 +125,22 @@ def _validate_amendment(cooperative: Cooperative, payload: dict[str, Any]) -> di
 
 
 def _amended(bylaws: dict[str, Any], amendment: dict[str, Any]) -> dict[str, Any]:
-    result = {**bylaws, **{k: v for k, v in amendment.items() if k != "proposal_defaults"}}
-    defaults = {
-        kind: dict(terms) for kind, terms in (bylaws.get("proposal_defaults") or {}).items()
-    }
-    for kind, terms in (amendment.get("proposal_defaults") or {}).items():
-        defaults.setdefault(kind, {}).update(terms)
-    if defaults:
-        result["proposal_defaults"] = defaults
+    result = {**bylaws, **{k: v for k, v in amendment.items() if k != "floors"}}
+    floors = {kind: dict(terms) for kind, terms in (bylaws.get("floors") or {}).items()}
+    for kind, terms in (amendment.get("floors") or {}).items():
+        if isinstance(terms, dict):
+            floors.setdefault(kind, {}).update(terms)
+        else:
+            floors[kind] = terms  # refused by validate_bylaws with the path of the bad value
+    if floors:
+        result["floors"] = floors
     return result
 
 
 def _amend(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> dict[str, Any]:
     cooperative.refresh_from_db()
-    coop_services.update_cooperative(
-        cooperative=cooperative, actor=None, bylaws=_amended(cooperative.bylaws, payload)
+    coop_services.amend_bylaws(
+        cooperative=cooperative, bylaws=_amended(cooperative.bylaws, payload), proposal=proposal
     )
     return {"amended": payload}
 
@@ -171,9 +172,12 @@ def register_core_actions() -> None:
     )
     actions.register(
         "amend_bylaws",
-        description="Change the bylaws settings: default quorum and threshold per kind, etc.",
+        description=(
+            "Change the bylaws settings: the floors per kind (quorum, threshold, discussion "
+            "and voting hours), the spending limit, who decides about members, etc."
+        ),
         kinds={"bylaws"},
         validate=_validate_amendment,
         execute=_amend,
-        example={"proposal_defaults": {"spending": {"quorum": "1/2", "threshold": "2/3"}}},
+        example={"floors": {"spending": {"threshold": "2/3", "voting_hours": 120}}},
     )

@@ -30,23 +30,30 @@ def load_demo(cooperative: Cooperative, today: datetime.date) -> None:
     )
     secretary = next(m for m in members if m.is_secretary)
     now = clock.now()
+    # Decided last week, after the discussion and the vote the bylaws floors ask for.
+    drafted = now - datetime.timedelta(days=8)
     decided = services.create_proposal(
         actor=members[0],
         title="Host client projects on our own servers",
         body=DECIDED_BODY,
         kind="spending",
         method="consent",
-        opens_at=now - datetime.timedelta(minutes=5),
-        closes_at=now + datetime.timedelta(days=3),
+        opens_at=drafted + datetime.timedelta(days=2),
+        closes_at=drafted + datetime.timedelta(days=6),
+        now=drafted,
     )
-    decided = services.open_proposal(actor=members[0], proposal=decided)
+    decided = services.open_proposal(actor=members[0], proposal=decided, now=drafted)
     services.add_comment(
         actor=members[2], proposal=decided, body="Yes, and let us document the setup."
     )
+    services.sweep(decided.opens_at)
+    voted = decided.opens_at + datetime.timedelta(hours=3)
     for member, choice in zip(members, ["agree", "agree", "abstain", "agree"], strict=False):
-        services.cast_vote(actor=member, proposal=decided, ballot={"choice": choice})
-    services.close_proposal(proposal=decided, actor=secretary)
+        services.cast_vote(actor=member, proposal=decided, ballot={"choice": choice}, now=voted)
+    services.close_proposal(proposal=decided, actor=secretary, now=decided.closes_at)
 
+    # In voting: drafted and opened two days ago, one day of discussion behind it.
+    drafted = now - datetime.timedelta(days=2)
     ranked = services.create_proposal(
         actor=members[1],
         title="Where our education fund goes this year",
@@ -54,11 +61,13 @@ def load_demo(cooperative: Cooperative, today: datetime.date) -> None:
         kind="general",
         method="schulze",
         options=["Django Girls", "Wagtail Space", "Python Software Foundation grants"],
-        opens_at=now - datetime.timedelta(minutes=5),
+        opens_at=drafted + datetime.timedelta(days=1),
         closes_at=now + datetime.timedelta(days=6),
         allow_early_close=False,
+        now=drafted,
     )
-    ranked = services.open_proposal(actor=members[1], proposal=ranked)
+    ranked = services.open_proposal(actor=members[1], proposal=ranked, now=drafted)
+    services.sweep(ranked.opens_at)
     services.cast_vote(
         actor=members[1],
         proposal=ranked,

@@ -28,7 +28,8 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class ProposalForm(forms.Form):
-    """The terms of a draft. Quorum and threshold left as prefilled follow the bylaws."""
+    """The terms of a draft. Quorum and threshold left as prefilled are the bylaws floors of the
+    kind; the service refuses anything looser than the floors, naming the field."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
@@ -68,7 +69,8 @@ class ProposalForm(forms.Form):
         required=False,
         help_text=_(
             "The share of agree among agree + disagree + block that a supermajority needs, as "
-            '"2/3" or "0.75". Left as prefilled, both follow the bylaws defaults of the kind.'
+            '"2/3" or "0.75". Left as prefilled, both are the bylaws floors of the kind: you may '
+            "ask for more, never less."
         ),
     )
     # What quorum and threshold were prefilled with, and for which kind and method.
@@ -91,7 +93,10 @@ class ProposalForm(forms.Form):
         label=_("Discussion starts"),
         required=False,
         widget=DateTimeLocalInput(),
-        help_text=_("Optional, for the record; the discussion opens when you press “Open”."),
+        help_text=_(
+            "Optional; the discussion opens when you press “Open”, and that moment is recorded "
+            "here. The bylaws set its minimum length, until voting opens."
+        ),
     )
     opens_at = forms.DateTimeField(
         label=_("Voting opens"),
@@ -157,8 +162,8 @@ class ProposalForm(forms.Form):
         """Keyword arguments for `create_proposal` / `update_draft`.
 
         A quorum or threshold left exactly as prefilled for another kind or method is sent
-        empty, so that the service applies the bylaws defaults of the kind (and 2/3 for a
-        supermajority) instead of carrying over the defaults of the kind first shown.
+        empty, so that the service applies the bylaws floors of the kind (and at least 2/3 for a
+        supermajority) instead of carrying over the floors of the kind first shown.
         """
         data = dict(self.cleaned_data)
         prefill = self._prefilled()

@@ -21,11 +21,12 @@ from coop.errors import DomainError
 from coop.models import Member
 from coop.models.cooperative import MemberStatus, Role
 from coop.selectors import membership_or_404
-from governance import services
+from governance import floors, services
 from governance.models import Kind, Method
 
-DISCUSSION_DAYS = 3
-VOTING_DAYS = 7
+# At least these, and at least the bylaws floors of membership proposals.
+DISCUSSION = datetime.timedelta(days=3)
+VOTING = datetime.timedelta(days=7)
 
 
 def _terms(target: Member, change: str, data: Any) -> dict[str, Any]:
@@ -78,7 +79,11 @@ def propose_member_change(request: HttpRequest, coop_slug: str) -> HttpResponse:
         return redirect("coop-members", coop_slug)
     zone = zoneinfo.ZoneInfo(member.cooperative.time_zone)
     next_hour = clock.now().astimezone(zone).replace(minute=0, second=0, microsecond=0)
-    opens = next_hour + datetime.timedelta(hours=1, days=DISCUSSION_DAYS)
+    floor = floors.floors_for(member.cooperative, Kind.MEMBERSHIP)
+    opens = next_hour + datetime.timedelta(hours=1) + max(DISCUSSION, floor.discussion)
+    # A membership decision gives or takes power: it is decided by a method that applies the
+    # threshold floor of the kind (supermajority where that floor is above 1/2).
+    method = Method.SUPERMAJORITY if floor.threshold > floors.HALF else Method.MAJORITY
     terms = _terms(target, change, request.POST)
     body = _(
         "Drafted from the members page. When this proposal passes, the change is carried out "
@@ -88,10 +93,10 @@ def propose_member_change(request: HttpRequest, coop_slug: str) -> HttpResponse:
         proposal = services.create_proposal(
             actor=member,
             kind=Kind.MEMBERSHIP,
-            method=Method.MAJORITY,
+            method=method,
             body=body,
             opens_at=opens,
-            closes_at=opens + datetime.timedelta(days=VOTING_DAYS),
+            closes_at=opens + max(VOTING, floor.voting),
             **terms,
         )
     except DomainError as error:

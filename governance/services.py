@@ -18,7 +18,7 @@ from coop.bylaws import parse_share
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
-from governance import actions, secret_ballots
+from governance import actions, floors, secret_ballots
 from governance.limits import check_limits
 from governance.methods import validate_ballot
 from governance.methods.ballot_file import BallotFileError, tally_ballot_file
@@ -68,14 +68,20 @@ def _fraction_text(value: Any, field: str) -> str:
     return str(share) if share.denominator != 1 else str(share.numerator)
 
 
-def _check_terms(cooperative: Cooperative, data: dict[str, Any]) -> dict[str, Any]:
-    """Validate and complete a draft's terms; defaults for quorum and threshold come from bylaws."""
-    check_limits(data, clock.now())
-    defaults = cooperative.settings["proposal_defaults"][data["kind"]]
-    data["quorum"] = _fraction_text(data.get("quorum") or defaults["quorum"], "quorum")
+def _check_terms(
+    cooperative: Cooperative, data: dict[str, Any], now: datetime.datetime
+) -> dict[str, Any]:
+    """Validate and complete a draft's terms. Quorum and threshold left out are the floors of
+    the kind (a supermajority's threshold at least 2/3); nothing may be looser than the floors."""
+    if data.get("kind") not in Proposal.Kind.values:
+        raise InvalidInput(_("Unknown proposal kind “%(kind)s”.") % {"kind": data.get("kind")},
+                           field="kind")  # fmt: skip
+    check_limits(data, now)
+    floor = floors.floors_for(cooperative, data["kind"])
+    data["quorum"] = _fraction_text(data.get("quorum") or str(floor.quorum), "quorum")
     if data["method"] == Method.SUPERMAJORITY and not data.get("threshold"):
-        data["threshold"] = "2/3"
-    data["threshold"] = _fraction_text(data.get("threshold") or defaults["threshold"], "threshold")
+        data["threshold"] = str(max(floor.threshold, Fraction(2, 3)))
+    data["threshold"] = _fraction_text(data.get("threshold") or str(floor.threshold), "threshold")
     options = data.get("options") or []
     if data["method"] in CHOICE_METHODS:
         if options:
@@ -113,11 +119,16 @@ def _check_terms(cooperative: Cooperative, data: dict[str, Any]) -> dict[str, An
         )
     elif data.get("action_payload"):
         raise InvalidInput(_("A payload needs an action."), field="action_payload")
+    floors.check_draft(cooperative, data, now)
     return data
 
 
-def create_proposal(*, actor: Member, **fields: Any) -> Proposal:
-    """Draft a proposal. Any current member may draft; it stays private until opened."""
+def create_proposal(
+    *, actor: Member, now: datetime.datetime | None = None, **fields: Any
+) -> Proposal:
+    """Draft a proposal. Any current member may draft; it stays private until opened.
+
+    Its terms may be stricter than the bylaws floors of its kind, never looser."""
     unknown = set(fields) - DRAFT_FIELDS
     if unknown:
         raise InvalidInput(_("Unknown field."), field=sorted(unknown)[0])
@@ -126,7 +137,7 @@ def create_proposal(*, actor: Member, **fields: Any) -> Proposal:
     fields.setdefault("kind", Proposal.Kind.GENERAL)
     fields.setdefault("method", Method.MAJORITY)
     with transaction.atomic():
-        data = _check_terms(actor.cooperative, fields)
+        data = _check_terms(actor.cooperative, fields, now or clock.now())
         proposal = Proposal.objects.create(
             cooperative=actor.cooperative, author=actor, state=State.DRAFT, **data
         )
@@ -158,7 +169,7 @@ def update_draft(*, actor: Member, proposal: Proposal, **changes: Any) -> Propos
         data.update(changes)
         if "kind" in changes and "quorum" not in changes:
             data["quorum"] = data["threshold"] = None  # take the new kind's defaults
-        data = _check_terms(proposal.cooperative, data)
+        data = _check_terms(proposal.cooperative, data, clock.now())
         changed = {k: [str(getattr(proposal, k)), str(v)] for k, v in data.items()
                    if getattr(proposal, k) != v}  # fmt: skip
         for name, value in data.items():
@@ -191,7 +202,10 @@ def delete_draft(*, actor: Member, proposal: Proposal) -> None:
 def open_proposal(
     *, actor: Member | None, proposal: Proposal, now: datetime.datetime | None = None
 ) -> Proposal:
-    """Publish a draft: discussion until `opens_at`, then voting (at once if that has passed)."""
+    """Publish a draft: discussion until `opens_at`, then voting (at once if that has passed).
+
+    The discussion and the voting it leaves must still be as long as the floors of its kind
+    (a draft may have waited); `discussion_starts_at` records when the discussion began."""
     _require_author_or_secretary(actor, proposal)
     now = now or clock.now()
     with transaction.atomic():
@@ -202,8 +216,10 @@ def open_proposal(
             )
         if proposal.closes_at <= now:
             raise StateConflict(_("Voting would already be over: move `closes_at` first."))
+        floors.check_opening(proposal, now)
         proposal.state = State.DISCUSSION
-        proposal.save(update_fields=["state", "updated_at"])
+        proposal.discussion_starts_at = min(now, proposal.opens_at)
+        proposal.save(update_fields=["state", "discussion_starts_at", "updated_at"])
         record(proposal.cooperative, actor, "proposal.opened", proposal, {})
         if proposal.opens_at <= now:
             _start_voting(proposal, now)
@@ -429,7 +445,10 @@ def close_proposal(
     now: datetime.datetime | None = None,
     early: bool = False,
 ) -> Proposal:
-    """Count, store the result and the ballot file, run the action if it passed (idempotent)."""
+    """Count, store the result and the ballot file, run the action if it passed (idempotent).
+
+    Before `closes_at`, voting closes only when every eligible member has voted or once the
+    minimum voting period of the kind has passed (withdrawing is always possible)."""
     if actor is not None and not actor.has_role(Role.SECRETARY):
         raise NotAllowed(_("Only a secretary closes voting early."))
     now = now or clock.now()
@@ -439,6 +458,7 @@ def close_proposal(
             return proposal
         if proposal.state != State.VOTING:
             raise StateConflict(_("Only a proposal in voting can be closed."))
+        floors.check_closing(proposal, now, everyone_voted=_everyone_voted(proposal))
         if proposal.secret:
             secret_ballots.count_at_close(proposal, now)
         document = ballot_file(proposal)

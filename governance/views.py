@@ -35,6 +35,7 @@ from coop.selectors import membership_or_404
 from governance import calendar, minutes, selectors, services
 from governance.actions import available as available_actions
 from governance.count_sheet import count_number, stv_stage_rows
+from governance.floors import floors_table
 from governance.forms import CommentForm, DelegationForm, ProposalForm, RegisterForm, ballot_form
 from governance.models import CalendarFeed, Comment, Method, Proposal, State
 from governance.rendering import render_markdown
@@ -134,7 +135,7 @@ def _next_hour(zone: zoneinfo.ZoneInfo) -> datetime.datetime:
 
 
 def _new_initial(cooperative: Cooperative) -> dict[str, Any]:
-    defaults = cooperative.settings["proposal_defaults"]["general"]
+    defaults = floors_table(cooperative)["general"]
     opens = _next_hour(_zone(cooperative)) + datetime.timedelta(days=3)
     return {
         "kind": "general",
@@ -214,7 +215,7 @@ def _proposal_form_page(
             "cooperative": cooperative,
             "form": form,
             "proposal": proposal,
-            "defaults": cooperative.settings["proposal_defaults"],
+            "floors": floors_table(cooperative),
             "actions": available_actions(),
             "section": "new" if proposal is None else "",
         }

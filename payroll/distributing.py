@@ -4,6 +4,7 @@ import datetime
 import itertools
 from collections import defaultdict
 from decimal import Context, Decimal
+from fractions import Fraction
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
@@ -402,7 +403,17 @@ def approve_distribution(
     capital accounts and makes the payslips, report, CSV and SEPA file (Celery, on commit).
     Two concurrent approvals: the row lock makes the second find it approved (409).
     """
-    if proposal is None:
+    if proposal is not None:
+        from governance.actions import require_decided
+
+        # the same check the action makes: a passed distribution proposal that met the floors
+        require_decided(
+            "approve_distribution",
+            frozenset({"distribution"}),
+            distribution.cooperative,
+            proposal,
+        )
+    else:
         require_role(actor, Role.TREASURER)
     with transaction.atomic():
         distribution = _locked(distribution)
@@ -525,12 +536,17 @@ def _figures_changed(distribution: Distribution) -> str:
 
 def _put_to_vote(actor: Member | None, distribution: Distribution) -> Distribution:
     from governance import services as governance
+    from governance.floors import floors_for
 
     if _open_vote(distribution):
         raise StateConflict(_("Members are already voting on this draft."))
     if actor is None:
         raise NotAllowed(_("Only the treasurer puts a distribution to the vote."))
     now = clock.now()
+    # The discussion and the vote last as long as the bylaws floors of distribution proposals
+    # ask, and the vote at least a week.
+    floors = floors_for(distribution.cooperative, "distribution")
+    opens_at = now + floors.discussion
     proposal = governance.create_proposal(
         actor=actor,
         title=f"Approve the distribution of {month_label(distribution.month)}",
@@ -541,12 +557,14 @@ def _put_to_vote(actor: Member | None, distribution: Distribution) -> Distributi
             "line, is on the distribution page."
         ),
         kind="distribution",
-        opens_at=now,
-        closes_at=now + datetime.timedelta(days=7),
+        method="supermajority" if floors.threshold > Fraction(1, 2) else "majority",
+        opens_at=opens_at,
+        closes_at=opens_at + max(datetime.timedelta(days=7), floors.voting),
         action="approve_distribution",
         action_payload={"distribution": distribution.pk},
+        now=now,
     )
-    proposal = governance.open_proposal(actor=actor, proposal=proposal)
+    proposal = governance.open_proposal(actor=actor, proposal=proposal, now=now)
     distribution.approval_proposal = proposal
     distribution.save(update_fields=["approval_proposal"])
     record(

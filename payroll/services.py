@@ -25,6 +25,7 @@ from coop.hours.services import hold_books
 from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import Role
 from coop.services import require_role
+from governance.actions import require_decided
 from payroll import allocation
 from payroll.models import (
     Distribution,
@@ -232,6 +233,9 @@ def decide_expense(
 ) -> Expense:
     """Approve or reject a submitted expense. Above the bylaws' spending limit only a passed
     `spending` proposal (through its `approve_expense` action) approves it."""
+    if proposal is not None:
+        # the same check the action makes: a passed spending proposal that met the floors
+        require_decided("approve_expense", frozenset({"spending"}), expense.cooperative, proposal)
     require_role(actor, Role.TREASURER)
     with transaction.atomic():
         expense = (
@@ -326,7 +330,9 @@ def adopt_policy(
     By the treasurer, unless the bylaws say policies are adopted by vote: then only a passed
     `policy` proposal (its `adopt_distribution_policy` action) adopts one.
     """
-    if proposal is None:
+    if proposal is not None:
+        require_decided("adopt_distribution_policy", frozenset({"policy"}), cooperative, proposal)
+    else:
         require_role(actor, Role.TREASURER)
         if cooperative.settings["policy_adoption"] == "vote":
             raise NotAllowed(

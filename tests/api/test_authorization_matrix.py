@@ -210,17 +210,23 @@ class World:
         # September is approved (locked); the objects the routes act on are in open October.
         TimeEntryFactory(member=member, project=self.project, date=september)
         self.entry = TimeEntryFactory(member=member, project=self.project, date=october)
+        # In voting for three days already: past the minimum discussion and voting periods of
+        # general proposals, so that a secretary may close it early.
         now = timezone.now()
+        drafted = now - datetime.timedelta(days=4)
         self.proposal = governance.open_proposal(
             actor=member,
             proposal=governance.create_proposal(
                 actor=member,
                 title="Adopt a code of conduct",
-                opens_at=now - datetime.timedelta(minutes=1),
+                opens_at=drafted + datetime.timedelta(days=1),
                 closes_at=now + datetime.timedelta(days=3),
                 allow_early_close=False,
+                now=drafted,
             ),
+            now=drafted,
         )
+        governance.sweep(self.proposal.opens_at)
         self.delegation = governance.delegate_vote(actor=member, delegate=self.people["admin"])
         money.record_revenue(
             actor=treasurer, cooperative=self.coop, client=self.client,

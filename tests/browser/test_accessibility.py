@@ -93,7 +93,9 @@ def site(cooperative, treasurer, books, make_proposal):
     closed = make_proposal(author, title="Host on our own servers", method="majority")
     for voter, choice in zip(books, ["agree", "agree", "disagree"], strict=True):
         governance.cast_vote(actor=voter, proposal=closed, ballot={"choice": choice})
-    proposals["closed"] = governance.close_proposal(proposal=closed, actor=author, early=True)
+    proposals["closed"] = governance.close_proposal(
+        proposal=closed, actor=author, now=closed.closes_at
+    )
     governance.delegate_vote(actor=books[1], delegate=treasurer)
     distribution = distributing.create_draft(
         actor=treasurer, cooperative=cooperative, month=SEPTEMBER

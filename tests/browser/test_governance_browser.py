@@ -101,7 +101,7 @@ def test_a_secret_ballot_shows_its_receipt_once(
 
     # When voting closes, the receipt finds the ballot in the published list.
     secretary = MemberFactory(cooperative=member.cooperative, is_secretary=True)
-    services.close_proposal(proposal=proposal, actor=secretary, early=True)
+    services.close_proposal(proposal=proposal, actor=secretary, now=proposal.closes_at)
     _open(page, live_server, proposal)
     page.get_by_label("Your receipt code").fill(receipt)
     page.get_by_role("button", name="Find my ballot").click()

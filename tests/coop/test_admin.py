@@ -15,6 +15,7 @@ from governance.models import Ballot, Proposal
 from payroll import distributing
 from payroll.models import Distribution
 from tests.factories import MemberFactory, ProjectFactory, TimeEntryFactory
+from tests.governance.fixtures import close_on_time
 from tests.payroll.books import SEPTEMBER
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def everything(books, cooperative, treasurer, admin_member, make_proposal):
     governance.add_comment(actor=treasurer, proposal=proposal, body="Yes, please.")
     governance.cast_vote(actor=treasurer, proposal=proposal, ballot={"choice": "agree"})
     governance.delegate_vote(actor=admin_member, delegate=treasurer)
-    governance.close_proposal(proposal=proposal, actor=None)
+    close_on_time(proposal)
     invitations.invite_member(cooperative=cooperative, actor=admin_member, email="new@example.coop")
     create_login_token(user=treasurer.user)
     return {"distribution": run, "proposal": proposal}
@@ -131,16 +132,22 @@ def test_approve_a_draft_from_the_admin(client, books, cooperative, treasurer, m
     assert run.status == "approved" and run.approved_by == treasurer
 
 
-def test_close_voting_now_from_the_admin(client, secretary, member, make_proposal):
+def test_close_voting_now_from_the_admin(
+    client, secretary, member, make_proposal, voting_floor_passed
+):
     proposal = make_proposal(member)
     action = {"action": "close_voting_now", "_selected_action": [proposal.pk]}
     client.force_login(make_staff(member).user)
     response = client.post(url(Proposal, "changelist"), action, follow=True)
     assert any("not a secretary" in text for text in flashes(response))
     client.force_login(make_staff(secretary).user)
+    too_soon = client.post(url(Proposal, "changelist"), action, follow=True)
+    assert any("at least 2 days of voting" in text for text in flashes(too_soon))
+    voting_floor_passed(proposal)
     client.post(url(Proposal, "changelist"), action)
     proposal.refresh_from_db()
-    assert proposal.state == "closed" and proposal.tally["early"] is True
+    # not everyone voted: the page must not say that voting closed early for that reason
+    assert proposal.state == "closed" and proposal.tally["early"] is False
     again = client.post(url(Proposal, "changelist"), action, follow=True)
     assert any("only a proposal in voting" in text for text in flashes(again))
 

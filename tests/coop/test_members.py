@@ -357,12 +357,14 @@ def test_a_passed_roles_proposal_changes_the_roles(member, admin_member, make_pr
     proposal = make_proposal(
         admin_member,
         kind="membership",
+        method="supermajority",
         action="change_member_roles",
         action_payload={"member": member.pk, "roles": ["treasurer"]},
     )
     for voter in (member, admin_member):
         governance.cast_vote(actor=voter, proposal=proposal, ballot={"choice": "agree"})
-    governance.close_proposal(proposal=proposal, actor=None)
+    proposal.refresh_from_db()
+    assert proposal.tally["early"] is True  # everyone voted: closed at the last ballot
     member.refresh_from_db()
     assert member.roles == ["treasurer"]
 

@@ -44,18 +44,28 @@ def test_currency_and_time_zone_validation():
 
 
 def test_bylaws_schema_names_the_bad_path():
-    validate_bylaws({"proposal_defaults": {"bylaws": {"quorum": "2/3", "threshold": "0.75"}}})
+    validate_bylaws({"floors": {"bylaws": {"quorum": "2/3", "threshold": "0.75"}}})
+    validate_bylaws({"floors": {"general": {"discussion_hours": 0, "voting_hours": 24}}})
     with pytest.raises(ValidationError) as error:
         validate_bylaws(
             {
-                "proposal_defaults": {"general": {"quorum": "3/2"}, "party": {}},
+                "floors": {
+                    "general": {"quorum": "3/2"},
+                    "party": {},
+                    "policy": {"voting_hours": "5 days"},
+                    "bylaws": {"discussion_hours": -1},
+                },
                 "spending_limit": -5,
                 "colour": "red",
+                "proposal_defaults": {},
             }
         )
     messages = " ".join(error.value.messages)
-    assert "proposal_defaults.general.quorum" in messages
-    assert "proposal_defaults.party: unknown proposal kind" in messages
+    assert "floors.general.quorum" in messages
+    assert "floors.party: unknown proposal kind" in messages
+    assert "floors.policy.voting_hours: a whole number of hours" in messages
+    assert "floors.bylaws.discussion_hours: between 0 and" in messages
+    assert "proposal_defaults: unknown setting" in messages
     assert "spending_limit" in messages
     assert "colour: unknown setting" in messages
 
@@ -66,7 +76,7 @@ def test_bylaws_schema_names_the_bad_path():
     [
         ({"currency": "XXX"}, "currency", "not an ISO 4217 currency"),
         ({"time_zone": "Europe/Atlantis"}, "time_zone", "not a time zone"),
-        ({"bylaws": {"proposal_defaults": {"general": {"threshold": "1.5"}}}}, "bylaws",
+        ({"bylaws": {"floors": {"general": {"threshold": "1.5"}}}}, "bylaws",
          "between 0 and 1"),
     ],
 )  # fmt: skip

@@ -27,7 +27,9 @@ def url(cooperative, path):
     return f"/api/v1/coops/{cooperative.slug}/proposals/{path}"
 
 
-def test_minutes_of_an_open_ballot(api, cooperative, members, secretary, make_proposal):
+def test_minutes_of_an_open_ballot(
+    api, cooperative, members, secretary, make_proposal, voting_floor_passed
+):
     proposal = make_proposal(members[0], title="Adopt the four-day week", method="consent")
     services.add_comment(actor=members[1], proposal=proposal, body="Fridays off & <b>rested</b>")
     services.cast_vote(actor=members[0], proposal=proposal, ballot={"choice": "agree"})
@@ -36,6 +38,7 @@ def test_minutes_of_an_open_ballot(api, cooperative, members, secretary, make_pr
         proposal=proposal,
         ballot={"choice": "block", "reason": "Clients need Friday support"},
     )
+    voting_floor_passed(proposal)
     services.close_proposal(proposal=proposal, actor=secretary)
     api.force_authenticate(members[2].user)
     text = text_of(api.get(url(cooperative, f"{proposal.pk}/minutes/")))
@@ -48,10 +51,11 @@ def test_minutes_of_an_open_ballot(api, cooperative, members, secretary, make_pr
 
 
 def test_minutes_of_a_secret_ballot_name_no_voter(
-    api, cooperative, members, secretary, make_proposal
+    api, cooperative, members, secretary, make_proposal, voting_floor_passed
 ):
     proposal = make_proposal(members[0], secret=True, allow_early_close=False)
     receipt = services.cast_vote(actor=members[1], proposal=proposal, ballot={"choice": "agree"})
+    voting_floor_passed(proposal)
     services.close_proposal(proposal=proposal, actor=secretary)
     api.force_authenticate(members[1].user)
     text = text_of(api.get(url(cooperative, f"{proposal.pk}/minutes/")))
@@ -69,11 +73,12 @@ def test_no_minutes_before_close(api, cooperative, members, make_proposal):
 
 
 def test_the_register_lists_the_decisions_of_the_period(
-    api, cooperative, members, secretary, make_proposal
+    api, cooperative, members, secretary, make_proposal, voting_floor_passed
 ):
     for title in ("Buy a new server", "Join the federation"):
         proposal = make_proposal(members[0], title=title)
         services.cast_vote(actor=members[0], proposal=proposal, ballot={"choice": "agree"})
+        voting_floor_passed(proposal)
         services.close_proposal(proposal=proposal, actor=secretary)
     make_proposal(members[0], title="Still voting")
     api.force_authenticate(members[1].user)
@@ -106,10 +111,11 @@ def test_the_register_names_a_bad_date(api, cooperative, member, query, field):
 
 
 def test_another_coops_minutes_are_not_found(
-    api, cooperative, members, secretary, make_proposal, outsider
+    api, cooperative, members, secretary, make_proposal, outsider, voting_floor_passed
 ):
     proposal = make_proposal(members[0])
     services.cast_vote(actor=members[0], proposal=proposal, ballot={"choice": "agree"})
+    voting_floor_passed(proposal)
     services.close_proposal(proposal=proposal, actor=secretary)
     api.force_authenticate(outsider.user)
     assert api.get(url(cooperative, f"{proposal.pk}/minutes/")).status_code == 404
@@ -119,20 +125,24 @@ class TestPages:
     """The same files from the web pages: a link on a closed proposal, a form on the list."""
 
     def test_the_minutes_link_of_a_closed_proposal(
-        self, client, cooperative, members, secretary, make_proposal
+        self, client, cooperative, members, secretary, make_proposal, voting_floor_passed
     ):
         proposal = make_proposal(members[0], title="Join the federation")
         services.cast_vote(actor=members[0], proposal=proposal, ballot={"choice": "agree"})
         base = f"/c/{cooperative.slug}/proposals/{proposal.pk}/"
         client.force_login(members[1].user)
         assert client.get(base + "minutes.pdf").status_code == 409  # not closed yet
+        voting_floor_passed(proposal)
         services.close_proposal(proposal=proposal, actor=secretary)
         assert "minutes.pdf" in client.get(base).content.decode()
         assert "Join the federation" in text_of(client.get(base + "minutes.pdf"))
 
-    def test_the_register_form(self, client, cooperative, members, secretary, make_proposal):
+    def test_the_register_form(
+        self, client, cooperative, members, secretary, make_proposal, voting_floor_passed
+    ):
         proposal = make_proposal(members[0], title="Join the federation")
         services.cast_vote(actor=members[0], proposal=proposal, ballot={"choice": "agree"})
+        voting_floor_passed(proposal)
         services.close_proposal(proposal=proposal, actor=secretary)
         client.force_login(members[1].user)
         listing = client.get(f"/c/{cooperative.slug}/proposals/").content.decode()

@@ -3,6 +3,7 @@
 import datetime
 import json
 import re
+import zoneinfo
 
 import pytest
 from django.contrib.messages import get_messages
@@ -16,6 +17,7 @@ from governance.calendar import ics_escape, ics_fold
 from governance.models import Ballot, CalendarFeed, Comment, Delegation, Proposal, SecretBallot
 from tests.factories import MemberFactory
 from tests.governance.ballot_boxes import unsealed
+from tests.governance.fixtures import close_on_time
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +96,7 @@ def test_anonymous_visitors_are_sent_to_login(client, voting):
 def test_every_page_renders_for_a_member(client, member, colleagues, voting, make_proposal):
     draft = make_proposal(member, start=False, title="A draft")
     closed = make_proposal(member, title="Settled")
-    services.close_proposal(proposal=closed, actor=None)
+    close_on_time(closed)
     as_user(client, member)
     cooperative = member.cooperative
     for path in [
@@ -138,11 +140,9 @@ def test_the_list_orders_open_then_drafts_then_closed(
     mine = make_proposal(member, start=False, title="My unfinished idea")
     theirs = make_proposal(colleagues[0], start=False, title="Their unfinished idea")
     closed = make_proposal(colleagues[0], title="Old question")
-    services.close_proposal(proposal=closed, actor=None)
-    talk = make_proposal(
-        colleagues[0], title="Still talking",
-        opens_at=now + datetime.timedelta(days=2), closes_at=now + datetime.timedelta(days=9),
-    )  # fmt: skip
+    close_on_time(closed)
+    talk = make_proposal(colleagues[0], title="Still talking", start=False)
+    services.open_proposal(actor=colleagues[0], proposal=talk)  # discussion until it opens
     as_user(client, member)
     html = client.get(page(member.cooperative)).content.decode()
     positions = [html.index(t) for t in [voting.title, talk.title, mine.title, closed.title]]
@@ -165,13 +165,13 @@ def test_the_list_costs_the_same_queries_however_long(
 
     as_user(client, member)
     make_proposal(member, title="First")
-    services.close_proposal(proposal=make_proposal(member), actor=None)
+    close_on_time(make_proposal(member))
     client.get(page(member.cooperative))  # the session settles on the first visit
     few = count_queries()
     for number in range(6):
         make_proposal(member, title=f"Open {number}")
         make_proposal(member, title=f"Draft {number}", start=False)
-        services.close_proposal(proposal=make_proposal(member), actor=None)
+        close_on_time(make_proposal(member))
     assert count_queries() == few
     with django_assert_max_num_queries(15):
         client.get(page(member.cooperative))
@@ -185,7 +185,7 @@ def test_an_empty_list_says_so(client, member):
 
 def test_the_list_filters_by_state(client, member, colleagues, voting, make_proposal):
     closed = make_proposal(member, title="Old question")
-    services.close_proposal(proposal=closed, actor=None)
+    close_on_time(closed)
     as_user(client, member)
     html = client.get(page(member.cooperative, "?state=closed")).content.decode()
     assert closed.title in html and voting.title not in html
@@ -198,13 +198,15 @@ def test_the_list_filters_by_state(client, member, colleagues, voting, make_prop
 # Drafting ---------------------------------------------------------------------------------------
 
 
-def test_the_new_form_is_prefilled_from_the_bylaws(client, member):
+def test_the_new_form_is_prefilled_with_the_bylaws_floors(client, member):
     cooperative = member.cooperative
-    cooperative.bylaws = {"proposal_defaults": {"general": {"quorum": "1/3", "threshold": "3/5"}}}
+    # a co-op founded with stricter floors for general proposals
+    cooperative.bylaws = {"floors": {"general": {"quorum": "2/3", "threshold": "3/5"}}}
     cooperative.save()
     html = as_user(client, member).get(page(cooperative, "new/")).content.decode()
-    assert 'name="quorum" value="1/3"' in html
+    assert 'name="quorum" value="2/3"' in html
     assert 'name="threshold" value="3/5"' in html
+    assert "The bylaws floors per kind" in html
     for name in ["title", "body", "kind", "method", "options", "quorum", "threshold", "secret",
                  "opens_at", "closes_at", "allow_early_close"]:  # fmt: skip
         assert re.search(rf'<label[^>]* for="id_{name}"', html), name
@@ -230,7 +232,9 @@ def test_saving_a_draft_through_the_form(client, member):
 
 
 def test_untouched_defaults_follow_the_chosen_kind(client, member):
-    as_user(client, member).post(page(member.cooperative, "new/"), draft_form(kind="bylaws"))
+    as_user(client, member).post(
+        page(member.cooperative, "new/"), draft_form(kind="bylaws", method="supermajority")
+    )
     proposal = Proposal.objects.get()
     assert (proposal.quorum, proposal.threshold) == ("2/3", "3/4")
 
@@ -262,16 +266,24 @@ def test_bad_terms_are_shown_on_their_field(client, member, changes, field, mess
     assert not Proposal.objects.exists()
 
 
-def test_open_button_publishes_the_proposal(client, member, colleagues, now):
-    opens = (now - datetime.timedelta(hours=1)).astimezone(datetime.UTC)
+def _local(cooperative, when):
+    return when.astimezone(zoneinfo.ZoneInfo(cooperative.time_zone)).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_open_button_publishes_the_proposal(client, member, colleagues, now, clock):
+    opens = now + datetime.timedelta(days=1, hours=1)  # after the day of discussion of general
     response = as_user(client, member).post(
         page(member.cooperative, "new/"),
-        draft_form(opens_at=opens.strftime("%Y-%m-%dT%H:%M"), save=None, open="open"),
+        draft_form(opens_at=_local(member.cooperative, opens), save=None, open="open"),
     )
     proposal = Proposal.objects.get()
     assert response.status_code == 302
+    assert proposal.state == "discussion" and proposal.discussion_starts_at == now
+    assert "open for discussion until voting opens" in " ".join(flashes(response))
+    clock.set(proposal.opens_at)
+    services.sweep()
+    proposal.refresh_from_db()
     assert proposal.state == "voting" and proposal.eligible_count == 4
-    assert "voting has started" in " ".join(flashes(response))
 
 
 def test_a_draft_whose_vote_is_over_cannot_open(client, member, clock):
@@ -291,30 +303,72 @@ def test_a_draft_whose_vote_is_over_cannot_open(client, member, clock):
     assert "Voting would already be over" in " ".join(flashes(response))
 
 
+def test_dates_that_skip_the_discussion_are_refused_naming_the_floor(client, member):
+    # Three hours of discussion and 19 of voting, from the clock's 1 December 2029, 12:00 UTC.
+    response = as_user(client, member).post(
+        page(member.cooperative, "new/"),
+        draft_form(opens_at="2029-12-01T16:00", closes_at="2029-12-02T11:00", open="open"),
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["opens_at"] == [
+        "The bylaws require at least 1 day of discussion for general proposals: voting opens "
+        "too soon."
+    ]
+    assert "voting closes too soon" in errors["closes_at"][0]
+    assert not Proposal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"quorum": "0"}, "quorum", "a quorum of at least 1/2 for general proposals"),
+        ({"quorum": "1/1000000"}, "quorum", "a quorum of at least 1/2 for general proposals"),
+        ({"threshold": "1/3"}, "threshold", "a threshold of at least 1/2 for general proposals"),
+        (
+            {"kind": "membership", "method": "supermajority", "quorum": "1/2", "threshold": "3/5",
+             "prefill": "membership|supermajority|1/2|2/3"},
+            "threshold", "a threshold of at least 2/3 for membership proposals",
+        ),
+        (
+            {"kind": "membership", "prefill": "membership|majority|1/2|2/3", "threshold": "2/3"},
+            "method", "which majority does not apply: choose supermajority or consensus",
+        ),
+        ({"closes_at": "2030-01-16T09:00"}, "closes_at", "at least 2 days of voting"),
+    ],
+)  # fmt: skip
+def test_the_form_refuses_terms_looser_than_the_floors(client, member, changes, field, message):
+    response = as_user(client, member).post(page(member.cooperative, "new/"), draft_form(**changes))
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors[field])
+    assert not Proposal.objects.exists()
+
+
 def test_editing_a_draft(client, member, make_proposal):
-    draft = make_proposal(member, start=False, quorum="1/3")
+    draft = make_proposal(member, start=False, quorum="2/3")
     client = as_user(client, member)
     form = client.get(page(member.cooperative, f"{draft.pk}/edit/")).content.decode()
-    assert 'value="1/3"' in form and draft.title in form
+    assert 'value="2/3"' in form and draft.title in form
     response = client.post(
         page(member.cooperative, f"{draft.pk}/edit/"),
-        draft_form(title="Better title", quorum="1/3", prefill="general|majority|1/3|1/2"),
+        draft_form(title="Better title", quorum="2/3", prefill="general|majority|2/3|1/2"),
     )
     assert response.status_code == 302
     draft.refresh_from_db()
-    assert (draft.title, draft.quorum) == ("Better title", "1/3")
+    assert (draft.title, draft.quorum) == ("Better title", "2/3")
 
 
 def test_changing_the_kind_of_a_draft_takes_its_defaults(client, member, make_proposal):
     draft = make_proposal(member, start=False)
     as_user(client, member).post(
-        page(member.cooperative, f"{draft.pk}/edit/"), draft_form(kind="membership")
+        page(member.cooperative, f"{draft.pk}/edit/"),
+        draft_form(kind="membership", method="supermajority"),
     )
     draft.refresh_from_db()
     assert (draft.kind, draft.quorum, draft.threshold) == ("membership", "1/2", "2/3")
 
 
-def test_opening_a_draft_from_its_page(client, member, colleagues, make_proposal):
+def test_opening_a_draft_from_its_page(client, member, colleagues, make_proposal, clock):
     draft = make_proposal(member, start=False)
     client = as_user(client, member)
     html = client.get(page(member.cooperative, f"{draft.pk}/")).content.decode()
@@ -322,9 +376,22 @@ def test_opening_a_draft_from_its_page(client, member, colleagues, make_proposal
     response = client.post(page(member.cooperative, f"{draft.pk}/open/"))
     assert response.status_code == 302
     draft.refresh_from_db()
-    assert draft.state == "voting"
+    assert draft.state == "discussion"
     again = client.post(page(member.cooperative, f"{draft.pk}/open/"))
-    assert flashes(again)[-1] == "This proposal is already voting."
+    assert flashes(again)[-1] == "This proposal is already in discussion."
+
+
+def test_a_draft_left_too_long_opens_only_with_a_full_discussion(
+    client, member, colleagues, make_proposal, clock
+):
+    draft = make_proposal(member, start=False)
+    clock.advance(datetime.timedelta(hours=2))  # voting would open after 22 hours of discussion
+    response = as_user(client, member).post(page(member.cooperative, f"{draft.pk}/open/"))
+    assert response.status_code == 302
+    assert "at least 1 day of discussion" in flashes(response)[-1]
+    assert "Move “voting opens” to" in flashes(response)[-1]
+    draft.refresh_from_db()
+    assert draft.state == "draft"
 
 
 def test_only_drafts_are_edited(client, member, voting):
@@ -497,7 +564,7 @@ def test_the_last_secret_ballot_still_shows_its_receipt(client, member, colleagu
 
 
 def test_voting_on_a_closed_proposal_is_a_clear_message(client, member, colleagues, voting):
-    services.close_proposal(proposal=voting, actor=None)
+    close_on_time(voting)
     response = as_user(client, colleagues[0]).post(
         page(voting.cooperative, f"{voting.pk}/vote/"), {"choice": "agree"}, follow=True
     )
@@ -535,7 +602,7 @@ def test_a_closed_open_ballot_shows_result_ballots_and_the_file(
     rankings = [["A", "B"], ["B", "A", "C"], ["A"]]
     for voter, ranking in zip([member, *colleagues[:2]], rankings, strict=True):
         services.cast_vote(actor=voter, proposal=proposal, ballot={"ranking": ranking})
-    services.close_proposal(proposal=proposal, actor=None)
+    close_on_time(proposal)
     client = as_user(client, colleagues[2])
     html = client.get(page(member.cooperative, f"{proposal.pk}/")).content.decode()
     assert "Passed" in html and "Chosen: A." in html
@@ -561,7 +628,7 @@ def test_a_closed_secret_ballot_lists_receipts_not_names(client, member, colleag
     proposal = make_proposal(member, secret=True, allow_early_close=False)
     receipt = services.cast_vote(actor=colleagues[0], proposal=proposal, ballot={"choice": "agree"})
     services.cast_vote(actor=colleagues[1], proposal=proposal, ballot={"choice": "disagree"})
-    services.close_proposal(proposal=proposal, actor=None)
+    close_on_time(proposal)
     client = as_user(client, member)
     html = client.get(page(member.cooperative, f"{proposal.pk}/")).content.decode()
     assert colleagues[0].display_name not in html and colleagues[0].user.email not in html
@@ -582,7 +649,7 @@ def _closed(make_proposal, voters, method, options, ballots, **fields):
     )
     for voter, ballot in zip(voters, ballots, strict=True):
         services.cast_vote(actor=voter, proposal=proposal, ballot=ballot)
-    return services.close_proposal(proposal=proposal, actor=None)
+    return close_on_time(proposal)
 
 
 def test_the_count_of_each_method_is_shown(client, member, colleagues, make_proposal):
@@ -629,16 +696,21 @@ def test_comments_during_voting_only(client, member, colleagues, voting, make_pr
     html = client.get(page(voting.cooperative, f"{voting.pk}/")).content.decode()
     assert "Which <em>model</em>?" in html
     assert client.post(url, {"body": ""}).status_code == 400
-    services.close_proposal(proposal=voting, actor=None)
+    close_on_time(voting)
     late = client.post(url, {"body": "Too late"})
     assert flashes(late) == ["Comments are open during discussion and voting."]
     assert Comment.objects.count() == 1
 
 
-def test_a_secretary_closes_voting_early(client, secretary, member, voting):
+def test_a_secretary_closes_voting_early(client, secretary, member, voting, voting_floor_passed):
     as_user(client, member).post(page(voting.cooperative, f"{voting.pk}/close/"))
     voting.refresh_from_db()
     assert voting.state == "voting"
+    too_soon = as_user(client, secretary).post(page(voting.cooperative, f"{voting.pk}/close/"))
+    assert "at least 2 days of voting for general proposals" in flashes(too_soon)[-1]
+    voting.refresh_from_db()
+    assert voting.state == "voting"
+    voting_floor_passed(voting)
     as_user(client, secretary).post(page(voting.cooperative, f"{voting.pk}/close/"))
     voting.refresh_from_db()
     assert voting.state == "closed"
@@ -700,10 +772,8 @@ def test_ics_escaping_and_folding():
 def test_the_calendar_feed(client, member, colleagues, make_proposal, now):
     long_title = 'Budget, "travel"; and \\ the rest\n' + "of the year " * 6
     proposal = make_proposal(colleagues[0], title=long_title.replace("\n", " ") + "ü")
-    talk = make_proposal(
-        colleagues[0], title="Later, maybe",
-        opens_at=now + datetime.timedelta(days=2), closes_at=now + datetime.timedelta(days=9),
-    )  # fmt: skip
+    talk = make_proposal(colleagues[0], title="Later, maybe", start=False)
+    services.open_proposal(actor=colleagues[0], proposal=talk)  # in discussion
     make_proposal(member, start=False, title="Private draft")
     client = as_user(client, member)
     listing = client.get(page(member.cooperative)).content.decode()
@@ -754,12 +824,13 @@ def test_a_wrong_or_old_calendar_token_is_404(client, member, outsider):
 
 
 def test_the_result_chart_scales_bars_to_the_largest_count(
-    client, member, colleagues, secretary, make_proposal
+    client, member, colleagues, secretary, make_proposal, voting_floor_passed
 ):
     proposal = make_proposal(member, title="Paint the office", allow_early_close=False)
     choices = ["agree", "agree", "disagree", "abstain"]
     for voter, choice in zip([member, *colleagues], choices, strict=True):
         services.cast_vote(actor=voter, proposal=proposal, ballot={"choice": choice})
+    voting_floor_passed(proposal)
     services.close_proposal(proposal=proposal, actor=secretary)
     html = as_user(client, member).get(page(member.cooperative, f"{proposal.pk}/")).content.decode()
     bars = dict(re.findall(r'<svg class="bar (\w+)".*?width="([\d.]+)"', html))
@@ -784,8 +855,12 @@ def test_a_draft_with_an_action_and_its_details(client, member, colleagues):
     assert "belongs on a proposal of kind membership" in wrong_kind.content.decode()
     payload = f'{{"member": {applicant.pk}, "status": "active"}}'
     response = client.post(
-        form, draft_form(kind="membership", action="admit_member", action_payload=payload)
-    )
+        form,
+        draft_form(
+            kind="membership", method="supermajority", action="admit_member",
+            action_payload=payload,
+        ),
+    )  # fmt: skip
     assert response.status_code == 302
     proposal = Proposal.objects.get(action="admit_member")
     assert proposal.action_payload == {"member": applicant.pk, "status": "active"}

@@ -23,6 +23,7 @@ from governance.models import (
 from governance.tasks import send_reminder, sweep_proposals
 from tests.factories import MemberFactory
 from tests.governance.ballot_boxes import unsealed
+from tests.governance.fixtures import close_on_time
 
 
 @pytest.fixture
@@ -32,8 +33,8 @@ def members(cooperative):
 
 @pytest.mark.django_db
 class TestDrafting:
-    def test_defaults_come_from_the_bylaws(self, member, make_proposal):
-        proposal = make_proposal(member, start=False, kind="bylaws")
+    def test_defaults_are_the_floors_of_the_kind(self, member, make_proposal):
+        proposal = make_proposal(member, start=False, kind="bylaws", method="supermajority")
         assert (proposal.quorum, proposal.threshold) == ("2/3", "3/4")
         assert proposal.state == State.DRAFT
 
@@ -42,7 +43,9 @@ class TestDrafting:
         assert proposal.threshold == "2/3"
 
     def test_fractions_are_normalized(self, member, make_proposal):
-        proposal = make_proposal(member, start=False, quorum="0.75", threshold="4/6")
+        proposal = make_proposal(
+            member, start=False, method="supermajority", quorum="0.75", threshold="4/6"
+        )
         assert (proposal.quorum, proposal.threshold) == ("3/4", "2/3")
 
     @pytest.mark.parametrize(
@@ -77,7 +80,7 @@ class TestDrafting:
         other = MemberFactory(cooperative=member.cooperative)
         with pytest.raises(NotAllowed):
             services.update_draft(actor=other, proposal=proposal, title="Mine")
-        services.update_draft(actor=secretary, proposal=proposal, quorum="1/3")
+        services.update_draft(actor=secretary, proposal=proposal, quorum="2/3")
         services.open_proposal(actor=member, proposal=proposal)
         with pytest.raises(StateConflict, match="Only a draft"):
             services.update_draft(actor=member, proposal=proposal, quorum="0")
@@ -160,12 +163,15 @@ class TestSecretBallots:
         # Nor does the audit log say when: the roll goes to it at close, stamped with the close.
         assert not proposal.cooperative.audit_events.filter(verb="ballot.cast_secret").exists()
 
-    def test_published_file_lists_receipts_not_voters(self, members, make_proposal, secretary):
+    def test_published_file_lists_receipts_not_voters(
+        self, members, make_proposal, secretary, voting_floor_passed
+    ):
         proposal = make_proposal(members[0], secret=True, allow_early_close=False)
         receipts = [
             services.cast_vote(actor=m, proposal=proposal, ballot={"choice": c})
             for m, c in zip(members[:3], ["agree", "agree", "disagree"], strict=True)
         ]
+        voting_floor_passed(proposal)
         services.close_proposal(proposal=proposal, actor=secretary)
         proposal.refresh_from_db()
         ballots = proposal.tally["ballot_file"]["ballots"]
@@ -182,7 +188,7 @@ class TestDelegation:
         proposal = make_proposal(d, allow_early_close=False)
         services.cast_vote(actor=c, proposal=proposal, ballot={"choice": "agree"})
         services.cast_vote(actor=d, proposal=proposal, ballot={"choice": "disagree"})
-        services.close_proposal(proposal=proposal, actor=None)
+        close_on_time(proposal)
         proposal.refresh_from_db()
         ballots = {b["member"]: b for b in proposal.tally["ballot_file"]["ballots"]}
         assert ballots[c.user.email]["weight"] == "3"
@@ -195,7 +201,7 @@ class TestDelegation:
         proposal = make_proposal(a, allow_early_close=False)
         services.cast_vote(actor=a, proposal=proposal, ballot={"choice": "disagree"})
         services.cast_vote(actor=b, proposal=proposal, ballot={"choice": "agree"})
-        services.close_proposal(proposal=proposal, actor=None)
+        close_on_time(proposal)
         proposal.refresh_from_db()
         assert proposal.result == "rejected"  # 1 agree, 1 disagree
 
@@ -205,7 +211,7 @@ class TestDelegation:
         services.delegate_vote(actor=b, delegate=a)
         proposal = make_proposal(c, allow_early_close=False)
         services.cast_vote(actor=c, proposal=proposal, ballot={"choice": "agree"})
-        services.close_proposal(proposal=proposal, actor=None)
+        close_on_time(proposal)
         proposal.refresh_from_db()
         assert proposal.tally["ballot_file"]["ballots"] == [
             {"choice": "agree", "member": c.user.email}
@@ -230,19 +236,21 @@ class TestDelegation:
 
 @pytest.mark.django_db
 class TestClosingAndActions:
-    def test_no_quorum(self, members, make_proposal, secretary):
+    def test_no_quorum(self, members, make_proposal, secretary, voting_floor_passed):
         proposal = make_proposal(members[0], quorum="1/2")
         services.cast_vote(actor=members[1], proposal=proposal, ballot={"choice": "agree"})
+        voting_floor_passed(proposal)
         services.close_proposal(proposal=proposal, actor=secretary)
         proposal.refresh_from_db()
         assert proposal.result == "no_quorum"  # 1 of 5 (4 members + the secretary)
 
     def test_only_secretaries_close_early_and_closing_twice_is_harmless(
-        self, members, make_proposal, secretary
+        self, members, make_proposal, secretary, voting_floor_passed
     ):
         proposal = make_proposal(members[0])
         with pytest.raises(NotAllowed):
             services.close_proposal(proposal=proposal, actor=members[1])
+        voting_floor_passed(proposal)
         services.close_proposal(proposal=proposal, actor=secretary)
         services.close_proposal(proposal=proposal, actor=secretary)
         assert proposal.cooperative.audit_events.filter(verb="proposal.closed").count() == 1
@@ -252,6 +260,7 @@ class TestClosingAndActions:
         proposal = make_proposal(
             members[0],
             kind="membership",
+            method="supermajority",
             action="admit_member",
             action_payload={"member": applicant.pk, "status": "active"},
         )
@@ -269,6 +278,7 @@ class TestClosingAndActions:
         proposal = make_proposal(
             members[0],
             kind="membership",
+            method="supermajority",
             action="admit_member",
             action_payload={"member": applicant.pk},
         )
@@ -286,33 +296,32 @@ class TestClosingAndActions:
         proposal = make_proposal(
             members[0],
             kind="bylaws",
-            quorum="1/2",
-            threshold="1/2",
+            method="supermajority",
             action="amend_bylaws",
-            action_payload={"proposal_defaults": {"general": {"quorum": "1/3"}}},
+            action_payload={"floors": {"general": {"quorum": "1/3"}}},
         )
         for member in members:
             services.cast_vote(actor=member, proposal=proposal, ballot={"choice": "agree"})
         cooperative.refresh_from_db()
-        assert cooperative.settings["proposal_defaults"]["general"] == {
-            "quorum": "1/3", "threshold": "1/2"
+        assert cooperative.settings["floors"]["general"] == {
+            "quorum": "1/3", "threshold": "1/2", "discussion_hours": 24, "voting_hours": 48
         }  # fmt: skip
 
 
 @pytest.mark.django_db
 class TestSweepAndNotices:
     def test_sweep_opens_and_closes_once(self, members, make_proposal, now):
+        opens = now + datetime.timedelta(days=1, hours=1)  # after a day of discussion
         proposal = make_proposal(
-            members[0], start=False, opens_at=now + datetime.timedelta(hours=1),
-            closes_at=now + datetime.timedelta(hours=2),
-        )  # fmt: skip
+            members[0], start=False, opens_at=opens, closes_at=opens + datetime.timedelta(days=2)
+        )
         services.open_proposal(actor=members[0], proposal=proposal)
         assert services.sweep(now) == {"opened": 0, "closed": 0}
-        later = now + datetime.timedelta(hours=1, seconds=1)
+        later = opens + datetime.timedelta(seconds=1)
         assert services.sweep(later) == {"opened": 1, "closed": 0}
         assert services.sweep(later) == {"opened": 0, "closed": 0}
         assert EligibleVoter.objects.filter(proposal=proposal).count() == 4
-        done = now + datetime.timedelta(hours=3)
+        done = opens + datetime.timedelta(days=3)
         assert services.sweep(done) == {"opened": 0, "closed": 1}
         assert services.sweep(done) == {"opened": 0, "closed": 0}
         proposal.refresh_from_db()
@@ -340,7 +349,7 @@ class TestSweepAndNotices:
             members, [["A", "B"], ["B", "A", "C"], ["C"], ["A"]], strict=True
         ):
             services.cast_vote(actor=member, proposal=proposal, ballot={"ranking": ranking})
-        services.close_proposal(proposal=proposal, actor=None)
+        close_on_time(proposal)
         proposal.refresh_from_db()
         path = tmp_path / "ballots.json"
         import json
@@ -356,11 +365,13 @@ def test_twenty_concurrent_casts_leave_one_ballot(cooperative):
     voter = MemberFactory(cooperative=cooperative)
     author = MemberFactory(cooperative=cooperative)
     now = datetime.datetime.now(datetime.UTC)
+    drafted = now - datetime.timedelta(days=2)  # a day of discussion, then voting since
     proposal = services.create_proposal(
-        actor=author, title="Race", opens_at=now - datetime.timedelta(minutes=1),
-        closes_at=now + datetime.timedelta(days=1), allow_early_close=False,
+        actor=author, title="Race", opens_at=drafted + datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=2), allow_early_close=False, now=drafted,
     )  # fmt: skip
-    services.open_proposal(actor=author, proposal=proposal)
+    services.open_proposal(actor=author, proposal=proposal, now=drafted)
+    services.sweep(proposal.opens_at)
     barrier = threading.Barrier(20)
     errors = []
 

@@ -12,6 +12,7 @@ from governance import services as governance
 from governance.models import Proposal, State
 from tests.conftest import as_member
 from tests.factories import MemberFactory
+from tests.governance.fixtures import voting_for_days
 from tests.reliability.conftest import wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.worker]
@@ -25,24 +26,26 @@ def sweeps_done(worker) -> int:
 
 
 def test_a_vote_ending_while_the_broker_is_down_is_closed_once_when_it_is_back(
-    app_through, start_worker, cooperative, secretary, make_proposal, api, mailbox
+    app_through, start_worker, cooperative, secretary, api, mailbox
 ):
     voters = [secretary, *MemberFactory.create_batch(4, cooperative=cooperative)]
     worker = start_worker(beat=True, broker_url=app_through.url, PROPOSAL_SWEEP_SECONDS=1)
-    proposal = make_proposal(secretary, title="Join the federation")
+    # Both in voting for days already, past the minimum discussion and voting of the bylaws.
+    proposal = voting_for_days(secretary, title="Join the federation")
+    second = voting_for_days(secretary, title="Buy a second server", allow_early_close=False)
     for voter in voters[:3]:
         governance.cast_vote(actor=voter, proposal=proposal, ballot={"choice": "agree"})
     wait_until(lambda: len(mailbox.with_subject("Vote: Join the federation")) == 5, "notices")
+    wait_until(lambda: len(mailbox.with_subject("Vote: Buy a second server")) == 5, "notices")
 
     app_through.cut()
     # The voting window ends during the outage.
     Proposal.objects.filter(pk=proposal.pk).update(closes_at=timezone.now())
-    # A request that enqueues a task (opening a vote sends notices) still succeeds.
-    second = make_proposal(secretary, start=False, title="Buy a second server")
-    path = f"/api/v1/coops/{cooperative.slug}/proposals/{second.pk}/open/"
-    opened = as_member(api, secretary).post(path, format="json")
-    assert opened.status_code == 200, opened.content
-    assert opened.json()["state"] == State.VOTING
+    # A request that enqueues a task (closing a vote sends its result) still succeeds.
+    path = f"/api/v1/coops/{cooperative.slug}/proposals/{second.pk}/close/"
+    closed = as_member(api, secretary).post(path, format="json")
+    assert closed.status_code == 200, closed.content
+    assert closed.json()["state"] == State.CLOSED
     wait_until(lambda: BEAT_FAILED in worker.output(), "beat to fail to send a sweep")
 
     app_through.restore()
@@ -50,8 +53,8 @@ def test_a_vote_ending_while_the_broker_is_down_is_closed_once_when_it_is_back(
     def everything_sent():
         closed = Proposal.objects.filter(pk=proposal.pk, state=State.CLOSED).exists()
         results = mailbox.with_subject("Result: Join the federation")
-        notices = mailbox.with_subject("Vote: Buy a second server")
-        return closed and len(results) >= 5 and len(notices) >= 5
+        lost = mailbox.with_subject("Result: Buy a second server")
+        return closed and len(results) >= 5 and len(lost) >= 5
 
     wait_until(everything_sent, "the sweep to close the vote and send what was lost")
     # A few more sweeps run: they find nothing left to do.
@@ -66,5 +69,5 @@ def test_a_vote_ending_while_the_broker_is_down_is_closed_once_when_it_is_back(
     emails = sorted(voter.user.email for voter in voters)
     results = mailbox.with_subject("Result: Join the federation")
     assert sorted(mail.to for mail in results) == emails
-    notices = mailbox.with_subject("Vote: Buy a second server")
-    assert sorted(mail.to for mail in notices) == emails
+    lost = mailbox.with_subject("Result: Buy a second server")
+    assert sorted(mail.to for mail in lost) == emails

@@ -24,6 +24,7 @@ from governance.models import Proposal
 from payroll import distributing, services
 from payroll.models import Distribution, DistributionLine
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
+from tests.governance.fixtures import voting_for_days
 from tests.payroll.books import POLICY
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -47,7 +48,7 @@ def files_and_hashing(settings, tmp_path):
 
 
 @pytest.fixture
-def busy_coop(cooperative, treasurer, make_proposal):
+def busy_coop(cooperative, treasurer):
     month = months_ago(cooperative, 1)
     project = ProjectFactory(client=ClientFactory(cooperative=cooperative))
     members = MemberFactory.create_batch(MEMBERS, cooperative=cooperative)
@@ -59,7 +60,7 @@ def busy_coop(cooperative, treasurer, make_proposal):
     )  # fmt: skip
     services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
     draft = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=month)
-    proposal = make_proposal(treasurer, title="Move to the four-day week")
+    proposal = voting_for_days(treasurer, title="Move to the four-day week")
     return members, project, draft, proposal
 
 

@@ -1,11 +1,11 @@
-/* Keep quorum and threshold on the bylaws defaults of the chosen kind while they are untouched. */
+/* Keep quorum and threshold on the bylaws floors of the chosen kind while they are untouched. */
 (function () {
   var defaults = JSON.parse(document.getElementById("bylaws-defaults").textContent);
   var kind = document.getElementById("id_kind"), method = document.getElementById("id_method");
   var quorum = document.getElementById("id_quorum"), threshold = document.getElementById("id_threshold");
   function expected(k, m) {
     var terms = defaults[k] || {};
-    return {quorum: terms.quorum, threshold: m === "supermajority" ? "2/3" : terms.threshold};
+    return {quorum: terms.quorum, threshold: m === "supermajority" ? terms.supermajority : terms.threshold};
   }
   var shown = expected(kind.value, method.value);
   function update() {
