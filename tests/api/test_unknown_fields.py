@@ -63,8 +63,8 @@ def world(db, cooperative):
     proposal = governance.create_proposal(
         actor=boss,
         title="A draft",
-        opens_at=clock.now() + datetime.timedelta(days=1),
-        closes_at=clock.now() + datetime.timedelta(days=9),
+        opens_at=clock.now() + datetime.timedelta(days=2),
+        closes_at=clock.now() + datetime.timedelta(days=10),
     )
     payroll.adopt_policy(actor=boss, cooperative=cooperative, **POLICY)
     return {

@@ -26,13 +26,13 @@ def beat(settings, monkeypatch, clock):
 def test_voting_opens_and_closes_on_time_without_a_broker(beat, client, member, make_proposal):
     proposal = make_proposal(
         member,
-        opens_at=START + datetime.timedelta(minutes=10),
-        closes_at=START + datetime.timedelta(days=3),
+        opens_at=START + datetime.timedelta(days=1, minutes=10),  # after a day of discussion
+        closes_at=START + datetime.timedelta(days=4),
     )
     assert proposal.state == State.DISCUSSION
     client.force_login(member.user)
     client.get("/")
-    beat.advance(datetime.timedelta(minutes=11))
+    beat.advance(datetime.timedelta(days=1, minutes=11))
     client.get("/")
     proposal.refresh_from_db()
     assert proposal.state == State.VOTING
@@ -43,12 +43,13 @@ def test_voting_opens_and_closes_on_time_without_a_broker(beat, client, member, 
 
 
 def test_each_sweep_runs_at_most_once_per_interval(beat, client, member, make_proposal):
-    assert embedded_beat.run_due_tasks()  # every scheduled task is due at first
     proposal = make_proposal(
         member,
-        opens_at=START + datetime.timedelta(seconds=20),
-        closes_at=START + datetime.timedelta(days=3),
+        opens_at=START + datetime.timedelta(days=1, seconds=20),  # after a day of discussion
+        closes_at=START + datetime.timedelta(days=4),
     )
+    beat.advance(datetime.timedelta(days=1))
+    assert embedded_beat.run_due_tasks()  # every scheduled task is due at first
     beat.advance(datetime.timedelta(seconds=30))
     client.get("/")
     proposal.refresh_from_db()
@@ -72,10 +73,10 @@ def test_with_a_broker_beat_does_it(settings, client, member, make_proposal, clo
     settings.EMBEDDED_BEAT = False
     proposal = make_proposal(
         member,
-        opens_at=START + datetime.timedelta(minutes=10),
-        closes_at=START + datetime.timedelta(days=3),
+        opens_at=START + datetime.timedelta(days=1, minutes=10),  # after a day of discussion
+        closes_at=START + datetime.timedelta(days=4),
     )
-    clock.advance(datetime.timedelta(minutes=11))
+    clock.advance(datetime.timedelta(days=1, minutes=11))
     client.get("/")
     proposal.refresh_from_db()
     assert proposal.state == State.DISCUSSION

@@ -12,6 +12,7 @@ from coop.models.cooperative import MemberStatus
 from governance import services as governance
 from payroll import distributing
 from payroll.models import DistributionDocument
+from tests.governance.fixtures import close_on_time
 from tests.payroll.books import SEPTEMBER
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +181,7 @@ def test_a_departed_member_reads_published_decisions_only(
 ):
     closed = make_proposal(member, title="Join the federation")
     governance.cast_vote(actor=member, proposal=closed, ballot={"choice": "agree"})
-    governance.close_proposal(proposal=closed, actor=secretary)
+    close_on_time(closed)
     still_open = make_proposal(secretary, title="Paint the office")
     depart(member)
     for page_path, api_path in [

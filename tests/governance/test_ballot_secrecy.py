@@ -20,9 +20,11 @@ from coop import clock as coop_clock
 from coop.errors import InvalidInput, StateConflict
 from coop.models import AuditEvent, Member
 from governance import ballot_box, services
+from governance.floors import floors_for
 from governance.models import Ballot, Proposal, SealedBallotBox, SecretBallot, State, VoterRoll
 from tests.factories import MemberFactory
 from tests.governance.ballot_boxes import unsealed
+from tests.governance.fixtures import close_on_time
 
 VOTERS = 20
 # For a random order, the number of voters paired with their own ballot by position is 1 on
@@ -227,10 +229,13 @@ def secret_vote(cooperative, clock):
         options=["Ana", "Bo", "Chen", "Dara"],
         secret=True,
         allow_early_close=False,
-        opens_at=now,
-        closes_at=now + datetime.timedelta(days=7),
+        opens_at=now + datetime.timedelta(days=1),  # the floor: a day of discussion
+        closes_at=now + datetime.timedelta(days=8),
     )
-    proposal = services.open_proposal(actor=voters[0], proposal=proposal)
+    services.open_proposal(actor=voters[0], proposal=proposal)
+    clock.set(proposal.opens_at)
+    services.sweep()
+    proposal.refresh_from_db()
     cast_order = voters[:]
     random.Random(14).shuffle(cast_order)  # any fixed order other than the ids' order will do
     rankings = [["Ana", "Bo"], ["Bo", "Chen", "Dara"], ["Chen"], ["Dara", "Ana"]]
@@ -243,7 +248,7 @@ def secret_vote(cooperative, clock):
     return proposal, voters, cast_order, receipts
 
 
-def _attack_after_the_vote(secret_vote):
+def _attack_after_the_vote(secret_vote, clock):
     proposal, voters, cast_order, receipts = secret_vote
     truth = {pk: services.receipt_hash(receipt) for pk, receipt in receipts.items()}
     hashes = set(truth.values())
@@ -264,6 +269,7 @@ def _attack_after_the_vote(secret_vote):
     # The audit log has said nothing about the casts yet: no voter, no time.
     assert not AuditEvent.objects.filter(verb__startswith="ballot.").exists()
 
+    clock.set(proposal.closes_at)  # the sweep closes it when its voting ends
     proposal = services.close_proposal(proposal=proposal, actor=None)
     assert proposal.state == State.CLOSED and not SealedBallotBox.objects.exists()
     after = dump_in_physical_order()
@@ -293,15 +299,19 @@ def _attack_after_the_vote(secret_vote):
 
 
 @pytest.mark.django_db
-def test_a_reader_of_the_database_pairs_voters_and_ballots_no_better_than_chance(secret_vote):
-    _attack_after_the_vote(secret_vote)
+def test_a_reader_of_the_database_pairs_voters_and_ballots_no_better_than_chance(
+    secret_vote, clock
+):
+    _attack_after_the_vote(secret_vote, clock)
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_on_postgresql_ctid_order_pairs_voters_and_ballots_no_better_than_chance(secret_vote):
+def test_on_postgresql_ctid_order_pairs_voters_and_ballots_no_better_than_chance(
+    secret_vote, clock
+):
     assert connection.vendor == "postgresql"
-    _attack_after_the_vote(secret_vote)
+    _attack_after_the_vote(secret_vote, clock)
 
 
 # ---- a secret vote still counts, publishes and recounts -----------------------------------------
@@ -311,7 +321,7 @@ def test_on_postgresql_ctid_order_pairs_voters_and_ballots_no_better_than_chance
 class TestASecretVoteStillWorks:
     def test_tally_receipts_file_recount_and_minutes(self, secret_vote, tmp_path, capsys):
         proposal, voters, _, receipts = secret_vote
-        proposal = services.close_proposal(proposal=proposal, actor=None)
+        proposal = close_on_time(proposal)
         document = proposal.tally["ballot_file"]
         assert proposal.tally["result"]["turnout"] == str(VOTERS)
         published = {ballot["receipt"] for ballot in document["ballots"]}
@@ -327,9 +337,9 @@ class TestASecretVoteStillWorks:
         assert json.loads(capsys.readouterr().out) == proposal.tally["result"]
         # The minutes of a secret vote: tests/governance/test_minutes.py.
 
-    def test_early_close_opens_the_box(self, members4):
+    def test_early_close_opens_the_box(self, members4, open_secret):
         author, *others = members4
-        proposal = _secret(author)
+        proposal = open_secret(author)
         receipts = [
             services.cast_vote(actor=m, proposal=proposal, ballot={"choice": c})
             for m, c in zip(members4, ["agree", "agree", "disagree", "abstain"], strict=True)
@@ -340,8 +350,8 @@ class TestASecretVoteStillWorks:
         published = sorted(b["receipt"] for b in proposal.tally["ballot_file"]["ballots"])
         assert published == sorted(services.receipt_hash(r) for r in receipts)
 
-    def test_a_too_long_reason_is_refused(self, members4):
-        proposal = _secret(members4[0], method="consent", allow_early_close=False)
+    def test_a_too_long_reason_is_refused(self, members4, open_secret):
+        proposal = open_secret(members4[0], method="consent", allow_early_close=False)
         reason = "x" * (ballot_box.REASON_BYTES + ballot_box.PADDING_BLOCK)
         with pytest.raises(InvalidInput, match="too long for a secret ballot"):
             services.cast_vote(
@@ -349,23 +359,25 @@ class TestASecretVoteStillWorks:
             )
         assert not VoterRoll.objects.exists() and unsealed(proposal) == []
 
-    def test_a_withdrawn_secret_vote_throws_its_sealed_ballots_away(self, members4):
-        proposal = _secret(members4[0], allow_early_close=False)
+    def test_a_withdrawn_secret_vote_throws_its_sealed_ballots_away(self, members4, open_secret):
+        proposal = open_secret(members4[0], allow_early_close=False)
         services.cast_vote(actor=members4[1], proposal=proposal, ballot={"choice": "agree"})
         services.withdraw_proposal(actor=members4[0], proposal=proposal)
         assert not SealedBallotBox.objects.exists() and not SecretBallot.objects.exists()
 
-    def test_a_changed_ballot_secret_is_a_conflict_not_a_crash(self, members4, settings):
-        proposal = _secret(members4[0], allow_early_close=False)
+    def test_a_changed_ballot_secret_is_a_conflict_not_a_crash(
+        self, members4, settings, open_secret
+    ):
+        proposal = open_secret(members4[0], allow_early_close=False)
         services.cast_vote(actor=members4[1], proposal=proposal, ballot={"choice": "agree"})
         settings.BALLOT_SECRET = "another secret"
         with pytest.raises(StateConflict, match="BALLOT_SECRET has changed"):
-            services.close_proposal(proposal=proposal, actor=None)
+            close_on_time(proposal)
         proposal.refresh_from_db()
         assert proposal.state == State.VOTING and SealedBallotBox.objects.exists()
 
-    def test_open_ballots_are_unaffected(self, members4):
-        proposal = _secret(members4[0], secret=False, allow_early_close=False)
+    def test_open_ballots_are_unaffected(self, members4, open_secret):
+        proposal = open_secret(members4[0], secret=False, allow_early_close=False)
         services.cast_vote(actor=members4[1], proposal=proposal, ballot={"choice": "agree"})
         assert not SealedBallotBox.objects.exists()
         assert Ballot.objects.get().content == {"choice": "agree"}
@@ -373,7 +385,7 @@ class TestASecretVoteStillWorks:
         assert event.actor_id == members4[1].user_id and event.data == {
             "ballot": {"choice": "agree"}
         }
-        proposal = services.close_proposal(proposal=proposal, actor=None)
+        proposal = close_on_time(proposal)
         assert proposal.tally["ballot_file"]["ballots"] == [
             {"choice": "agree", "member": members4[1].user.email}
         ]
@@ -384,24 +396,37 @@ def members4(cooperative):
     return [MemberFactory(cooperative=cooperative) for _ in range(4)]
 
 
-def _secret(author, **fields) -> Proposal:
-    now = coop_clock.now()
-    fields.setdefault("secret", True)
-    proposal = services.create_proposal(
-        actor=author,
-        title="Move to the new office",
-        opens_at=now - datetime.timedelta(minutes=1),
-        closes_at=now + datetime.timedelta(days=7),
-        **fields,
-    )
-    return services.open_proposal(actor=author, proposal=proposal)
+@pytest.fixture
+def open_secret(clock):
+    """A secret proposal drafted now, discussed as long as its kind's floor asks, then voting:
+    the clock stands at the start of its vote."""
+    clock.set(datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC))
+
+    def make(author, **fields) -> Proposal:
+        now = coop_clock.now()
+        fields.setdefault("secret", True)
+        discussion = floors_for(author.cooperative, fields.get("kind", "general")).discussion
+        proposal = services.create_proposal(
+            actor=author,
+            title="Move to the new office",
+            opens_at=now + discussion,
+            closes_at=now + discussion + datetime.timedelta(days=7),
+            **fields,
+        )
+        services.open_proposal(actor=author, proposal=proposal)
+        clock.set(proposal.opens_at)
+        services.sweep()
+        proposal.refresh_from_db()
+        return proposal
+
+    return make
 
 
 @pytest.mark.django_db
-def test_an_open_secret_vote_survives_the_coop_archive(members4, tmp_path, settings):
+def test_an_open_secret_vote_survives_the_coop_archive(members4, tmp_path, settings, open_secret):
     """export_coop / import_coop carry the sealed box; the same BALLOT_SECRET opens it."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    proposal = _secret(members4[0], allow_early_close=False)
+    proposal = open_secret(members4[0], allow_early_close=False)
     receipts = [
         services.cast_vote(actor=m, proposal=proposal, ballot={"choice": c})
         for m, c in zip(members4[1:], ["agree", "disagree", "agree"], strict=True)
@@ -415,7 +440,7 @@ def test_an_open_secret_vote_survives_the_coop_archive(members4, tmp_path, setti
     call_command("flush", interactive=False)
     call_command("import_coop", str(archive))
 
-    proposal = services.close_proposal(proposal=Proposal.objects.get(pk=proposal.pk), actor=None)
+    proposal = close_on_time(Proposal.objects.get(pk=proposal.pk))
     published = sorted(b["receipt"] for b in proposal.tally["ballot_file"]["ballots"])
     assert published == sorted(services.receipt_hash(r) for r in receipts)
     assert proposal.result == "passed"
