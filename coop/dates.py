@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from coop import clock
 from coop.errors import InvalidInput
-from coop.models import Cooperative, Member
+from coop.models import Cooperative, Member, TimeEntry
 
 
 def founding_date(cooperative: Cooperative) -> datetime.date:
@@ -41,6 +41,26 @@ def check_not_before_founding(cooperative: Cooperative, day: datetime.date, *, f
             gettext("%(day)s is before the co-op was founded (%(founded)s).")
             % {"day": _show(day), "founded": _show(founded)},
             field=field,
+        )
+
+
+def check_founding_date(cooperative: Cooperative, day: datetime.date) -> None:
+    """A founding date is not in the future, nor after the first hours the co-op logged."""
+    if day > clock.today_in(cooperative):
+        raise InvalidInput(
+            gettext("The co-op cannot be founded in the future."), field="founded_on"
+        )
+    first = (
+        TimeEntry.objects.filter(member__cooperative=cooperative)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if first is not None and day > first:
+        raise InvalidInput(
+            gettext("The co-op has hours logged on %(first)s, before that founding date.")
+            % {"first": _show(first)},
+            field="founded_on",
         )
 
 

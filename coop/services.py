@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from coop import clock
 from coop.audit import record
 from coop.bylaws import floors_changed
+from coop.dates import check_founding_date
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, StateConflict
 from coop.models import Client, Cooperative, Member, MemberStatusChange, Project, User
 from coop.models.cooperative import MemberStatus, Role
@@ -132,6 +133,8 @@ def update_cooperative(
         cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
         if "bylaws" in changes and floors_changed(cooperative.bylaws, changes["bylaws"]):
             raise InvalidInput(floors_by_proposal_only(), field="bylaws")
+        if changes.get("founded_on") is not None:
+            check_founding_date(cooperative, changes["founded_on"])
         changed = _diff(cooperative, changes)
         if not changed:
             return cooperative

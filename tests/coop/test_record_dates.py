@@ -10,7 +10,7 @@ from coop import dates
 from coop.models import Cooperative
 from coop.services import create_cooperative
 from tests.conftest import as_member
-from tests.factories import ClientFactory, MemberFactory, ProjectFactory
+from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +152,29 @@ def test_clearing_the_founding_date_gives_back_the_creation_day(cooperative, clo
     cooperative.save()
     cooperative.refresh_from_db()
     assert cooperative.founded_on == created
+
+
+@pytest.mark.parametrize(
+    ("founded_on", "fragment"),
+    [
+        ("2026-12-05", "cannot be founded in the future"),
+        ("2026-10-02", "has hours logged on"),  # after the first hours, on 1 October
+    ],
+)
+def test_a_founding_date_after_the_coops_own_records_is_refused(
+    api, cooperative, founded_on, fragment
+):
+    admin = MemberFactory(cooperative=cooperative, is_admin=True)
+    project = ProjectFactory(client=ClientFactory(cooperative=cooperative))
+    TimeEntryFactory(member=admin, project=project, date=datetime.date(2026, 10, 1))
+    response = as_member(api, admin).patch(
+        f"/api/v1/coops/{cooperative.slug}/", {"founded_on": founded_on}, format="json"
+    )
+    assert response.status_code == 400
+    assert fragment in response.json()["errors"]["founded_on"][0]
+    cooperative.refresh_from_db()
+    assert cooperative.founded_on == datetime.date(2020, 1, 1)
+    fine = as_member(api, admin).patch(
+        f"/api/v1/coops/{cooperative.slug}/", {"founded_on": "2026-10-01"}, format="json"
+    )
+    assert fine.status_code == 200
