@@ -34,6 +34,25 @@ BIN = Path(sys.executable).parent
 PASSWORD = "cooperage-demo"  # noqa: S105 -- the demo's printed password
 
 
+# Run by `manage.py shell`: moves a published proposal's dates back so that voting closes in
+# a few seconds, then starts its vote as the sweep would.
+DAYS_GO_BY = """
+import datetime
+from coop import clock
+from governance.models import Proposal
+from governance.services import sweep
+proposal = Proposal.objects.get(pk=%(id)d)
+shift = proposal.closes_at - clock.now() - datetime.timedelta(seconds=%(seconds)d)
+Proposal.objects.filter(pk=proposal.pk).update(
+    discussion_starts_at=proposal.discussion_starts_at - shift,
+    opens_at=proposal.opens_at - shift,
+    closes_at=proposal.closes_at - shift,
+)
+sweep()
+assert Proposal.objects.get(pk=proposal.pk).state == Proposal.State.VOTING
+"""
+
+
 def say(message: str) -> None:
     print(f"smoke: {message}", flush=True)
 
@@ -169,16 +188,22 @@ def main() -> int:
         assert entry["minutes"] == 95, entry
         say(f"logged hours: entry {entry['id']}")
 
-        # A short proposal, closed by the sweep that beat sends to the worker.
+        # A proposal within the bylaws floors (a day of discussion, two of voting for a general
+        # proposal). The smoke cannot wait three days: once the proposal is published, its
+        # timetable is moved back as if those days had passed (the same shift for every date, so
+        # the periods still meet the floors), one sweep starts the vote, and the sweep that beat
+        # sends to the worker closes it.
         ana = api.log_in("ana@example.coop")
         now = datetime.datetime.now(datetime.UTC)
+        opens = now + datetime.timedelta(days=1, minutes=5)
         proposal = ana.json(
             "POST", "/api/v1/coops/demo/proposals/",
             {"title": "Smoke-test the stack", "method": "majority", "allow_early_close": False,
-             "opens_at": (now - datetime.timedelta(minutes=1)).isoformat(),
-             "closes_at": (now + datetime.timedelta(seconds=20)).isoformat()},
+             "opens_at": opens.isoformat(),
+             "closes_at": (opens + datetime.timedelta(days=2)).isoformat()},
         )  # fmt: skip
         ana.json("POST", f"/api/v1/coops/demo/proposals/{proposal['id']}/open/")
+        run("shell", "-c", DAYS_GO_BY % {"id": proposal["id"], "seconds": 30})
         ana.json(
             "POST", f"/api/v1/coops/demo/proposals/{proposal['id']}/vote/", {"choice": "agree"}
         )
