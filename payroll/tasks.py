@@ -3,7 +3,9 @@
 Every task is idempotent: a file is stored once (callers for one file queue on a row lock, and a
 unique constraint per distribution, kind and member backs the check), so that a redelivered
 message (acks_late) or a second worker finishes the work without duplicating it. A member is
-e-mailed about a payslip once: the payslip's `notified_at` is set in the transaction that sends.
+e-mailed about a payslip once: the payslip's `notified_at` is set in the transaction that sends,
+and the e-mail's Message-ID is the payslip's, so that the one resend a kill can cause (see
+`_tell_member_once`) is the same message, which mail servers and clients show once.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ import hashlib
 import logging
 from collections.abc import Callable
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from celery import shared_task
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.utils import translation
@@ -290,13 +293,14 @@ def _tell_member_once(distribution: Distribution, member: Member, payslip_id: in
 
     A worker killed after the payslip was stored but before the e-mail leaves it unmarked and
     the retry sends it; only a kill between the mail server's acceptance and the commit (a few
-    milliseconds) can make a member receive it twice.
+    milliseconds) makes the retry send it again, and then with the same Message-ID: mail
+    servers and clients take the two deliveries as one message.
     """
     with transaction.atomic():
         payslip = DistributionDocument.objects.select_for_update().get(pk=payslip_id)
         if payslip.notified_at is not None:
             return False
-        _tell_member(distribution, member)
+        _tell_member(distribution, member, payslip_id)
         payslip.notified_at = clock.now()
         payslip.save(update_fields=["notified_at"])
     return True
@@ -306,16 +310,17 @@ def _site(path: str) -> str:
     return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
 
 
-def _tell_member(distribution: Distribution, member: Member) -> None:
+def _tell_member(distribution: Distribution, member: Member, payslip_id: int) -> None:
     label = month_label(distribution.month)
     link = _site(f"/c/{distribution.cooperative.slug}/money/distributions/{distribution.pk}/")
-    send_mail(
+    host = urlsplit(_site("/")).hostname or "cooperage.invalid"
+    EmailMessage(
         f"[{distribution.cooperative.name}] Your payslip for {label}",
         f"Your payslip for {label} is ready: {link}\n",
         settings.DEFAULT_FROM_EMAIL,
         [member.user.email],
-        fail_silently=False,
-    )
+        headers={"Message-ID": f"<payslip-{payslip_id}@{host}>"},
+    ).send(fail_silently=False)
 
 
 @shared_task(acks_late=True)

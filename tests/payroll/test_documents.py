@@ -59,6 +59,13 @@ def test_approval_makes_every_file_once_and_mails_each_member_once(
     kinds = sorted(run.documents.values_list("kind", flat=True))
     assert kinds == ["csv", "payslip", "payslip", "payslip", "report", "sepa"]
     assert sorted(m.to[0] for m in mail.outbox) == sorted(m.user.email for m in banked)
+    # The Message-ID names the payslip: a resend after a kill is the same message.
+    payslips = {d.member_id: d.pk for d in run.documents.filter(kind="payslip")}
+    by_email = {m.user.email: payslips[m.pk] for m in banked}
+    for message in mail.outbox:
+        assert (
+            message.extra_headers["Message-ID"] == f"<payslip-{by_email[message.to[0]]}@127.0.0.1>"
+        )
     # Redelivered messages (acks_late) and a second worker change nothing and mail no one again.
     assert tasks.generate_documents(run.pk) == {"payslips": 0, "files": 0}
     assert tasks.generate_payslip(run.pk, banked[1].pk) is False

@@ -180,6 +180,7 @@ def start_worker(transactional_db, tmp_path, media_root, mailbox) -> Iterator[Ca
 class Mail:
     to: str
     subject: str
+    message_id: str
 
 
 class Mailbox:
@@ -198,7 +199,9 @@ class Mailbox:
                 if not chunk.strip():
                     continue
                 message = email.message_from_bytes(chunk, policy=email.policy.default)
-                found.append(Mail(to=str(message["To"]), subject=str(message["Subject"])))
+                found.append(
+                    Mail(str(message["To"]), str(message["Subject"]), str(message["Message-ID"]))
+                )
         return found
 
     def with_subject(self, text: str) -> list[Mail]:
