@@ -9,7 +9,7 @@ PORT ?= 8000
 NODE_STAMP := node_modules/.installed
 NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),$(NODE_STAMP))
 
-.PHONY: run test test-clocks lint fmt demo bench screenshots migrate clean schema smoke lock audit messages
+.PHONY: run test test-fast test-clocks lint fmt demo bench screenshots migrate clean schema smoke lock audit messages
 
 # The pinned, hashed lock files (pip-tools): requirements/production.txt for servers,
 # requirements/dev.txt for development and CI. `make lock` remakes both from pyproject.toml.
@@ -46,8 +46,18 @@ $(NODE_STAMP): package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
+# The suite runs in parallel (pytest-xdist): one process a CPU, each with a test database of its
+# own (test_<name>_gw0, …); tests sharing the broker stay on one process (tests/conftest.py).
+# PYTEST_WORKERS=0 runs it in one process, as before.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
 test: $(STAMP) $(NODE_DEPS)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+# While working: the suite without the property, fuzz and fault tests (marked `slow`).
+test-fast: $(STAMP) $(NODE_DEPS)
+	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
 # The suite again with the project's clock (coop.clock) set to instants where dates break: the
 # last evening of a month (already the 1st in Vienna, the factories' time zone), 29 February, New
@@ -59,7 +69,7 @@ CLOCKS := 2027-01-31T23:30:00+00:00 2028-02-29T12:00:00+00:00 2027-12-31T23:30:0
 test-clocks: $(STAMP)
 	@for at in $(CLOCKS); do \
 	  echo "== the suite with the clock at $$at"; \
-	  COOPERAGE_TEST_CLOCK=$$at $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  COOPERAGE_TEST_CLOCK=$$at $(PYTEST) -q -p no:cacheprovider \
 	    -m "not browser and not worker" --ignore=tests/api/test_fuzz.py \
 	    --ignore=tests/reliability $(PYTEST_ARGS) || exit 1; \
 	done

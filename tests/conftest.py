@@ -34,7 +34,29 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# Slow by nature: property tests (hypothesis draws hundreds of examples), the API fuzzer and the
+# fault tests. `make test` and CI run them; `make test-fast` (pytest -m "not slow") leaves them out
+# while working.
+SLOW_MODULES = ("tests/api/test_fuzz.py", "tests/reliability/")
+
+
+def _is_slow(item) -> bool:
+    function = getattr(item, "obj", None)
+    return item.nodeid.startswith(SLOW_MODULES) or getattr(function, "is_hypothesis_test", False)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    """Mark the slow tests, keep the tests that share the broker on one xdist worker, and skip
+    (or fail, under CI) the tests whose services are missing."""
+    for item in items:
+        if _is_slow(item):
+            item.add_marker(pytest.mark.slow)
+        # Live Celery workers consume from the one broker queue: a worker started by one test
+        # would take another test's tasks. They run one after another on a single xdist worker
+        # (`--dist loadgroup`), as do the fault tests, which stop and cut shared services.
+        if "worker" in item.keywords or item.nodeid.startswith("tests/reliability/"):
+            item.add_marker(pytest.mark.xdist_group("broker"))
     reasons = {
         "postgres": (ON_POSTGRES, "needs PostgreSQL: set DATABASE_URL=postgres://…"),
         "worker": (HAS_BROKER, "needs a broker for a live worker: set CELERY_BROKER_URL"),
@@ -101,6 +123,14 @@ def no_embedded_beat(settings):
     """Without a broker the site sweeps from requests (coop.embedded_beat); tests sweep when
     they mean to, and tests/coop/test_embedded_beat.py switches it on."""
     settings.EMBEDDED_BEAT = False
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded and generated files (receipts, payslips) go to a folder of the test's own: tests
+    running side by side (pytest-xdist) never see each other's files, nor var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

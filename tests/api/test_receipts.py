@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from payroll.models import Expense
 from tests.api.contract import ContractClient
-from tests.factories import MemberFactory
+from tests.factories import ExpenseFactory, MemberFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -75,10 +75,7 @@ class TestReceiptDownload:
         assert answer.status_code == 404
 
     def test_a_stored_file_of_another_type_is_served_as_bytes(self, treasurer):
-        expense = Expense.objects.create(
-            cooperative=treasurer.cooperative, category="x", amount="1.00", currency="EUR",
-            date="2026-10-02", payee="x",
-        )  # fmt: skip
+        expense = ExpenseFactory(cooperative=treasurer.cooperative)
         expense.receipt.save("page.html", ContentFile(b"<script>alert(1)</script>"))
         answer = as_member(treasurer).get(url(treasurer, f"expenses/{expense.pk}/receipt/"))
         assert answer.status_code == 200

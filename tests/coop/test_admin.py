@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.contrib import admin
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from api.services import create_login_token
@@ -17,16 +16,13 @@ from payroll.models import Distribution
 from tests.factories import MemberFactory, ProjectFactory, TimeEntryFactory
 from tests.governance.fixtures import close_on_time
 from tests.payroll.books import SEPTEMBER
+from tests.web import flashes
 
 pytestmark = pytest.mark.django_db
 
 
 def url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
-
-
-def flashes(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def make_staff(member):

@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +18,7 @@ from tests.factories import (
     ProjectFactory,
     TimeEntryFactory,
 )
+from tests.web import flashes, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -51,15 +51,6 @@ def october_locked(cooperative):
 
 def hours_url(cooperative, name="hours", *args):
     return reverse(name, args=[cooperative.slug, *args])
-
-
-def flashes(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def signed_in(client, member):
-    client.force_login(member.user)
-    return client
 
 
 def entry(member, project, day=TUESDAY, minutes=90, **kwargs):

@@ -14,6 +14,7 @@ from coop.models import AuditEvent, Invitation, Member, User
 from coop.services import change_member_status, update_member
 from governance.models import Proposal
 from tests.factories import PASSWORD, MemberFactory
+from tests.web import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +23,6 @@ NEW_PASSWORD = "a long and new passphrase 2026"
 
 def members_url(cooperative, path=""):
     return f"/c/{cooperative.slug}/members/{path}"
-
-
-def as_user(client, member):
-    client.force_login(member.user)
-    return client
 
 
 def set_bylaws(cooperative, **settings):
@@ -61,7 +57,7 @@ def test_the_directory_filters_by_status_and_counts(client, member):
     cooperative = member.cooperative
     MemberFactory.create_batch(2, cooperative=cooperative, status=Member.Status.ON_LEAVE)
     applicant = MemberFactory(cooperative=cooperative, status=Member.Status.APPLICANT)
-    as_user(client, member)
+    signed_in(client, member)
 
     everyone = client.get(members_url(cooperative)).content.decode()
     assert "4 memberships in all" in everyone
@@ -76,14 +72,14 @@ def test_the_directory_filters_by_status_and_counts(client, member):
 
 
 def test_only_admins_see_the_forms(client, member, admin_member):
-    plain = as_user(client, member).get(members_url(member.cooperative)).content.decode()
+    plain = signed_in(client, member).get(members_url(member.cooperative)).content.decode()
     assert "Invite a member" not in plain and "Change the status" not in plain
-    page = as_user(client, admin_member).get(members_url(member.cooperative)).content.decode()
+    page = signed_in(client, admin_member).get(members_url(member.cooperative)).content.decode()
     assert "Invite a member" in page and "Save the roles" in page
 
 
 def test_another_coops_members_are_404(client, member, outsider):
-    as_user(client, member)
+    signed_in(client, member)
     assert client.get(members_url(outsider.cooperative)).status_code == 404
     response = client.post(members_url(outsider.cooperative, f"{outsider.pk}/status/"))
     assert response.status_code == 404
@@ -101,7 +97,7 @@ def test_invite_accept_and_join_as_an_applicant(
     client, admin_member, django_capture_on_commit_callbacks
 ):
     cooperative = admin_member.cooperative
-    as_user(client, admin_member)
+    signed_in(client, admin_member)
     with django_capture_on_commit_callbacks(execute=True):
         response = invite(client, admin_member, "Rosa@Example.coop", roles=["secretary"])
     assert response.status_code == 302
@@ -175,7 +171,7 @@ def test_a_person_with_an_account_logs_in_and_accepts(client, admin_member, outs
     assert "Log in to accept" in anonymous and "Choose a password" not in anonymous
     assert client.post(link, {}).status_code == 403  # no password set over an existing account
 
-    as_user(client, admin_member)  # someone else
+    signed_in(client, admin_member)  # someone else
     wrong = client.get(link).content.decode()
     assert "but this invitation is for" in wrong
     assert client.post(link).status_code == 200
@@ -210,7 +206,9 @@ def test_tokens_expire(client, admin_member):
     assert posted.status_code == 410
     assert not User.objects.filter(email="late@example.coop").exists()
     # The admins see it as expired and can send a new link.
-    page = as_user(client, admin_member).get(members_url(admin_member.cooperative)).content.decode()
+    page = (
+        signed_in(client, admin_member).get(members_url(admin_member.cooperative)).content.decode()
+    )
     assert "expired" in page
 
 
@@ -224,7 +222,7 @@ def test_resend_makes_a_new_link_and_revoke_ends_it(
     client, admin_member, django_capture_on_commit_callbacks
 ):
     cooperative = admin_member.cooperative
-    as_user(client, admin_member)
+    signed_in(client, admin_member)
     with django_capture_on_commit_callbacks(execute=True):
         invite(client, admin_member, "ana@example.coop")
     first = mailed_link(mail.outbox[0])
@@ -250,11 +248,11 @@ def test_resend_makes_a_new_link_and_revoke_ends_it(
 
 def test_invitation_refusals(client, admin_member, member):
     cooperative = admin_member.cooperative
-    as_user(client, member)
+    signed_in(client, member)
     response = invite(client, member)
     assert response.status_code == 403  # only admins invite
     assert "Only a member with the admin role" in response.content.decode()
-    as_user(client, admin_member)
+    signed_in(client, admin_member)
     bad = invite(client, admin_member, "not an address")
     assert bad.status_code == 400
     assert "Enter a valid email address" in bad.content.decode()
@@ -279,7 +277,7 @@ def test_admins_change_roles_and_status_directly_where_the_bylaws_allow(
     client, admin_member, member
 ):
     cooperative = admin_member.cooperative
-    as_user(client, admin_member)
+    signed_in(client, admin_member)
     response = client.post(
         members_url(cooperative, f"{member.pk}/roles/"), {"roles": ["treasurer"]}
     )
@@ -304,7 +302,7 @@ def test_admins_change_roles_and_status_directly_where_the_bylaws_allow(
 
 
 def test_members_who_are_not_admins_change_nothing(client, member, secretary):
-    as_user(client, member)
+    signed_in(client, member)
     response = client.post(members_url(member.cooperative, f"{secretary.pk}/roles/"), {"roles": []})
     assert response.status_code == 403
     secretary.refresh_from_db()
@@ -315,7 +313,7 @@ def test_where_a_vote_decides_the_page_proposes_instead(client, admin_member, me
     cooperative = admin_member.cooperative
     set_bylaws(cooperative, role_changes="vote", status_changes="vote")
     applicant = MemberFactory(cooperative=cooperative, status=Member.Status.APPLICANT)
-    as_user(client, admin_member)
+    signed_in(client, admin_member)
     page = client.get(members_url(cooperative)).content.decode()
     propose = f'action="/c/{cooperative.slug}/proposals/new/member/"'
     assert page.count(propose) == 3 * 2 + 1  # status and roles of each, admitting the applicant

@@ -15,7 +15,7 @@ from governance import actions, services
 from governance.floors import applies_threshold
 from governance.models import EligibleVoter, Proposal, State
 from tests.conftest import as_member
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, ProposalFactory
 from tests.governance.fixtures import close_on_time
 
 pytestmark = pytest.mark.django_db
@@ -128,8 +128,7 @@ def test_under_the_floors_one_agree_against_four_disagrees_grants_nothing(
 
 def _written_in_the_database(attacker, voters, now, **fields):
     """A proposal that never went through the services: loose terms, already in voting."""
-    proposal = Proposal.objects.create(
-        cooperative=attacker.cooperative,
+    proposal = ProposalFactory(
         author=attacker,
         title="Tidy up the roles",
         kind="membership",

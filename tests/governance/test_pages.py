@@ -6,7 +6,6 @@ import re
 import zoneinfo
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +17,7 @@ from governance.models import Ballot, CalendarFeed, Comment, Delegation, Proposa
 from tests.factories import MemberFactory
 from tests.governance.ballot_boxes import unsealed
 from tests.governance.fixtures import close_on_time
+from tests.web import flashes, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +36,6 @@ def fast_passwords(settings):
 
 def page(cooperative, path=""):
     return f"/c/{cooperative.slug}/proposals/{path}"
-
-
-def flashes(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def as_user(client, member):
-    client.force_login(member.user)
-    return client
 
 
 @pytest.fixture
@@ -97,7 +88,7 @@ def test_every_page_renders_for_a_member(client, member, colleagues, voting, mak
     draft = make_proposal(member, start=False, title="A draft")
     closed = make_proposal(member, title="Settled")
     close_on_time(closed)
-    as_user(client, member)
+    signed_in(client, member)
     cooperative = member.cooperative
     for path in [
         "", "?state=closed", "new/", f"{voting.pk}/", f"{draft.pk}/", f"{draft.pk}/edit/",
@@ -110,7 +101,7 @@ def test_every_page_renders_for_a_member(client, member, colleagues, voting, mak
 
 
 def test_a_member_of_another_coop_gets_404(client, outsider, voting):
-    as_user(client, outsider)
+    signed_in(client, outsider)
     cooperative = voting.cooperative
     for path in ["", "new/", f"{voting.pk}/", f"{voting.pk}/edit/", "delegations/"]:
         assert client.get(page(cooperative, path)).status_code == 404, path
@@ -124,7 +115,7 @@ def test_a_member_of_another_coop_gets_404(client, outsider, voting):
 
 def test_other_members_drafts_are_404(client, member, colleagues, make_proposal):
     draft = make_proposal(member, start=False)
-    as_user(client, colleagues[0])
+    signed_in(client, colleagues[0])
     assert client.get(page(member.cooperative, f"{draft.pk}/")).status_code == 404
     assert client.get(page(member.cooperative, f"{draft.pk}/edit/")).status_code == 404
     assert client.post(page(member.cooperative, f"{draft.pk}/delete/")).status_code == 404
@@ -143,7 +134,7 @@ def test_the_list_orders_open_then_drafts_then_closed(
     close_on_time(closed)
     talk = make_proposal(colleagues[0], title="Still talking", start=False)
     services.open_proposal(actor=colleagues[0], proposal=talk)  # discussion until it opens
-    as_user(client, member)
+    signed_in(client, member)
     html = client.get(page(member.cooperative)).content.decode()
     positions = [html.index(t) for t in [voting.title, talk.title, mine.title, closed.title]]
     assert positions == sorted(positions)
@@ -163,7 +154,7 @@ def test_the_list_costs_the_same_queries_however_long(
             assert client.get(page(member.cooperative)).status_code == 200
         return len(queries)
 
-    as_user(client, member)
+    signed_in(client, member)
     make_proposal(member, title="First")
     close_on_time(make_proposal(member))
     client.get(page(member.cooperative))  # the session settles on the first visit
@@ -178,7 +169,7 @@ def test_the_list_costs_the_same_queries_however_long(
 
 
 def test_an_empty_list_says_so(client, member):
-    html = as_user(client, member).get(page(member.cooperative)).content.decode()
+    html = signed_in(client, member).get(page(member.cooperative)).content.decode()
     assert html.count("No proposal is open right now.") == 1
     assert "No drafts." in html and "Nothing decided yet." in html
 
@@ -186,7 +177,7 @@ def test_an_empty_list_says_so(client, member):
 def test_the_list_filters_by_state(client, member, colleagues, voting, make_proposal):
     closed = make_proposal(member, title="Old question")
     close_on_time(closed)
-    as_user(client, member)
+    signed_in(client, member)
     html = client.get(page(member.cooperative, "?state=closed")).content.decode()
     assert closed.title in html and voting.title not in html
     html = client.get(page(member.cooperative, "?state=voting")).content.decode()
@@ -203,7 +194,7 @@ def test_the_new_form_is_prefilled_with_the_bylaws_floors(client, member):
     # a co-op founded with stricter floors for general proposals
     cooperative.bylaws = {"floors": {"general": {"quorum": "2/3", "threshold": "3/5"}}}
     cooperative.save()
-    html = as_user(client, member).get(page(cooperative, "new/")).content.decode()
+    html = signed_in(client, member).get(page(cooperative, "new/")).content.decode()
     assert 'name="quorum" value="2/3"' in html
     assert 'name="threshold" value="3/5"' in html
     assert "The bylaws floors per kind" in html
@@ -214,7 +205,7 @@ def test_the_new_form_is_prefilled_with_the_bylaws_floors(client, member):
 
 
 def test_saving_a_draft_through_the_form(client, member):
-    response = as_user(client, member).post(
+    response = signed_in(client, member).post(
         page(member.cooperative, "new/"), draft_form(quorum="0.75", secret="on")
     )
     proposal = Proposal.objects.get()
@@ -232,7 +223,7 @@ def test_saving_a_draft_through_the_form(client, member):
 
 
 def test_untouched_defaults_follow_the_chosen_kind(client, member):
-    as_user(client, member).post(
+    signed_in(client, member).post(
         page(member.cooperative, "new/"), draft_form(kind="bylaws", method="supermajority")
     )
     proposal = Proposal.objects.get()
@@ -240,7 +231,7 @@ def test_untouched_defaults_follow_the_chosen_kind(client, member):
 
 
 def test_options_are_one_per_line(client, member):
-    as_user(client, member).post(
+    signed_in(client, member).post(
         page(member.cooperative, "new/"),
         draft_form(method="schulze", options="Kimai\r\n\r\n  Toggl \r\nHarvest\r\n"),
     )
@@ -259,7 +250,9 @@ def test_options_are_one_per_line(client, member):
     ],
 )
 def test_bad_terms_are_shown_on_their_field(client, member, changes, field, message):
-    response = as_user(client, member).post(page(member.cooperative, "new/"), draft_form(**changes))
+    response = signed_in(client, member).post(
+        page(member.cooperative, "new/"), draft_form(**changes)
+    )
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
     assert message in response.content.decode()
@@ -272,7 +265,7 @@ def _local(cooperative, when):
 
 def test_open_button_publishes_the_proposal(client, member, colleagues, now, clock):
     opens = now + datetime.timedelta(days=1, hours=1)  # after the day of discussion of general
-    response = as_user(client, member).post(
+    response = signed_in(client, member).post(
         page(member.cooperative, "new/"),
         draft_form(opens_at=_local(member.cooperative, opens), save=None, open="open"),
     )
@@ -287,7 +280,7 @@ def test_open_button_publishes_the_proposal(client, member, colleagues, now, clo
 
 
 def test_a_draft_whose_vote_is_over_cannot_open(client, member, clock):
-    past = as_user(client, member).post(
+    past = signed_in(client, member).post(
         page(member.cooperative, "new/"),
         draft_form(opens_at="2001-01-01T10:00", closes_at="2001-01-02T10:00", open="open"),
     )
@@ -297,7 +290,7 @@ def test_a_draft_whose_vote_is_over_cannot_open(client, member, clock):
     client.post(page(member.cooperative, "new/"), draft_form())
     proposal = Proposal.objects.get()
     clock.set(datetime.datetime(2030, 2, 1, tzinfo=datetime.UTC))  # the draft's vote is over
-    response = as_user(client, member).post(page(member.cooperative, f"{proposal.pk}/open/"))
+    response = signed_in(client, member).post(page(member.cooperative, f"{proposal.pk}/open/"))
     proposal.refresh_from_db()
     assert proposal.state == "draft"
     assert "Voting would already be over" in " ".join(flashes(response))
@@ -305,7 +298,7 @@ def test_a_draft_whose_vote_is_over_cannot_open(client, member, clock):
 
 def test_dates_that_skip_the_discussion_are_refused_naming_the_floor(client, member):
     # Three hours of discussion and 19 of voting, from the clock's 1 December 2029, 12:00 UTC.
-    response = as_user(client, member).post(
+    response = signed_in(client, member).post(
         page(member.cooperative, "new/"),
         draft_form(opens_at="2029-12-01T16:00", closes_at="2029-12-02T11:00", open="open"),
     )
@@ -338,7 +331,9 @@ def test_dates_that_skip_the_discussion_are_refused_naming_the_floor(client, mem
     ],
 )  # fmt: skip
 def test_the_form_refuses_terms_looser_than_the_floors(client, member, changes, field, message):
-    response = as_user(client, member).post(page(member.cooperative, "new/"), draft_form(**changes))
+    response = signed_in(client, member).post(
+        page(member.cooperative, "new/"), draft_form(**changes)
+    )
     assert response.status_code == 400
     assert message in " ".join(response.context["form"].errors[field])
     assert not Proposal.objects.exists()
@@ -346,7 +341,7 @@ def test_the_form_refuses_terms_looser_than_the_floors(client, member, changes, 
 
 def test_editing_a_draft(client, member, make_proposal):
     draft = make_proposal(member, start=False, quorum="2/3")
-    client = as_user(client, member)
+    client = signed_in(client, member)
     form = client.get(page(member.cooperative, f"{draft.pk}/edit/")).content.decode()
     assert 'value="2/3"' in form and draft.title in form
     response = client.post(
@@ -360,7 +355,7 @@ def test_editing_a_draft(client, member, make_proposal):
 
 def test_changing_the_kind_of_a_draft_takes_its_defaults(client, member, make_proposal):
     draft = make_proposal(member, start=False)
-    as_user(client, member).post(
+    signed_in(client, member).post(
         page(member.cooperative, f"{draft.pk}/edit/"),
         draft_form(kind="membership", method="supermajority"),
     )
@@ -370,7 +365,7 @@ def test_changing_the_kind_of_a_draft_takes_its_defaults(client, member, make_pr
 
 def test_opening_a_draft_from_its_page(client, member, colleagues, make_proposal, clock):
     draft = make_proposal(member, start=False)
-    client = as_user(client, member)
+    client = signed_in(client, member)
     html = client.get(page(member.cooperative, f"{draft.pk}/")).content.decode()
     assert f'action="{page(member.cooperative, f"{draft.pk}/open/")}"' in html
     response = client.post(page(member.cooperative, f"{draft.pk}/open/"))
@@ -386,7 +381,7 @@ def test_a_draft_left_too_long_opens_only_with_a_full_discussion(
 ):
     draft = make_proposal(member, start=False)
     clock.advance(datetime.timedelta(hours=2))  # voting would open after 22 hours of discussion
-    response = as_user(client, member).post(page(member.cooperative, f"{draft.pk}/open/"))
+    response = signed_in(client, member).post(page(member.cooperative, f"{draft.pk}/open/"))
     assert response.status_code == 302
     assert "at least 1 day of discussion" in flashes(response)[-1]
     assert "Move “voting opens” to" in flashes(response)[-1]
@@ -395,7 +390,7 @@ def test_a_draft_left_too_long_opens_only_with_a_full_discussion(
 
 
 def test_only_drafts_are_edited(client, member, voting):
-    response = as_user(client, member).post(
+    response = signed_in(client, member).post(
         page(member.cooperative, f"{voting.pk}/edit/"), draft_form(title="Sneaky")
     )
     assert response.status_code == 302
@@ -405,7 +400,7 @@ def test_only_drafts_are_edited(client, member, voting):
 
 
 def test_the_author_withdraws_and_deletes(client, member, colleagues, voting, make_proposal):
-    client = as_user(client, member)
+    client = signed_in(client, member)
     response = client.post(page(member.cooperative, f"{voting.pk}/withdraw/"))
     assert response.status_code == 302
     voting.refresh_from_db()
@@ -421,7 +416,7 @@ def test_the_author_withdraws_and_deletes(client, member, colleagues, voting, ma
 
 
 def test_a_colleague_cannot_withdraw(client, colleagues, voting):
-    response = as_user(client, colleagues[0]).post(
+    response = signed_in(client, colleagues[0]).post(
         page(voting.cooperative, f"{voting.pk}/withdraw/")
     )
     assert "Only the author or a secretary" in " ".join(flashes(response))
@@ -439,7 +434,7 @@ def test_the_page_shows_the_sanitized_body_and_the_terms(client, member, colleag
         method="supermajority",
         closes_at=datetime.datetime(2030, 7, 1, 16, 30, tzinfo=datetime.UTC),
     )
-    html = as_user(client, member).get(page(member.cooperative, f"{proposal.pk}/")).content
+    html = signed_in(client, member).get(page(member.cooperative, f"{proposal.pk}/")).content
     html = html.decode()
     assert "<li><strong>fast</strong> laptops</li>" in html
     assert "<script>alert(1)" not in html and "javascript:" not in html
@@ -449,7 +444,7 @@ def test_the_page_shows_the_sanitized_body_and_the_terms(client, member, colleag
 
 
 def test_voting_with_a_choice_ballot_and_changing_it(client, member, colleagues, voting):
-    client = as_user(client, colleagues[0])
+    client = signed_in(client, colleagues[0])
     detail = page(voting.cooperative, f"{voting.pk}/")
     form = client.get(detail).content.decode()
     assert 'type="radio" name="choice" value="agree"' in form and 'for="id_choice_0"' in form
@@ -465,7 +460,7 @@ def test_voting_with_a_choice_ballot_and_changing_it(client, member, colleagues,
 
 
 def test_a_ballot_without_a_choice_is_refused(client, colleagues, voting):
-    response = as_user(client, colleagues[0]).post(page(voting.cooperative, f"{voting.pk}/vote/"))
+    response = signed_in(client, colleagues[0]).post(page(voting.cooperative, f"{voting.pk}/vote/"))
     assert response.status_code == 400
     assert "This field is required" in response.content.decode()
     assert not Ballot.objects.exists()
@@ -473,7 +468,7 @@ def test_a_ballot_without_a_choice_is_refused(client, colleagues, voting):
 
 def test_a_consent_block_needs_a_reason(client, member, colleagues, make_proposal):
     proposal = make_proposal(member, method="consent")
-    client = as_user(client, colleagues[0])
+    client = signed_in(client, colleagues[0])
     vote = page(proposal.cooperative, f"{proposal.pk}/vote/")
     response = client.post(vote, {"choice": "block", "reason": "  "})
     assert response.status_code == 400
@@ -493,7 +488,7 @@ def test_voting_with_a_ranked_ballot(client, member, colleagues, make_proposal):
     proposal = make_proposal(
         member, method="schulze", options=["Kimai", "Toggl", "Harvest"], allow_early_close=False
     )
-    client = as_user(client, colleagues[0])
+    client = signed_in(client, colleagues[0])
     html = client.get(page(proposal.cooperative, f"{proposal.pk}/")).content.decode()
     for number, place in enumerate(["1st", "2nd", "3rd"]):
         assert f'<label for="id_rank_{number}">{place} choice' in html
@@ -509,7 +504,7 @@ def test_voting_with_a_ranked_ballot(client, member, colleagues, make_proposal):
 
 def test_a_ranked_ballot_ranks_each_option_once(client, member, colleagues, make_proposal):
     proposal = make_proposal(member, method="irv", options=["A", "B", "C"])
-    response = as_user(client, colleagues[0]).post(
+    response = signed_in(client, colleagues[0]).post(
         page(proposal.cooperative, f"{proposal.pk}/vote/"), {"rank_0": "A", "rank_1": "A"}
     )
     assert response.status_code == 400
@@ -522,7 +517,7 @@ def test_a_ranked_ballot_ranks_each_option_once(client, member, colleagues, make
 def test_approval_and_score_ballots(client, member, colleagues, make_proposal):
     approval = make_proposal(member, method="approval", options=["A", "B", "C"])
     score = make_proposal(member, method="score", options=["A", "B"])
-    client = as_user(client, colleagues[0])
+    client = signed_in(client, colleagues[0])
     client.post(page(member.cooperative, f"{approval.pk}/vote/"), {"approve": ["C", "A"]})
     client.post(page(member.cooperative, f"{score.pk}/vote/"), {"score_0": "5", "score_1": "2"})
     assert Ballot.objects.get(proposal=approval).content == {"approve": ["A", "C"]}
@@ -531,7 +526,7 @@ def test_approval_and_score_ballots(client, member, colleagues, make_proposal):
 
 def test_a_secret_ballot_shows_its_receipt_once(client, member, colleagues, make_proposal):
     proposal = make_proposal(member, secret=True, allow_early_close=False)
-    client = as_user(client, colleagues[0])
+    client = signed_in(client, colleagues[0])
     vote = page(proposal.cooperative, f"{proposal.pk}/vote/")
     response = client.post(vote, {"choice": "agree"})
     assert response.status_code == 200
@@ -554,7 +549,7 @@ def test_the_last_secret_ballot_still_shows_its_receipt(client, member, colleagu
     proposal = make_proposal(member, secret=True)
     for other in colleagues:
         services.cast_vote(actor=other, proposal=proposal, ballot={"choice": "agree"})
-    response = as_user(client, member).post(
+    response = signed_in(client, member).post(
         page(member.cooperative, f"{proposal.pk}/vote/"), {"choice": "disagree"}
     )
     html = response.content.decode()
@@ -565,7 +560,7 @@ def test_the_last_secret_ballot_still_shows_its_receipt(client, member, colleagu
 
 def test_voting_on_a_closed_proposal_is_a_clear_message(client, member, colleagues, voting):
     close_on_time(voting)
-    response = as_user(client, colleagues[0]).post(
+    response = signed_in(client, colleagues[0]).post(
         page(voting.cooperative, f"{voting.pk}/vote/"), {"choice": "agree"}, follow=True
     )
     assert response.status_code == 200
@@ -575,7 +570,7 @@ def test_voting_on_a_closed_proposal_is_a_clear_message(client, member, colleagu
 
 def test_a_member_admitted_after_opening_does_not_vote(client, cooperative, voting):
     late = MemberFactory(cooperative=cooperative)
-    client = as_user(client, late)
+    client = signed_in(client, late)
     html = client.get(page(cooperative, f"{voting.pk}/")).content.decode()
     assert "not a voting member when voting opened" in html and 'name="choice"' not in html
     response = client.post(page(cooperative, f"{voting.pk}/vote/"), {"choice": "agree"})
@@ -586,7 +581,7 @@ def test_the_last_vote_closes_early(client, member, colleagues, make_proposal):
     proposal = make_proposal(member)
     for other in colleagues:
         services.cast_vote(actor=other, proposal=proposal, ballot={"choice": "agree"})
-    response = as_user(client, member).post(
+    response = signed_in(client, member).post(
         page(member.cooperative, f"{proposal.pk}/vote/"), {"choice": "agree"}, follow=True
     )
     html = response.content.decode()
@@ -603,7 +598,7 @@ def test_a_closed_open_ballot_shows_result_ballots_and_the_file(
     for voter, ranking in zip([member, *colleagues[:2]], rankings, strict=True):
         services.cast_vote(actor=voter, proposal=proposal, ballot={"ranking": ranking})
     close_on_time(proposal)
-    client = as_user(client, colleagues[2])
+    client = signed_in(client, colleagues[2])
     html = client.get(page(member.cooperative, f"{proposal.pk}/")).content.decode()
     assert "Passed" in html and "Chosen: A." in html
     assert "Schulze ranking" in html
@@ -629,7 +624,7 @@ def test_a_closed_secret_ballot_lists_receipts_not_names(client, member, colleag
     receipt = services.cast_vote(actor=colleagues[0], proposal=proposal, ballot={"choice": "agree"})
     services.cast_vote(actor=colleagues[1], proposal=proposal, ballot={"choice": "disagree"})
     close_on_time(proposal)
-    client = as_user(client, member)
+    client = signed_in(client, member)
     html = client.get(page(member.cooperative, f"{proposal.pk}/")).content.decode()
     assert colleagues[0].display_name not in html and colleagues[0].user.email not in html
     assert services.receipt_hash(receipt)[:16] in html
@@ -666,7 +661,7 @@ def test_the_count_of_each_method_is_shown(client, member, colleagues, make_prop
         make_proposal, voters, "approval", ["A", "B"],
         [{"approve": a} for a in (["A"], ["A", "B"], ["B"], ["A"])],
     )  # fmt: skip
-    client = as_user(client, member)
+    client = signed_in(client, member)
 
     def html(proposal):
         return client.get(page(member.cooperative, f"{proposal.pk}/")).content.decode()
@@ -683,13 +678,13 @@ def test_the_count_of_each_method_is_shown(client, member, colleagues, make_prop
 
 
 def test_ballots_are_not_published_before_the_close(client, member, voting):
-    response = as_user(client, member).get(page(member.cooperative, f"{voting.pk}/ballots.json"))
+    response = signed_in(client, member).get(page(member.cooperative, f"{voting.pk}/ballots.json"))
     assert response.status_code == 409  # as the API's ballots/ answers
     assert "Ballots are published when voting closes." in response.content.decode()
 
 
 def test_comments_during_voting_only(client, member, colleagues, voting, make_proposal):
-    client = as_user(client, colleagues[0])
+    client = signed_in(client, colleagues[0])
     url = page(voting.cooperative, f"{voting.pk}/comments/")
     response = client.post(url, {"body": "Which *model*?"})
     assert response.status_code == 302
@@ -703,15 +698,15 @@ def test_comments_during_voting_only(client, member, colleagues, voting, make_pr
 
 
 def test_a_secretary_closes_voting_early(client, secretary, member, voting, voting_floor_passed):
-    as_user(client, member).post(page(voting.cooperative, f"{voting.pk}/close/"))
+    signed_in(client, member).post(page(voting.cooperative, f"{voting.pk}/close/"))
     voting.refresh_from_db()
     assert voting.state == "voting"
-    too_soon = as_user(client, secretary).post(page(voting.cooperative, f"{voting.pk}/close/"))
+    too_soon = signed_in(client, secretary).post(page(voting.cooperative, f"{voting.pk}/close/"))
     assert "at least 2 days of voting for general proposals" in flashes(too_soon)[-1]
     voting.refresh_from_db()
     assert voting.state == "voting"
     voting_floor_passed(voting)
-    as_user(client, secretary).post(page(voting.cooperative, f"{voting.pk}/close/"))
+    signed_in(client, secretary).post(page(voting.cooperative, f"{voting.pk}/close/"))
     voting.refresh_from_db()
     assert voting.state == "closed"
 
@@ -720,7 +715,7 @@ def test_a_secretary_closes_voting_early(client, secretary, member, voting, voti
 
 
 def test_delegating_and_revoking(client, member, colleagues, outsider):
-    client = as_user(client, member)
+    client = signed_in(client, member)
     url = page(member.cooperative, "delegations/")
     html = client.get(url).content.decode()
     assert colleagues[0].display_name in html
@@ -745,13 +740,13 @@ def test_delegating_and_revoking(client, member, colleagues, outsider):
 
 def test_who_delegates_to_me(client, member, colleagues):
     services.delegate_vote(actor=colleagues[0], delegate=member, kind="bylaws")
-    html = as_user(client, member).get(page(member.cooperative, "delegations/")).content.decode()
+    html = signed_in(client, member).get(page(member.cooperative, "delegations/")).content.decode()
     assert f"{colleagues[0].display_name}, for bylaws proposals" in html
 
 
 def test_the_proposal_page_mentions_my_delegation(client, member, colleagues, voting):
     services.delegate_vote(actor=colleagues[0], delegate=member)
-    html = as_user(client, colleagues[0]).get(page(member.cooperative, f"{voting.pk}/")).content
+    html = signed_in(client, colleagues[0]).get(page(member.cooperative, f"{voting.pk}/")).content
     assert f"delegated to {member.display_name}" in html.decode()
 
 
@@ -775,7 +770,7 @@ def test_the_calendar_feed(client, member, colleagues, make_proposal, now):
     talk = make_proposal(colleagues[0], title="Later, maybe", start=False)
     services.open_proposal(actor=colleagues[0], proposal=talk)  # in discussion
     make_proposal(member, start=False, title="Private draft")
-    client = as_user(client, member)
+    client = signed_in(client, member)
     listing = client.get(page(member.cooperative)).content.decode()
     assert "Create my calendar address" in listing
     client.post(page(member.cooperative, "calendar/"))
@@ -808,13 +803,13 @@ def test_the_calendar_feed(client, member, colleagues, make_proposal, now):
 
 
 def test_a_wrong_or_old_calendar_token_is_404(client, member, outsider):
-    as_user(client, member).post(page(member.cooperative, "calendar/"))
+    signed_in(client, member).post(page(member.cooperative, "calendar/"))
     old = CalendarFeed.objects.get(member=member).token
     client.logout()
     assert client.get(page(member.cooperative, "calendar/wrong-token.ics")).status_code == 404
     # the right token under another co-op's address
     assert client.get(page(outsider.cooperative, f"calendar/{old}.ics")).status_code == 404
-    as_user(client, member).post(page(member.cooperative, "calendar/"))
+    signed_in(client, member).post(page(member.cooperative, "calendar/"))
     client.logout()
     assert client.get(page(member.cooperative, f"calendar/{old}.ics")).status_code == 404
     new = CalendarFeed.objects.get(member=member).token
@@ -832,14 +827,16 @@ def test_the_result_chart_scales_bars_to_the_largest_count(
         services.cast_vote(actor=voter, proposal=proposal, ballot={"choice": choice})
     voting_floor_passed(proposal)
     services.close_proposal(proposal=proposal, actor=secretary)
-    html = as_user(client, member).get(page(member.cooperative, f"{proposal.pk}/")).content.decode()
+    html = (
+        signed_in(client, member).get(page(member.cooperative, f"{proposal.pk}/")).content.decode()
+    )
     bars = dict(re.findall(r'<svg class="bar (\w+)".*?width="([\d.]+)"', html))
     assert bars == {"agree": "100.0", "abstain": "50.0", "disagree": "50.0", "block": "0.0"}
 
 
 def test_a_draft_with_an_action_and_its_details(client, member, colleagues):
     applicant = MemberFactory(cooperative=member.cooperative, status="applicant")
-    as_user(client, member)
+    signed_in(client, member)
     form = page(member.cooperative, "new/")
     listing = client.get(form).content.decode()
     assert "admit_member" in listing and "&quot;member&quot;: 12" in listing  # the examples
@@ -869,7 +866,7 @@ def test_a_draft_with_an_action_and_its_details(client, member, colleagues):
 
 
 def test_the_turnout_is_live_while_voting(client, member, colleagues, voting):
-    as_user(client, member)
+    signed_in(client, member)
     detail = client.get(page(member.cooperative, f"{voting.pk}/")).content.decode()
     assert f'hx-get="/c/{member.cooperative.slug}/proposals/{voting.pk}/turnout/"' in detail
     turnout = page(member.cooperative, f"{voting.pk}/turnout/")

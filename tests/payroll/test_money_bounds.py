@@ -8,10 +8,10 @@ import pytest
 
 from coop import money
 from coop.errors import AmountTooLarge, StateConflict
-from payroll import distributing, services
+from payroll import distributing
 from payroll.forms import RevenueForm
 from tests.conftest import as_member
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, RevenueFactory
 from tests.payroll.books import SEPTEMBER
 
 pytestmark = pytest.mark.django_db
@@ -51,10 +51,7 @@ class TestMonthTotals:
     def test_a_month_whose_figures_overflow_is_a_409_not_a_500(self, cooperative, treasurer, books):
         client = ClientFactory(cooperative=cooperative)
         for _ in range(2):  # written past the service, as old data or a script could
-            services.Revenue.objects.create(
-                cooperative=cooperative, client=client, amount=Decimal(LARGEST),
-                currency="EUR", received_on=SEPTEMBER,
-            )  # fmt: skip
+            RevenueFactory(client=client, amount=Decimal(LARGEST), received_on=SEPTEMBER)
         with pytest.raises(AmountTooLarge, match="more than the books can hold"):
             distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
 
@@ -62,10 +59,7 @@ class TestMonthTotals:
         run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
         client = ClientFactory(cooperative=cooperative)
         for _ in range(2):
-            services.Revenue.objects.create(
-                cooperative=cooperative, client=client, amount=Decimal(LARGEST),
-                currency="EUR", received_on=SEPTEMBER,
-            )  # fmt: skip
+            RevenueFactory(client=client, amount=Decimal(LARGEST), received_on=SEPTEMBER)
         response = as_member(api, treasurer).post(
             url(treasurer, f"distributions/{run.pk}/recompute/")
         )

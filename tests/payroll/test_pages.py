@@ -6,7 +6,6 @@ import types
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -22,8 +21,15 @@ from payroll.models import (
     Expense,
     Revenue,
 )
-from tests.factories import ClientFactory, MemberFactory, ProjectFactory
+from tests.factories import (
+    ClientFactory,
+    ExpenseFactory,
+    MemberFactory,
+    ProjectFactory,
+    RevenueFactory,
+)
 from tests.payroll.books import POLICY, SEPTEMBER
+from tests.web import flashes, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -44,15 +50,6 @@ def documents_task(monkeypatch):
 
 def money(cooperative, path=""):
     return f"/c/{cooperative.slug}/money/{path}"
-
-
-def flashes(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def as_user(client, member):
-    client.force_login(member.user)
-    return client
 
 
 @pytest.fixture
@@ -96,7 +93,7 @@ def test_every_page_renders_for_a_member_and_the_treasurer(
         f"capital/{colleague.pk}/",
     ]
     for member in (colleague, treasurer):
-        as_user(client, member)
+        signed_in(client, member)
         for page in pages:
             response = client.get(money(cooperative, page))
             assert response.status_code == 200, (member, page)
@@ -104,7 +101,7 @@ def test_every_page_renders_for_a_member_and_the_treasurer(
 
 
 def test_the_month_overview_shows_the_books(client, cooperative, colleague, draft):
-    page = as_user(client, colleague).get(money(cooperative, "?month=2026-09")).content.decode()
+    page = signed_in(client, colleague).get(money(cooperative, "?month=2026-09")).content.decode()
     assert "Money of September 2026" in page
     assert "Municipality of Rosario" in page
     assert "12,000.00" in page and "1,500.00" in page and "10,500.00" in page
@@ -118,12 +115,12 @@ def test_the_month_overview_shows_the_books(client, cooperative, colleague, draf
 
 def test_the_default_month_is_the_previous_one(client, cooperative, colleague):
     expected = services.month_label(selectors.default_month(cooperative))
-    page = as_user(client, colleague).get(money(cooperative)).content.decode()
+    page = signed_in(client, colleague).get(money(cooperative)).content.decode()
     assert f"Money of {expected}" in page
 
 
 def test_non_members_get_404(client, cooperative, outsider, draft):
-    as_user(client, outsider)
+    signed_in(client, outsider)
     for page in ["", "distributions/", f"distributions/{draft.pk}/", "policies/", "me/",
                  "capital/", f"distributions/{draft.pk}/report/"]:  # fmt: skip
         assert client.get(money(cooperative, page)).status_code == 404, page
@@ -135,7 +132,7 @@ def test_non_members_get_404(client, cooperative, outsider, draft):
 
 def test_a_distribution_of_another_coop_is_404(client, outsider, draft):
     other = outsider.cooperative
-    as_user(client, outsider)
+    signed_in(client, outsider)
     assert client.get(money(other, f"distributions/{draft.pk}/")).status_code == 404
 
 
@@ -143,7 +140,7 @@ class TestTreasurerWrites:
     def test_record_revenue(self, client, cooperative, treasurer, workers):
         customer = ClientFactory(cooperative=cooperative, name="Free Culture Forum")
         project = ProjectFactory(client=customer, name="Archive")
-        response = as_user(client, treasurer).post(
+        response = signed_in(client, treasurer).post(
             money(cooperative, "revenue/"),
             {
                 "month": "2026-10",
@@ -165,7 +162,7 @@ class TestTreasurerWrites:
     def test_bad_revenue_is_shown_with_the_message(self, client, cooperative, treasurer, workers):
         customer = ClientFactory(cooperative=cooperative)
         other = ProjectFactory(client=ClientFactory(cooperative=cooperative))
-        response = as_user(client, treasurer).post(
+        response = signed_in(client, treasurer).post(
             money(cooperative, "revenue/"),
             {
                 "month": "2026-10",
@@ -178,7 +175,7 @@ class TestTreasurerWrites:
         assert response.status_code == 400
         page = response.content.decode()
         assert "This project is not one of" in page
-        customer_only = as_user(client, treasurer).post(
+        customer_only = signed_in(client, treasurer).post(
             money(cooperative, "revenue/"),
             {"revenue-client": customer.pk, "revenue-amount": "10.001",
              "revenue-received_on": "2026-10-03"},
@@ -189,7 +186,7 @@ class TestTreasurerWrites:
 
     def test_delete_revenue_of_an_open_month(self, client, cooperative, treasurer, workers):
         revenue = Revenue.objects.get()
-        response = as_user(client, treasurer).post(
+        response = signed_in(client, treasurer).post(
             money(cooperative, f"revenue/{revenue.pk}/delete/")
         )
         assert response.status_code == 302
@@ -197,7 +194,7 @@ class TestTreasurerWrites:
 
     def test_record_an_expense_with_a_receipt(self, client, cooperative, treasurer, colleague):
         receipt = SimpleUploadedFile("hetzner.pdf", b"%PDF-1.4 receipt", "application/pdf")
-        response = as_user(client, treasurer).post(
+        response = signed_in(client, treasurer).post(
             money(cooperative, "expenses/"),
             {
                 "month": "2026-10",
@@ -211,7 +208,7 @@ class TestTreasurerWrites:
         assert response.status_code == 302
         expense = Expense.objects.get(amount=Decimal("49.90"))
         assert expense.status == Expense.Status.SUBMITTED and expense.receipt
-        download = as_user(client, colleague).get(
+        download = signed_in(client, colleague).get(
             money(cooperative, f"expenses/{expense.pk}/receipt/")
         )
         assert download.status_code == 200
@@ -226,7 +223,7 @@ class TestTreasurerWrites:
             actor=treasurer, cooperative=cooperative, category="Laptops",
             amount=Decimal("2400.00"), date=datetime.date(2026, 10, 2), payee="Shop",
         )  # fmt: skip
-        as_user(client, treasurer)
+        signed_in(client, treasurer)
         page = client.get(money(cooperative, "?month=2026-10")).content.decode()
         assert "a spending proposal approves it" in page
         response = client.post(
@@ -245,7 +242,7 @@ class TestTreasurerWrites:
         assert big.status == Expense.Status.REJECTED
 
     def test_draft_recompute_approve_and_pay(self, client, cooperative, treasurer, workers):
-        as_user(client, treasurer)
+        signed_in(client, treasurer)
         page = client.get(money(cooperative, "?month=2026-09")).content.decode()
         assert "Draft the distribution" in page
         response = client.post(money(cooperative, "distributions/draft/"), {"month": "2026-09"})
@@ -272,7 +269,7 @@ class TestTreasurerWrites:
         assert run.status == Distribution.Status.PAID
 
     def test_a_refused_action_is_a_flash_message(self, client, cooperative, treasurer, approved):
-        as_user(client, treasurer)
+        signed_in(client, treasurer)
         for action in ("recompute", "approve", "void"):
             response = client.post(money(cooperative, f"distributions/{approved.pk}/{action}/"))
             assert response.status_code == 302, action
@@ -284,7 +281,7 @@ class TestTreasurerWrites:
         self, client, clock, cooperative, treasurer, workers
     ):
         clock.set(datetime.date(2026, 11, 20))
-        as_user(client, treasurer)
+        signed_in(client, treasurer)
         client.post(money(cooperative, "distributions/draft/"), {"month": "2026-11"})
         run = Distribution.objects.get(month=datetime.date(2026, 11, 1))
         response = client.post(money(cooperative, f"distributions/{run.pk}/approve/"), follow=True)
@@ -292,14 +289,14 @@ class TestTreasurerWrites:
         assert "is not over yet" in response.content.decode()
 
     def test_void_a_draft(self, client, cooperative, treasurer, draft):
-        as_user(client, treasurer).post(money(cooperative, f"distributions/{draft.pk}/void/"))
+        signed_in(client, treasurer).post(money(cooperative, f"distributions/{draft.pk}/void/"))
         draft.refresh_from_db()
         assert draft.status == Distribution.Status.VOID
         page = client.get(money(cooperative, "?month=2026-09")).content.decode()
         assert "Draft the distribution" in page
 
     def test_adopt_a_policy_in_percent(self, client, cooperative, treasurer, workers):
-        as_user(client, treasurer)
+        signed_in(client, treasurer)
         page = client.get(money(cooperative, "policies/")).content.decode()
         assert 'value="15"' in page  # the form starts from the current version, in percent
         response = client.post(
@@ -338,7 +335,7 @@ class TestTreasurerWrites:
         assert "Version 2" in page and "12.5 %" in page
 
     def test_a_bad_policy_is_shown_with_its_messages(self, client, cooperative, treasurer):
-        response = as_user(client, treasurer).post(
+        response = signed_in(client, treasurer).post(
             money(cooperative, "policies/"),
             {
                 "policy-method": "wages_then_patronage",
@@ -369,7 +366,7 @@ class TestTreasurerWrites:
     def test_policies_adopted_by_vote_explain_the_proposal(self, client, cooperative, treasurer):
         cooperative.bylaws = {**cooperative.bylaws, "policy_adoption": "vote"}
         cooperative.save()
-        as_user(client, treasurer)
+        signed_in(client, treasurer)
         page = client.get(money(cooperative, "policies/")).content.decode()
         assert "adopt_distribution_policy" in page
         assert "Adopt this version" not in page
@@ -377,7 +374,7 @@ class TestTreasurerWrites:
         assert response.status_code == 400  # the form is refused before the service is asked
 
     def test_record_a_capital_redemption(self, client, cooperative, treasurer, colleague, approved):
-        as_user(client, treasurer)
+        signed_in(client, treasurer)
         page = client.get(money(cooperative, "capital/")).content.decode()
         assert "420.00" in page and "1,470.00" in page  # a balance and the total
         response = client.post(
@@ -402,7 +399,7 @@ def test_members_cannot_write(client, cooperative, colleague, draft):
     """A member who is not the treasurer gets 403 on every write, and nothing changes."""
     expense = Expense.objects.get()
     revenue = Revenue.objects.get()
-    as_user(client, colleague)
+    signed_in(client, colleague)
     writes = {
         "revenue/": {"revenue-amount": "1.00"},
         f"revenue/{revenue.pk}/delete/": {},
@@ -438,17 +435,17 @@ def test_bank_details_only_to_their_owner_and_the_treasurer(
         member.save()
     run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
     url = money(cooperative, f"distributions/{run.pk}/")
-    page = as_user(client, workers[1]).get(url).content.decode()
+    page = signed_in(client, workers[1]).get(url).content.decode()
     assert ibans[1] in page
     assert ibans[0] not in page and ibans[2] not in page
-    page = as_user(client, treasurer).get(url).content.decode()
+    page = signed_in(client, treasurer).get(url).content.decode()
     assert all(iban in page for iban in ibans)
 
 
 def test_a_distributed_month_is_final(client, cooperative, treasurer, colleague, approved):
-    page = as_user(client, colleague).get(money(cooperative, "?month=2026-09")).content.decode()
+    page = signed_in(client, colleague).get(money(cooperative, "?month=2026-09")).content.decode()
     assert "This month was distributed" in page
-    page = as_user(client, treasurer).get(money(cooperative, "?month=2026-09")).content.decode()
+    page = signed_in(client, treasurer).get(money(cooperative, "?month=2026-09")).content.decode()
     assert "record-revenue-heading" not in page and 'value="approve"' not in page
     response = client.post(
         money(cooperative, "revenue/"),
@@ -462,7 +459,7 @@ def test_a_distributed_month_is_final(client, cooperative, treasurer, colleague,
 def test_the_overview_costs_a_fixed_number_of_queries(
     client, cooperative, treasurer, draft, django_assert_max_num_queries
 ):
-    as_user(client, treasurer)
+    signed_in(client, treasurer)
     url = money(cooperative, "?month=2026-09")
     client.get(url)  # the session is warm
     with CaptureQueriesContext(connection) as few:
@@ -470,12 +467,14 @@ def test_the_overview_costs_a_fixed_number_of_queries(
     customer = ClientFactory(cooperative=cooperative)
     for day in range(1, 29):
         ProjectFactory(client=customer)
-        Revenue.objects.create(
-            cooperative=cooperative, client=customer, amount=Decimal("10.00"), currency="EUR",
-            received_on=SEPTEMBER.replace(day=day), project=customer.projects.first(),
-        )  # fmt: skip
-        Expense.objects.create(
-            cooperative=cooperative, category="Travel", amount=Decimal("1.00"), currency="EUR",
+        RevenueFactory(
+            client=customer,
+            amount=Decimal("10.00"),
+            received_on=SEPTEMBER.replace(day=day),
+            project=customer.projects.first(),
+        )
+        ExpenseFactory(
+            cooperative=cooperative, category="Travel", amount=Decimal("1.00"),
             date=SEPTEMBER.replace(day=day), payee="Railway",
         )  # fmt: skip
     with django_assert_max_num_queries(len(few)):
@@ -492,13 +491,13 @@ def _document(run, kind, member=None, content=b"%PDF-1.7 test"):
 class TestDownloads:
     def test_all_payslips_before_they_exist(self, client, cooperative, treasurer, approved):
         url = money(cooperative, f"distributions/{approved.pk}/payslips.zip")
-        response = as_user(client, treasurer).get(url)
+        response = signed_in(client, treasurer).get(url)
         assert response.status_code == 302
         assert "being generated" in " ".join(flashes(response))
 
     def test_being_generated(self, client, cooperative, colleague, approved):
         page = (
-            as_user(client, colleague)
+            signed_in(client, colleague)
             .get(money(cooperative, f"distributions/{approved.pk}/"))
             .content.decode()
         )
@@ -515,7 +514,7 @@ class TestDownloads:
         for kind in ("report", "csv", "sepa"):
             _document(approved, kind)
         base = money(cooperative, f"distributions/{approved.pk}/")
-        as_user(client, colleague)
+        signed_in(client, colleague)
         page = client.get(base).content.decode()
         assert "My payslip (PDF)" in page and "Report (PDF)" in page
         assert "SEPA" not in page and "All payslips" not in page
@@ -527,7 +526,7 @@ class TestDownloads:
         assert client.get(base + "files/sepa/").status_code == 404
         assert client.get(base + "files/csv/").status_code == 404
         assert client.get(base + "files/report/").status_code == 200
-        as_user(client, treasurer)
+        signed_in(client, treasurer)
         page = client.get(base).content.decode()
         assert "SEPA transfers (XML)" in page and "All payslips (ZIP, 2 files)" in page
         assert client.get(base + f"payslips/{colleague.pk}/").status_code == 200
@@ -539,7 +538,7 @@ class TestDownloads:
 
 def test_my_statements_and_capital_account(client, clock, cooperative, colleague, approved):
     clock.set(datetime.date(2026, 12, 4))
-    page = as_user(client, colleague).get(money(cooperative, "me/")).content.decode()
+    page = signed_in(client, colleague).get(money(cooperative, "me/")).content.decode()
     assert "September 2026" in page
     for figure in ("2,100.00", "1,680.00", "420.00", "80:00"):
         assert figure in page
@@ -551,7 +550,7 @@ def test_my_statements_and_capital_account(client, clock, cooperative, colleague
 def test_a_member_reads_only_their_own_capital_ledger(
     client, cooperative, treasurer, colleague, approved
 ):
-    as_user(client, colleague)
+    signed_in(client, colleague)
     assert client.get(money(cooperative, f"capital/{colleague.pk}/")).status_code == 200
     assert client.get(money(cooperative, f"capital/{treasurer.pk}/")).status_code == 404
 
@@ -570,7 +569,7 @@ def test_a_vote_policy_puts_the_draft_to_a_vote(client, cooperative, treasurer, 
         actor=treasurer, cooperative=cooperative, **{**POLICY, "approval": "vote"}
     )
     run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
-    as_user(client, treasurer)
+    signed_in(client, treasurer)
     url = money(cooperative, f"distributions/{run.pk}/")
     assert "Put to a vote" in client.get(url).content.decode()
     response = client.post(url + "approve/", follow=True)
@@ -589,7 +588,7 @@ class TestAdmin:
         return treasurer
 
     def test_admin_pages_load(self, client, staff, approved):
-        as_user(client, staff)
+        signed_in(client, staff)
         for model in ("revenue", "expense", "distributionpolicy", "distribution",
                       "capitalaccountentry", "distributiondocument"):  # fmt: skip
             assert client.get(f"/admin/payroll/{model}/").status_code == 200, model
@@ -598,7 +597,7 @@ class TestAdmin:
         assert client.get("/admin/payroll/distribution/add/").status_code == 403
 
     def test_a_final_distribution_is_read_only(self, client, staff, approved):
-        as_user(client, staff)
+        signed_in(client, staff)
         page = client.get(f"/admin/payroll/distribution/{approved.pk}/change/")
         assert page.status_code == 200
         assert 'name="_save"' not in page.content.decode()
@@ -608,7 +607,7 @@ class TestAdmin:
         assert approved.status == Distribution.Status.APPROVED
 
     def test_admin_actions_call_the_services(self, client, cooperative, staff, draft):
-        as_user(client, staff)
+        signed_in(client, staff)
         response = client.post(
             "/admin/payroll/distribution/",
             {"action": "approve_drafts", "_selected_action": [draft.pk]},
@@ -623,7 +622,7 @@ class TestAdmin:
         boss = MemberFactory(cooperative=cooperative)
         boss.user.is_staff = boss.user.is_superuser = True
         boss.user.save()
-        response = as_user(client, boss).post(
+        response = signed_in(client, boss).post(
             "/admin/payroll/distribution/",
             {"action": "recompute_drafts", "_selected_action": [draft.pk]},
             follow=True,
@@ -641,7 +640,7 @@ class TestAdmin:
             actor=staff, cooperative=cooperative, category="Laptops",
             amount=Decimal("2400.00"), date=datetime.date(2026, 10, 2), payee="Shop",
         )  # fmt: skip
-        response = as_user(client, staff).post(
+        response = signed_in(client, staff).post(
             "/admin/payroll/expense/",
             {"action": "approve_selected", "_selected_action": [small.pk, big.pk]},
             follow=True,
@@ -654,7 +653,7 @@ class TestAdmin:
 
     def test_the_admin_adds_through_the_services(self, client, cooperative, staff):
         customer = ClientFactory(cooperative=cooperative)
-        as_user(client, staff)
+        signed_in(client, staff)
         response = client.post(
             "/admin/payroll/revenue/add/",
             {"cooperative": cooperative.pk, "client": customer.pk, "amount": "100.00",
