@@ -6,18 +6,7 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# ISO 4217 active codes (2024 list, funds and precious metals left out).
-_ISO_4217 = """
-    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
-    BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD
-    FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
-    KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP
-    MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR
-    RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT
-    TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW
-    ZWG
-"""
-ISO_4217_CURRENCIES = frozenset(_ISO_4217.split())
+from coop import money
 
 # IBAN length per country (SWIFT IBAN registry).
 IBAN_LENGTHS = {
@@ -37,11 +26,26 @@ _IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
 
 
 def validate_currency(value: str) -> None:
-    if value not in ISO_4217_CURRENCIES:
+    """A co-op's currency: an ISO 4217 code in use today (`coop.money.is_currency`), whose
+    amounts the books (DECIMAL with 2 places) hold exactly: not BHD, KWD, … (3 decimals)."""
+    if not money.is_currency(value):
         raise ValidationError(
             _("“%(value)s” is not an ISO 4217 currency code (for example EUR, USD, ARS)."),
             code="invalid_currency",
             params={"value": value},
+        )
+    if not money.fits_the_books(value):
+        raise ValidationError(
+            _(
+                "%(value)s amounts have %(decimals)d decimals; Cooperage keeps amounts to "
+                "%(places)d decimals and cannot hold them exactly. Choose another currency."
+            ),
+            code="currency_decimals",
+            params={
+                "value": value,
+                "decimals": money.minor_units(value),
+                "places": money.DECIMAL_PLACES,
+            },
         )
 
 

@@ -13,19 +13,9 @@ from django import template
 from django.utils import formats
 from django.utils.translation import get_language
 
-register = template.Library()
+from coop import money as money_rules
 
-# ISO 4217 minor units that are not 2 (source: the ISO 4217 minor-unit column). The payroll
-# computation keeps the same table in payroll/allocation.py, a module without Django; a test
-# (tests/coop/test_i18n.py) checks that the two agree.
-MINOR_UNITS = {
-    **dict.fromkeys(
-        ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW",
-         "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"],
-        0,
-    ),
-    **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
-}  # fmt: skip
+register = template.Library()
 
 # Symbols for the currencies whose symbol no reader mistakes; any other currency is shown by
 # its ISO code ("ARS 1,234.56", "1.234,56 CHF"): "$" alone would not say which peso or dollar.
@@ -39,8 +29,8 @@ NBSP = "\u00a0"
 
 
 def minor_units(currency: str) -> int:
-    """The number of decimals of a currency: 2 unless ISO 4217 says 0 or 3."""
-    return MINOR_UNITS.get(currency, 2)
+    """The number of decimals of a currency (`coop.money.minor_units`); 2 for an unknown code."""
+    return money_rules.minor_units(currency) if money_rules.is_currency(currency) else 2
 
 
 def _decimal(value) -> Decimal | None:
