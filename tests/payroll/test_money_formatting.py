@@ -2,15 +2,23 @@
 written as the reader's language writes them on pages and payslips alike, IBANs and BICs
 (schwifty)."""
 
+import html
+import io
+import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from pypdf import PdfReader
 
 from coop import money
 from coop.validators import validate_currency
-from payroll import allocation
+from payroll import allocation, distributing, documents, tasks
 from tests.conftest import as_member
+from tests.payroll.books import SEPTEMBER
 
 # Currencies --------------------------------------------------------------------------------------
 
@@ -87,3 +95,102 @@ def test_the_simulator_still_takes_three_decimals():
         )
         == {}
     )
+
+
+# Amounts: one formatter for pages, PDFs and e-mails ------------------------------------------
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "currency", "shown"),
+    [
+        ("en", "1234.56", "EUR", "€1,234.56"),
+        ("es", "1234.56", "EUR", f"1.234,56{NBSP}€"),
+        ("de", "1234.56", "EUR", f"1.234,56{NBSP}€"),
+        ("en", "1234.5", "JPY", "¥1,235"),  # no decimals, rounded half up
+        ("de", "1234", "JPY", f"1.234{NBSP}¥"),
+        ("es", "1234", "JPY", f"1.234{NBSP}JPY"),
+        ("de", "1234.56", "USD", f"1.234,56{NBSP}$"),
+        ("en", "1000", "COP", f"COP{NBSP}1,000"),  # CLDR: no centavos
+        ("en", "-0.001", "EUR", "€0.00"),
+    ],
+)
+def test_format_money_writes_the_languages_pattern(language, value, currency, shown):
+    assert money.format_money(Decimal(value), currency, language) == shown
+
+
+def test_format_money_takes_the_active_language():
+    with translation.override("de"):
+        assert money.format_money(Decimal("12000"), "EUR") == f"12.000,00{NBSP}€"
+        assert money.format_max() == "999.999.999.999,99"
+    assert money.format_money(Decimal("1"), "EUR", "xx") == "€1.00"  # unknown: English
+
+
+def _pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _payslip(distribution, line, language: str) -> str:
+    with translation.override(language):
+        data = documents.payslip_pdf(
+            distribution,
+            line,
+            capital_balance=line.retained,
+            year_to_date=documents.YearToDate(line.minutes, line.share, line.cash, line.retained),
+        )
+    return _pdf_text(data).replace(NBSP, " ")
+
+
+def _dashboard(client, member, language: str) -> str:
+    client.force_login(member.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(f"/c/{member.cooperative.slug}/")
+    assert response.status_code == 200
+    return html.unescape(response.content.decode()).replace(NBSP, " ")
+
+
+@pytest.fixture
+def yen(cooperative):
+    cooperative.currency = "JPY"
+    cooperative.save()
+    return cooperative
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "currency"),
+    [("en", "EUR"), ("es", "EUR"), ("de", "EUR"), ("en", "JPY"), ("de", "JPY")],
+)
+def test_the_page_and_the_payslip_write_a_share_alike(
+    client, request, cooperative, treasurer, language, currency
+):
+    if currency == "JPY":
+        request.getfixturevalue("yen")
+    workers = request.getfixturevalue("books")
+    draft = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
+    run = distributing.approve_distribution(actor=treasurer, distribution=draft)
+    worker = workers[1]
+    line = run.lines.get(member=worker)
+    shown = {
+        money.format_money(amount, currency, language).replace(NBSP, " ")
+        for amount in (line.share, line.cash, line.retained)
+    }
+    page = _dashboard(client, worker, language)
+    payslip = _payslip(run, line, language)
+    for figure in shown:
+        assert figure in page, figure
+        assert figure in payslip, figure
+    if currency == "JPY":
+        # Whole yen: no decimal separator after the figure on either side.
+        assert line.share == line.share.to_integral_value()
+        assert re.search(r"\d[.,]\d\d\b", money.format_money(line.share, "JPY", language)) is None
+        assert "¥" in payslip
+
+
+@pytest.mark.django_db
+def test_the_treasurers_email_writes_the_surplus_as_a_reader_does(cooperative, treasurer, books):
+    draft = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
+    tasks._tell_treasurers(draft)
+    assert "surplus €10,500.00." in mail.outbox[-1].body
