@@ -15,7 +15,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from coop import money
-from coop.validators import validate_currency
+from coop.validators import validate_bic, validate_currency, validate_iban
 from payroll import allocation, distributing, documents, tasks
 from tests.conftest import as_member
 from tests.payroll.books import SEPTEMBER
@@ -194,3 +194,110 @@ def test_the_treasurers_email_writes_the_surplus_as_a_reader_does(cooperative, t
     draft = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
     tasks._tell_treasurers(draft)
     assert "surplus €10,500.00." in mail.outbox[-1].body
+
+
+# IBANs and BICs (schwifty) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "iban",
+    ["DE89370400440532013000", "de89 3704 0044 0532 0130 00", "FR1420041010050500013M02606",
+     "ES9121000418450200051332", "IT60X0542811101000000123456", "BE68539007547034",
+     "XK051212012345678906", "PT50000201231234567890154"],
+)  # fmt: skip
+def test_valid_ibans(iban):
+    validate_iban(iban)
+
+
+@pytest.mark.parametrize(
+    ("iban", "message"),
+    [
+        ("not an iban", "“not an iban” is not an IBAN"),
+        ("ZZ89370400440532013000", "IBAN country “ZZ” is not in the IBAN registry"),
+        ("DE8937040044053201300", "An IBAN from DE has 22 characters, this one has 21"),
+        ("DE89370400440532013001", "check digits of IBAN “DE89370400440532013001” are wrong"),
+        # Right mod-97 check digits, wrong national ones (Spain's and France's control digits,
+        # Italy's CIN): a typo the old check let through.
+        ("ES6421000418450200051333", "not an account number of ES"),
+        ("FR8420041010050500013M02607", "not an account number of FR"),
+        ("IT64Y0542811101000000123456", "not an account number of IT"),
+        # Letters where Germany's account number has digits.
+        ("DE75A7040044053201300O", "not an account number of DE"),
+    ],
+)
+def test_invalid_ibans_say_why(iban, message):
+    with pytest.raises(ValidationError) as error:
+        validate_iban(iban)
+    assert error.value.code == "invalid_iban"
+    assert message in error.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "bic", ["GENODEM1GLS", "BYLADEM1001", "CAIXESBBXXX", "deutdeff", "DEUTDEFF500"]
+)
+def test_valid_bics(bic):
+    validate_bic(bic)
+
+
+@pytest.mark.parametrize(
+    ("bic", "message"),
+    [
+        ("GENODEM1GL", "A BIC has 8 or 11 letters and digits"),
+        ("DEUT", "A BIC has 8 or 11 letters and digits"),
+        ("DEUT-EFF", "A BIC has 8 or 11 letters and digits"),
+        ("DEUTZZFF", "The BIC “DEUTZZFF” names no country: “ZZ” is not a country code"),
+    ],
+)
+def test_invalid_bics_say_why(bic, message):
+    with pytest.raises(ValidationError) as error:
+        validate_bic(bic)
+    assert error.value.code == "invalid_bic"
+    assert message in error.value.messages[0]
+
+
+@pytest.mark.django_db
+def test_the_api_names_the_bank_field_it_refuses(api, admin_member):
+    cooperative = admin_member.cooperative
+    client = as_member(api, admin_member)
+    response = client.patch(
+        f"/api/v1/coops/{cooperative.slug}/", {"bic": "DEUTZZFF"}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("bic: ")
+    response = client.patch(
+        f"/api/v1/coops/{cooperative.slug}/", {"iban": "ES6421000418450200051333"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "not an account number of ES" in response.json()["errors"]["iban"][0]
+    response = client.patch(
+        f"/api/v1/coops/{cooperative.slug}/",
+        {"iban": "de02 1203 0000 0000 2020 51", "bic": "byla dem1 001"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    cooperative.refresh_from_db()
+    assert (cooperative.iban, cooperative.bic) == ("DE02120300000000202051", "BYLADEM1001")
+
+
+@pytest.mark.django_db
+def test_the_model_refuses_a_bad_bic(cooperative):
+    cooperative.bic = "DEUTZZFF"
+    with pytest.raises(ValidationError) as error:
+        cooperative.full_clean()
+    assert "bic" in error.value.message_dict
+
+
+def test_the_iban_messages_are_translated():
+    with pytest.raises(ValidationError) as error:
+        validate_iban("ES6421000418450200051333")
+    with translation.override("es"):
+        assert error.value.messages[0] == (
+            "El IBAN «ES6421000418450200051333» no es un número de cuenta de ES: revisa si hay "
+            "una errata."
+        )
+    with pytest.raises(ValidationError) as error:
+        validate_bic("DEUTZZFF")
+    with translation.override("de"):
+        assert error.value.messages[0] == (
+            "Die BIC „DEUTZZFF“ nennt kein Land: „ZZ“ ist kein Ländercode."
+        )
