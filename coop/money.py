@@ -78,13 +78,18 @@ def _currencies_in_use(day: datetime.date) -> frozenset[str]:
     return frozenset(codes)
 
 
-def currencies() -> frozenset[str]:
-    """The ISO 4217 codes that are legal tender in some country today (CLDR's territory data).
+def currencies(day: datetime.date | None = None) -> frozenset[str]:
+    """The ISO 4217 codes that are legal tender in some country on `day`, today (the project's
+    clock) when left out, as CLDR's territory data says.
 
     Funds, precious metals, test codes and replaced currencies (BGN since Bulgaria took the euro,
     ANG since the Caribbean guilder XCG) are not among them.
     """
-    return _currencies_in_use(datetime.date.today())
+    if day is None:
+        from coop import clock  # here: the computation imports no Django
+
+        day = clock.now().date()
+    return _currencies_in_use(day)
 
 
 def is_currency(code: object) -> bool:

@@ -2,6 +2,7 @@
 written as the reader's language writes them on pages and payslips alike, IBANs and BICs
 (schwifty)."""
 
+import datetime
 import html
 import io
 import re
@@ -28,6 +29,12 @@ def test_currencies_in_use_come_from_cldr():
     # Funds, metals, test codes, replaced currencies and typos are not currencies in use.
     for code in ("XAU", "XXX", "CHW", "DEM", "BGN", "EURO", "eur", "", None, 978):
         assert not money.is_currency(code), code
+
+
+def test_the_currencies_in_use_follow_the_clock():
+    # Bulgaria took the euro on 1 January 2026; the lev stayed legal tender through January.
+    assert "BGN" in money.currencies(datetime.date(2025, 12, 31))
+    assert "BGN" not in money.currencies(datetime.date(2026, 3, 1))
 
 
 @pytest.mark.parametrize(
