@@ -29,6 +29,7 @@ import datetime
 import functools
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeGuard
 
 from babel import Locale, UnknownLocaleError
 from babel import numbers as babel_numbers
@@ -92,7 +93,7 @@ def currencies(day: datetime.date | None = None) -> frozenset[str]:
     return _currencies_in_use(day)
 
 
-def is_currency(code: object) -> bool:
+def is_currency(code: object) -> TypeGuard[str]:
     """Whether `code` is a currency in use today: "EUR", "JPY"; not "EURO", "eur", "XAU"."""
     return isinstance(code, str) and code in currencies()
 

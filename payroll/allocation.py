@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import NamedTuple, TypeGuard
 
 __all__ = [
     "Approval",
@@ -361,7 +361,7 @@ class DistributionResult:
     lines: tuple[MemberShare, ...]
 
 
-def is_currency(code: object) -> bool:
+def is_currency(code: object) -> TypeGuard[str]:
     """Whether `code` is a currency in use (`coop.money.is_currency`, CLDR's data)."""
     # Imported on use, as in minor_units: importing the `coop` package still loads the Celery
     # app, and with it Django, until the project package moves out of coop/.
