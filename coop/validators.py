@@ -1,47 +1,42 @@
-"""Validators for the values a co-op enters: currency codes, time zones and IBANs."""
+"""Validators for the values a co-op enters: currency codes, time zones, IBANs and BICs.
+
+Reference data comes from maintained libraries: currencies from Babel (`coop.money`), IBANs and
+BICs from schwifty (the IBAN registry and ISO 9362), time zones from the IANA database.
+"""
 
 import re
 import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from schwifty import BIC, IBAN, exceptions, registry
 
-# ISO 4217 active codes (2024 list, funds and precious metals left out).
-_ISO_4217 = """
-    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
-    BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD
-    FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
-    KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP
-    MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR
-    RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT
-    TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW
-    ZWG
-"""
-ISO_4217_CURRENCIES = frozenset(_ISO_4217.split())
-
-# IBAN length per country (SWIFT IBAN registry).
-IBAN_LENGTHS = {
-    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
-    "BI": 27, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27,
-    "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27,
-    "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22,
-    "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32,
-    "LI": 21, "LT": 20, "LU": 20, "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19,
-    "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28, "NL": 18, "NO": 15, "OM": 23, "PK": 24,
-    "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24, "SC": 31,
-    "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28, "TL": 23,
-    "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
-}  # fmt: skip
+from coop import money
 
 _IBAN_SHAPE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
 
 
 def validate_currency(value: str) -> None:
-    if value not in ISO_4217_CURRENCIES:
+    """A co-op's currency: an ISO 4217 code in use today (`coop.money.is_currency`), whose
+    amounts the books (DECIMAL with 2 places) hold exactly: not BHD, KWD, … (3 decimals)."""
+    if not money.is_currency(value):
         raise ValidationError(
             _("“%(value)s” is not an ISO 4217 currency code (for example EUR, USD, ARS)."),
             code="invalid_currency",
             params={"value": value},
+        )
+    if not money.fits_the_books(value):
+        raise ValidationError(
+            _(
+                "%(value)s amounts have %(decimals)d decimals; Cooperage keeps amounts to "
+                "%(places)d decimals and cannot hold them exactly. Choose another currency."
+            ),
+            code="currency_decimals",
+            params={
+                "value": value,
+                "decimals": money.minor_units(value),
+                "places": money.DECIMAL_PLACES,
+            },
         )
 
 
@@ -60,7 +55,9 @@ def normalize_iban(value: str) -> str:
 
 
 def validate_iban(value: str) -> None:
-    """Check an IBAN's country length and its ISO 13616 mod-97 check digits."""
+    """An IBAN as schwifty checks it: its country's length and form (the IBAN registry), the
+    ISO 13616 mod-97 check digits and, where the country has them, the national check digits
+    (Spain, France, Italy, Belgium…). The bank code is not looked up: a new bank is no typo."""
     iban = normalize_iban(value)
     if not _IBAN_SHAPE.match(iban):
         raise ValidationError(
@@ -68,23 +65,56 @@ def validate_iban(value: str) -> None:
             code="invalid_iban",
             params={"value": value},
         )
-    expected = IBAN_LENGTHS.get(iban[:2])
-    if expected is None:
+    country = iban[:2]
+    try:
+        IBAN(iban, validate_bban=True)
+    except exceptions.InvalidCountryCode:
         raise ValidationError(
             _("IBAN country “%(country)s” is not in the IBAN registry."),
             code="invalid_iban",
-            params={"country": iban[:2]},
-        )
-    if len(iban) != expected:
+            params={"country": country},
+        ) from None
+    except exceptions.InvalidLength:
         raise ValidationError(
             _("An IBAN from %(country)s has %(expected)d characters, this one has %(length)d."),
             code="invalid_iban",
-            params={"country": iban[:2], "expected": expected, "length": len(iban)},
-        )
-    digits = "".join(str(int(ch, 36)) for ch in iban[4:] + iban[:4])
-    if int(digits) % 97 != 1:
+            params={
+                "country": country,
+                "expected": registry.get_iban_spec(country).iban_length,
+                "length": len(iban),
+            },
+        ) from None
+    except exceptions.InvalidChecksumDigits:
         raise ValidationError(
             _("The check digits of IBAN “%(value)s” are wrong: please check for a typo."),
             code="invalid_iban",
             params={"value": value},
-        )
+        ) from None
+    except exceptions.SchwiftyException:  # the account part's form or national check digits
+        raise ValidationError(
+            _("IBAN “%(value)s” is not an account number of %(country)s: please check for a typo."),
+            code="invalid_iban",
+            params={"value": value, "country": country},
+        ) from None
+
+
+def normalize_bic(value: str) -> str:
+    """Strip spaces and upper-case: "byla dem1 001" → "BYLADEM1001"."""
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def validate_bic(value: str) -> None:
+    """A BIC (ISO 9362) as schwifty checks it: 8 or 11 letters and digits, a known country."""
+    bic = normalize_bic(value)
+    try:
+        BIC(bic)
+    except exceptions.InvalidCountryCode:
+        raise ValidationError(
+            _("The BIC “%(value)s” names no country: “%(country)s” is not a country code."),
+            code="invalid_bic",
+            params={"value": value, "country": bic[4:6]},
+        ) from None
+    except exceptions.SchwiftyException:
+        raise ValidationError(
+            _("A BIC has 8 or 11 letters and digits, such as GENODEM1GLS."), code="invalid_bic"
+        ) from None

@@ -14,10 +14,9 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import NamedTuple, TypeGuard
 
 __all__ = [
-    "ISO_4217_CURRENCIES",
     "Approval",
     "CommonsRecipient",
     "CommonsShare",
@@ -34,33 +33,10 @@ __all__ = [
     "ShareExplanation",
     "compute_distribution",
     "input_problems",
+    "is_currency",
     "largest_remainder",
     "minor_units",
 ]
-
-# ISO 4217 active codes (2024 list, funds and precious metals left out); the same list as
-# coop.validators, which this module cannot import (no Django here). A test keeps them equal.
-_ISO_4217 = """
-    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
-    BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD
-    FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
-    KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP
-    MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR
-    RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT
-    TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW
-    ZWG
-"""
-ISO_4217_CURRENCIES = frozenset(_ISO_4217.split())
-
-# The ISO 4217 minor-unit exponent of every listed currency whose minor unit is not 1/100.
-_EXPONENTS = {
-    **dict.fromkeys(
-        ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW",
-         "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"],
-        0,
-    ),
-    **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
-}  # fmt: skip
 
 _HALF = Fraction(1, 2)
 
@@ -320,7 +296,7 @@ class DistributionInputs:
             errors.setdefault("policy", []).append("The policy is missing.")
         elif (
             self.policy.base_rate is not None
-            and self.currency in ISO_4217_CURRENCIES
+            and is_currency(self.currency)
             and not _fits_minor_unit(self.policy.base_rate, minor_units(self.currency))
         ):
             errors.setdefault("policy.base_rate", []).append(
@@ -385,17 +361,28 @@ class DistributionResult:
     lines: tuple[MemberShare, ...]
 
 
+def is_currency(code: object) -> TypeGuard[str]:
+    """Whether `code` is a currency in use (`coop.money.is_currency`, CLDR's data)."""
+    # Imported on use, as in minor_units: importing the `coop` package still loads the Celery
+    # app, and with it Django, until the project package moves out of coop/.
+    from coop import money
+
+    return money.is_currency(code)
+
+
 def minor_units(currency: str) -> int:
     """The number of decimals of an ISO 4217 currency: 2, or 0 (JPY, KRW…) or 3 (BHD, KWD…).
 
-    Source: ISO 4217 minor-unit column. Raises `DistributionError` for an unknown code.
+    Source: `coop.money.minor_units` (CLDR). Raises `DistributionError` for an unknown code.
     """
-    if currency not in ISO_4217_CURRENCIES:
+    if not is_currency(currency):
         raise DistributionError(
             f"“{currency}” is not an ISO 4217 currency code (for example EUR, USD, JPY).",
             errors={"currency": [f"“{currency}” is not an ISO 4217 currency code."]},
         )
-    return _EXPONENTS.get(currency, 2)
+    from coop import money
+
+    return money.minor_units(currency)
 
 
 def largest_remainder(total_minor: int, weights: Sequence[Fraction]) -> list[int]:
@@ -450,7 +437,7 @@ def input_problems(
         errors.setdefault(key, []).append(message)
 
     exponent: int | None = None
-    if not isinstance(currency, str) or currency not in ISO_4217_CURRENCIES:
+    if not is_currency(currency):
         add("currency", f"“{currency}” is not an ISO 4217 currency code (for example EUR, JPY).")
     else:
         exponent = minor_units(currency)

@@ -322,7 +322,11 @@ def _ensure_figures_fit(inputs: Any, result: Any) -> None:
                     "A figure of this month (%(figure)s: %(amount)s) is more than the books can "
                     "hold (%(max)s): correct the month's entries."
                 )
-                % {"figure": name, "amount": amount, "max": money.format_max()}
+                % {
+                    "figure": name,
+                    "amount": money.format_money(amount, inputs.currency),
+                    "max": money.format_max(),
+                }
             )
 
 
@@ -670,7 +674,11 @@ def _ensure_allocations_fit(distribution: Distribution) -> None:
                     "The capital account of member #%(member)s would reach %(balance)s, more "
                     "than the books can hold (%(max)s)."
                 )
-                % {"member": row["member_id"], "balance": balance, "max": money.format_max()}
+                % {
+                    "member": row["member_id"],
+                    "balance": money.format_money(balance, distribution.currency),
+                    "max": money.format_max(),
+                }
             )
 
 

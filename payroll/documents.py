@@ -21,14 +21,16 @@ from sepaxml import SepaTransfer
 from coop import pdf, spreadsheet
 from coop.hours.durations import format_minutes
 from coop.models import Member
+from coop.money import format_money
 from payroll.epc_text import epc_text
 from payroll.models import Distribution, DistributionLine
 from payroll.services import month_label
 
 
 def money(amount: Decimal, currency: str) -> str:
-    """1234.5 EUR → "1,234.50 EUR" (figures are stored to the cent; this never rounds)."""
-    return f"{amount:,.2f} {currency}"
+    """1234.5 EUR → "€1,234.50", 1234 JPY → "¥1,234": `coop.money.format_money` in the active
+    language, as the pages write it (the figures are stored in the currency's minor unit)."""
+    return format_money(amount, currency)
 
 
 def masked_iban(iban: str) -> str:

@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from payroll.allocation import (
-    ISO_4217_CURRENCIES,
     CommonsRecipient,
     DistributionError,
     DistributionInputs,
@@ -23,6 +22,7 @@ from payroll.allocation import (
     PolicyTerms,
     compute_distribution,
     input_problems,
+    is_currency,
     minor_units,
 )
 
@@ -123,7 +123,7 @@ def parse(document: Mapping[str, Any]) -> DistributionInputs:
     currency = top.get("currency")
     exponent: int | None = None
     if "currency" in top:
-        if isinstance(currency, str) and currency in ISO_4217_CURRENCIES:
+        if is_currency(currency):
             exponent = minor_units(currency)
         else:
             reader.add(

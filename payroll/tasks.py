@@ -29,6 +29,7 @@ from coop import clock
 from coop.clock import today_in
 from coop.errors import DomainError
 from coop.models import Cooperative, Member, TimeEntry
+from coop.money import format_money
 from payroll import distributing, documents
 from payroll.models import (
     Distribution,
@@ -374,9 +375,9 @@ def _tell_treasurers(distribution: Distribution) -> None:
     send_mail(
         f"[{distribution.cooperative.name}] The draft distribution of {label} is ready",
         (
-            f"The draft distribution of {label} is computed: surplus {distribution.surplus} "
-            f"{distribution.currency}. Review it, recompute it after late entries, and approve "
-            f"it:\n{link}\n"
+            f"The draft distribution of {label} is computed: surplus "
+            f"{format_money(distribution.surplus, distribution.currency)}. Review it, recompute "
+            f"it after late entries, and approve it:\n{link}\n"
         ),
         settings.DEFAULT_FROM_EMAIL,
         emails,

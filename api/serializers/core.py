@@ -8,7 +8,14 @@ from api.serializers.base import ModelSerializer, Serializer
 from coop.bylaws import merged_with_defaults, validate_bylaws
 from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import MemberStatus, Role
-from coop.validators import normalize_iban, validate_currency, validate_iban, validate_time_zone
+from coop.validators import (
+    normalize_bic,
+    normalize_iban,
+    validate_bic,
+    validate_currency,
+    validate_iban,
+    validate_time_zone,
+)
 
 
 class TokenRequestSerializer(Serializer):
@@ -76,10 +83,9 @@ class CooperativeSerializer(ModelSerializer):
         return normalize_iban(value)
 
     def validate_bic(self, value: str) -> str:
-        bic = value.replace(" ", "").upper()
+        bic = normalize_bic(value)
         if bic:
-            for validator in Cooperative._meta.get_field("bic").validators:
-                validator(bic)
+            validate_bic(bic)
         return bic
 
     def get_my_roles(self, cooperative: Cooperative) -> list[str]:

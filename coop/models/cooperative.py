@@ -3,14 +3,21 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coop import clock
 from coop.bylaws import DEFAULT_BYLAWS, merged_with_defaults, validate_bylaws
-from coop.validators import normalize_iban, validate_currency, validate_iban, validate_time_zone
+from coop.validators import (
+    normalize_bic,
+    normalize_iban,
+    validate_bic,
+    validate_currency,
+    validate_iban,
+    validate_time_zone,
+)
 
 
 def default_bylaws() -> dict:
@@ -33,18 +40,7 @@ class Cooperative(models.Model):
     # The account the monthly payments leave from: the debtor of the SEPA credit-transfer file.
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
-    bic = models.CharField(
-        _("BIC"),
-        max_length=11,
-        blank=True,
-        validators=[
-            RegexValidator(
-                r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$",
-                _("A BIC has 8 or 11 letters and digits, such as GENODEM1GLS."),
-                code="invalid_bic",
-            )
-        ],
-    )
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validate_bic])
     # The head of the audit hash chain; kept here so that deleting the newest events is detected.
     audit_head = models.CharField(max_length=64, blank=True, editable=False)
     audit_length = models.PositiveBigIntegerField(default=0, editable=False)
@@ -63,7 +59,7 @@ class Cooperative(models.Model):
             created = self.created_at or clock.now()  # cleared later: back to its creation day
             self.founded_on = created.astimezone(clock.zone_of(self)).date()
         self.iban = normalize_iban(self.iban)
-        self.bic = self.bic.replace(" ", "").upper()
+        self.bic = normalize_bic(self.bic)
         # The chain head is written only by coop.audit.record, with the row locked: saving an
         # object loaded earlier must never put an older head back.
         if not self._state.adding and kwargs.get("update_fields") is None:

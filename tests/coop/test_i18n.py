@@ -18,9 +18,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from coop.templatetags.money import amount, minor_units, money
-from coop.validators import ISO_4217_CURRENCIES
-from payroll import allocation, distributing, documents
+from coop.templatetags.money import amount, money
+from payroll import distributing, documents
 from tests.payroll.books import SEPTEMBER
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
@@ -184,11 +183,6 @@ def test_an_amount_alone_has_the_separators_and_the_decimals_of_the_currency():
     with translation.override("en"):
         assert amount(Decimal("12000"), "EUR") == "12,000.00"
     assert money(None, "EUR") == "" and amount("", "EUR") == "" and money("n/a", "EUR") == ""
-
-
-def test_the_minor_units_agree_with_the_payroll_computation():
-    for code in ISO_4217_CURRENCIES:
-        assert minor_units(code) == allocation.minor_units(code), code
 
 
 # Pages -------------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coop import money
 from payroll.allocation import (
-    ISO_4217_CURRENCIES,
     CommonsRecipient,
     DistributionError,
     DistributionInputs,
@@ -382,10 +382,10 @@ def test_minor_units():
         minor_units("XYZ")
 
 
-def test_currencies_are_those_a_coop_may_choose():
-    from coop.validators import ISO_4217_CURRENCIES as COOP_CURRENCIES
-
-    assert ISO_4217_CURRENCIES == COOP_CURRENCIES
+def test_the_computation_takes_the_decimals_of_coop_money():
+    # One source for every layer: the co-op's pages and payslips use the same decimals.
+    for code in money.currencies():
+        assert minor_units(code) == money.minor_units(code), code
 
 
 # --- Loss months -----------------------------------------------------------------------------

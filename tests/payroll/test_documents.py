@@ -84,20 +84,20 @@ def test_the_payslip_explains_the_share(
     assert f"Zoë Łukasiewicz-{second.pk}" in text  # non-Latin-1 letters survive
     assert "Payslip — September 2026" in text
     assert "80:00" in text  # 4,800 minutes
-    for figure in ("2,100.00 EUR", "1,680.00 EUR", "420.00 EUR", "10,500.00 EUR"):
+    for figure in ("€2,100.00", "€1,680.00", "€420.00", "€10,500.00"):
         assert figure in text
     assert "FR14 … 2606" in text and IBANS[1] not in text  # the IBAN is masked
     # Year to date: September is the only approved month of 2026 so far.
     assert "Year to date (2026, approved months)" in text
-    assert text.count("2,100.00 EUR") == 2 and text.count("420.00 EUR") >= 3
+    assert text.count("€2,100.00") == 2 and text.count("€420.00") >= 3
 
 
 def test_the_report_adds_up(cooperative, treasurer, banked, django_capture_on_commit_callbacks):
     run = _approve(treasurer, cooperative, django_capture_on_commit_callbacks)
     text = _text(run.documents.get(kind="report"))
     assert "Distribution report — September 2026" in text
-    assert "Free Software Foundation Europe" in text and "1,575.00 EUR" in text
-    assert "add up to 10,500.00 EUR, equal to the surplus" in text
+    assert "Free Software Foundation Europe" in text and "€1,575.00" in text
+    assert "add up to €10,500.00, equal to the surplus" in text
     # The commons recipients have no IBAN: the report says they are paid by hand.
     assert "to be paid by hand: Free Software Foundation Europe, Django Software" in text
 
