@@ -19,7 +19,7 @@ from reportlab.platypus import Paragraph, Spacer
 from sepaxml import SepaTransfer
 
 from coop import pdf, spreadsheet
-from coop.hours.durations import format_minutes
+from coop.durations import format_minutes
 from coop.models import Member
 from payroll.epc_text import epc_text
 from payroll.models import Distribution, DistributionLine
