@@ -25,6 +25,7 @@ __all__ = [
     "DistributionInputs",
     "DistributionResult",
     "InputError",
+    "MemberId",
     "MemberShare",
     "MemberWork",
     "Method",
@@ -63,6 +64,10 @@ _EXPONENTS = {
 }  # fmt: skip
 
 _HALF = Fraction(1, 2)
+
+# A member as the caller names them, kept as given from input to result: the database's run
+# passes the member's primary key (an int), the simulator the JSON's string ids.
+MemberId = int | str
 
 
 class DistributionError(Exception):
@@ -104,9 +109,9 @@ class PayRatioExceeded(DistributionError):
     def __init__(
         self,
         *,
-        highest: str,
+        highest: MemberId,
         highest_weight: Decimal,
-        lowest: str,
+        lowest: MemberId,
         lowest_weight: Decimal,
         max_pay_ratio: Decimal,
     ):
@@ -119,10 +124,19 @@ class PayRatioExceeded(DistributionError):
         super().__init__(
             f"The pay ratio is exceeded: member “{highest}” has rate weight {highest_weight} and "
             f"member “{lowest}” has rate weight {lowest_weight}, a ratio of "
-            f"{_ratio_text(self.ratio)} to 1, above the policy's maximum of "
-            f"{_plain(max_pay_ratio)} to 1. Change the rate weights or adopt a policy with a "
+            f"{self.ratio_text} to 1, above the policy's maximum of "
+            f"{self.max_pay_ratio_text} to 1. Change the rate weights or adopt a policy with a "
             "higher max_pay_ratio."
         )
+
+    @property
+    def ratio_text(self) -> str:
+        """The ratio as an exact decimal, or "about x" to 6 decimals."""
+        return _ratio_text(self.ratio)
+
+    @property
+    def max_pay_ratio_text(self) -> str:
+        return _plain(self.max_pay_ratio)
 
 
 class Method(StrEnum):
@@ -261,7 +275,7 @@ NO_PROJECTS: Mapping[str, int] = MappingProxyType({})
 
 
 class _MemberWorkFields(NamedTuple):
-    id: str
+    id: MemberId
     minutes: int
     rate_weight: Decimal
     minutes_by_project: Mapping[str, int]
@@ -278,7 +292,7 @@ class MemberWork(_MemberWorkFields):
 
     def __new__(
         cls,
-        id: str,
+        id: MemberId,
         minutes: int,
         rate_weight: Decimal,
         minutes_by_project: Mapping[str, int] = NO_PROJECTS,
@@ -359,7 +373,7 @@ class ShareExplanation:
 class MemberShare:
     """One member's share of the member pool, split into cash and retained capital."""
 
-    id: str
+    id: MemberId
     weight: Fraction
     share: Decimal
     cash: Decimal
@@ -487,14 +501,14 @@ def input_problems(
         )
     if _members_plainly_valid(members):
         return errors
-    seen: set[str] = set()
+    seen: set[MemberId] = set()
     for index, member in enumerate(members):
         path = f"members[{index}]"
         if not isinstance(member, MemberWork):
             add(path, "A member needs an id, minutes and a rate weight.")
             continue
-        if not isinstance(member.id, str) or not member.id:
-            add(f"{path}.id", "A member id must be a non-empty string.")
+        if not _is_member_id(member.id):
+            add(f"{path}.id", "A member id must be a whole number or a non-empty string.")
         elif member.id in seen:
             add(f"{path}.id", f"The member id “{member.id}” appears more than once.")
         else:
@@ -526,7 +540,7 @@ def _members_plainly_valid(members: Sequence[MemberWork]) -> bool:
     if any(by_project):
         return False  # the per-project minutes are checked member by member
     return (
-        set(map(type, ids)) == {str}
+        set(map(type, ids)) in ({int}, {str})
         and "" not in ids
         and len(set(ids)) == len(ids)
         and set(map(type, minutes)) == {int}
@@ -823,6 +837,10 @@ def _is_decimal(value: object, *, allow_int: bool = False) -> bool:
     if allow_int and isinstance(value, int) and not isinstance(value, bool):
         return True
     return isinstance(value, Decimal) and value.is_finite()
+
+
+def _is_member_id(value: object) -> bool:
+    return _is_whole(value) or (isinstance(value, str) and value != "")
 
 
 def _is_whole(value: object) -> bool:

@@ -42,7 +42,7 @@ def members_in_run(cooperative: Cooperative, month: datetime.date) -> list[Membe
 
     Ordered by id: ties of the largest-remainder split go to the member listed first.
     """
-    ids = [int(member_id) for member_id, _minutes, _weight in _work_in_run(cooperative, month)]
+    ids = [member_id for member_id, _minutes, _weight in _work_in_run(cooperative, month)]
     return list(Member.objects.filter(pk__in=ids).select_related("user").order_by("id"))
 
 
@@ -59,7 +59,7 @@ WITH worked AS (
     WHERE cooperative_id = %s AND date BETWEEN %s AND %s
     GROUP BY member_id
 )
-SELECT CAST(m.id AS TEXT), CASE WHEN w.minutes > 0 THEN w.minutes ELSE 0 END, m.rate_weight
+SELECT m.id, CASE WHEN w.minutes > 0 THEN w.minutes ELSE 0 END, m.rate_weight
 FROM {members} m
 LEFT JOIN worked w ON w.member_id = m.id
 WHERE m.cooperative_id = %s AND (
@@ -80,7 +80,7 @@ ORDER BY m.id
 """
 
 
-def _work_in_run(cooperative: Cooperative, month: datetime.date) -> list[tuple[str, int, Decimal]]:
+def _work_in_run(cooperative: Cooperative, month: datetime.date) -> list[tuple[int, int, Decimal]]:
     """Each member in the run as (id, minutes, rate weight), in one query (see the SQL above)."""
     first, last = month_bounds(month)
     sql = _WORK_IN_RUN_SQL.format(
@@ -150,14 +150,14 @@ def month_inputs(
     revenue, expenses = revenue or Decimal("0"), expenses or Decimal("0")
     rows = _work_in_run(cooperative, month)
     if policy.method == DistributionPolicy.Method.PROJECT_HOURS:
-        minutes: dict[str, dict[str, int]] = defaultdict(dict)
+        minutes: dict[int, dict[str, int]] = defaultdict(dict)
         for member_id, project_id, total in (
             TimeEntry.objects.filter(cooperative=cooperative, date__range=(first, last))
             .values_list("member_id", "project_id")
             .annotate(total=Sum("minutes"))
             .order_by()
         ):
-            minutes[str(member_id)][str(project_id)] = max(0, total)
+            minutes[member_id][str(project_id)] = max(0, total)
         work = [allocation.MemberWork(*row, minutes[row[0]]) for row in rows]
     else:
         work = list(itertools.starmap(allocation.MemberWork, rows))
@@ -180,10 +180,10 @@ class LineDetails(NamedTuple):
     iban: str
 
 
-def _line_details(cooperative: Cooperative) -> dict[str, LineDetails]:
-    """The name and IBAN of each member of the co-op, by member id as the computation has it."""
+def _line_details(cooperative: Cooperative) -> dict[int, LineDetails]:
+    """The name and IBAN of each member of the co-op, by member id."""
     return {
-        str(pk): LineDetails(legal_name or full_name or email, full_name or email, iban)
+        pk: LineDetails(legal_name or full_name or email, full_name or email, iban)
         for pk, legal_name, full_name, email, iban in Member.objects.filter(
             cooperative=cooperative
         ).values_list("id", "legal_name", "user__full_name", "user__email", "iban")
@@ -215,10 +215,7 @@ def _compute(distribution: Distribution) -> None:
     try:
         result = allocation.compute_distribution(inputs)
     except allocation.PayRatioExceeded as error:
-        message = error.message
-        for member_id, member in _line_details(cooperative).items():
-            message = message.replace(f"“{member_id}”", f"{member.display_name} (#{member_id})")
-        raise StateConflict(message, field="policy") from None
+        raise StateConflict(_pay_ratio_message(error, cooperative), field="policy") from None
     except allocation.DistributionError as error:
         if error.errors:
             raise InvalidInputs(error.errors) from None
@@ -237,7 +234,7 @@ def _compute(distribution: Distribution) -> None:
     pk, zero = distribution.pk, Decimal("0")
     rows: list[tuple[Any, ...]] = [
         (
-            pk, DistributionLine.Kind.MEMBER.value, int(line.id), details[line.id].name,
+            pk, DistributionLine.Kind.MEMBER.value, line.id, details[line.id].name,
             details[line.id].iban, work[line.id].minutes, str(line.weight), line.share,
             line.cash, line.retained,
             {
@@ -264,6 +261,29 @@ def _compute(distribution: Distribution) -> None:
                 (pk, kind.value, None, str(kind.label), "", 0, "", amount, zero, amount, {})
             )
     _insert_lines(rows)
+
+
+def _pay_ratio_message(error: allocation.PayRatioExceeded, cooperative: Cooperative) -> str:
+    """Rule 6's refusal, naming the two members by name and id in the reader's language."""
+    members = Member.objects.filter(cooperative=cooperative).select_related("user")
+    names = {m.pk: m.display_name for m in members.filter(pk__in=[error.highest, error.lowest])}
+
+    def named(member_id: allocation.MemberId) -> str:
+        return f"{names[member_id]} (#{member_id})"
+
+    return _(
+        "The pay ratio is exceeded: member %(highest)s has rate weight %(highest_weight)s and "
+        "member %(lowest)s has rate weight %(lowest_weight)s, a ratio of %(ratio)s to 1, above "
+        "the policy's maximum of %(max)s to 1. Change the rate weights or adopt a policy with a "
+        "higher max_pay_ratio."
+    ) % {
+        "highest": named(error.highest),
+        "highest_weight": error.highest_weight,
+        "lowest": named(error.lowest),
+        "lowest_weight": error.lowest_weight,
+        "ratio": error.ratio_text,
+        "max": error.max_pay_ratio_text,
+    }
 
 
 # The columns of a new line (database names), in the order of the rows `_compute` makes.
@@ -524,8 +544,8 @@ def _figures_changed(distribution: Distribution) -> str:
         result = allocation.compute_distribution(inputs)
     except allocation.DistributionError:
         return pgettext("changed figure", "the policy no longer accepts them")
-    work = {int(w.id): w.minutes for w in inputs.members}
-    now = {(int(line.id), work[int(line.id)], line.share, line.cash) for line in result.lines}
+    work = {w.id: w.minutes for w in inputs.members}
+    now = {(line.id, work[line.id], line.share, line.cash) for line in result.lines}
     stored = set(
         distribution.lines.filter(kind=DistributionLine.Kind.MEMBER).values_list(
             "member_id", "minutes", "share", "cash"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from coop.clock import today_in
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, PeriodLocked, StateConflict
@@ -64,6 +65,15 @@ class TestDraft:
         books[1].save()
         with pytest.raises(StateConflict) as error:
             distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
+        assert books[1].display_name in error.value.message
+        assert f"(#{books[1].pk}) has rate weight 3.50" in error.value.message
+
+    def test_pay_ratio_refusal_in_the_readers_language(self, cooperative, treasurer, books):
+        books[1].rate_weight = Decimal("3.5")
+        books[1].save()
+        with translation.override("es"), pytest.raises(StateConflict) as error:
+            distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
+        assert error.value.message.startswith("Se supera la proporción salarial")
         assert books[1].display_name in error.value.message
 
     def test_members_in_the_run(self, cooperative, treasurer, books):

@@ -130,7 +130,7 @@ class TestMonthInputs:
         inputs = distributing.month_inputs(cooperative, SEPTEMBER, policy("hours"))
         stored = dict(Member.objects.values_list("id", "rate_weight"))
         assert [(m.id, m.minutes, str(m.rate_weight)) for m in inputs.members] == [
-            (str(pk), minutes, str(stored[pk]))
+            (pk, minutes, str(stored[pk]))
             for pk, minutes in sorted(
                 [(treasurer.pk, 45), (half.pk, 300), (idle.pk, 0), (adjusted.pk, 0)]
             )
