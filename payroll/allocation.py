@@ -380,6 +380,11 @@ class MemberShare:
     retained: Decimal
     explanation: ShareExplanation
 
+    @property
+    def minutes(self) -> int:
+        """The minutes the share was computed from: the stored line takes them from here."""
+        return self.explanation.minutes
+
 
 @dataclass(frozen=True)
 class DistributionResult:

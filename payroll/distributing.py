@@ -222,7 +222,6 @@ def _compute(distribution: Distribution) -> None:
         raise StateConflict(error.message) from None
     _ensure_figures_fit(inputs, result)
     details = _line_details(cooperative)
-    work = {w.id: w for w in inputs.members}
     for name in ("revenue", "expenses", "losses_carried"):
         setattr(distribution, name, getattr(inputs, name))
     for name in ("surplus", "loss", "commons", "reserve", "education", "member_pool"):
@@ -235,11 +234,10 @@ def _compute(distribution: Distribution) -> None:
     rows: list[tuple[Any, ...]] = [
         (
             pk, DistributionLine.Kind.MEMBER.value, line.id, details[line.id].name,
-            details[line.id].iban, work[line.id].minutes, str(line.weight), line.share,
+            details[line.id].iban, line.minutes, str(line.weight), line.share,
             line.cash, line.retained,
             {
                 "method": line.explanation.method,
-                "minutes": line.explanation.minutes,
                 "weight": line.explanation.weight,
                 "fraction_of_pool": line.explanation.fraction_of_pool,
                 "text": line.explanation.text,
@@ -544,8 +542,7 @@ def _figures_changed(distribution: Distribution) -> str:
         result = allocation.compute_distribution(inputs)
     except allocation.DistributionError:
         return pgettext("changed figure", "the policy no longer accepts them")
-    work = {w.id: w.minutes for w in inputs.members}
-    now = {(line.id, work[line.id], line.share, line.cash) for line in result.lines}
+    now = {(line.id, line.minutes, line.share, line.cash) for line in result.lines}
     stored = set(
         distribution.lines.filter(kind=DistributionLine.Kind.MEMBER).values_list(
             "member_id", "minutes", "share", "cash"
