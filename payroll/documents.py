@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
@@ -24,6 +23,7 @@ from coop.models import Member
 from payroll.epc_text import epc_text
 from payroll.models import Distribution, DistributionLine
 from payroll.services import month_label
+from payroll.totals import YearToDate
 
 
 def money(amount: Decimal, currency: str) -> str:
@@ -83,16 +83,6 @@ def _footer(distribution: Distribution, what: str) -> str:
         f"{distribution.cooperative.name} · {what} · distribution #{distribution.pk} · "
         f"policy v{distribution.policy.version} ({distribution.policy.method})"
     )
-
-
-@dataclass(frozen=True)
-class YearToDate:
-    """A member's totals over the approved months of the year, this month included."""
-
-    minutes: int
-    share: Decimal
-    cash: Decimal
-    retained: Decimal
 
 
 def payslip_pdf(
