@@ -204,7 +204,7 @@ def english_left_over(page: str, language: str) -> list[str]:
     """The catalog's English sentences (three words or more) that appear in the page as they are,
     although the language translates them: marked text that was shown untranslated."""
     # A distribution line's explanation is part of the record, written when it was computed
-    # (payroll/allocation.py, no Django): it is data, not a page string.
+    # (payroll/allocation/, no Django): it is data, not a page string.
     page = re.sub(r'<tr class="explain">.*?</tr>', " ", page, flags=re.S)
     text = html.unescape(re.sub(r"<[^>]+>", " ", page))
     text = re.sub(r"\s+", " ", text)

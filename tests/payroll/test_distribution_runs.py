@@ -12,7 +12,7 @@ from coop.clock import today_in
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, PeriodLocked, StateConflict
 from coop.hours import services as hours
 from coop.models import Member, MemberStatusChange
-from payroll import distributing, services
+from payroll import distributing, run_inputs, services
 from payroll.models import CapitalAccountEntry, Distribution, DistributionPolicy, Expense
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory
 from tests.payroll.books import POLICY, SEPTEMBER
@@ -86,7 +86,7 @@ class TestDraft:
         MemberStatusChange.objects.create(
             member=earlier, status="departed", effective_on=datetime.date(2026, 8, 31)
         )
-        in_run = distributing.members_in_run(cooperative, SEPTEMBER)
+        in_run = run_inputs.members_in_run(cooperative, SEPTEMBER)
         assert left in in_run and earlier not in in_run
 
 
@@ -171,7 +171,7 @@ class TestApproval:
         # November's 10,500 would be reduced by October's 300.00 loss
         november = datetime.date(2026, 11, 1)
         policy = DistributionPolicy.objects.first()
-        inputs = distributing.month_inputs(cooperative, november, policy)
+        inputs = run_inputs.month_inputs(cooperative, november, policy)
         assert inputs.losses_carried == Decimal("300.00")
 
 
