@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 from sepaxml import SepaTransfer
@@ -21,6 +21,7 @@ from coop import pdf, spreadsheet
 from coop.durations import format_minutes
 from coop.models import Member
 from payroll.epc_text import epc_text
+from payroll.explanation import explain_line
 from payroll.models import Distribution, DistributionLine
 from payroll.services import month_label
 from payroll.totals import YearToDate
@@ -147,11 +148,14 @@ def payslip_pdf(
             header=False,
         ),
     ]
-    if explanation.get("text"):
+    # The explanation is written for the member: in their language, whatever the co-op's.
+    with translation.override(member.reading_language):
+        explained = " ".join(explain_line(explanation, currency))
+    if explained:
         story += [
             Spacer(1, 4 * mm),
             Paragraph("How your share was worked out", styles["h2"]),
-            Paragraph(pdf.escape(str(explanation["text"])), styles["body"]),
+            Paragraph(pdf.escape(explained), styles["body"]),
         ]
     story += [
         Spacer(1, 4 * mm),

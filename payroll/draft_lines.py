@@ -65,7 +65,7 @@ def compute_draft(distribution: Distribution) -> None:
                 "method": line.explanation.method,
                 "weight": line.explanation.weight,
                 "fraction_of_pool": line.explanation.fraction_of_pool,
-                "text": line.explanation.text,
+                "steps": list(line.explanation.steps),
             },
         )
         for line in result.lines

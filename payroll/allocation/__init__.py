@@ -5,8 +5,9 @@ arithmetic is exact: money is held in integer minor units (cents), weights are `
 every rounding step is named (rounded down, largest remainder, half up).
 
 The parts: `inputs` (the policy, the month's figures, the members' minutes), `shares` (the
-computation and its result), `rounding` (largest remainder), `currencies` (ISO 4217 and minor
-units), `errors` (the refusals), `figures` (exact figures as text).
+computation and its result), `explanation` (a share's steps with figures, and them in words),
+`rounding` (largest remainder), `currencies` (ISO 4217 and minor units), `errors` (the
+refusals), `figures` (exact figures as text).
 """
 
 from payroll.allocation.currencies import ISO_4217_CURRENCIES, minor_units

@@ -33,12 +33,13 @@ def weight_text(value: Fraction) -> str:
     return text if text is not None else f"{value.numerator}/{value.denominator}"
 
 
-def amount_text(value: Fraction, exponent: int) -> str:
-    """An exact amount (at least the currency's decimals), or "about x" with 4 more decimals."""
+def amount_figure(value: Fraction, exponent: int) -> str | dict[str, str]:
+    """An amount for an explanation's steps: the exact decimal (at least the currency's
+    decimals), or `{"about": x}` with 4 more decimals when it has no finite one."""
     text = decimal_text(value, exponent)
     if text is not None:
         return text
-    return f"about {from_minor(round(value * 10 ** (exponent + 4)), exponent + 4)}"
+    return {"about": str(from_minor(round(value * 10 ** (exponent + 4)), exponent + 4))}
 
 
 def ratio_text(value: Fraction) -> str:
@@ -50,12 +51,6 @@ def ratio_text(value: Fraction) -> str:
 def fraction_text(value: Fraction) -> str:
     """A reduced fraction: "144/319", or "0" and "1"."""
     return str(value)
-
-
-def fraction_words(value: Fraction) -> str:
-    if value == 0:
-        return "none"
-    return "all" if value == 1 else str(value)
 
 
 def percent_text(value: Decimal) -> str:

@@ -8,16 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from payroll.allocation import explanation as steps
 from payroll.allocation.currencies import minor_units, to_minor
 from payroll.allocation.errors import DistributionError, PayRatioExceeded
-from payroll.allocation.figures import (
-    amount_text,
-    fraction_text,
-    fraction_words,
-    from_minor,
-    percent_text,
-    weight_text,
-)
+from payroll.allocation.figures import amount_figure, fraction_text, from_minor, weight_text
 from payroll.allocation.inputs import (
     DistributionInputs,
     MemberId,
@@ -43,14 +37,21 @@ class ShareExplanation:
     """How a member's share was computed, for the payslip.
 
     `weight` is the exact weight (a decimal, or "n/d" when it has no finite decimal form),
-    `fraction_of_pool` is weight / Σ weights as a reduced fraction, `text` says it in words.
+    `fraction_of_pool` is weight / Σ weights as a reduced fraction, `steps` the computation's
+    steps with their figures (`payroll.allocation.explanation`), and `text` says them in
+    English; the pages and payslips say them in the reader's language from the stored steps.
     """
 
     method: str
     minutes: int
     weight: str
     fraction_of_pool: str
-    text: str
+    steps: tuple[steps.Step, ...]
+    currency: str
+
+    @property
+    def text(self) -> str:
+        return " ".join(steps.sentences(self.steps, self.currency))
 
 
 @dataclass(frozen=True)
@@ -112,13 +113,7 @@ def compute_distribution(inputs: DistributionInputs) -> DistributionResult:
 
     if surplus <= 0:
         zero = money(0)
-        no_surplus = ShareExplanation(
-            method=str(policy.method),
-            minutes=0,
-            weight="0",
-            fraction_of_pool="0",
-            text="There was no surplus this month, so nothing was distributed.",
-        )
+        nothing = (steps.no_surplus(),)
         return DistributionResult(
             surplus=zero,
             loss=money(-surplus),
@@ -130,7 +125,16 @@ def compute_distribution(inputs: DistributionInputs) -> DistributionResult:
             education=zero,
             member_pool=zero,
             lines=tuple(
-                MemberShare(m.id, Fraction(0), zero, zero, zero, _replace_minutes(no_surplus, m))
+                MemberShare(
+                    m.id,
+                    Fraction(0),
+                    zero,
+                    zero,
+                    zero,
+                    ShareExplanation(
+                        str(policy.method), m.minutes, "0", "0", nothing, inputs.currency
+                    ),
+                )
                 for m in inputs.members
             ),
         )
@@ -171,16 +175,16 @@ def compute_distribution(inputs: DistributionInputs) -> DistributionResult:
         fraction = weight / weight_sum
         exact_share = pool * fraction
         if exact_share == share:
-            rounding = "no rounding was needed"
+            rounding = steps.NO_ROUNDING
         elif share == math.floor(exact_share):
-            rounding = "rounded down"
+            rounding = steps.ROUNDED_DOWN
         else:
-            rounding = "rounded down, plus one unit left over by the rounding (largest remainder)"
-        text = (
-            f"{detail} This is {fraction_words(fraction)} of the member pool of {money(pool)} "
-            f"{inputs.currency}: {amount_text(exact_share / scale, exponent)}, {rounding}: "
-            f"{money(share)}. Paid in cash at {percent_text(policy.cash_pct)}: {money(cash)}; "
-            f"retained in the capital account: {money(retained)}."
+            rounding = steps.ROUNDED_DOWN_PLUS_ONE
+        exact = amount_figure(exact_share / scale, exponent)
+        share_steps = (
+            *detail,
+            steps.share(fraction_text(fraction), money(pool), exact, rounding, money(share)),
+            steps.cash(policy.cash_pct, money(cash), money(retained)),
         )
         lines.append(
             MemberShare(
@@ -194,7 +198,8 @@ def compute_distribution(inputs: DistributionInputs) -> DistributionResult:
                     minutes=member.minutes,
                     weight=weight_text(weight),
                     fraction_of_pool=fraction_text(fraction),
-                    text=text,
+                    steps=share_steps,
+                    currency=inputs.currency,
                 ),
             )
         )
@@ -212,8 +217,8 @@ def compute_distribution(inputs: DistributionInputs) -> DistributionResult:
 
 def _weights(
     inputs: DistributionInputs, pool: Fraction, exponent: int
-) -> tuple[list[Fraction], list[str]]:
-    """Each member's exact weight by the policy's method (rule 3), and a sentence on it."""
+) -> tuple[list[Fraction], list[list[steps.Step]]]:
+    """Each member's exact weight by the policy's method (rule 3), and the steps to it."""
     policy = inputs.policy
     members = inputs.members
     total_minutes = sum(m.minutes for m in members)
@@ -221,22 +226,19 @@ def _weights(
     if method == Method.EQUAL:
         return (
             [Fraction(1)] * len(members),
-            [f"Equal shares: weight 1 for each of the {len(members)} members."] * len(members),
+            [[steps.equal(len(members))]] * len(members),
         )
     if method == Method.HOURS:
         return (
             [Fraction(m.minutes) for m in members],
-            [
-                f"By hours: {m.minutes} of the {total_minutes} minutes worked this month."
-                for m in members
-            ],
+            [[steps.hours(m.minutes, total_minutes)] for m in members],
         )
     if method == Method.WEIGHTED_HOURS:
         weights = [m.minutes * Fraction(m.rate_weight) for m in members]
         total = sum(weights, Fraction(0))
+        total_text = weight_text(total)
         return weights, [
-            f"By weighted hours: {m.minutes} minutes × rate weight {m.rate_weight} = "
-            f"{weight_text(w)} of {weight_text(total)} in all."
+            [steps.weighted_hours(m.minutes, m.rate_weight, weight_text(w), total_text)]
             for m, w in zip(members, weights, strict=True)
         ]
     if method == Method.WAGES_THEN_PATRONAGE:
@@ -250,54 +252,57 @@ def _wages_then_patronage(
     pool: Fraction,
     total_minutes: int,
     exponent: int,
-) -> tuple[list[Fraction], list[str]]:
+) -> tuple[list[Fraction], list[list[steps.Step]]]:
     """wage = minutes / 60 × base_rate × rate_weight; the pool above Σwage goes by minutes."""
     base_rate = Fraction(policy.base_rate or 0)
     wages = [Fraction(m.minutes, 60) * base_rate * Fraction(m.rate_weight) for m in members]
     wage_total = sum(wages, Fraction(0))
-    wage_texts = [
-        f"Wage: {m.minutes} minutes / 60 × base rate {policy.base_rate} × rate weight "
-        f"{m.rate_weight} = {amount_text(wage, exponent)}."
+    wage_steps = [
+        steps.wage(m.minutes, policy.base_rate, m.rate_weight, amount_figure(wage, exponent))
         for m, wage in zip(members, wages, strict=True)
     ]
     if wage_total >= pool:
-        return wages, [
-            f"{text} The wages ({amount_text(wage_total, exponent)} in all) reach the pool, "
-            "so they are paid pro rata."
-            for text in wage_texts
-        ]
+        pro_rata = steps.wages_pro_rata(amount_figure(wage_total, exponent))
+        return wages, [[step, pro_rata] for step in wage_steps]
     rest = pool - wage_total
+    rest_figure = amount_figure(rest, exponent)
     weights = []
-    texts = []
-    for member, wage, text in zip(members, wages, wage_texts, strict=True):
+    explained = []
+    for member, wage, step in zip(members, wages, wage_steps, strict=True):
         patronage = rest * member.minutes / total_minutes if total_minutes else Fraction(0)
         weights.append(wage + patronage)
-        texts.append(
-            f"{text} Patronage: the {amount_text(rest, exponent)} left after all wages × "
-            f"{member.minutes} of {total_minutes} minutes = {amount_text(patronage, exponent)}."
+        explained.append(
+            [
+                step,
+                steps.patronage(
+                    rest_figure, member.minutes, total_minutes, amount_figure(patronage, exponent)
+                ),
+            ]
         )
-    return weights, texts
+    return weights, explained
 
 
 def _project_hours(
     inputs: DistributionInputs, pool: Fraction, total_minutes: int, exponent: int
-) -> tuple[list[Fraction], list[str]]:
+) -> tuple[list[Fraction], list[list[steps.Step]]]:
     """Each project's revenue share of the pool by minutes on it; revenue with no project and
     projects nobody logged time on go by all minutes."""
     members = inputs.members
     revenue = Fraction(inputs.revenue)
     weights = [Fraction(0)] * len(members)
-    parts: list[list[str]] = [[] for _ in members]
+    parts: list[list[steps.Step]] = [[] for _ in members]
 
-    def by_all_minutes(amount: Fraction, label: str) -> None:
+    def by_all_minutes(amount: Fraction, project: str | None) -> None:
         if not total_minutes:
             return
         for index, member in enumerate(members):
             part = amount * member.minutes / total_minutes
             weights[index] += part
+            figure = amount_figure(part, exponent)
             parts[index].append(
-                f"{label}: {member.minutes} of all {total_minutes} minutes → "
-                f"{amount_text(part, exponent)}"
+                steps.no_project_part(member.minutes, total_minutes, figure)
+                if project is None
+                else steps.unlogged_project_part(project, member.minutes, total_minutes, figure)
             )
 
     project_total = Fraction(0)
@@ -308,7 +313,7 @@ def _project_hours(
         project_pool = pool * Fraction(amount) / revenue
         on_project = sum(m.minutes_by_project.get(project, 0) for m in members)
         if on_project == 0:
-            by_all_minutes(project_pool, f"project {project} (nobody logged time on it)")
+            by_all_minutes(project_pool, project)
             continue
         for index, member in enumerate(members):
             minutes = member.minutes_by_project.get(project, 0)
@@ -316,17 +321,12 @@ def _project_hours(
                 part = project_pool * minutes / on_project
                 weights[index] += part
                 parts[index].append(
-                    f"project {project}: {minutes} of {on_project} minutes → "
-                    f"{amount_text(part, exponent)}"
+                    steps.project_part(project, minutes, on_project, amount_figure(part, exponent))
                 )
     unassigned = revenue - project_total
     if unassigned:
-        by_all_minutes(pool * unassigned / revenue, "revenue with no project")
-    texts = [
-        "By project hours: " + ("; ".join(p) if p else "no minutes on paid work") + "."
-        for p in parts
-    ]
-    return weights, texts
+        by_all_minutes(pool * unassigned / revenue, None)
+    return weights, [[steps.project_hours(p)] for p in parts]
 
 
 def _check_pay_ratio(policy: PolicyTerms, members: Sequence[MemberWork]) -> None:
@@ -356,14 +356,4 @@ def _no_weight_message(method: Method) -> str:
     return (
         f"The member pool cannot be split by {method}: nobody logged any time this month. "
         "Record the hours worked or choose another method (such as equal)."
-    )
-
-
-def _replace_minutes(explanation: ShareExplanation, member: MemberWork) -> ShareExplanation:
-    return ShareExplanation(
-        method=explanation.method,
-        minutes=member.minutes,
-        weight=explanation.weight,
-        fraction_of_pool=explanation.fraction_of_pool,
-        text=explanation.text,
     )
