@@ -23,7 +23,7 @@ class LineDetails(NamedTuple):
     iban: str
 
 
-def line_details(cooperative: Cooperative) -> dict[int, LineDetails]:
+def line_details(cooperative: Cooperative) -> dict[allocation.MemberId, LineDetails]:
     """The name and IBAN of each member of the co-op, by member id."""
     return {
         pk: LineDetails(legal_name or full_name or email, full_name or email, iban)
@@ -89,7 +89,9 @@ def compute_draft(distribution: Distribution) -> None:
 def _pay_ratio_message(error: allocation.PayRatioExceeded, cooperative: Cooperative) -> str:
     """Rule 6's refusal, naming the two members by name and id in the reader's language."""
     members = Member.objects.filter(cooperative=cooperative).select_related("user")
-    names = {m.pk: m.display_name for m in members.filter(pk__in=[error.highest, error.lowest])}
+    names: dict[allocation.MemberId, str] = {
+        m.pk: m.display_name for m in members.filter(pk__in=[error.highest, error.lowest])
+    }
 
     def named(member_id: allocation.MemberId) -> str:
         return f"{names[member_id]} (#{member_id})"
