@@ -186,6 +186,7 @@ def add_member(
     rate_weight: Decimal = Decimal("1"),
     legal_name: str = "",
     iban: str = "",
+    language: str = "",
     joined_on: datetime.date | None = None,
 ) -> Member:
     """Add a person to the co-op (admins only); a user account is made for a new e-mail address.
@@ -230,6 +231,7 @@ def add_member(
             rate_weight=rate_weight,
             legal_name=legal_name,
             iban=iban,
+            language=language,
             **{f"is_{role}": True for role in roles},
         )
         _validated(member, exclude=["user", "cooperative"])

@@ -101,10 +101,17 @@ def test_the_api_gives_the_steps_and_the_sentence_in_english(api, treasurer, dra
     assert line["explanation"]["text"] == ENGLISH  # machines read one language
 
 
-def test_a_member_chooses_the_language_of_their_documents(api, treasurer):
+def test_a_member_chooses_the_language_of_their_documents(api, treasurer, admin_member):
     as_member(api, treasurer)
     path = f"/api/v1/coops/{treasurer.cooperative.slug}/members/{treasurer.pk}/"
     assert api.patch(path, {"language": "es"}, format="json").status_code == 200
     treasurer.refresh_from_db()
     assert (treasurer.language, treasurer.reading_language) == ("es", "es")
     assert api.patch(path, {"language": "fr"}, format="json").status_code == 400
+    as_member(api, admin_member)
+    added = api.post(
+        f"/api/v1/coops/{treasurer.cooperative.slug}/members/",
+        {"email": "new@example.coop", "language": "de"},
+        format="json",
+    )
+    assert added.status_code == 201 and added.json()["language"] == "de"
