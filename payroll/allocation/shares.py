@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from payroll.allocation import explanation as steps
+from payroll.allocation import explanation as explaining
 from payroll.allocation.currencies import minor_units, to_minor
 from payroll.allocation.errors import DistributionError, PayRatioExceeded
 from payroll.allocation.figures import amount_figure, fraction_text, from_minor, weight_text
@@ -46,12 +46,12 @@ class ShareExplanation:
     minutes: int
     weight: str
     fraction_of_pool: str
-    steps: tuple[steps.Step, ...]
+    steps: tuple[explaining.Step, ...]
     currency: str
 
     @property
     def text(self) -> str:
-        return " ".join(steps.sentences(self.steps, self.currency))
+        return " ".join(explaining.sentences(self.steps, self.currency))
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def compute_distribution(inputs: DistributionInputs) -> DistributionResult:
 
     if surplus <= 0:
         zero = money(0)
-        nothing = (steps.no_surplus(),)
+        nothing = (explaining.no_surplus(),)
         return DistributionResult(
             surplus=zero,
             loss=money(-surplus),
@@ -175,16 +175,16 @@ def compute_distribution(inputs: DistributionInputs) -> DistributionResult:
         fraction = weight / weight_sum
         exact_share = pool * fraction
         if exact_share == share:
-            rounding = steps.NO_ROUNDING
+            rounding = explaining.NO_ROUNDING
         elif share == math.floor(exact_share):
-            rounding = steps.ROUNDED_DOWN
+            rounding = explaining.ROUNDED_DOWN
         else:
-            rounding = steps.ROUNDED_DOWN_PLUS_ONE
+            rounding = explaining.ROUNDED_DOWN_PLUS_ONE
         exact = amount_figure(exact_share / scale, exponent)
         share_steps = (
             *detail,
-            steps.share(fraction_text(fraction), money(pool), exact, rounding, money(share)),
-            steps.cash(policy.cash_pct, money(cash), money(retained)),
+            explaining.share(fraction_text(fraction), money(pool), exact, rounding, money(share)),
+            explaining.cash(policy.cash_pct, money(cash), money(retained)),
         )
         lines.append(
             MemberShare(
@@ -217,7 +217,7 @@ def compute_distribution(inputs: DistributionInputs) -> DistributionResult:
 
 def _weights(
     inputs: DistributionInputs, pool: Fraction, exponent: int
-) -> tuple[list[Fraction], list[list[steps.Step]]]:
+) -> tuple[list[Fraction], list[list[explaining.Step]]]:
     """Each member's exact weight by the policy's method (rule 3), and the steps to it."""
     policy = inputs.policy
     members = inputs.members
@@ -226,19 +226,19 @@ def _weights(
     if method == Method.EQUAL:
         return (
             [Fraction(1)] * len(members),
-            [[steps.equal(len(members))]] * len(members),
+            [[explaining.equal(len(members))]] * len(members),
         )
     if method == Method.HOURS:
         return (
             [Fraction(m.minutes) for m in members],
-            [[steps.hours(m.minutes, total_minutes)] for m in members],
+            [[explaining.hours(m.minutes, total_minutes)] for m in members],
         )
     if method == Method.WEIGHTED_HOURS:
         weights = [m.minutes * Fraction(m.rate_weight) for m in members]
         total = sum(weights, Fraction(0))
         total_text = weight_text(total)
         return weights, [
-            [steps.weighted_hours(m.minutes, m.rate_weight, weight_text(w), total_text)]
+            [explaining.weighted_hours(m.minutes, m.rate_weight, weight_text(w), total_text)]
             for m, w in zip(members, weights, strict=True)
         ]
     if method == Method.WAGES_THEN_PATRONAGE:
@@ -252,17 +252,17 @@ def _wages_then_patronage(
     pool: Fraction,
     total_minutes: int,
     exponent: int,
-) -> tuple[list[Fraction], list[list[steps.Step]]]:
+) -> tuple[list[Fraction], list[list[explaining.Step]]]:
     """wage = minutes / 60 × base_rate × rate_weight; the pool above Σwage goes by minutes."""
     base_rate = Fraction(policy.base_rate or 0)
     wages = [Fraction(m.minutes, 60) * base_rate * Fraction(m.rate_weight) for m in members]
     wage_total = sum(wages, Fraction(0))
     wage_steps = [
-        steps.wage(m.minutes, policy.base_rate, m.rate_weight, amount_figure(wage, exponent))
+        explaining.wage(m.minutes, policy.base_rate, m.rate_weight, amount_figure(wage, exponent))
         for m, wage in zip(members, wages, strict=True)
     ]
     if wage_total >= pool:
-        pro_rata = steps.wages_pro_rata(amount_figure(wage_total, exponent))
+        pro_rata = explaining.wages_pro_rata(amount_figure(wage_total, exponent))
         return wages, [[step, pro_rata] for step in wage_steps]
     rest = pool - wage_total
     rest_figure = amount_figure(rest, exponent)
@@ -274,7 +274,7 @@ def _wages_then_patronage(
         explained.append(
             [
                 step,
-                steps.patronage(
+                explaining.patronage(
                     rest_figure, member.minutes, total_minutes, amount_figure(patronage, exponent)
                 ),
             ]
@@ -284,13 +284,13 @@ def _wages_then_patronage(
 
 def _project_hours(
     inputs: DistributionInputs, pool: Fraction, total_minutes: int, exponent: int
-) -> tuple[list[Fraction], list[list[steps.Step]]]:
+) -> tuple[list[Fraction], list[list[explaining.Step]]]:
     """Each project's revenue share of the pool by minutes on it; revenue with no project and
     projects nobody logged time on go by all minutes."""
     members = inputs.members
     revenue = Fraction(inputs.revenue)
     weights = [Fraction(0)] * len(members)
-    parts: list[list[steps.Step]] = [[] for _ in members]
+    parts: list[list[explaining.Step]] = [[] for _ in members]
 
     def by_all_minutes(amount: Fraction, project: str | None) -> None:
         if not total_minutes:
@@ -300,9 +300,11 @@ def _project_hours(
             weights[index] += part
             figure = amount_figure(part, exponent)
             parts[index].append(
-                steps.no_project_part(member.minutes, total_minutes, figure)
+                explaining.no_project_part(member.minutes, total_minutes, figure)
                 if project is None
-                else steps.unlogged_project_part(project, member.minutes, total_minutes, figure)
+                else explaining.unlogged_project_part(
+                    project, member.minutes, total_minutes, figure
+                )
             )
 
     project_total = Fraction(0)
@@ -321,12 +323,14 @@ def _project_hours(
                 part = project_pool * minutes / on_project
                 weights[index] += part
                 parts[index].append(
-                    steps.project_part(project, minutes, on_project, amount_figure(part, exponent))
+                    explaining.project_part(
+                        project, minutes, on_project, amount_figure(part, exponent)
+                    )
                 )
     unassigned = revenue - project_total
     if unassigned:
         by_all_minutes(pool * unassigned / revenue, None)
-    return weights, [[steps.project_hours(p)] for p in parts]
+    return weights, [[explaining.project_hours(p)] for p in parts]
 
 
 def _check_pay_ratio(policy: PolicyTerms, members: Sequence[MemberWork]) -> None:
