@@ -11,14 +11,18 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
+from coop.durations import MINUTES_PER_DAY
+
 
 @extend_schema_serializer(
     examples=[
         OpenApiExample(
             "Invalid input",
             value={
-                "detail": "minutes: Ensure this value is less than or equal to 1440.",
-                "errors": {"minutes": ["Ensure this value is less than or equal to 1440."]},
+                "detail": f"minutes: Ensure this value is less than or equal to {MINUTES_PER_DAY}.",
+                "errors": {
+                    "minutes": [f"Ensure this value is less than or equal to {MINUTES_PER_DAY}."]
+                },
                 "code": "invalid",
             },
             response_only=True,

@@ -3,10 +3,10 @@
 For June 2025 of the co-ops `scale-500`, `federation` (5,000) and `scale-50000` (bench/data.py
 makes them), measured in the same run:
 - baseline: `SELECT member_id, SUM(minutes) … GROUP BY member_id` for the month, raw SQL;
-- reads: `payroll.distributing.month_inputs`, everything the computation reads (revenue,
+- reads: `payroll.run_inputs.month_inputs`, everything the computation reads (revenue,
   expenses, losses carried, the members in the run with their minutes), with its query count;
 - names: the members' names and IBANs that only the draft's lines need (one more query, made
-  after the computation, `distributing._line_details`), shown apart so that nothing is hidden;
+  after the computation, `draft_lines.line_details`), shown apart so that nothing is hidden;
 - compute: the pure, exact computation (`payroll.allocation.compute_distribution`);
 - draft: the service the treasurer's "recompute" button calls (`recompute_draft`: reads,
   computes, replaces the draft's lines and writes the audit event), with its query count.
@@ -38,7 +38,7 @@ def measure(size: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from coop.models import Cooperative, Member, TimeEntry
-    from payroll import allocation, distributing
+    from payroll import allocation, distributing, draft_lines, run_inputs
     from payroll.models import Distribution
     from payroll.services import current_policy, month_bounds
 
@@ -55,18 +55,18 @@ def measure(size: int) -> dict:
 
     raw()  # warm the cache: every figure below is a warm one
     with CaptureQueriesContext(connection) as reads_queries:
-        distributing.month_inputs(cooperative, MONTH, policy)
+        run_inputs.month_inputs(cooperative, MONTH, policy)
     # Taken in turns, so that a burst of load on the machine hits both sides of the ratio.
     raw_times, reads_times = [], []
     for _ in range(REPEAT):
         raw_times.append(harness.timed(raw, repeat=1)[0])
         reads_times.append(
-            harness.timed(lambda: distributing.month_inputs(cooperative, MONTH, policy), 1)[0]
+            harness.timed(lambda: run_inputs.month_inputs(cooperative, MONTH, policy), 1)[0]
         )
     raw_s, reads_s = statistics.median(raw_times), statistics.median(reads_times)
     rows = raw()
-    inputs = distributing.month_inputs(cooperative, MONTH, policy)
-    names_s, _names = harness.timed(lambda: distributing._line_details(cooperative), repeat=5)
+    inputs = run_inputs.month_inputs(cooperative, MONTH, policy)
+    names_s, _names = harness.timed(lambda: draft_lines.line_details(cooperative), repeat=5)
     compute_s, result = harness.timed(lambda: allocation.compute_distribution(inputs), repeat=3)
     draft = Distribution.objects.filter(
         cooperative=cooperative, month=MONTH, status="draft"

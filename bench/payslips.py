@@ -104,10 +104,10 @@ def _draft(cooperative):
 
 def baseline(distribution) -> float:
     """One payslip PDF rendered here, median of 20 runs (after one warm-up)."""
-    from payroll import documents
+    from payroll import documents, totals
 
     line = distribution.lines.filter(kind="member").select_related("member__user").first()
-    year_to_date = documents.YearToDate(line.minutes, line.share, line.cash, line.retained)
+    year_to_date = totals.YearToDate(line.minutes, line.share, line.cash, line.retained)
 
     def render():
         return documents.payslip_pdf(distribution, line, line.retained, year_to_date)

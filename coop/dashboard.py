@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from coop import selectors
 from coop.clock import today_in
-from coop.hours.durations import format_minutes
+from coop.durations import format_minutes
 from coop.models import Member
 
 DASHBOARD = "dashboard"

@@ -186,6 +186,7 @@ def add_member(
     rate_weight: Decimal = Decimal("1"),
     legal_name: str = "",
     iban: str = "",
+    language: str = "",
     joined_on: datetime.date | None = None,
 ) -> Member:
     """Add a person to the co-op (admins only); a user account is made for a new e-mail address.
@@ -230,6 +231,7 @@ def add_member(
             rate_weight=rate_weight,
             legal_name=legal_name,
             iban=iban,
+            language=language,
             **{f"is_{role}": True for role in roles},
         )
         _validated(member, exclude=["user", "cooperative"])
@@ -246,14 +248,15 @@ def add_member(
 
 
 def update_member(*, member: Member, actor: Member | None, **changes: Any) -> Member:
-    """Change roles or rate weight (admins), or payout details (admins or the member)."""
-    payout_fields = {"legal_name", "iban"}
-    admin_fields = {"roles", "rate_weight"} | payout_fields
+    """Change roles or rate weight (admins), or payout details and the language of their
+    documents (admins or the member)."""
+    own_fields = {"legal_name", "iban", "language"}
+    admin_fields = {"roles", "rate_weight"} | own_fields
     unknown = set(changes) - admin_fields
     if unknown:
         raise InvalidInput(gettext("This field cannot be changed here."), field=sorted(unknown)[0])
     is_self = actor is not None and actor.pk == member.pk
-    if not (is_self and set(changes) <= payout_fields):
+    if not (is_self and set(changes) <= own_fields):
         require_role(actor, Role.ADMIN)
     with transaction.atomic():
         member = Member.objects.select_for_update().select_related("cooperative").get(pk=member.pk)

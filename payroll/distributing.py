@@ -1,302 +1,33 @@
 """Writes of the monthly distribution: draft, recompute, approve (or put to a vote), pay, void."""
 
 import datetime
-import itertools
-from collections import defaultdict
-from decimal import Context, Decimal
+from decimal import Decimal
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import IntegerField, Sum, Value
+from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from coop import clock, money
 from coop.audit import record
 from coop.clock import today_in
 from coop.dates import check_money_date
-from coop.errors import AmountTooLarge, InvalidInput, InvalidInputs, NotAllowed, StateConflict
+from coop.errors import AmountTooLarge, InvalidInput, NotAllowed, StateConflict
 from coop.hours.services import hold_books, lock_period
-from coop.models import Cooperative, Member, MemberStatusChange, TimeEntry
-from coop.models.cooperative import MemberStatus, Role
+from coop.models import Cooperative, Member
+from coop.models.cooperative import Role
 from coop.services import require_role
-from payroll import allocation
+from payroll.draft_lines import compute_draft, figures_changed
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
-    DistributionLine,
     DistributionPolicy,
     DocumentFailure,
-    Expense,
-    Revenue,
 )
-from payroll.services import current_policy, month_bounds, month_label, terms_of
+from payroll.services import current_policy, month_bounds, month_label
 
-WORKING = (MemberStatus.ACTIVE, MemberStatus.PROBATIONARY)
 CENT = Decimal("0.01")  # the money fields' decimal places
-
-
-def members_in_run(cooperative: Cooperative, month: datetime.date) -> list[Member]:
-    """Members who were active or probationary at any time in the month, or logged hours in it.
-
-    Ordered by id: ties of the largest-remainder split go to the member listed first.
-    """
-    ids = [int(member_id) for member_id, _minutes, _weight in _work_in_run(cooperative, month)]
-    return list(Member.objects.filter(pk__in=ids).select_related("user").order_by("id"))
-
-
-# One statement: each member of the co-op LEFT JOINed onto the month's minutes (one aggregate),
-# kept when they logged hours or when their status history makes them working in the month.
-# A status period [effective_on, next change) overlaps the month [first, last] when it is the
-# period in force on the first day (the latest change on or before it, by date then id) or
-# starts later in the month. The status subqueries run only for members without hours (an OR
-# stops at its first true branch); both use the index on member_id. The columns are those of
-# `allocation.MemberWork`; nobody works fewer than 0 minutes, whatever the adjustments.
-_WORK_IN_RUN_SQL = """
-WITH worked AS (
-    SELECT member_id, SUM(minutes) AS minutes FROM {entries}
-    WHERE cooperative_id = %s AND date BETWEEN %s AND %s
-    GROUP BY member_id
-)
-SELECT CAST(m.id AS TEXT), CASE WHEN w.minutes > 0 THEN w.minutes ELSE 0 END, m.rate_weight
-FROM {members} m
-LEFT JOIN worked w ON w.member_id = m.id
-WHERE m.cooperative_id = %s AND (
-    w.member_id IS NOT NULL
-    OR EXISTS (
-        SELECT 1 FROM {changes} c
-        WHERE c.member_id = m.id AND c.effective_on > %s AND c.effective_on <= %s
-            AND c.status IN (%s, %s)
-    )
-    OR (
-        SELECT c.status FROM {changes} c
-        WHERE c.member_id = m.id AND c.effective_on <= %s
-        ORDER BY c.effective_on DESC, c.id DESC
-        LIMIT 1
-    ) IN (%s, %s)
-)
-ORDER BY m.id
-"""
-
-
-def _work_in_run(cooperative: Cooperative, month: datetime.date) -> list[tuple[str, int, Decimal]]:
-    """Each member in the run as (id, minutes, rate weight), in one query (see the SQL above)."""
-    first, last = month_bounds(month)
-    sql = _WORK_IN_RUN_SQL.format(
-        entries=TimeEntry._meta.db_table,
-        members=Member._meta.db_table,
-        changes=MemberStatusChange._meta.db_table,
-    )
-    params: list[int | datetime.date | str] = [cooperative.pk, first, last, cooperative.pk]
-    params += [first, last, *WORKING, first, *WORKING]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if rows and type(rows[0][2]) is not Decimal:
-        # SQLite hands decimals back as int or float: convert them as the ORM does.
-        rows = [(member_id, minutes, _rate_weight(weight)) for member_id, minutes, weight in rows]
-    return rows
-
-
-def _rate_weight(value: float) -> Decimal:
-    """A rate weight from SQLite as the ORM reads it (quantized to the field's decimal places)."""
-    places = Member._meta.get_field("rate_weight").decimal_places
-    return Context(prec=15).create_decimal_from_float(value).quantize(Decimal(1).scaleb(-places))
-
-
-def month_inputs(
-    cooperative: Cooperative, month: datetime.date, policy: DistributionPolicy
-) -> allocation.DistributionInputs:
-    """The month's figures as the pure computation takes them (a fixed number of queries).
-
-    The members in the run come with their minutes in one statement. The minutes by project
-    are summed too only when the policy splits by project (no other method reads them). The
-    names and IBANs are not read here: only the draft's lines need them (`_line_details`).
-    """
-    first, last = month_bounds(month)
-    # One query for the money: the revenue by project (its total is the sum of those sums, and
-    # of the revenue without a project: exact, like the numeric SUM) and the approved expenses.
-    revenue_rows = (
-        Revenue.objects.filter(cooperative=cooperative, received_on__range=(first, last))
-        .values("project_id")
-        .order_by()
-        .annotate(total=Sum("amount"), kind=Value("revenue"))
-        .values_list("project_id", "total", "kind")
-    )
-    expense_rows = (
-        Expense.objects.filter(
-            cooperative=cooperative, date__range=(first, last), status=Expense.Status.APPROVED
-        )
-        .values("cooperative_id")
-        .order_by()
-        .annotate(
-            project=Value(None, output_field=IntegerField()),
-            total=Sum("amount"),
-            kind=Value("expenses"),
-        )
-        .values_list("project", "total", "kind")
-    )
-    revenue = expenses = Decimal("0")
-    by_project: dict[str, Decimal] = {}
-    for project_id, total, kind in revenue_rows.union(expense_rows, all=True):
-        if kind == "expenses":
-            expenses = total
-            continue
-        revenue += total
-        if project_id is not None:
-            by_project[str(project_id)] = total
-    # As Sum() gives them when nothing was recorded or it adds up to 0.00: 0.
-    revenue, expenses = revenue or Decimal("0"), expenses or Decimal("0")
-    rows = _work_in_run(cooperative, month)
-    if policy.method == DistributionPolicy.Method.PROJECT_HOURS:
-        minutes: dict[str, dict[str, int]] = defaultdict(dict)
-        for member_id, project_id, total in (
-            TimeEntry.objects.filter(cooperative=cooperative, date__range=(first, last))
-            .values_list("member_id", "project_id")
-            .annotate(total=Sum("minutes"))
-            .order_by()
-        ):
-            minutes[str(member_id)][str(project_id)] = max(0, total)
-        work = [allocation.MemberWork(*row, minutes[row[0]]) for row in rows]
-    else:
-        work = list(itertools.starmap(allocation.MemberWork, rows))
-    return allocation.DistributionInputs(
-        currency=cooperative.currency,
-        revenue=revenue,
-        expenses=expenses,
-        losses_carried=_losses_carried(cooperative, month, policy),
-        revenue_by_project=by_project,
-        policy=terms_of(policy),
-        members=work,
-    )
-
-
-class LineDetails(NamedTuple):
-    """What a member's line shows besides the figures."""
-
-    name: str  # the legal name, else the display name
-    display_name: str
-    iban: str
-
-
-def _line_details(cooperative: Cooperative) -> dict[str, LineDetails]:
-    """The name and IBAN of each member of the co-op, by member id as the computation has it."""
-    return {
-        str(pk): LineDetails(legal_name or full_name or email, full_name or email, iban)
-        for pk, legal_name, full_name, email, iban in Member.objects.filter(
-            cooperative=cooperative
-        ).values_list("id", "legal_name", "user__full_name", "user__email", "iban")
-    }
-
-
-def _losses_carried(
-    cooperative: Cooperative, month: datetime.date, policy: DistributionPolicy
-) -> Decimal:
-    """The loss of the latest approved month before this one, when the policy carries losses.
-
-    Each month's loss already includes what it carried, so only the latest one is needed.
-    """
-    if not policy.carry_losses:
-        return Decimal("0")
-    previous = (
-        Distribution.objects.filter(cooperative=cooperative, month__lt=month)
-        .filter(status__in=[Distribution.Status.APPROVED, Distribution.Status.PAID])
-        .order_by("-month")
-        .first()
-    )
-    return previous.loss if previous else Decimal("0")
-
-
-def _compute(distribution: Distribution) -> None:
-    """(Re)compute a draft's figures and lines from the month's data and its policy."""
-    cooperative = distribution.cooperative
-    inputs = month_inputs(cooperative, distribution.month, distribution.policy)
-    try:
-        result = allocation.compute_distribution(inputs)
-    except allocation.PayRatioExceeded as error:
-        message = error.message
-        for member_id, member in _line_details(cooperative).items():
-            message = message.replace(f"“{member_id}”", f"{member.display_name} (#{member_id})")
-        raise StateConflict(message, field="policy") from None
-    except allocation.DistributionError as error:
-        if error.errors:
-            raise InvalidInputs(error.errors) from None
-        raise StateConflict(error.message) from None
-    _ensure_figures_fit(inputs, result)
-    details = _line_details(cooperative)
-    work = {w.id: w for w in inputs.members}
-    for name in ("revenue", "expenses", "losses_carried"):
-        setattr(distribution, name, getattr(inputs, name))
-    for name in ("surplus", "loss", "commons", "reserve", "education", "member_pool"):
-        setattr(distribution, name, getattr(result, name))
-    distribution.currency = inputs.currency
-    distribution.computed_at = clock.now()
-    distribution.save()
-    distribution.lines.all().delete()
-    pk, zero = distribution.pk, Decimal("0")
-    rows: list[tuple[Any, ...]] = [
-        (
-            pk, DistributionLine.Kind.MEMBER.value, int(line.id), details[line.id].name,
-            details[line.id].iban, work[line.id].minutes, str(line.weight), line.share,
-            line.cash, line.retained,
-            {
-                "method": line.explanation.method,
-                "minutes": line.explanation.minutes,
-                "weight": line.explanation.weight,
-                "fraction_of_pool": line.explanation.fraction_of_pool,
-                "text": line.explanation.text,
-            },
-        )
-        for line in result.lines
-    ]  # fmt: skip
-    rows += [
-        (pk, DistributionLine.Kind.COMMONS.value, None, share.name, share.iban or "", 0,
-         str(share.weight), share.amount, share.amount, zero, {})
-        for share in result.commons_lines
-    ]  # fmt: skip
-    for kind, amount in (
-        (DistributionLine.Kind.RESERVE, result.reserve),
-        (DistributionLine.Kind.EDUCATION, result.education),
-    ):
-        if amount:
-            rows.append(
-                (pk, kind.value, None, str(kind.label), "", 0, "", amount, zero, amount, {})
-            )
-    _insert_lines(rows)
-
-
-# The columns of a new line (database names), in the order of the rows `_compute` makes.
-# COPY also writes `adjusts` and `note` with the fields' defaults: no adjustment, no note.
-_LINE_COLUMNS = (
-    "distribution_id", "kind", "member_id", "name", "iban", "minutes", "weight", "share", "cash",
-    "retained", "explanation",
-)  # fmt: skip
-
-
-def _insert_lines(rows: list[tuple[Any, ...]]) -> None:
-    """Insert a draft's lines: with COPY on PostgreSQL, else with one bulk INSERT.
-
-    COPY stores the same values as `bulk_create` (the JSON through psycopg's `Jsonb`, as Django
-    does) in a tenth of the time for thousands of lines: no model instance per line, and no
-    statement of megabytes to build and parse (bench/distribution.py). It is one statement,
-    which Django's query log does not list.
-    """
-    if connection.vendor != "postgresql":
-        DistributionLine.objects.bulk_create(
-            DistributionLine(**dict(zip(_LINE_COLUMNS, row, strict=True))) for row in rows
-        )
-        return
-    from psycopg.types.json import Jsonb
-
-    columns = ", ".join(map(connection.ops.quote_name, (*_LINE_COLUMNS, "adjusts_id", "note")))
-    table = connection.ops.quote_name(DistributionLine._meta.db_table)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-    ):
-        for *values, explanation in rows:
-            copy.write_row((*values, Jsonb(explanation), None, ""))
 
 
 def _locked(distribution: Distribution) -> Distribution:
@@ -305,29 +36,6 @@ def _locked(distribution: Distribution) -> Distribution:
         .select_related("cooperative", "policy")
         .get(pk=distribution.pk)
     )
-
-
-def _ensure_figures_fit(inputs: Any, result: Any) -> None:
-    """Refuse (409) a month whose figures the books cannot store, rather than fail writing it."""
-    figures = {
-        "revenue": inputs.revenue,
-        "expenses": inputs.expenses,
-        "losses_carried": inputs.losses_carried,
-        **{name: getattr(result, name) for name in ("surplus", "loss", "member_pool")},
-    }
-    for name, amount in figures.items():
-        if money.exceeds_max(amount):
-            raise AmountTooLarge(
-                _(
-                    "A figure of this month (%(figure)s: %(amount)s) is more than the books can "
-                    "hold (%(max)s): correct the month's entries."
-                )
-                % {
-                    "figure": name,
-                    "amount": money.format_money(amount, inputs.currency),
-                    "max": money.format_max(),
-                }
-            )
 
 
 def create_draft(
@@ -352,7 +60,7 @@ def create_draft(
         distribution = Distribution.objects.create(
             cooperative=cooperative, month=month, policy=policy, currency=cooperative.currency
         )
-        _compute(distribution)
+        compute_draft(distribution)
         record(
             cooperative,
             actor,
@@ -387,7 +95,7 @@ def recompute_draft(*, actor: Member | None, distribution: Distribution) -> Dist
             raise StateConflict(_("Members are voting on this draft: it cannot change meanwhile."))
         distribution.policy = current_policy(distribution.cooperative) or distribution.policy
         distribution.approval_proposal = None
-        _compute(distribution)
+        compute_draft(distribution)
         record(
             distribution.cooperative,
             actor,
@@ -436,7 +144,7 @@ def approve_distribution(
         # Held until the period is locked below: no hours or money of the month change between
         # this check and the lock, so every entry is in this distribution or refused.
         hold_books(distribution.cooperative)
-        changed = _figures_changed(distribution)
+        changed = figures_changed(distribution)
         if changed:
             raise StateConflict(
                 _(
@@ -511,31 +219,6 @@ def regenerate_documents(*, actor: Member | None, distribution: Distribution) ->
         distribution_id = distribution.pk
         transaction.on_commit(lambda: generate_documents.delay(distribution_id), robust=True)
         return distribution
-
-
-def _figures_changed(distribution: Distribution) -> str:
-    """What differs between the stored draft and the month's figures now ("" when nothing)."""
-    inputs = month_inputs(distribution.cooperative, distribution.month, distribution.policy)
-    figures = {
-        "revenue": pgettext("changed figure", "revenue"),
-        "expenses": pgettext("changed figure", "expenses"),
-        "losses_carried": pgettext("changed figure", "losses carried"),
-    }
-    for name, label in figures.items():
-        if getattr(inputs, name) != getattr(distribution, name):
-            return label
-    try:
-        result = allocation.compute_distribution(inputs)
-    except allocation.DistributionError:
-        return pgettext("changed figure", "the policy no longer accepts them")
-    work = {int(w.id): w.minutes for w in inputs.members}
-    now = {(int(line.id), work[int(line.id)], line.share, line.cash) for line in result.lines}
-    stored = set(
-        distribution.lines.filter(kind=DistributionLine.Kind.MEMBER).values_list(
-            "member_id", "minutes", "share", "cash"
-        )
-    )
-    return "" if now == stored else pgettext("changed figure", "members' hours or shares")
 
 
 def _put_to_vote(actor: Member | None, distribution: Distribution) -> Distribution:

@@ -10,21 +10,22 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 from sepaxml import SepaTransfer
 
 from coop import pdf, spreadsheet
-from coop.hours.durations import format_minutes
+from coop.durations import format_minutes
 from coop.models import Member
 from coop.money import format_money
 from payroll.epc_text import epc_text
+from payroll.explanation import explain_line
 from payroll.models import Distribution, DistributionLine
 from payroll.services import month_label
+from payroll.totals import YearToDate
 
 
 def money(amount: Decimal, currency: str) -> str:
@@ -85,16 +86,6 @@ def _footer(distribution: Distribution, what: str) -> str:
         f"{distribution.cooperative.name} · {what} · distribution #{distribution.pk} · "
         f"policy v{distribution.policy.version} ({distribution.policy.method})"
     )
-
-
-@dataclass(frozen=True)
-class YearToDate:
-    """A member's totals over the approved months of the year, this month included."""
-
-    minutes: int
-    share: Decimal
-    cash: Decimal
-    retained: Decimal
 
 
 def payslip_pdf(
@@ -159,11 +150,14 @@ def payslip_pdf(
             header=False,
         ),
     ]
-    if explanation.get("text"):
+    # The explanation is written for the member: in their language, whatever the co-op's.
+    with translation.override(member.reading_language):
+        explained = " ".join(explain_line(explanation, currency))
+    if explained:
         story += [
             Spacer(1, 4 * mm),
             Paragraph("How your share was worked out", styles["h2"]),
-            Paragraph(pdf.escape(str(explanation["text"])), styles["body"]),
+            Paragraph(pdf.escape(explained), styles["body"]),
         ]
     story += [
         Spacer(1, 4 * mm),

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 from celery import shared_task
@@ -22,7 +21,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.utils import translation
 
 from coop import clock
@@ -30,7 +29,7 @@ from coop.clock import today_in
 from coop.errors import DomainError
 from coop.models import Cooperative, Member, TimeEntry
 from coop.money import format_money
-from payroll import distributing, documents
+from payroll import distributing, documents, totals
 from payroll.models import (
     Distribution,
     DistributionDocument,
@@ -265,19 +264,7 @@ def generate_payslip(distribution_id: int, member_id: int) -> bool:
     member = line.member
     _first, last = month_bounds(distribution.month)
     balance = distributing.capital_balance(member, until=last)
-    totals = DistributionLine.objects.filter(
-        member=member,
-        kind=DistributionLine.Kind.MEMBER,
-        distribution__status__in=FINAL,
-        distribution__month__year=distribution.month.year,
-        distribution__month__lte=distribution.month,
-    ).aggregate(minutes=Sum("minutes"), share=Sum("share"), cash=Sum("cash"), kept=Sum("retained"))
-    year_to_date = documents.YearToDate(
-        minutes=totals["minutes"] or 0,
-        share=totals["share"] or Decimal("0"),
-        cash=totals["cash"] or Decimal("0"),
-        retained=totals["kept"] or Decimal("0"),
-    )
+    year_to_date = totals.year_to_date(distribution, member.pk)
     payslip, _stored = _store_once(
         distribution,
         DistributionDocument.Kind.PAYSLIP,

@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coop.clock import today_in
+from coop.durations import format_minutes
 from coop.errors import DomainError, InvalidInputs
 from coop.forms import refuse_form
-from coop.hours.durations import format_minutes
 from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
 from coop.selectors import membership_or_404

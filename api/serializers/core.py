@@ -124,6 +124,7 @@ class MemberSerializer(ModelSerializer):
             "rate_weight",
             "legal_name",
             "iban",
+            "language",
         ]
         read_only_fields = ["status_since", "joined_on", "departed_on"]
 

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from api.fields import MonthField
 from api.serializers.base import ModelSerializer, Serializer
-from coop.hours.durations import hours_decimal
+from coop.durations import MINUTES_PER_DAY, hours_decimal
 from coop.hours.selectors import GROUPINGS
 from coop.models import Member, Project, RunningTimer, TimeEntry
 
@@ -34,7 +34,9 @@ class TimeEntrySerializer(ModelSerializer):
         help_text="for a correction of a locked month: the entry it corrects",
     )
     minutes = serializers.IntegerField(
-        min_value=-1440, max_value=1440, help_text="1–1440; an adjustment may be negative"
+        min_value=-MINUTES_PER_DAY,
+        max_value=MINUTES_PER_DAY,
+        help_text=f"1–{MINUTES_PER_DAY}; an adjustment may be negative",
     )
     hours = serializers.SerializerMethodField()
     locked = serializers.SerializerMethodField(help_text="its month is locked")

@@ -10,6 +10,7 @@ from api.fields import MoneyField, MonthField
 from api.serializers.base import ModelSerializer, Serializer
 from api.serializers.hours import CoopScopedPrimaryKey
 from coop.models import Client, Member, Project
+from payroll.explanation import explain_line
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -113,6 +114,11 @@ class DistributionLineSerializer(ModelSerializer):
             and not (viewer.pk == line.member_id or viewer.has_role("treasurer"))
         ):
             data["iban"] = ""
+        if data["explanation"].get("steps"):
+            # The stored steps, and them in words: in English, as the API's other texts.
+            currency = line.distribution.currency  # in the cache: the lines are prefetched
+            text = " ".join(explain_line(line.explanation, currency, translated=False))
+            data["explanation"] = {**data["explanation"], "text": text}
         return data
 
 

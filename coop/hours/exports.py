@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet, Sum
 
 from coop import spreadsheet
-from coop.hours.durations import hours_decimal
+from coop.durations import hours_decimal
 from coop.hours.selectors import member_name, month_range
 from coop.models import TimeEntry
 

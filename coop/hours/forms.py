@@ -3,10 +3,18 @@
 import datetime
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from coop.hours.durations import DurationError, parse_duration
+from coop.durations import DurationError, parse_duration
 from coop.models import Project, TimeEntry
+
+
+def duration_problem(error: DurationError) -> str:
+    """What a page says when a cell is not a duration, in the reader's language."""
+    return gettext("“%(text)s” is not a duration: write it as 1:30, 1.5h, 1,5 or 90m.") % {
+        "text": error.text
+    }
 
 
 class DurationField(forms.CharField):
@@ -23,7 +31,7 @@ class DurationField(forms.CharField):
         try:
             minutes = parse_duration(value.strip().lstrip("-") if negative else value)
         except DurationError as error:
-            raise forms.ValidationError(str(error)) from None
+            raise forms.ValidationError(duration_problem(error)) from None
         return -minutes if negative else minutes
 
 

@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import CharField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from coop.hours.durations import hours_decimal
+from coop.durations import hours_decimal
 from coop.models import Member, Project, TimeEntry
 from coop.models.cooperative import Role
 

@@ -13,11 +13,16 @@ from coop import clock
 from coop.audit import record
 from coop.clock import today_in
 from coop.dates import check_work_date
+from coop.durations import (
+    HOURS_PER_DAY,
+    MINUTES_PER_DAY,
+    fits_an_adjustment,
+    fits_in_a_day,
+    format_minutes,
+)
 from coop.errors import InvalidInput, NotAllowed, PeriodLocked, StateConflict
-from coop.hours.durations import format_minutes
 from coop.models import Cooperative, Member, PeriodLock, Project, RunningTimer, TimeEntry
 from coop.models.cooperative import MemberStatus, Role
-from coop.models.work import MINUTES_PER_DAY
 
 ENTRY_FIELDS = ("project", "date", "minutes", "description")
 
@@ -106,14 +111,17 @@ def _check_minutes(minutes: Any, adjustment: bool) -> int:
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         raise InvalidInput(gettext("Minutes must be a whole number."), field="minutes")
     if adjustment:
-        if minutes == 0 or abs(minutes) > MINUTES_PER_DAY:
+        if not fits_an_adjustment(minutes):
             raise InvalidInput(
-                gettext("An adjustment adds or removes between 1 and 1440 minutes."),
+                gettext("An adjustment adds or removes between 1 and %(most)d minutes.")
+                % {"most": MINUTES_PER_DAY},
                 field="minutes",
             )
-    elif not 1 <= minutes <= MINUTES_PER_DAY:
+    elif not fits_in_a_day(minutes):
         raise InvalidInput(
-            gettext("Minutes must be between 1 and 1440 (24 hours)."), field="minutes"
+            gettext("Minutes must be between 1 and %(most)d (%(hours)d hours).")
+            % {"most": MINUTES_PER_DAY, "hours": HOURS_PER_DAY},
+            field="minutes",
         )
     return minutes
 
@@ -126,10 +134,16 @@ def _check_day_total(member: Member, day: datetime.date, minutes: int, exclude: 
     if total > MINUTES_PER_DAY:
         raise InvalidInput(
             gettext(
-                "This makes %(time)s on %(day)s for %(name)s; a day has at most 24:00 "
-                "(1440 minutes)."
+                "This makes %(time)s on %(day)s for %(name)s; a day has at most %(most_time)s "
+                "(%(most)d minutes)."
             )
-            % {"time": format_minutes(total), "day": day.isoformat(), "name": member.display_name},
+            % {
+                "time": format_minutes(total),
+                "day": day.isoformat(),
+                "name": member.display_name,
+                "most_time": format_minutes(MINUTES_PER_DAY),
+                "most": MINUTES_PER_DAY,
+            },
             field="minutes",
         )
 

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coop.clock import today_in
+from coop.durations import DurationError, format_minutes, parse_duration
 from coop.errors import DomainError
 from coop.hours import selectors, services
-from coop.hours.durations import DurationError, format_minutes, parse_duration
-from coop.hours.forms import AdjustmentForm, EntryForm, ImportForm, week_start
+from coop.hours.forms import AdjustmentForm, EntryForm, ImportForm, duration_problem, week_start
 from coop.hours.importing import import_hours
 from coop.models import Member, Project, TimeEntry
 from coop.models.cooperative import Role
@@ -115,7 +115,7 @@ def save_cell(request, coop_slug: str):
             actor=viewer, member=subject, project=project, date=day, minutes=minutes
         )
     except DurationError as problem:
-        error = str(problem)
+        error = duration_problem(problem)
     except DomainError as problem:
         error = problem.message
     monday = day - datetime.timedelta(days=day.weekday())
@@ -168,7 +168,11 @@ def save_week(request, coop_slug: str):
                 minutes=parse_duration(value),
             )  # fmt: skip
             saved += 1
-        except (DurationError, DomainError, ValueError) as problem:
+        except DurationError as problem:
+            problems.append(
+                f"{project.name if project else '?'}, {iso_day}: {duration_problem(problem)}"
+            )
+        except (DomainError, ValueError) as problem:
             text = getattr(problem, "message", str(problem))
             problems.append(f"{project.name if project else '?'}, {iso_day}: {text}")
     if saved:

@@ -12,6 +12,7 @@ import io
 import re
 from dataclasses import dataclass, replace
 
+from coop.durations import HOURS_PER_DAY, MINUTES_PER_DAY, format_minutes
 from coop.hours_import.formats import (
     CLOCKIFY,
     HARVEST,
@@ -36,7 +37,6 @@ __all__ = [
     "CLOCKIFY",
     "HARVEST",
     "KIMAI",
-    "MAX_MINUTES",
     "SOURCES",
     "TOGGL",
     "ImportedEntry",
@@ -47,7 +47,6 @@ __all__ = [
     "parse_hours_csv",
 ]
 
-MAX_MINUTES = 24 * 60
 _DELIMITERS = (",", ";", "\t")
 _EXCEL_SEPARATOR_LINE = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
@@ -316,7 +315,7 @@ def _minutes(
     None when they can only come from start and end, and the date is wrong (reported already).
     """
     raw = cell("duration")
-    seconds_above = 24 if layout.source == KIMAI else None
+    seconds_above = HOURS_PER_DAY if layout.source == KIMAI else None
     minutes = duration_minutes(raw, bare_integer_seconds_above=seconds_above)
     if minutes is None and layout.source == CLOCKIFY:
         raw = cell("duration_decimal")
@@ -330,11 +329,11 @@ def _minutes(
         if re.search(r"[1-9]", raw):
             raise ValueProblem(f'The duration is zero once rounded to whole minutes ("{raw}")')
         raise ValueProblem("The duration is zero")
-    if minutes > MAX_MINUTES:
-        shown = f'"{raw}"' if raw else f"{minutes // 60}:{minutes % 60:02d}"
+    if minutes > MINUTES_PER_DAY:
+        shown = f'"{raw}"' if raw else format_minutes(minutes)
         raise ValueProblem(
-            f"The duration {shown} is more than 24 hours ({minutes} minutes; a day holds "
-            f"{MAX_MINUTES})"
+            f"The duration {shown} is more than {HOURS_PER_DAY} hours ({minutes} minutes; a day "
+            f"holds {MINUTES_PER_DAY})"
         )
     return minutes
 

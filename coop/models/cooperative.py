@@ -123,6 +123,13 @@ class Member(models.Model):
     )
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("the language of your payslips; empty: the co-op's language"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MemberQuerySet.as_manager()
@@ -149,6 +156,11 @@ class Member(models.Model):
     @property
     def display_name(self) -> str:
         return self.user.full_name or self.user.email
+
+    @property
+    def reading_language(self) -> str:
+        """The language the member's own documents are written in: theirs, else the co-op's."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def roles(self) -> list[str]:

@@ -5,9 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from coop.durations import MINUTES_PER_DAY
 from coop.models.cooperative import Cooperative, Member
-
-MINUTES_PER_DAY = 24 * 60
 
 
 class Client(models.Model):

@@ -2,7 +2,7 @@
 
 from django import template
 
-from coop.hours.durations import format_minutes
+from coop.durations import format_minutes
 
 register = template.Library()
 

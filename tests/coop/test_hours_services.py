@@ -10,9 +10,9 @@ from django.db import connection
 from django.utils import timezone
 
 from coop.clock import today_in
+from coop.durations import DurationError, format_minutes, parse_duration
 from coop.errors import InvalidInput, NotAllowed, PeriodLocked, StateConflict
 from coop.hours import services
-from coop.hours.durations import DurationError, format_minutes, parse_duration
 from coop.models import RunningTimer, TimeEntry
 from tests.factories import MemberFactory, ProjectFactory, TimeEntryFactory
 

@@ -197,9 +197,6 @@ NAV = {
 def english_left_over(page: str, language: str) -> list[str]:
     """The catalog's English sentences (three words or more) that appear in the page as they are,
     although the language translates them: marked text that was shown untranslated."""
-    # A distribution line's explanation is part of the record, written when it was computed
-    # (payroll/allocation.py, no Django): it is data, not a page string.
-    page = re.sub(r'<tr class="explain">.*?</tr>', " ", page, flags=re.S)
     text = html.unescape(re.sub(r"<[^>]+>", " ", page))
     text = re.sub(r"\s+", " ", text)
     left = []
@@ -233,14 +230,24 @@ EXPECTED = {
         "proposals": ["Nueva propuesta", "Delegaciones"],
         "proposal": ["Tu voto", "Participación"],
         "money": ["Ingresos cobrados", f"12.000,00{NBSP}€", f"1.500,00{NBSP}€"],
-        "distribution": ["Bolsa de las personas asociadas", "Fondo de reserva", "12.000,00"],
+        "distribution": [
+            "Bolsa de las personas asociadas",
+            "Fondo de reserva",
+            "12.000,00",
+            "Por horas: 9600 de los 16800 minutos trabajados este mes.",
+        ],
     },
     "de": {
         "hours": ["Vorherige Woche", "Schnell erfassen"],
         "proposals": ["Neuer Antrag", "Stimmübertragungen"],
         "proposal": ["Ihr Stimmzettel", "Beteiligung"],
         "money": ["Erhaltene Einnahmen", f"12.000,00{NBSP}€", f"1.500,00{NBSP}€"],
-        "distribution": ["Mitgliedertopf", "Gemeinsame Rücklage", "12.000,00"],
+        "distribution": [
+            "Mitgliedertopf",
+            "Gemeinsame Rücklage",
+            "12.000,00",
+            "Nach Stunden: 9600 der 16800 in diesem Monat gearbeiteten Minuten.",
+        ],
     },
 }
 

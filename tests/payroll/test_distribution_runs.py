@@ -6,12 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from coop.clock import today_in
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, PeriodLocked, StateConflict
 from coop.hours import services as hours
 from coop.models import Member, MemberStatusChange
-from payroll import distributing, services
+from payroll import distributing, run_inputs, services
 from payroll.models import CapitalAccountEntry, Distribution, DistributionPolicy, Expense
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory
 from tests.payroll.books import POLICY, SEPTEMBER
@@ -65,6 +66,15 @@ class TestDraft:
         with pytest.raises(StateConflict) as error:
             distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
         assert books[1].display_name in error.value.message
+        assert f"(#{books[1].pk}) has rate weight 3.50" in error.value.message
+
+    def test_pay_ratio_refusal_in_the_readers_language(self, cooperative, treasurer, books):
+        books[1].rate_weight = Decimal("3.5")
+        books[1].save()
+        with translation.override("es"), pytest.raises(StateConflict) as error:
+            distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
+        assert error.value.message.startswith("Se supera la proporción salarial")
+        assert books[1].display_name in error.value.message
 
     def test_members_in_the_run(self, cooperative, treasurer, books):
         left = MemberFactory(cooperative=cooperative, status=Member.Status.DEPARTED)
@@ -76,7 +86,7 @@ class TestDraft:
         MemberStatusChange.objects.create(
             member=earlier, status="departed", effective_on=datetime.date(2026, 8, 31)
         )
-        in_run = distributing.members_in_run(cooperative, SEPTEMBER)
+        in_run = run_inputs.members_in_run(cooperative, SEPTEMBER)
         assert left in in_run and earlier not in in_run
 
 
@@ -161,7 +171,7 @@ class TestApproval:
         # November's 10,500 would be reduced by October's 300.00 loss
         november = datetime.date(2026, 11, 1)
         policy = DistributionPolicy.objects.first()
-        inputs = distributing.month_inputs(cooperative, november, policy)
+        inputs = run_inputs.month_inputs(cooperative, november, policy)
         assert inputs.losses_carried == Decimal("300.00")
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coop.models import Member, MemberStatusChange
-from payroll import distributing, services
+from payroll import run_inputs, services
 from payroll.models import DistributionPolicy, Expense
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 from tests.payroll.books import POLICY, SEPTEMBER
@@ -88,7 +88,7 @@ class TestMembersInRun:
         history, expected = HISTORIES[case]
         member = with_history(cooperative, history)
         assert working_in_september(member) is expected  # the reference agrees with the case
-        assert (member in distributing.members_in_run(cooperative, SEPTEMBER)) is expected
+        assert (member in run_inputs.members_in_run(cooperative, SEPTEMBER)) is expected
 
     def test_random_histories_follow_the_rule(self, cooperative):
         rng = random.Random(20261123)
@@ -100,7 +100,7 @@ class TestMembersInRun:
             )
             for _ in range(60)
         ]
-        in_run = set(distributing.members_in_run(cooperative, SEPTEMBER))
+        in_run = set(run_inputs.members_in_run(cooperative, SEPTEMBER))
         assert {m for m in members if working_in_september(m)} == in_run
 
     def test_hours_put_a_member_in_the_run_and_only_that_co_op(self, cooperative):
@@ -109,7 +109,7 @@ class TestMembersInRun:
         elsewhere = MemberFactory()
         MemberStatusChange.objects.create(member=elsewhere, status="active", effective_on=FIRST)
         TimeEntryFactory(member=elsewhere, date=day(9, 3), minutes=90)
-        assert distributing.members_in_run(cooperative, SEPTEMBER) == [departed]
+        assert run_inputs.members_in_run(cooperative, SEPTEMBER) == [departed]
 
 
 @pytest.mark.django_db
@@ -127,10 +127,10 @@ class TestMonthInputs:
         TimeEntryFactory(
             member=adjusted, project=project, date=day(9, 2), minutes=-120, adjusts=original
         )
-        inputs = distributing.month_inputs(cooperative, SEPTEMBER, policy("hours"))
+        inputs = run_inputs.month_inputs(cooperative, SEPTEMBER, policy("hours"))
         stored = dict(Member.objects.values_list("id", "rate_weight"))
         assert [(m.id, m.minutes, str(m.rate_weight)) for m in inputs.members] == [
-            (str(pk), minutes, str(stored[pk]))
+            (pk, minutes, str(stored[pk]))
             for pk, minutes in sorted(
                 [(treasurer.pk, 45), (half.pk, 300), (idle.pk, 0), (adjusted.pk, 0)]
             )
@@ -143,7 +143,7 @@ class TestMonthInputs:
         TimeEntryFactory(member=treasurer, project=first, date=day(9, 4), minutes=60)
         TimeEntryFactory(member=treasurer, project=second, date=day(9, 5), minutes=30)
         by_project = policy("project_hours")
-        (work,) = distributing.month_inputs(cooperative, SEPTEMBER, by_project).members
+        (work,) = run_inputs.month_inputs(cooperative, SEPTEMBER, by_project).members
         assert (work.minutes, dict(work.minutes_by_project)) == (
             90,
             {str(first.pk): 60, str(second.pk): 30},
@@ -166,7 +166,7 @@ class TestMonthInputs:
                 amount=Decimal(amount), date=day(9, 20), payee="Hetzner",
             )  # fmt: skip
         Expense.objects.exclude(amount=Decimal("5.00")).update(status="approved")
-        inputs = distributing.month_inputs(cooperative, SEPTEMBER, policy("project_hours"))
+        inputs = run_inputs.month_inputs(cooperative, SEPTEMBER, policy("project_hours"))
         assert (inputs.revenue, inputs.expenses) == (Decimal("157.35"), Decimal("42.34"))
         assert dict(inputs.revenue_by_project) == {
             str(first.pk): Decimal("100.30"),
@@ -174,7 +174,7 @@ class TestMonthInputs:
         }
 
     def test_no_money_is_zero(self, cooperative):
-        inputs = distributing.month_inputs(cooperative, SEPTEMBER, policy("hours"))
+        inputs = run_inputs.month_inputs(cooperative, SEPTEMBER, policy("hours"))
         assert (inputs.revenue, inputs.expenses, dict(inputs.revenue_by_project)) == (0, 0, {})
 
     def test_query_count_does_not_grow_with_the_members(self, cooperative, treasurer):
@@ -182,7 +182,7 @@ class TestMonthInputs:
 
         def queries() -> int:
             with CaptureQueriesContext(connection) as captured:
-                distributing.month_inputs(cooperative, SEPTEMBER, carrying)
+                run_inputs.month_inputs(cooperative, SEPTEMBER, carrying)
             return len(captured.captured_queries)
 
         few = queries()
