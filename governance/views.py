@@ -11,7 +11,6 @@ import datetime
 import json
 import secrets
 import zoneinfo
-from fractions import Fraction
 from typing import Any
 
 from django.contrib import messages
@@ -32,9 +31,8 @@ from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
 from coop.refusals import refused_page
 from coop.selectors import membership_or_404
-from governance import calendar, minutes, selectors, services
+from governance import calendar, minutes, presenters, selectors, services
 from governance.actions import available as available_actions
-from governance.count_sheet import count_number, stv_stage_rows
 from governance.floors import floors_table
 from governance.forms import CommentForm, DelegationForm, ProposalForm, RegisterForm, ballot_form
 from governance.models import CalendarFeed, Comment, Method, Proposal, State
@@ -291,107 +289,19 @@ def proposal_delete(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespon
 # The proposal's page ----------------------------------------------------------------------------
 
 
-def _number(text: str) -> str:
-    """A count from the tally ("3", "5/2", "12345/100000") as members read it: 3, 2.5, 0.12345."""
-    return count_number(text)
-
-
-def ballot_text(content: dict[str, Any]) -> str:
-    """A ballot in one line: "agree", "block: reason", "1. A  2. B", "A: 4, B: 1"."""
-    if "choice" in content:
-        reason = content.get("reason")
-        return f"{content['choice']}: {reason}" if reason else content["choice"]
-    if "ranking" in content:
-        return "  ".join(f"{n}. {o}" for n, o in enumerate(content["ranking"], 1)) or "—"
-    if "approve" in content:
-        return ", ".join(content["approve"]) or "—"
-    if "scores" in content:
-        return ", ".join(f"{o}: {s}" for o, s in content["scores"].items()) or "—"
-    return json.dumps(content, ensure_ascii=False)
-
-
-def _tied_options(result: dict[str, Any]) -> list[str]:
-    """Who is level in a tie: the tied winners, or the last two of an instant runoff."""
-    if len(result.get("winners", [])) > 1:
-        return result["winners"]
-    if result.get("rounds"):
-        return list(result["rounds"][-1]["counts"])
-    return result["winners"] if result.get("winners") else result.get("ranking", [[]])[0]
-
-
-def _outcome_sentence(proposal: Proposal, result: dict[str, Any]) -> str:
-    """The stored outcome statement, or one sentence made from the count."""
-    if proposal.outcome_statement:
-        return proposal.outcome_statement
-    turnout = _("%(turnout)s of %(eligible)s eligible members voted (quorum %(quorum)s).") % {
-        "turnout": _number(result["turnout"]),
-        "eligible": result["eligible"],
-        "quorum": result["quorum"],
-    }
-    outcome = result["outcome"]
-    winners = ", ".join(result.get("winners", []))
-    if outcome == "no_quorum":
-        return _("No quorum: the proposal is not decided.") + " " + turnout
-    if outcome == "tie":
-        tied = ", ".join(_tied_options(result))
-        return _("A tie between %s: the co-op decides how to break it.") % tied + " " + turnout
-    if "counts" in result:
-        ordered = selectors.in_order(result["counts"], proposal)
-        counts = ", ".join(f"{_number(v)} {k}" for k, v in ordered.items())
-        verdict = _("Passed") if outcome == "passed" else _("Rejected")
-        return f"{verdict}: {counts}. {turnout}"
-    if outcome == "passed":
-        return _("Chosen: %s.") % winners + " " + turnout
-    return _("Rejected: no option was chosen.") + " " + turnout
-
-
-def _bars(values: dict[str, str]) -> list[tuple[str, str, float]]:
-    """(name, count as read, bar length in percent of the largest) for the result chart."""
-    exact = {name: Fraction(value) for name, value in values.items()}
-    largest = max(exact.values(), default=Fraction(0)) or Fraction(1)
-    return [
-        (name, _number(values[name]), round(float(value / largest) * 100, 1))
-        for name, value in exact.items()
-    ]
-
-
 def _result_context(proposal: Proposal, member: Member) -> dict[str, Any]:
-    result = proposal.tally.get("result") or {}
-    document = proposal.tally.get("ballot_file") or {"ballots": []}
-    ballots = document["ballots"]
     names: dict[str, str] = {}
     if not proposal.secret:
+        ballots = (proposal.tally.get("ballot_file") or {}).get("ballots", [])
         emails = [ballot.get("member") for ballot in ballots]
         others = Member.objects.filter(
             cooperative_id=member.cooperative_id, user__email__in=emails
         ).select_related("user")
         names = {other.user.email: other.display_name for other in others}
-    rows = [
-        {
-            "who": names.get(ballot.get("member", ""), ballot.get("member", "")),
-            "ballot": ballot_text(ballot),
-            "weight": ballot.get("weight", ""),
-            "receipt": ballot.get("receipt", ""),
-        }
-        for ballot in ballots
-    ]
-    numbers = {
-        key: _bars(selectors.in_order(result.get(key, {}), proposal))
-        for key in ("counts", "totals")
-    }
-    irv_rounds = [
-        {**r, "counts": {o: _number(v) for o, v in r["counts"].items()}}
-        for r in result.get("rounds", [])
-    ]
-    stv_stages = stv_stage_rows(result.get("stages", []))
     return {
-        "result": result,
-        "outcome": _outcome_sentence(proposal, result) if result else "",
-        "counts": numbers["counts"],
-        "totals": numbers["totals"],
-        "irv_rounds": irv_rounds,
-        "stv_stages": stv_stages,
-        "published_ballots": rows,
+        **presenters.result_figures(proposal),
+        "outcome": presenters.outcome_sentence(proposal),
+        "published_ballots": presenters.published_ballots(proposal, names),
         "early": proposal.tally.get("early", False),
     }
 
@@ -436,7 +346,7 @@ def _render_detail(
         "voting_open": voting_open,
         "ballot_form": form if may_vote else None,
         "ballot_kind": _ballot_kind(proposal),
-        "my_ballot": ballot_text(current) if current else "",
+        "my_ballot": presenters.ballot_text(current) if current else "",
         "receipt": receipt,
         "receipt_fingerprint": services.receipt_hash(receipt)[:16] if receipt else "",
         "found": found,
