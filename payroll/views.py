@@ -9,7 +9,6 @@ a refused form is shown again with the message next to the field (400, or 409 fo
 import datetime
 import io
 import zipfile
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +19,6 @@ from django.forms import BaseFormSet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,24 +30,19 @@ from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
 from coop.selectors import membership_or_404
 from coop.templatetags.money import amount as shown_amount
-from payroll import distributing, selectors, services
-from payroll.documents import sepa_unavailable_reason
+from payroll import distributing, presenters, selectors, services
 from payroll.downloads import document_response, receipt_response
 from payroll.forms import (
     CapitalEntryForm,
     ExpenseForm,
     PolicyForm,
     RevenueForm,
-    as_percent,
     month_choice,
     recipients_formset,
 )
 from payroll.models import (
     Distribution,
     DistributionDocument,
-    DistributionLine,
-    DistributionPolicy,
-    DocumentFailure,
     Expense,
     Revenue,
 )
@@ -93,50 +86,6 @@ def _distribution_url(distribution: Distribution) -> str:
     return reverse("money-distribution", args=[distribution.cooperative.slug, distribution.pk])
 
 
-def proposal_url(proposal: Any) -> str | None:
-    """The governance page of a proposal."""
-    if proposal is None:
-        return None
-    return reverse("proposal", args=[proposal.cooperative.slug, proposal.pk])
-
-
-def _percent(fraction: Decimal) -> str:
-    """0.125 → "12.5" or "12,5": a percentage as the reader's language writes it."""
-    return localize(Decimal(as_percent(fraction)))
-
-
-def policy_terms(policy: DistributionPolicy, currency: str) -> list[tuple[str, str]]:
-    """A policy's terms as a member reads them: percentages as percent."""
-    recipients = ", ".join(
-        f"{r['name']} ({_('weight')} {r['weight']})" for r in policy.commons_recipients
-    )
-    terms = [
-        (_("Split of the member pool"), str(policy.get_method_display())),
-        (
-            _("Commons"),
-            f"{_percent(policy.commons_pct)} %" + (f" — {recipients}" if recipients else ""),
-        ),
-        (_("Collective reserve"), f"{_percent(policy.reserve_pct)} %"),
-        (_("Education fund"), f"{_percent(policy.education_pct)} %"),
-        (
-            _("Paid in cash"),
-            _("%(cash)s %% of each share; %(retained)s %% credited to capital")
-            % {
-                "cash": _percent(policy.cash_pct),
-                "retained": _percent(1 - policy.cash_pct),
-            },
-        ),
-    ]
-    if policy.base_rate is not None:
-        terms.append((_("Base rate"), f"{localize(policy.base_rate)} {currency} / h"))
-    terms += [
-        (_("Maximum pay ratio"), _("%s to 1") % localize(policy.max_pay_ratio.normalize())),
-        (_("Losses carried forward"), _("yes") if policy.carry_losses else _("no")),
-        (_("Approval"), str(policy.get_approval_display())),
-    ]
-    return terms
-
-
 # Month overview ---------------------------------------------------------------------------------
 
 
@@ -167,7 +116,9 @@ def _overview(
         next_month=month_bounds(books.month)[1] + datetime.timedelta(days=1),
         chart=books.chart,
         surplus=books.distribution.surplus if books.distribution else None,
-        proposal_url=proposal_url(books.distribution and books.distribution.approval_proposal),
+        proposal_url=presenters.proposal_url(
+            books.distribution and books.distribution.approval_proposal
+        ),
     )
     if member.is_treasurer and not books.locked:
         day = _month_day(cooperative, books.month)
@@ -335,85 +286,14 @@ def draft_distribution(request: HttpRequest, coop_slug: str) -> HttpResponse:
     return redirect(_distribution_url(distribution))
 
 
-@dataclass(frozen=True)
-class MemberRow:
-    line: DistributionLine
-    hours: str
-    show_iban: bool
-    payslip: DistributionDocument | None
-
-
-def _documents(distribution: Distribution) -> dict[tuple[str, int | None], DistributionDocument]:
-    return {(d.kind, d.member_id): d for d in distribution.documents.all()}
-
-
 @login_required
 def distribution_detail(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
     member = _membership(request, coop_slug)
     distribution = selectors.distribution_or_none(member.cooperative, pk)
     if distribution is None:
         raise Http404(_("No such distribution."))
-    documents = _documents(distribution)
-    sepa = documents.get((DistributionDocument.Kind.SEPA, None))
-    failures = [
-        failure
-        for failure in selectors.document_failures(distribution)
-        if member.is_treasurer or failure.member_id in (None, member.pk)
-    ]
-    lines = list(distribution.lines.all())
-    rows = [
-        MemberRow(
-            line=line,
-            hours=format_minutes(line.minutes),
-            show_iban=member.is_treasurer or line.member_id == member.pk,
-            payslip=documents.get((DistributionDocument.Kind.PAYSLIP, line.member_id)),
-        )
-        for line in lines
-        if line.kind == DistributionLine.Kind.MEMBER
-    ]
-    final = distribution.status in selectors.FINAL
-    proposal = distribution.approval_proposal
     context = _context(
-        member,
-        "distributions",
-        distribution=distribution,
-        month_label=month_label(distribution.month),
-        rows=rows,
-        commons_lines=[line for line in lines if line.kind == DistributionLine.Kind.COMMONS],
-        adjustments=[line for line in lines if line.kind == DistributionLine.Kind.ADJUSTMENT],
-        totals={
-            "minutes": format_minutes(sum(row.line.minutes for row in rows)),
-            "share": sum((row.line.share for row in rows), Decimal(0)),
-            "cash": sum((row.line.cash for row in rows), Decimal(0)),
-            "retained": sum((row.line.retained for row in rows), Decimal(0)),
-        },
-        terms=policy_terms(distribution.policy, distribution.currency),
-        policy=distribution.policy,
-        percents={
-            "commons": as_percent(distribution.policy.commons_pct),
-            "reserve": as_percent(distribution.policy.reserve_pct),
-            "education": as_percent(distribution.policy.education_pct),
-        },
-        chart=selectors.chart_parts(distribution),
-        surplus=distribution.surplus,
-        final=final,
-        my_payslip=documents.get((DistributionDocument.Kind.PAYSLIP, member.pk)),
-        report=documents.get((DistributionDocument.Kind.REPORT, None)),
-        payments_csv=documents.get((DistributionDocument.Kind.CSV, None)),
-        sepa=sepa,
-        no_sepa_because=final and not sepa and sepa_unavailable_reason(distribution, lines),
-        payslip_count=sum(1 for kind, _member in documents if kind == "payslip"),
-        failures=failures,
-        max_attempts=DocumentFailure.MAX_ATTEMPTS,
-        generating=final and not documents and not failures,
-        proposal=proposal,
-        proposal_url=proposal_url(proposal),
-        vote_open=proposal is not None and proposal.state in ("draft", "discussion", "voting"),
-        by_vote=distribution.policy.approval == DistributionPolicy.Approval.VOTE,
-        policy_changed=(
-            distribution.status == Distribution.Status.DRAFT
-            and services.current_policy(member.cooperative) != distribution.policy
-        ),
+        member, "distributions", **presenters.distribution_page(distribution, member)
     )
     return render(request, "payroll/distribution.html", context)
 
@@ -551,8 +431,8 @@ def _policies(
         versions=[
             (
                 policy,
-                policy_terms(policy, cooperative.currency),
-                proposal_url(policy.adopted_by_proposal),
+                presenters.policy_in_words(policy, cooperative.currency),
+                presenters.proposal_url(policy.adopted_by_proposal),
             )
             for policy in versions
         ],

@@ -1,0 +1,49 @@
+"""The money pages' words and sums come from payroll/presenters.py."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from payroll import presenters
+from payroll.models import DistributionPolicy
+
+
+def policy(**fields) -> DistributionPolicy:
+    terms = {
+        "method": "hours",
+        "commons_pct": Decimal("0.125"),
+        "reserve_pct": Decimal("0.1"),
+        "education_pct": Decimal("0.05"),
+        "cash_pct": Decimal("0.8"),
+        "max_pay_ratio": Decimal("3.000"),
+        "carry_losses": True,
+        "approval": "treasurer",
+        "commons_recipients": [{"name": "Debian", "weight": "2"}],
+    }
+    return DistributionPolicy(**{**terms, **fields})
+
+
+def test_a_policy_in_words():
+    words = dict(presenters.policy_in_words(policy(), "EUR"))
+    assert words["Commons"] == "12.5 % — Debian (weight 2)"
+    assert words["Collective reserve"] == "10 %"
+    assert words["Paid in cash"] == "80 % of each share; 20 % credited to capital"
+    assert words["Maximum pay ratio"] == "3 to 1"
+    assert words["Losses carried forward"] == "yes"
+    assert "Base rate" not in words
+    with_rate = dict(presenters.policy_in_words(policy(base_rate=Decimal("25.50")), "EUR"))
+    assert with_rate["Base rate"] == "25.50 EUR / h"
+
+
+def test_a_policy_in_the_readers_language():
+    with translation.override("es"):
+        words = dict(presenters.policy_in_words(policy(), "EUR"))
+    assert words["Bienes comunes"].startswith("12,5 %")
+
+
+@pytest.mark.parametrize(
+    ("fraction", "shown"), [("0.15", "15"), ("0.12345", "12.345"), ("1", "100")]
+)
+def test_a_percentage(fraction, shown):
+    assert presenters.percent(Decimal(fraction)) == shown
