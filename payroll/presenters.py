@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from coop.hours.durations import format_minutes
 from coop.models import Member
-from payroll import selectors, services
+from payroll import document_state, selectors, services
 from payroll.documents import sepa_unavailable_reason
 from payroll.forms import as_percent
 from payroll.models import (
@@ -103,7 +103,7 @@ def distribution_page(distribution: Distribution, viewer: Member) -> dict[str, A
     sepa = documents.get((DistributionDocument.Kind.SEPA, None))
     failures = [
         failure
-        for failure in selectors.document_failures(distribution)
+        for failure in document_state.document_failures(distribution)
         if viewer.is_treasurer or failure.member_id in (None, viewer.pk)
     ]
     lines = list(distribution.lines.all())

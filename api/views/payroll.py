@@ -28,7 +28,7 @@ from api.serializers.payroll import (
 from api.views.core import COOP_SLUG, CoopScopedViewSet
 from coop.errors import InvalidInputs, StateConflict
 from coop.models.cooperative import Role
-from payroll import distributing, selectors, services
+from payroll import distributing, document_state, selectors, services
 from payroll.downloads import OTHER_FILE, RECEIPT_TYPES, document_response, receipt_response
 from payroll.models import (
     CapitalAccountEntry,
@@ -261,7 +261,7 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
             distribution=distribution, kind=kind, member=member
         ).first()
         if document is None:
-            missing = selectors.missing_document(distribution, kind, member)
+            missing = document_state.missing_document(distribution, kind, member)
             raise StateConflict(missing.message, code=missing.code)
         return document_response(document)
 

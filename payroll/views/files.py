@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from coop.models import Member
 from coop.models.cooperative import Role
-from payroll import selectors
+from payroll import document_state, selectors
 from payroll.downloads import document_response
 from payroll.models import Distribution, DistributionDocument
 from payroll.views.access import distribution_url, membership
@@ -28,7 +28,7 @@ def _file(document: DistributionDocument) -> FileResponse:
 def _missing(
     request: HttpRequest, distribution: Distribution, kind: str, member: Member | None = None
 ) -> HttpResponse:
-    messages.error(request, selectors.missing_document(distribution, kind, member).message)
+    messages.error(request, document_state.missing_document(distribution, kind, member).message)
     return redirect(distribution_url(distribution))
 
 
