@@ -20,7 +20,8 @@ from coop.forms import refuse_form
 from coop.models import Member
 from coop.models.cooperative import Role
 from governance import presenters, selectors, services
-from governance.forms import CommentForm, ballot_form
+from governance.ballot_forms import ballot_form
+from governance.forms import CommentForm
 from governance.models import Comment, Proposal, State
 from governance.rendering import render_markdown
 from governance.views.access import OPEN_STATES, detail_url, may_manage, membership, proposal_or_404
