@@ -71,12 +71,17 @@ class AdjustmentForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV export"))
+    file = forms.FileField(
+        label=_("CSV export"),
+        help_text=_("At most 5 MB. Rows imported before are recognised and skipped."),
+    )
     create_missing = forms.BooleanField(
         label=_("Create clients and projects that do not exist yet"), required=False
     )
     skip_invalid = forms.BooleanField(
-        label=_("Import the valid rows even if some are rejected"), required=False
+        label=_("Import the valid rows even if some are rejected"),
+        help_text=_("Otherwise one rejected row means nothing is imported."),
+        required=False,
     )
     dry_run = forms.BooleanField(
         label=_("Dry run: check everything, write nothing"), required=False
