@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from coop.errors import StateConflict
 from coop.models import Member
 from payroll.documents import sepa_unavailable_reason
 from payroll.models import Distribution, DistributionDocument, DocumentFailure
@@ -66,6 +67,14 @@ def missing_document(
     return MissingDocument(
         "document_pending", _("This file is being generated: try again in a minute.")
     )
+
+
+def document_missing(
+    distribution: Distribution, kind: str, member: Member | None = None
+) -> StateConflict:
+    """`missing_document` as the 409 the page (`coop/refused.html`) and the API answer with."""
+    missing = missing_document(distribution, kind, member)
+    return StateConflict(missing.message, code=missing.code)
 
 
 def document_failures(distribution: Distribution) -> list[DocumentFailure]:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coop.hours.durations import DurationError, parse_duration
+from coop.hours.importing import FileTooLarge, check_import_size
 from coop.models import Project, TimeEntry
 
 
@@ -93,13 +94,19 @@ class ImportForm(forms.Form):
         required=False,
     )  # fmt: skip
 
-    MAX_BYTES = 5 * 1024 * 1024
-
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB: split it by month."))
+        try:
+            check_import_size(upload.size)
+        except FileTooLarge as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
         return upload
+
+    @property
+    def status(self) -> int:
+        """The page's status for a refused form: the import service's 413 for a file over the
+        limit, as the API answers, and 400 for anything else."""
+        return FileTooLarge.status if self.has_error("file", FileTooLarge.code) else 400
 
 
 def week_start(value: str | None, today: datetime.date) -> datetime.date:

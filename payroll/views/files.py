@@ -5,14 +5,14 @@ the report, the payments CSV and the SEPA file; the read rules are payroll.selec
 import io
 import zipfile
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from coop.models import Member
 from coop.models.cooperative import Role
+from coop.refusals import refused_page
 from payroll import document_state, selectors
 from payroll.downloads import document_response
 from payroll.models import Distribution, DistributionDocument
@@ -28,8 +28,9 @@ def _file(document: DistributionDocument) -> FileResponse:
 def _missing(
     request: HttpRequest, distribution: Distribution, kind: str, member: Member | None = None
 ) -> HttpResponse:
-    messages.error(request, document_state.missing_document(distribution, kind, member).message)
-    return redirect(distribution_url(distribution))
+    """Why the file is not there: a 409 with the words the API answers with."""
+    error = document_state.document_missing(distribution, kind, member)
+    return refused_page(request, error, distribution_url(distribution))
 
 
 def _document(

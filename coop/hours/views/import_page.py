@@ -18,7 +18,10 @@ def import_page(request, coop_slug: str):
     if not may_create:
         del form.fields["create_missing"]
     report = None
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and not form.is_valid():
+        status = form.status  # 413 for a file over the import service's limit, as the API says
+    elif request.method == "POST":
         data = form.cleaned_data
         try:
             report = import_hours(
@@ -32,4 +35,6 @@ def import_page(request, coop_slug: str):
             )
         except DomainError as error:
             form.add_error("file", error.message)
-    return render(request, "hours/import.html", {"member": viewer, "form": form, "report": report})
+            status = error.status
+    context = {"member": viewer, "form": form, "report": report}
+    return render(request, "hours/import.html", context, status=status)
