@@ -19,8 +19,6 @@ OPEN_STATES = (State.DISCUSSION, State.VOTING)
 FINISHED_STATES = (State.CLOSED, State.WITHDRAWN)
 CLOSED_PER_PAGE = 25
 
-# Helpers ----------------------------------------------------------------------------------------
-
 
 def membership(request: HttpRequest, coop_slug: str, *, departed_ok: bool = False) -> Member:
     """The viewer's membership; a departed member only on the published decisions' reads."""

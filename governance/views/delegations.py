@@ -19,8 +19,6 @@ from governance.forms import DelegationForm
 from governance.models import CalendarFeed, Proposal
 from governance.views.access import OPEN_STATES, detail_url, membership
 
-# Delegations ------------------------------------------------------------------------------------
-
 
 @login_required
 def delegations(request: HttpRequest, coop_slug: str) -> HttpResponse:

@@ -26,8 +26,6 @@ from governance.models import Comment, Proposal, State
 from governance.rendering import render_markdown
 from governance.views.access import OPEN_STATES, detail_url, may_manage, membership, proposal_or_404
 
-# The proposal's page ----------------------------------------------------------------------------
-
 
 def _result_context(proposal: Proposal, member: Member) -> dict[str, Any]:
     names: dict[str, str] = {}

@@ -18,8 +18,6 @@ from payroll import selectors
 from payroll.forms import month_choice
 from payroll.models import Distribution
 
-# Helpers ----------------------------------------------------------------------------------------
-
 
 def membership(request: HttpRequest, coop_slug: str, *, departed_ok: bool = False) -> Member:
     """The viewer's membership; a departed member only on the reads of their own money."""

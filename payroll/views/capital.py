@@ -18,8 +18,6 @@ from payroll import distributing, selectors
 from payroll.forms import CapitalEntryForm
 from payroll.views.access import context_for, membership, treasurer_or_403
 
-# Statements and capital -------------------------------------------------------------------------
-
 
 @login_required
 def my_statements(request: HttpRequest, coop_slug: str) -> HttpResponse:

@@ -22,8 +22,6 @@ from payroll.views.access import (
     treasurer_or_403,
 )
 
-# Distributions ----------------------------------------------------------------------------------
-
 
 @login_required
 def distribution_list(request: HttpRequest, coop_slug: str) -> HttpResponse:

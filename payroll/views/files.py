@@ -18,8 +18,6 @@ from payroll.downloads import document_response
 from payroll.models import Distribution, DistributionDocument
 from payroll.views.access import distribution_url, membership
 
-# Files of a distribution ------------------------------------------------------------------------
-
 
 def _file(document: DistributionDocument) -> FileResponse:
     return document_response(document)

@@ -31,8 +31,6 @@ from payroll.views.access import (
     treasurer_or_403,
 )
 
-# Month overview ---------------------------------------------------------------------------------
-
 
 def _month_day(cooperative: Cooperative, month: datetime.date) -> datetime.date:
     """The day a new entry of the month defaults to: today, or the month's last day."""

@@ -16,8 +16,6 @@ from payroll import presenters, selectors, services
 from payroll.forms import PolicyForm, recipients_formset
 from payroll.views.access import context_for, membership
 
-# Policies ---------------------------------------------------------------------------------------
-
 
 def _policies(
     request: HttpRequest,
