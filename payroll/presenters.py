@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from coop.hours.durations import format_minutes
 from coop.models import Member
-from payroll import document_state, selectors, services
-from payroll.documents import sepa_unavailable_reason
+from payroll import selectors, services
 from payroll.forms import as_percent
 from payroll.models import (
     Distribution,
@@ -99,6 +98,10 @@ def member_totals(rows: list[MemberRow]) -> dict[str, Any]:
 def distribution_page(distribution: Distribution, viewer: Member) -> dict[str, Any]:
     """Everything the distribution's page shows to `viewer`: bank details and failed files of
     other members only to the treasurer, as the page has always done."""
+    # Imported here: the files' builders (payroll.documents) write percentages with `percent`.
+    from payroll import document_state
+    from payroll.documents import sepa_unavailable_reason
+
     documents = {(d.kind, d.member_id): d for d in distribution.documents.all()}
     sepa = documents.get((DistributionDocument.Kind.SEPA, None))
     failures = [

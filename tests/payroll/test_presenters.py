@@ -4,9 +4,11 @@ from decimal import Decimal
 
 import pytest
 from django.utils import translation
+from pypdf import PdfReader
 
-from payroll import presenters
+from payroll import distributing, presenters
 from payroll.models import DistributionPolicy
+from tests.payroll.books import SEPTEMBER
 
 
 def policy(**fields) -> DistributionPolicy:
@@ -47,3 +49,24 @@ def test_a_policy_in_the_readers_language():
 )
 def test_a_percentage(fraction, shown):
     assert presenters.percent(Decimal(fraction)) == shown
+
+
+@pytest.mark.django_db
+def test_the_pdfs_write_the_policys_percentages_as_the_page(
+    settings, tmp_path, cooperative, treasurer, books, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
+    with django_capture_on_commit_callbacks(execute=True):
+        distributing.approve_distribution(actor=treasurer, distribution=run)
+    terms = dict(presenters.policy_in_words(run.policy, run.currency))
+    assert terms["Commons"].startswith("15 %") and terms["Collective reserve"] == "10 %"
+
+    def text(document):
+        with document.file.open("rb") as handle:
+            return " ".join(page.extract_text() for page in PdfReader(handle).pages)
+
+    report = text(run.documents.get(kind="report"))
+    assert "Commons contribution (15 %)" in report and "Collective reserve (10 %)" in report
+    payslip = text(run.documents.get(kind="payslip", member=books[1]))
+    assert "Paid to you (80 % in cash)" in payslip
