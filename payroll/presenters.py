@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from coop.hours.durations import format_minutes
 from coop.models import Member
 from payroll import selectors, services
-from payroll.forms import as_percent
 from payroll.models import (
     Distribution,
     DistributionDocument,
@@ -28,6 +27,11 @@ from payroll.models import (
     DocumentFailure,
 )
 from payroll.services import month_label
+
+
+def as_percent(fraction: Decimal) -> str:
+    """0.15000 → "15"; 0.12345 → "12.345": a fraction as the percentage a form field takes."""
+    return format((fraction * 100).normalize(), "f")
 
 
 def percent(fraction: Decimal) -> str:
