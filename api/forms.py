@@ -18,7 +18,6 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=NAME_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"aria-describedby": "token-name-help"}),
         help_text=_("What the token is for, for example “invoicing script” or “laptop”."),
     )
     read_only = forms.BooleanField(

@@ -2,9 +2,17 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
 
 from coop.errors import DomainError, InvalidInputs
+
+
+class FieldGroupRenderer(DjangoTemplates):
+    """Django's form renderer, with every page's field markup: `{{ form.x.as_field_group }}`
+    renders `coop/partials/field.html` (settings.FORM_RENDERER)."""
+
+    field_template_name = "coop/partials/field.html"
 
 
 class EmailAuthenticationForm(AuthenticationForm):

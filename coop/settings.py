@@ -83,6 +83,9 @@ ROOT_URLCONF = "coop.urls"
 WSGI_APPLICATION = "coop.wsgi.application"
 ASGI_APPLICATION = "coop.asgi.application"
 
+# One markup for a form field on every page: `{{ form.x.as_field_group }}`.
+FORM_RENDERER = "coop.forms.FieldGroupRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -7,7 +7,6 @@ that the minutes say exactly what members saw when the vote closed.
 from __future__ import annotations
 
 import datetime
-import json
 import zoneinfo
 from collections.abc import Sequence
 from typing import Any
@@ -17,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from coop import pdf
-from governance import selectors
+from governance import presenters, selectors
 from governance.count_sheet import count_number, stv_stage_rows
 from governance.models import Comment, Proposal, State
 
@@ -28,30 +27,14 @@ def _when(moment: datetime.datetime | None, time_zone: Any) -> str:
     return timezone.localtime(moment, time_zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def _ballot_text(ballot: dict[str, Any]) -> str:
-    """A ballot of the ballot file in words: `agree`, `A > B > C`, `approve A, B`, `A=3, B=1`."""
-    if "choice" in ballot:
-        text = ballot["choice"]
-        if ballot.get("reason"):
-            text += f" — {ballot['reason']}"
-    elif "ranking" in ballot:
-        text = " > ".join(ballot["ranking"]) or "(empty)"
-    elif "approve" in ballot:
-        text = "approve " + (", ".join(ballot["approve"]) or "none")
-    elif "scores" in ballot:
-        text = ", ".join(f"{option}={score}" for option, score in ballot["scores"].items())
-    else:
-        text = json.dumps(ballot, sort_keys=True)
-    if ballot.get("weight") not in (None, "1", 1):
-        text += f" (weight {ballot['weight']})"
-    return text
-
-
 def _result_rows(result: dict[str, Any], proposal: Proposal) -> list[tuple[str, str]]:
-    rows = [("Outcome", str(result.get("outcome", "—"))), ("Turnout", str(result.get("turnout")))]
+    rows = [
+        ("Outcome", str(result.get("outcome", "—"))),
+        ("Turnout", presenters.number(str(result.get("turnout")))),
+    ]
     if result.get("counts"):
         counts = selectors.in_order(result["counts"], proposal)
-        rows += [(f"  {name}", str(count)) for name, count in counts.items()]
+        rows += [(f"  {name}", presenters.number(count)) for name, count in counts.items()]
     if result.get("winners"):
         rows.append(("Winners", ", ".join(result["winners"])))
     if result.get("ranking"):
@@ -113,6 +96,11 @@ def proposal_minutes_pdf(proposal: Proposal, comments: Sequence[Comment]) -> byt
         pdf.key_values(terms),
         Spacer(1, 3 * mm),
         Paragraph("Result", styles["h2"]),
+        *(
+            [Paragraph(pdf.escape(presenters.count_sentence(proposal, result)), styles["body"])]
+            if result
+            else []
+        ),
         pdf.key_values(_result_rows(result, proposal)),
         *_stv_stages(result, styles),
     ]
@@ -166,7 +154,7 @@ def proposal_minutes_pdf(proposal: Proposal, comments: Sequence[Comment]) -> byt
     rows = [
         (
             ballot.get("member") or f"receipt {str(ballot.get('receipt', ''))[:16]}…",
-            _ballot_text(ballot),
+            presenters.ballot_text(ballot, weight=True),
         )
         for ballot in ballots
     ]

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from coop import clock
-from governance import services
+from governance import presenters, services
 from governance.models import Ballot, EligibleVoter, Proposal, State, VoterRoll
 
 logger = logging.getLogger(__name__)
@@ -120,6 +120,9 @@ def notify_result(proposal_id: int) -> int:
         return 0
     result = proposal.get_result_display()
     body = f"“{proposal.title}” is closed: {result}.\n"
+    outcome = presenters.outcome_sentence(proposal)
+    if outcome:
+        body += f"\n{outcome}\n"
     if proposal.action_error:
         body += f"\nThe decision could not be carried out: {proposal.action_error}\n"
     body += f"\n{_link(proposal)}\n"

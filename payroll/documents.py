@@ -24,6 +24,7 @@ from coop.money import format_money
 from payroll.epc_text import epc_text
 from payroll.explanation import explain_line
 from payroll.models import Distribution, DistributionLine
+from payroll.presenters import percent
 from payroll.services import month_label
 from payroll.totals import YearToDate
 
@@ -58,9 +59,9 @@ def _month_figures(distribution: Distribution) -> list[list[object]]:
     policy = distribution.policy
     rows += [
         row("Surplus", distribution.surplus, True),
-        row(f"Commons contribution ({policy.commons_pct:.2%})", -distribution.commons),
-        row(f"Collective reserve ({policy.reserve_pct:.2%})", -distribution.reserve),
-        row(f"Education fund ({policy.education_pct:.2%})", -distribution.education),
+        row(f"Commons contribution ({percent(policy.commons_pct)} %)", -distribution.commons),
+        row(f"Collective reserve ({percent(policy.reserve_pct)} %)", -distribution.reserve),
+        row(f"Education fund ({percent(policy.education_pct)} %)", -distribution.education),
         row("Member pool", distribution.member_pool, True),
     ]
     return rows
@@ -117,7 +118,7 @@ def payslip_pdf(
         ["Your fraction of the member pool", explanation.get("fraction_of_pool", "—")],
         ["Your share", money(line.share, currency)],
         [
-            f"Paid to you ({distribution.policy.cash_pct:.0%} in cash)",
+            f"Paid to you ({percent(distribution.policy.cash_pct)} % in cash)",
             money(line.cash, currency),
         ],
         ["Credited to your capital account", money(line.retained, currency)],

@@ -12,6 +12,7 @@ from coop import money
 from coop.models import Client, Cooperative, Member, Project
 from coop.validators import normalize_iban, validate_iban
 from payroll.models import CapitalAccountEntry, DistributionPolicy
+from payroll.presenters import as_percent
 
 HUNDRED = Decimal(100)
 
@@ -121,11 +122,6 @@ class PercentField(forms.DecimalField):
     def clean(self, value: Any) -> Decimal | None:
         percent = super().clean(value)
         return None if percent is None else percent / HUNDRED
-
-
-def as_percent(fraction: Decimal) -> str:
-    """0.15000 → "15"; 0.12345 → "12.345"."""
-    return format((fraction * HUNDRED).normalize(), "f")
 
 
 class PolicyForm(forms.Form):

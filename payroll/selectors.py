@@ -4,7 +4,6 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Prefetch, QuerySet, Sum
@@ -21,7 +20,6 @@ from payroll.models import (
     DistributionDocument,
     DistributionLine,
     DistributionPolicy,
-    DocumentFailure,
     Expense,
     Revenue,
 )
@@ -350,68 +348,3 @@ def capital_balances_for(viewer: Member) -> list[CapitalBalance]:
     if not viewer.has_role(Role.TREASURER):
         raise Http404(_("No such page."))
     return capital_balances(viewer.cooperative)
-
-
-class MissingDocument(NamedTuple):
-    """Why a file of a distribution cannot be downloaded: a stable code and a sentence."""
-
-    code: str
-    message: str
-
-
-def missing_document(
-    distribution: Distribution, kind: str, member: Member | None = None
-) -> MissingDocument:
-    """Why this file is not there: the one answer of the pages and the API (both a 409).
-
-    A file is "being generated" only while nothing went wrong; a build that failed says so, with
-    its reason, whether the sweep still tries it (up to `DocumentFailure.MAX_ATTEMPTS` times) or
-    the treasurer must regenerate it after fixing the cause.
-    """
-    from payroll.documents import sepa_unavailable_reason
-
-    if distribution.status not in FINAL:
-        return MissingDocument(
-            "not_approved", _("Files are made when the distribution is approved.")
-        )
-    failure = DocumentFailure.objects.filter(
-        distribution=distribution, kind=kind, member=member
-    ).first()
-    if failure is not None and failure.attempts >= DocumentFailure.MAX_ATTEMPTS:
-        return MissingDocument(
-            "document_failed",
-            _(
-                "This file could not be generated (%(reason)s), %(attempts)d times. Fix the "
-                "cause, then regenerate the failed files from the distribution's page."
-            )
-            % {"reason": failure.reason, "attempts": failure.attempts},
-        )
-    if failure is not None:
-        return MissingDocument(
-            "document_failed",
-            _(
-                "This file could not be generated (%(reason)s). It is tried again within a few "
-                "minutes (attempt %(attempts)d of %(limit)d)."
-            )
-            % {
-                "reason": failure.reason,
-                "attempts": failure.attempts,
-                "limit": DocumentFailure.MAX_ATTEMPTS,
-            },
-        )
-    if kind == DistributionDocument.Kind.SEPA:
-        reason = sepa_unavailable_reason(distribution, distribution.lines.all())
-        if reason:
-            return MissingDocument("sepa_unavailable", reason)
-    return MissingDocument(
-        "document_pending", _("This file is being generated: try again in a minute.")
-    )
-
-
-def document_failures(distribution: Distribution) -> list[DocumentFailure]:
-    """The files of the distribution that failed, for its page and the API."""
-    return list(
-        DocumentFailure.objects.filter(distribution=distribution)
-        .select_related("member__user")
-        .order_by("kind", "member_id")
-    )

@@ -2,41 +2,41 @@
 
 from django.urls import path
 
-from payroll import views
+from payroll.views import capital, distributions, files, month, policies
 
 urlpatterns = [
-    path("", views.overview, name="money-overview"),
-    path("revenue/", views.record_revenue, name="money-record-revenue"),
-    path("revenue/<int:pk>/delete/", views.delete_revenue, name="money-delete-revenue"),
-    path("expenses/", views.record_expense, name="money-record-expense"),
-    path("expenses/<int:pk>/decide/", views.decide_expense, name="money-decide-expense"),
-    path("expenses/<int:pk>/receipt/", views.expense_receipt, name="money-expense-receipt"),
-    path("distributions/", views.distribution_list, name="money-distributions"),
-    path("distributions/draft/", views.draft_distribution, name="money-draft-distribution"),
-    path("distributions/<int:pk>/", views.distribution_detail, name="money-distribution"),
+    path("", month.overview, name="money-overview"),
+    path("revenue/", month.record_revenue, name="money-record-revenue"),
+    path("revenue/<int:pk>/delete/", month.delete_revenue, name="money-delete-revenue"),
+    path("expenses/", month.record_expense, name="money-record-expense"),
+    path("expenses/<int:pk>/decide/", month.decide_expense, name="money-decide-expense"),
+    path("expenses/<int:pk>/receipt/", month.expense_receipt, name="money-expense-receipt"),
+    path("distributions/", distributions.distribution_list, name="money-distributions"),
+    path("distributions/draft/", distributions.draft_distribution, name="money-draft-distribution"),
+    path("distributions/<int:pk>/", distributions.distribution_detail, name="money-distribution"),
     *[
         path(
             f"distributions/<int:pk>/{action}/",
-            views.distribution_action,
+            distributions.distribution_action,
             {"action": action},
             name=f"money-distribution-{action}",
         )
-        for action in views.ACTIONS
+        for action in distributions.ACTIONS
     ],
-    path("distributions/<int:pk>/payslip/", views.my_payslip, name="money-my-payslip"),
+    path("distributions/<int:pk>/payslip/", files.my_payslip, name="money-my-payslip"),
     path(
         "distributions/<int:pk>/payslips/<int:member_id>/",
-        views.member_payslip,
+        files.member_payslip,
         name="money-member-payslip",
     ),
-    path("distributions/<int:pk>/payslips.zip", views.all_payslips, name="money-all-payslips"),
+    path("distributions/<int:pk>/payslips.zip", files.all_payslips, name="money-all-payslips"),
     path(
         "distributions/<int:pk>/files/<str:kind>/",
-        views.distribution_file,
+        files.distribution_file,
         name="money-distribution-file",
     ),
-    path("policies/", views.policy_list, name="money-policies"),
-    path("me/", views.my_statements, name="money-statements"),
-    path("capital/", views.capital_accounts, name="money-capital"),
-    path("capital/<int:member_id>/", views.capital_account, name="money-capital-account"),
+    path("policies/", policies.policy_list, name="money-policies"),
+    path("me/", capital.my_statements, name="money-statements"),
+    path("capital/", capital.capital_accounts, name="money-capital"),
+    path("capital/<int:member_id>/", capital.capital_account, name="money-capital-account"),
 ]

@@ -15,7 +15,6 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from api.errors import PayloadTooLarge
 from api.filters import TimeEntryFilter
 from api.schema import OneObjectSchema
 from api.serializers.hours import (
@@ -32,10 +31,9 @@ from api.serializers.hours import (
 from api.views.core import COOP_SLUG, CoopScopedViewSet
 from coop import clock
 from coop.hours import exports, selectors, services
-from coop.hours.importing import import_hours
+from coop.hours.importing import check_import_size, import_hours
 from coop.models import RunningTimer, TimeEntry
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 CSV = OpenApiResponse(OpenApiTypes.STR, description="CSV (UTF-8) with a header row")
 
 
@@ -122,8 +120,8 @@ class TimeEntryViewSet(
 
         All or nothing unless `skip_invalid`; rows imported before are skipped."""
         upload = request.FILES.get("file")
-        if upload is not None and upload.size > MAX_IMPORT_BYTES:
-            raise PayloadTooLarge("The file is larger than 5 MB: split it by month.")
+        if upload is not None:
+            check_import_size(upload.size)  # the import service's limit: a 413, as on the page
         serializer = ImportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         options = dict(serializer.validated_data)

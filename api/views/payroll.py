@@ -26,9 +26,9 @@ from api.serializers.payroll import (
     RevenueSerializer,
 )
 from api.views.core import COOP_SLUG, CoopScopedViewSet
-from coop.errors import InvalidInputs, StateConflict
+from coop.errors import InvalidInputs
 from coop.models.cooperative import Role
-from payroll import distributing, selectors, services
+from payroll import distributing, document_state, selectors, services
 from payroll.downloads import OTHER_FILE, RECEIPT_TYPES, document_response, receipt_response
 from payroll.models import (
     CapitalAccountEntry,
@@ -261,8 +261,7 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
             distribution=distribution, kind=kind, member=member
         ).first()
         if document is None:
-            missing = selectors.missing_document(distribution, kind, member)
-            raise StateConflict(missing.message, code=missing.code)
+            raise document_state.document_missing(distribution, kind, member)
         return document_response(document)
 
     @extend_schema(**SCHEMA, responses={(200, "application/pdf"): FILE, 404: NOT_YOURS})

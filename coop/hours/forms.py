@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coop.durations import DurationError, parse_duration
+from coop.hours.importing import FileTooLarge, check_import_size
 from coop.models import Project, TimeEntry
 
 
@@ -79,12 +80,17 @@ class AdjustmentForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV export"))
+    file = forms.FileField(
+        label=_("CSV export"),
+        help_text=_("At most 5 MB. Rows imported before are recognised and skipped."),
+    )
     create_missing = forms.BooleanField(
         label=_("Create clients and projects that do not exist yet"), required=False
     )
     skip_invalid = forms.BooleanField(
-        label=_("Import the valid rows even if some are rejected"), required=False
+        label=_("Import the valid rows even if some are rejected"),
+        help_text=_("Otherwise one rejected row means nothing is imported."),
+        required=False,
     )
     dry_run = forms.BooleanField(
         label=_("Dry run: check everything, write nothing"), required=False
@@ -96,13 +102,19 @@ class ImportForm(forms.Form):
         required=False,
     )  # fmt: skip
 
-    MAX_BYTES = 5 * 1024 * 1024
-
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB: split it by month."))
+        try:
+            check_import_size(upload.size)
+        except FileTooLarge as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
         return upload
+
+    @property
+    def status(self) -> int:
+        """The page's status for a refused form: the import service's 413 for a file over the
+        limit, as the API answers, and 400 for anything else."""
+        return FileTooLarge.status if self.has_error("file", FileTooLarge.code) else 400
 
 
 def week_start(value: str | None, today: datetime.date) -> datetime.date:

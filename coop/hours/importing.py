@@ -16,6 +16,21 @@ from coop.models import Client, Cooperative, Member, Project, TimeEntry
 from coop.models.cooperative import Role
 from coop.plain_text import check_text
 
+MAX_IMPORT_BYTES = 5 * 1024 * 1024  # a year of a large co-op's hours is well under it
+
+
+class FileTooLarge(InvalidInput):
+    """The export is larger than `MAX_IMPORT_BYTES`: a 413 on the import page and the API."""
+
+    code = "too_large"
+    status = 413
+
+
+def check_import_size(size: int) -> None:
+    """Refuse an export over the limit before it is read: the one rule of the page and the API."""
+    if size > MAX_IMPORT_BYTES:
+        raise FileTooLarge(_("The file is larger than 5 MB: split it by month."), field="file")
+
 
 @dataclass
 class ImportReport:

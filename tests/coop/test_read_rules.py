@@ -6,7 +6,9 @@ import datetime
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from coop.hours.importing import MAX_IMPORT_BYTES
 from coop.models import Member
 from coop.models.cooperative import MemberStatus
 from governance import services as governance
@@ -124,6 +126,57 @@ def test_ballots_and_minutes_before_the_close_are_a_translated_conflict(
     assert spanish in spanish_response.content.decode()
     if surface == "api":
         assert response.json()["code"] == "not_published"
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_a_payslip_not_made_yet_is_the_same_translated_conflict(
+    surface, client, api, run, colleague
+):
+    """`payroll.document_state.document_missing`: a 409 with the same words on both surfaces
+    (the page used to redirect to the distribution with a flash message)."""
+    path = f"distributions/{run.pk}/payslips/{colleague.pk}/"
+    response = read(surface, client, api, colleague, f"money/{path}", path)
+    assert response.status_code == 409
+    assert "This file is being generated: try again in a minute." in response.content.decode()
+    spanish = read(surface, client, api, colleague, f"money/{path}", path, language="es")
+    assert spanish.status_code == 409
+    assert "Se está generando este archivo" in spanish.content.decode()
+    if surface == "api":
+        assert response.json()["code"] == "document_pending"
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize("page_file", ["ballots.json", "minutes.pdf", ""])
+def test_a_proposal_the_viewer_may_not_see_is_not_found(
+    surface, page_file, client, api, member, secretary, make_proposal
+):
+    """`governance.selectors.visible_proposals`: another member's draft is a 404 on both, for
+    its page, its ballot file and its minutes alike."""
+    draft = make_proposal(secretary, title="Still a draft", start=False)
+    api_file = {"ballots.json": "ballots/", "minutes.pdf": "minutes/", "": ""}[page_file]
+    page_path = f"proposals/{draft.pk}/{page_file}"
+    response = read(surface, client, api, member, page_path, f"proposals/{draft.pk}/{api_file}")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_an_import_over_the_limit_is_the_same_413(surface, client, api, member):
+    """`coop.hours.importing.check_import_size`: one limit, one status, one sentence."""
+    big = SimpleUploadedFile("export.csv", b"x" * (MAX_IMPORT_BYTES + 1), "text/csv")
+    slug = member.cooperative.slug
+    if surface == "page":
+        client.force_login(member.user)
+        response = client.post(f"/c/{slug}/hours/import/", {"file": big})
+    else:
+        api.force_authenticate(member.user)
+        response = api.post(
+            f"/api/v1/coops/{slug}/time-entries/import/", {"file": big}, format="multipart"
+        )
+    assert response.status_code == 413
+    assert "The file is larger than 5 MB: split it by month." in response.content.decode()
+    if surface == "api":
+        assert response.json()["code"] == "too_large"
+        assert "file" in response.json()["errors"]
 
 
 # A departed member -----------------------------------------------------------------------------

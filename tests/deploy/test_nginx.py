@@ -80,8 +80,8 @@ def test_the_check_would_catch_a_broken_site_file(prefix):
 
 def test_the_upload_limit_admits_the_largest_hours_import():
     """The import page accepts files up to its limit; nginx must not refuse them first (413)."""
-    from coop.hours.forms import ImportForm
+    from coop.hours.importing import MAX_IMPORT_BYTES
 
     limit = SITE.read_text().split("client_max_body_size ")[1].split(";")[0]
     assert limit.endswith("m"), limit
-    assert int(limit[:-1]) * 1024 * 1024 > ImportForm.MAX_BYTES
+    assert int(limit[:-1]) * 1024 * 1024 > MAX_IMPORT_BYTES

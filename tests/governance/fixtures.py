@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from coop import clock as project_clock
 from governance import services
 from governance.floors import floors_for
 from governance.models import State
@@ -35,13 +36,13 @@ def make_proposal(now, clock):
         floors = floors_for(author.cooperative, fields.get("kind", "general"))
         to_voting = "opens_at" not in fields
         fields.setdefault("title", "Adopt the four-day week")
-        fields.setdefault("opens_at", services.clock.now() + floors.discussion)
+        fields.setdefault("opens_at", project_clock.now() + floors.discussion)
         fields.setdefault("closes_at", fields["opens_at"] + max(WEEK, floors.voting))
         proposal = services.create_proposal(actor=author, **fields)
         if start:
             proposal = services.open_proposal(actor=author, proposal=proposal)
             if proposal.state == State.DISCUSSION and to_voting:
-                clock.set(max(proposal.opens_at, services.clock.now()))
+                clock.set(max(proposal.opens_at, project_clock.now()))
                 services.sweep()
                 proposal.refresh_from_db()
         return proposal
@@ -73,7 +74,7 @@ def voting_for_days(author, days=3, **fields):
     drafted and discussed before that, by the real clock: for tests with a live worker or
     threads, where the test clock must not stand still. Closing it early is allowed."""
     floors = floors_for(author.cooperative, fields.get("kind", "general"))
-    now = services.clock.now()
+    now = project_clock.now()
     opens = now - max(datetime.timedelta(days=days), floors.voting)
     drafted = opens - floors.discussion
     fields.setdefault("title", "Adopt the four-day week")

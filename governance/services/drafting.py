@@ -1,15 +1,13 @@
-"""Writes of governance: drafting, opening, voting, delegating, closing and sweeping proposals."""
+"""Writes of a proposal before its vote: drafting, opening (and starting the vote),
+withdrawing, comments; and a member's calendar feed.
+"""
 
 import datetime
-import logging
 import secrets
 from fractions import Fraction
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from coop import clock
@@ -20,27 +18,16 @@ from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
 from governance import actions, floors, secret_ballots
 from governance.limits import check_limits
-from governance.methods import validate_ballot
-from governance.methods.ballot_file import BallotFileError, tally_ballot_file
-from governance.methods.delegation import resolve_delegations
 from governance.models import (
     CHOICE_METHODS,
     RANKED_METHODS,
-    Ballot,
     CalendarFeed,
     Comment,
-    Delegation,
     EligibleVoter,
     Method,
     Proposal,
-    SecretBallot,
     State,
-    VoterRoll,
 )
-
-logger = logging.getLogger(__name__)
-
-receipt_hash = secret_ballots.receipt_hash  # the fingerprint pages and the API show and look up
 
 DRAFT_FIELDS = {
     "title", "body", "kind", "method", "options", "seats", "quorum", "threshold", "secret",
@@ -151,7 +138,7 @@ def _require_author_or_secretary(actor: Member | None, proposal: Proposal) -> No
     raise NotAllowed(_("Only the author or a secretary may do this."))
 
 
-def _locked(proposal: Proposal) -> Proposal:
+def locked_proposal(proposal: Proposal) -> Proposal:
     return Proposal.objects.select_for_update().select_related("cooperative").get(pk=proposal.pk)
 
 
@@ -162,7 +149,7 @@ def update_draft(*, actor: Member, proposal: Proposal, **changes: Any) -> Propos
         raise InvalidInput(_("Unknown field."), field=sorted(unknown)[0])
     _require_author_or_secretary(actor, proposal)
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked_proposal(proposal)
         if proposal.state != State.DRAFT:
             raise StateConflict(_("Only a draft can be changed."))
         data = {name: getattr(proposal, name) for name in DRAFT_FIELDS}
@@ -183,7 +170,7 @@ def delete_draft(*, actor: Member, proposal: Proposal) -> None:
     """Throw a draft away; once opened, a proposal can only be withdrawn."""
     _require_author_or_secretary(actor, proposal)
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked_proposal(proposal)
         if proposal.state != State.DRAFT:
             raise StateConflict(
                 _("Only a draft can be deleted; withdraw an opened proposal instead.")
@@ -209,7 +196,7 @@ def open_proposal(
     _require_author_or_secretary(actor, proposal)
     now = now or clock.now()
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked_proposal(proposal)
         if proposal.state != State.DRAFT:
             raise StateConflict(
                 _("This proposal is already %(state)s.") % {"state": proposal.get_state_display()}
@@ -222,7 +209,7 @@ def open_proposal(
         proposal.save(update_fields=["state", "discussion_starts_at", "updated_at"])
         record(proposal.cooperative, actor, "proposal.opened", proposal, {})
         if proposal.opens_at <= now:
-            _start_voting(proposal, now)
+            start_voting(proposal, now)
         return proposal
 
 
@@ -234,7 +221,7 @@ def eligible_members(cooperative: Cooperative) -> list[Member]:
     return list(Member.objects.filter(cooperative=cooperative, status__in=statuses).order_by("id"))
 
 
-def _start_voting(proposal: Proposal, now: datetime.datetime) -> None:
+def start_voting(proposal: Proposal, now: datetime.datetime) -> None:
     electorate = eligible_members(proposal.cooperative)
     EligibleVoter.objects.bulk_create(
         [EligibleVoter(proposal=proposal, member=member) for member in electorate]
@@ -259,7 +246,7 @@ def withdraw_proposal(*, actor: Member, proposal: Proposal) -> Proposal:
     """The author (or a secretary) withdraws a proposal before voting ends."""
     _require_author_or_secretary(actor, proposal)
     with transaction.atomic():
-        proposal = _locked(proposal)
+        proposal = locked_proposal(proposal)
         if proposal.state in (State.CLOSED, State.WITHDRAWN):
             raise StateConflict(
                 _("This proposal is already %(state)s.") % {"state": proposal.get_state_display()}
@@ -282,261 +269,6 @@ def add_comment(*, actor: Member, proposal: Proposal, body: str) -> Comment:
             proposal.cooperative, actor, "proposal.commented", comment, {"proposal": proposal.pk}
         )
         return comment
-
-
-# Voting ---------------------------------------------------------------------------------------
-
-
-def cast_vote(
-    *,
-    actor: Member,
-    proposal: Proposal,
-    ballot: dict[str, Any],
-    now: datetime.datetime | None = None,
-) -> str | None:
-    """Cast (or change, for open ballots) the member's ballot. Returns a secret ballot's receipt.
-
-    The member's eligibility row is locked first, so concurrent casts by one member queue and
-    leave one ballot. Secret ballots are final; the receipt code is shown once and only its hash
-    is stored.
-    """
-    now = now or clock.now()
-    with transaction.atomic():
-        # Lock the proposal: a close waits for the casts under way and a cast after the close
-        # sees it closed, so every ballot is counted or refused. (Casts queue per proposal, as
-        # the audit chain makes them do anyway.)
-        proposal = (
-            Proposal.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("cooperative")
-            .get(pk=proposal.pk)
-        )
-        if proposal.state != State.VOTING or now >= proposal.closes_at:
-            raise StateConflict(_("Voting on this proposal is not open."))
-        seat = EligibleVoter.objects.select_for_update().filter(proposal=proposal, member=actor)
-        if not seat.exists():
-            raise NotAllowed(_("You were not a voting member when voting opened."))
-        try:
-            content = validate_ballot(proposal.method, proposal.options, ballot)
-        except BallotFileError as error:
-            raise InvalidInput(str(error), field="ballot") from None
-        receipt = _store_ballot(proposal, actor, content)
-        if proposal.allow_early_close and _everyone_voted(proposal):
-            close_proposal(proposal=proposal, actor=None, now=now, early=True)
-        return receipt
-
-
-def _store_ballot(proposal: Proposal, actor: Member, content: dict[str, Any]) -> str | None:
-    if proposal.secret:
-        return secret_ballots.cast(proposal, actor, content)
-    ballot, created = Ballot.objects.update_or_create(
-        proposal=proposal, member=actor, defaults={"content": content}
-    )
-    verb = "ballot.cast" if created else "ballot.changed"
-    record(proposal.cooperative, actor, verb, proposal, {"ballot": content})
-    return None
-
-
-def _everyone_voted(proposal: Proposal) -> bool:
-    voters = VoterRoll if proposal.secret else Ballot
-    return voters.objects.filter(proposal=proposal).count() >= proposal.eligible_count
-
-
-# Delegation -----------------------------------------------------------------------------------
-
-
-def delegate_vote(*, actor: Member, delegate: Member, kind: str = "") -> Delegation:
-    """Let `delegate` vote for the actor on open ballots (all kinds, or one); replaces the old."""
-    if delegate.cooperative_id != actor.cooperative_id:
-        raise InvalidInput(_("You can delegate only to a member of your co-op."), field="delegate")
-    if delegate.pk == actor.pk:
-        raise InvalidInput(_("You cannot delegate to yourself."), field="delegate")
-    if kind and kind not in Proposal.Kind.values:
-        raise InvalidInput(_("Unknown proposal kind “%(kind)s”.") % {"kind": kind}, field="kind")
-    with transaction.atomic():
-        Member.objects.select_for_update().get(pk=actor.pk)
-        _revoke(actor, kind)
-        delegation = Delegation.objects.create(
-            cooperative=actor.cooperative, delegator=actor, delegate=delegate, kind=kind
-        )
-        record(
-            actor.cooperative,
-            actor,
-            "delegation.given",
-            delegation,
-            {"delegate": delegate.pk, "kind": kind or "all"},
-        )
-        return delegation
-
-
-def revoke_delegation(*, actor: Member, kind: str = "") -> None:
-    with transaction.atomic():
-        Member.objects.select_for_update().get(pk=actor.pk)
-        if not _revoke(actor, kind):
-            raise StateConflict(_("You have no delegation for this to revoke."))
-
-
-def _revoke(actor: Member, kind: str) -> int:
-    active = Delegation.objects.filter(delegator=actor, kind=kind, revoked_at__isnull=True)
-    revoked = 0
-    for delegation in active:
-        delegation.revoked_at = clock.now()
-        delegation.save(update_fields=["revoked_at"])
-        record(actor.cooperative, actor, "delegation.revoked", delegation, {"kind": kind or "all"})
-        revoked += 1
-    return revoked
-
-
-def delegations_for(proposal: Proposal) -> dict[int, int]:
-    """Each member's delegate for the proposal's kind; a per-kind delegation beats a general one."""
-    active = Delegation.objects.filter(
-        cooperative_id=proposal.cooperative_id, revoked_at__isnull=True
-    ).filter(Q(kind="") | Q(kind=proposal.kind))
-    general: dict[int, int] = {}
-    specific: dict[int, int] = {}
-    for delegator, delegate, kind in active.values_list("delegator_id", "delegate_id", "kind"):
-        (specific if kind else general)[delegator] = delegate
-    return {**general, **specific}
-
-
-# Closing --------------------------------------------------------------------------------------
-
-
-def ballot_file(proposal: Proposal) -> dict[str, Any]:
-    """The published ballot file of the proposal, as it stands (weights from delegations now)."""
-    document: dict[str, Any] = {
-        "method": proposal.method,
-        "options": proposal.options,
-        "seats": proposal.seats,
-        "eligible": proposal.eligible_count,
-        "quorum": proposal.quorum,
-        "threshold": proposal.threshold,
-        "ballots": [],
-    }
-    if proposal.secret:
-        rows = SecretBallot.objects.filter(proposal=proposal).order_by("receipt_hash")
-        document["ballots"] = [{**row.content, "receipt": row.receipt_hash} for row in rows]
-        return document
-    ballots = list(
-        Ballot.objects.filter(proposal=proposal)
-        .select_related("member__user")
-        .order_by("member_id")
-    )
-    eligible = set(
-        EligibleVoter.objects.filter(proposal=proposal).values_list("member_id", flat=True)
-    )
-    resolution = resolve_delegations(
-        eligible=eligible,
-        voted={ballot.member_id for ballot in ballots},
-        delegations=delegations_for(proposal),
-    )
-    for ballot in ballots:
-        entry = {**ballot.content, "member": ballot.member.user.email}
-        weight = resolution.weights.get(ballot.member_id, 1)
-        if weight != 1:
-            entry["weight"] = str(weight)
-        document["ballots"].append(entry)
-    return document
-
-
-def close_proposal(
-    *,
-    proposal: Proposal,
-    actor: Member | None,
-    now: datetime.datetime | None = None,
-    early: bool = False,
-) -> Proposal:
-    """Count, store the result and the ballot file, run the action if it passed (idempotent).
-
-    Before `closes_at`, voting closes only when every eligible member has voted or once the
-    minimum voting period of the kind has passed (withdrawing is always possible)."""
-    if actor is not None and not actor.has_role(Role.SECRETARY):
-        raise NotAllowed(_("Only a secretary closes voting early."))
-    now = now or clock.now()
-    with transaction.atomic():
-        proposal = _locked(proposal)
-        if proposal.state == State.CLOSED:
-            return proposal
-        if proposal.state != State.VOTING:
-            raise StateConflict(_("Only a proposal in voting can be closed."))
-        floors.check_closing(proposal, now, everyone_voted=_everyone_voted(proposal))
-        if proposal.secret:
-            secret_ballots.count_at_close(proposal, now)
-        document = ballot_file(proposal)
-        result = tally_ballot_file(document)
-        proposal.state = State.CLOSED
-        proposal.result = result["outcome"]
-        proposal.tally = {"result": result, "ballot_file": document, "early": early}
-        proposal.closed_at = now
-        proposal.save()
-        record(
-            proposal.cooperative,
-            actor,
-            "proposal.closed",
-            proposal,
-            {"result": proposal.result, "turnout": result["turnout"], "early": early},
-        )
-        if proposal.result == Proposal.Result.PASSED and proposal.action:
-            _execute_action(proposal)
-        _enqueue("notify_result", proposal.pk)
-        return proposal
-
-
-def _execute_action(proposal: Proposal) -> None:
-    """Run the action in a savepoint: if it fails, the proposal stays passed with the error.
-
-    The error is stored and audited, so it is written in the site's language, not in that of
-    the request whose vote closed the proposal early.
-    """
-    try:
-        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-            action = actions.get(proposal.action)
-            effect = action.execute(proposal.cooperative, proposal.action_payload, proposal)
-            record(
-                proposal.cooperative,
-                None,
-                f"action.{proposal.action}",
-                proposal,
-                {"payload": proposal.action_payload, "effect": effect or {}},
-            )
-    except Exception as error:  # any failure is shown to members, never raised
-        message = getattr(error, "message", None) or str(error) or error.__class__.__name__
-        proposal.action_error = message
-        proposal.save(update_fields=["action_error", "updated_at"])
-        record(proposal.cooperative, None, "action.failed", proposal, {"error": message})
-
-
-def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
-    """Open proposals whose time has come and close those whose time is up. Idempotent.
-
-    Rows are taken with SKIP LOCKED, so two sweeps running at once share the work.
-    """
-    now = now or clock.now()
-    opened = closed = 0
-    due_to_open = Proposal.objects.filter(state=State.DISCUSSION, opens_at__lte=now)
-    for proposal_id in due_to_open.values_list("id", flat=True):
-        with transaction.atomic():
-            proposal = (
-                Proposal.objects.select_for_update(skip_locked=True)
-                .select_related("cooperative")
-                .filter(pk=proposal_id, state=State.DISCUSSION)
-                .first()
-            )
-            if proposal is not None:
-                _start_voting(proposal, now)
-                opened += 1
-    due_to_close = Proposal.objects.filter(state=State.VOTING, closes_at__lte=now)
-    for proposal in due_to_close.only("id"):
-        try:
-            close_proposal(proposal=proposal, actor=None, now=now)
-        except Exception:  # one broken proposal must not stop the others; the next sweep retries
-            logger.exception("closing proposal %s failed", proposal.pk)
-            continue
-        closed += 1
-    return {"opened": opened, "closed": closed}
-
-
-def quorum_fraction(proposal: Proposal) -> Fraction:
-    return Fraction(proposal.quorum)
 
 
 def renew_calendar_feed(*, member: Member) -> CalendarFeed:

@@ -1,0 +1,110 @@
+"""Writes of a co-op itself: founding it, its settings, and bylaws amended by a proposal."""
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext
+
+from coop import clock
+from coop.audit import record
+from coop.bylaws import floors_changed
+from coop.dates import check_founding_date
+from coop.errors import InvalidInput, NotAllowed
+from coop.models import Cooperative, Member, User
+from coop.models.cooperative import MemberStatus, Role
+from coop.services.checks import apply_changes, require_role, validated
+from coop.services.members import add_member
+
+
+def create_cooperative(
+    *,
+    name: str,
+    slug: str,
+    currency: str = "EUR",
+    time_zone: str = "UTC",
+    founded_on: datetime.date | None = None,
+    bylaws: dict | None = None,
+    founder: User | None = None,
+) -> Cooperative:
+    """Found a co-op; the founder, if given, becomes its first active member with every role."""
+    with transaction.atomic():
+        cooperative = Cooperative(
+            name=name, slug=slug, currency=currency, time_zone=time_zone, founded_on=founded_on
+        )
+        if bylaws is not None:
+            cooperative.bylaws = bylaws
+        validated(cooperative)
+        cooperative.save()
+        record(cooperative, founder, "cooperative.created", cooperative, {"name": name})
+        if founder is not None:
+            add_member(
+                cooperative=cooperative,
+                actor=None,
+                email=founder.email,
+                status=MemberStatus.ACTIVE,
+                roles=list(Role.values),
+                joined_on=founded_on or clock.today_in(cooperative),
+            )
+        return cooperative
+
+
+def update_cooperative(
+    *, cooperative: Cooperative, actor: Member | None, **changes: Any
+) -> Cooperative:
+    """Change a co-op's name, currency, time zone, bylaws settings or bank details (legal name,
+    IBAN, BIC: the debtor of the SEPA file) (admins only).
+
+    The bylaws floors (quorum, threshold, discussion and voting periods per kind) are not
+    changed here: only a passed bylaws proposal changes them (`amend_bylaws`)."""
+    require_role(actor, Role.ADMIN)
+    allowed = {"name", "currency", "time_zone", "founded_on", "bylaws", "legal_name", "iban", "bic"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput(
+            gettext("This setting cannot be changed here."), field=sorted(unknown)[0]
+        )
+    with transaction.atomic():
+        cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        if "bylaws" in changes and floors_changed(cooperative.bylaws, changes["bylaws"]):
+            raise InvalidInput(floors_by_proposal_only(), field="bylaws")
+        if changes.get("founded_on") is not None:
+            check_founding_date(cooperative, changes["founded_on"])
+        changed = apply_changes(cooperative, changes)
+        if not changed:
+            return cooperative
+        validated(cooperative)
+        cooperative.save()
+        record(cooperative, actor, "cooperative.updated", cooperative, {"changed": changed})
+        return cooperative
+
+
+def floors_by_proposal_only() -> str:
+    return gettext(
+        "The bylaws floors (quorum, threshold, discussion and voting periods per kind) change "
+        "only through a passed bylaws proposal with the action amend_bylaws."
+    )
+
+
+def amend_bylaws(*, cooperative: Cooperative, bylaws: dict, proposal: Any) -> Cooperative:
+    """Adopt bylaws settings, floors included, as a passed bylaws proposal decided.
+
+    Called only by the `amend_bylaws` action, which governance runs for a passed `bylaws`
+    proposal that met the floors in force (governance/actions.py checks that before it runs)."""
+    if getattr(proposal, "kind", None) != "bylaws" or getattr(proposal, "result", None) != "passed":
+        raise NotAllowed(floors_by_proposal_only(), field="bylaws")
+    with transaction.atomic():
+        cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        changed = apply_changes(cooperative, {"bylaws": bylaws})
+        if not changed:
+            return cooperative
+        validated(cooperative)
+        cooperative.save()
+        record(
+            cooperative,
+            None,
+            "cooperative.bylaws_amended",
+            cooperative,
+            {"changed": changed, "proposal": proposal.pk},
+        )
+        return cooperative

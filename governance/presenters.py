@@ -1,0 +1,132 @@
+"""What a closed vote says, in words and chart data: one source for the page, the minutes, e-mails.
+
+Built from what closing stored (the tally and the ballot file), never recounted. The proposal's
+page, the minutes PDF (`governance.minutes`) and the result e-mail (`governance.tasks`) call these
+functions, so that they put a ballot, a tie and an outcome the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from governance import selectors
+from governance.count_sheet import count_number, stv_stage_rows
+from governance.models import Proposal
+
+
+def number(text: str) -> str:
+    """A count from the tally ("3", "5/2", "12345/100000") as members read it: 3, 2.5, 0.12345."""
+    return count_number(text)
+
+
+def ballot_text(ballot: Mapping[str, Any], *, weight: bool = False) -> str:
+    """A ballot in one line: "agree", "block — reason", "1. A  2. B", "A, B", "A: 4, B: 1".
+
+    With `weight`, a delegated weight other than 1 follows: "agree (weight 3)"; the page shows
+    the weight in a column of its own, the minutes on the line.
+    """
+    if "choice" in ballot:
+        reason = ballot.get("reason")
+        text = f"{ballot['choice']} — {reason}" if reason else str(ballot["choice"])
+    elif "ranking" in ballot:
+        text = "  ".join(f"{n}. {o}" for n, o in enumerate(ballot["ranking"], 1)) or "—"
+    elif "approve" in ballot:
+        text = ", ".join(ballot["approve"]) or "—"
+    elif "scores" in ballot:
+        text = ", ".join(f"{o}: {s}" for o, s in ballot["scores"].items()) or "—"
+    else:
+        text = json.dumps(ballot, ensure_ascii=False, sort_keys=True)
+    if weight and ballot.get("weight") not in (None, "1", 1):
+        text += " " + _("(weight %s)") % ballot["weight"]
+    return text
+
+
+def tied_options(result: Mapping[str, Any]) -> list[str]:
+    """Who is level in a tie: the tied winners, or the last two of an instant runoff."""
+    if len(result.get("winners", [])) > 1:
+        return list(result["winners"])
+    if result.get("rounds"):
+        return list(result["rounds"][-1]["counts"])
+    return list(result["winners"] if result.get("winners") else result.get("ranking", [[]])[0])
+
+
+def turnout_sentence(result: Mapping[str, Any]) -> str:
+    """ "3 of 5 eligible members voted (quorum 0.5).": turnout counts abstentions."""
+    return _("%(turnout)s of %(eligible)s eligible members voted (quorum %(quorum)s).") % {
+        "turnout": number(str(result["turnout"])),
+        "eligible": result["eligible"],
+        "quorum": result["quorum"],
+    }
+
+
+def count_sentence(proposal: Proposal, result: Mapping[str, Any]) -> str:
+    """One sentence made from the count: the verdict, the counts or the winners, the turnout."""
+    turnout = turnout_sentence(result)
+    outcome = result["outcome"]
+    if outcome == "no_quorum":
+        return _("No quorum: the proposal is not decided.") + " " + turnout
+    if outcome == "tie":
+        tied = ", ".join(tied_options(result))
+        return _("A tie between %s: the co-op decides how to break it.") % tied + " " + turnout
+    if "counts" in result:
+        ordered = selectors.in_order(result["counts"], proposal)
+        counts = ", ".join(f"{number(v)} {k}" for k, v in ordered.items())
+        verdict = _("Passed") if outcome == "passed" else _("Rejected")
+        return f"{verdict}: {counts}. {turnout}"
+    if outcome == "passed":
+        return _("Chosen: %s.") % ", ".join(result.get("winners", [])) + " " + turnout
+    return _("Rejected: no option was chosen.") + " " + turnout
+
+
+def outcome_sentence(proposal: Proposal) -> str:
+    """The stored outcome statement, or the sentence made from the count ("" before a count)."""
+    result = proposal.tally.get("result") or {}
+    if not result:
+        return ""
+    return proposal.outcome_statement or count_sentence(proposal, result)
+
+
+def bars(values: Mapping[str, str]) -> list[tuple[str, str, float]]:
+    """(name, count as read, bar length in percent of the largest) for the result chart."""
+    exact = {name: Fraction(value) for name, value in values.items()}
+    largest = max(exact.values(), default=Fraction(0)) or Fraction(1)
+    return [
+        (name, number(values[name]), round(float(value / largest) * 100, 1))
+        for name, value in exact.items()
+    ]
+
+
+def result_figures(proposal: Proposal) -> dict[str, Any]:
+    """The chart data of a closed proposal: bars of answers (`counts`) or options (`totals`),
+    the instant-runoff rounds and the STV stages, with every count as members read it."""
+    result = proposal.tally.get("result") or {}
+    return {
+        "result": result,
+        "counts": bars(selectors.in_order(result.get("counts", {}), proposal)),
+        "totals": bars(selectors.in_order(result.get("totals", {}), proposal)),
+        "irv_rounds": [
+            {**r, "counts": {o: number(v) for o, v in r["counts"].items()}}
+            for r in result.get("rounds", [])
+        ],
+        "stv_stages": stv_stage_rows(result.get("stages", [])),
+    }
+
+
+def published_ballots(proposal: Proposal, names: Mapping[str, str]) -> list[dict[str, str]]:
+    """The ballot file's ballots as rows: who (a name for an e-mail in `names`), the ballot in
+    words, its weight and its receipt hash (secret ballots)."""
+    ballots = (proposal.tally.get("ballot_file") or {}).get("ballots", [])
+    return [
+        {
+            "who": names.get(ballot.get("member", ""), ballot.get("member", "")),
+            "ballot": ballot_text(ballot),
+            "weight": ballot.get("weight", ""),
+            "receipt": ballot.get("receipt", ""),
+        }
+        for ballot in ballots
+    ]

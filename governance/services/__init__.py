@@ -1,0 +1,48 @@
+"""Writes of governance, one module per stage of a proposal: `drafting` (draft, open, withdraw,
+comment, calendar feed), `voting` (cast a ballot), `delegating` (liquid democracy), `closing`
+(count, act, sweep). Callers import them from here: `from governance import services`."""
+
+from governance.services.closing import (
+    ballot_file,
+    close_proposal,
+    everyone_voted,
+    quorum_fraction,
+    sweep,
+)
+from governance.services.delegating import delegate_vote, delegations_for, revoke_delegation
+from governance.services.drafting import (
+    DRAFT_FIELDS,
+    OPTION_METHODS,
+    add_comment,
+    create_proposal,
+    delete_draft,
+    eligible_members,
+    open_proposal,
+    renew_calendar_feed,
+    update_draft,
+    withdraw_proposal,
+)
+from governance.services.voting import cast_vote, receipt_hash
+
+__all__ = [
+    "DRAFT_FIELDS",
+    "OPTION_METHODS",
+    "add_comment",
+    "ballot_file",
+    "cast_vote",
+    "close_proposal",
+    "create_proposal",
+    "delegate_vote",
+    "delegations_for",
+    "delete_draft",
+    "eligible_members",
+    "everyone_voted",
+    "open_proposal",
+    "quorum_fraction",
+    "receipt_hash",
+    "renew_calendar_feed",
+    "revoke_delegation",
+    "sweep",
+    "update_draft",
+    "withdraw_proposal",
+]

@@ -1,0 +1,170 @@
+"""Closing a vote: the ballot file, the count, the executable action, and the minute sweep
+that opens and closes proposals on time.
+"""
+
+import datetime
+import logging
+from fractions import Fraction
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from coop import clock
+from coop.audit import record
+from coop.errors import NotAllowed, StateConflict
+from coop.models import Member
+from coop.models.cooperative import Role
+from governance import actions, floors, secret_ballots
+from governance.methods.ballot_file import tally_ballot_file
+from governance.methods.delegation import resolve_delegations
+from governance.models import Ballot, EligibleVoter, Proposal, SecretBallot, State, VoterRoll
+from governance.services.delegating import delegations_for
+from governance.services.drafting import _enqueue, locked_proposal, start_voting
+
+logger = logging.getLogger(__name__)
+
+
+def everyone_voted(proposal: Proposal) -> bool:
+    voters = VoterRoll if proposal.secret else Ballot
+    return voters.objects.filter(proposal=proposal).count() >= proposal.eligible_count
+
+
+def ballot_file(proposal: Proposal) -> dict[str, Any]:
+    """The published ballot file of the proposal, as it stands (weights from delegations now)."""
+    document: dict[str, Any] = {
+        "method": proposal.method,
+        "options": proposal.options,
+        "seats": proposal.seats,
+        "eligible": proposal.eligible_count,
+        "quorum": proposal.quorum,
+        "threshold": proposal.threshold,
+        "ballots": [],
+    }
+    if proposal.secret:
+        rows = SecretBallot.objects.filter(proposal=proposal).order_by("receipt_hash")
+        document["ballots"] = [{**row.content, "receipt": row.receipt_hash} for row in rows]
+        return document
+    ballots = list(
+        Ballot.objects.filter(proposal=proposal)
+        .select_related("member__user")
+        .order_by("member_id")
+    )
+    eligible = set(
+        EligibleVoter.objects.filter(proposal=proposal).values_list("member_id", flat=True)
+    )
+    resolution = resolve_delegations(
+        eligible=eligible,
+        voted={ballot.member_id for ballot in ballots},
+        delegations=delegations_for(proposal),
+    )
+    for ballot in ballots:
+        entry = {**ballot.content, "member": ballot.member.user.email}
+        weight = resolution.weights.get(ballot.member_id, 1)
+        if weight != 1:
+            entry["weight"] = str(weight)
+        document["ballots"].append(entry)
+    return document
+
+
+def close_proposal(
+    *,
+    proposal: Proposal,
+    actor: Member | None,
+    now: datetime.datetime | None = None,
+    early: bool = False,
+) -> Proposal:
+    """Count, store the result and the ballot file, run the action if it passed (idempotent).
+
+    Before `closes_at`, voting closes only when every eligible member has voted or once the
+    minimum voting period of the kind has passed (withdrawing is always possible)."""
+    if actor is not None and not actor.has_role(Role.SECRETARY):
+        raise NotAllowed(_("Only a secretary closes voting early."))
+    now = now or clock.now()
+    with transaction.atomic():
+        proposal = locked_proposal(proposal)
+        if proposal.state == State.CLOSED:
+            return proposal
+        if proposal.state != State.VOTING:
+            raise StateConflict(_("Only a proposal in voting can be closed."))
+        floors.check_closing(proposal, now, everyone_voted=everyone_voted(proposal))
+        if proposal.secret:
+            secret_ballots.count_at_close(proposal, now)
+        document = ballot_file(proposal)
+        result = tally_ballot_file(document)
+        proposal.state = State.CLOSED
+        proposal.result = result["outcome"]
+        proposal.tally = {"result": result, "ballot_file": document, "early": early}
+        proposal.closed_at = now
+        proposal.save()
+        record(
+            proposal.cooperative,
+            actor,
+            "proposal.closed",
+            proposal,
+            {"result": proposal.result, "turnout": result["turnout"], "early": early},
+        )
+        if proposal.result == Proposal.Result.PASSED and proposal.action:
+            _execute_action(proposal)
+        _enqueue("notify_result", proposal.pk)
+        return proposal
+
+
+def _execute_action(proposal: Proposal) -> None:
+    """Run the action in a savepoint: if it fails, the proposal stays passed with the error.
+
+    The error is stored and audited, so it is written in the site's language, not in that of
+    the request whose vote closed the proposal early.
+    """
+    try:
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+            action = actions.get(proposal.action)
+            effect = action.execute(proposal.cooperative, proposal.action_payload, proposal)
+            record(
+                proposal.cooperative,
+                None,
+                f"action.{proposal.action}",
+                proposal,
+                {"payload": proposal.action_payload, "effect": effect or {}},
+            )
+    except Exception as error:  # any failure is shown to members, never raised
+        message = getattr(error, "message", None) or str(error) or error.__class__.__name__
+        proposal.action_error = message
+        proposal.save(update_fields=["action_error", "updated_at"])
+        record(proposal.cooperative, None, "action.failed", proposal, {"error": message})
+
+
+def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Open proposals whose time has come and close those whose time is up. Idempotent.
+
+    Rows are taken with SKIP LOCKED, so two sweeps running at once share the work.
+    """
+    now = now or clock.now()
+    opened = closed = 0
+    due_to_open = Proposal.objects.filter(state=State.DISCUSSION, opens_at__lte=now)
+    for proposal_id in due_to_open.values_list("id", flat=True):
+        with transaction.atomic():
+            proposal = (
+                Proposal.objects.select_for_update(skip_locked=True)
+                .select_related("cooperative")
+                .filter(pk=proposal_id, state=State.DISCUSSION)
+                .first()
+            )
+            if proposal is not None:
+                start_voting(proposal, now)
+                opened += 1
+    due_to_close = Proposal.objects.filter(state=State.VOTING, closes_at__lte=now)
+    for proposal in due_to_close.only("id"):
+        try:
+            close_proposal(proposal=proposal, actor=None, now=now)
+        except Exception:  # one broken proposal must not stop the others; the next sweep retries
+            logger.exception("closing proposal %s failed", proposal.pk)
+            continue
+        closed += 1
+    return {"opened": opened, "closed": closed}
+
+
+def quorum_fraction(proposal: Proposal) -> Fraction:
+    return Fraction(proposal.quorum)

@@ -1,0 +1,70 @@
+"""Casting a ballot: open ballots stored by member, secret ones through the ballot box; the last
+eligible ballot closes the vote early when the proposal allows it.
+"""
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from coop import clock
+from coop.audit import record
+from coop.errors import InvalidInput, NotAllowed, StateConflict
+from coop.models import Member
+from governance import secret_ballots
+from governance.methods import validate_ballot
+from governance.methods.ballot_file import BallotFileError
+from governance.models import Ballot, EligibleVoter, Proposal, State
+from governance.services.closing import close_proposal, everyone_voted
+
+receipt_hash = secret_ballots.receipt_hash  # the fingerprint pages and the API show and look up
+
+
+def cast_vote(
+    *,
+    actor: Member,
+    proposal: Proposal,
+    ballot: dict[str, Any],
+    now: datetime.datetime | None = None,
+) -> str | None:
+    """Cast (or change, for open ballots) the member's ballot. Returns a secret ballot's receipt.
+
+    The member's eligibility row is locked first, so concurrent casts by one member queue and
+    leave one ballot. Secret ballots are final; the receipt code is shown once and only its hash
+    is stored.
+    """
+    now = now or clock.now()
+    with transaction.atomic():
+        # Lock the proposal: a close waits for the casts under way and a cast after the close
+        # sees it closed, so every ballot is counted or refused. (Casts queue per proposal, as
+        # the audit chain makes them do anyway.)
+        proposal = (
+            Proposal.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("cooperative")
+            .get(pk=proposal.pk)
+        )
+        if proposal.state != State.VOTING or now >= proposal.closes_at:
+            raise StateConflict(_("Voting on this proposal is not open."))
+        seat = EligibleVoter.objects.select_for_update().filter(proposal=proposal, member=actor)
+        if not seat.exists():
+            raise NotAllowed(_("You were not a voting member when voting opened."))
+        try:
+            content = validate_ballot(proposal.method, proposal.options, ballot)
+        except BallotFileError as error:
+            raise InvalidInput(str(error), field="ballot") from None
+        receipt = _store_ballot(proposal, actor, content)
+        if proposal.allow_early_close and everyone_voted(proposal):
+            close_proposal(proposal=proposal, actor=None, now=now, early=True)
+        return receipt
+
+
+def _store_ballot(proposal: Proposal, actor: Member, content: dict[str, Any]) -> str | None:
+    if proposal.secret:
+        return secret_ballots.cast(proposal, actor, content)
+    ballot, created = Ballot.objects.update_or_create(
+        proposal=proposal, member=actor, defaults={"content": content}
+    )
+    verb = "ballot.cast" if created else "ballot.changed"
+    record(proposal.cooperative, actor, verb, proposal, {"ballot": content})
+    return None

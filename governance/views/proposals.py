@@ -1,0 +1,252 @@
+"""The list of proposals, drafting, and the buttons that open, withdraw, close or delete one.
+
+Bad input is shown on the form next to the field it names (status 400); a refusal of a button
+(withdrawing twice, opening too early) comes back as a flash message on the proposal's page.
+"""
+
+import datetime
+import json
+import zoneinfo
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coop import clock
+from coop.errors import DomainError
+from coop.forms import refuse_form
+from coop.models import Cooperative, Member
+from governance import selectors, services
+from governance.actions import available as available_actions
+from governance.floors import floors_table
+from governance.forms import ProposalForm, RegisterForm
+from governance.models import CalendarFeed, Method, Proposal, State
+from governance.views.access import (
+    CLOSED_PER_PAGE,
+    FINISHED_STATES,
+    OPEN_STATES,
+    detail_url,
+    membership,
+    proposal_or_404,
+    zone_of,
+)
+
+# The list ---------------------------------------------------------------------------------------
+
+
+@login_required
+def proposal_list(request: HttpRequest, coop_slug: str) -> HttpResponse:
+    """Open votes first (deadline, whether I voted), then my drafts, then the closed ones."""
+    member = membership(request, coop_slug, departed_ok=True)
+    proposals = selectors.visible_proposals(member)
+    state = request.GET.get("state", "")
+    if state not in State.values:
+        state = ""
+    if state:
+        rows = proposals.filter(state=state)
+        if state in FINISHED_STATES:
+            rows = rows.order_by("-closes_at", "-id")
+        page = Paginator(rows, CLOSED_PER_PAGE).get_page(request.GET.get("page"))
+        sections = [{"key": state, "title": State(state).label, "page": page, "paged": True}]
+    else:
+        finished = proposals.filter(state__in=FINISHED_STATES).order_by("-closes_at", "-id")
+        sections = [
+            {"key": "open", "title": _("Open"), "rows": proposals.filter(state__in=OPEN_STATES)},
+            {
+                "key": "drafts",
+                "title": _("Your drafts"),
+                "rows": proposals.filter(state=State.DRAFT, author=member),
+            },
+            {
+                "key": "closed",
+                "title": _("Decided and withdrawn"),
+                "page": Paginator(finished, CLOSED_PER_PAGE).get_page(request.GET.get("page")),
+                "paged": True,
+            },
+        ]
+    feed = CalendarFeed.objects.filter(member=member).first()
+    feed_url = (
+        request.build_absolute_uri(reverse("proposal-calendar", args=[coop_slug, feed.token]))
+        if feed
+        else ""
+    )
+    context = {
+        "member": member,
+        "cooperative": member.cooperative,
+        "sections": sections,
+        "state": state,
+        "states": State.choices,
+        "feed_url": feed_url,
+        "register_form": RegisterForm(cooperative=member.cooperative),
+        "section": "proposals",
+    }
+    return render(request, "governance/proposal_list.html", context)
+
+
+# Drafting ---------------------------------------------------------------------------------------
+
+
+def _next_hour(zone: zoneinfo.ZoneInfo) -> datetime.datetime:
+    now = clock.now().astimezone(zone)
+    return now.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=1)
+
+
+def _new_initial(cooperative: Cooperative) -> dict[str, Any]:
+    defaults = floors_table(cooperative)["general"]
+    opens = _next_hour(zone_of(cooperative)) + datetime.timedelta(days=3)
+    return {
+        "kind": "general",
+        "method": Method.MAJORITY,
+        "quorum": defaults["quorum"],
+        "threshold": defaults["threshold"],
+        "prefill": ProposalForm.prefill_for(
+            "general", Method.MAJORITY, defaults["quorum"], defaults["threshold"]
+        ),
+        "opens_at": opens,
+        "closes_at": opens + datetime.timedelta(days=7),
+    }
+
+
+def _draft_initial(proposal: Proposal) -> dict[str, Any]:
+    fields = (
+        "title", "body", "kind", "method", "seats", "quorum", "threshold", "secret",
+        "allow_early_close", "discussion_starts_at", "opens_at", "closes_at",
+    )  # fmt: skip
+    initial = {name: getattr(proposal, name) for name in fields}
+    initial["options"] = "\n".join(proposal.options)
+    initial["action"] = proposal.action
+    initial["action_payload"] = (
+        json.dumps(proposal.action_payload, indent=2, ensure_ascii=False)
+        if proposal.action_payload
+        else ""
+    )
+    initial["prefill"] = ProposalForm.prefill_for(
+        proposal.kind, proposal.method, proposal.quorum, proposal.threshold
+    )
+    return initial
+
+
+def _after_save(request: HttpRequest, member: Member, proposal: Proposal, *, opening: bool):
+    if not opening:
+        messages.success(request, _("Draft saved. Only you and the secretaries can see it."))
+        return redirect(detail_url(proposal))
+    try:
+        proposal = services.open_proposal(actor=member, proposal=proposal)
+    except DomainError as error:
+        messages.error(request, _("Saved as a draft, but not opened: %s") % error.message)
+        return redirect("proposal-edit", proposal.cooperative.slug, proposal.pk)
+    if proposal.state == State.VOTING:
+        messages.success(request, _("The proposal is open and voting has started."))
+    else:
+        messages.success(request, _("The proposal is open for discussion until voting opens."))
+    return redirect(detail_url(proposal))
+
+
+def _proposal_form_page(
+    request: HttpRequest, member: Member, proposal: Proposal | None
+) -> HttpResponse:
+    cooperative = member.cooperative
+    status = 200
+    with timezone.override(zone_of(cooperative)):
+        if request.method == "POST":
+            form = ProposalForm(request.POST)
+            if form.is_valid():
+                try:
+                    if proposal is None:
+                        proposal = services.create_proposal(actor=member, **form.terms())
+                    else:
+                        proposal = services.update_draft(
+                            actor=member, proposal=proposal, **form.terms()
+                        )
+                except DomainError as error:
+                    status = refuse_form(form, error)
+                else:
+                    return _after_save(request, member, proposal, opening="open" in request.POST)
+            else:
+                status = 400
+        else:
+            initial = _new_initial(cooperative) if proposal is None else _draft_initial(proposal)
+            form = ProposalForm(initial=initial)
+        context = {
+            "member": member,
+            "cooperative": cooperative,
+            "form": form,
+            "proposal": proposal,
+            "floors": floors_table(cooperative),
+            "actions": available_actions(),
+            "section": "new" if proposal is None else "",
+        }
+        return render(request, "governance/proposal_form.html", context, status=status)
+
+
+@login_required
+def proposal_new(request: HttpRequest, coop_slug: str) -> HttpResponse:
+    member = membership(request, coop_slug)
+    return _proposal_form_page(request, member, None)
+
+
+@login_required
+def proposal_edit(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
+    member = membership(request, coop_slug)
+    proposal = proposal_or_404(member, pk)
+    if proposal.state != State.DRAFT:
+        state = proposal.get_state_display()
+        messages.error(request, _("Only a draft can be changed; this one is %s.") % state)
+        return redirect(detail_url(proposal))
+    return _proposal_form_page(request, member, proposal)
+
+
+def _state_change(request: HttpRequest, coop_slug: str, pk: int, change: str) -> HttpResponse:
+    """Open, withdraw, close or delete a proposal through its service; refusals are flashed."""
+    member = membership(request, coop_slug)
+    proposal = proposal_or_404(member, pk)
+    try:
+        if change == "open":
+            proposal = services.open_proposal(actor=member, proposal=proposal)
+            done = _("The proposal is open.")
+        elif change == "withdraw":
+            services.withdraw_proposal(actor=member, proposal=proposal)
+            done = _("The proposal was withdrawn.")
+        elif change == "close":
+            services.close_proposal(proposal=proposal, actor=member)
+            done = _("Voting was closed and the ballots counted.")
+        else:
+            services.delete_draft(actor=member, proposal=proposal)
+            messages.success(request, _("The draft was deleted."))
+            return redirect("proposals", coop_slug)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect(detail_url(proposal))
+
+
+@login_required
+@require_POST
+def proposal_open(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
+    return _state_change(request, coop_slug, pk, "open")
+
+
+@login_required
+@require_POST
+def proposal_withdraw(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
+    return _state_change(request, coop_slug, pk, "withdraw")
+
+
+@login_required
+@require_POST
+def proposal_close(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
+    return _state_change(request, coop_slug, pk, "close")
+
+
+@login_required
+@require_POST
+def proposal_delete(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
+    return _state_change(request, coop_slug, pk, "delete")

@@ -1,0 +1,101 @@
+"""A member's statements and capital account, and everyone's balances for the treasurer."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from coop.clock import today_in
+from coop.durations import format_minutes
+from coop.errors import DomainError
+from coop.forms import refuse_form
+from coop.models import Member
+from coop.templatetags.money import amount as shown_amount
+from payroll import distributing, selectors
+from payroll.forms import CapitalEntryForm
+from payroll.views.access import context_for, membership, treasurer_or_403
+
+
+@login_required
+def my_statements(request: HttpRequest, coop_slug: str) -> HttpResponse:
+    member = membership(request, coop_slug, departed_ok=True)
+    statements = selectors.member_statements(member)
+    return render(
+        request,
+        "payroll/statements.html",
+        context_for(
+            member,
+            "me",
+            statements=statements,
+            rows=[(s, format_minutes(s.line.minutes)) for s in statements.statements],
+            year_hours=format_minutes(statements.year_minutes),
+        ),
+    )
+
+
+def _capital(
+    request: HttpRequest, member: Member, form: CapitalEntryForm | None = None, status: int = 200
+) -> HttpResponse:
+    cooperative = member.cooperative
+    balances = selectors.capital_balances_for(member)
+    return render(
+        request,
+        "payroll/capital.html",
+        context_for(
+            member,
+            "capital",
+            balances=balances,
+            total=sum((b.balance for b in balances), Decimal(0)),
+            form=form
+            or CapitalEntryForm(cooperative=cooperative, initial={"date": today_in(cooperative)}),
+        ),
+        status=status,
+    )
+
+
+@login_required
+def capital_accounts(request: HttpRequest, coop_slug: str) -> HttpResponse:
+    if request.method != "POST":  # everyone's balances: the treasurer's read, 404 for others
+        return _capital(request, membership(request, coop_slug))
+    member = treasurer_or_403(request, coop_slug)
+    form = CapitalEntryForm(request.POST, cooperative=member.cooperative)
+    status = 400
+    if form.is_valid():
+        try:
+            entry = distributing.record_capital_entry(actor=member, **form.cleaned_data)
+        except DomainError as error:
+            status = refuse_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Recorded the %(kind)s of %(amount)s %(currency)s for %(member)s.")
+                % {
+                    "kind": entry.get_kind_display(),
+                    "amount": shown_amount(entry.amount, member.cooperative.currency),
+                    "currency": member.cooperative.currency,
+                    "member": entry.member.display_name,
+                },
+            )
+            return redirect("money-capital", member.cooperative.slug)
+    return _capital(request, member, form, status)
+
+
+@login_required
+def capital_account(request: HttpRequest, coop_slug: str, member_id: int) -> HttpResponse:
+    """One member's capital ledger: the member's own, or anyone's for the treasurer."""
+    member = membership(request, coop_slug, departed_ok=True)
+    owner, ledger = selectors.capital_ledger_for(member, member_id)
+    return render(
+        request,
+        "payroll/capital_account.html",
+        context_for(
+            member,
+            "capital",
+            owner=owner,
+            ledger=ledger,
+            balance=ledger[-1].balance if ledger else Decimal(0),
+        ),
+    )

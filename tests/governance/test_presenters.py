@@ -1,0 +1,97 @@
+"""The words of a closed vote come from one place: the page, the minutes and the result e-mail
+write a ballot, a tie and an outcome alike (governance/presenters.py)."""
+
+import io
+
+import pytest
+from django.core import mail
+from pypdf import PdfReader
+
+from governance import presenters, services, tasks
+from governance.models import Proposal
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("ballot", "text"),
+    [
+        ({"choice": "agree"}, "agree"),
+        ({"choice": "block", "reason": "Too soon"}, "block — Too soon"),
+        ({"ranking": ["B", "A", "C"]}, "1. B  2. A  3. C"),
+        ({"ranking": []}, "—"),
+        ({"approve": ["A", "C"]}, "A, C"),
+        ({"approve": []}, "—"),
+        ({"scores": {"A": 4, "B": 1}}, "A: 4, B: 1"),
+    ],
+)
+def test_a_ballot_in_one_line(ballot, text):
+    assert presenters.ballot_text(ballot) == text
+    assert presenters.ballot_text({**ballot, "weight": "1"}, weight=True) == text
+    assert presenters.ballot_text({**ballot, "weight": "3"}, weight=True) == f"{text} (weight 3)"
+
+
+def test_an_unknown_ballot_is_shown_as_stored():
+    assert presenters.ballot_text({"other": 1}) == '{"other": 1}'
+
+
+def test_a_tie_names_the_level_options():
+    assert presenters.tied_options({"winners": ["A", "B"]}) == ["A", "B"]
+    rounds = [{"counts": {"A": "3", "B": "3", "C": "1"}}, {"counts": {"A": "3", "B": "3"}}]
+    assert presenters.tied_options({"winners": [], "rounds": rounds}) == ["A", "B"]
+    assert presenters.tied_options({"ranking": [["A", "C"], ["B"]]}) == ["A", "C"]
+
+
+def test_the_outcome_sentence():
+    proposal = Proposal(options=[], outcome_statement="")
+    result = {"outcome": "tie", "winners": ["A", "B"], "turnout": "5/2", "eligible": 4,
+              "quorum": "0.5"}  # fmt: skip
+    assert presenters.count_sentence(proposal, result) == (
+        "A tie between A, B: the co-op decides how to break it. "
+        "2.5 of 4 eligible members voted (quorum 0.5)."
+    )
+    assert presenters.outcome_sentence(proposal) == ""  # nothing counted yet
+    proposal.tally = {"result": result}
+    proposal.outcome_statement = "We toss a coin."
+    assert presenters.outcome_sentence(proposal) == "We toss a coin."
+
+
+def test_the_bars_scale_to_the_largest_count():
+    assert presenters.bars({"agree": "2", "abstain": "1/2", "block": "0"}) == [
+        ("agree", "2", 100.0),
+        ("abstain", "0.5", 25.0),
+        ("block", "0", 0.0),
+    ]
+    assert presenters.bars({"agree": "0"}) == [("agree", "0", 0.0)]
+
+
+def test_the_page_the_minutes_and_the_e_mail_say_it_alike(
+    client, cooperative, member, secretary, make_proposal, voting_floor_passed, mailoutbox
+):
+    colleague = MemberFactory(cooperative=cooperative)
+    proposal = make_proposal(member, title="Adopt the four-day week", allow_early_close=False)
+    services.cast_vote(actor=member, proposal=proposal, ballot={"choice": "agree"})
+    services.cast_vote(
+        actor=colleague, proposal=proposal, ballot={"choice": "block", "reason": "Too soon"}
+    )
+    voting_floor_passed(proposal)
+    services.close_proposal(proposal=proposal, actor=secretary)
+    proposal.refresh_from_db()
+    sentence = presenters.outcome_sentence(proposal)
+    assert sentence.startswith("Rejected: 1 agree, 0 abstain, 0 disagree, 1 block.")
+
+    client.force_login(member.user)
+    base = f"/c/{cooperative.slug}/proposals/{proposal.pk}/"
+    html = client.get(base).content.decode()
+    assert sentence in html and "block — Too soon" in html
+    minutes = client.get(base + "minutes.pdf")
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(minutes.content)).pages
+    ).replace("\n", " ")
+    assert sentence in text and "block — Too soon" in text
+
+    mail.outbox.clear()
+    Proposal.objects.filter(pk=proposal.pk).update(result_notice_sent_at=None)
+    tasks.notify_result(proposal.pk)
+    assert mail.outbox and sentence in mail.outbox[0].body
