@@ -148,7 +148,7 @@ def start_worker() -> subprocess.Popen:
 
 
 def wait_ready(process: subprocess.Popen) -> None:
-    from coop.celery import app
+    from cooperage.celery import app
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
