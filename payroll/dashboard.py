@@ -10,9 +10,9 @@ from coop.clock import today_in
 from coop.dashboard import register
 from coop.models import Member
 from coop.models.cooperative import Role
+from coop.months import month_bounds
 from payroll.models import CapitalAccountEntry, Distribution, DistributionLine, Expense, Revenue
 from payroll.selectors import FINAL, chart_parts
-from payroll.services import month_bounds
 
 ZERO = Decimal("0")
 

@@ -20,6 +20,7 @@ from coop.errors import AmountTooLarge, InvalidInput, InvalidInputs, NotAllowed,
 from coop.hours.services import hold_books, lock_period
 from coop.models import Cooperative, Member, MemberStatusChange, TimeEntry
 from coop.models.cooperative import MemberStatus, Role
+from coop.months import month_bounds, month_label
 from coop.services import require_role
 from payroll import allocation
 from payroll.models import (
@@ -31,7 +32,7 @@ from payroll.models import (
     Expense,
     Revenue,
 )
-from payroll.services import current_policy, month_bounds, month_label, terms_of
+from payroll.services import current_policy, terms_of
 
 WORKING = (MemberStatus.ACTIVE, MemberStatus.PROBATIONARY)
 CENT = Decimal("0.01")  # the money fields' decimal places

@@ -21,9 +21,9 @@ from sepaxml import SepaTransfer
 from coop import pdf, spreadsheet
 from coop.hours.durations import format_minutes
 from coop.models import Member
+from coop.months import month_label
 from payroll.epc_text import epc_text
 from payroll.models import Distribution, DistributionLine
-from payroll.services import month_label
 
 
 def money(amount: Decimal, currency: str) -> str:

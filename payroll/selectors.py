@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from coop.clock import today_in
 from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import Role
+from coop.months import month_bounds
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -25,7 +26,7 @@ from payroll.models import (
     Expense,
     Revenue,
 )
-from payroll.services import month_bounds, spending_limit
+from payroll.services import spending_limit
 
 FINAL = (Distribution.Status.APPROVED, Distribution.Status.PAID)
 ZERO = Decimal("0")

@@ -26,6 +26,7 @@ from coop import clock
 from coop.clock import today_in
 from coop.errors import DomainError
 from coop.models import Cooperative, Member, TimeEntry
+from coop.months import month_bounds, month_label
 from payroll import distributing, documents
 from payroll.models import (
     Distribution,
@@ -34,7 +35,7 @@ from payroll.models import (
     DocumentFailure,
     Revenue,
 )
-from payroll.services import current_policy, month_bounds, month_label
+from payroll.services import current_policy
 
 logger = logging.getLogger(__name__)
 

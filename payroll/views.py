@@ -30,6 +30,7 @@ from coop.forms import refuse_form
 from coop.hours.durations import format_minutes
 from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
+from coop.months import month_bounds, month_label
 from coop.selectors import membership_or_404
 from coop.templatetags.money import amount as shown_amount
 from payroll import distributing, selectors, services
@@ -53,7 +54,6 @@ from payroll.models import (
     Expense,
     Revenue,
 )
-from payroll.services import month_bounds, month_label
 
 # Helpers ----------------------------------------------------------------------------------------
 

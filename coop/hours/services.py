@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from coop import clock
@@ -18,16 +17,9 @@ from coop.hours.durations import format_minutes
 from coop.models import Cooperative, Member, PeriodLock, Project, RunningTimer, TimeEntry
 from coop.models.cooperative import MemberStatus, Role
 from coop.models.work import MINUTES_PER_DAY
+from coop.months import month_label, month_of
 
 ENTRY_FIELDS = ("project", "date", "minutes", "description")
-
-
-def month_of(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def month_label(month: datetime.date) -> str:
-    return date_format(month, "F Y")
 
 
 def locked_months(cooperative: Cooperative) -> set[datetime.date]:

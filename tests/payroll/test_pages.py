@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coop.models import AuditEvent
+from coop.months import month_label
 from payroll import distributing, selectors, services
 from payroll.models import (
     CapitalAccountEntry,
@@ -117,7 +118,7 @@ def test_the_month_overview_shows_the_books(client, cooperative, colleague, draf
 
 
 def test_the_default_month_is_the_previous_one(client, cooperative, colleague):
-    expected = services.month_label(selectors.default_month(cooperative))
+    expected = month_label(selectors.default_month(cooperative))
     page = as_user(client, colleague).get(money(cooperative)).content.decode()
     assert f"Money of {expected}" in page
 
