@@ -15,14 +15,13 @@ from django.utils.translation import pgettext
 from coop import clock, money
 from coop.audit import record
 from coop.clock import today_in
-from coop.dates import check_money_date
-from coop.errors import AmountTooLarge, InvalidInput, InvalidInputs, NotAllowed, StateConflict
+from coop.errors import AmountTooLarge, InvalidInputs, NotAllowed, StateConflict
 from coop.hours.services import hold_books, lock_period
 from coop.models import Cooperative, Member, MemberStatusChange, TimeEntry
 from coop.models.cooperative import MemberStatus, Role
 from coop.months import month_bounds, month_label
 from coop.services import require_role
-from payroll import allocation
+from payroll import allocation, capital
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -35,7 +34,6 @@ from payroll.models import (
 from payroll.services import current_policy, terms_of
 
 WORKING = (MemberStatus.ACTIVE, MemberStatus.PROBATIONARY)
-CENT = Decimal("0.01")  # the money fields' decimal places
 
 
 def members_in_run(cooperative: Cooperative, month: datetime.date) -> list[Member]:
@@ -442,7 +440,7 @@ def approve_distribution(
                 )
                 % {"month": month_label(distribution.month), "changed": changed}
             )
-        _ensure_allocations_fit(distribution)
+        capital.ensure_retained_shares_fit(distribution)
         distribution.status = Distribution.Status.APPROVED
         distribution.approved_at = clock.now()
         distribution.approved_by = actor
@@ -603,111 +601,3 @@ def void_draft(*, actor: Member | None, distribution: Distribution) -> Distribut
         distribution.save(update_fields=["status"])
         record(distribution.cooperative, actor, "distribution.voided", distribution, {})
         return distribution
-
-
-def record_capital_entry(
-    *,
-    actor: Member | None,
-    member: Member,
-    kind: str,
-    amount: Decimal,
-    date: datetime.date,
-    note: str,
-) -> CapitalAccountEntry:
-    """A redemption (paid out of the account) or an adjustment (a correction, ±)."""
-    require_role(actor, Role.TREASURER)
-    if kind not in (CapitalAccountEntry.Kind.REDEMPTION, CapitalAccountEntry.Kind.ADJUSTMENT):
-        raise InvalidInput(_("Record a redemption or an adjustment."), field="kind")
-    if not note.strip():
-        raise InvalidInput(_("Say why: the member reads this note."), field="note")
-    if not isinstance(amount, Decimal) or amount == 0:
-        raise InvalidInput(_("The amount cannot be zero."), field="amount")
-    check_money_date(member.cooperative, date, field="date")
-    if kind == CapitalAccountEntry.Kind.REDEMPTION and amount < 0:
-        raise InvalidInput(_("A redemption is a positive amount."), field="amount")
-    with transaction.atomic():
-        Member.objects.select_for_update().get(pk=member.pk)
-        if kind == CapitalAccountEntry.Kind.REDEMPTION:
-            amount = -amount
-        _ensure_capital_balance_allowed(member, amount)
-        entry = CapitalAccountEntry.objects.create(
-            cooperative=member.cooperative,
-            member=member,
-            kind=kind,
-            amount=amount,
-            date=date,
-            note=note.strip(),
-            recorded_by=actor,
-        )
-        record(
-            member.cooperative,
-            actor,
-            f"capital.{kind}",
-            entry,
-            {"member": member.pk, "amount": str(amount)},
-        )
-        return entry
-
-
-def _ensure_allocations_fit(distribution: Distribution) -> None:
-    """Refuse (409) an approval whose retained shares would take a capital account beyond the
-    largest amount the books hold (one query for every member of the month)."""
-    retained = dict(
-        distribution.lines.filter(kind="member", retained__gt=0).values_list(
-            "member_id", "retained"
-        )
-    )
-    balances = (
-        CapitalAccountEntry.objects.filter(member_id__in=retained)
-        .values("member_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    for row in balances:
-        balance = Decimal(row["total"]).quantize(CENT) + retained[row["member_id"]]
-        if money.exceeds_max(balance):
-            raise AmountTooLarge(
-                _(
-                    "The capital account of member #%(member)s would reach %(balance)s, more "
-                    "than the books can hold (%(max)s)."
-                )
-                % {"member": row["member_id"], "balance": balance, "max": money.format_max()}
-            )
-
-
-def _ensure_capital_balance_allowed(member: Member, amount: Decimal) -> None:
-    """After an entry of `amount`, a capital account stays between zero (unless the bylaws allow
-    a negative balance: the member then owes the co-op) and the largest amount the books hold;
-    else a 409. A credit to an account already below zero is always welcome."""
-    before = capital_balance(member)
-    balance = before + amount
-    if money.exceeds_max(balance):
-        raise AmountTooLarge(
-            _(
-                "The capital account would reach %(balance)s, more than the books can hold "
-                "(%(max)s)."
-            )
-            % {"balance": balance, "max": money.format_max()},
-            field="amount",
-        )
-    allowed = member.cooperative.settings["negative_capital_balance"]
-    if amount < 0 and balance < 0 and not allowed:
-        raise StateConflict(
-            _(
-                "This would take the capital account below zero (%(balance)s): the balance is "
-                "%(before)s. The bylaws do not allow a negative balance "
-                "(negative_capital_balance)."
-            )
-            % {"balance": balance, "before": before},
-            field="amount",
-            code="negative_capital_balance",
-        )
-
-
-def capital_balance(member: Member, until: datetime.date | None = None) -> Decimal:
-    entries = CapitalAccountEntry.objects.filter(member=member)
-    if until:
-        entries = entries.filter(date__lte=until)
-    total = entries.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    # SQLite sums decimals as floats: credits and debits that cancel leave 9.80000000000001.
-    return total.quantize(CENT)

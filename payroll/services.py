@@ -33,6 +33,7 @@ from payroll.models import (
     Revenue,
 )
 from payroll.receipts import checked_receipt
+from payroll.selectors import spending_limit
 
 POLICY_FIELDS = (
     "method", "commons_pct", "commons_recipients", "reserve_pct", "education_pct", "base_rate",
@@ -212,10 +213,6 @@ def record_expense(
             {"amount": str(amount), "payee": expense.payee, "date": date},
         )
         return expense
-
-
-def spending_limit(cooperative: Cooperative) -> Decimal:
-    return Decimal(str(cooperative.settings["spending_limit"]))
 
 
 def decide_expense(

@@ -27,7 +27,7 @@ from coop.clock import today_in
 from coop.errors import DomainError
 from coop.models import Cooperative, Member, TimeEntry
 from coop.months import month_bounds, month_label
-from payroll import distributing, documents
+from payroll import capital, distributing, documents
 from payroll.models import (
     Distribution,
     DistributionDocument,
@@ -261,7 +261,7 @@ def generate_payslip(distribution_id: int, member_id: int) -> bool:
         return False
     member = line.member
     _first, last = month_bounds(distribution.month)
-    balance = distributing.capital_balance(member, until=last)
+    balance = capital.capital_balance(member, until=last)
     totals = DistributionLine.objects.filter(
         member=member,
         kind=DistributionLine.Kind.MEMBER,

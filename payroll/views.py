@@ -33,7 +33,7 @@ from coop.models.cooperative import Role
 from coop.months import month_bounds, month_label
 from coop.selectors import membership_or_404
 from coop.templatetags.money import amount as shown_amount
-from payroll import distributing, selectors, services
+from payroll import capital, distributing, selectors, services
 from payroll.documents import sepa_unavailable_reason
 from payroll.downloads import document_response, receipt_response
 from payroll.forms import (
@@ -673,7 +673,7 @@ def capital_accounts(request: HttpRequest, coop_slug: str) -> HttpResponse:
     status = 400
     if form.is_valid():
         try:
-            entry = distributing.record_capital_entry(actor=member, **form.cleaned_data)
+            entry = capital.record_capital_entry(actor=member, **form.cleaned_data)
         except DomainError as error:
             status = refuse_form(form, error)
         else:

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from coop.models import AuditEvent
 from coop.months import month_label
-from payroll import distributing, selectors, services
+from payroll import capital, distributing, selectors, services
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -388,7 +388,7 @@ class TestTreasurerWrites:
              "capital-note": "Partial payout"},
         )  # fmt: skip
         assert response.status_code == 302
-        assert distributing.capital_balance(colleague) == Decimal("400.00")
+        assert capital.capital_balance(colleague) == Decimal("400.00")
         too_much = client.post(
             money(cooperative, "capital/"),
             {"capital-member": colleague.pk, "capital-kind": "redemption",
