@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -22,7 +21,6 @@ from governance import actions, floors, secret_ballots
 from governance.limits import check_limits
 from governance.methods import validate_ballot
 from governance.methods.ballot_file import BallotFileError, tally_ballot_file
-from governance.methods.delegation import resolve_delegations
 from governance.models import (
     CHOICE_METHODS,
     RANKED_METHODS,
@@ -33,10 +31,10 @@ from governance.models import (
     EligibleVoter,
     Method,
     Proposal,
-    SecretBallot,
     State,
     VoterRoll,
 )
+from governance.selectors import ballot_file
 
 logger = logging.getLogger(__name__)
 
@@ -386,56 +384,7 @@ def _revoke(actor: Member, kind: str) -> int:
     return revoked
 
 
-def delegations_for(proposal: Proposal) -> dict[int, int]:
-    """Each member's delegate for the proposal's kind; a per-kind delegation beats a general one."""
-    active = Delegation.objects.filter(
-        cooperative_id=proposal.cooperative_id, revoked_at__isnull=True
-    ).filter(Q(kind="") | Q(kind=proposal.kind))
-    general: dict[int, int] = {}
-    specific: dict[int, int] = {}
-    for delegator, delegate, kind in active.values_list("delegator_id", "delegate_id", "kind"):
-        (specific if kind else general)[delegator] = delegate
-    return {**general, **specific}
-
-
 # Closing --------------------------------------------------------------------------------------
-
-
-def ballot_file(proposal: Proposal) -> dict[str, Any]:
-    """The published ballot file of the proposal, as it stands (weights from delegations now)."""
-    document: dict[str, Any] = {
-        "method": proposal.method,
-        "options": proposal.options,
-        "seats": proposal.seats,
-        "eligible": proposal.eligible_count,
-        "quorum": proposal.quorum,
-        "threshold": proposal.threshold,
-        "ballots": [],
-    }
-    if proposal.secret:
-        rows = SecretBallot.objects.filter(proposal=proposal).order_by("receipt_hash")
-        document["ballots"] = [{**row.content, "receipt": row.receipt_hash} for row in rows]
-        return document
-    ballots = list(
-        Ballot.objects.filter(proposal=proposal)
-        .select_related("member__user")
-        .order_by("member_id")
-    )
-    eligible = set(
-        EligibleVoter.objects.filter(proposal=proposal).values_list("member_id", flat=True)
-    )
-    resolution = resolve_delegations(
-        eligible=eligible,
-        voted={ballot.member_id for ballot in ballots},
-        delegations=delegations_for(proposal),
-    )
-    for ballot in ballots:
-        entry = {**ballot.content, "member": ballot.member.user.email}
-        weight = resolution.weights.get(ballot.member_id, 1)
-        if weight != 1:
-            entry["weight"] = str(weight)
-        document["ballots"].append(entry)
-    return document
 
 
 def close_proposal(
