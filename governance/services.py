@@ -17,7 +17,7 @@ from coop.bylaws import parse_share
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
-from governance import actions, floors, secret_ballots
+from governance import actions, enqueue, floors, secret_ballots
 from governance.limits import check_limits
 from governance.methods import validate_ballot
 from governance.methods.ballot_file import BallotFileError, tally_ballot_file
@@ -46,16 +46,6 @@ DRAFT_FIELDS = {
     "action_payload",
 }  # fmt: skip
 OPTION_METHODS = {Method.APPROVAL, Method.SCORE} | RANKED_METHODS
-
-
-def _enqueue(task_name: str, proposal_id: int) -> None:
-    """Send a notification task once the transaction commits (tasks look themselves up)."""
-    from governance import tasks
-
-    task = getattr(tasks, task_name)
-    # robust: a broker that is down must not turn a committed vote into an error page;
-    # the minute sweep sends what was not sent.
-    transaction.on_commit(lambda: task.delay(proposal_id), robust=True)
 
 
 def _fraction_text(value: Any, field: str) -> str:
@@ -250,7 +240,7 @@ def _start_voting(proposal: Proposal, now: datetime.datetime) -> None:
         proposal,
         {"eligible": [member.pk for member in electorate]},
     )
-    _enqueue("notify_voting_opened", proposal.pk)
+    enqueue.voting_opened_notice(proposal.pk)
 
 
 def withdraw_proposal(*, actor: Member, proposal: Proposal) -> Proposal:
@@ -426,7 +416,7 @@ def close_proposal(
         )
         if proposal.result == Proposal.Result.PASSED and proposal.action:
             _execute_action(proposal)
-        _enqueue("notify_result", proposal.pk)
+        enqueue.result_notice(proposal.pk)
         return proposal
 
 

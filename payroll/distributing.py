@@ -21,7 +21,7 @@ from coop.models import Cooperative, Member, MemberStatusChange, TimeEntry
 from coop.models.cooperative import MemberStatus, Role
 from coop.months import month_bounds, month_label
 from coop.services import require_role
-from payroll import allocation, capital
+from payroll import allocation, capital, enqueue
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -474,12 +474,9 @@ def approve_distribution(
             distribution,
             {"proposal": getattr(proposal, "pk", None), "member_pool": distribution.member_pool},
         )
-        from payroll.tasks import generate_documents
-
-        distribution_id = distribution.pk
-        # robust: with the broker down the approval still stands; payroll.tasks.sweep_documents
+        # With the broker down the approval still stands; payroll.tasks.sweep_documents
         # enqueues the files again.
-        transaction.on_commit(lambda: generate_documents.delay(distribution_id), robust=True)
+        enqueue.distribution_documents(distribution.pk)
         return distribution
 
 
@@ -501,10 +498,7 @@ def regenerate_documents(*, actor: Member | None, distribution: Distribution) ->
             distribution,
             {"failed": count, "kinds": kinds},
         )
-        from payroll.tasks import generate_documents
-
-        distribution_id = distribution.pk
-        transaction.on_commit(lambda: generate_documents.delay(distribution_id), robust=True)
+        enqueue.distribution_documents(distribution.pk)
         return distribution
 
 

@@ -113,6 +113,30 @@ def test_selectors_do_not_import_services():
     )
 
 
+def test_services_do_not_import_tasks():
+    """Tasks call services; services enqueue through their app's enqueue module."""
+    assert (
+        offenders(
+            lambda found: is_kind(found.module, "services") and is_kind(found.target, "tasks")
+        )
+        == []
+    )
+
+
+def test_only_the_enqueue_modules_import_tasks():
+    """Not services, not any other write module (`payroll/distributing.py`): one place per app
+    knows the task names. Celery's own `tasks` modules are not the project's."""
+    assert (
+        offenders(
+            lambda found: within(found.target, *PACKAGES)
+            and is_kind(found.target, "tasks")
+            and not is_kind(found.module, "tasks")
+            and not is_kind(found.module, "enqueue")
+        )
+        == []
+    )
+
+
 def project_modules() -> dict[str, list[Import]]:
     by_module: dict[str, list[Import]] = {}
     for found in IMPORTS:
