@@ -65,7 +65,7 @@ class WorkerProcess:
         self.log = log
         name = f"reliability-{uuid.uuid4().hex[:8]}@%h"
         command = [
-            sys.executable, "-m", "celery", "-A", "coop", "worker", "--loglevel=INFO",
+            sys.executable, "-m", "celery", "-A", "cooperage", "worker", "--loglevel=INFO",
             "--pool=prefork", f"--concurrency={concurrency}", f"--hostname={name}",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]  # fmt: skip
