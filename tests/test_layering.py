@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("cooperage", "coop", "governance", "payroll", "api")
 # Pure modules: algorithms tested without Django, so they import none of its database layer.
-PURE = ("payroll.allocation", "governance.methods", "coop.hours_import")
+PURE = ("payroll.allocation", "governance.methods", "coop.timesheet_csv")
 ORM = ("django.db", "django.contrib.auth.models", "django.contrib.contenttypes.models")
 
 

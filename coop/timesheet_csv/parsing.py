@@ -12,7 +12,7 @@ import io
 import re
 from dataclasses import dataclass, replace
 
-from coop.hours_import.formats import (
+from coop.timesheet_csv.formats import (
     CLOCKIFY,
     HARVEST,
     KIMAI,
@@ -23,7 +23,7 @@ from coop.hours_import.formats import (
     detect_format,
     detect_layout,
 )
-from coop.hours_import.values import (
+from coop.timesheet_csv.values import (
     DATE_ORDERS,
     ValueProblem,
     decide_date_order,
