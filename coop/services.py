@@ -155,7 +155,8 @@ def amend_bylaws(*, cooperative: Cooperative, bylaws: dict, proposal: Any) -> Co
     """Adopt bylaws settings, floors included, as a passed bylaws proposal decided.
 
     Called only by the `amend_bylaws` action, which governance runs for a passed `bylaws`
-    proposal that met the floors in force (governance/actions.py checks that before it runs)."""
+    proposal that met the floors in force (governance/actions/registry.py checks that before
+    it runs)."""
     if getattr(proposal, "kind", None) != "bylaws" or getattr(proposal, "result", None) != "passed":
         raise NotAllowed(floors_by_proposal_only(), field="bylaws")
     with transaction.atomic():

@@ -17,7 +17,8 @@ from coop.bylaws import parse_share
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
-from governance import actions, enqueue, floors, secret_ballots
+from governance import enqueue, floors, secret_ballots
+from governance.actions import registry
 from governance.limits import check_limits
 from governance.methods import validate_ballot
 from governance.methods.ballot_file import BallotFileError, tally_ballot_file
@@ -102,7 +103,7 @@ def _check_terms(
     if data.get("secret") and data["method"] not in CHOICE_METHODS | OPTION_METHODS:
         raise InvalidInput(_("This method cannot be secret."), field="secret")
     if data.get("action"):
-        data["action_payload"] = actions.validate_payload(
+        data["action_payload"] = registry.validate_payload(
             cooperative, data["kind"], data["action"], data.get("action_payload") or {}
         )
     elif data.get("action_payload"):
@@ -428,7 +429,7 @@ def _execute_action(proposal: Proposal) -> None:
     """
     try:
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-            action = actions.get(proposal.action)
+            action = registry.get(proposal.action)
             effect = action.execute(proposal.cooperative, proposal.action_payload, proposal)
             record(
                 proposal.cooperative,

@@ -33,7 +33,7 @@ from coop.models.cooperative import MemberStatus, Role
 from coop.refusals import refused_page
 from coop.selectors import membership_or_404
 from governance import calendar, minutes, selectors, services
-from governance.actions import available as available_actions
+from governance.actions.registry import available as available_actions
 from governance.count_sheet import count_number, stv_stage_rows
 from governance.floors import floors_table
 from governance.forms import CommentForm, DelegationForm, ProposalForm, RegisterForm, ballot_form

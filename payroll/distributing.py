@@ -403,7 +403,7 @@ def approve_distribution(
     Two concurrent approvals: the row lock makes the second find it approved (409).
     """
     if proposal is not None:
-        from governance.actions import require_decided
+        from governance.actions.registry import require_decided
 
         # the same check the action makes: a passed distribution proposal that met the floors
         require_decided(

@@ -24,7 +24,7 @@ from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import Role
 from coop.months import month_bounds, month_label
 from coop.services import require_role
-from governance.actions import require_decided
+from governance.actions.registry import require_decided
 from payroll import allocation
 from payroll.models import (
     Distribution,
