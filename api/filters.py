@@ -5,9 +5,8 @@ from django import forms
 from drf_spectacular.utils import extend_schema_field
 
 from api.fields import MONTH_SCHEMA
-from coop.hours.selectors import month_range
 from coop.models import TimeEntry
-from coop.months import parse_month
+from coop.months import month_bounds, parse_month
 from payroll.models import Expense, Revenue
 
 
@@ -29,7 +28,7 @@ class MonthFilter(django_filters.Filter):
     def filter(self, qs, value):
         if value is None:
             return qs
-        return qs.filter(**{f"{self.field_name}__range": month_range(value)})
+        return qs.filter(**{f"{self.field_name}__range": month_bounds(value)})
 
 
 class TimeEntryFilter(django_filters.FilterSet):

@@ -143,7 +143,7 @@ def free_port() -> int:
 def start_gunicorn(port: int) -> subprocess.Popen:
     env = {**os.environ, **harness.bench_environment()}
     process = subprocess.Popen(
-        [str(harness.ROOT / ".venv" / "bin" / "gunicorn"), "coop.wsgi:application",
+        [str(harness.ROOT / ".venv" / "bin" / "gunicorn"), "cooperage.wsgi:application",
          "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
          "--chdir", str(harness.ROOT)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

@@ -38,9 +38,10 @@ def measure(size: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from coop.models import Cooperative, Member, TimeEntry
+    from coop.months import month_bounds
     from payroll import allocation, distributing, draft_lines, run_inputs
     from payroll.models import Distribution
-    from payroll.services import current_policy, month_bounds
+    from payroll.services import current_policy
 
     cooperative = Cooperative.objects.get(slug=harness.SCALE_SLUGS[size])
     treasurer = Member.objects.filter(cooperative=cooperative, is_treasurer=True).first()

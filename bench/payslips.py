@@ -138,7 +138,7 @@ def task_in_process(distribution, count: int = 10) -> float:
 def start_worker() -> subprocess.Popen:
     env = {**os.environ, **harness.bench_environment(CELERY_BROKER_URL=harness.BROKER_URL)}
     return subprocess.Popen(
-        [str(harness.ROOT / ".venv" / "bin" / "celery"), "-A", "coop", "worker",
+        [str(harness.ROOT / ".venv" / "bin" / "celery"), "-A", "cooperage", "worker",
          "--concurrency", "2", "--pool", "prefork", "--loglevel", "warning",
          "--hostname", f"bench-payslips-{os.getpid()}@%h", "--without-gossip",
          "--without-mingle", "--without-heartbeat"],
@@ -148,7 +148,7 @@ def start_worker() -> subprocess.Popen:
 
 
 def wait_ready(process: subprocess.Popen) -> None:
-    from coop.celery import app
+    from cooperage.celery import app
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -5,8 +5,8 @@ tokens; the production rates would answer 429 and measure the throttle instead o
 The throttle classes still run (a cache read and write per request), as they do in production.
 """
 
-from coop.settings import *  # noqa: F403
-from coop.settings import REST_FRAMEWORK
+from cooperage.settings import *  # noqa: F403
+from cooperage.settings import REST_FRAMEWORK
 
 ROOT_URLCONF = "bench.urls"
 DEBUG = False

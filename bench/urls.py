@@ -4,8 +4,8 @@ from django.urls import path
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from coop.urls import handler400, handler404, handler500
-from coop.urls import urlpatterns as project_urls
+from cooperage.urls import handler400, handler404, handler500
+from cooperage.urls import urlpatterns as project_urls
 
 __all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
 

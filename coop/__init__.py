@@ -1,5 +1,1 @@
-"""Cooperage: the project package and the core co-op domain (members, hours, audit)."""
-
-from coop.celery import app as celery_app
-
-__all__ = ["celery_app"]
+"""The core co-op domain: co-operatives, members, clients, projects, hours, audit."""

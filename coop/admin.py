@@ -18,7 +18,7 @@ from coop import clock, invitations
 from coop.audit import record, verify_chain
 from coop.bylaws import floors_changed
 from coop.errors import DomainError
-from coop.hours.services import ensure_month_open, locked_months, month_of
+from coop.hours.services import ensure_month_open, locked_months
 from coop.models import (
     AuditEvent,
     Client,
@@ -30,6 +30,7 @@ from coop.models import (
     TimeEntry,
     User,
 )
+from coop.months import month_of
 from coop.services import floors_by_proposal_only
 
 admin.site.site_header = gettext_lazy("Cooperage administration")

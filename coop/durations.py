@@ -1,6 +1,6 @@
 """Time worked as whole minutes: the day cap, and reading and writing durations people type.
 
-Pure Python, no Django: the CSV import parser (`coop.hours_import`), the hours service, the
+Pure Python, no Django: the CSV import parser (`coop.timesheet_csv`), the hours service, the
 forms, the API serializer and the `TimeEntry` check constraint all take the cap from here.
 """
 

@@ -7,6 +7,7 @@ the broker accepts a connection; 503 names what is down.
 
 import logging
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -29,12 +30,13 @@ def check_database() -> None:
 
 
 def check_broker() -> str:
-    """'eager' without a broker (tasks run in the web process), else 'ok' once it connects."""
+    """'eager' without a broker (tasks run in the web process), else 'ok' once it connects.
+
+    `current_app` is the project's app (cooperage.celery), made current when the settings load.
+    """
     if not settings.CELERY_BROKER_URL:
         return "eager"
-    from coop import celery_app
-
-    with celery_app.connection_for_write() as conn:
+    with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
     return "ok"
 

@@ -7,9 +7,10 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
-from coop.hours.selectors import SummaryRow, month_by_project, month_range
+from coop.hours.selectors import SummaryRow, month_by_project
 from coop.models import Invitation, Member, TimeEntry, User
 from coop.models.cooperative import MemberStatus
+from coop.months import month_bounds
 
 
 def memberships_of(user: User) -> QuerySet[Member]:
@@ -133,8 +134,8 @@ def hours_overview(member: Member, today: datetime.date) -> HoursOverview:
     aggregate queries whatever the number of entries."""
     monday = today - datetime.timedelta(days=today.weekday())
     last_monday = monday - datetime.timedelta(days=7)
-    month_first, month_last = month_range(today)
-    last_first, last_last = month_range(month_first - relativedelta(months=1))
+    month_first, month_last = month_bounds(today)
+    last_first, last_last = month_bounds(month_first - relativedelta(months=1))
     week = (monday, monday + datetime.timedelta(days=6))
     last_week = (last_monday, monday - datetime.timedelta(days=1))
     totals = TimeEntry.objects.filter(

@@ -7,7 +7,7 @@ GUNICORN_BIND, WEB_CONCURRENCY, GUNICORN_TIMEOUT, FORWARDED_ALLOW_IPS.
 import os
 import pathlib
 
-wsgi_app = "coop.wsgi:application"
+wsgi_app = "cooperage.wsgi:application"
 
 # 0.0.0.0 inside a container; on a host behind nginx use 127.0.0.1:8000 (the systemd unit does).
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")

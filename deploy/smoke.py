@@ -158,19 +158,19 @@ def main() -> int:
     admin_sql(base_db, f'CREATE DATABASE "{name}"')
     try:
         subprocess.run(  # noqa: S603
-            [str(BIN / "celery"), "-A", "coop", "purge", "-f"], cwd=ROOT, env=env, check=True,
+            [str(BIN / "celery"), "-A", "cooperage", "purge", "-f"], cwd=ROOT, env=env, check=True,
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
         run("migrate", "--no-input", "-v", "0")
         run("collectstatic", "--no-input", "-v", "0")
         run("demo", "--quiet")
         start(
-            "web", str(BIN / "gunicorn"), "coop.wsgi:application",
+            "web", str(BIN / "gunicorn"), "cooperage.wsgi:application",
             "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60",
         )  # fmt: skip
-        start("worker", str(BIN / "celery"), "-A", "coop", "worker", "-c", "2", "-l", "info")
+        start("worker", str(BIN / "celery"), "-A", "cooperage", "worker", "-c", "2", "-l", "info")
         start(
-            "beat", str(BIN / "celery"), "-A", "coop", "beat", "-l", "info",
+            "beat", str(BIN / "celery"), "-A", "cooperage", "beat", "-l", "info",
             "--schedule", str(work / "beat-schedule"),
         )  # fmt: skip
         api = Api(f"http://127.0.0.1:{port}")

@@ -7,8 +7,10 @@ class GovernanceConfig(AppConfig):
     name = "governance"
 
     def ready(self) -> None:
-        from governance.core_actions import register_core_actions
+        from governance.actions.bylaws import register_bylaws_actions
+        from governance.actions.membership import register_membership_actions
         from governance.dashboard import register_governance_panels
 
-        register_core_actions()
+        register_membership_actions()
+        register_bylaws_actions()
         register_governance_panels()

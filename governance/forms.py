@@ -10,7 +10,7 @@ from coop import jsontext
 from coop.clock import today_in
 from coop.models import Member
 from coop.models.cooperative import MemberStatus
-from governance.actions import available
+from governance.actions.registry import available
 from governance.models import Kind, Method
 
 

@@ -1,8 +1,8 @@
 """Drafting a membership proposal from the members page: admit, change a status, set roles.
 
 Where the bylaws leave a decision about a member to a vote, the members page (coop) posts here
-with the change; this view drafts the proposal with the matching action (governance/
-core_actions.py) and sends its author to the draft, to check it and open it.
+with the change; this view drafts the proposal with the matching action
+(governance/actions/membership.py) and sends its author to the draft, to check it and open it.
 """
 
 import datetime

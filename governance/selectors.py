@@ -22,12 +22,14 @@ from django.utils.translation import gettext as _
 from coop.errors import StateConflict
 from coop.models import Member
 from coop.models.cooperative import Role
+from governance.methods.delegation import resolve_delegations
 from governance.models import (
     Ballot,
     Comment,
     Delegation,
     EligibleVoter,
     Proposal,
+    SecretBallot,
     State,
     VoterRoll,
 )
@@ -150,9 +152,7 @@ def published_ballot_file(proposal: Proposal) -> dict[str, Any]:
     """
     if proposal.state != State.CLOSED:
         raise NotPublished(_("Ballots are published when voting closes."))
-    from governance import services  # the services read these selectors
-
-    return proposal.tally.get("ballot_file") or services.ballot_file(proposal)
+    return proposal.tally.get("ballot_file") or ballot_file(proposal)
 
 
 def minutes_for(proposal: Proposal) -> list[Comment]:
@@ -161,3 +161,52 @@ def minutes_for(proposal: Proposal) -> list[Comment]:
     if proposal.state != State.CLOSED:
         raise NotPublished(_("Minutes are made when voting closes."))
     return list(proposal.comments.select_related("author__user"))
+
+
+def delegations_for(proposal: Proposal) -> dict[int, int]:
+    """Each member's delegate for the proposal's kind; a per-kind delegation beats a general one."""
+    active = Delegation.objects.filter(
+        cooperative_id=proposal.cooperative_id, revoked_at__isnull=True
+    ).filter(Q(kind="") | Q(kind=proposal.kind))
+    general: dict[int, int] = {}
+    specific: dict[int, int] = {}
+    for delegator, delegate, kind in active.values_list("delegator_id", "delegate_id", "kind"):
+        (specific if kind else general)[delegator] = delegate
+    return {**general, **specific}
+
+
+def ballot_file(proposal: Proposal) -> dict[str, Any]:
+    """The published ballot file of the proposal, as it stands (weights from delegations now)."""
+    document: dict[str, Any] = {
+        "method": proposal.method,
+        "options": proposal.options,
+        "seats": proposal.seats,
+        "eligible": proposal.eligible_count,
+        "quorum": proposal.quorum,
+        "threshold": proposal.threshold,
+        "ballots": [],
+    }
+    if proposal.secret:
+        rows = SecretBallot.objects.filter(proposal=proposal).order_by("receipt_hash")
+        document["ballots"] = [{**row.content, "receipt": row.receipt_hash} for row in rows]
+        return document
+    ballots = list(
+        Ballot.objects.filter(proposal=proposal)
+        .select_related("member__user")
+        .order_by("member_id")
+    )
+    eligible = set(
+        EligibleVoter.objects.filter(proposal=proposal).values_list("member_id", flat=True)
+    )
+    resolution = resolve_delegations(
+        eligible=eligible,
+        voted={ballot.member_id for ballot in ballots},
+        delegations=delegations_for(proposal),
+    )
+    for ballot in ballots:
+        entry = {**ballot.content, "member": ballot.member.user.email}
+        weight = resolution.weights.get(ballot.member_id, 1)
+        if weight != 1:
+            entry["weight"] = str(weight)
+        document["ballots"].append(entry)
+    return document

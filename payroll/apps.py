@@ -8,7 +8,7 @@ class PayrollConfig(AppConfig):
 
     def ready(self) -> None:
         from payroll.dashboard import register_payroll_panels
-        from payroll.governance_actions import register_payroll_actions
+        from payroll.proposal_actions import register_payroll_actions
 
         register_payroll_actions()
         register_payroll_panels()

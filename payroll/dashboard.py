@@ -10,9 +10,10 @@ from coop.clock import today_in
 from coop.dashboard import register
 from coop.models import Member
 from coop.models.cooperative import Role
-from payroll.models import CapitalAccountEntry, Distribution, DistributionLine, Expense, Revenue
+from coop.months import month_bounds
+from payroll.capital import capital_balance
+from payroll.models import Distribution, DistributionLine, Expense, Revenue
 from payroll.selectors import FINAL, chart_parts
-from payroll.services import month_bounds
 
 ZERO = Decimal("0")
 
@@ -31,13 +32,10 @@ def money_panel(request: HttpRequest, member: Member) -> tuple[str, dict[str, An
         line = DistributionLine.objects.filter(
             distribution=latest, member=member, kind=DistributionLine.Kind.MEMBER
         ).first()
-    balance = CapitalAccountEntry.objects.filter(cooperative=cooperative, member=member).aggregate(
-        total=Sum("amount", default=ZERO)
-    )["total"]
     return "payroll/dashboard/money.html", {
         "latest": latest,
         "line": line,
-        "capital_balance": balance,
+        "capital_balance": capital_balance(member),
         "chart": chart_parts(latest) if latest is not None else [],
         "surplus": latest.surplus if latest is not None else ZERO,
         "currency": cooperative.currency,

@@ -6,18 +6,18 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from coop import clock, money
+from coop import clock
 from coop.audit import record
 from coop.clock import today_in
-from coop.dates import check_money_date
-from coop.errors import AmountTooLarge, InvalidInput, NotAllowed, StateConflict
+from coop.errors import NotAllowed, StateConflict
 from coop.hours.services import hold_books, lock_period
 from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
+from coop.months import month_bounds, month_label
 from coop.services import require_role
+from payroll import capital, enqueue
 from payroll.draft_lines import compute_draft, figures_changed
 from payroll.models import (
     CapitalAccountEntry,
@@ -25,7 +25,7 @@ from payroll.models import (
     DistributionPolicy,
     DocumentFailure,
 )
-from payroll.services import current_policy, month_bounds, month_label
+from payroll.services import current_policy
 
 CENT = Decimal("0.01")  # the money fields' decimal places
 
@@ -116,7 +116,7 @@ def approve_distribution(
     Two concurrent approvals: the row lock makes the second find it approved (409).
     """
     if proposal is not None:
-        from governance.actions import require_decided
+        from governance.actions.registry import require_decided
 
         # the same check the action makes: a passed distribution proposal that met the floors
         require_decided(
@@ -153,7 +153,7 @@ def approve_distribution(
                 )
                 % {"month": month_label(distribution.month), "changed": changed}
             )
-        _ensure_allocations_fit(distribution)
+        capital.ensure_retained_shares_fit(distribution)
         distribution.status = Distribution.Status.APPROVED
         distribution.approved_at = clock.now()
         distribution.approved_by = actor
@@ -187,12 +187,9 @@ def approve_distribution(
             distribution,
             {"proposal": getattr(proposal, "pk", None), "member_pool": distribution.member_pool},
         )
-        from payroll.tasks import generate_documents
-
-        distribution_id = distribution.pk
-        # robust: with the broker down the approval still stands; payroll.tasks.sweep_documents
+        # With the broker down the approval still stands; payroll.tasks.sweep_documents
         # enqueues the files again.
-        transaction.on_commit(lambda: generate_documents.delay(distribution_id), robust=True)
+        enqueue.distribution_documents(distribution.pk)
         return distribution
 
 
@@ -214,10 +211,7 @@ def regenerate_documents(*, actor: Member | None, distribution: Distribution) ->
             distribution,
             {"failed": count, "kinds": kinds},
         )
-        from payroll.tasks import generate_documents
-
-        distribution_id = distribution.pk
-        transaction.on_commit(lambda: generate_documents.delay(distribution_id), robust=True)
+        enqueue.distribution_documents(distribution.pk)
         return distribution
 
 
@@ -289,115 +283,3 @@ def void_draft(*, actor: Member | None, distribution: Distribution) -> Distribut
         distribution.save(update_fields=["status"])
         record(distribution.cooperative, actor, "distribution.voided", distribution, {})
         return distribution
-
-
-def record_capital_entry(
-    *,
-    actor: Member | None,
-    member: Member,
-    kind: str,
-    amount: Decimal,
-    date: datetime.date,
-    note: str,
-) -> CapitalAccountEntry:
-    """A redemption (paid out of the account) or an adjustment (a correction, ±)."""
-    require_role(actor, Role.TREASURER)
-    if kind not in (CapitalAccountEntry.Kind.REDEMPTION, CapitalAccountEntry.Kind.ADJUSTMENT):
-        raise InvalidInput(_("Record a redemption or an adjustment."), field="kind")
-    if not note.strip():
-        raise InvalidInput(_("Say why: the member reads this note."), field="note")
-    if not isinstance(amount, Decimal) or amount == 0:
-        raise InvalidInput(_("The amount cannot be zero."), field="amount")
-    check_money_date(member.cooperative, date, field="date")
-    if kind == CapitalAccountEntry.Kind.REDEMPTION and amount < 0:
-        raise InvalidInput(_("A redemption is a positive amount."), field="amount")
-    with transaction.atomic():
-        Member.objects.select_for_update().get(pk=member.pk)
-        if kind == CapitalAccountEntry.Kind.REDEMPTION:
-            amount = -amount
-        _ensure_capital_balance_allowed(member, amount)
-        entry = CapitalAccountEntry.objects.create(
-            cooperative=member.cooperative,
-            member=member,
-            kind=kind,
-            amount=amount,
-            date=date,
-            note=note.strip(),
-            recorded_by=actor,
-        )
-        record(
-            member.cooperative,
-            actor,
-            f"capital.{kind}",
-            entry,
-            {"member": member.pk, "amount": str(amount)},
-        )
-        return entry
-
-
-def _ensure_allocations_fit(distribution: Distribution) -> None:
-    """Refuse (409) an approval whose retained shares would take a capital account beyond the
-    largest amount the books hold (one query for every member of the month)."""
-    retained = dict(
-        distribution.lines.filter(kind="member", retained__gt=0).values_list(
-            "member_id", "retained"
-        )
-    )
-    balances = (
-        CapitalAccountEntry.objects.filter(member_id__in=retained)
-        .values("member_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    for row in balances:
-        balance = Decimal(row["total"]).quantize(CENT) + retained[row["member_id"]]
-        if money.exceeds_max(balance):
-            raise AmountTooLarge(
-                _(
-                    "The capital account of member #%(member)s would reach %(balance)s, more "
-                    "than the books can hold (%(max)s)."
-                )
-                % {
-                    "member": row["member_id"],
-                    "balance": money.format_money(balance, distribution.currency),
-                    "max": money.format_max(),
-                }
-            )
-
-
-def _ensure_capital_balance_allowed(member: Member, amount: Decimal) -> None:
-    """After an entry of `amount`, a capital account stays between zero (unless the bylaws allow
-    a negative balance: the member then owes the co-op) and the largest amount the books hold;
-    else a 409. A credit to an account already below zero is always welcome."""
-    before = capital_balance(member)
-    balance = before + amount
-    if money.exceeds_max(balance):
-        raise AmountTooLarge(
-            _(
-                "The capital account would reach %(balance)s, more than the books can hold "
-                "(%(max)s)."
-            )
-            % {"balance": balance, "max": money.format_max()},
-            field="amount",
-        )
-    allowed = member.cooperative.settings["negative_capital_balance"]
-    if amount < 0 and balance < 0 and not allowed:
-        raise StateConflict(
-            _(
-                "This would take the capital account below zero (%(balance)s): the balance is "
-                "%(before)s. The bylaws do not allow a negative balance "
-                "(negative_capital_balance)."
-            )
-            % {"balance": balance, "before": before},
-            field="amount",
-            code="negative_capital_balance",
-        )
-
-
-def capital_balance(member: Member, until: datetime.date | None = None) -> Decimal:
-    entries = CapitalAccountEntry.objects.filter(member=member)
-    if until:
-        entries = entries.filter(date__lte=until)
-    total = entries.aggregate(total=Sum("amount"))["total"] or Decimal("0")
-    # SQLite sums decimals as floats: credits and debits that cancel leave 9.80000000000001.
-    return total.quantize(CENT)

@@ -21,11 +21,11 @@ from coop import pdf, spreadsheet
 from coop.durations import format_minutes
 from coop.models import Member
 from coop.money import format_money
+from coop.months import month_label
 from payroll.epc_text import epc_text
 from payroll.explanation import explain_line
 from payroll.models import Distribution, DistributionLine
 from payroll.presenters import percent
-from payroll.services import month_label
 from payroll.totals import YearToDate
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from coop.durations import format_minutes
 from coop.models import Member
 from coop.money import format_money
+from coop.months import month_label
 from payroll import selectors, services
 from payroll.models import (
     Distribution,
@@ -27,7 +28,6 @@ from payroll.models import (
     DistributionPolicy,
     DocumentFailure,
 )
-from payroll.services import month_label
 
 
 def as_percent(fraction: Decimal) -> str:

@@ -14,9 +14,10 @@ from django.db.models import IntegerField, Sum, Value
 
 from coop.models import Cooperative, Member, MemberStatusChange, TimeEntry
 from coop.models.cooperative import MemberStatus
+from coop.months import month_bounds
 from payroll import allocation
 from payroll.models import Distribution, DistributionPolicy, Expense, Revenue
-from payroll.services import month_bounds, terms_of
+from payroll.services import terms_of
 
 WORKING = (MemberStatus.ACTIVE, MemberStatus.PROBATIONARY)
 

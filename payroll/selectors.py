@@ -1,12 +1,11 @@
 """Reads of payroll for the web pages: a month's books, distributions, statements, capital."""
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,6 +13,8 @@ from django.utils.translation import gettext as _
 from coop.clock import today_in
 from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import Role
+from coop.months import month_bounds
+from payroll.capital import CapitalBalance, LedgerEntry, capital_balances, capital_ledger
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -23,10 +24,14 @@ from payroll.models import (
     Expense,
     Revenue,
 )
-from payroll.services import month_bounds, spending_limit
 
 FINAL = (Distribution.Status.APPROVED, Distribution.Status.PAID)
 ZERO = Decimal("0")
+
+
+def spending_limit(cooperative: Cooperative) -> Decimal:
+    """Expenses above this amount need a passed `spending` proposal (the bylaws' setting)."""
+    return Decimal(str(cooperative.settings["spending_limit"]))
 
 
 def default_month(cooperative: Cooperative) -> datetime.date:
@@ -180,12 +185,6 @@ class Statement:
     payslip: DistributionDocument | None
 
 
-@dataclass(frozen=True)
-class LedgerEntry:
-    entry: CapitalAccountEntry
-    balance: Decimal
-
-
 @dataclass
 class Statements:
     statements: list[Statement]
@@ -235,47 +234,6 @@ def member_statements(member: Member) -> Statements:
         year_retained=sum((line.retained for line in this_year), ZERO),
         ledger=capital_ledger(member),
     )
-
-
-def capital_ledger(member: Member) -> list[LedgerEntry]:
-    """The member's capital account entries, oldest first, each with the balance after it."""
-    entries = CapitalAccountEntry.objects.filter(
-        cooperative_id=member.cooperative_id, member=member
-    ).select_related("distribution", "recorded_by__user")
-    return list(_running(entries.order_by("date", "id")))
-
-
-def _running(entries: Iterable[CapitalAccountEntry]) -> Iterable[LedgerEntry]:
-    balance = ZERO
-    for entry in entries:
-        balance += entry.amount
-        yield LedgerEntry(entry, balance)
-
-
-@dataclass(frozen=True)
-class CapitalBalance:
-    member: Member
-    balance: Decimal
-
-
-def capital_balances(cooperative: Cooperative) -> list[CapitalBalance]:
-    """Every member with an account or a current membership, and their balance (two queries)."""
-    totals = dict(
-        CapitalAccountEntry.objects.filter(cooperative=cooperative)
-        .values_list("member_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    members = (
-        Member.objects.filter(cooperative=cooperative)
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    )
-    return [
-        CapitalBalance(member, totals.get(member.pk, ZERO))
-        for member in members
-        if member.pk in totals or member.status != Member.Status.DEPARTED
-    ]
 
 
 # Who reads what: one rule per read, for the pages and the API alike ----------------------------

@@ -4,10 +4,8 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.db.models import Sum
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from coop import clock, money
@@ -24,8 +22,9 @@ from coop.errors import (
 from coop.hours.services import hold_books
 from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import Role
+from coop.months import month_bounds, month_label
 from coop.services import require_role
-from governance.actions import require_decided
+from governance.actions.registry import require_decided
 from payroll import allocation
 from payroll.models import (
     Distribution,
@@ -34,21 +33,13 @@ from payroll.models import (
     Revenue,
 )
 from payroll.receipts import checked_receipt
+from payroll.selectors import spending_limit
 
 POLICY_FIELDS = (
     "method", "commons_pct", "commons_recipients", "reserve_pct", "education_pct", "base_rate",
     "cash_pct", "max_pay_ratio", "carry_losses", "approval",
 )  # fmt: skip
 VOTE_DAYS = 7
-
-
-def month_label(month: datetime.date) -> str:
-    return date_format(month, "F Y")
-
-
-def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
-    first = month.replace(day=1)
-    return first, first + relativedelta(months=1, days=-1)
 
 
 def _distributed(cooperative: Cooperative, day: datetime.date) -> Distribution | None:
@@ -222,10 +213,6 @@ def record_expense(
             {"amount": str(amount), "payee": expense.payee, "date": date},
         )
         return expense
-
-
-def spending_limit(cooperative: Cooperative) -> Decimal:
-    return Decimal(str(cooperative.settings["spending_limit"]))
 
 
 def decide_expense(

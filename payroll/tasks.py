@@ -29,7 +29,8 @@ from coop.clock import today_in
 from coop.errors import DomainError
 from coop.models import Cooperative, Member, TimeEntry
 from coop.money import format_money
-from payroll import distributing, documents, totals
+from coop.months import month_bounds, month_label
+from payroll import capital, distributing, documents, totals
 from payroll.models import (
     Distribution,
     DistributionDocument,
@@ -37,7 +38,7 @@ from payroll.models import (
     DocumentFailure,
     Revenue,
 )
-from payroll.services import current_policy, month_bounds, month_label
+from payroll.services import current_policy
 
 logger = logging.getLogger(__name__)
 
@@ -263,7 +264,7 @@ def generate_payslip(distribution_id: int, member_id: int) -> bool:
         return False
     member = line.member
     _first, last = month_bounds(distribution.month)
-    balance = distributing.capital_balance(member, until=last)
+    balance = capital.capital_balance(member, until=last)
     year_to_date = totals.year_to_date(distribution, member.pk)
     payslip, _stored = _store_once(
         distribution,

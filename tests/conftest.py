@@ -9,7 +9,7 @@ import time_machine
 from hypothesis import settings as hypothesis_settings
 from rest_framework.test import APIClient
 
-from coop import celery_app
+from cooperage import celery_app
 
 pytest_plugins = ["tests.payroll.books", "tests.governance.fixtures"]
 

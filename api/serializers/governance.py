@@ -9,7 +9,7 @@ from rest_framework import serializers
 from api.serializers.base import ModelSerializer, Serializer
 from api.serializers.hours import CoopScopedPrimaryKey
 from coop.models import Member
-from governance import actions
+from governance.actions import registry
 from governance.models import Comment, Delegation, Proposal, Result
 from governance.rendering import render_markdown
 
@@ -32,7 +32,7 @@ class ProposalSerializer(ModelSerializer):
     action = serializers.CharField(
         required=False,
         allow_blank=True,
-        help_text="an executable action: " + ", ".join(a.name for a in actions.available()),
+        help_text="an executable action: " + ", ".join(a.name for a in registry.available()),
     )
     action_payload = serializers.JSONField(required=False)
     result = serializers.ChoiceField(

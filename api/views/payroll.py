@@ -28,7 +28,7 @@ from api.serializers.payroll import (
 from api.views.core import COOP_SLUG, CoopScopedViewSet
 from coop.errors import InvalidInputs
 from coop.models.cooperative import Role
-from payroll import distributing, document_state, selectors, services
+from payroll import capital, distributing, document_state, selectors, services
 from payroll.downloads import OTHER_FILE, RECEIPT_TYPES, document_response, receipt_response
 from payroll.models import (
     CapitalAccountEntry,
@@ -379,7 +379,5 @@ class CapitalAccountViewSet(mixins.ListModelMixin, CoopScopedViewSet):
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        entry = distributing.record_capital_entry(
-            actor=self.membership, **serializer.validated_data
-        )
+        entry = capital.record_capital_entry(actor=self.membership, **serializer.validated_data)
         return Response(CapitalEntrySerializer(entry).data, status=status.HTTP_201_CREATED)

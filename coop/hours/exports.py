@@ -11,8 +11,9 @@ from django.db.models import QuerySet, Sum
 
 from coop import spreadsheet
 from coop.durations import hours_decimal
-from coop.hours.selectors import member_name, month_range
+from coop.hours.selectors import member_name
 from coop.models import TimeEntry
+from coop.months import month_bounds
 
 ENTRY_COLUMNS = [
     "id", "date", "member_email", "member_name", "client", "project", "minutes", "hours",
@@ -46,7 +47,7 @@ def entries_csv(entries: Iterable[TimeEntry]) -> str:
 
 def month_summary_csv(entries: QuerySet[TimeEntry], month: datetime.date) -> str:
     """The month's minutes per member and project, one aggregate query."""
-    first, last = month_range(month)
+    first, last = month_bounds(month)
     rows = (
         entries.filter(date__range=(first, last))
         .order_by()

@@ -11,10 +11,10 @@ from coop import services as coop_services
 from coop.audit import record
 from coop.errors import DomainError, InvalidInput
 from coop.hours.services import log_time
-from coop.hours_import.parsing import ImportedEntry, UnknownFormat, parse_hours_csv
 from coop.models import Client, Cooperative, Member, Project, TimeEntry
 from coop.models.cooperative import Role
 from coop.plain_text import check_text
+from coop.timesheet_csv.parsing import ImportedEntry, UnknownFormat, parse_hours_csv
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024  # a year of a large co-op's hours is well under it
 

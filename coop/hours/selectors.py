@@ -4,13 +4,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import CharField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from coop.durations import hours_decimal
 from coop.models import Member, Project, TimeEntry
 from coop.models.cooperative import Role
+from coop.months import month_bounds
 
 GROUPINGS = ("member", "project", "client", "week")
 
@@ -35,12 +35,6 @@ def visible_entries(viewer: Member) -> QuerySet[TimeEntry]:
     if not sees_everyones_hours(viewer):
         entries = entries.filter(member=viewer)
     return entries.select_related("member__user", "project__client")
-
-
-def month_range(month: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """First and last day of the month."""
-    first = month.replace(day=1)
-    return first, first + relativedelta(months=1, days=-1)
 
 
 @dataclass(frozen=True)
@@ -74,7 +68,7 @@ def hours_summary(entries: QuerySet[TimeEntry], month: datetime.date, group_by: 
 
     One aggregate query whatever the number of entries.
     """
-    first, last = month_range(month)
+    first, last = month_bounds(month)
     entries = entries.filter(date__range=(first, last)).order_by()
     if group_by == "week":
         totals: dict[str, int] = {}

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from coop import clock
@@ -23,16 +22,9 @@ from coop.durations import (
 from coop.errors import InvalidInput, NotAllowed, PeriodLocked, StateConflict
 from coop.models import Cooperative, Member, PeriodLock, Project, RunningTimer, TimeEntry
 from coop.models.cooperative import MemberStatus, Role
+from coop.months import month_label, month_of
 
 ENTRY_FIELDS = ("project", "date", "minutes", "description")
-
-
-def month_of(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def month_label(month: datetime.date) -> str:
-    return date_format(month, "F Y")
 
 
 def locked_months(cooperative: Cooperative) -> set[datetime.date]:

@@ -2,14 +2,14 @@
 comment, calendar feed), `voting` (cast a ballot), `delegating` (liquid democracy), `closing`
 (count, act, sweep). Callers import them from here: `from governance import services`."""
 
+from governance.selectors import ballot_file, delegations_for
 from governance.services.closing import (
-    ballot_file,
     close_proposal,
     everyone_voted,
     quorum_fraction,
     sweep,
 )
-from governance.services.delegating import delegate_vote, delegations_for, revoke_delegation
+from governance.services.delegating import delegate_vote, revoke_delegation
 from governance.services.drafting import (
     DRAFT_FIELDS,
     OPTION_METHODS,

@@ -5,7 +5,6 @@ that opens and closes proposals on time.
 import datetime
 import logging
 from fractions import Fraction
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -17,12 +16,12 @@ from coop.audit import record
 from coop.errors import NotAllowed, StateConflict
 from coop.models import Member
 from coop.models.cooperative import Role
-from governance import actions, floors, secret_ballots
+from governance import enqueue, floors, secret_ballots
+from governance.actions import registry
 from governance.methods.ballot_file import tally_ballot_file
-from governance.methods.delegation import resolve_delegations
-from governance.models import Ballot, EligibleVoter, Proposal, SecretBallot, State, VoterRoll
-from governance.services.delegating import delegations_for
-from governance.services.drafting import _enqueue, locked_proposal, start_voting
+from governance.models import Ballot, Proposal, State, VoterRoll
+from governance.selectors import ballot_file
+from governance.services.drafting import locked_proposal, start_voting
 
 logger = logging.getLogger(__name__)
 
@@ -30,43 +29,6 @@ logger = logging.getLogger(__name__)
 def everyone_voted(proposal: Proposal) -> bool:
     voters = VoterRoll if proposal.secret else Ballot
     return voters.objects.filter(proposal=proposal).count() >= proposal.eligible_count
-
-
-def ballot_file(proposal: Proposal) -> dict[str, Any]:
-    """The published ballot file of the proposal, as it stands (weights from delegations now)."""
-    document: dict[str, Any] = {
-        "method": proposal.method,
-        "options": proposal.options,
-        "seats": proposal.seats,
-        "eligible": proposal.eligible_count,
-        "quorum": proposal.quorum,
-        "threshold": proposal.threshold,
-        "ballots": [],
-    }
-    if proposal.secret:
-        rows = SecretBallot.objects.filter(proposal=proposal).order_by("receipt_hash")
-        document["ballots"] = [{**row.content, "receipt": row.receipt_hash} for row in rows]
-        return document
-    ballots = list(
-        Ballot.objects.filter(proposal=proposal)
-        .select_related("member__user")
-        .order_by("member_id")
-    )
-    eligible = set(
-        EligibleVoter.objects.filter(proposal=proposal).values_list("member_id", flat=True)
-    )
-    resolution = resolve_delegations(
-        eligible=eligible,
-        voted={ballot.member_id for ballot in ballots},
-        delegations=delegations_for(proposal),
-    )
-    for ballot in ballots:
-        entry = {**ballot.content, "member": ballot.member.user.email}
-        weight = resolution.weights.get(ballot.member_id, 1)
-        if weight != 1:
-            entry["weight"] = str(weight)
-        document["ballots"].append(entry)
-    return document
 
 
 def close_proposal(
@@ -108,7 +70,7 @@ def close_proposal(
         )
         if proposal.result == Proposal.Result.PASSED and proposal.action:
             _execute_action(proposal)
-        _enqueue("notify_result", proposal.pk)
+        enqueue.result_notice(proposal.pk)
         return proposal
 
 
@@ -120,7 +82,7 @@ def _execute_action(proposal: Proposal) -> None:
     """
     try:
         with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-            action = actions.get(proposal.action)
+            action = registry.get(proposal.action)
             effect = action.execute(proposal.cooperative, proposal.action_payload, proposal)
             record(
                 proposal.cooperative,

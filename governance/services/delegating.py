@@ -1,7 +1,6 @@
 """Delegating a member's vote (liquid democracy, open ballots only), and who delegates to whom."""
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from coop import clock
@@ -51,15 +50,3 @@ def _revoke(actor: Member, kind: str) -> int:
         record(actor.cooperative, actor, "delegation.revoked", delegation, {"kind": kind or "all"})
         revoked += 1
     return revoked
-
-
-def delegations_for(proposal: Proposal) -> dict[int, int]:
-    """Each member's delegate for the proposal's kind; a per-kind delegation beats a general one."""
-    active = Delegation.objects.filter(
-        cooperative_id=proposal.cooperative_id, revoked_at__isnull=True
-    ).filter(Q(kind="") | Q(kind=proposal.kind))
-    general: dict[int, int] = {}
-    specific: dict[int, int] = {}
-    for delegator, delegate, kind in active.values_list("delegator_id", "delegate_id", "kind"):
-        (specific if kind else general)[delegator] = delegate
-    return {**general, **specific}

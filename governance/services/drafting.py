@@ -16,7 +16,8 @@ from coop.bylaws import parse_share
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
-from governance import actions, floors, secret_ballots
+from governance import enqueue, floors, secret_ballots
+from governance.actions import registry
 from governance.limits import check_limits
 from governance.models import (
     CHOICE_METHODS,
@@ -35,16 +36,6 @@ DRAFT_FIELDS = {
     "action_payload",
 }  # fmt: skip
 OPTION_METHODS = {Method.APPROVAL, Method.SCORE} | RANKED_METHODS
-
-
-def _enqueue(task_name: str, proposal_id: int) -> None:
-    """Send a notification task once the transaction commits (tasks look themselves up)."""
-    from governance import tasks
-
-    task = getattr(tasks, task_name)
-    # robust: a broker that is down must not turn a committed vote into an error page;
-    # the minute sweep sends what was not sent.
-    transaction.on_commit(lambda: task.delay(proposal_id), robust=True)
 
 
 def _fraction_text(value: Any, field: str) -> str:
@@ -101,7 +92,7 @@ def _check_terms(
     if data.get("secret") and data["method"] not in CHOICE_METHODS | OPTION_METHODS:
         raise InvalidInput(_("This method cannot be secret."), field="secret")
     if data.get("action"):
-        data["action_payload"] = actions.validate_payload(
+        data["action_payload"] = registry.validate_payload(
             cooperative, data["kind"], data["action"], data.get("action_payload") or {}
         )
     elif data.get("action_payload"):
@@ -239,7 +230,7 @@ def start_voting(proposal: Proposal, now: datetime.datetime) -> None:
         proposal,
         {"eligible": [member.pk for member in electorate]},
     )
-    _enqueue("notify_voting_opened", proposal.pk)
+    enqueue.voting_opened_notice(proposal.pk)
 
 
 def withdraw_proposal(*, actor: Member, proposal: Proposal) -> Proposal:

@@ -24,7 +24,7 @@ from coop.errors import DomainError
 from coop.forms import refuse_form
 from coop.models import Cooperative, Member
 from governance import selectors, services
-from governance.actions import available as available_actions
+from governance.actions.registry import available as available_actions
 from governance.floors import floors_table
 from governance.forms import ProposalForm, RegisterForm
 from governance.models import CalendarFeed, Method, Proposal, State

@@ -14,7 +14,7 @@ from coop.errors import DomainError
 from coop.forms import refuse_form
 from coop.models import Member
 from coop.templatetags.money import amount as shown_amount
-from payroll import distributing, selectors
+from payroll import capital, selectors
 from payroll.forms import CapitalEntryForm
 from payroll.views.access import context_for, membership, treasurer_or_403
 
@@ -65,7 +65,7 @@ def capital_accounts(request: HttpRequest, coop_slug: str) -> HttpResponse:
     status = 400
     if form.is_valid():
         try:
-            entry = distributing.record_capital_entry(actor=member, **form.cleaned_data)
+            entry = capital.record_capital_entry(actor=member, **form.cleaned_data)
         except DomainError as error:
             status = refuse_form(form, error)
         else:

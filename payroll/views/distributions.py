@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coop.errors import DomainError
+from coop.months import month_label
 from payroll import distributing, presenters, selectors
 from payroll.models import Distribution
-from payroll.services import month_label
 from payroll.views.access import (
     context_for,
     distribution_url,

@@ -17,12 +17,12 @@ from coop.clock import today_in
 from coop.errors import DomainError
 from coop.forms import refuse_form
 from coop.models import Cooperative, Member
+from coop.months import month_bounds, month_label
 from coop.templatetags.money import amount as shown_amount
 from payroll import presenters, selectors, services
 from payroll.downloads import receipt_response
 from payroll.forms import ExpenseForm, RevenueForm, month_choice
 from payroll.models import Expense, Revenue
-from payroll.services import month_bounds, month_label
 from payroll.views.access import (
     context_for,
     membership,

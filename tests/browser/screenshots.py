@@ -25,7 +25,7 @@ PROPOSAL_IN_VOTING = "Where our education fund goes this year"  # governance/dem
 def configure(workdir: pathlib.Path) -> None:
     """Point Django at the throwaway database and media folder, with tasks run in-process."""
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="coop.settings",
+        DJANGO_SETTINGS_MODULE="cooperage.settings",
         COOP_ENV="development",
         DATABASE_URL=f"sqlite:///{workdir / 'screenshots.sqlite3'}",
         MEDIA_ROOT=str(workdir / "media"),

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from coop import clock as project_clock
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("coop", "governance", "payroll", "api")
+APPS = ("cooperage", "coop", "governance", "payroll", "api")
 # Every way to read the time that would bypass coop.clock.
 FORBIDDEN = re.compile(
     r"timezone\.now\(|timezone\.localdate\(|date\.today\(|datetime\.now\(|datetime\.utcnow\("

@@ -1,4 +1,4 @@
-"""deploy/.env.example documents every setting that coop/settings.py reads from the environment.
+"""deploy/.env.example documents every setting that cooperage/settings.py reads from the env.
 
 The names are found by reading the settings' source (env.<type>("NAME", …), env("NAME", …) and
 "NAME" in env), so adding a setting without documenting it for operators fails here.
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SETTINGS = ROOT / "coop" / "settings.py"
+SETTINGS = ROOT / "cooperage" / "settings.py"
 ENV_EXAMPLE = ROOT / "deploy" / ".env.example"
 
 NAME = r"([A-Z][A-Z0-9_]*)"
@@ -81,7 +81,7 @@ def test_the_env_example_loads_in_production():
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**environment, "DJANGO_SETTINGS_MODULE": "coop.settings"},
+        env={**environment, "DJANGO_SETTINGS_MODULE": "cooperage.settings"},
         capture_output=True,
         text=True,
         timeout=60,

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _settings_probe(env: dict) -> subprocess.CompletedProcess:
     code = (
-        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'coop.settings'; "
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'cooperage.settings'; "
         "from django.conf import settings; "
         "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER, "
         "settings.DEBUG)"
@@ -81,9 +81,9 @@ def test_live_worker_round_trip(cooperative):
     """A real worker consumes a real task from the broker and returns its result."""
     from celery.contrib.testing.worker import start_worker
 
-    from coop import celery_app
     from coop.audit import record
     from coop.tasks import verify_audit_chain
+    from cooperage import celery_app
     from tests.conftest import set_eager
 
     record(cooperative, None, "test.event", object_type="test", object_id=1)

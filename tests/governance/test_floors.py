@@ -11,7 +11,8 @@ from coop import services as coop_services
 from coop.bylaws import DEFAULT_BYLAWS, floors_of
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Cooperative
-from governance import actions, services
+from governance import services
+from governance.actions import registry
 from governance.floors import applies_threshold
 from governance.models import EligibleVoter, Proposal, State
 from tests.conftest import as_member
@@ -187,7 +188,7 @@ def test_the_recheck_reads_the_count_not_only_the_terms(attacker, others, now):
     )  # fmt: skip
     proposal.refresh_from_db()
     with pytest.raises(NotAllowed, match="a threshold of at least 2/3"):
-        actions.get("change_member_roles").execute(
+        registry.get("change_member_roles").execute(
             attacker.cooperative, proposal.action_payload, proposal
         )
 
@@ -199,11 +200,11 @@ def secretary_role(member):
 def test_an_action_runs_only_from_its_own_kind(attacker, others, make_proposal):
     general = make_proposal(attacker, title="Anything")
     with pytest.raises(NotAllowed, match="runs only from a proposal of kind membership"):
-        actions.get("change_member_roles").execute(
+        registry.get("change_member_roles").execute(
             attacker.cooperative, {"member": attacker.pk, "roles": POWER}, general
         )
     with pytest.raises(NotAllowed, match="Only a passed proposal"):
-        actions.get("change_member_roles").execute(
+        registry.get("change_member_roles").execute(
             attacker.cooperative, {"member": attacker.pk, "roles": POWER}, None
         )
     attacker.refresh_from_db()
@@ -214,7 +215,7 @@ def test_payroll_actions_are_guarded_too(attacker, make_proposal):
     general = make_proposal(attacker, title="Anything")
     for name in ["approve_distribution", "approve_expense", "adopt_distribution_policy"]:
         with pytest.raises(NotAllowed, match="runs only from a proposal of kind"):
-            actions.get(name).execute(attacker.cooperative, {}, general)
+            registry.get(name).execute(attacker.cooperative, {}, general)
 
 
 def test_a_proposal_that_met_the_floors_carries_out_its_action(

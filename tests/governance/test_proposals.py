@@ -10,7 +10,7 @@ from django.db import connection
 
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Member
-from governance import services
+from governance import selectors, services
 from governance.models import (
     Ballot,
     EligibleVoter,
@@ -222,7 +222,7 @@ class TestDelegation:
         services.delegate_vote(actor=a, delegate=b)
         services.delegate_vote(actor=a, delegate=c, kind="spending")
         proposal = make_proposal(b, kind="spending", allow_early_close=False)
-        assert services.delegations_for(proposal) == {a.pk: c.pk}
+        assert selectors.delegations_for(proposal) == {a.pk: c.pk}
 
     def test_delegation_rules(self, cooperative, outsider):
         a = MemberFactory(cooperative=cooperative)

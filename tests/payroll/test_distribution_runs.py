@@ -12,7 +12,7 @@ from coop.clock import today_in
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, PeriodLocked, StateConflict
 from coop.hours import services as hours
 from coop.models import Member, MemberStatusChange
-from payroll import distributing, run_inputs, services
+from payroll import capital, distributing, run_inputs, services
 from payroll.models import CapitalAccountEntry, Distribution, DistributionPolicy, Expense
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory
 from tests.payroll.books import POLICY, SEPTEMBER
@@ -111,7 +111,7 @@ class TestApproval:
                 client=ClientFactory(cooperative=cooperative), amount=Decimal("1.00"),
                 received_on=SEPTEMBER,
             )  # fmt: skip
-        assert distributing.capital_balance(treasurer) == Decimal("840.00")
+        assert capital.capital_balance(treasurer) == Decimal("840.00")
         with pytest.raises(StateConflict):
             distributing.recompute_draft(actor=treasurer, distribution=run)
         with pytest.raises(StateConflict, match="already approved"):
@@ -222,15 +222,15 @@ def test_capital_account_redemptions(cooperative, treasurer, books):
     distributing.approve_distribution(actor=treasurer, distribution=run)
     member = books[1]
     with pytest.raises(StateConflict, match="below zero"):
-        distributing.record_capital_entry(
+        capital.record_capital_entry(
             actor=treasurer, member=member, kind="redemption", amount=Decimal("420.01"),
             date=datetime.date(2026, 10, 5), note="Leaving",
         )  # fmt: skip
-    distributing.record_capital_entry(
+    capital.record_capital_entry(
         actor=treasurer, member=member, kind="redemption", amount=Decimal("20.00"),
         date=datetime.date(2026, 10, 5), note="Partial payout",
     )  # fmt: skip
-    assert distributing.capital_balance(member) == Decimal("400.00")
+    assert capital.capital_balance(member) == Decimal("400.00")
     assert CapitalAccountEntry.objects.filter(member=member).count() == 2
 
 

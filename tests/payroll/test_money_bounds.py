@@ -8,7 +8,7 @@ import pytest
 
 from coop import money
 from coop.errors import AmountTooLarge, StateConflict
-from payroll import distributing
+from payroll import capital, distributing
 from payroll.forms import RevenueForm
 from tests.conftest import as_member
 from tests.factories import ClientFactory, RevenueFactory
@@ -88,7 +88,7 @@ class TestCapitalAccounts:
         assert response.status_code == 409
         assert response.json()["code"] == "negative_capital_balance"
         assert "below zero" in response.json()["detail"]
-        assert distributing.capital_balance(account) == Decimal("420.00")
+        assert capital.capital_balance(account) == Decimal("420.00")
 
     def test_a_negative_adjustment_below_zero_too(self, api, treasurer, account):
         response = self._entry(api, treasurer, account, "adjustment", "-420.01")
@@ -99,18 +99,18 @@ class TestCapitalAccounts:
         cooperative.save()
         response = self._entry(api, treasurer, account, "redemption", "500.00")
         assert response.status_code == 201, response.json()
-        assert distributing.capital_balance(account) == Decimal("-80.00")
+        assert capital.capital_balance(account) == Decimal("-80.00")
 
     def test_the_whole_balance_may_be_redeemed(self, treasurer, account):
-        distributing.record_capital_entry(
+        capital.record_capital_entry(
             actor=treasurer, member=account, kind="redemption", amount=Decimal("420.00"),
             date=datetime.date(2026, 10, 5), note="Leaving",
         )  # fmt: skip
-        assert distributing.capital_balance(account) == Decimal("0.00")
+        assert capital.capital_balance(account) == Decimal("0.00")
 
     def test_a_balance_beyond_the_largest_amount_is_refused(self, treasurer, account):
         with pytest.raises(StateConflict, match="more than the books can hold"):
-            distributing.record_capital_entry(
+            capital.record_capital_entry(
                 actor=treasurer, member=account, kind="adjustment", amount=Decimal(LARGEST),
                 date=datetime.date(2026, 10, 5), note="Typo",
             )  # fmt: skip

@@ -12,7 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coop.models import AuditEvent
-from payroll import distributing, selectors, services
+from coop.months import month_label
+from payroll import capital, distributing, selectors, services
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -114,7 +115,7 @@ def test_the_month_overview_shows_the_books(client, cooperative, colleague, draf
 
 
 def test_the_default_month_is_the_previous_one(client, cooperative, colleague):
-    expected = services.month_label(selectors.default_month(cooperative))
+    expected = month_label(selectors.default_month(cooperative))
     page = signed_in(client, colleague).get(money(cooperative)).content.decode()
     assert f"Money of {expected}" in page
 
@@ -384,7 +385,7 @@ class TestTreasurerWrites:
              "capital-note": "Partial payout"},
         )  # fmt: skip
         assert response.status_code == 302
-        assert distributing.capital_balance(colleague) == Decimal("400.00")
+        assert capital.capital_balance(colleague) == Decimal("400.00")
         too_much = client.post(
             money(cooperative, "capital/"),
             {"capital-member": colleague.pk, "capital-kind": "redemption",

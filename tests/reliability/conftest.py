@@ -27,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.db import connection
 
-from coop import celery_app
+from cooperage import celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 120  # the longest any wait_until below waits before the test fails
@@ -65,7 +65,7 @@ class WorkerProcess:
         self.log = log
         name = f"reliability-{uuid.uuid4().hex[:8]}@%h"
         command = [
-            sys.executable, "-m", "celery", "-A", "coop", "worker", "--loglevel=INFO",
+            sys.executable, "-m", "celery", "-A", "cooperage", "worker", "--loglevel=INFO",
             "--pool=prefork", f"--concurrency={concurrency}", f"--hostname={name}",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
         ]  # fmt: skip
@@ -153,7 +153,7 @@ def start_worker(transactional_db, tmp_path, media_root, mailbox) -> Iterator[Ca
     def start(concurrency: int = 2, beat: bool = False, broker_url: str | None = None, **extra):
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "coop.settings",
+            "DJANGO_SETTINGS_MODULE": "cooperage.settings",
             "DATABASE_URL": database_url_of_the_test_database(),
             "CELERY_BROKER_URL": broker_url or os.environ["CELERY_BROKER_URL"],
             "CELERY_RESULT_BACKEND": broker_url or os.environ["CELERY_BROKER_URL"],

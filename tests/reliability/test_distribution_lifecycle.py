@@ -32,7 +32,7 @@ from coop.clock import today_in
 from coop.errors import InvalidInput, PeriodLocked, StateConflict
 from coop.hours import services as hours
 from coop.models import TimeEntry
-from payroll import distributing, services
+from payroll import capital, distributing, services
 from payroll.models import CapitalAccountEntry, Distribution, DistributionLine
 from tests.factories import (
     ClientFactory,
@@ -173,11 +173,11 @@ class DistributionLifecycle(RuleBasedStateMachine):
     @rule(who=st.integers(0, 2), share=st.integers(1, 100))
     def redeem_capital(self, who, share):
         member = self.members[who]
-        balance = distributing.capital_balance(member)
+        balance = capital.capital_balance(member)
         amount = (balance * share / 100).quantize(Decimal("0.01"))
         if amount <= 0:
             return
-        distributing.record_capital_entry(
+        capital.record_capital_entry(
             actor=self.treasurer, member=member, kind=CapitalAccountEntry.Kind.REDEMPTION,
             amount=amount, date=self.month, note="Paid out on leaving the project",
         )  # fmt: skip
@@ -221,7 +221,7 @@ class DistributionLifecycle(RuleBasedStateMachine):
             retained = DistributionLine.objects.filter(
                 member=member, kind=DistributionLine.Kind.MEMBER, distribution__status__in=FINAL
             ).aggregate(total=Sum("retained"))["total"] or Decimal("0")
-            balance = distributing.capital_balance(member)
+            balance = capital.capital_balance(member)
             assert balance == retained + self.movements[member.pk]
             assert balance >= 0
 

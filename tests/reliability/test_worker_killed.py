@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from coop import celery_app
+from cooperage import celery_app
 from payroll import distributing, services
 from payroll.models import DistributionDocument
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory

@@ -16,7 +16,7 @@ from coop.hours import selectors, services
 from coop.hours.forms import AdjustmentForm, EntryForm
 from coop.hours.views.week import subject_of
 from coop.models import Member, TimeEntry
-from coop.months import parse_month
+from coop.months import month_bounds, parse_month
 from coop.selectors import membership_or_404
 
 
@@ -32,7 +32,7 @@ def entries(request, coop_slug: str):
     except ValueError as error:
         messages.error(request, str(error))
         month = today.replace(day=1)
-    first, last = selectors.month_range(month)
+    first, last = month_bounds(month)
     rows = selectors.visible_entries(viewer).filter(date__range=(first, last))
     if subject is not None:
         rows = rows.filter(member=subject)

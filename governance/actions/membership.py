@@ -1,16 +1,13 @@
-"""The actions governance offers itself: admitting members, changing status, amending bylaws."""
+"""The membership decisions a passed proposal carries out: admit, change status, change roles."""
 
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
 from coop import services as coop_services
-from coop.bylaws import validate_bylaws
 from coop.errors import InvalidInput
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
-from governance import actions
+from governance.actions import registry
 
 
 def _member(cooperative: Cooperative, payload: dict[str, Any]) -> Member:
@@ -110,43 +107,8 @@ def _change_roles(
     return payload
 
 
-def _validate_amendment(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
-    if not payload:
-        raise InvalidInput(
-            "action_payload: give the bylaws settings to change.", field="action_payload"
-        )
-    try:
-        validate_bylaws(_amended(cooperative.bylaws, payload))
-    except ValidationError as error:
-        raise InvalidInput(
-            "action_payload: " + " ".join(error.messages), field="action_payload"
-        ) from None
-    return payload
-
-
-def _amended(bylaws: dict[str, Any], amendment: dict[str, Any]) -> dict[str, Any]:
-    result = {**bylaws, **{k: v for k, v in amendment.items() if k != "floors"}}
-    floors = {kind: dict(terms) for kind, terms in (bylaws.get("floors") or {}).items()}
-    for kind, terms in (amendment.get("floors") or {}).items():
-        if isinstance(terms, dict):
-            floors.setdefault(kind, {}).update(terms)
-        else:
-            floors[kind] = terms  # refused by validate_bylaws with the path of the bad value
-    if floors:
-        result["floors"] = floors
-    return result
-
-
-def _amend(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> dict[str, Any]:
-    cooperative.refresh_from_db()
-    coop_services.amend_bylaws(
-        cooperative=cooperative, bylaws=_amended(cooperative.bylaws, payload), proposal=proposal
-    )
-    return {"amended": payload}
-
-
-def register_core_actions() -> None:
-    actions.register(
+def register_membership_actions() -> None:
+    registry.register(
         "admit_member",
         description="Admit an applicant as a probationary or active member.",
         kinds={"membership"},
@@ -154,7 +116,7 @@ def register_core_actions() -> None:
         execute=_admit,
         example={"member": 12, "status": "probationary"},
     )
-    actions.register(
+    registry.register(
         "change_member_status",
         description="Change a member's status (active, on leave, departed…).",
         kinds={"membership"},
@@ -162,22 +124,11 @@ def register_core_actions() -> None:
         execute=_change_status,
         example={"member": 12, "status": "on_leave", "effective_on": "2026-12-01"},
     )
-    actions.register(
+    registry.register(
         "change_member_roles",
         description="Give a member exactly these roles (treasurer, secretary, admin).",
         kinds={"membership"},
         validate=_validate_roles,
         execute=_change_roles,
         example={"member": 12, "roles": ["treasurer"]},
-    )
-    actions.register(
-        "amend_bylaws",
-        description=(
-            "Change the bylaws settings: the floors per kind (quorum, threshold, discussion "
-            "and voting hours), the spending limit, who decides about members, etc."
-        ),
-        kinds={"bylaws"},
-        validate=_validate_amendment,
-        execute=_amend,
-        example={"floors": {"spending": {"threshold": "2/3", "voting_hours": 120}}},
     )

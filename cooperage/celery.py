@@ -4,8 +4,8 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coop.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cooperage.settings")
 
-app = Celery("coop")
+app = Celery("cooperage")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -1,6 +1,6 @@
 """Reading time-tracker CSV exports (Toggl Track, Harvest, Kimai, Clockify). No Django here."""
 
-from coop.hours_import.parsing import (
+from coop.timesheet_csv.parsing import (
     SOURCES,
     ImportedEntry,
     ParseResult,

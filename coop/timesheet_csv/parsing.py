@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from coop.durations import HOURS_PER_DAY, MINUTES_PER_DAY, format_minutes
-from coop.hours_import.formats import (
+from coop.timesheet_csv.formats import (
     CLOCKIFY,
     HARVEST,
     KIMAI,
@@ -24,7 +24,7 @@ from coop.hours_import.formats import (
     detect_format,
     detect_layout,
 )
-from coop.hours_import.values import (
+from coop.timesheet_csv.values import (
     DATE_ORDERS,
     ValueProblem,
     decide_date_order,

@@ -8,7 +8,7 @@ from typing import Any
 
 from coop.errors import InvalidInput
 from coop.models import Cooperative
-from governance import actions
+from governance.actions import registry
 from payroll import distributing, services
 from payroll.models import Distribution, Expense
 
@@ -119,7 +119,7 @@ def _approve_expense(cooperative: Cooperative, payload: dict[str, Any], proposal
 
 
 def register_payroll_actions() -> None:
-    actions.register(
+    registry.register(
         "adopt_distribution_policy",
         description="Adopt a new version of the distribution policy.",
         kinds={"policy"},
@@ -135,7 +135,7 @@ def register_payroll_actions() -> None:
             "commons_recipients": [{"name": "Django Software Foundation", "weight": "1"}],
         },
     )
-    actions.register(
+    registry.register(
         "approve_distribution",
         description="Approve a draft monthly distribution.",
         kinds={"distribution"},
@@ -143,7 +143,7 @@ def register_payroll_actions() -> None:
         execute=_approve_distribution,
         example={"distribution": 7},
     )
-    actions.register(
+    registry.register(
         "approve_expense",
         description="Approve an expense above the bylaws' spending limit.",
         kinds={"spending"},

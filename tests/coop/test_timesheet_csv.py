@@ -1,4 +1,4 @@
-"""Reading Toggl Track, Harvest, Kimai and Clockify CSV exports (coop.hours_import, no database)."""
+"""Reading Toggl Track, Harvest, Kimai and Clockify CSV exports (coop.timesheet_csv, no DB)."""
 
 import codecs
 import dataclasses
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coop.hours_import import (
+from coop.timesheet_csv import (
     ImportedEntry,
     ParseResult,
     RowError,
@@ -19,7 +19,7 @@ from coop.hours_import import (
     detect_format,
     parse_hours_csv,
 )
-from coop.hours_import.values import (
+from coop.timesheet_csv.values import (
     ValueProblem,
     decide_date_order,
     duration_minutes,
@@ -711,8 +711,8 @@ class TestFileShapes:
             "        if name.split('.')[0] == 'django':\n"
             "            raise ImportError('no Django here')\n"
             "sys.meta_path.insert(0, Block())\n"
-            "import coop.hours_import, coop.hours_import.parsing\n"
-            "print(coop.hours_import.parse_hours_csv('Datum;Dauer;E-Mail;Projekt').source)\n"
+            "import coop.timesheet_csv, coop.timesheet_csv.parsing\n"
+            "print(coop.timesheet_csv.parse_hours_csv('Datum;Dauer;E-Mail;Projekt').source)\n"
         )
         done = subprocess.run(
             [sys.executable, "-c", blocker], capture_output=True, text=True, check=False

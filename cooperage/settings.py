@@ -79,9 +79,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "coop.urls"
-WSGI_APPLICATION = "coop.wsgi.application"
-ASGI_APPLICATION = "coop.asgi.application"
+ROOT_URLCONF = "cooperage.urls"
+WSGI_APPLICATION = "cooperage.wsgi.application"
+ASGI_APPLICATION = "cooperage.asgi.application"
 
 # One markup for a form field on every page: `{{ form.x.as_field_group }}`.
 FORM_RENDERER = "coop.forms.FieldGroupRenderer"

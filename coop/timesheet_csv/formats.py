@@ -7,7 +7,7 @@ the sources they were checked against.
 import re
 from dataclasses import dataclass, field
 
-from coop.hours_import.kimai_headers import kimai_headers
+from coop.timesheet_csv.kimai_headers import kimai_headers
 
 TOGGL = "toggl"
 HARVEST = "harvest"

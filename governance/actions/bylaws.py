@@ -1,0 +1,60 @@
+"""The bylaws decision a passed proposal carries out: amending the bylaws settings."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from coop import services as coop_services
+from coop.bylaws import validate_bylaws
+from coop.errors import InvalidInput
+from coop.models import Cooperative
+from governance.actions import registry
+
+
+def _validate_amendment(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
+    if not payload:
+        raise InvalidInput(
+            "action_payload: give the bylaws settings to change.", field="action_payload"
+        )
+    try:
+        validate_bylaws(_amended(cooperative.bylaws, payload))
+    except ValidationError as error:
+        raise InvalidInput(
+            "action_payload: " + " ".join(error.messages), field="action_payload"
+        ) from None
+    return payload
+
+
+def _amended(bylaws: dict[str, Any], amendment: dict[str, Any]) -> dict[str, Any]:
+    result = {**bylaws, **{k: v for k, v in amendment.items() if k != "floors"}}
+    floors = {kind: dict(terms) for kind, terms in (bylaws.get("floors") or {}).items()}
+    for kind, terms in (amendment.get("floors") or {}).items():
+        if isinstance(terms, dict):
+            floors.setdefault(kind, {}).update(terms)
+        else:
+            floors[kind] = terms  # refused by validate_bylaws with the path of the bad value
+    if floors:
+        result["floors"] = floors
+    return result
+
+
+def _amend(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> dict[str, Any]:
+    cooperative.refresh_from_db()
+    coop_services.amend_bylaws(
+        cooperative=cooperative, bylaws=_amended(cooperative.bylaws, payload), proposal=proposal
+    )
+    return {"amended": payload}
+
+
+def register_bylaws_actions() -> None:
+    registry.register(
+        "amend_bylaws",
+        description=(
+            "Change the bylaws settings: the floors per kind (quorum, threshold, discussion "
+            "and voting hours), the spending limit, who decides about members, etc."
+        ),
+        kinds={"bylaws"},
+        validate=_validate_amendment,
+        execute=_amend,
+        example={"floors": {"spending": {"threshold": "2/3", "voting_hours": 120}}},
+    )

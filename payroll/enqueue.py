@@ -1,0 +1,16 @@
+"""The tasks payroll's services enqueue, by name, each sent once the transaction commits.
+
+The one place that knows them: services call these functions and never import payroll.tasks,
+which imports the services. A task is imported when it is enqueued, not when this module loads
+(see `coop.enqueue.after_commit`).
+"""
+
+from coop.enqueue import after_commit
+
+
+def distribution_documents(distribution_id: int) -> None:
+    """Make the files of an approved distribution (payslips, report, CSV, SEPA); the
+    document sweep enqueues again what a lost message left undone."""
+    from payroll.tasks import generate_documents
+
+    after_commit(generate_documents, distribution_id)
