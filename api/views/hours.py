@@ -30,7 +30,7 @@ from api.serializers.hours import (
 )
 from api.views.core import COOP_SLUG, CoopScopedViewSet
 from coop import clock
-from coop.hours import exports, selectors, services
+from coop.hours import exports, selectors, services, timers
 from coop.hours.importing import check_import_size, import_hours
 from coop.models import RunningTimer, TimeEntry
 
@@ -194,14 +194,14 @@ class TimerViewSet(CoopScopedViewSet):
         """Start a timer on a project; a timer already running is stopped and logged first."""
         serializer = TimerStartSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        services.start_timer(actor=self.membership, **serializer.validated_data)
+        timers.start_timer(actor=self.membership, **serializer.validated_data)
         return Response(self._state(), status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[COOP_SLUG], request=None, responses=TimerStoppedSerializer)
     @action(detail=False, methods=["post"])
     def stop(self, request, coop_slug):
         """Stop the timer and log its time (one entry per day it ran through)."""
-        entries = services.stop_timer(actor=self.membership)
+        entries = timers.stop_timer(actor=self.membership)
         context = {**self.get_serializer_context(), "locked_months": set()}
         return Response({"entries": TimeEntrySerializer(entries, many=True, context=context).data})
 
@@ -209,7 +209,7 @@ class TimerViewSet(CoopScopedViewSet):
     @action(detail=False, methods=["post"])
     def discard(self, request, coop_slug):
         """Throw the running timer away without logging anything."""
-        services.discard_timer(actor=self.membership)
+        timers.discard_timer(actor=self.membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from coop.clock import today_in
 from coop.durations import DurationError, format_minutes, parse_duration
 from coop.errors import InvalidInput, NotAllowed, PeriodLocked, StateConflict
-from coop.hours import services
+from coop.hours import services, timers
 from coop.models import RunningTimer, TimeEntry
 from tests.factories import MemberFactory, ProjectFactory, TimeEntryFactory
 
@@ -206,33 +206,33 @@ class TestGridCell:
 @pytest.mark.django_db
 class TestTimer:
     def test_start_stop_logs_rounded_minutes(self, member, project, today):
-        timer = services.start_timer(actor=member, project=project, description="Pairing")
+        timer = timers.start_timer(actor=member, project=project, description="Pairing")
         RunningTimer.objects.filter(pk=timer.pk).update(
             started_at=timezone.now() - datetime.timedelta(minutes=25, seconds=31)
         )
-        (entry,) = services.stop_timer(actor=member)
+        (entry,) = timers.stop_timer(actor=member)
         assert (entry.minutes, entry.description, entry.source) == (26, "Pairing", "timer")
         assert not RunningTimer.objects.exists()
 
     def test_starting_a_second_timer_stops_the_first(self, member, project):
         other = ProjectFactory(client=project.client)
-        timer = services.start_timer(actor=member, project=project)
+        timer = timers.start_timer(actor=member, project=project)
         RunningTimer.objects.filter(pk=timer.pk).update(
             started_at=timezone.now() - datetime.timedelta(minutes=10)
         )
-        services.start_timer(actor=member, project=other)
+        timers.start_timer(actor=member, project=other)
         assert RunningTimer.objects.get().project == other
         assert TimeEntry.objects.get().project == project
 
     def test_stop_without_timer_is_a_conflict(self, member):
         with pytest.raises(StateConflict, match="No timer is running"):
-            services.stop_timer(actor=member)
+            timers.stop_timer(actor=member)
         with pytest.raises(StateConflict):
-            services.discard_timer(actor=member)
+            timers.discard_timer(actor=member)
 
     def test_discard_logs_nothing(self, member, project):
-        services.start_timer(actor=member, project=project)
-        services.discard_timer(actor=member)
+        timers.start_timer(actor=member, project=project)
+        timers.discard_timer(actor=member)
         assert not RunningTimer.objects.exists()
         assert not TimeEntry.objects.exists()
 
@@ -241,7 +241,7 @@ def test_timer_past_midnight_is_split_per_day():
     zone = zoneinfo.ZoneInfo("Europe/Vienna")
     start = datetime.datetime(2026, 3, 3, 22, 15, 20, tzinfo=zone)
     end = datetime.datetime(2026, 3, 5, 0, 40, tzinfo=zone)
-    assert services.day_segments(start, end, zone) == [
+    assert timers.day_segments(start, end, zone) == [
         (datetime.date(2026, 3, 3), 105),  # 1:44:40 rounds up
         (datetime.date(2026, 3, 4), 1440),
         (datetime.date(2026, 3, 5), 40),
@@ -252,13 +252,13 @@ def test_timer_segments_follow_daylight_saving_days():
     zone = zoneinfo.ZoneInfo("Europe/Vienna")  # 2026-03-29 has 23 hours
     start = datetime.datetime(2026, 3, 29, 0, 0, tzinfo=zone)
     end = datetime.datetime(2026, 3, 30, 0, 0, tzinfo=zone)
-    assert services.day_segments(start, end, zone) == [(datetime.date(2026, 3, 29), 23 * 60)]
+    assert timers.day_segments(start, end, zone) == [(datetime.date(2026, 3, 29), 23 * 60)]
 
 
 def test_short_timers_round_to_nothing():
     zone = zoneinfo.ZoneInfo("UTC")
     start = datetime.datetime(2026, 3, 3, 10, 0, 0, tzinfo=zone)
-    assert services.day_segments(start, start + datetime.timedelta(seconds=29), zone) == []
+    assert timers.day_segments(start, start + datetime.timedelta(seconds=29), zone) == []
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from coop.durations import format_minutes
 from coop.errors import DomainError
-from coop.hours import services
+from coop.hours import timers
 from coop.models import Project
 from coop.selectors import membership_or_404
 
@@ -33,7 +33,7 @@ def timer_start(request, coop_slug: str):
         messages.error(request, _("Choose a project to start the timer."))
         return redirect(_next(request, coop_slug))
     try:
-        services.start_timer(
+        timers.start_timer(
             actor=viewer, project=project, description=request.POST.get("description", "")
         )
     except DomainError as error:
@@ -48,7 +48,7 @@ def timer_start(request, coop_slug: str):
 def timer_stop(request, coop_slug: str):
     viewer = membership_or_404(request.user, coop_slug)
     try:
-        logged = services.stop_timer(actor=viewer)
+        logged = timers.stop_timer(actor=viewer)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -69,7 +69,7 @@ def timer_stop(request, coop_slug: str):
 def timer_discard(request, coop_slug: str):
     viewer = membership_or_404(request.user, coop_slug)
     try:
-        services.discard_timer(actor=viewer)
+        timers.discard_timer(actor=viewer)
     except DomainError as error:
         messages.error(request, error.message)
     else:
