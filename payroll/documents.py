@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 from sepaxml import SepaTransfer
@@ -48,45 +49,63 @@ def _month_figures(distribution: Distribution) -> list[list[object]]:
         return [Paragraph(label, style), Paragraph(money(amount, currency), styles["num"])]
 
     rows = [
-        row("Revenue received", distribution.revenue),
-        row("Approved expenses", -distribution.expenses),
+        row(_("Revenue received"), distribution.revenue),
+        row(_("Approved expenses"), -distribution.expenses),
     ]
     if distribution.losses_carried:
-        rows.append(row("Losses carried from earlier months", -distribution.losses_carried))
+        rows.append(row(_("Losses carried from earlier months"), -distribution.losses_carried))
     if distribution.loss:
-        rows.append(row("Loss of the month (nothing is distributed)", -distribution.loss, True))
+        rows.append(row(_("Loss of the month (nothing is distributed)"), -distribution.loss, True))
         return rows
     policy = distribution.policy
     rows += [
-        row("Surplus", distribution.surplus, True),
-        row(f"Commons contribution ({percent(policy.commons_pct)} %)", -distribution.commons),
-        row(f"Collective reserve ({percent(policy.reserve_pct)} %)", -distribution.reserve),
-        row(f"Education fund ({percent(policy.education_pct)} %)", -distribution.education),
-        row("Member pool", distribution.member_pool, True),
+        row(_("Surplus"), distribution.surplus, True),
+        row(
+            _("Commons contribution (%(pct)s %%)") % {"pct": percent(policy.commons_pct)},
+            -distribution.commons,
+        ),
+        row(
+            _("Collective reserve (%(pct)s %%)") % {"pct": percent(policy.reserve_pct)},
+            -distribution.reserve,
+        ),
+        row(
+            _("Education fund (%(pct)s %%)") % {"pct": percent(policy.education_pct)},
+            -distribution.education,
+        ),
+        row(_("Member pool"), distribution.member_pool, True),
     ]
     return rows
 
 
 def _approval(distribution: Distribution) -> str:
     if distribution.approval_proposal_id:
-        how = f"approved by the members' vote on proposal #{distribution.approval_proposal_id}"
+        how = _("approved by the members' vote on proposal #%(number)s") % {
+            "number": distribution.approval_proposal_id
+        }
     elif distribution.approved_by is not None:
-        how = f"approved by the treasurer {distribution.approved_by.display_name}"
+        how = _("approved by the treasurer %(name)s") % {
+            "name": distribution.approved_by.display_name
+        }
     else:
-        how = "approved"
+        how = _("approved")
     when = (
         timezone.localtime(distribution.approved_at).strftime("%Y-%m-%d")
         if distribution.approved_at
         else "—"
     )
-    return f"{how} on {when}"
+    return _("%(how)s on %(when)s") % {"how": how, "when": when}
 
 
 def _footer(distribution: Distribution, what: str) -> str:
-    return (
-        f"{distribution.cooperative.name} · {what} · distribution #{distribution.pk} · "
-        f"policy v{distribution.policy.version} ({distribution.policy.method})"
-    )
+    return _(
+        "%(coop)s · %(what)s · distribution #%(number)s · policy v%(version)s (%(method)s)"
+    ) % {
+        "coop": distribution.cooperative.name,
+        "what": what,
+        "number": distribution.pk,
+        "version": distribution.policy.version,
+        "method": distribution.policy.get_method_display(),
+    }
 
 
 def payslip_pdf(
@@ -95,34 +114,47 @@ def payslip_pdf(
     capital_balance: Decimal,
     year_to_date: YearToDate,
 ) -> bytes:
-    """One member's statement of the month: their hours, their share and how it was worked out."""
-    styles = pdf.styles()
+    """One member's statement of the month: their hours, their share and how it was worked out,
+    in the member's language (theirs, else the co-op's)."""
     member: Member = line.member  # type: ignore[assignment]
+    with translation.override(member.reading_language):
+        return _payslip(distribution, line, member, capital_balance, year_to_date)
+
+
+def _payslip(
+    distribution: Distribution,
+    line: DistributionLine,
+    member: Member,
+    capital_balance: Decimal,
+    year_to_date: YearToDate,
+) -> bytes:
+    styles = pdf.styles()
     currency = distribution.currency
     label = month_label(distribution.month)
     explanation = line.explanation or {}
     story: list = [
         Paragraph(pdf.escape(distribution.cooperative.name), styles["h2"]),
-        Paragraph(f"Payslip — {label}", styles["title"]),
+        Paragraph(_("Payslip — %(month)s") % {"month": label}, styles["title"]),
         Paragraph(
-            f"{pdf.escape(line.name)} · member #{member.pk}"
+            _("%(name)s · member #%(number)s")
+            % {"name": pdf.escape(line.name), "number": member.pk}
             + (f" · IBAN {masked_iban(line.iban)}" if line.iban else ""),
             styles["body"],
         ),
         Spacer(1, 4 * mm),
     ]
     share_rows = [
-        ["Hours worked", format_minutes(line.minutes)],
-        ["Method", distribution.policy.get_method_display()],
-        ["Your weight", line.weight or "—"],
-        ["Your fraction of the member pool", explanation.get("fraction_of_pool", "—")],
-        ["Your share", money(line.share, currency)],
+        [_("Hours worked"), format_minutes(line.minutes)],
+        [_("Method"), distribution.policy.get_method_display()],
+        [_("Your weight"), line.weight or "—"],
+        [_("Your fraction of the member pool"), explanation.get("fraction_of_pool", "—")],
+        [_("Your share"), money(line.share, currency)],
         [
-            f"Paid to you ({percent(distribution.policy.cash_pct)} % in cash)",
+            _("Paid to you (%(pct)s %% in cash)") % {"pct": percent(distribution.policy.cash_pct)},
             money(line.cash, currency),
         ],
-        ["Credited to your capital account", money(line.retained, currency)],
-        ["Your capital account after this month", money(capital_balance, currency)],
+        [_("Credited to your capital account"), money(line.retained, currency)],
+        [_("Your capital account after this month"), money(capital_balance, currency)],
     ]
     story.append(
         pdf.table(
@@ -136,38 +168,43 @@ def payslip_pdf(
     )
     story += [
         Spacer(1, 4 * mm),
-        Paragraph(f"Year to date ({distribution.month:%Y}, approved months)", styles["h2"]),
+        Paragraph(
+            _("Year to date (%(year)s, approved months)") % {"year": distribution.month.year},
+            styles["h2"],
+        ),
         pdf.table(
             [
                 [Paragraph(label, styles["cell"]), Paragraph(value, styles["num"])]
                 for label, value in (
-                    ("Hours worked", format_minutes(year_to_date.minutes)),
-                    ("Shares", money(year_to_date.share, currency)),
-                    ("Paid in cash", money(year_to_date.cash, currency)),
-                    ("Credited to your capital account", money(year_to_date.retained, currency)),
+                    (_("Hours worked"), format_minutes(year_to_date.minutes)),
+                    (_("Shares"), money(year_to_date.share, currency)),
+                    (_("Paid in cash"), money(year_to_date.cash, currency)),
+                    (_("Credited to your capital account"), money(year_to_date.retained, currency)),
                 )
             ],
             (110 * mm, 60 * mm),
             header=False,
         ),
     ]
-    # The explanation is written for the member: in their language, whatever the co-op's.
-    with translation.override(member.reading_language):
-        explained = " ".join(explain_line(explanation, currency))
+    explained = " ".join(explain_line(explanation, currency))
     if explained:
         story += [
             Spacer(1, 4 * mm),
-            Paragraph("How your share was worked out", styles["h2"]),
+            Paragraph(_("How your share was worked out"), styles["h2"]),
             Paragraph(pdf.escape(explained), styles["body"]),
         ]
     story += [
         Spacer(1, 4 * mm),
-        Paragraph(f"The co-op's month: {label}", styles["h2"]),
+        Paragraph(_("The co-op's month: %(month)s") % {"month": label}, styles["h2"]),
         pdf.table(_month_figures(distribution), (110 * mm, 60 * mm), header=False),
         Spacer(1, 4 * mm),
-        Paragraph(f"This distribution was {pdf.escape(_approval(distribution))}.", styles["small"]),
+        Paragraph(
+            _("This distribution was %(how)s.") % {"how": pdf.escape(_approval(distribution))},
+            styles["small"],
+        ),
     ]
-    return pdf.build_pdf(f"Payslip {label} — {line.name}", story, _footer(distribution, "payslip"))
+    title = _("Payslip %(month)s — %(name)s") % {"month": label, "name": line.name}
+    return pdf.build_pdf(title, story, _footer(distribution, _("payslip")))
 
 
 def report_pdf(distribution: Distribution, lines: Sequence[DistributionLine]) -> bytes:

@@ -300,12 +300,22 @@ def _site(path: str) -> str:
 
 
 def _tell_member(distribution: Distribution, member: Member, payslip_id: int) -> None:
-    label = month_label(distribution.month)
+    """The "payslip ready" e-mail, in the member's language, as the payslip itself."""
     link = _site(f"/c/{distribution.cooperative.slug}/money/distributions/{distribution.pk}/")
     host = urlsplit(_site("/")).hostname or "cooperage.invalid"
+    with translation.override(member.reading_language):
+        label = month_label(distribution.month)
+        subject = translation.gettext("[%(coop)s] Your payslip for %(month)s") % {
+            "coop": distribution.cooperative.name,
+            "month": label,
+        }
+        body = translation.gettext("Your payslip for %(month)s is ready: %(link)s") % {
+            "month": label,
+            "link": link,
+        }
     EmailMessage(
-        f"[{distribution.cooperative.name}] Your payslip for {label}",
-        f"Your payslip for {label} is ready: {link}\n",
+        subject,
+        body + "\n",
         settings.DEFAULT_FROM_EMAIL,
         [member.user.email],
         headers={"Message-ID": f"<payslip-{payslip_id}@{host}>"},

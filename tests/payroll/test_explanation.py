@@ -31,6 +31,14 @@ GERMAN = (
 )
 
 
+LABELS = {
+    "es": ["Recibo — septiembre 2026", "Horas trabajadas", "Tu parte", "4.200,00 €",
+           "Cómo se calculó tu parte", "Este reparto fue aprobado por la tesorería"],
+    "de": ["Abrechnung — September 2026", "Gearbeitete Stunden", "Dein Anteil", "4.200,00 €",
+           "Wie dein Anteil berechnet wurde", "Diese Verteilung wurde am"],
+}  # fmt: skip
+
+
 @pytest.fixture
 def draft(cooperative, treasurer, books):
     return distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
@@ -83,6 +91,9 @@ def test_the_payslip_explains_in_the_members_language(
         text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
     text = " ".join(text.split())
     assert sentence in text
+    # The whole payslip is in that language, its labels and amounts too.
+    for words in LABELS[language]:
+        assert words in text, words
     # Another member without a language of their own reads it in the co-op's (English).
     other = run.documents.get(kind="payslip", member=books[1])
     with other.file.open("rb") as handle:
@@ -115,3 +126,19 @@ def test_a_member_chooses_the_language_of_their_documents(api, treasurer, admin_
         format="json",
     )
     assert added.status_code == 201 and added.json()["language"] == "de"
+
+
+def test_the_payslip_email_is_in_the_members_language(
+    cooperative, treasurer, books, django_capture_on_commit_callbacks, mailoutbox
+):
+    treasurer.language = "de"
+    treasurer.save()
+    run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
+    with django_capture_on_commit_callbacks(execute=True):
+        distributing.approve_distribution(actor=treasurer, distribution=run)
+    subjects = {m.to[0]: m.subject for m in mailoutbox if "payslip" in m.subject.lower()
+                or "Abrechnung" in m.subject}  # fmt: skip
+    assert subjects[treasurer.user.email] == (
+        f"[{cooperative.name}] Deine Abrechnung für September 2026"
+    )
+    assert subjects[books[1].user.email] == f"[{cooperative.name}] Your payslip for September 2026"
