@@ -28,10 +28,11 @@ def _when(moment: datetime.datetime | None, time_zone: Any) -> str:
 
 
 def _result_rows(result: dict[str, Any], proposal: Proposal) -> list[tuple[str, str]]:
-    rows = [
-        ("Outcome", str(result.get("outcome", "—"))),
-        ("Turnout", presenters.number(str(result.get("turnout")))),
-    ]
+    figures = presenters.vote_figures(proposal, result)
+    rows = [("Outcome", str(result.get("outcome", "—")))]
+    if figures["cast"] is not None:
+        rows.append(("Ballots cast", presenters.ballots_cast_text(figures)))
+    rows.append(("Votes counted", presenters.votes_counted_text(figures)))
     if result.get("counts"):
         counts = selectors.in_order(result["counts"], proposal)
         rows += [(f"  {name}", presenters.number(count)) for name, count in counts.items()]
@@ -104,8 +105,9 @@ def proposal_minutes_pdf(proposal: Proposal, comments: Sequence[Comment]) -> byt
         pdf.key_values(_result_rows(result, proposal)),
         *_stv_stages(result, styles),
     ]
-    if proposal.tally.get("early"):
-        story.append(Paragraph("Closed early: every eligible member had voted.", styles["body"]))
+    early = presenters.early_close_sentence(proposal)
+    if early:
+        story.append(Paragraph(pdf.escape(early), styles["body"]))
     if proposal.outcome_statement:
         story += [
             Paragraph("Outcome statement", styles["h2"]),

@@ -36,11 +36,15 @@ def _result_context(proposal: Proposal, member: Member) -> dict[str, Any]:
             cooperative_id=member.cooperative_id, user__email__in=emails
         ).select_related("user")
         names = {other.user.email: other.display_name for other in others}
+    figures = presenters.vote_figures(proposal, proposal.tally.get("result") or {})
     return {
         **presenters.result_figures(proposal),
         "outcome": presenters.outcome_sentence(proposal),
         "published_ballots": presenters.published_ballots(proposal, names),
-        "early": proposal.tally.get("early", False),
+        "early_sentence": presenters.early_close_sentence(proposal),
+        "closed_early": presenters.closed_early(proposal),
+        "ballots_cast_text": presenters.ballots_cast_text(figures),
+        "votes_counted_text": presenters.votes_counted_text(figures),
     }
 
 

@@ -440,7 +440,7 @@ def test_the_page_shows_the_sanitized_body_and_the_terms(client, member, colleag
     assert "<script>alert(1)" not in html and "javascript:" not in html
     assert "1 Jul 2030, 18:30 CEST" in html  # closes_at in Vienna time
     assert "supermajority" in html and "2/3" in html
-    assert "0 of 4 eligible members voted" in html
+    assert "0 of 4 eligible members" in html
 
 
 def test_voting_with_a_choice_ballot_and_changing_it(client, member, colleagues, voting):
@@ -535,6 +535,9 @@ def test_a_secret_ballot_shows_its_receipt_once(client, member, colleagues, make
     [(ballot, receipt_hash)] = unsealed(proposal)
     assert (ballot, receipt_hash) == ({"choice": "agree"}, services.receipt_hash(receipt))
     assert not SecretBallot.objects.exists()  # sealed until voting closes
+    # One answer to "has this member voted" (the voter roll), in the receipt and the section.
+    assert "You have not voted" not in html
+    assert 'class="marker voted"' in html and "Secret ballots are final." in html
     assert "finds" in html or "find your ballot" in html
     later = client.get(page(proposal.cooperative, f"{proposal.pk}/")).content.decode()
     assert receipt not in later and "Secret ballots are final." in later
@@ -870,6 +873,6 @@ def test_the_turnout_is_live_while_voting(client, member, colleagues, voting):
     detail = client.get(page(member.cooperative, f"{voting.pk}/")).content.decode()
     assert f'hx-get="/c/{member.cooperative.slug}/proposals/{voting.pk}/turnout/"' in detail
     turnout = page(member.cooperative, f"{voting.pk}/turnout/")
-    assert "0 of 4 eligible members voted" in client.get(turnout).content.decode()
+    assert "0 of 4 eligible members" in client.get(turnout).content.decode()
     services.cast_vote(actor=colleagues[0], proposal=voting, ballot={"choice": "agree"})
-    assert "1 of 4 eligible members voted" in client.get(turnout).content.decode()
+    assert "1 of 4 eligible members" in client.get(turnout).content.decode()
