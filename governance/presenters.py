@@ -58,6 +58,17 @@ def tied_options(result: Mapping[str, Any]) -> list[str]:
     return list(result["winners"] if result.get("winners") else result.get("ranking", [[]])[0])
 
 
+def term_rows(proposal: Proposal) -> list[tuple[str, str]]:
+    """The terms that apply to the proposal's method, as (label, value): the quorum always,
+    the seats of an STV election, the threshold of a supermajority (the only method using it)."""
+    rows = [(_("Quorum"), _("%s of eligible members vote") % proposal.quorum)]
+    if proposal.method == Proposal.Method.STV:
+        rows.append((_("Seats"), str(proposal.seats)))
+    if proposal.method == Proposal.Method.SUPERMAJORITY:
+        rows.append((_("Threshold"), _("%s of agree + disagree + block") % proposal.threshold))
+    return rows
+
+
 def vote_figures(proposal: Proposal, result: Mapping[str, Any]) -> dict[str, Any]:
     """The two figures of a closed vote, named apart: the ballots cast (one per member who
     voted) and the votes counted (every ballot's weight, so delegated votes included)."""
