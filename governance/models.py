@@ -32,6 +32,8 @@ class Method(models.TextChoices):
 
 CHOICE_METHODS = {Method.MAJORITY, Method.SUPERMAJORITY, Method.CONSENSUS, Method.CONSENT}
 RANKED_METHODS = {Method.SCHULZE, Method.IRV, Method.STV}
+# A block vetoes under these methods only; elsewhere it has no meaning of its own and is refused.
+BLOCK_VETOES = {Method.CONSENT, Method.CONSENSUS}
 
 
 class State(models.TextChoices):

@@ -83,6 +83,7 @@ def _render_detail(
         "cooperative": member.cooperative,
         "proposal": proposal,
         "body_html": render_markdown(proposal.body),
+        "term_rows": presenters.term_rows(proposal),
         "comments": [(comment, render_markdown(comment.body)) for comment in comments],
         "comment_form": (comment_form or CommentForm()) if proposal.state in OPEN_STATES else None,
         "voting_open": voting_open,

@@ -69,7 +69,9 @@ def test_the_page_the_minutes_and_the_e_mail_say_it_alike(
     client, cooperative, member, secretary, make_proposal, voting_floor_passed, mailoutbox
 ):
     colleague = MemberFactory(cooperative=cooperative)
-    proposal = make_proposal(member, title="Adopt the four-day week", allow_early_close=False)
+    proposal = make_proposal(
+        member, title="Adopt the four-day week", method="consent", allow_early_close=False
+    )
     services.cast_vote(actor=member, proposal=proposal, ballot={"choice": "agree"})
     services.cast_vote(
         actor=colleague, proposal=proposal, ballot={"choice": "block", "reason": "Too soon"}
