@@ -204,11 +204,17 @@ def open_proposal(
         return proposal
 
 
-def eligible_members(cooperative: Cooperative) -> list[Member]:
+def voting_statuses(cooperative: Cooperative) -> list[str]:
     """Who votes, by the bylaws: active members, and probationary ones if the bylaws say so."""
     statuses = [MemberStatus.ACTIVE]
     if cooperative.settings["probationary_members_vote"]:
         statuses.append(MemberStatus.PROBATIONARY)
+    return statuses
+
+
+def eligible_members(cooperative: Cooperative) -> list[Member]:
+    """The members who vote on a proposal opening now (`voting_statuses`)."""
+    statuses = voting_statuses(cooperative)
     return list(Member.objects.filter(cooperative=cooperative, status__in=statuses).order_by("id"))
 
 

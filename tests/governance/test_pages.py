@@ -708,6 +708,10 @@ def test_a_secretary_closes_voting_early(client, secretary, member, voting, voti
     assert "at least 2 days of voting for general proposals" in flashes(too_soon)[-1]
     voting.refresh_from_db()
     assert voting.state == "voting"
+    html = signed_in(client, secretary).get(page(voting.cooperative, f"{voting.pk}/")).content
+    close_form = re.search(r'<form[^>]*/close/"[^>]*>', html.decode()).group(0)
+    assert 'data-confirm="Close voting now and count the ballots? Nobody can vote' in close_form
+    assert 'data-confirm-action="Close voting and count"' in close_form
     voting_floor_passed(voting)
     signed_in(client, secretary).post(page(voting.cooperative, f"{voting.pk}/close/"))
     voting.refresh_from_db()
