@@ -85,6 +85,14 @@ class ProposalForm(forms.Form):
     allow_early_close = forms.BooleanField(
         label=_("Close early when every eligible member has voted"), required=False, initial=True
     )
+    show_results_while_voting = forms.BooleanField(
+        label=_("Show the running count to members who have voted"),
+        required=False,
+        help_text=_(
+            "Open ballots only. Members who have not voted yet never see it, so that it does not "
+            "sway their vote; without it, everyone sees the count when voting closes."
+        ),
+    )
     discussion_starts_at = forms.DateTimeField(
         label=_("Discussion starts"),
         required=False,

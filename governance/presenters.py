@@ -197,6 +197,19 @@ def result_figures(proposal: Proposal) -> dict[str, Any]:
     }
 
 
+def running_figures(proposal: Proposal, result: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The running count of an open vote as the page shows it: bars of answers or options, who
+    leads, and the votes counted so far ({} when there is none to show)."""
+    if not result:
+        return {}
+    return {
+        "counts": bars(selectors.in_order(result.get("counts", {}), proposal)),
+        "totals": bars(selectors.in_order(result.get("totals", {}), proposal)),
+        "leading": list(result.get("winners", [])),
+        "counted": number(str(result.get("turnout", 0))),
+    }
+
+
 def published_ballots(proposal: Proposal, names: Mapping[str, str]) -> list[dict[str, str]]:
     """The ballot file's ballots as rows: who (a name for an e-mail in `names`), the ballot in
     words, its weight and its receipt hash (secret ballots)."""

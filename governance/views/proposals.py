@@ -117,7 +117,8 @@ def _new_initial(cooperative: Cooperative) -> dict[str, Any]:
 def _draft_initial(proposal: Proposal) -> dict[str, Any]:
     fields = (
         "title", "body", "kind", "method", "seats", "quorum", "threshold", "secret",
-        "allow_early_close", "discussion_starts_at", "opens_at", "closes_at",
+        "allow_early_close", "show_results_while_voting", "discussion_starts_at", "opens_at",
+        "closes_at",
     )  # fmt: skip
     initial = {name: getattr(proposal, name) for name in fields}
     initial["options"] = "\n".join(proposal.options)

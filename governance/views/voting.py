@@ -84,6 +84,9 @@ def _render_detail(
         "proposal": proposal,
         "body_html": render_markdown(proposal.body),
         "term_rows": presenters.term_rows(proposal),
+        "running": presenters.running_figures(
+            proposal, selectors.running_count(proposal, viewer_voted=bool(proposal.i_voted))
+        ),
         "comments": [(comment, render_markdown(comment.body)) for comment in comments],
         "comment_form": (comment_form or CommentForm()) if proposal.state in OPEN_STATES else None,
         "voting_open": voting_open,
