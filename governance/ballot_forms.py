@@ -9,9 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from governance.methods.options import MAX_SCORE
-from governance.models import Method, Proposal
-
-BLOCK_VETOES = {Method.CONSENT, Method.CONSENSUS}
+from governance.models import BLOCK_VETOES, Method, Proposal
 
 
 def ordinal(number: int) -> str:
@@ -48,17 +46,17 @@ class ChoiceBallotForm(BallotForm):
 
     def __init__(self, *args: Any, proposal: Proposal, **kwargs: Any):
         super().__init__(*args, proposal=proposal, **kwargs)
-        if proposal.method in BLOCK_VETOES:
-            block = _("Block — a reasoned objection: the proposal cannot pass")
-            self.fields["reason"].help_text = _("Required for a block: say why.")
-        else:
-            block = _("Block — counts as a “no” under this method")
-        self.fields["choice"].choices = [
+        choices = [
             ("agree", _("Agree")),
             ("abstain", _("Abstain — counts for the quorum, not for a side")),
             ("disagree", _("Disagree")),
-            ("block", block),
         ]
+        # A block is offered only where it vetoes; under a majority it would be a "no" twice.
+        if proposal.method in BLOCK_VETOES:
+            block = _("Block — a reasoned objection: the proposal cannot pass")
+            self.fields["reason"].help_text = _("Required for a block: say why.")
+            choices.append(("block", block))
+        self.fields["choice"].choices = choices
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

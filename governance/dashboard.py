@@ -6,8 +6,8 @@ from django.http import HttpRequest
 
 from coop.dashboard import MEMBERS, register
 from coop.models import Member
-from coop.models.cooperative import Role
-from governance import selectors
+from coop.models.cooperative import MemberStatus, Role
+from governance import selectors, services
 from governance.models import State
 
 SHOWN = 8
@@ -22,6 +22,9 @@ def votes_panel(request: HttpRequest, member: Member) -> tuple[str, dict[str, An
     )
     discussing = list(proposals.filter(state=State.DISCUSSION).order_by("opens_at")[:SHOWN])
     return "governance/dashboard/votes.html", {
+        # Who does not vote now is not told they have voted on everything: an applicant, say.
+        "votes": member.status in services.voting_statuses(member.cooperative),
+        "applicant": member.status == MemberStatus.APPLICANT,
         "waiting": waiting[:SHOWN],
         "more_waiting": len(waiting) > SHOWN,
         "discussing": discussing,

@@ -1,12 +1,10 @@
 """Forms of the proposal pages: they parse what a member typed; the services decide."""
 
-import json
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coop import jsontext
 from coop.clock import today_in
 from coop.models import Member
 from coop.models.cooperative import MemberStatus
@@ -85,6 +83,14 @@ class ProposalForm(forms.Form):
     allow_early_close = forms.BooleanField(
         label=_("Close early when every eligible member has voted"), required=False, initial=True
     )
+    show_results_while_voting = forms.BooleanField(
+        label=_("Show the running count to members who have voted"),
+        required=False,
+        help_text=_(
+            "Open ballots only. Members who have not voted yet never see it, so that it does not "
+            "sway their vote; without it, everyone sees the count when voting closes."
+        ),
+    )
     discussion_starts_at = forms.DateTimeField(
         label=_("Discussion starts"),
         required=False,
@@ -105,12 +111,6 @@ class ProposalForm(forms.Form):
         required=False,
         help_text=_("The action runs when voting closes with “passed”; its effect is audited."),
     )
-    action_payload = forms.CharField(
-        label=_("Details of the action (JSON)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text=_("A JSON object, as in the example of the chosen action."),
-    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -118,31 +118,6 @@ class ProposalForm(forms.Form):
             ("", _("nothing: the decision is recorded")),
             *((action.name, f"{action.name} — {action.description}") for action in available()),
         ]
-
-    def clean_action_payload(self) -> dict[str, Any]:
-        text = self.cleaned_data.get("action_payload", "").strip()
-        if not text:
-            return {}
-        try:
-            payload = jsontext.loads(text)
-        except json.JSONDecodeError as error:
-            raise forms.ValidationError(
-                _("This is not JSON (line %(line)s, column %(column)s: %(message)s).")
-                % {"line": error.lineno, "column": error.colno, "message": error.msg}
-            ) from None
-        except jsontext.TooDeep as error:
-            raise forms.ValidationError(
-                _("These details nest deeper than %(limit)s levels.") % {"limit": error.limit}
-            ) from None
-        if not isinstance(payload, dict):
-            raise forms.ValidationError(_('Write a JSON object: {"name": value, …}.'))
-        return payload
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("action_payload") and not data.get("action"):
-            self.add_error("action", _("Choose the action these details are for."))
-        return data
 
     def clean_options(self) -> list[str]:
         lines = self.cleaned_data.get("options", "").splitlines()

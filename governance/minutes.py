@@ -12,13 +12,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from coop import pdf
 from governance import presenters, selectors
 from governance.count_sheet import count_number, stv_stage_rows
-from governance.models import Comment, Proposal, State
+from governance.models import Comment, Proposal, Result, State
+from governance.pdf_markdown import markdown_flowables
 
 
 def _when(moment: datetime.datetime | None, time_zone: Any) -> str:
@@ -28,19 +30,23 @@ def _when(moment: datetime.datetime | None, time_zone: Any) -> str:
 
 
 def _result_rows(result: dict[str, Any], proposal: Proposal) -> list[tuple[str, str]]:
-    rows = [
-        ("Outcome", str(result.get("outcome", "—"))),
-        ("Turnout", presenters.number(str(result.get("turnout")))),
-    ]
+    figures = presenters.vote_figures(proposal, result)
+    outcome = result.get("outcome", "")
+    rows = [(_("Outcome"), str(Result(outcome).label) if outcome in Result.values else "—")]
+    if figures["cast"] is not None:
+        rows.append((_("Ballots cast"), presenters.ballots_cast_text(figures)))
+    rows.append((_("Votes counted"), presenters.votes_counted_text(figures)))
     if result.get("counts"):
         counts = selectors.in_order(result["counts"], proposal)
         rows += [(f"  {name}", presenters.number(count)) for name, count in counts.items()]
     if result.get("winners"):
-        rows.append(("Winners", ", ".join(result["winners"])))
+        rows.append((_("Winners"), ", ".join(result["winners"])))
     if result.get("ranking"):
-        rows.append(("Ranking", " > ".join(" = ".join(tier) for tier in result["ranking"])))
+        rows.append((_("Ranking"), " > ".join(" = ".join(tier) for tier in result["ranking"])))
     if result.get("quota"):
-        rows.append(("Seats / quota", f"{result.get('seats')} / {count_number(result['quota'])}"))
+        rows.append(
+            (_("Seats / quota"), f"{result.get('seats')} / {count_number(result['quota'])}")
+        )
     return rows
 
 
@@ -50,7 +56,9 @@ def _stv_stages(result: dict[str, Any], styles: dict) -> list:
     stages = stv_stage_rows(result.get("stages", []))
     if not stages:
         return []
-    header = ["Stage", "Step", "Votes", "Non-transferable", "Loss by fractions", "Total"]
+    header = [
+        _("Stage"), _("Step"), _("Votes"), _("Non-transferable"), _("Loss by fractions"), _("Total")
+    ]  # fmt: skip
     rows: list[list[object]] = [header]
     for number, stage in enumerate(stages, start=1):
         step = stage["action"] + (f": {stage['candidate']}" if stage.get("candidate") else "")
@@ -66,7 +74,7 @@ def _stv_stages(result: dict[str, Any], styles: dict) -> list:
             ]
         )
     widths = [12 * mm, 30 * mm, 66 * mm, 24 * mm, 22 * mm, 16 * mm]
-    return [Paragraph("STV stages", styles["h2"]), pdf.table(rows, widths)]
+    return [Paragraph(pdf.escape(_("STV stages")), styles["h2"]), pdf.table(rows, widths)]
 
 
 def proposal_minutes_pdf(proposal: Proposal, comments: Sequence[Comment]) -> bytes:
@@ -79,23 +87,26 @@ def proposal_minutes_pdf(proposal: Proposal, comments: Sequence[Comment]) -> byt
     result = proposal.tally.get("result", {})
     ballots = proposal.tally.get("ballot_file", {}).get("ballots", [])
     terms = [
-        ("Kind", proposal.get_kind_display()),
-        ("Method", proposal.get_method_display()),
-        ("Options", ", ".join(proposal.options) or "—"),
-        ("Quorum / threshold", f"{proposal.quorum} / {proposal.threshold}"),
-        ("Ballot", "secret" if proposal.secret else "open"),
-        ("Proposed by", proposal.author.display_name),
-        ("Voting opened", _when(proposal.voting_opened_at, zone)),
-        ("Voting closed", _when(proposal.closed_at, zone)),
-        ("Eligible members", str(proposal.eligible_count)),
+        (_("Kind"), str(proposal.get_kind_display())),
+        (_("Method"), str(proposal.get_method_display())),
+        (_("Options"), ", ".join(proposal.options) or "—"),
+        *presenters.term_rows(proposal),
+        (
+            _("Ballot"),
+            _("secret (receipt codes)") if proposal.secret else _("open (names published)"),
+        ),
+        (_("Proposed by"), proposal.author.display_name),
+        (_("Voting opened"), _when(proposal.voting_opened_at, zone)),
+        (_("Voting closed"), _when(proposal.closed_at, zone)),
+        (_("Eligible members"), str(proposal.eligible_count)),
     ]
     story: list = [
         Paragraph(pdf.escape(cooperative.name), styles["h2"]),
-        Paragraph(f"Minutes — proposal #{proposal.pk}", styles["title"]),
+        Paragraph(pdf.escape(_("Minutes — proposal #%s") % proposal.pk), styles["title"]),
         Paragraph(pdf.escape(proposal.title), styles["h2"]),
         pdf.key_values(terms),
         Spacer(1, 3 * mm),
-        Paragraph("Result", styles["h2"]),
+        Paragraph(pdf.escape(_("Result")), styles["h2"]),
         *(
             [Paragraph(pdf.escape(presenters.count_sentence(proposal, result)), styles["body"])]
             if result
@@ -104,36 +115,30 @@ def proposal_minutes_pdf(proposal: Proposal, comments: Sequence[Comment]) -> byt
         pdf.key_values(_result_rows(result, proposal)),
         *_stv_stages(result, styles),
     ]
-    if proposal.tally.get("early"):
-        story.append(Paragraph("Closed early: every eligible member had voted.", styles["body"]))
+    early = presenters.early_close_sentence(proposal)
+    if early:
+        story.append(Paragraph(pdf.escape(early), styles["body"]))
     if proposal.outcome_statement:
         story += [
-            Paragraph("Outcome statement", styles["h2"]),
+            Paragraph(pdf.escape(_("Outcome statement")), styles["h2"]),
             Paragraph(pdf.escape(proposal.outcome_statement), styles["body"]),
         ]
     if proposal.action:
-        effect = (
-            f"failed: {proposal.action_error}"
-            if proposal.action_error
-            else ("carried out" if proposal.result == "passed" else "not carried out")
-        )
-        story.append(
-            Paragraph(
-                pdf.escape(f"Action {proposal.action}: {effect}."),
-                styles["body"],
-            )
-        )
+        if proposal.action_error:
+            effect = _("Action %(action)s: failed: %(error)s.")
+        elif proposal.result == Result.PASSED:
+            effect = _("Action %(action)s: carried out.")
+        else:
+            effect = _("Action %(action)s: not carried out.")
+        text = effect % {"action": proposal.action, "error": proposal.action_error}
+        story.append(Paragraph(pdf.escape(text), styles["body"]))
     if proposal.body:
         story += [
-            Paragraph("The proposal", styles["h2"]),
-            *[
-                Paragraph(pdf.escape(block), styles["body"])
-                for block in proposal.body.split("\n\n")
-                if block.strip()
-            ],
+            Paragraph(pdf.escape(_("The proposal")), styles["h2"]),
+            *markdown_flowables(proposal.body, styles),
         ]
     if comments:
-        story.append(Paragraph("Discussion", styles["h2"]))
+        story.append(Paragraph(pdf.escape(_("Discussion")), styles["h2"]))
         for comment in comments:
             story.append(
                 Paragraph(
@@ -142,18 +147,22 @@ def proposal_minutes_pdf(proposal: Proposal, comments: Sequence[Comment]) -> byt
                     styles["body"],
                 )
             )
-    story.append(Paragraph(f"Ballots ({len(ballots)})", styles["h2"]))
+    story.append(Paragraph(pdf.escape(_("Ballots (%s)") % len(ballots)), styles["h2"]))
     if proposal.secret:
         story.append(
             Paragraph(
-                "Secret ballot: each ballot is listed with the hash of its receipt code, in "
-                "the order of the hashes; nothing links a ballot to a member.",
+                pdf.escape(
+                    _(
+                        "Secret ballot: each ballot is listed with the hash of its receipt code, "
+                        "in the order of the hashes; nothing links a ballot to a member."
+                    )
+                ),
                 styles["small"],
             )
         )
     rows = [
         (
-            ballot.get("member") or f"receipt {str(ballot.get('receipt', ''))[:16]}…",
+            ballot.get("member") or _("receipt %s…") % str(ballot.get("receipt", ""))[:16],
             presenters.ballot_text(ballot, weight=True),
         )
         for ballot in ballots
@@ -161,9 +170,10 @@ def proposal_minutes_pdf(proposal: Proposal, comments: Sequence[Comment]) -> byt
     if rows:
         story.append(pdf.key_values(rows, widths=(62 * mm, 112 * mm), align_right=False))
     return pdf.build_pdf(
-        f"Minutes of proposal {proposal.pk}",
+        _("Minutes of proposal %s") % proposal.pk,
         story,
-        f"{cooperative.name} · minutes of proposal #{proposal.pk}",
+        _("%(coop)s · minutes of proposal #%(number)s")
+        % {"coop": cooperative.name, "number": proposal.pk},
     )
 
 
@@ -176,33 +186,41 @@ def decision_register_pdf(
     """Every proposal closed between two dates, one row each, oldest first."""
     styles = pdf.styles()
     zone = zoneinfo.ZoneInfo(cooperative.time_zone)
-    header = ["Closed", "#", "Proposal", "Kind", "Result", "Turnout"]
-    rows: list[list[object]] = [[Paragraph(h, styles["bold"]) for h in header]]
+    header = [_("Closed"), "#", _("Proposal"), _("Kind"), _("Result"), _("Votes counted")]
+    rows: list[list[object]] = [[Paragraph(pdf.escape(h), styles["bold"]) for h in header]]
     for proposal in proposals:
         turnout = proposal.tally.get("result", {}).get("turnout", "—")
         result = str(proposal.get_result_display())
         if proposal.action_error:
-            result += " (action failed)"
+            result += " " + _("(action failed)")
         rows.append(
             [
                 Paragraph(_when(proposal.closed_at, zone)[:10], styles["cell"]),
                 Paragraph(str(proposal.pk), styles["cell"]),
                 Paragraph(pdf.escape(proposal.title), styles["cell"]),
-                Paragraph(proposal.get_kind_display(), styles["cell"]),
+                Paragraph(pdf.escape(str(proposal.get_kind_display())), styles["cell"]),
                 Paragraph(pdf.escape(result), styles["cell"]),
                 Paragraph(f"{turnout} / {proposal.eligible_count}", styles["num"]),
             ]
         )
     story: list = [
         Paragraph(pdf.escape(cooperative.name), styles["h2"]),
-        Paragraph(f"Register of decisions, {first:%Y-%m-%d} to {last:%Y-%m-%d}", styles["title"]),
+        Paragraph(
+            pdf.escape(
+                _("Register of decisions, %(first)s to %(last)s")
+                % {"first": f"{first:%Y-%m-%d}", "last": f"{last:%Y-%m-%d}"}
+            ),
+            styles["title"],
+        ),
     ]
     if len(rows) == 1:
-        story.append(Paragraph("No proposal was decided in this period.", styles["body"]))
+        story.append(
+            Paragraph(pdf.escape(_("No proposal was decided in this period.")), styles["body"])
+        )
     else:
         story.append(pdf.table(rows, (22 * mm, 10 * mm, 72 * mm, 24 * mm, 28 * mm, 18 * mm)))
     return pdf.build_pdf(
-        f"Register of decisions {first} – {last}",
+        _("Register of decisions %(first)s – %(last)s") % {"first": first, "last": last},
         story,
-        f"{cooperative.name} · register of decisions",
+        _("%s · register of decisions") % cooperative.name,
     )

@@ -32,6 +32,8 @@ class Method(models.TextChoices):
 
 CHOICE_METHODS = {Method.MAJORITY, Method.SUPERMAJORITY, Method.CONSENSUS, Method.CONSENT}
 RANKED_METHODS = {Method.SCHULZE, Method.IRV, Method.STV}
+# A block vetoes under these methods only; elsewhere it has no meaning of its own and is refused.
+BLOCK_VETOES = {Method.CONSENT, Method.CONSENSUS}
 
 
 class State(models.TextChoices):
@@ -69,6 +71,11 @@ class Proposal(models.Model):
     threshold = models.CharField(_("threshold"), max_length=20)
     secret = models.BooleanField(_("secret ballot"), default=False)
     allow_early_close = models.BooleanField(_("close early when everyone has voted"), default=True)
+    show_results_while_voting = models.BooleanField(
+        _("show the running count to members who have voted"),
+        default=False,
+        help_text="open ballots only: never for a secret ballot, never to who has not voted",
+    )
     discussion_starts_at = models.DateTimeField(_("discussion starts"), null=True, blank=True)
     opens_at = models.DateTimeField(_("voting opens"))
     closes_at = models.DateTimeField(_("voting closes"))

@@ -8,10 +8,13 @@ functions, so that they put a ballot, a tie and an outcome the same way.
 from __future__ import annotations
 
 import json
+import zoneinfo
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from governance import selectors
@@ -55,18 +58,95 @@ def tied_options(result: Mapping[str, Any]) -> list[str]:
     return list(result["winners"] if result.get("winners") else result.get("ranking", [[]])[0])
 
 
-def turnout_sentence(result: Mapping[str, Any]) -> str:
-    """ "3 of 5 eligible members voted (quorum 0.5).": turnout counts abstentions."""
-    return _("%(turnout)s of %(eligible)s eligible members voted (quorum %(quorum)s).") % {
-        "turnout": number(str(result["turnout"])),
-        "eligible": result["eligible"],
-        "quorum": result["quorum"],
+def term_rows(proposal: Proposal) -> list[tuple[str, str]]:
+    """The terms that apply to the proposal's method, as (label, value): the quorum always,
+    the seats of an STV election, the threshold of a supermajority (the only method using it)."""
+    rows = [(_("Quorum"), _("%s of eligible members vote") % proposal.quorum)]
+    if proposal.method == Proposal.Method.STV:
+        rows.append((_("Seats"), str(proposal.seats)))
+    if proposal.method == Proposal.Method.SUPERMAJORITY:
+        rows.append((_("Threshold"), _("%s of agree + disagree + block") % proposal.threshold))
+    return rows
+
+
+def vote_figures(proposal: Proposal, result: Mapping[str, Any]) -> dict[str, Any]:
+    """The two figures of a closed vote, named apart: the ballots cast (one per member who
+    voted) and the votes counted (every ballot's weight, so delegated votes included)."""
+    counted = Fraction(str(result.get("turnout", 0)))
+    ballots = (proposal.tally.get("ballot_file") or {}).get("ballots")
+    cast = len(ballots) if ballots is not None else None
+    delegated = counted - cast if cast is not None and counted > cast else Fraction(0)
+    return {
+        "cast": cast,
+        "counted": number(str(counted)),
+        "delegated": number(str(delegated)) if delegated else "",
+        "eligible": result.get("eligible", proposal.eligible_count),
+        "quorum": result.get("quorum", proposal.quorum),
     }
+
+
+def ballots_cast_text(figures: Mapping[str, Any]) -> str:
+    """ "4 of 5 eligible members" (the value of "Ballots cast")."""
+    return _("%(cast)s of %(eligible)s eligible members") % figures
+
+
+def votes_counted_text(figures: Mapping[str, Any]) -> str:
+    """ "5 (including 1 delegated)" or "5" (the value of "Votes counted")."""
+    if figures["delegated"]:
+        return _("%(counted)s (including %(delegated)s delegated)") % figures
+    return str(figures["counted"])
+
+
+def turnout_sentence(proposal: Proposal, result: Mapping[str, Any]) -> str:
+    """ "Ballots cast: 4 of 5 eligible members. Votes counted: 5 (including 1 delegated);
+    quorum 1/2.": the quorum is met by the votes counted, abstentions included."""
+    figures = vote_figures(proposal, result)
+    counted = _("Votes counted: %(votes)s; quorum %(quorum)s.") % {
+        "votes": votes_counted_text(figures),
+        "quorum": figures["quorum"],
+    }
+    if figures["cast"] is None:
+        return counted
+    return _("Ballots cast: %s.") % ballots_cast_text(figures) + " " + counted
+
+
+def moment(proposal: Proposal, when: Any) -> str:
+    """A moment in the co-op's time zone, in the format of the current language."""
+    if when is None:
+        return "—"
+    local = timezone.localtime(when, zoneinfo.ZoneInfo(proposal.cooperative.time_zone))
+    return date_format(local, "DATETIME_FORMAT") + " " + local.strftime("%Z")
+
+
+def closed_early(proposal: Proposal) -> bool:
+    """Whether voting closed before its planned time (everyone voted, or a secretary closed it)."""
+    return bool(
+        proposal.closed_at and proposal.closes_at and proposal.closed_at < proposal.closes_at
+    )
+
+
+def early_close_sentence(proposal: Proposal) -> str:
+    """Why and when voting closed before its planned time; "" when it closed on time."""
+    if not closed_early(proposal):
+        return ""
+    when = {
+        "when": moment(proposal, proposal.closed_at),
+        "planned": moment(proposal, proposal.closes_at),
+    }
+    if proposal.tally.get("early"):
+        return (
+            _(
+                "Voting closed early, on %(when)s, because every eligible member had voted "
+                "(planned: %(planned)s)."
+            )
+            % when
+        )
+    return _("Voting closed early, on %(when)s, by a secretary (planned: %(planned)s).") % when
 
 
 def count_sentence(proposal: Proposal, result: Mapping[str, Any]) -> str:
     """One sentence made from the count: the verdict, the counts or the winners, the turnout."""
-    turnout = turnout_sentence(result)
+    turnout = turnout_sentence(proposal, result)
     outcome = result["outcome"]
     if outcome == "no_quorum":
         return _("No quorum: the proposal is not decided.") + " " + turnout
@@ -114,6 +194,19 @@ def result_figures(proposal: Proposal) -> dict[str, Any]:
             for r in result.get("rounds", [])
         ],
         "stv_stages": stv_stage_rows(result.get("stages", [])),
+    }
+
+
+def running_figures(proposal: Proposal, result: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The running count of an open vote as the page shows it: bars of answers or options, who
+    leads, and the votes counted so far ({} when there is none to show)."""
+    if not result:
+        return {}
+    return {
+        "counts": bars(selectors.in_order(result.get("counts", {}), proposal)),
+        "totals": bars(selectors.in_order(result.get("totals", {}), proposal)),
+        "leading": list(result.get("winners", [])),
+        "counted": number(str(result.get("turnout", 0))),
     }
 
 

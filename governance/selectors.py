@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from coop.errors import StateConflict
 from coop.models import Member
 from coop.models.cooperative import Role
+from governance.methods.ballot_file import tally_ballot_file
 from governance.methods.delegation import resolve_delegations
 from governance.models import (
     Ballot,
@@ -74,6 +75,20 @@ def _count_per_proposal(model) -> Coalesce:
     return Coalesce(
         Subquery(rows.annotate(n=Count("*")).values("n"), output_field=IntegerField()), 0
     )
+
+
+def running_count(proposal: Proposal, viewer_voted: bool) -> dict[str, Any] | None:
+    """The count so far of an open vote, for a voter who has voted, where the proposal shows it
+    (`show_results_while_voting`); None otherwise: never for a secret ballot (its ballots are
+    sealed until the close) and never to a member who has not voted."""
+    if not (
+        proposal.state == State.VOTING
+        and proposal.show_results_while_voting
+        and not proposal.secret
+        and viewer_voted
+    ):
+        return None
+    return tally_ballot_file(ballot_file(proposal))
 
 
 def ballots_cast(proposal: Proposal) -> int:

@@ -123,6 +123,9 @@ def notify_result(proposal_id: int) -> int:
     outcome = presenters.outcome_sentence(proposal)
     if outcome:
         body += f"\n{outcome}\n"
+    early = presenters.early_close_sentence(proposal)
+    if early:
+        body += f"\n{early}\n"
     if proposal.action_error:
         body += f"\nThe decision could not be carried out: {proposal.action_error}\n"
     body += f"\n{_link(proposal)}\n"

@@ -50,7 +50,8 @@ class ProposalSerializer(ModelSerializer):
         model = Proposal
         fields = [
             "id", "title", "body", "body_html", "kind", "method", "options", "seats", "quorum",
-            "threshold", "secret", "allow_early_close", "discussion_starts_at", "opens_at",
+            "threshold", "secret", "allow_early_close", "show_results_while_voting",
+            "discussion_starts_at", "opens_at",
             "closes_at", "action", "action_payload", "state", "result", "outcome_statement",
             "action_error", "author", "author_name", "eligible", "ballots_cast", "i_voted",
             "i_am_eligible", "voting_opened_at", "closed_at", "created_at",

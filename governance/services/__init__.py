@@ -20,6 +20,7 @@ from governance.services.drafting import (
     open_proposal,
     renew_calendar_feed,
     update_draft,
+    voting_statuses,
     withdraw_proposal,
 )
 from governance.services.voting import cast_vote, receipt_hash
@@ -44,5 +45,6 @@ __all__ = [
     "revoke_delegation",
     "sweep",
     "update_draft",
+    "voting_statuses",
     "withdraw_proposal",
 ]

@@ -33,7 +33,7 @@ from governance.models import (
 DRAFT_FIELDS = {
     "title", "body", "kind", "method", "options", "seats", "quorum", "threshold", "secret",
     "allow_early_close", "discussion_starts_at", "opens_at", "closes_at", "action",
-    "action_payload",
+    "action_payload", "show_results_while_voting",
 }  # fmt: skip
 OPTION_METHODS = {Method.APPROVAL, Method.SCORE} | RANKED_METHODS
 
@@ -91,6 +91,11 @@ def _check_terms(
         )
     if data.get("secret") and data["method"] not in CHOICE_METHODS | OPTION_METHODS:
         raise InvalidInput(_("This method cannot be secret."), field="secret")
+    if data.get("secret") and data.get("show_results_while_voting"):
+        raise InvalidInput(
+            _("A secret ballot shows no count before voting closes."),
+            field="show_results_while_voting",
+        )
     if data.get("action"):
         data["action_payload"] = registry.validate_payload(
             cooperative, data["kind"], data["action"], data.get("action_payload") or {}
@@ -204,11 +209,17 @@ def open_proposal(
         return proposal
 
 
-def eligible_members(cooperative: Cooperative) -> list[Member]:
+def voting_statuses(cooperative: Cooperative) -> list[str]:
     """Who votes, by the bylaws: active members, and probationary ones if the bylaws say so."""
     statuses = [MemberStatus.ACTIVE]
     if cooperative.settings["probationary_members_vote"]:
         statuses.append(MemberStatus.PROBATIONARY)
+    return statuses
+
+
+def eligible_members(cooperative: Cooperative) -> list[Member]:
+    """The members who vote on a proposal opening now (`voting_statuses`)."""
+    statuses = voting_statuses(cooperative)
     return list(Member.objects.filter(cooperative=cooperative, status__in=statuses).order_by("id"))
 
 

@@ -15,7 +15,7 @@ from coop.models import Member
 from governance import secret_ballots
 from governance.methods import validate_ballot
 from governance.methods.ballot_file import BallotFileError
-from governance.models import Ballot, EligibleVoter, Proposal, State
+from governance.models import BLOCK_VETOES, Ballot, EligibleVoter, Proposal, State
 from governance.services.closing import close_proposal, everyone_voted
 
 receipt_hash = secret_ballots.receipt_hash  # the fingerprint pages and the API show and look up
@@ -53,6 +53,14 @@ def cast_vote(
             content = validate_ballot(proposal.method, proposal.options, ballot)
         except BallotFileError as error:
             raise InvalidInput(str(error), field="ballot") from None
+        if content.get("choice") == "block" and proposal.method not in BLOCK_VETOES:
+            raise InvalidInput(
+                _(
+                    "A block vetoes only under consent and consensus; under this method "
+                    "vote “disagree” to say no."
+                ),
+                field="choice",
+            )
         receipt = _store_ballot(proposal, actor, content)
         if proposal.allow_early_close and everyone_voted(proposal):
             close_proposal(proposal=proposal, actor=None, now=now, early=True)

@@ -5,7 +5,6 @@ Bad input is shown on the form next to the field it names (status 400); a refusa
 """
 
 import datetime
-import json
 import zoneinfo
 from typing import Any
 
@@ -24,6 +23,7 @@ from coop.errors import DomainError
 from coop.forms import refuse_form
 from coop.models import Cooperative, Member
 from governance import selectors, services
+from governance.action_forms import ActionDetailsForm
 from governance.actions.registry import available as available_actions
 from governance.floors import floors_table
 from governance.forms import ProposalForm, RegisterForm
@@ -117,16 +117,12 @@ def _new_initial(cooperative: Cooperative) -> dict[str, Any]:
 def _draft_initial(proposal: Proposal) -> dict[str, Any]:
     fields = (
         "title", "body", "kind", "method", "seats", "quorum", "threshold", "secret",
-        "allow_early_close", "discussion_starts_at", "opens_at", "closes_at",
+        "allow_early_close", "show_results_while_voting", "discussion_starts_at", "opens_at",
+        "closes_at",
     )  # fmt: skip
     initial = {name: getattr(proposal, name) for name in fields}
     initial["options"] = "\n".join(proposal.options)
     initial["action"] = proposal.action
-    initial["action_payload"] = (
-        json.dumps(proposal.action_payload, indent=2, ensure_ascii=False)
-        if proposal.action_payload
-        else ""
-    )
     initial["prefill"] = ProposalForm.prefill_for(
         proposal.kind, proposal.method, proposal.quorum, proposal.threshold
     )
@@ -154,19 +150,22 @@ def _proposal_form_page(
 ) -> HttpResponse:
     cooperative = member.cooperative
     status = 200
+    names = [action.name for action in available_actions()]
     with timezone.override(zone_of(cooperative)):
         if request.method == "POST":
             form = ProposalForm(request.POST)
-            if form.is_valid():
+            details = ActionDetailsForm(request.POST, cooperative=cooperative, actions=names)
+            if form.is_valid() and details.is_valid():
+                terms = form.terms()
+                # The chosen action's fields make its payload; its validator decides.
+                terms["action_payload"] = details.payload(terms["action"])
                 try:
                     if proposal is None:
-                        proposal = services.create_proposal(actor=member, **form.terms())
+                        proposal = services.create_proposal(actor=member, **terms)
                     else:
-                        proposal = services.update_draft(
-                            actor=member, proposal=proposal, **form.terms()
-                        )
+                        proposal = services.update_draft(actor=member, proposal=proposal, **terms)
                 except DomainError as error:
-                    status = refuse_form(form, error)
+                    status = refuse_form(form, error, aliases={"action_payload": "action"})
                 else:
                     return _after_save(request, member, proposal, opening="open" in request.POST)
             else:
@@ -174,10 +173,17 @@ def _proposal_form_page(
         else:
             initial = _new_initial(cooperative) if proposal is None else _draft_initial(proposal)
             form = ProposalForm(initial=initial)
+            details = ActionDetailsForm(
+                cooperative=cooperative,
+                actions=names,
+                action=proposal.action if proposal else "",
+                payload=proposal.action_payload if proposal else None,
+            )
         context = {
             "member": member,
             "cooperative": cooperative,
             "form": form,
+            "details": details,
             "proposal": proposal,
             "floors": floors_table(cooperative),
             "actions": available_actions(),

@@ -36,11 +36,15 @@ def _result_context(proposal: Proposal, member: Member) -> dict[str, Any]:
             cooperative_id=member.cooperative_id, user__email__in=emails
         ).select_related("user")
         names = {other.user.email: other.display_name for other in others}
+    figures = presenters.vote_figures(proposal, proposal.tally.get("result") or {})
     return {
         **presenters.result_figures(proposal),
         "outcome": presenters.outcome_sentence(proposal),
         "published_ballots": presenters.published_ballots(proposal, names),
-        "early": proposal.tally.get("early", False),
+        "early_sentence": presenters.early_close_sentence(proposal),
+        "closed_early": presenters.closed_early(proposal),
+        "ballots_cast_text": presenters.ballots_cast_text(figures),
+        "votes_counted_text": presenters.votes_counted_text(figures),
     }
 
 
@@ -79,6 +83,10 @@ def _render_detail(
         "cooperative": member.cooperative,
         "proposal": proposal,
         "body_html": render_markdown(proposal.body),
+        "term_rows": presenters.term_rows(proposal),
+        "running": presenters.running_figures(
+            proposal, selectors.running_count(proposal, viewer_voted=bool(proposal.i_voted))
+        ),
         "comments": [(comment, render_markdown(comment.body)) for comment in comments],
         "comment_form": (comment_form or CommentForm()) if proposal.state in OPEN_STATES else None,
         "voting_open": voting_open,

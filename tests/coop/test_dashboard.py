@@ -104,6 +104,20 @@ def test_every_vote_cast(client, member):
     assert "You have voted on every open proposal" in page(client, member)
 
 
+def test_an_applicant_is_not_told_they_voted_on_everything(client, cooperative):
+    applicant = MemberFactory(cooperative=cooperative, status="applicant")
+    html = page(client, applicant)
+    assert "You have voted on every open proposal" not in html
+    assert "Applicants do not vote yet" in html
+
+
+def test_a_member_on_leave_is_told_they_do_not_vote(client, cooperative):
+    on_leave = MemberFactory(cooperative=cooperative, status="on_leave")
+    html = page(client, on_leave)
+    assert "You have voted on every open proposal" not in html
+    assert "you do not vote on proposals" in html
+
+
 @pytest.fixture
 def approved(books, cooperative, treasurer):
     """September 2026 distributed and approved (the worked example of tests/payroll/books.py)."""

@@ -228,7 +228,7 @@ EXPECTED = {
     "es": {
         "hours": ["Semana anterior", "Añadir rápido"],
         "proposals": ["Nueva propuesta", "Delegaciones"],
-        "proposal": ["Tu voto", "Participación"],
+        "proposal": ["Tu voto", "Papeletas emitidas"],
         "money": ["Ingresos cobrados", f"12.000,00{NBSP}€", f"1.500,00{NBSP}€"],
         "distribution": [
             "Bolsa de las personas asociadas",
@@ -240,7 +240,7 @@ EXPECTED = {
     "de": {
         "hours": ["Vorherige Woche", "Schnell erfassen"],
         "proposals": ["Neuer Antrag", "Stimmübertragungen"],
-        "proposal": ["Ihr Stimmzettel", "Beteiligung"],
+        "proposal": ["Ihr Stimmzettel", "Abgegebene Stimmzettel"],
         "money": ["Erhaltene Einnahmen", f"12.000,00{NBSP}€", f"1.500,00{NBSP}€"],
         "distribution": [
             "Mitgliedertopf",

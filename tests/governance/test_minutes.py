@@ -158,3 +158,48 @@ class TestPages:
     def test_another_coops_register_is_not_found(self, client, cooperative, outsider):
         client.force_login(outsider.user)
         assert client.get(f"/c/{cooperative.slug}/proposals/register.pdf").status_code == 404
+
+
+LABELS = {
+    "en": ("Kind", "general", "Ballots cast", "The proposal", "Method"),
+    "es": ("Tipo", "general", "Papeletas emitidas", "La propuesta", "Método"),
+    "de": ("Art", "allgemein", "Abgegebene Stimmzettel", "Der Antrag", "Verfahren"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+def test_minutes_render_the_markdown_with_labels_in_the_language_of_the_download(
+    client, cooperative, members, secretary, make_proposal, voting_floor_passed, language
+):
+    body = (
+        "## Plan\n\nWe need a **checklist** and *care*:\n\n- tests\n- docs & <b>notes</b>\n\n"
+        "1. first\n2. second\n\nSee [the wiki](https://example.org/wiki?a=1&b=2).\n\n"
+        "<script>alert(1)</script>"
+    )
+    proposal = make_proposal(members[0], body=body, allow_early_close=False)
+    services.cast_vote(actor=members[0], proposal=proposal, ballot={"choice": "agree"})
+    voting_floor_passed(proposal)
+    services.close_proposal(proposal=proposal, actor=secretary)
+    client.force_login(members[1].user)
+    response = client.get(
+        f"/c/{cooperative.slug}/proposals/{proposal.pk}/minutes.pdf",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    text = " ".join(text_of(response).split())
+    kind, general, cast, the_proposal, method = LABELS[language]
+    assert f"{kind} {general}" in text  # "Art allgemein", not "Kind allgemein"
+    assert cast in text and the_proposal in text and method in text
+    if language != "en":
+        assert "Kind " not in text and "Ballots cast" not in text
+    assert "**" not in text and "- tests" not in text and "## " not in text
+    assert "checklist" in text and "• tests" in text and "1. first" in text
+    assert "docs &" in text  # escaped, the raw HTML dropped by the sanitizer
+    assert "alert(1)" not in text
+    reader = PdfReader(io.BytesIO(response.content))
+    links = [
+        annotation.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annotation in page.get("/Annots", [])
+        if "/A" in annotation.get_object()
+    ]
+    assert "https://example.org/wiki?a=1&b=2" in links

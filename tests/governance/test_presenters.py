@@ -48,8 +48,7 @@ def test_the_outcome_sentence():
     result = {"outcome": "tie", "winners": ["A", "B"], "turnout": "5/2", "eligible": 4,
               "quorum": "0.5"}  # fmt: skip
     assert presenters.count_sentence(proposal, result) == (
-        "A tie between A, B: the co-op decides how to break it. "
-        "2.5 of 4 eligible members voted (quorum 0.5)."
+        "A tie between A, B: the co-op decides how to break it. Votes counted: 2.5; quorum 0.5."
     )
     assert presenters.outcome_sentence(proposal) == ""  # nothing counted yet
     proposal.tally = {"result": result}
@@ -70,7 +69,9 @@ def test_the_page_the_minutes_and_the_e_mail_say_it_alike(
     client, cooperative, member, secretary, make_proposal, voting_floor_passed, mailoutbox
 ):
     colleague = MemberFactory(cooperative=cooperative)
-    proposal = make_proposal(member, title="Adopt the four-day week", allow_early_close=False)
+    proposal = make_proposal(
+        member, title="Adopt the four-day week", method="consent", allow_early_close=False
+    )
     services.cast_vote(actor=member, proposal=proposal, ballot={"choice": "agree"})
     services.cast_vote(
         actor=colleague, proposal=proposal, ballot={"choice": "block", "reason": "Too soon"}
@@ -95,3 +96,46 @@ def test_the_page_the_minutes_and_the_e_mail_say_it_alike(
     Proposal.objects.filter(pk=proposal.pk).update(result_notice_sent_at=None)
     tasks.notify_result(proposal.pk)
     assert mail.outbox and sentence in mail.outbox[0].body
+
+
+def test_ballots_cast_and_votes_counted_are_named_apart_after_an_early_close(
+    client, cooperative, member, secretary, make_proposal, voting_floor_passed, mailoutbox
+):
+    """One delegated vote: 2 ballots cast, 3 votes counted; the secretary closed early."""
+    colleague = MemberFactory(cooperative=cooperative)
+    services.delegate_vote(actor=colleague, delegate=member)
+    proposal = make_proposal(member, allow_early_close=False)
+    services.cast_vote(actor=member, proposal=proposal, ballot={"choice": "agree"})
+    services.cast_vote(actor=secretary, proposal=proposal, ballot={"choice": "agree"})
+    voting_floor_passed(proposal)
+    services.close_proposal(proposal=proposal, actor=secretary)
+    proposal.refresh_from_db()
+    assert proposal.closed_at < proposal.closes_at
+    eligible = proposal.eligible_count
+    cast = f"Ballots cast: 2 of {eligible} eligible members."
+    counted = "Votes counted: 3 (including 1 delegated)"
+    assert cast in presenters.outcome_sentence(proposal)
+    assert counted in presenters.outcome_sentence(proposal)
+    early = presenters.early_close_sentence(proposal)
+    assert early.startswith("Voting closed early, on ") and "by a secretary" in early
+
+    client.force_login(member.user)
+    base = f"/c/{cooperative.slug}/proposals/{proposal.pk}/"
+    html = client.get(base).content.decode()
+    assert f'<dt>Ballots cast</dt><dd id="turnout">2 of {eligible} eligible members</dd>' in html
+    assert "<dt>Votes counted</dt><dd>3 (including 1 delegated)</dd>" in html
+    assert "<dt>Voting closed</dt>" in html and "closed early; planned:" in html
+    assert "<dt>Voting closes</dt>" not in html
+    assert early in html
+    minutes = client.get(base + "minutes.pdf")
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(minutes.content)).pages
+    ).replace("\n", " ")
+    assert cast in text and counted in text and early in text
+    assert "3 (including 1 delegated)" in text
+
+    mail.outbox.clear()
+    Proposal.objects.filter(pk=proposal.pk).update(result_notice_sent_at=None)
+    tasks.notify_result(proposal.pk)
+    assert cast in mail.outbox[0].body and counted in mail.outbox[0].body
+    assert early in mail.outbox[0].body

@@ -14,13 +14,18 @@ from tests.factories import MemberFactory
 from tests.governance.ballot_boxes import unsealed
 
 BEFORE = [("governance", "0001_proposals"), ("api", "0002_idempotency_records")]
-AFTER = [("governance", "0002_sealed_secret_ballots"), ("api", "0003_idempotency_sealed_answers")]
+# After: sealed (0002), and the latest governance schema, which the current models read.
+AFTER = [
+    ("governance", "0003_show_results_while_voting"),
+    ("api", "0003_idempotency_sealed_answers"),
+]
 
 
 def migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
 
 
 def physical_roll(proposal) -> list[int]:
@@ -31,11 +36,12 @@ def physical_roll(proposal) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _secret_proposal(author, state, ballots):
+def _secret_proposal(apps, author, state, ballots):
+    """Written with the models of the schema before sealing (`apps`); returns the primary key."""
     now = clock.now()
-    proposal = Proposal.objects.create(
-        cooperative=author.cooperative,
-        author=author,
+    proposal = apps.get_model("governance", "Proposal").objects.create(
+        cooperative_id=author.cooperative_id,
+        author_id=author.pk,
         title=f"A {state} vote",
         quorum="1/2",
         threshold="1/2",
@@ -46,13 +52,13 @@ def _secret_proposal(author, state, ballots):
         result="passed" if state == "closed" else "",
     )
     for n, (voter, choice) in enumerate(ballots):
-        VoterRoll.objects.create(proposal=proposal, member=voter)
+        VoterRoll.objects.create(proposal_id=proposal.pk, member=voter)
         SecretBallot.objects.create(
-            proposal=proposal,
+            proposal_id=proposal.pk,
             content={"choice": choice},
             receipt_hash=f"{state[0]}{n}".ljust(64, "0"),
         )
-    return proposal
+    return proposal.pk
 
 
 @pytest.mark.django_db(transaction=True)
@@ -60,11 +66,11 @@ def test_open_secret_ballots_are_sealed_and_closed_ones_kept_in_a_new_order(coop
     members = sorted(
         (MemberFactory(cooperative=cooperative) for _ in range(3)), key=lambda m: -m.pk
     )
-    migrate(BEFORE)
+    apps = migrate(BEFORE)
     try:
         votes = list(zip(members, ["agree", "disagree", "abstain"], strict=True))
-        voting = _secret_proposal(members[0], "voting", votes)
-        closed = _secret_proposal(members[0], "closed", votes)
+        voting = _secret_proposal(apps, members[0], "voting", votes)
+        closed = _secret_proposal(apps, members[0], "closed", votes)
         IdempotencyRecord.objects.create(
             user=members[0].user,
             key="the-key",
@@ -77,6 +83,7 @@ def test_open_secret_ballots_are_sealed_and_closed_ones_kept_in_a_new_order(coop
     finally:
         migrate(AFTER)
 
+    voting, closed = Proposal.objects.get(pk=voting), Proposal.objects.get(pk=closed)
     assert not SecretBallot.objects.filter(proposal=voting).exists()
     assert sorted(receipt[:2] for _, receipt in unsealed(voting)) == ["v0", "v1", "v2"]
     assert sorted(b["choice"] for b, _ in unsealed(voting)) == ["abstain", "agree", "disagree"]

@@ -17,3 +17,16 @@
   kind.addEventListener("change", update);
   method.addEventListener("change", update);
 })();
+/* Show only the chosen action's details; without JavaScript every group stays shown under its heading. */
+(function () {
+  var action = document.getElementById("id_action");
+  if (!action) { return; }
+  var groups = document.querySelectorAll("fieldset.action-details");
+  function update() {
+    for (var i = 0; i < groups.length; i++) {
+      groups[i].hidden = groups[i].getAttribute("data-action") !== action.value;
+    }
+  }
+  action.addEventListener("change", update);
+  update();
+})();

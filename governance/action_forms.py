@@ -1,0 +1,312 @@
+"""The details of a proposal's action as a form, not JSON: one group of fields per action.
+
+The proposal form shows a group per action (a member picker, role checkboxes, a status, the
+policy's fields, the draft distribution or submitted expense to approve, the bylaws settings);
+`payload()` turns the chosen action's group into the `action_payload` the API takes as JSON, and
+the action's own validator (`governance.actions.registry.validate_payload`, run by the
+service) still decides. Without JavaScript every group is shown under its heading; with it,
+only the chosen action's (governance/static/governance/proposal-form.js).
+
+The distributions and expenses are payroll's; governance does not import payroll (see
+docs/architecture.md), so they are looked up through Django's app registry, by model name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from coop.bylaws import FLOOR_TERMS, MEMBER_DECISIONS
+from coop.models import Cooperative, Member
+from coop.models.cooperative import MemberStatus, Role
+from governance.models import Kind
+
+SEP = "__"
+UNCHANGED = ("", _("unchanged"))
+PERCENTAGES = ("commons_pct", "reserve_pct", "education_pct", "cash_pct")
+TITLES = {
+    "admit_member": _("Admit a member"),
+    "change_member_status": _("Change a member's status"),
+    "change_member_roles": _("Set a member's roles"),
+    "adopt_distribution_policy": _("Adopt a distribution policy"),
+    "approve_distribution": _("Approve a draft distribution"),
+    "approve_expense": _("Approve an expense"),
+    "amend_bylaws": _("Amend the bylaws settings"),
+}
+
+
+def _model(name: str):
+    try:
+        return apps.get_model("payroll", name)
+    except LookupError:  # payroll not installed: its actions are not registered either
+        return None
+
+
+def _member_field(cooperative: Cooperative) -> forms.ChoiceField:
+    members = (
+        Member.objects.filter(cooperative=cooperative)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+    choices = [("", _("choose a member"))]
+    choices += [(str(m.pk), f"{m.display_name} ({m.get_status_display()})") for m in members]
+    return forms.ChoiceField(label=_("Member"), choices=choices, required=False)
+
+
+def _share(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=False, max_length=20, help_text=_("A share: 0.15 means 15 percent.")
+    )
+
+
+def _fields(cooperative: Cooperative) -> dict[str, dict[str, forms.Field]]:
+    """The fields of each action, by action name."""
+    groups: dict[str, dict[str, forms.Field]] = {
+        "admit_member": {
+            "member": _member_field(cooperative),
+            "status": forms.ChoiceField(
+                label=_("Admitted as"),
+                required=False,
+                choices=[
+                    (MemberStatus.PROBATIONARY, MemberStatus.PROBATIONARY.label),
+                    (MemberStatus.ACTIVE, MemberStatus.ACTIVE.label),
+                ],
+            ),
+        },
+        "change_member_status": {
+            "member": _member_field(cooperative),
+            "status": forms.ChoiceField(
+                label=_("New status"), required=False, choices=[("", "—"), *MemberStatus.choices]
+            ),
+            "effective_on": forms.DateField(
+                label=_("From (optional)"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            ),
+        },
+        "change_member_roles": {
+            "member": _member_field(cooperative),
+            "roles": forms.MultipleChoiceField(
+                label=_("Roles"),
+                required=False,
+                choices=Role.choices,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_("The member's roles after the change; none ticked takes them all."),
+            ),
+        },
+    }
+    policy = _model("DistributionPolicy")
+    if policy is not None:
+        meta = policy._meta
+        groups["adopt_distribution_policy"] = {
+            "method": forms.ChoiceField(
+                label=_("Method"), required=False, choices=meta.get_field("method").choices
+            ),
+            "commons_pct": _share(_("To the commons")),
+            "reserve_pct": _share(_("To the reserve")),
+            "education_pct": _share(_("To education")),
+            "cash_pct": _share(_("Paid out in cash")),
+            "max_pay_ratio": forms.CharField(
+                label=_("Highest pay ratio"), required=False, max_length=20
+            ),
+            "base_rate": forms.CharField(
+                label=_("Base rate per hour (optional)"), required=False, max_length=20
+            ),
+            "carry_losses": forms.BooleanField(label=_("Carry losses forward"), required=False),
+            "approval": forms.ChoiceField(
+                label=_("Who approves a distribution"),
+                required=False,
+                choices=meta.get_field("approval").choices,
+            ),
+            "commons_recipients": forms.CharField(
+                label=_("Commons recipients"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_('One per line, "name: weight", e.g. "Django Software Foundation: 1".'),
+            ),
+        }
+    distribution = _model("Distribution")
+    if distribution is not None:
+        drafts = distribution.objects.filter(cooperative=cooperative, status="draft")
+        groups["approve_distribution"] = {
+            "distribution": forms.ChoiceField(
+                label=_("Draft distribution"),
+                required=False,
+                choices=[("", "—")]
+                + [(str(d.pk), f"{d.month:%Y-%m} (#{d.pk})") for d in drafts.order_by("month")],
+            )
+        }
+    expense = _model("Expense")
+    if expense is not None:
+        submitted = expense.objects.filter(cooperative=cooperative, status="submitted")
+        groups["approve_expense"] = {
+            "expense": forms.ChoiceField(
+                label=_("Submitted expense"),
+                required=False,
+                choices=[("", "—")]
+                + [
+                    (str(e.pk), f"{e.date:%Y-%m-%d} · {e.payee} · {e.amount} {e.currency}")
+                    for e in submitted.order_by("date", "pk")
+                ],
+            )
+        }
+    yes_no = [UNCHANGED, ("yes", _("yes")), ("no", _("no"))]
+    bylaws: dict[str, forms.Field] = {
+        "spending_limit": forms.CharField(label=_("Spending limit"), required=False, max_length=20),
+        "probationary_members_vote": forms.ChoiceField(
+            label=_("Probationary members vote"), required=False, choices=yes_no
+        ),
+        "negative_capital_balance": forms.ChoiceField(
+            label=_("Capital accounts may go below zero"), required=False, choices=yes_no
+        ),
+        "policy_adoption": forms.ChoiceField(
+            label=_("Who adopts a distribution policy"),
+            required=False,
+            choices=[UNCHANGED, ("treasurer", _("the treasurer")), ("vote", _("a vote"))],
+        ),
+    }
+    decides = [UNCHANGED, ("admins", _("the admins")), ("vote", _("a vote"))]
+    labels = {
+        "admission": _("Who decides admissions"),
+        "status_changes": _("Who decides status changes"),
+        "role_changes": _("Who decides role changes"),
+    }
+    for key in MEMBER_DECISIONS:
+        bylaws[key] = forms.ChoiceField(label=labels[key], required=False, choices=decides)
+    term_labels = {
+        "quorum": _("quorum"),
+        "threshold": _("threshold"),
+        "discussion_hours": _("discussion hours"),
+        "voting_hours": _("voting hours"),
+    }
+    for kind, kind_label in Kind.choices:
+        for term in FLOOR_TERMS:
+            label = f"{kind_label}: {term_labels[term]}"
+            bylaws[f"floors_{kind}_{term}"] = (
+                forms.IntegerField(label=label, required=False, min_value=0)
+                if term.endswith("_hours")
+                else forms.CharField(label=label, required=False, max_length=20)
+            )
+    groups["amend_bylaws"] = bylaws
+    return groups
+
+
+class ActionDetailsForm(forms.Form):
+    """Every action's fields, named `<action>__<field>`; `payload(action)` reads one group."""
+
+    def __init__(self, *args: Any, cooperative: Cooperative, actions: list[str], **kwargs: Any):
+        payload = kwargs.pop("payload", None)
+        action = kwargs.pop("action", "")
+        super().__init__(*args, **kwargs)
+        self.groups: dict[str, list[str]] = {}
+        for name, fields in _fields(cooperative).items():
+            if name not in actions:
+                continue
+            self.groups[name] = []
+            for field_name, field in fields.items():
+                key = f"{name}{SEP}{field_name}"
+                self.fields[key] = field
+                self.groups[name].append(key)
+        if payload and action in self.groups and not self.is_bound:
+            self.initial.update(_initial(action, payload))
+
+    def sections(self) -> Iterator[dict[str, Any]]:
+        """(action, title, bound fields) for the template, one section per action."""
+        for name, keys in self.groups.items():
+            yield {
+                "action": name,
+                "title": TITLES.get(name, name),
+                "fields": [self[k] for k in keys],
+            }
+
+    def payload(self, action: str) -> dict[str, Any]:
+        """The chosen action's group as the JSON payload the action's validator takes."""
+        if action not in self.groups:
+            return {}
+        data = {key.split(SEP, 1)[1]: self.cleaned_data.get(key) for key in self.groups[action]}
+        if action == "amend_bylaws":
+            return _bylaws_payload(data)
+        payload: dict[str, Any] = {}
+        for name, value in data.items():
+            if value in (None, "", []) or (name == "carry_losses" and value is False):
+                continue
+            if name in ("member", "distribution", "expense"):
+                payload[name] = int(value)
+            elif name == "effective_on":
+                payload[name] = value.isoformat()
+            elif name == "commons_recipients":
+                payload[name] = _recipients(value)
+            else:
+                payload[name] = value
+        if action == "change_member_roles" and data.get("member"):
+            payload["roles"] = list(data.get("roles") or [])
+        return payload
+
+
+def _recipients(text: str) -> list[dict[str, str]]:
+    recipients = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        name, _sep, weight = line.rpartition(":")
+        if not name.strip():
+            name, weight = weight, "1"
+        recipients.append({"name": name.strip(), "weight": weight.strip() or "1"})
+    return recipients
+
+
+def _bylaws_payload(data: dict[str, Any]) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    floors: dict[str, dict[str, Any]] = {}
+    for name, value in data.items():
+        if value in (None, ""):
+            continue
+        if name.startswith("floors_"):
+            kind, term = _floor_key(name)
+            floors.setdefault(kind, {})[term] = value
+        elif value in ("yes", "no"):
+            payload[name] = value == "yes"
+        else:
+            payload[name] = value
+    if floors:
+        payload["floors"] = floors
+    return payload
+
+
+def _floor_key(name: str) -> tuple[str, str]:
+    rest = name.removeprefix("floors_")
+    for term in FLOOR_TERMS:
+        if rest.endswith("_" + term):
+            return rest[: -len(term) - 1], term
+    raise ValueError(name)
+
+
+def _initial(action: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The group's fields filled from a stored payload (editing a draft)."""
+    initial: dict[str, Any] = {}
+    if action == "amend_bylaws":
+        for name, value in payload.items():
+            if name == "floors" and isinstance(value, dict):
+                for kind, terms in value.items():
+                    for term, term_value in (terms or {}).items():
+                        initial[f"{action}{SEP}floors_{kind}_{term}"] = term_value
+            elif isinstance(value, bool):
+                initial[f"{action}{SEP}{name}"] = "yes" if value else "no"
+            else:
+                initial[f"{action}{SEP}{name}"] = value
+        return initial
+    for name, value in payload.items():
+        if name == "commons_recipients" and isinstance(value, list):
+            value = "\n".join(f"{r.get('name', '')}: {r.get('weight', '1')}" for r in value)
+        elif name in PERCENTAGES or name in ("max_pay_ratio", "base_rate"):
+            try:
+                value = str(Decimal(str(value)))
+            except InvalidOperation:
+                value = str(value)
+        initial[f"{action}{SEP}{name}"] = value
+    return initial

@@ -1,0 +1,150 @@
+"""Each proposal action has a real form on the proposal page: no JSON, no member ids typed."""
+
+import datetime
+
+import pytest
+
+from governance.models import Proposal
+from payroll import distributing
+from tests.factories import ExpenseFactory, MemberFactory
+from tests.payroll.books import SEPTEMBER
+from tests.web import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def december_2029(clock):
+    clock.set(datetime.datetime(2029, 12, 1, 12, tzinfo=datetime.UTC), tick=True)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def new(cooperative):
+    return f"/c/{cooperative.slug}/proposals/new/"
+
+
+def draft(kind, action, **details):
+    data = {
+        "title": "A decision", "body": "", "kind": kind, "method": "supermajority",
+        "options": "", "seats": "1", "quorum": "", "threshold": "",
+        "prefill": "", "discussion_starts_at": "", "opens_at": "2030-01-15T10:00",
+        "closes_at": "2030-01-22T18:00", "save": "draft", "action": action,
+    }  # fmt: skip
+    data.update({f"{action}__{name}": value for name, value in details.items()})
+    return data
+
+
+def saved(client, cooperative, data):
+    response = client.post(new(cooperative), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return Proposal.objects.get(action=data["action"])
+
+
+def test_the_form_offers_every_action_with_headings_and_pickers(client, member):
+    applicant = MemberFactory(cooperative=member.cooperative, status="applicant")
+    html = signed_in(client, member).get(new(member.cooperative)).content.decode()
+    for action in ("admit_member", "change_member_status", "change_member_roles",
+                   "adopt_distribution_policy", "approve_distribution", "approve_expense",
+                   "amend_bylaws"):  # fmt: skip
+        assert f'data-action="{action}"' in html
+    assert f'<option value="{applicant.pk}">{applicant.display_name} (applicant)</option>' in html
+    assert 'type="checkbox" name="change_member_roles__roles" value="treasurer"' in html
+    assert "action_payload" not in html.split("<form")[1].split("</form>")[0].replace(
+        "(action_payload)", ""
+    )  # no JSON box on the page
+
+
+def test_admit_a_member(client, member):
+    applicant = MemberFactory(cooperative=member.cooperative, status="applicant")
+    client = signed_in(client, member)
+    data = draft("membership", "admit_member", member=str(applicant.pk), status="active")
+    proposal = saved(client, member.cooperative, data)
+    assert proposal.action_payload == {"member": applicant.pk, "status": "active"}
+    edit = client.get(f"/c/{member.cooperative.slug}/proposals/{proposal.pk}/edit/")
+    html = edit.content.decode()
+    assert f'<option value="{applicant.pk}" selected>' in html  # the draft shows its details
+
+
+def test_the_actions_validator_still_decides(client, member):
+    client = signed_in(client, member)
+    missing = client.post(new(member.cooperative), draft("membership", "admit_member"))
+    assert missing.status_code == 400
+    applicant = MemberFactory(cooperative=member.cooperative, status="applicant")
+    wrong_kind = client.post(
+        new(member.cooperative), draft("general", "admit_member", member=str(applicant.pk))
+    )
+    assert wrong_kind.status_code == 400
+    assert "belongs on a proposal of kind membership" in wrong_kind.content.decode()
+    assert not Proposal.objects.exists()
+
+
+def test_change_a_status(client, member):
+    other = MemberFactory(cooperative=member.cooperative)
+    data = draft("membership", "change_member_status", member=str(other.pk), status="on_leave",
+                 effective_on="2030-02-01")  # fmt: skip
+    proposal = saved(signed_in(client, member), member.cooperative, data)
+    assert proposal.action_payload == {
+        "member": other.pk, "status": "on_leave", "effective_on": "2030-02-01"
+    }  # fmt: skip
+
+
+def test_set_roles(client, member):
+    other = MemberFactory(cooperative=member.cooperative)
+    data = draft("membership", "change_member_roles", member=str(other.pk))
+    data["change_member_roles__roles"] = ["treasurer", "secretary"]
+    proposal = saved(signed_in(client, member), member.cooperative, data)
+    assert proposal.action_payload["member"] == other.pk
+    assert sorted(proposal.action_payload["roles"]) == ["secretary", "treasurer"]
+
+
+def test_adopt_a_policy(client, member):
+    data = draft(
+        "policy", "adopt_distribution_policy", method="hours", commons_pct="0.15",
+        reserve_pct="0.10", education_pct="0.05", cash_pct="0.80", max_pay_ratio="3",
+        commons_recipients="Django Software Foundation: 1\nOSGeo: 2", approval="treasurer",
+    )  # fmt: skip
+    proposal = saved(signed_in(client, member), member.cooperative, data)
+    payload = proposal.action_payload
+    assert payload["method"] == "hours" and payload["commons_pct"] == "0.15"
+    assert payload["commons_recipients"] == [
+        {"name": "Django Software Foundation", "weight": "1"}, {"name": "OSGeo", "weight": "2"}
+    ]  # fmt: skip
+
+
+def test_approve_a_draft_distribution(client, cooperative, member, treasurer, books):
+    run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
+    client = signed_in(client, member)
+    html = client.get(new(cooperative)).content.decode()
+    assert f'<option value="{run.pk}">2026-09 (#{run.pk})</option>' in html
+    data = draft("distribution", "approve_distribution", distribution=str(run.pk))
+    proposal = saved(client, cooperative, data)
+    assert proposal.action_payload == {"distribution": run.pk}
+
+
+def test_approve_a_submitted_expense(client, cooperative, member):
+    expense = ExpenseFactory(cooperative=cooperative, status="submitted")
+    approved = ExpenseFactory(cooperative=cooperative, status="approved")
+    client = signed_in(client, member)
+    html = client.get(new(cooperative)).content.decode()
+    assert f'<option value="{expense.pk}">' in html
+    assert f'<option value="{approved.pk}">' not in html.split('name="approve_expense__expense"')[1]
+    proposal = saved(client, cooperative, draft("spending", "approve_expense",
+                                                  expense=str(expense.pk)))  # fmt: skip
+    assert proposal.action_payload == {"expense": expense.pk}
+
+
+def test_amend_the_bylaws(client, member):
+    data = draft(
+        "bylaws", "amend_bylaws", spending_limit="2000.00", probationary_members_vote="yes",
+        floors_spending_threshold="2/3", floors_spending_voting_hours="120",
+    )  # fmt: skip
+    proposal = saved(signed_in(client, member), member.cooperative, data)
+    assert proposal.action_payload == {
+        "spending_limit": "2000.00",
+        "probationary_members_vote": True,
+        "floors": {"spending": {"threshold": "2/3", "voting_hours": 120}},
+    }
