@@ -9,19 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from coop import money
+from coop.forms import DateField
 from coop.models import Client, Cooperative, Member, Project
 from coop.validators import normalize_iban, validate_iban
 from payroll.models import CapitalAccountEntry, DistributionPolicy
 from payroll.presenters import as_percent
 
 HUNDRED = Decimal(100)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MoneyField(forms.DecimalField):
@@ -59,7 +53,7 @@ class RevenueForm(forms.Form):
         help_text=_("Optional; one of that client's projects."),
     )
     amount = money_field(_("Amount received"))
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    received_on = DateField(label=_("Received on"))
     invoice_reference = forms.CharField(
         label=_("Invoice reference"), max_length=100, required=False
     )
@@ -87,7 +81,7 @@ class ExpenseForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "expense-categories", "autocomplete": "off"}),
     )
     amount = money_field(_("Amount"))
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     payee = forms.CharField(label=_("Payee"), max_length=200)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -267,7 +261,7 @@ class CapitalEntryForm(forms.Form):
         _("Amount"),
         help_text=_("A redemption is positive; an adjustment may be negative (-50.00)."),
     )
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     note = forms.CharField(
         label=_("Why (the member reads this)"), widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coop.durations import DurationError, parse_duration
+from coop.forms import DateField
 from coop.hours.importing import FileTooLarge, check_import_size
 from coop.models import Project, TimeEntry
 
@@ -50,7 +51,7 @@ class ProjectChoiceField(forms.ModelChoiceField):
 
 class EntryForm(forms.Form):
     project = ProjectChoiceField(queryset=Project.objects.none(), label=_("Project"))
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("Date"))
     duration = DurationField(label=_("Time"))
     description = forms.CharField(label=_("Description"), required=False)
 
@@ -68,9 +69,7 @@ class EntryForm(forms.Form):
 
 
 class AdjustmentForm(forms.Form):
-    date = forms.DateField(
-        label=_("Date (in an open month)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = DateField(label=_("Date (in an open month)"))
     duration = DurationField(
         label=_("Correction"),
         allow_negative=True,
