@@ -81,7 +81,7 @@ class TestWeekGrid:
         entry(MemberFactory(cooperative=member.cooperative), project, minutes=300)
         page = signed_in(client, member).get(hours_url(member.cooperative)).content.decode()
         assert "My hours" in page
-        assert "7 Dec – 13 Dec 2026" in page
+        assert "Dec 7\u2009–\u200913, 2026" in page
         assert f'id="in-{project.pk}-2026-12-08"' in page
         assert re.search(rf'name="cell-{project.pk}-2026-12-08"[^>]*\s+value="1:30"', page)
         assert "5:00" not in page  # a colleague's time is not mine
@@ -99,7 +99,7 @@ class TestWeekGrid:
         entry(member, project, day=datetime.date(2026, 11, 17), minutes=45)
         page = signed_in(client, member).get(hours_url(member.cooperative) + "?week=2026-11-18")
         html = page.content.decode()
-        assert "16 Nov – 22 Nov 2026" in html
+        assert "Nov 16\u2009–\u200922, 2026" in html
         assert month_total(html) == "0:45"
 
     def test_another_coop_is_404(self, client, member, outsider):
@@ -197,7 +197,7 @@ class TestCells:
         assert not TimeEntry.objects.exists()
         cell = f"{project.pk}-2026-12-08"
         assert f'<td class="cell" id="cell-{cell}">' in html
-        assert "Open data portal on Tue 8 Dec" in html
+        assert "Open data portal on Tue, Dec 8" in html
         assert f'aria-invalid="true" aria-describedby="msg-{cell}"' in html
         error = re.search(rf'id="msg-{cell}"[^>]*>([^<]*)<', html).group(1)
         assert error == "“abc” is not a duration: write it as 1:30, 1.5h, 1,5 or 90m."
