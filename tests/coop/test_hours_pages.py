@@ -297,23 +297,42 @@ class TestQuickAdd:
         assert response["Location"].endswith("?week=2026-11-30")
         assert flashes(response) == ["Logged 1:15 on Open data portal."]
 
-    def test_bad_input_is_explained(self, client, member, project):
+    def test_bad_input_is_explained_and_kept(self, client, member, project):
         response = signed_in(client, member).post(
             hours_url(member.cooperative, "hours-add"),
-            {"project": project.pk, "date": "2026-12-01", "duration": "soon"},
-        )
+            {"project": project.pk, "date": "2026-12-01", "duration": "soon",
+             "description": "Budget datasets"},
+        )  # fmt: skip
         assert not TimeEntry.objects.exists()
-        assert flashes(response) == [
-            "Time: “soon” is not a duration: write it as 1:30, 1.5h, 1,5 or 90m."
-        ]
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "“soon” is not a duration: write it as 1:30, 1.5h, 1,5 or 90m." in page
+        assert 'name="duration" value="soon"' in page
+        assert 'name="date" value="2026-12-01"' in page
+        assert 'value="Budget datasets"' in page
+        assert re.search(rf'<option value="{project.pk}" selected>', page)
 
-    def test_a_future_day_is_refused(self, client, member, project):
+    def test_a_future_day_is_refused_and_kept(self, client, member, project):
         response = signed_in(client, member).post(
             hours_url(member.cooperative, "hours-add"),
-            {"project": project.pk, "date": "2026-12-24", "duration": "1"},
+            {"project": project.pk, "date": "2026-12-24", "duration": "1:45"},
         )
         assert not TimeEntry.objects.exists()
-        assert "2026-12-24 is in the future" in flashes(response)[0]
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "is in the future" in page
+        assert re.search(r'id="id_date_error"><li>[^<]*is in the future', page)
+        assert 'name="date" value="2026-12-24"' in page and 'value="1:45"' in page
+
+    def test_a_refusal_in_spanish_keeps_the_iso_date(self, client, member, project):
+        client.cookies["django_language"] = "es"
+        response = signed_in(client, member).post(
+            hours_url(member.cooperative, "hours-add"),
+            {"project": project.pk, "date": "2026-12-24", "duration": "90m"},
+        )
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert 'name="date" value="2026-12-24"' in page and 'value="90m"' in page
 
 
 class TestEntries:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from coop.clock import today_in
 from coop.durations import DurationError, format_minutes, parse_duration
 from coop.errors import DomainError
+from coop.forms import refuse_form
 from coop.hours import selectors, services
 from coop.hours.forms import EntryForm, duration_problem, week_start
 from coop.models import Member, Project
@@ -70,6 +71,12 @@ def my_hours(request, coop_slug: str):
     today = today_in(viewer.cooperative)
     monday = week_start(request.GET.get("week"), today)
     form = EntryForm(cooperative=viewer.cooperative, initial={"date": today})
+    return _hours_page(request, viewer, subject, monday, form)
+
+
+def _hours_page(request, viewer: Member, subject: Member, monday: datetime.date, form, status=200):
+    """The week grid and the quick-add form: empty, or as typed when it was refused."""
+    today = today_in(viewer.cooperative)
     context = {
         "member": viewer,
         **_board(viewer, subject, monday),
@@ -83,7 +90,7 @@ def my_hours(request, coop_slug: str):
             else []
         ),
     }
-    return render(request, "hours/my_hours.html", context)
+    return render(request, "hours/my_hours.html", context, status=status)
 
 
 def _back_to_hours(coop_slug: str, subject: Member, viewer: Member, monday: datetime.date):
@@ -185,9 +192,11 @@ def save_week(request, coop_slug: str):
 @login_required
 @require_POST
 def quick_add(request, coop_slug: str):
+    """Log one entry; a refusal shows the page again with what was typed and why."""
     viewer = membership_or_404(request.user, coop_slug)
     subject = subject_of(viewer, request.POST.get("member"))
     form = EntryForm(request.POST, cooperative=viewer.cooperative)
+    status = 400
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -196,7 +205,7 @@ def quick_add(request, coop_slug: str):
                 minutes=data["duration"], description=data["description"],
             )  # fmt: skip
         except DomainError as error:
-            messages.error(request, error.message)
+            status = refuse_form(form, error, {"minutes": "duration"})
         else:
             messages.success(
                 request,
@@ -206,10 +215,7 @@ def quick_add(request, coop_slug: str):
             return _back_to_hours(
                 coop_slug, subject, viewer, week_start(entry.date.isoformat(), entry.date)
             )
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
-    return _back_to_hours(
-        coop_slug, subject, viewer, week_start(None, today_in(viewer.cooperative))
-    )
+    today = today_in(viewer.cooperative)
+    typed = form.cleaned_data.get("date") if hasattr(form, "cleaned_data") else None
+    monday = week_start(typed.isoformat() if typed and typed <= today else None, today)
+    return _hours_page(request, viewer, subject, monday, form, status)
