@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
@@ -211,9 +212,44 @@ class TestCells:
 
     def test_a_rule_of_the_service_is_shown_in_the_cell(self, client, member, project):
         signed_in(client, member)
-        html = save_cell(client, member, project, TUESDAY, "25:00").content.decode()
-        assert "Minutes must be between 1 and 1440" in html
+        html = save_cell(client, member, project, TUESDAY, "1:00").content.decode()
+        entry(member, ProjectFactory(client=project.client), day=MONDAY, minutes=23 * 60 + 30)
+        html = save_cell(client, member, project, MONDAY, "1:00").content.decode()
+        assert "This makes 24:30 on December 7, 2026 for you; a day has at most 24:00." in html
+        assert TimeEntry.objects.filter(project=project).count() == 1
+
+    @pytest.mark.parametrize(
+        ("language", "typed", "message"),
+        [
+            ("en", "25", "25 hours is more than a day: a day has 24 hours at most."),
+            ("en", "24,5", "24.5 hours is more than a day: a day has 24 hours at most."),
+            ("en", "-1", "“-1”: a time worked cannot be negative."),
+            ("es", "25", "25 horas son más que un día: un día tiene como mucho 24 horas."),
+            ("es", "24,5", "24,5 horas son más que un día: un día tiene como mucho 24 horas."),
+            ("es", "-1", "“-1”: el tiempo trabajado no puede ser negativo."),
+            ("de", "25", "25 Stunden sind mehr als ein Tag: Ein Tag hat höchstens 24 Stunden."),
+            ("de", "-0:30", "„-0:30“: Eine Arbeitszeit kann nicht negativ sein."),
+        ],
+    )
+    def test_a_cell_speaks_in_hours(self, client, member, project, language, typed, message):
+        client.cookies["django_language"] = language
+        signed_in(client, member)
+        html = save_cell(client, member, project, TUESDAY, typed).content.decode()
+        status = re.search(r'class="cell-status error"[^>]*>([^<]*)<', html)[1]
+        assert html_unescape(status) == message
         assert not TimeEntry.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("language", "message"),
+        [("es", "Esto suma 24:30 el 7 de diciembre de 2026 para ti"),
+         ("de", "Das ergibt 24:30 am 7. Dezember 2026 für Sie")],
+    )  # fmt: skip
+    def test_a_full_day_says_you_in_the_language(self, client, member, project, language, message):
+        entry(member, ProjectFactory(client=project.client), day=MONDAY, minutes=23 * 60 + 30)
+        client.cookies["django_language"] = language
+        signed_in(client, member)
+        html = save_cell(client, member, project, MONDAY, "1:00").content.decode()
+        assert message in html
 
     def test_without_htmx_the_cell_redirects_with_a_message(self, client, member, project):
         signed_in(client, member)
@@ -276,7 +312,7 @@ class TestCells:
         messages = flashes(response)
         assert "Saved 2 cells." in messages
         assert any(
-            m.startswith("Budget app, 2026-12-08: “lots” is not a duration") for m in messages
+            m.startswith("Budget app, Tue, Dec 8: “lots” is not a duration") for m in messages
         )
 
 
@@ -419,7 +455,7 @@ class TestEditAndDelete:
             url, {"project": project.pk, "date": "2026-12-25", "duration": "1"}
         )
         assert response.status_code == 200
-        assert "2026-12-25 is in the future" in response.content.decode()
+        assert "December 25, 2026 is in the future" in response.content.decode()
         assert TimeEntry.objects.get().date == TUESDAY
 
     def test_delete_an_entry(self, client, member, project):

@@ -7,6 +7,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coop.clock import today_in
-from coop.durations import DurationError, format_minutes, parse_duration
+from coop.durations import format_minutes
 from coop.errors import DomainError
 from coop.forms import refuse_form
 from coop.hours import selectors, services
-from coop.hours.forms import EntryForm, duration_problem, week_start
+from coop.hours.forms import EntryForm, read_cell, week_start
+from coop.locale_formats import format_short_day
 from coop.models import Member, Project
 from coop.models.cooperative import Role
 from coop.selectors import membership_or_404
@@ -117,12 +119,12 @@ def save_cell(request, coop_slug: str):
         raise Http404
     error = ""
     try:
-        minutes = parse_duration(request.POST.get("value", ""))
+        minutes = read_cell(request.POST.get("value", ""))
         services.set_cell_minutes(
             actor=viewer, member=subject, project=project, date=day, minutes=minutes
         )
-    except DurationError as problem:
-        error = duration_problem(problem)
+    except ValidationError as problem:
+        error = " ".join(problem.messages)
     except DomainError as problem:
         error = problem.message
     monday = day - datetime.timedelta(days=day.weekday())
@@ -150,6 +152,11 @@ def save_cell(request, coop_slug: str):
     return response
 
 
+def _cell_name(project: Project, day: datetime.date) -> str:
+    """A cell as the member reads it in a message: "Portal, Tue, Dec 8"."""
+    return f"{project.name}, {format_short_day(day)}"
+
+
 @login_required
 @require_POST
 def save_week(request, coop_slug: str):
@@ -168,20 +175,21 @@ def save_week(request, coop_slug: str):
         project = projects.get(int(project_id)) if project_id.isdigit() else None
         try:
             day = datetime.date.fromisoformat(iso_day)
-            if project is None:
-                raise Http404
+        except ValueError as error:
+            problems.append(f"{project.name if project else '?'}, {iso_day}: {error}")
+            continue
+        if project is None:
+            raise Http404
+        try:
             services.set_cell_minutes(
                 actor=viewer, member=subject, project=project, date=day,
-                minutes=parse_duration(value),
+                minutes=read_cell(value),
             )  # fmt: skip
             saved += 1
-        except DurationError as problem:
-            problems.append(
-                f"{project.name if project else '?'}, {iso_day}: {duration_problem(problem)}"
-            )
-        except (DomainError, ValueError) as problem:
-            text = getattr(problem, "message", str(problem))
-            problems.append(f"{project.name if project else '?'}, {iso_day}: {text}")
+        except ValidationError as problem:
+            problems.append(f"{_cell_name(project, day)}: {' '.join(problem.messages)}")
+        except DomainError as problem:
+            problems.append(f"{_cell_name(project, day)}: {problem.message}")
     if saved:
         messages.success(request, _("Saved %(count)d cells.") % {"count": saved})
     for problem in problems:
