@@ -316,6 +316,46 @@ class TestCells:
         )
 
 
+class TestCellsWithSeveralEntries:
+    def test_the_cell_is_marked_and_links_to_its_entries(self, client, member, project):
+        first = entry(member, project, day=TUESDAY, minutes=60, description="Morning")
+        second = entry(member, project, day=TUESDAY, minutes=30, description="Evening")
+        other = entry(member, project, day=MONDAY, minutes=45, description="Monday")
+        signed_in(client, member)
+        page = client.get(hours_url(member.cooperative)).content.decode()
+        marker = re.search(
+            rf'<a class="cell-several" id="several-{project.pk}-2026-12-08" href="([^"]+)"'
+            r' title="([^"]+)"><span aria-hidden="true">×2</span>'
+            r'<span class="visually-hidden">([^<]+)</span></a>',
+            page,
+        )
+        assert marker, "the cell of two entries is marked"
+        assert marker[2] == marker[3] == "2 entries: see them in the list"
+        cell_input = re.search(rf'<input id="in-{project.pk}-2026-12-08"[^>]*>', page)[0]
+        assert f"several-{project.pk}-2026-12-08" in cell_input  # read with the input
+        assert f'id="several-{project.pk}-2026-12-07"' not in page  # one entry: no marker
+        listing = client.get(marker[1].replace("&amp;", "&")).content.decode()
+        assert "Morning" in listing and "Evening" in listing and "Monday" not in listing
+        assert "Only the entries of Tuesday, December 8, 2026 on Open data portal." in listing
+        assert f"entry-{first.pk}" in listing and f"entry-{second.pk}" in listing
+        assert f"entry-{other.pk}" not in listing
+
+    def test_a_saved_cell_keeps_its_marker(self, client, member, project):
+        entry(member, project, day=TUESDAY, minutes=60)
+        entry(member, project, day=TUESDAY, minutes=30)
+        signed_in(client, member)
+        html = save_cell(client, member, project, TUESDAY, "2:00").content.decode()
+        assert "entries on" in html  # the refusal: change them one by one
+        assert 'class="cell-several"' in html
+
+    def test_the_marker_is_translated(self, client, member, project):
+        entry(member, project, day=TUESDAY, minutes=60)
+        entry(member, project, day=TUESDAY, minutes=30)
+        client.cookies["django_language"] = "es"
+        page = signed_in(client, member).get(hours_url(member.cooperative)).content.decode()
+        assert "2 registros: míralos en la lista" in page
+
+
 class TestQuickAdd:
     def test_logs_an_entry(self, client, member, project):
         response = signed_in(client, member).post(

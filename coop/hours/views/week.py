@@ -144,6 +144,7 @@ def save_cell(request, coop_slug: str):
             "row": row,
             "day": board["days"][index],
             "minutes": row.cells[index],
+            "count": row.counts[index],
             "index": index,
             "error": error,
             "typed": request.POST.get("value", "") if error else None,
