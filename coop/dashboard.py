@@ -13,13 +13,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from coop import selectors
 from coop.clock import today_in
 from coop.durations import format_minutes
+from coop.locale_formats import format_month
 from coop.models import Member
 
 DASHBOARD = "dashboard"
@@ -133,8 +133,7 @@ def hours_panel(request: HttpRequest, member: Member) -> tuple[str, dict[str, An
     overview = selectors.hours_overview(member, today_in(member.cooperative))
     chart = bar_chart(
         "hours-by-project",
-        _("Your hours per project in %(month)s")
-        % {"month": date_format(overview.today, "YEAR_MONTH_FORMAT")},
+        _("Your hours per project in %(month)s") % {"month": format_month(overview.today)},
         _("Project"),
         _("Hours"),
         [(row.label, row.minutes, format_minutes(row.minutes)) for row in overview.by_project],

@@ -8,11 +8,11 @@ with the same message, naming the field.
 
 import datetime
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from coop import clock
 from coop.errors import InvalidInput
+from coop.locale_formats import format_day
 from coop.models import Cooperative, Member, TimeEntry
 
 
@@ -31,7 +31,7 @@ def latest_money_date(cooperative: Cooperative) -> datetime.date:
 
 
 def _show(day: datetime.date) -> str:
-    return date_format(day, "DATE_FORMAT")
+    return format_day(day)
 
 
 def check_not_before_founding(cooperative: Cooperative, day: datetime.date, *, field: str) -> None:

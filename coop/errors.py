@@ -8,6 +8,9 @@ class DomainError(Exception):
     status = 400  # the HTTP status a page or the API answers with
 
     def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        # A message is a sentence, even one that starts with a month Spanish writes in lower
+        # case: "Octubre de 2026 está cerrado".
+        message = message[:1].upper() + message[1:]
         super().__init__(message)
         self.message = message
         self.field = field

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coop.forms import DateField
 from coop.models.cooperative import MemberStatus, Role
 
 
@@ -21,10 +22,9 @@ class InvitationForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=MemberStatus.choices)
-    effective_on = forms.DateField(
+    effective_on = DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Empty: today."),
     )
 

@@ -7,7 +7,8 @@ import datetime
 import re
 
 from dateutil.relativedelta import relativedelta
-from django.utils.formats import date_format
+
+from coop.locale_formats import format_month
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -33,6 +34,7 @@ def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
     return first, first + relativedelta(months=1, days=-1)
 
 
-def month_label(month: datetime.date) -> str:
-    """The month's name and year in the active language: `November 2026`, `noviembre 2026`."""
-    return date_format(month, "F Y")
+def month_label(month: datetime.date, locale: str | None = None) -> str:
+    """The month's name and year in the active language (or `locale`), as CLDR writes it:
+    `November 2026`, `noviembre de 2026`, `November 2026` (`coop.locale_formats`)."""
+    return format_month(month, locale)

@@ -22,6 +22,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from coop.bylaws import FLOOR_TERMS, MEMBER_DECISIONS
+from coop.forms import DateField, LocalizedDecimalField
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
 from governance.models import Kind
@@ -58,9 +59,9 @@ def _member_field(cooperative: Cooperative) -> forms.ChoiceField:
     return forms.ChoiceField(label=_("Member"), choices=choices, required=False)
 
 
-def _share(label: str) -> forms.CharField:
-    return forms.CharField(
-        label=label, required=False, max_length=20, help_text=_("A share: 0.15 means 15 percent.")
+def _share(label: str) -> LocalizedDecimalField:
+    return LocalizedDecimalField(
+        label=label, required=False, help_text=_("A share: 0.15 means 15 percent.")
     )
 
 
@@ -83,11 +84,7 @@ def _fields(cooperative: Cooperative) -> dict[str, dict[str, forms.Field]]:
             "status": forms.ChoiceField(
                 label=_("New status"), required=False, choices=[("", "—"), *MemberStatus.choices]
             ),
-            "effective_on": forms.DateField(
-                label=_("From (optional)"),
-                required=False,
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            ),
+            "effective_on": DateField(label=_("From (optional)"), required=False),
         },
         "change_member_roles": {
             "member": _member_field(cooperative),
@@ -111,11 +108,9 @@ def _fields(cooperative: Cooperative) -> dict[str, dict[str, forms.Field]]:
             "reserve_pct": _share(_("To the reserve")),
             "education_pct": _share(_("To education")),
             "cash_pct": _share(_("Paid out in cash")),
-            "max_pay_ratio": forms.CharField(
-                label=_("Highest pay ratio"), required=False, max_length=20
-            ),
-            "base_rate": forms.CharField(
-                label=_("Base rate per hour (optional)"), required=False, max_length=20
+            "max_pay_ratio": LocalizedDecimalField(label=_("Highest pay ratio"), required=False),
+            "base_rate": LocalizedDecimalField(
+                label=_("Base rate per hour (optional)"), required=False
             ),
             "carry_losses": forms.BooleanField(label=_("Carry losses forward"), required=False),
             "approval": forms.ChoiceField(
@@ -157,7 +152,7 @@ def _fields(cooperative: Cooperative) -> dict[str, dict[str, forms.Field]]:
         }
     yes_no = [UNCHANGED, ("yes", _("yes")), ("no", _("no"))]
     bylaws: dict[str, forms.Field] = {
-        "spending_limit": forms.CharField(label=_("Spending limit"), required=False, max_length=20),
+        "spending_limit": LocalizedDecimalField(label=_("Spending limit"), required=False),
         "probationary_members_vote": forms.ChoiceField(
             label=_("Probationary members vote"), required=False, choices=yes_no
         ),
@@ -241,6 +236,8 @@ class ActionDetailsForm(forms.Form):
                 payload[name] = value.isoformat()
             elif name == "commons_recipients":
                 payload[name] = _recipients(value)
+            elif isinstance(value, Decimal):
+                payload[name] = str(value)  # the payload is JSON: decimals as text
             else:
                 payload[name] = value
         if action == "change_member_roles" and data.get("member"):
@@ -271,6 +268,8 @@ def _bylaws_payload(data: dict[str, Any]) -> dict[str, Any]:
             floors.setdefault(kind, {})[term] = value
         elif value in ("yes", "no"):
             payload[name] = value == "yes"
+        elif isinstance(value, Decimal):
+            payload[name] = str(value)
         else:
             payload[name] = value
     if floors:
@@ -297,6 +296,11 @@ def _initial(action: str, payload: dict[str, Any]) -> dict[str, Any]:
                         initial[f"{action}{SEP}floors_{kind}_{term}"] = term_value
             elif isinstance(value, bool):
                 initial[f"{action}{SEP}{name}"] = "yes" if value else "no"
+            elif name == "spending_limit":
+                try:
+                    initial[f"{action}{SEP}{name}"] = Decimal(str(value))
+                except InvalidOperation:
+                    initial[f"{action}{SEP}{name}"] = value
             else:
                 initial[f"{action}{SEP}{name}"] = value
         return initial
@@ -305,7 +309,7 @@ def _initial(action: str, payload: dict[str, Any]) -> dict[str, Any]:
             value = "\n".join(f"{r.get('name', '')}: {r.get('weight', '1')}" for r in value)
         elif name in PERCENTAGES or name in ("max_pay_ratio", "base_rate"):
             try:
-                value = str(Decimal(str(value)))
+                value = Decimal(str(value))  # shown in the page's notation
             except InvalidOperation:
                 value = str(value)
         initial[f"{action}{SEP}{name}"] = value

@@ -6,19 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coop.clock import today_in
+from coop.forms import DateField, DateTimeLocalInput
 from coop.models import Member
 from coop.models.cooperative import MemberStatus
 from governance.actions.registry import available
 from governance.models import Kind, Method
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    """A browser date-and-time picker; the view reads it in the co-op's time zone."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class ProposalForm(forms.Form):
@@ -189,8 +181,8 @@ class DelegationForm(forms.Form):
 class RegisterForm(forms.Form):
     """The period of the register of decisions: this year so far unless chosen."""
 
-    first = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    last = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    first = DateField(label=_("From"))
+    last = DateField(label=_("To"))
 
     def __init__(self, *args, cooperative, **kwargs):
         super().__init__(*args, **kwargs)

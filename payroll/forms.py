@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from coop import money
+from coop.forms import DateField, LocalizedDecimalField
 from coop.models import Client, Cooperative, Member, Project
 from coop.validators import normalize_iban, validate_iban
 from payroll.models import CapitalAccountEntry, DistributionPolicy
@@ -17,32 +18,18 @@ from payroll.presenters import as_percent
 HUNDRED = Decimal(100)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class MoneyField(forms.DecimalField):
+class MoneyField(LocalizedDecimalField):
     """An amount, on every payroll form: at most DECIMAL(14, 2) like the database, written with
-    the digits 0-9 (`coop.money`); the service checks the currency's decimals and its sign."""
+    the digits 0-9 as the page's language writes numbers (`coop.forms.LocalizedDecimalField`);
+    the service checks the currency's decimals and its sign."""
 
     default_error_messages = {
-        "ascii_digits": _("Write the amount with the digits 0-9 (for example 1234.50)."),
+        "ascii_digits": _("Write the amount with the digits 0-9."),
     }
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", money.MAX_DIGITS)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-        )
         super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> Decimal | None:
-        if isinstance(value, str) and not money.has_only_ascii_digits(value):
-            raise ValidationError(self.error_messages["ascii_digits"], code="ascii_digits")
-        return super().to_python(value)
 
 
 def money_field(label: Any, **kwargs: Any) -> MoneyField:
@@ -59,7 +46,7 @@ class RevenueForm(forms.Form):
         help_text=_("Optional; one of that client's projects."),
     )
     amount = money_field(_("Amount received"))
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    received_on = DateField(label=_("Received on"))
     invoice_reference = forms.CharField(
         label=_("Invoice reference"), max_length=100, required=False
     )
@@ -87,7 +74,7 @@ class ExpenseForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "expense-categories", "autocomplete": "off"}),
     )
     amount = money_field(_("Amount"))
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     payee = forms.CharField(label=_("Payee"), max_length=200)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -106,7 +93,7 @@ def month_choice(value: str | None) -> datetime.date | None:
         return None
 
 
-class PercentField(forms.DecimalField):
+class PercentField(LocalizedDecimalField):
     """A share typed as a percentage (15 means 15 %), cleaned to a fraction of 1 (0.15)."""
 
     def __init__(self, **kwargs: Any):
@@ -138,12 +125,11 @@ class PolicyForm(forms.Form):
         required=False,
         help_text=_("Only for “wages first, then patronage”."),
     )
-    max_pay_ratio = forms.DecimalField(
+    max_pay_ratio = LocalizedDecimalField(
         label=_("Maximum pay ratio"),
         min_value=Decimal(1),
         max_digits=8,
         decimal_places=3,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         help_text=_("Highest rate weight ÷ lowest, for example 3 (to 1)."),
     )
     carry_losses = forms.BooleanField(
@@ -176,10 +162,10 @@ class PolicyForm(forms.Form):
             }
         return {
             "method": policy.method,
-            "commons_pct": as_percent(policy.commons_pct),
-            "reserve_pct": as_percent(policy.reserve_pct),
-            "education_pct": as_percent(policy.education_pct),
-            "cash_pct": as_percent(policy.cash_pct),
+            "commons_pct": Decimal(as_percent(policy.commons_pct)),
+            "reserve_pct": Decimal(as_percent(policy.reserve_pct)),
+            "education_pct": Decimal(as_percent(policy.education_pct)),
+            "cash_pct": Decimal(as_percent(policy.cash_pct)),
             "base_rate": policy.base_rate,
             "max_pay_ratio": policy.max_pay_ratio.normalize(),
             "carry_losses": policy.carry_losses,
@@ -202,12 +188,8 @@ class PolicyForm(forms.Form):
 
 class CommonsRecipientForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    weight = forms.DecimalField(
-        label=_("Weight"),
-        required=False,
-        max_digits=12,
-        decimal_places=6,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    weight = LocalizedDecimalField(
+        label=_("Weight"), required=False, max_digits=12, decimal_places=6
     )
     iban = forms.CharField(label=_("IBAN (optional)"), max_length=42, required=False)
 
@@ -244,11 +226,19 @@ class CommonsRecipientForm(forms.Form):
 CommonsRecipientFormSet = forms.formset_factory(CommonsRecipientForm, extra=2, max_num=50)
 
 
+def _number(text: Any) -> Decimal | str:
+    """A stored weight ("1.5") as a number, so that the form writes it the page's way."""
+    try:
+        return Decimal(str(text)) if text not in (None, "") else ""
+    except ArithmeticError:
+        return str(text)
+
+
 def recipients_formset(
     data: Any = None, policy: DistributionPolicy | None = None
 ) -> forms.BaseFormSet:
     initial = [
-        {"name": r.get("name", ""), "weight": r.get("weight", ""), "iban": r.get("iban", "")}
+        {"name": r.get("name", ""), "weight": _number(r.get("weight")), "iban": r.get("iban", "")}
         for r in (policy.commons_recipients if policy else [])
     ]
     return CommonsRecipientFormSet(data, initial=initial, prefix="commons")
@@ -267,7 +257,7 @@ class CapitalEntryForm(forms.Form):
         _("Amount"),
         help_text=_("A redemption is positive; an adjustment may be negative (-50.00)."),
     )
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"))
     note = forms.CharField(
         label=_("Why (the member reads this)"), widget=forms.Textarea(attrs={"rows": 2})
     )

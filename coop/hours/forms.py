@@ -2,11 +2,19 @@
 
 import datetime
 
+from babel import numbers as babel_numbers
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from coop.durations import DurationError, parse_duration
+from coop.durations import (
+    HOURS_PER_DAY,
+    MINUTES_PER_DAY,
+    DurationError,
+    hours_decimal,
+    parse_duration,
+)
+from coop.forms import DateField, page_locale
 from coop.hours.importing import FileTooLarge, check_import_size
 from coop.models import Project, TimeEntry
 
@@ -16,6 +24,35 @@ def duration_problem(error: DurationError) -> str:
     return gettext("“%(text)s” is not a duration: write it as 1:30, 1.5h, 1,5 or 90m.") % {
         "text": error.text
     }
+
+
+def read_cell(text: str) -> int:
+    """The minutes a week-grid cell was given, or a `forms.ValidationError` that speaks the
+    cell's units (hours) and the reader's language: "-1" cannot be negative (it is not "not a
+    duration"), "25" is more hours than a day has (not "minutes between 1 and 1440")."""
+    typed = text.strip()
+    if typed.startswith("-"):
+        try:
+            parse_duration(typed[1:])
+        except DurationError:
+            pass
+        else:
+            raise forms.ValidationError(
+                gettext("“%(text)s”: a time worked cannot be negative.") % {"text": typed}
+            )
+    try:
+        minutes = parse_duration(typed)
+    except DurationError as error:
+        raise forms.ValidationError(duration_problem(error)) from None
+    if minutes > MINUTES_PER_DAY:
+        hours = babel_numbers.format_decimal(
+            hours_decimal(minutes).normalize(), locale=page_locale()
+        )
+        raise forms.ValidationError(
+            gettext("%(hours)s hours is more than a day: a day has %(most)s hours at most.")
+            % {"hours": hours, "most": HOURS_PER_DAY}
+        )
+    return minutes
 
 
 class DurationField(forms.CharField):
@@ -50,7 +87,7 @@ class ProjectChoiceField(forms.ModelChoiceField):
 
 class EntryForm(forms.Form):
     project = ProjectChoiceField(queryset=Project.objects.none(), label=_("Project"))
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("Date"))
     duration = DurationField(label=_("Time"))
     description = forms.CharField(label=_("Description"), required=False)
 
@@ -68,9 +105,7 @@ class EntryForm(forms.Form):
 
 
 class AdjustmentForm(forms.Form):
-    date = forms.DateField(
-        label=_("Date (in an open month)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = DateField(label=_("Date (in an open month)"))
     duration = DurationField(
         label=_("Correction"),
         allow_negative=True,

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, F, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from coop.durations import hours_decimal
@@ -99,6 +99,8 @@ def hours_summary(entries: QuerySet[TimeEntry], month: datetime.date, group_by: 
 class GridRow:
     project: Project
     cells: list[int]
+    # How many entries each cell adds up (several: the grid marks the cell and links to them).
+    counts: list[int] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -126,10 +128,13 @@ def week_grid(member: Member, monday: datetime.date) -> WeekGrid:
     sums = (
         TimeEntry.objects.filter(member=member, date__range=(days[0], days[-1]))
         .values_list("project_id", "date")
-        .annotate(total=Sum("minutes"))
+        .annotate(total=Sum("minutes"), count=Count("id"))
         .order_by()
     )
-    cells = {(project_id, day): total for project_id, day, total in sums}
+    cells, counts = {}, {}
+    for project_id, day, total, count in sums:
+        cells[project_id, day] = total
+        counts[project_id, day] = count
     projects = (
         Project.objects.filter(cooperative_id=member.cooperative_id)
         .filter(Q(active=True) | Q(pk__in={project_id for project_id, _ in cells}))
@@ -138,7 +143,13 @@ def week_grid(member: Member, monday: datetime.date) -> WeekGrid:
     )
     grid = WeekGrid(member, days)
     for project in projects:
-        grid.rows.append(GridRow(project, [cells.get((project.pk, day), 0) for day in days]))
+        grid.rows.append(
+            GridRow(
+                project,
+                [cells.get((project.pk, day), 0) for day in days],
+                [counts.get((project.pk, day), 0) for day in days],
+            )
+        )
     return grid
 
 

@@ -18,6 +18,7 @@ from coop.durations import (
     format_minutes,
 )
 from coop.errors import InvalidInput, NotAllowed, PeriodLocked, StateConflict
+from coop.locale_formats import format_day
 from coop.models import Cooperative, Member, PeriodLock, Project, TimeEntry
 from coop.models.cooperative import MemberStatus, Role
 from coop.months import month_label, month_of
@@ -89,8 +90,8 @@ def _check_date(member: Member, day: datetime.date) -> None:
         raise InvalidInput(
             gettext("%(day)s is in the future (today is %(today)s in %(zone)s).")
             % {
-                "day": day.isoformat(),
-                "today": today.isoformat(),
+                "day": format_day(day),
+                "today": format_day(today),
                 "zone": member.cooperative.time_zone,
             },
             field="date",
@@ -116,26 +117,36 @@ def _check_minutes(minutes: Any, adjustment: bool) -> int:
     return minutes
 
 
-def _check_day_total(member: Member, day: datetime.date, minutes: int, exclude: int | None) -> None:
+def _check_day_total(
+    member: Member,
+    day: datetime.date,
+    minutes: int,
+    exclude: int | None,
+    actor: Member | None = None,
+) -> None:
+    """A member's day holds 24 hours at most; the message says "you" to the member themself."""
     others = TimeEntry.objects.filter(member=member, date=day)
     if exclude is not None:
         others = others.exclude(pk=exclude)
     total = (others.aggregate(total=Sum("minutes"))["total"] or 0) + minutes
     if total > MINUTES_PER_DAY:
-        raise InvalidInput(
-            gettext(
+        figures = {
+            "time": format_minutes(total),
+            "day": format_day(day),
+            "name": member.display_name,
+            "most_time": format_minutes(MINUTES_PER_DAY),
+            "most": MINUTES_PER_DAY,
+        }
+        if actor is not None and actor.pk == member.pk:
+            message = gettext(
+                "This makes %(time)s on %(day)s for you; a day has at most %(most_time)s."
+            )
+        else:
+            message = gettext(
                 "This makes %(time)s on %(day)s for %(name)s; a day has at most %(most_time)s "
                 "(%(most)d minutes)."
             )
-            % {
-                "time": format_minutes(total),
-                "day": day.isoformat(),
-                "name": member.display_name,
-                "most_time": format_minutes(MINUTES_PER_DAY),
-                "most": MINUTES_PER_DAY,
-            },
-            field="minutes",
-        )
+        raise InvalidInput(message % figures, field="minutes")
 
 
 def _check_adjustment(
@@ -205,7 +216,7 @@ def log_time(
         ensure_month_open(member.cooperative, date)
         if adjusts is not None:
             _check_adjustment(member, adjusts, minutes, exclude=None)
-        _check_day_total(member, date, minutes, exclude=None)
+        _check_day_total(member, date, minutes, exclude=None, actor=actor)
         entry = TimeEntry.objects.create(
             cooperative=member.cooperative,
             member=member,
@@ -244,7 +255,7 @@ def update_time_entry(*, actor: Member | None, entry: TimeEntry, **changes: Any)
         ensure_month_open(member.cooperative, entry.date)
         if entry.adjusts is not None:
             _check_adjustment(member, entry.adjusts, entry.minutes, exclude=entry.pk)
-        _check_day_total(member, entry.date, entry.minutes, exclude=entry.pk)
+        _check_day_total(member, entry.date, entry.minutes, exclude=entry.pk, actor=actor)
         entry.save()
         after = _entry_data(entry)
         changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
@@ -291,7 +302,7 @@ def set_cell_minutes(
                     "%(day)s has %(count)s entries on “%(project)s”: change them one by one in "
                     "the list of entries."
                 )
-                % {"day": date.isoformat(), "count": len(entries), "project": project.name},
+                % {"day": format_day(date), "count": len(entries), "project": project.name},
                 field="minutes",
             )
         if not entries:

@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from coop.clock import today_in
 from coop.hours.services import lock_period
+from coop.locale_formats import format_day
 from coop.models import RunningTimer, TimeEntry
 from tests.conftest import as_member
 from tests.factories import MemberFactory, ProjectFactory, TimeEntryFactory
@@ -81,7 +82,8 @@ class TestTimeEntries:
             format="json",
         )
         assert response.status_code == 400
-        assert today.isoformat() in response.json()["errors"]["minutes"][0]
+        message = response.json()["errors"]["minutes"][0]
+        assert f"on {format_day(today, 'en')} for you" in message
 
     def test_locked_month_is_409_with_the_explanation(self, api, member, project, today):
         month = (today - relativedelta(months=1)).replace(day=1)

@@ -42,7 +42,7 @@ def test_typing_a_duration_saves_the_cell_and_updates_the_month(
     expect(page.get_by_role("link", name="Hours")).to_have_attribute("aria-current", "page")
     expect(page.locator("#month-summary")).to_contain_text("Nothing logged this month yet.")
 
-    cell = page.get_by_label("Open data portal on Tue 8 Dec")
+    cell = page.get_by_label("Open data portal on Tue, Dec 8")
     cell.fill("1:30")
     cell.press("Tab")
 
@@ -64,13 +64,13 @@ def test_a_bad_value_shows_the_error_in_the_cell(live_server, page, log_in, memb
     from playwright.sync_api import expect
 
     open_grid(page, live_server, log_in, member)
-    cell = page.get_by_label("Open data portal on Tue 8 Dec")
+    cell = page.get_by_label("Open data portal on Tue, Dec 8")
     cell.fill("abc")
     cell.press("Tab")
 
     status = page.locator(f"#msg-{project.pk}-2026-12-08")
     expect(status).to_have_text("“abc” is not a duration: write it as 1:30, 1.5h, 1,5 or 90m.")
-    cell = page.get_by_label("Open data portal on Tue 8 Dec")
+    cell = page.get_by_label("Open data portal on Tue, Dec 8")
     expect(cell).to_have_attribute("aria-invalid", "true")
     expect(cell).to_have_value("abc")
     expect(page.locator("#month-summary")).to_contain_text("Nothing logged this month yet.")

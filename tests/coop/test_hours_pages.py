@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,7 @@ class TestWeekGrid:
         entry(MemberFactory(cooperative=member.cooperative), project, minutes=300)
         page = signed_in(client, member).get(hours_url(member.cooperative)).content.decode()
         assert "My hours" in page
-        assert "7 Dec – 13 Dec 2026" in page
+        assert "Dec 7\u2009–\u200913, 2026" in page
         assert f'id="in-{project.pk}-2026-12-08"' in page
         assert re.search(rf'name="cell-{project.pk}-2026-12-08"[^>]*\s+value="1:30"', page)
         assert "5:00" not in page  # a colleague's time is not mine
@@ -99,7 +100,7 @@ class TestWeekGrid:
         entry(member, project, day=datetime.date(2026, 11, 17), minutes=45)
         page = signed_in(client, member).get(hours_url(member.cooperative) + "?week=2026-11-18")
         html = page.content.decode()
-        assert "16 Nov – 22 Nov 2026" in html
+        assert "Nov 16\u2009–\u200922, 2026" in html
         assert month_total(html) == "0:45"
 
     def test_another_coop_is_404(self, client, member, outsider):
@@ -197,7 +198,7 @@ class TestCells:
         assert not TimeEntry.objects.exists()
         cell = f"{project.pk}-2026-12-08"
         assert f'<td class="cell" id="cell-{cell}">' in html
-        assert "Open data portal on Tue 8 Dec" in html
+        assert "Open data portal on Tue, Dec 8" in html
         assert f'aria-invalid="true" aria-describedby="msg-{cell}"' in html
         error = re.search(rf'id="msg-{cell}"[^>]*>([^<]*)<', html).group(1)
         assert error == "“abc” is not a duration: write it as 1:30, 1.5h, 1,5 or 90m."
@@ -211,9 +212,44 @@ class TestCells:
 
     def test_a_rule_of_the_service_is_shown_in_the_cell(self, client, member, project):
         signed_in(client, member)
-        html = save_cell(client, member, project, TUESDAY, "25:00").content.decode()
-        assert "Minutes must be between 1 and 1440" in html
+        html = save_cell(client, member, project, TUESDAY, "1:00").content.decode()
+        entry(member, ProjectFactory(client=project.client), day=MONDAY, minutes=23 * 60 + 30)
+        html = save_cell(client, member, project, MONDAY, "1:00").content.decode()
+        assert "This makes 24:30 on December 7, 2026 for you; a day has at most 24:00." in html
+        assert TimeEntry.objects.filter(project=project).count() == 1
+
+    @pytest.mark.parametrize(
+        ("language", "typed", "message"),
+        [
+            ("en", "25", "25 hours is more than a day: a day has 24 hours at most."),
+            ("en", "24,5", "24.5 hours is more than a day: a day has 24 hours at most."),
+            ("en", "-1", "“-1”: a time worked cannot be negative."),
+            ("es", "25", "25 horas son más que un día: un día tiene como mucho 24 horas."),
+            ("es", "24,5", "24,5 horas son más que un día: un día tiene como mucho 24 horas."),
+            ("es", "-1", "“-1”: el tiempo trabajado no puede ser negativo."),
+            ("de", "25", "25 Stunden sind mehr als ein Tag: Ein Tag hat höchstens 24 Stunden."),
+            ("de", "-0:30", "„-0:30“: Eine Arbeitszeit kann nicht negativ sein."),
+        ],
+    )
+    def test_a_cell_speaks_in_hours(self, client, member, project, language, typed, message):
+        client.cookies["django_language"] = language
+        signed_in(client, member)
+        html = save_cell(client, member, project, TUESDAY, typed).content.decode()
+        status = re.search(r'class="cell-status error"[^>]*>([^<]*)<', html)[1]
+        assert html_unescape(status) == message
         assert not TimeEntry.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("language", "message"),
+        [("es", "Esto suma 24:30 el 7 de diciembre de 2026 para ti"),
+         ("de", "Das ergibt 24:30 am 7. Dezember 2026 für Sie")],
+    )  # fmt: skip
+    def test_a_full_day_says_you_in_the_language(self, client, member, project, language, message):
+        entry(member, ProjectFactory(client=project.client), day=MONDAY, minutes=23 * 60 + 30)
+        client.cookies["django_language"] = language
+        signed_in(client, member)
+        html = save_cell(client, member, project, MONDAY, "1:00").content.decode()
+        assert message in html
 
     def test_without_htmx_the_cell_redirects_with_a_message(self, client, member, project):
         signed_in(client, member)
@@ -276,8 +312,48 @@ class TestCells:
         messages = flashes(response)
         assert "Saved 2 cells." in messages
         assert any(
-            m.startswith("Budget app, 2026-12-08: “lots” is not a duration") for m in messages
+            m.startswith("Budget app, Tue, Dec 8: “lots” is not a duration") for m in messages
         )
+
+
+class TestCellsWithSeveralEntries:
+    def test_the_cell_is_marked_and_links_to_its_entries(self, client, member, project):
+        first = entry(member, project, day=TUESDAY, minutes=60, description="Morning")
+        second = entry(member, project, day=TUESDAY, minutes=30, description="Evening")
+        other = entry(member, project, day=MONDAY, minutes=45, description="Monday")
+        signed_in(client, member)
+        page = client.get(hours_url(member.cooperative)).content.decode()
+        marker = re.search(
+            rf'<a class="cell-several" id="several-{project.pk}-2026-12-08" href="([^"]+)"'
+            r' title="([^"]+)"><span aria-hidden="true">×2</span>'
+            r'<span class="visually-hidden">([^<]+)</span></a>',
+            page,
+        )
+        assert marker, "the cell of two entries is marked"
+        assert marker[2] == marker[3] == "2 entries: see them in the list"
+        cell_input = re.search(rf'<input id="in-{project.pk}-2026-12-08"[^>]*>', page)[0]
+        assert f"several-{project.pk}-2026-12-08" in cell_input  # read with the input
+        assert f'id="several-{project.pk}-2026-12-07"' not in page  # one entry: no marker
+        listing = client.get(marker[1].replace("&amp;", "&")).content.decode()
+        assert "Morning" in listing and "Evening" in listing and "Monday" not in listing
+        assert "Only the entries of Tuesday, December 8, 2026 on Open data portal." in listing
+        assert f"entry-{first.pk}" in listing and f"entry-{second.pk}" in listing
+        assert f"entry-{other.pk}" not in listing
+
+    def test_a_saved_cell_keeps_its_marker(self, client, member, project):
+        entry(member, project, day=TUESDAY, minutes=60)
+        entry(member, project, day=TUESDAY, minutes=30)
+        signed_in(client, member)
+        html = save_cell(client, member, project, TUESDAY, "2:00").content.decode()
+        assert "entries on" in html  # the refusal: change them one by one
+        assert 'class="cell-several"' in html
+
+    def test_the_marker_is_translated(self, client, member, project):
+        entry(member, project, day=TUESDAY, minutes=60)
+        entry(member, project, day=TUESDAY, minutes=30)
+        client.cookies["django_language"] = "es"
+        page = signed_in(client, member).get(hours_url(member.cooperative)).content.decode()
+        assert "2 registros: míralos en la lista" in page
 
 
 class TestQuickAdd:
@@ -297,23 +373,42 @@ class TestQuickAdd:
         assert response["Location"].endswith("?week=2026-11-30")
         assert flashes(response) == ["Logged 1:15 on Open data portal."]
 
-    def test_bad_input_is_explained(self, client, member, project):
+    def test_bad_input_is_explained_and_kept(self, client, member, project):
         response = signed_in(client, member).post(
             hours_url(member.cooperative, "hours-add"),
-            {"project": project.pk, "date": "2026-12-01", "duration": "soon"},
-        )
+            {"project": project.pk, "date": "2026-12-01", "duration": "soon",
+             "description": "Budget datasets"},
+        )  # fmt: skip
         assert not TimeEntry.objects.exists()
-        assert flashes(response) == [
-            "Time: “soon” is not a duration: write it as 1:30, 1.5h, 1,5 or 90m."
-        ]
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "“soon” is not a duration: write it as 1:30, 1.5h, 1,5 or 90m." in page
+        assert 'name="duration" value="soon"' in page
+        assert 'name="date" value="2026-12-01"' in page
+        assert 'value="Budget datasets"' in page
+        assert re.search(rf'<option value="{project.pk}" selected>', page)
 
-    def test_a_future_day_is_refused(self, client, member, project):
+    def test_a_future_day_is_refused_and_kept(self, client, member, project):
         response = signed_in(client, member).post(
             hours_url(member.cooperative, "hours-add"),
-            {"project": project.pk, "date": "2026-12-24", "duration": "1"},
+            {"project": project.pk, "date": "2026-12-24", "duration": "1:45"},
         )
         assert not TimeEntry.objects.exists()
-        assert "2026-12-24 is in the future" in flashes(response)[0]
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "is in the future" in page
+        assert re.search(r'id="id_date_error"><li>[^<]*is in the future', page)
+        assert 'name="date" value="2026-12-24"' in page and 'value="1:45"' in page
+
+    def test_a_refusal_in_spanish_keeps_the_iso_date(self, client, member, project):
+        client.cookies["django_language"] = "es"
+        response = signed_in(client, member).post(
+            hours_url(member.cooperative, "hours-add"),
+            {"project": project.pk, "date": "2026-12-24", "duration": "90m"},
+        )
+        page = response.content.decode()
+        assert response.status_code == 400
+        assert 'name="date" value="2026-12-24"' in page and 'value="90m"' in page
 
 
 class TestEntries:
@@ -400,7 +495,7 @@ class TestEditAndDelete:
             url, {"project": project.pk, "date": "2026-12-25", "duration": "1"}
         )
         assert response.status_code == 200
-        assert "2026-12-25 is in the future" in response.content.decode()
+        assert "December 25, 2026 is in the future" in response.content.decode()
         assert TimeEntry.objects.get().date == TUESDAY
 
     def test_delete_an_entry(self, client, member, project):

@@ -13,6 +13,7 @@ from coop.clock import today_in
 from coop.durations import DurationError, format_minutes, parse_duration
 from coop.errors import InvalidInput, NotAllowed, PeriodLocked, StateConflict
 from coop.hours import services, timers
+from coop.locale_formats import format_day
 from coop.models import RunningTimer, TimeEntry
 from tests.factories import MemberFactory, ProjectFactory, TimeEntryFactory
 
@@ -51,11 +52,16 @@ class TestLogTime:
     def test_a_day_holds_at_most_24_hours(self, member, project, today):
         log(member, project, today, 1000)
         log(member, project, today, 440)
-        with pytest.raises(InvalidInput) as error:
-            log(member, project, today, 1)
+        with pytest.raises(InvalidInput) as error:  # an admin, an import: the member is named
+            services.log_time(actor=None, member=member, project=project, date=today, minutes=1)
         assert error.value.message == (
-            f"This makes 24:01 on {today.isoformat()} for {member.display_name}; "
+            f"This makes 24:01 on {format_day(today, 'en')} for {member.display_name}; "
             "a day has at most 24:00 (1440 minutes)."
+        )
+        with pytest.raises(InvalidInput) as error:
+            services.log_time(actor=member, member=member, project=project, date=today, minutes=1)
+        assert error.value.message == (
+            f"This makes 24:01 on {format_day(today, 'en')} for you; a day has at most 24:00."
         )
 
     def test_future_dates_are_refused_in_the_coops_time_zone(self, member, project, today):

@@ -34,7 +34,7 @@ def test_month_label_is_in_the_active_language():
     november = datetime.date(2026, 11, 1)
     assert month_label(november) == "November 2026"
     with translation.override("es"):
-        assert month_label(november) == "noviembre 2026"
+        assert month_label(november) == "noviembre de 2026"
     with translation.override("de"):
         assert month_label(november) == "November 2026"
 

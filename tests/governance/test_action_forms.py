@@ -115,6 +115,21 @@ def test_adopt_a_policy(client, member):
     ]  # fmt: skip
 
 
+def test_a_policy_in_german_takes_decimal_commas_and_shows_them_back(client, member, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    data = draft(
+        "policy", "adopt_distribution_policy", method="hours", commons_pct="0,15",
+        reserve_pct="0,1", education_pct="0,05", cash_pct="0,8", max_pay_ratio="2,5",
+        commons_recipients="OSGeo: 1", approval="treasurer",
+    )  # fmt: skip
+    proposal = saved(signed_in(client, member), member.cooperative, data)
+    assert proposal.action_payload["commons_pct"] == "0.15"
+    assert proposal.action_payload["max_pay_ratio"] == "2.5"
+    page = client.get(f"/c/{member.cooperative.slug}/proposals/{proposal.pk}/edit/")
+    assert page.status_code == 200  # the draft's edit page shows the payload in German notation
+    assert 'value="0,15"' in page.content.decode()
+
+
 def test_approve_a_draft_distribution(client, cooperative, member, treasurer, books):
     run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
     client = signed_in(client, member)

@@ -32,7 +32,7 @@ GERMAN = (
 
 
 LABELS = {
-    "es": ["Recibo — septiembre 2026", "Horas trabajadas", "Tu parte", "4.200,00 €",
+    "es": ["Recibo — septiembre de 2026", "Horas trabajadas", "Tu parte", "4.200,00 €",
            "Cómo se calculó tu parte", "Este reparto fue aprobado por la tesorería"],
     "de": ["Abrechnung — September 2026", "Gearbeitete Stunden", "Dein Anteil", "4.200,00 €",
            "Wie dein Anteil berechnet wurde", "Diese Verteilung wurde am"],

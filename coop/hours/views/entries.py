@@ -15,7 +15,7 @@ from coop.errors import DomainError
 from coop.hours import selectors, services
 from coop.hours.forms import AdjustmentForm, EntryForm
 from coop.hours.views.week import subject_of
-from coop.models import Member, TimeEntry
+from coop.models import Member, Project, TimeEntry
 from coop.months import month_bounds, parse_month
 from coop.selectors import membership_or_404
 
@@ -32,10 +32,17 @@ def entries(request, coop_slug: str):
     except ValueError as error:
         messages.error(request, str(error))
         month = today.replace(day=1)
+    day, project = _day_and_project(request.GET, viewer)
+    if day is not None:
+        month = day.replace(day=1)
     first, last = month_bounds(month)
     rows = selectors.visible_entries(viewer).filter(date__range=(first, last))
     if subject is not None:
         rows = rows.filter(member=subject)
+    if day is not None:
+        rows = rows.filter(date=day)
+    if project is not None:
+        rows = rows.filter(project=project)
     locked = services.locked_months(viewer.cooperative)
     return render(
         request,
@@ -50,8 +57,25 @@ def entries(request, coop_slug: str):
             "subject": subject,
             "sees_all": selectors.sees_everyones_hours(viewer),
             "total": sum(entry.minutes for entry in rows),
+            "day": day,
+            "project": project,
         },
     )
+
+
+def _day_and_project(query, viewer: Member) -> tuple[datetime.date | None, Project | None]:
+    """The list narrowed to one day and one project (a grid cell that holds several entries)."""
+    try:
+        day = datetime.date.fromisoformat(query.get("day", ""))
+    except ValueError:
+        day = None
+    project_id = query.get("project", "")
+    project = (
+        Project.objects.filter(cooperative_id=viewer.cooperative_id, pk=project_id).first()
+        if project_id.isdigit()
+        else None
+    )
+    return day, project
 
 
 def _entry(viewer: Member, entry_id: int) -> TimeEntry:

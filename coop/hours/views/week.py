@@ -7,6 +7,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coop.clock import today_in
-from coop.durations import DurationError, format_minutes, parse_duration
+from coop.durations import format_minutes
 from coop.errors import DomainError
+from coop.forms import refuse_form
 from coop.hours import selectors, services
-from coop.hours.forms import EntryForm, duration_problem, week_start
+from coop.hours.forms import EntryForm, read_cell, week_start
+from coop.locale_formats import format_short_day
 from coop.models import Member, Project
 from coop.models.cooperative import Role
 from coop.selectors import membership_or_404
@@ -70,6 +73,12 @@ def my_hours(request, coop_slug: str):
     today = today_in(viewer.cooperative)
     monday = week_start(request.GET.get("week"), today)
     form = EntryForm(cooperative=viewer.cooperative, initial={"date": today})
+    return _hours_page(request, viewer, subject, monday, form)
+
+
+def _hours_page(request, viewer: Member, subject: Member, monday: datetime.date, form, status=200):
+    """The week grid and the quick-add form: empty, or as typed when it was refused."""
+    today = today_in(viewer.cooperative)
     context = {
         "member": viewer,
         **_board(viewer, subject, monday),
@@ -83,7 +92,7 @@ def my_hours(request, coop_slug: str):
             else []
         ),
     }
-    return render(request, "hours/my_hours.html", context)
+    return render(request, "hours/my_hours.html", context, status=status)
 
 
 def _back_to_hours(coop_slug: str, subject: Member, viewer: Member, monday: datetime.date):
@@ -110,12 +119,12 @@ def save_cell(request, coop_slug: str):
         raise Http404
     error = ""
     try:
-        minutes = parse_duration(request.POST.get("value", ""))
+        minutes = read_cell(request.POST.get("value", ""))
         services.set_cell_minutes(
             actor=viewer, member=subject, project=project, date=day, minutes=minutes
         )
-    except DurationError as problem:
-        error = duration_problem(problem)
+    except ValidationError as problem:
+        error = " ".join(problem.messages)
     except DomainError as problem:
         error = problem.message
     monday = day - datetime.timedelta(days=day.weekday())
@@ -135,12 +144,18 @@ def save_cell(request, coop_slug: str):
             "row": row,
             "day": board["days"][index],
             "minutes": row.cells[index],
+            "count": row.counts[index],
             "index": index,
             "error": error,
             "typed": request.POST.get("value", "") if error else None,
         },
     )
     return response
+
+
+def _cell_name(project: Project, day: datetime.date) -> str:
+    """A cell as the member reads it in a message: "Portal, Tue, Dec 8"."""
+    return f"{project.name}, {format_short_day(day)}"
 
 
 @login_required
@@ -161,20 +176,21 @@ def save_week(request, coop_slug: str):
         project = projects.get(int(project_id)) if project_id.isdigit() else None
         try:
             day = datetime.date.fromisoformat(iso_day)
-            if project is None:
-                raise Http404
+        except ValueError as error:
+            problems.append(f"{project.name if project else '?'}, {iso_day}: {error}")
+            continue
+        if project is None:
+            raise Http404
+        try:
             services.set_cell_minutes(
                 actor=viewer, member=subject, project=project, date=day,
-                minutes=parse_duration(value),
+                minutes=read_cell(value),
             )  # fmt: skip
             saved += 1
-        except DurationError as problem:
-            problems.append(
-                f"{project.name if project else '?'}, {iso_day}: {duration_problem(problem)}"
-            )
-        except (DomainError, ValueError) as problem:
-            text = getattr(problem, "message", str(problem))
-            problems.append(f"{project.name if project else '?'}, {iso_day}: {text}")
+        except ValidationError as problem:
+            problems.append(f"{_cell_name(project, day)}: {' '.join(problem.messages)}")
+        except DomainError as problem:
+            problems.append(f"{_cell_name(project, day)}: {problem.message}")
     if saved:
         messages.success(request, _("Saved %(count)d cells.") % {"count": saved})
     for problem in problems:
@@ -185,9 +201,11 @@ def save_week(request, coop_slug: str):
 @login_required
 @require_POST
 def quick_add(request, coop_slug: str):
+    """Log one entry; a refusal shows the page again with what was typed and why."""
     viewer = membership_or_404(request.user, coop_slug)
     subject = subject_of(viewer, request.POST.get("member"))
     form = EntryForm(request.POST, cooperative=viewer.cooperative)
+    status = 400
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -196,7 +214,7 @@ def quick_add(request, coop_slug: str):
                 minutes=data["duration"], description=data["description"],
             )  # fmt: skip
         except DomainError as error:
-            messages.error(request, error.message)
+            status = refuse_form(form, error, {"minutes": "duration"})
         else:
             messages.success(
                 request,
@@ -206,10 +224,7 @@ def quick_add(request, coop_slug: str):
             return _back_to_hours(
                 coop_slug, subject, viewer, week_start(entry.date.isoformat(), entry.date)
             )
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
-    return _back_to_hours(
-        coop_slug, subject, viewer, week_start(None, today_in(viewer.cooperative))
-    )
+    today = today_in(viewer.cooperative)
+    typed = form.cleaned_data.get("date") if hasattr(form, "cleaned_data") else None
+    monday = week_start(typed.isoformat() if typed and typed <= today else None, today)
+    return _hours_page(request, viewer, subject, monday, form, status)
