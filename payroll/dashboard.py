@@ -12,7 +12,9 @@ from coop.models import Member
 from coop.models.cooperative import Role
 from coop.months import month_bounds
 from payroll.capital import capital_balance
+from payroll.draft_lines import stale_inputs
 from payroll.models import Distribution, DistributionLine, Expense, Revenue
+from payroll.presenters import stale_in_words
 from payroll.selectors import FINAL, chart_parts
 
 ZERO = Decimal("0")
@@ -44,7 +46,7 @@ def money_panel(request: HttpRequest, member: Member) -> tuple[str, dict[str, An
 
 def treasurer_panel(request: HttpRequest, member: Member) -> tuple[str, dict[str, Any]] | None:
     """This month's revenue and expenses so far, and the draft distribution waiting for
-    approval; three queries."""
+    approval, with what changed since it was computed; a fixed number of queries."""
     if not member.has_role(Role.TREASURER):
         return None
     cooperative = member.cooperative
@@ -68,6 +70,9 @@ def treasurer_panel(request: HttpRequest, member: Member) -> tuple[str, dict[str
         "pending_expenses": expenses["pending"],
         "balance": revenue - expenses["approved"],
         "draft": draft,
+        "stale_inputs": (
+            stale_in_words(stale_inputs(draft), draft.currency) if draft is not None else []
+        ),
         "currency": cooperative.currency,
     }
 

@@ -179,6 +179,8 @@ def test_the_page_and_the_payslip_write_a_share_alike(
     draft = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
     run = distributing.approve_distribution(actor=treasurer, distribution=draft)
     worker = workers[1]
+    worker.language = language  # the payslip is written in its member's language
+    worker.save()
     line = run.lines.get(member=worker)
     shown = {
         money.format_money(amount, currency, language).replace(NBSP, " ")
