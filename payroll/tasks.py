@@ -274,10 +274,15 @@ def generate_payslip(distribution_id: int, member_id: int) -> bool:
     )
     if payslip is None:  # failed: recorded, and shown to the treasurer
         return False
-    return _tell_member_once(distribution, member, payslip.pk)
+    # Nothing to tell a member whose share and cash are nil (on leave all month): the payslip
+    # is made, and marked as handled so that the sweep does not retry a mail never meant.
+    quiet = not line.share and not line.cash
+    return _tell_member_once(distribution, member, payslip.pk, send=not quiet)
 
 
-def _tell_member_once(distribution: Distribution, member: Member, payslip_id: int) -> bool:
+def _tell_member_once(
+    distribution: Distribution, member: Member, payslip_id: int, *, send: bool = True
+) -> bool:
     """E-mail the member unless done; the mark is committed with the send, under a row lock.
 
     A worker killed after the payslip was stored but before the e-mail leaves it unmarked and
@@ -289,14 +294,15 @@ def _tell_member_once(distribution: Distribution, member: Member, payslip_id: in
         payslip = DistributionDocument.objects.select_for_update().get(pk=payslip_id)
         if payslip.notified_at is not None:
             return False
-        _tell_member(distribution, member, payslip_id)
+        if send:
+            _tell_member(distribution, member, payslip_id)
         payslip.notified_at = clock.now()
         payslip.save(update_fields=["notified_at"])
-    return True
+    return send
 
 
 def _site(path: str) -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def _tell_member(distribution: Distribution, member: Member, payslip_id: int) -> None:
