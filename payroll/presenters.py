@@ -81,6 +81,36 @@ def policy_in_words(policy: DistributionPolicy, currency: str) -> list[tuple[str
     return terms
 
 
+# How long members' dashboards announce a newly adopted policy.
+POLICY_NOTICE_DAYS = 28
+
+
+def policy_changes(
+    previous: DistributionPolicy | None, policy: DistributionPolicy, currency: str
+) -> list[str]:
+    """What a new policy changed, term by term as members read them ("Commons: 15 % → 10 %");
+    the first version lists its terms."""
+    terms = policy_in_words(policy, currency)
+    if previous is None:
+        return [f"{label}: {value}" for label, value in terms]
+    before = dict(policy_in_words(previous, currency))
+    return [
+        f"{label}: {before.get(label, '—')} → {value}"
+        for label, value in terms
+        if before.get(label) != value
+    ] + [f"{label}: {value} → —" for label, value in before.items() if label not in dict(terms)]
+
+
+def policy_notice(policy: DistributionPolicy, currency: str) -> dict[str, Any]:
+    """A newly adopted policy as the dashboard and the members' e-mail announce it."""
+    previous = selectors.previous_policy(policy)
+    return {
+        "policy": policy,
+        "changes": policy_changes(previous, policy, currency),
+        "first": previous is None,
+    }
+
+
 @dataclass(frozen=True)
 class ChangedInput:
     """An input of a draft that changed since it was computed, as the page says it."""

@@ -25,7 +25,7 @@ from coop.models.cooperative import Role
 from coop.months import month_bounds, month_label
 from coop.services import require_role
 from governance.actions.registry import require_decided
-from payroll import allocation
+from payroll import allocation, enqueue
 from payroll.models import (
     Distribution,
     DistributionPolicy,
@@ -362,6 +362,7 @@ def adopt_policy(
             policy,
             {"version": policy.version, "proposal": getattr(proposal, "pk", None), **fields},
         )
+        enqueue.policy_adopted(policy.pk)
         return policy
 
 

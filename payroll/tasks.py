@@ -19,9 +19,10 @@ from celery import shared_task
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.urls import reverse
 from django.utils import translation
 
 from coop import clock
@@ -30,11 +31,12 @@ from coop.errors import DomainError
 from coop.models import Cooperative, Member, TimeEntry
 from coop.money import format_money
 from coop.months import month_bounds, month_label
-from payroll import capital, distributing, documents, totals
+from payroll import capital, distributing, documents, presenters, totals
 from payroll.models import (
     Distribution,
     DistributionDocument,
     DistributionLine,
+    DistributionPolicy,
     DocumentFailure,
     Revenue,
 )
@@ -387,3 +389,54 @@ def _tell_treasurers(distribution: Distribution) -> None:
         emails,
         fail_silently=False,
     )
+
+
+# Who reads a policy notice: the members who share in the distributions, now or after a leave.
+TOLD_OF_POLICIES = ("active", "probationary", "on_leave")
+
+
+@shared_task(acks_late=True)
+def tell_members_of_policy(policy_id: int) -> int:
+    """E-mail every current member what a newly adopted distribution policy changed, each in
+    their language; once (the policy is marked under a row lock). Returns how many were told."""
+    with transaction.atomic():
+        policy = (
+            DistributionPolicy.objects.select_for_update()
+            .select_related("cooperative")
+            .filter(pk=policy_id, members_told_at__isnull=True)
+            .first()
+        )
+        if policy is None:
+            return 0
+        cooperative = policy.cooperative
+        members = list(
+            Member.objects.filter(cooperative=cooperative, status__in=TOLD_OF_POLICIES)
+            .select_related("user")
+            .order_by("pk")
+        )
+        link = _site(reverse("money-policies", args=[cooperative.slug]))
+        messages = []
+        for member in members:
+            with translation.override(member.reading_language):
+                notice = presenters.policy_notice(policy, cooperative.currency)
+                subject = translation.gettext(
+                    "[%(coop)s] The distribution policy changed (version %(version)s)"
+                ) % {"coop": cooperative.name, "version": policy.version}
+                body = translation.gettext(
+                    "%(coop)s adopted version %(version)s of its distribution policy. It applies "
+                    "to the distributions drafted from now on. What changed:\n\n%(changes)s\n\n"
+                    "Every version, and the rules: %(link)s"
+                ) % {
+                    "coop": cooperative.name,
+                    "version": policy.version,
+                    "changes": "\n".join(f"- {change}" for change in notice["changes"]),
+                    "link": link,
+                }
+            messages.append(
+                EmailMessage(subject, body + "\n", settings.DEFAULT_FROM_EMAIL, [member.user.email])
+            )
+        if messages:
+            get_connection().send_messages(messages)
+        policy.members_told_at = clock.now()
+        policy.save(update_fields=["members_told_at"])
+    return len(messages)

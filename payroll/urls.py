@@ -36,6 +36,7 @@ urlpatterns = [
         name="money-distribution-file",
     ),
     path("policies/", policies.policy_list, name="money-policies"),
+    path("rules/", policies.payroll_rules, name="money-rules"),
     path("me/", capital.my_statements, name="money-statements"),
     path("capital/", capital.capital_accounts, name="money-capital"),
     path("capital/<int:member_id>/", capital.capital_account, name="money-capital-account"),
