@@ -99,3 +99,19 @@ def test_the_api_lists_stale_inputs_of_a_draft(api, cooperative, treasurer, memb
         {"input": "hours", "old": "16800", "new": "16920"},
         {"input": "members", "old": "3", "new": "4"},
     ]
+
+
+def test_approving_and_paying_ask_for_confirmation(client, cooperative, treasurer, draft):
+    signed_in(client, treasurer)
+    page = f"/c/{cooperative.slug}/money/distributions/{draft.pk}/"
+    html = client.get(page).content.decode()
+    assert (
+        'data-confirm="Approve the distribution of September 2026? The month&#x27;s hours, '
+        'revenue and expenses are then locked for good." data-confirm-action="Approve"'
+    ) in html
+    distributing.approve_distribution(actor=treasurer, distribution=draft)
+    html = client.get(page).content.decode()
+    assert (
+        'data-confirm="Mark the distribution of September 2026 as paid? Do it once the bank '
+        'transfers are made: it cannot be undone." data-confirm-action="Mark as paid"'
+    ) in html
