@@ -49,3 +49,16 @@ def test_a_member_on_leave_gets_a_payslip_of_nil_and_no_mail(
     assert tasks.sweep_documents() == 0
     assert tasks.generate_payslip(run.pk, away.pk) is False
     assert len(mail.outbox) == 3
+
+
+def test_the_demo_coop_has_an_iban_of_its_own():
+    from django.core.management import call_command
+    from schwifty import IBAN
+
+    from coop.models import Cooperative
+
+    call_command("demo", quiet=True)
+    cooperative = Cooperative.objects.get(slug="demo")
+    assert IBAN(cooperative.iban).validate(validate_bban=True)
+    members = set(cooperative.members.exclude(iban="").values_list("iban", flat=True))
+    assert members and cooperative.iban not in members
