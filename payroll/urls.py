@@ -10,6 +10,7 @@ urlpatterns = [
     path("revenue/<int:pk>/delete/", month.delete_revenue, name="money-delete-revenue"),
     path("expenses/", month.record_expense, name="money-record-expense"),
     path("expenses/<int:pk>/decide/", month.decide_expense, name="money-decide-expense"),
+    path("expenses/<int:pk>/propose/", month.propose_expense, name="money-propose-expense"),
     path("expenses/<int:pk>/receipt/", month.expense_receipt, name="money-expense-receipt"),
     path("distributions/", distributions.distribution_list, name="money-distributions"),
     path("distributions/draft/", distributions.draft_distribution, name="money-draft-distribution"),
