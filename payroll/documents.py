@@ -287,14 +287,14 @@ def report_pdf(distribution: Distribution, lines: Sequence[DistributionLine]) ->
         money(sum((ln.cash for ln in lines), Decimal("0")), currency),
         money(sum((ln.retained for ln in lines), Decimal("0")), currency),
     ]
-    names = [
+    name_cells = [
         Paragraph(f"{pdf.escape(line.name)}<br/>{line.get_kind_display()}", styles["cell"])
         for line in lines
     ]
     story.append(
         figures_table(
             [Paragraph(h, styles["bold"]) for h in header],
-            [*zip(names, figures, strict=True), (Paragraph("Total", styles["bold"]), totals)],
+            [*zip(name_cells, figures, strict=True), (Paragraph("Total", styles["bold"]), totals)],
         )
     )
     check = "equal" if total == distribution.surplus else "NOT equal"
