@@ -40,7 +40,7 @@ demo: migrate
 	$(BIN)/python manage.py demo
 
 run: demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 $(NODE_STAMP): package-lock.json
 	npm ci --no-audit --no-fund

@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from typing import Any
 
+from babel.dates import format_date, format_time
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext as _
 
 from coop import clock
@@ -76,6 +78,17 @@ def _checked_roles(cooperative: Cooperative, roles: Any) -> list[str]:
     return [role for role in Role.values if role in roles]
 
 
+def _deadline(moment: datetime.datetime, cooperative: Cooperative) -> str:
+    """When an invitation expires, in the co-op's time zone, as the reader's language writes a
+    date and a time (CLDR through Babel): "December 18, 2026, 14:30", "18. Dezember 2026, 14:30"."""
+    local = moment.astimezone(clock.zone_of(cooperative))
+    locale = to_locale(get_language() or settings.LANGUAGE_CODE)
+    return _("%(day)s, %(time)s") % {
+        "day": format_date(local.date(), "long", locale=locale),
+        "time": format_time(local, "short", locale=locale),
+    }
+
+
 def _send(invitation: Invitation, token: str) -> None:
     """Mail the link once the transaction commits: a rolled-back invitation sends nothing."""
     cooperative = invitation.cooperative
@@ -83,12 +96,13 @@ def _send(invitation: Invitation, token: str) -> None:
     subject = _("You are invited to join %(coop)s") % {"coop": cooperative.name}
     body = _(
         "%(inviter)s invites you to join %(coop)s on Cooperage.\n\n"
-        "Open this link to accept, before %(expires)s (UTC):\n%(link)s\n\n"
+        "Open this link to accept, before %(expires)s (%(zone)s time):\n%(link)s\n\n"
         "If you did not expect this invitation, ignore this message."
     ) % {
         "inviter": inviter,
         "coop": cooperative.name,
-        "expires": invitation.expires_at.strftime("%Y-%m-%d %H:%M"),
+        "expires": _deadline(invitation.expires_at, cooperative),
+        "zone": cooperative.time_zone,
         "link": invitation_url(token),
     }
     recipient = invitation.email

@@ -195,8 +195,16 @@ if "EMAIL_URL" in env:
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cooperage@localhost")
 # Where django.core.mail.backends.filebased.EmailBackend writes (one file per connection).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
-# The address of the site, for links in e-mails.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The address of the site, for links in e-mails (invitations, payslips, drafts). In development
+# `make run` sets it from its HOST and PORT; in production (or with DEBUG off) it has no
+# default: links to a loopback address would reach no one, so every process (web, worker,
+# beat, manage.py) refuses to start without it, as without SECRET_KEY.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG and not PRODUCTION else "")
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL is required in production (COOP_ENV=production or DEBUG off): the address "
+        "members open, for the links in e-mails (for example https://coop.example.org)."
+    )
 
 # Celery: eager without a broker (embedded default), real workers with one.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -1,19 +1,24 @@
-"""Payroll's panels on the dashboard: my latest statement and capital; the treasurer's month."""
+"""Payroll's panels on the dashboard: my latest statement and capital; the treasurer's month;
+a newly adopted distribution policy."""
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, Sum
 from django.http import HttpRequest
 
+from coop import clock
 from coop.clock import today_in
 from coop.dashboard import register
 from coop.models import Member
 from coop.models.cooperative import Role
 from coop.months import month_bounds
 from payroll.capital import capital_balance
+from payroll.draft_lines import stale_inputs
 from payroll.models import Distribution, DistributionLine, Expense, Revenue
-from payroll.selectors import FINAL, chart_parts
+from payroll.presenters import POLICY_NOTICE_DAYS, policy_notice, stale_in_words
+from payroll.selectors import FINAL, chart_parts, policy_adopted_since
 
 ZERO = Decimal("0")
 
@@ -44,7 +49,7 @@ def money_panel(request: HttpRequest, member: Member) -> tuple[str, dict[str, An
 
 def treasurer_panel(request: HttpRequest, member: Member) -> tuple[str, dict[str, Any]] | None:
     """This month's revenue and expenses so far, and the draft distribution waiting for
-    approval; three queries."""
+    approval, with what changed since it was computed; a fixed number of queries."""
     if not member.has_role(Role.TREASURER):
         return None
     cooperative = member.cooperative
@@ -68,10 +73,25 @@ def treasurer_panel(request: HttpRequest, member: Member) -> tuple[str, dict[str
         "pending_expenses": expenses["pending"],
         "balance": revenue - expenses["approved"],
         "draft": draft,
+        "stale_inputs": (
+            stale_in_words(stale_inputs(draft), draft.currency) if draft is not None else []
+        ),
         "currency": cooperative.currency,
     }
+
+
+def policy_panel(request: HttpRequest, member: Member) -> tuple[str, dict[str, Any]] | None:
+    """A distribution policy adopted in the last weeks, and what it changed, for every member;
+    two queries (none more when nothing was adopted lately)."""
+    cooperative = member.cooperative
+    since = clock.now() - datetime.timedelta(days=POLICY_NOTICE_DAYS)
+    policy = policy_adopted_since(cooperative, since)
+    if policy is None:
+        return None
+    return "payroll/dashboard/policy.html", policy_notice(policy, cooperative.currency)
 
 
 def register_payroll_panels() -> None:
     register(treasurer_panel, name="payroll.treasurer", order=5)
     register(money_panel, name="payroll.money", order=30)
+    register(policy_panel, name="payroll.policy", order=3)

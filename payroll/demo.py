@@ -45,7 +45,7 @@ def load_demo(cooperative: Cooperative, today: datetime.date) -> None:
     treasurer = Member.objects.filter(cooperative=cooperative, is_treasurer=True).first()
     if not cooperative.iban:
         cooperative.legal_name = f"{cooperative.name} S.Coop."
-        cooperative.iban = "ES9121000418450200051332"
+        cooperative.iban = "ES5821000418440200077777"  # its own, no member's
         cooperative.bic = "CAIXESBBXXX"
         cooperative.save()
     services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)

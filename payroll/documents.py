@@ -15,7 +15,8 @@ from decimal import Decimal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 from sepaxml import SepaTransfer
 
 from coop import pdf, spreadsheet
@@ -24,7 +25,7 @@ from coop.models import Member
 from coop.money import format_money
 from coop.months import month_label
 from payroll.epc_text import epc_text
-from payroll.explanation import explain_line
+from payroll.explanation import explain_line, figure_in_words, share_of_pool
 from payroll.models import Distribution, DistributionLine
 from payroll.presenters import percent
 from payroll.totals import YearToDate
@@ -38,6 +39,44 @@ def money(amount: Decimal, currency: str) -> str:
 
 def masked_iban(iban: str) -> str:
     return f"{iban[:4]} … {iban[-4:]}" if len(iban) > 8 else iban
+
+
+# The width of the text block of an A4 page between the margins of coop.pdf.build_pdf.
+TEXT_WIDTH = 174 * mm
+PADDING = 6 * 2  # reportlab's default left and right padding of a cell, in points
+
+
+def figures_table(
+    header: list[Paragraph], rows: Sequence[tuple[Paragraph, Sequence[str]]]
+) -> Table:
+    """A table of a wrapping first column (a name) and figures that never wrap: each figure
+    column is as wide as its widest figure ("16,617.43 €", "2026-12-04", "EUR" stay on one
+    line), and the name column takes what is left."""
+    styles = pdf.styles()
+    font, size = styles["num"].fontName, styles["num"].fontSize
+    bold = styles["bold"].fontName
+    columns = len(header) - 1
+    widths = [
+        max(
+            [stringWidth(row[1][index], font, size) for row in rows]
+            + [stringWidth(header[index + 1].getPlainText(), bold, size)]
+        )
+        + PADDING
+        for index in range(columns)
+    ]
+    first = max(TEXT_WIDTH - sum(widths), 40 * mm)
+    table = pdf.table(
+        [header, *([name, *figures] for name, figures in rows)], (first, *widths), header=True
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (1, 1), (-1, -1), font, size),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+            ]
+        )
+    )
+    return table
 
 
 def _month_figures(distribution: Distribution) -> list[list[object]]:
@@ -146,8 +185,13 @@ def _payslip(
     share_rows = [
         [_("Hours worked"), format_minutes(line.minutes)],
         [_("Method"), distribution.policy.get_method_display()],
-        [_("Your weight"), line.weight or "—"],
-        [_("Your fraction of the member pool"), explanation.get("fraction_of_pool", "—")],
+        [_("Your weight"), figure_in_words(line.weight) if line.weight else "—"],
+        [
+            _("Your part of the member pool"),
+            share_of_pool(explanation["fraction_of_pool"])
+            if explanation.get("fraction_of_pool")
+            else "—",
+        ],
         [_("Your share"), money(line.share, currency)],
         [
             _("Paid to you (%(pct)s %% in cash)") % {"pct": percent(distribution.policy.cash_pct)},
@@ -225,35 +269,34 @@ def report_pdf(distribution: Distribution, lines: Sequence[DistributionLine]) ->
         Paragraph("Lines", styles["h2"]),
     ]
     header = ["", "Hours", "Weight", "Share", "Cash", "Retained"]
-    rows: list[list[object]] = [[Paragraph(h, styles["bold"]) for h in header]]
-    for line in lines:
-        rows.append(
-            [
-                Paragraph(f"{pdf.escape(line.name)}<br/>{line.get_kind_display()}", styles["cell"]),
-                Paragraph(format_minutes(line.minutes) if line.minutes else "", styles["num"]),
-                Paragraph(pdf.escape(line.weight[:24]), styles["num"]),
-                Paragraph(money(line.share, currency), styles["num"]),
-                Paragraph(money(line.cash, currency), styles["num"]),
-                Paragraph(money(line.retained, currency), styles["num"]),
-            ]
-        )
-    total = sum((line.share for line in lines), Decimal("0"))
-    rows.append(
+    figures: list[list[str]] = [
         [
-            Paragraph("Total", styles["bold"]),
-            Paragraph(
-                format_minutes(sum(line.minutes for line in lines if line.kind == "member")),
-                styles["num"],
-            ),
-            "",
-            Paragraph(money(total, currency), styles["num"]),
-            Paragraph(money(sum((ln.cash for ln in lines), Decimal("0")), currency), styles["num"]),
-            Paragraph(
-                money(sum((ln.retained for ln in lines), Decimal("0")), currency), styles["num"]
-            ),
+            format_minutes(line.minutes) if line.minutes else "",
+            figure_in_words(line.weight[:24]),
+            money(line.share, currency),
+            money(line.cash, currency),
+            money(line.retained, currency),
         ]
+        for line in lines
+    ]
+    total = sum((line.share for line in lines), Decimal("0"))
+    totals = [
+        format_minutes(sum(line.minutes for line in lines if line.kind == "member")),
+        "",
+        money(total, currency),
+        money(sum((ln.cash for ln in lines), Decimal("0")), currency),
+        money(sum((ln.retained for ln in lines), Decimal("0")), currency),
+    ]
+    name_cells = [
+        Paragraph(f"{pdf.escape(line.name)}<br/>{line.get_kind_display()}", styles["cell"])
+        for line in lines
+    ]
+    story.append(
+        figures_table(
+            [Paragraph(h, styles["bold"]) for h in header],
+            [*zip(name_cells, figures, strict=True), (Paragraph("Total", styles["bold"]), totals)],
+        )
     )
-    story.append(pdf.table(rows, (52 * mm, 18 * mm, 24 * mm, 26 * mm, 26 * mm, 26 * mm)))
     check = "equal" if total == distribution.surplus else "NOT equal"
     story += [
         Spacer(1, 4 * mm),

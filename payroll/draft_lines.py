@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from coop import clock, money
+from coop.durations import format_minutes
 from coop.errors import AmountTooLarge, InvalidInputs, StateConflict
 from coop.models import Cooperative, Member
 from payroll import allocation
 from payroll.models import Distribution, DistributionLine
 from payroll.run_inputs import month_inputs
+from payroll.services import current_policy
 
 
 class LineDetails(NamedTuple):
@@ -167,25 +169,106 @@ def _ensure_figures_fit(inputs: Any, result: Any) -> None:
             )
 
 
-def figures_changed(distribution: Distribution) -> str:
-    """What differs between the stored draft and the month's figures now ("" when nothing)."""
-    inputs = month_inputs(distribution.cooperative, distribution.month, distribution.policy)
-    figures = {
+class InputChange(NamedTuple):
+    """One input of a draft that differs from the month's data now: its value then and now.
+
+    `name` is revenue, expenses or losses_carried (amounts), hours (minutes), members (a
+    count), policy (the version) or shares (no single figure: a member's rate weight changed,
+    or the policy no longer accepts the month; `old` and `new` are then None).
+    """
+
+    name: str
+    old: Decimal | int | None = None
+    new: Decimal | int | None = None
+
+
+def _labels() -> dict[str, str]:
+    return {
         "revenue": pgettext("changed figure", "revenue"),
         "expenses": pgettext("changed figure", "expenses"),
         "losses_carried": pgettext("changed figure", "losses carried"),
+        "hours": pgettext("changed figure", "hours"),
+        "members": pgettext("changed figure", "members"),
+        "policy": pgettext("changed figure", "policy"),
+        "shares": pgettext("changed figure", "members' hours or shares"),
+        "refused": pgettext("changed figure", "the policy no longer accepts them"),
     }
-    for name, label in figures.items():
-        if getattr(inputs, name) != getattr(distribution, name):
-            return label
-    try:
-        result = allocation.compute_distribution(inputs)
-    except allocation.DistributionError:
-        return pgettext("changed figure", "the policy no longer accepts them")
-    now = {(line.id, line.minutes, line.share, line.cash) for line in result.lines}
-    stored = set(
+
+
+def _value_in_words(name: str, value: Decimal | int, currency: str) -> str:
+    if name in ("revenue", "expenses", "losses_carried"):
+        return money.format_money(Decimal(value), currency)
+    if name == "hours":
+        return format_minutes(int(value))
+    if name == "policy":
+        return _("version %s") % value
+    return str(value)
+
+
+def change_in_words(change: InputChange, currency: str) -> tuple[str, str, str]:
+    """(what, old, new) in the reader's language; old and new are "" for `shares`/`refused`."""
+    label = _labels()[change.name]
+    if change.old is None or change.new is None:
+        return label, "", ""
+    return (
+        label,
+        _value_in_words(change.name, change.old, currency),
+        _value_in_words(change.name, change.new, currency),
+    )
+
+
+def input_changes(distribution: Distribution) -> list[InputChange]:
+    """Every input of the stored draft that differs from the month's data now, old and new.
+
+    The draft's own policy version is used, as when it was computed; a newer policy is
+    `stale_inputs`' concern (approving with the policy it was computed with stays allowed).
+    """
+    inputs = month_inputs(distribution.cooperative, distribution.month, distribution.policy)
+    cent = Decimal("0.01")  # as stored (DECIMAL(14, 2)); SQLite's sums come as they add up
+    changes = [
+        InputChange(
+            name, getattr(distribution, name).quantize(cent), getattr(inputs, name).quantize(cent)
+        )
+        for name in ("revenue", "expenses", "losses_carried")
+        if getattr(inputs, name) != getattr(distribution, name)
+    ]
+    stored = list(
         distribution.lines.filter(kind=DistributionLine.Kind.MEMBER).values_list(
             "member_id", "minutes", "share", "cash"
         )
     )
-    return "" if now == stored else pgettext("changed figure", "members' hours or shares")
+    old_minutes = sum(minutes for _member, minutes, _share, _cash in stored)
+    new_minutes = sum(work.minutes for work in inputs.members)
+    if old_minutes != new_minutes:
+        changes.append(InputChange("hours", old_minutes, new_minutes))
+    if len(stored) != len(inputs.members):
+        changes.append(InputChange("members", len(stored), len(inputs.members)))
+    try:
+        result = allocation.compute_distribution(inputs)
+    except allocation.DistributionError:
+        return [*changes, InputChange("refused")]
+    now = {(line.id, line.minutes, line.share, line.cash) for line in result.lines}
+    if not changes and now != set(stored):
+        changes.append(InputChange("shares"))
+    return changes
+
+
+def figures_changed(distribution: Distribution) -> str:
+    """What differs between the stored draft and the month's figures now ("" when nothing),
+    every changed input named with its old and new value."""
+    parts = []
+    for change in input_changes(distribution):
+        label, old, new = change_in_words(change, distribution.currency)
+        parts.append(f"{label} {old} → {new}" if old else label)
+    return "; ".join(parts)
+
+
+def stale_inputs(distribution: Distribution) -> list[InputChange]:
+    """What changed since a draft was computed: its inputs, and a newer policy (a draft only)."""
+    if distribution.status != Distribution.Status.DRAFT:
+        return []
+    changes = input_changes(distribution)
+    latest = current_policy(distribution.cooperative)
+    if latest is not None and latest.pk != distribution.policy_id:
+        changes.append(InputChange("policy", distribution.policy.version, latest.version))
+    return changes

@@ -14,3 +14,10 @@ def distribution_documents(distribution_id: int) -> None:
     from payroll.tasks import generate_documents
 
     after_commit(generate_documents, distribution_id)
+
+
+def policy_adopted(policy_id: int) -> None:
+    """Tell every current member by e-mail what a newly adopted policy changed."""
+    from payroll.tasks import tell_members_of_policy
+
+    after_commit(tell_members_of_policy, policy_id)

@@ -6,17 +6,105 @@ rendered, with gettext in the active language. Lines stored before the steps exi
 their English sentence (`explanation["text"]`), which is shown as it is.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
-from django.utils.translation import gettext
+from babel import numbers as babel_numbers
+from django.utils.translation import get_language, gettext, to_locale
 
+from coop.money import minor_units
 from payroll.allocation.explanation import sentences
 
 
+def _number(value: Decimal, places: int) -> str:
+    """A number in the active language's notation, grouped, with `places` decimals."""
+    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
+    return babel_numbers.format_decimal(value, format=pattern, locale=to_locale(get_language()))
+
+
+def amount_in_words(currency: str) -> Callable[[str], str]:
+    """An explanation's amount ("16617.43") as the pages write figures ("16,617.43",
+    "16.617,43"): at least the currency's decimals, and every decimal an exact figure has."""
+    places = minor_units(currency)
+
+    def text(value: str) -> str:
+        try:
+            amount = Decimal(value)
+        except InvalidOperation:
+            return value
+        exponent = amount.as_tuple().exponent
+        digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return _number(amount, max(places, digits))
+
+    return text
+
+
+def figure_in_words(value: str) -> str:
+    """A stored figure ("9600", "2.5") in the reader's notation ("9,600", "2,5"); a figure
+    written as a fraction ("1950/12359") stays as it is."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value
+    exponent = number.as_tuple().exponent
+    return _number(number, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
+
+
+def _parts(fraction: str) -> tuple[Fraction, str, str] | None:
+    try:
+        value = Fraction(fraction)
+    except (ValueError, ZeroDivisionError):
+        return None
+    return (
+        value,
+        _number(Decimal(value.numerator), 0),
+        _number(Decimal(value.denominator), 0),
+    )
+
+
+def _percent(value: Fraction) -> str:
+    return _number(Decimal(value.numerator * 100) / Decimal(value.denominator), 2) + "\u00a0%"
+
+
+def fraction_in_words(fraction: str) -> str:
+    """A share of the pool in percent and words: "4/7" → "57.14 % (4 of 7)"."""
+    parts = _parts(fraction)
+    if parts is None:
+        return fraction
+    value, part, whole = parts
+    return gettext("%(percent)s (%(part)s of %(whole)s)") % {
+        "percent": _percent(value),
+        "part": part,
+        "whole": whole,
+    }
+
+
+def share_of_pool(fraction: str) -> str:
+    """A member's fraction of the pool, for a payslip or a page: "1950/12359" → "15.78 % of the
+    member pool (1,950 of 12,359)"."""
+    parts = _parts(fraction)
+    if parts is None:
+        return fraction
+    value, part, whole = parts
+    return gettext("%(percent)s of the member pool (%(part)s of %(whole)s)") % {
+        "percent": _percent(value),
+        "part": part,
+        "whole": whole,
+    }
+
+
 def explain(steps: Sequence[Mapping[str, Any]], currency: str) -> list[str]:
-    """The steps as sentences in the active language, one per step."""
-    return sentences(steps, currency, gettext)
+    """The steps as sentences in the active language, one per step, with the figures in the
+    reader's notation and the share of the pool in percent."""
+    return sentences(
+        steps,
+        currency,
+        gettext,
+        amount_text=amount_in_words(currency),
+        fraction_text=fraction_in_words,
+    )
 
 
 def explain_line(

@@ -138,6 +138,9 @@ class DistributionPolicy(models.Model):
         "governance.Proposal", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.TextField(blank=True)
+    # When the members were e-mailed what this version changed (payroll.tasks), so that a
+    # redelivered task mails no one twice.
+    members_told_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-version"]

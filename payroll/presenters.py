@@ -20,7 +20,8 @@ from coop.durations import format_minutes
 from coop.models import Member
 from coop.money import format_money
 from coop.months import month_label
-from payroll import selectors, services
+from payroll import selectors
+from payroll.draft_lines import InputChange, change_in_words, stale_inputs
 from payroll.models import (
     Distribution,
     DistributionDocument,
@@ -80,6 +81,52 @@ def policy_in_words(policy: DistributionPolicy, currency: str) -> list[tuple[str
     return terms
 
 
+# How long members' dashboards announce a newly adopted policy.
+POLICY_NOTICE_DAYS = 28
+
+
+def policy_changes(
+    previous: DistributionPolicy | None, policy: DistributionPolicy, currency: str
+) -> list[str]:
+    """What a new policy changed, term by term as members read them ("Commons: 15 % → 10 %");
+    the first version lists its terms."""
+    terms = policy_in_words(policy, currency)
+    if previous is None:
+        return [f"{label}: {value}" for label, value in terms]
+    before = dict(policy_in_words(previous, currency))
+    return [
+        f"{label}: {before.get(label, '—')} → {value}"
+        for label, value in terms
+        if before.get(label) != value
+    ] + [f"{label}: {value} → —" for label, value in before.items() if label not in dict(terms)]
+
+
+def policy_notice(policy: DistributionPolicy, currency: str) -> dict[str, Any]:
+    """A newly adopted policy as the dashboard and the members' e-mail announce it."""
+    previous = selectors.previous_policy(policy)
+    return {
+        "policy": policy,
+        "changes": policy_changes(previous, policy, currency),
+        "first": previous is None,
+    }
+
+
+@dataclass(frozen=True)
+class ChangedInput:
+    """An input of a draft that changed since it was computed, as the page says it."""
+
+    name: str
+    label: str
+    old: str
+    new: str
+
+
+def stale_in_words(changes: list[InputChange], currency: str) -> list[ChangedInput]:
+    """A stale draft's changed inputs, each with its old and new value in the reader's words
+    (the draft's page and the treasurer's dashboard)."""
+    return [ChangedInput(change.name, *change_in_words(change, currency)) for change in changes]
+
+
 @dataclass(frozen=True)
 class MemberRow:
     """A member's line of a distribution as the page shows it."""
@@ -128,6 +175,8 @@ def distribution_page(distribution: Distribution, viewer: Member) -> dict[str, A
     final = distribution.status in selectors.FINAL
     policy = distribution.policy
     proposal = distribution.approval_proposal
+    vote_open = proposal is not None and proposal.state in ("draft", "discussion", "voting")
+    stale = [] if vote_open else stale_inputs(distribution)
     return {
         "distribution": distribution,
         "month_label": month_label(distribution.month),
@@ -156,10 +205,8 @@ def distribution_page(distribution: Distribution, viewer: Member) -> dict[str, A
         "generating": final and not documents and not failures,
         "proposal": proposal,
         "proposal_url": proposal_url(proposal),
-        "vote_open": proposal is not None and proposal.state in ("draft", "discussion", "voting"),
+        "vote_open": vote_open,
         "by_vote": policy.approval == DistributionPolicy.Approval.VOTE,
-        "policy_changed": (
-            distribution.status == Distribution.Status.DRAFT
-            and services.current_policy(viewer.cooperative) != policy
-        ),
+        "stale_inputs": stale_in_words(stale, distribution.currency),
+        "policy_changed": any(change.name == "policy" for change in stale),
     }

@@ -306,3 +306,22 @@ def capital_balances_for(viewer: Member) -> list[CapitalBalance]:
     if not viewer.has_role(Role.TREASURER):
         raise Http404(_("No such page."))
     return capital_balances(viewer.cooperative)
+
+
+def previous_policy(policy: DistributionPolicy) -> DistributionPolicy | None:
+    """The version a policy replaced, if any."""
+    return (
+        DistributionPolicy.objects.filter(
+            cooperative_id=policy.cooperative_id, version__lt=policy.version
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def policy_adopted_since(
+    cooperative: Cooperative, since: datetime.datetime
+) -> DistributionPolicy | None:
+    """The current policy when it was adopted after `since`, else None."""
+    policy = DistributionPolicy.objects.filter(cooperative=cooperative).order_by("-version").first()
+    return policy if policy is not None and policy.adopted_at >= since else None

@@ -25,7 +25,7 @@ from coop.models.cooperative import Role
 from coop.months import month_bounds, month_label
 from coop.services import require_role
 from governance.actions.registry import require_decided
-from payroll import allocation
+from payroll import allocation, enqueue
 from payroll.models import (
     Distribution,
     DistributionPolicy,
@@ -215,6 +215,73 @@ def record_expense(
         return expense
 
 
+def draft_expense_proposal(*, actor: Member, expense: Expense) -> Any:
+    """Draft the spending proposal that approves an expense above the spending limit (the
+    treasurer): kind spending, the action approve_expense with this expense, a title and a body
+    saying what and why, and the discussion and voting periods of the bylaws floors (at least
+    a week of voting). It stays a draft for the treasurer to check and open; asking again while
+    one is in progress gives that one."""
+    from governance import services as governance  # payroll → governance: allowed, kept lazy
+    from governance.floors import allowed_methods, floors_for
+    from governance.models import Proposal
+
+    require_role(actor, Role.TREASURER)
+    with transaction.atomic():
+        expense = (
+            Expense.objects.select_for_update().select_related("cooperative").get(pk=expense.pk)
+        )
+        cooperative = expense.cooperative
+        if expense.status != Expense.Status.SUBMITTED:
+            raise StateConflict(
+                _("This expense is already %(status)s.") % {"status": expense.get_status_display()}
+            )
+        limit = spending_limit(cooperative)
+        if expense.amount <= limit:
+            raise StateConflict(
+                _("This expense is within the spending limit: the treasurer approves it.")
+            )
+        in_progress = Proposal.objects.filter(
+            cooperative=cooperative,
+            action="approve_expense",
+            action_payload__expense=expense.pk,
+            state__in=("draft", "discussion", "voting"),
+        ).first()
+        if in_progress is not None:
+            return in_progress
+        floors = floors_for(cooperative, "spending")
+        methods = allowed_methods(floors)
+        method = "majority" if "majority" in methods else methods[0]
+        # An hour to spare (on the whole minute): the floors are checked again when it is opened.
+        opens_at = (clock.now() + floors.discussion + datetime.timedelta(hours=1)).replace(
+            second=0, microsecond=0
+        )
+        amount = money.format_money(expense.amount, cooperative.currency)
+        return governance.create_proposal(
+            actor=actor,
+            kind="spending",
+            method=method,
+            title=_("Approve the expense of %(amount)s to %(payee)s")
+            % {"amount": amount, "payee": expense.payee},
+            body=_(
+                "%(payee)s, %(category)s, %(day)s: %(amount)s. It is above the spending limit of "
+                "%(limit)s, so the members decide: if this proposal passes, the expense is "
+                "approved.%(note)s"
+            )
+            % {
+                "payee": expense.payee,
+                "category": expense.category,
+                "day": expense.date.isoformat(),
+                "amount": amount,
+                "limit": money.format_money(limit, cooperative.currency),
+                "note": f"\n\n{expense.note}" if expense.note else "",
+            },
+            opens_at=opens_at,
+            closes_at=opens_at + max(floors.voting, datetime.timedelta(days=7)),
+            action="approve_expense",
+            action_payload={"expense": expense.pk},
+        )
+
+
 def decide_expense(
     *, actor: Member | None, expense: Expense, approve: bool, proposal: Any = None
 ) -> Expense:
@@ -362,6 +429,7 @@ def adopt_policy(
             policy,
             {"version": policy.version, "proposal": getattr(proposal, "pk", None), **fields},
         )
+        enqueue.policy_adopted(policy.pk)
         return policy
 
 

@@ -19,9 +19,10 @@ from celery import shared_task
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.urls import reverse
 from django.utils import translation
 
 from coop import clock
@@ -30,11 +31,12 @@ from coop.errors import DomainError
 from coop.models import Cooperative, Member, TimeEntry
 from coop.money import format_money
 from coop.months import month_bounds, month_label
-from payroll import capital, distributing, documents, totals
+from payroll import capital, distributing, documents, presenters, totals
 from payroll.models import (
     Distribution,
     DistributionDocument,
     DistributionLine,
+    DistributionPolicy,
     DocumentFailure,
     Revenue,
 )
@@ -274,10 +276,15 @@ def generate_payslip(distribution_id: int, member_id: int) -> bool:
     )
     if payslip is None:  # failed: recorded, and shown to the treasurer
         return False
-    return _tell_member_once(distribution, member, payslip.pk)
+    # Nothing to tell a member whose share and cash are nil (on leave all month): the payslip
+    # is made, and marked as handled so that the sweep does not retry a mail never meant.
+    quiet = not line.share and not line.cash
+    return _tell_member_once(distribution, member, payslip.pk, send=not quiet)
 
 
-def _tell_member_once(distribution: Distribution, member: Member, payslip_id: int) -> bool:
+def _tell_member_once(
+    distribution: Distribution, member: Member, payslip_id: int, *, send: bool = True
+) -> bool:
     """E-mail the member unless done; the mark is committed with the send, under a row lock.
 
     A worker killed after the payslip was stored but before the e-mail leaves it unmarked and
@@ -289,14 +296,15 @@ def _tell_member_once(distribution: Distribution, member: Member, payslip_id: in
         payslip = DistributionDocument.objects.select_for_update().get(pk=payslip_id)
         if payslip.notified_at is not None:
             return False
-        _tell_member(distribution, member, payslip_id)
+        if send:
+            _tell_member(distribution, member, payslip_id)
         payslip.notified_at = clock.now()
         payslip.save(update_fields=["notified_at"])
-    return True
+    return send
 
 
 def _site(path: str) -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def _tell_member(distribution: Distribution, member: Member, payslip_id: int) -> None:
@@ -381,3 +389,54 @@ def _tell_treasurers(distribution: Distribution) -> None:
         emails,
         fail_silently=False,
     )
+
+
+# Who reads a policy notice: the members who share in the distributions, now or after a leave.
+TOLD_OF_POLICIES = ("active", "probationary", "on_leave")
+
+
+@shared_task(acks_late=True)
+def tell_members_of_policy(policy_id: int) -> int:
+    """E-mail every current member what a newly adopted distribution policy changed, each in
+    their language; once (the policy is marked under a row lock). Returns how many were told."""
+    with transaction.atomic():
+        policy = (
+            DistributionPolicy.objects.select_for_update()
+            .select_related("cooperative")
+            .filter(pk=policy_id, members_told_at__isnull=True)
+            .first()
+        )
+        if policy is None:
+            return 0
+        cooperative = policy.cooperative
+        members = list(
+            Member.objects.filter(cooperative=cooperative, status__in=TOLD_OF_POLICIES)
+            .select_related("user")
+            .order_by("pk")
+        )
+        link = _site(reverse("money-policies", args=[cooperative.slug]))
+        messages = []
+        for member in members:
+            with translation.override(member.reading_language):
+                notice = presenters.policy_notice(policy, cooperative.currency)
+                subject = translation.gettext(
+                    "[%(coop)s] The distribution policy changed (version %(version)s)"
+                ) % {"coop": cooperative.name, "version": policy.version}
+                body = translation.gettext(
+                    "%(coop)s adopted version %(version)s of its distribution policy. It applies "
+                    "to the distributions drafted from now on. What changed:\n\n%(changes)s\n\n"
+                    "Every version, and the rules: %(link)s"
+                ) % {
+                    "coop": cooperative.name,
+                    "version": policy.version,
+                    "changes": "\n".join(f"- {change}" for change in notice["changes"]),
+                    "link": link,
+                }
+            messages.append(
+                EmailMessage(subject, body + "\n", settings.DEFAULT_FROM_EMAIL, [member.user.email])
+            )
+        if messages:
+            get_connection().send_messages(messages)
+        policy.members_told_at = clock.now()
+        policy.save(update_fields=["members_told_at"])
+    return len(messages)

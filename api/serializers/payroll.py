@@ -10,6 +10,7 @@ from api.fields import MoneyField, MonthField
 from api.serializers.base import ModelSerializer, Serializer
 from api.serializers.hours import CoopScopedPrimaryKey
 from coop.models import Client, Member, Project
+from payroll.draft_lines import stale_inputs
 from payroll.explanation import explain_line
 from payroll.models import (
     CapitalAccountEntry,
@@ -171,6 +172,36 @@ class DistributionSerializer(ModelSerializer):
             {"kind": doc.kind, "member": doc.member_id, "generated_at": doc.generated_at}
             for doc in distribution.documents.all()
         ]
+
+
+class StaleInputSerializer(Serializer):
+    """An input of a draft that changed since it was computed: its value then and now."""
+
+    input = serializers.CharField(
+        source="name",
+        help_text="revenue, expenses, losses_carried, hours, members, policy, shares or refused",
+    )
+    old = serializers.CharField(
+        allow_null=True,
+        help_text="Then: an amount (decimal string), minutes (hours), a count (members), a "
+        "version (policy); null for shares and refused",
+    )
+    new = serializers.CharField(allow_null=True, help_text="Now, in the same unit as `old`")
+
+
+class DistributionDetailSerializer(DistributionSerializer):
+    """One distribution; a draft also says what changed since it was computed."""
+
+    stale_inputs = serializers.SerializerMethodField()
+
+    class Meta(DistributionSerializer.Meta):
+        fields = [*DistributionSerializer.Meta.fields, "stale_inputs"]
+        read_only_fields = [*DistributionSerializer.Meta.read_only_fields, "stale_inputs"]
+
+    @extend_schema_field(StaleInputSerializer(many=True))
+    def get_stale_inputs(self, distribution) -> list[dict]:
+        """Empty when the draft is current, and for any distribution that is not a draft."""
+        return StaleInputSerializer(stale_inputs(distribution), many=True).data
 
 
 class DistributionCreateSerializer(Serializer):

@@ -20,6 +20,7 @@ from api.serializers.payroll import (
     CapitalAccountSerializer,
     CapitalEntrySerializer,
     DistributionCreateSerializer,
+    DistributionDetailSerializer,
     DistributionSerializer,
     ExpenseSerializer,
     PolicySerializer,
@@ -173,7 +174,13 @@ class PolicyViewSet(
 
 @extend_schema_view(
     list=extend_schema(**SCHEMA, summary="Monthly distributions"),
-    retrieve=extend_schema(**SCHEMA, summary="A distribution with its lines"),
+    retrieve=extend_schema(
+        **SCHEMA,
+        summary="A distribution with its lines",
+        description="A draft also lists `stale_inputs`: what changed in its month since it was "
+        "computed (empty when it is current); recompute it to use the month's data now.",
+        responses=DistributionDetailSerializer,
+    ),
 )
 class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CoopScopedViewSet):
     """Every member reads every distribution (bank details only their own); the treasurer runs
@@ -181,6 +188,10 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
 
     serializer_class = DistributionSerializer
     write_roles = TREASURER
+
+    def get_serializer_class(self):
+        return DistributionDetailSerializer if self.action == "retrieve" else DistributionSerializer
+
     departed_may = ("payslip",)  # a departed member's own payslips (payroll.selectors)
     filterset_fields = ["status"]
 

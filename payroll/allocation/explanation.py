@@ -117,13 +117,21 @@ def sentences(
     steps: Sequence[Mapping[str, Any]],
     currency: str,
     gettext: Callable[[str], str] = _untranslated,
+    *,
+    amount_text: Callable[[str], str] = _untranslated,
+    fraction_text: Callable[[str], str] = _untranslated,
 ) -> list[str]:
-    """The steps in words, one sentence each, in the language `gettext` translates to."""
+    """The steps in words, one sentence each, in the language `gettext` translates to.
+
+    By default the figures are written as stored ("7350.00", "4/7"), as the API gives them;
+    a reader's page or payslip passes `amount_text` (an amount's decimal text in the reader's
+    number format) and `fraction_text` (a share of the pool in words and percent).
+    """
 
     def amount(value: Amount) -> str:
         if isinstance(value, Mapping):
-            return gettext("about %(amount)s") % {"amount": value["about"]}
-        return value
+            return gettext("about %(amount)s") % {"amount": amount_text(value["about"])}
+        return amount_text(value)
 
     def part(item: Mapping[str, Any]) -> str:
         figures = {
@@ -165,10 +173,15 @@ def sentences(
                 % step
             )
         if kind == "wage":
+            base_rate = step["base_rate"]
             return gettext(
                 "Wage: %(minutes)d minutes / 60 × base rate %(base_rate)s × rate weight "
                 "%(rate_weight)s = %(wage)s."
-            ) % {**step, "wage": amount(step["wage"])}
+            ) % {
+                **step,
+                "base_rate": base_rate if base_rate == "None" else amount_text(base_rate),
+                "wage": amount(step["wage"]),
+            }
         if kind == "wages_pro_rata":
             return gettext(
                 "The wages (%(wages)s in all) reach the pool, so they are paid pro rata."
@@ -186,8 +199,8 @@ def sentences(
             }
         if kind == "share":
             figures = {
-                "fraction": step["fraction"],
-                "pool": step["pool"],
+                "fraction": fraction_text(step["fraction"]),
+                "pool": amount_text(step["pool"]),
                 "currency": currency,
                 "exact": amount(step["exact"]),
                 "rounding": {
@@ -197,7 +210,7 @@ def sentences(
                         "rounded down, plus one unit left over by the rounding (largest remainder)"
                     ),
                 }[step["rounding"]],
-                "share": step["share"],
+                "share": amount_text(step["share"]),
             }
             if step["fraction"] == "1":
                 text = gettext(
@@ -219,7 +232,11 @@ def sentences(
             return gettext(
                 "Paid in cash at %(percent)s: %(cash)s; retained in the capital account: "
                 "%(retained)s."
-            ) % {**step, "percent": percent_text(Decimal(step["cash_pct"]))}
+            ) % {
+                "cash": amount_text(step["cash"]),
+                "retained": amount_text(step["retained"]),
+                "percent": percent_text(Decimal(step["cash_pct"])),
+            }
         raise ValueError(f"Unknown explanation step {kind!r}")
 
     return [sentence(step) for step in steps]

@@ -186,6 +186,24 @@ def decide_expense(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespons
 
 
 @login_required
+@require_POST
+def propose_expense(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
+    """Draft the spending proposal that approves an expense above the limit, and go to it."""
+    member = treasurer_or_403(request, coop_slug)
+    expense = get_object_or_404(Expense, cooperative=member.cooperative, pk=pk)
+    try:
+        proposal = services.draft_expense_proposal(actor=member, expense=expense)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(overview_url(member.cooperative, expense.date))
+    messages.success(
+        request,
+        _("A spending proposal is drafted: check it, then open it for discussion and the vote."),
+    )
+    return redirect(presenters.proposal_url(proposal))
+
+
+@login_required
 def expense_receipt(request: HttpRequest, coop_slug: str, pk: int) -> FileResponse:
     member = membership(request, coop_slug)
     expense = get_object_or_404(Expense, cooperative=member.cooperative, pk=pk)

@@ -1,5 +1,7 @@
-"""Distribution policies: every version as members read it; the treasurer adopts a new one."""
+"""Distribution policies: every version as members read it; the treasurer adopts a new one;
+the rules of the computation (docs/payroll-rules.md) as a page of the site."""
 
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from coop.errors import DomainError, InvalidInputs
 from coop.models import Member
+from governance.rendering import render_markdown
 from payroll import presenters, selectors, services
 from payroll.forms import PolicyForm, recipients_formset
 from payroll.views.access import context_for, membership
@@ -105,3 +108,14 @@ def _refuse_policy(form: PolicyForm, filled: list[Any], error: DomainError) -> l
             for problem in problems:
                 form.add_error(key if key in form.fields else None, problem)
     return left
+
+
+RULES = Path(__file__).resolve().parents[2] / "docs" / "payroll-rules.md"
+
+
+@login_required
+def payroll_rules(request: HttpRequest, coop_slug: str) -> HttpResponse:
+    """The payroll rule book, docs/payroll-rules.md, rendered (sanitized) for every member."""
+    member = membership(request, coop_slug)
+    rules = render_markdown(RULES.read_text(encoding="utf-8"))
+    return render(request, "payroll/rules.html", context_for(member, "policies", rules=rules))

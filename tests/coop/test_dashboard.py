@@ -33,7 +33,13 @@ def page(client, member) -> str:
 
 def test_every_app_registered_its_panels():
     names = [entry.name for entry in panels(DASHBOARD)]
-    assert names == ["payroll.treasurer", "hours", "governance.votes", "payroll.money"]
+    assert names == [
+        "payroll.policy",
+        "payroll.treasurer",
+        "hours",
+        "governance.votes",
+        "payroll.money",
+    ]
 
 
 def test_a_panel_with_nothing_to_show_is_left_out(rf, member, treasurer):

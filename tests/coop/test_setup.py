@@ -45,7 +45,9 @@ def test_production_without_secret_key_stops_with_a_clear_error():
 
 
 def test_production_with_secret_key_turns_debug_off():
-    probe = _settings_probe({"COOP_ENV": "production", "SECRET_KEY": "x" * 60})
+    probe = _settings_probe(
+        {"COOP_ENV": "production", "SECRET_KEY": "x" * 60, "SITE_URL": "https://coop.example.org"}
+    )
     assert probe.stdout.split()[2] == "False", probe.stderr
 
 

@@ -46,6 +46,7 @@ def documents_task(monkeypatch):
     themselves, so that they test the pages whether or not the generator is there."""
     stub = types.ModuleType("payroll.tasks")
     stub.generate_documents = types.SimpleNamespace(delay=lambda distribution_id: None)
+    stub.tell_members_of_policy = types.SimpleNamespace(delay=lambda policy_id: None)
     monkeypatch.setitem(sys.modules, "payroll.tasks", stub)
 
 
