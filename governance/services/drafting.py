@@ -211,7 +211,7 @@ def open_proposal(
 
 def voting_statuses(cooperative: Cooperative) -> list[str]:
     """Who votes, by the bylaws: active members, and probationary ones if the bylaws say so."""
-    statuses = [MemberStatus.ACTIVE]
+    statuses: list[str] = [MemberStatus.ACTIVE]
     if cooperative.settings["probationary_members_vote"]:
         statuses.append(MemberStatus.PROBATIONARY)
     return statuses
