@@ -237,13 +237,18 @@ def import_hours(
 
 
 def _refused_text(row: ImportedEntry) -> str | None:
-    """Why a row's text cannot be stored (`coop.plain_text`), or None."""
-    texts = (("client", row.client, False), ("project", row.project, False))
-    for name, text, multiline in (*texts, ("description", row.description, True)):
+    """Why a row's text cannot be stored (`coop.plain_text`), or None: said with the column's
+    name as the member knows it, not the field's."""
+    texts = (
+        (_("The client"), row.client, False),
+        (_("The project"), row.project, False),
+        (_("The description"), row.description, True),
+    )
+    for what, text, multiline in texts:
         try:
             check_text(text or "", multiline=multiline)
         except ValidationError as error:
-            return f"{name}: {error.messages[0]}"
+            return _("%(what)s: %(problem)s") % {"what": what, "problem": error.messages[0]}
     return None
 
 
