@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from coop.clock import today_in
@@ -176,7 +177,10 @@ def save_week(request, coop_slug: str):
             text = getattr(problem, "message", str(problem))
             problems.append(f"{project.name if project else '?'}, {iso_day}: {text}")
     if saved:
-        messages.success(request, _("Saved %(count)d cells.") % {"count": saved})
+        messages.success(
+            request,
+            ngettext("Saved %(count)d cell.", "Saved %(count)d cells.", saved) % {"count": saved},
+        )
     for problem in problems:
         messages.error(request, problem)
     return _back_to_hours(coop_slug, subject, viewer, monday)
