@@ -69,11 +69,13 @@ def my_hours(request, coop_slug: str):
     viewer = membership_or_404(request.user, coop_slug)
     subject = subject_of(viewer, request.GET.get("member"))
     today = today_in(viewer.cooperative)
-    monday = week_start(request.GET.get("week"), today)
+    day = _day(request.GET.get("day"))
+    monday = week_start(request.GET.get("week"), day or today)
     form = EntryForm(cooperative=viewer.cooperative, initial={"date": today})
     context = {
         "member": viewer,
         **_board(viewer, subject, monday),
+        **_day_view(monday, day, today),
         "form": form,
         "previous_week": monday - datetime.timedelta(days=7),
         "next_week": monday + datetime.timedelta(days=7),
@@ -85,6 +87,26 @@ def my_hours(request, coop_slug: str):
         ),
     }
     return render(request, "hours/my_hours.html", context)
+
+
+def _day(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _day_view(monday: datetime.date, day: datetime.date | None, today: datetime.date) -> dict:
+    """The day a phone shows of the week (one column of the grid, by CSS): the one asked for
+    with `?day=`, else today if it is in the week, else Monday; and the days either side."""
+    week = [monday + datetime.timedelta(days=offset) for offset in range(7)]
+    shown = day if day in week else today if today in week else monday
+    return {
+        "shown_day": shown,
+        "shown_index": week.index(shown),
+        "previous_day": shown - datetime.timedelta(days=1),
+        "next_day": shown + datetime.timedelta(days=1),
+    }
 
 
 def _back_to_hours(coop_slug: str, subject: Member, viewer: Member, monday: datetime.date):
