@@ -124,7 +124,11 @@ class DistributionAdmin(admin.ModelAdmin):
             request,
             queryset,
             distributing.mark_paid,
-            lambda n: ngettext("Marked %(count)d as paid.", "Marked %(count)d as paid.", n),
+            lambda n: ngettext(
+                "Marked %(count)d distribution as paid.",
+                "Marked %(count)d distributions as paid.",
+                n,
+            ),
         )
 
     @admin.action(description=gettext_lazy("Regenerate the failed files of selected"))
