@@ -104,7 +104,11 @@ def _report_chains(modeladmin, request, cooperatives) -> None:
         if problem is None:
             modeladmin.message_user(
                 request,
-                _("%(coop)s: the audit chain of %(count)d events is intact.")
+                ngettext(
+                    "%(coop)s: the audit chain of %(count)d event is intact.",
+                    "%(coop)s: the audit chain of %(count)d events is intact.",
+                    cooperative.audit_length,
+                )
                 % {"coop": cooperative.name, "count": cooperative.audit_length},
                 messages.SUCCESS,
             )

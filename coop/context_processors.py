@@ -103,10 +103,6 @@ class HeaderTimer:
             return 0
         return max(0, int((clock.now() - self.running.started_at).total_seconds()))
 
-    @property
-    def elapsed_minutes(self) -> int:
-        return self.elapsed_seconds // 60
-
     @cached_property
     def projects(self) -> QuerySet[Project]:
         from coop.hours.forms import project_choices

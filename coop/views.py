@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from coop import invitations, selectors, services
@@ -128,7 +129,11 @@ def invite(request, coop_slug: str):
         return _members_page(request, member, invitation_form=form, problem=problem, status=status)
     messages.success(
         request,
-        _("An invitation was sent to %(email)s. The link is valid for %(days)d days.")
+        ngettext(
+            "An invitation was sent to %(email)s. The link is valid for %(days)d day.",
+            "An invitation was sent to %(email)s. The link is valid for %(days)d days.",
+            invitations.INVITATION_DAYS,
+        )
         % {"email": invitation.email, "days": invitations.INVITATION_DAYS},
     )
     return redirect("coop-members", coop_slug)

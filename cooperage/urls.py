@@ -2,7 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from api import web as api_web
 from coop import health, views
@@ -11,6 +14,14 @@ from coop.forms import EmailAuthenticationForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico wherever a page names no icon (the admin, a PDF, the API's
+    # JSON): send them to the SVG the pages link, not to a 404 in the log. Not permanent, as
+    # the static file's name carries its hash in production.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("coop/favicon.svg"), permanent=False),
+        name="favicon",
+    ),
     path("readyz", health.readyz, name="readyz"),
     path(
         "login/",

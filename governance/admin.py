@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from coop.errors import DomainError
 from coop.models import Member
@@ -91,7 +91,13 @@ class ProposalAdmin(ReadOnlyAdmin):
                 closed += 1
         if closed:
             self.message_user(
-                request, _("Closed and counted %(count)d proposals.") % {"count": closed}
+                request,
+                ngettext(
+                    "Closed and counted %(count)d proposal.",
+                    "Closed and counted %(count)d proposals.",
+                    closed,
+                )
+                % {"count": closed},
             )
 
 

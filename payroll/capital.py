@@ -184,8 +184,7 @@ def _ensure_capital_balance_allowed(member: Member, amount: Decimal) -> None:
         raise StateConflict(
             _(
                 "This would take the capital account below zero (%(balance)s): the balance is "
-                "%(before)s. The bylaws do not allow a negative balance "
-                "(negative_capital_balance)."
+                "%(before)s. The bylaws do not allow a negative balance."
             )
             % {"balance": balance, "before": before},
             field="amount",

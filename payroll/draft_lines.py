@@ -102,7 +102,7 @@ def _pay_ratio_message(error: allocation.PayRatioExceeded, cooperative: Cooperat
         "The pay ratio is exceeded: member %(highest)s has rate weight %(highest_weight)s and "
         "member %(lowest)s has rate weight %(lowest_weight)s, a ratio of %(ratio)s to 1, above "
         "the policy's maximum of %(max)s to 1. Change the rate weights or adopt a policy with a "
-        "higher max_pay_ratio."
+        "higher maximum pay ratio."
     ) % {
         "highest": named(error.highest),
         "highest_weight": error.highest_weight,

@@ -306,7 +306,7 @@ def decide_expense(
             raise StateConflict(
                 _(
                     "This expense is above the spending limit of %(limit)s %(currency)s: it needs "
-                    "a passed spending proposal with the action approve_expense."
+                    "a spending proposal that approves it, and passes."
                 )
                 % {"limit": limit, "currency": expense.cooperative.currency},
             )
@@ -392,7 +392,7 @@ def adopt_policy(
             raise NotAllowed(
                 _(
                     "The bylaws say distribution policies are adopted by vote: draft a policy "
-                    "proposal with the action adopt_distribution_policy."
+                    "proposal that adopts the new policy."
                 )
             )
     unknown = set(fields) - set(POLICY_FIELDS)

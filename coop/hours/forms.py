@@ -115,9 +115,12 @@ class AdjustmentForm(forms.Form):
 
 
 class ImportForm(forms.Form):
+    # Not required: after a dry run the page keeps the file (coop.hours.kept_imports), and the
+    # view asks for it only when there is none kept.
     file = forms.FileField(
         label=_("CSV export"),
         help_text=_("At most 5 MB. Rows imported before are recognised and skipped."),
+        required=False,
     )
     create_missing = forms.BooleanField(
         label=_("Create clients and projects that do not exist yet"), required=False
@@ -139,6 +142,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if not upload:
+            return None
         try:
             check_import_size(upload.size)
         except FileTooLarge as error:

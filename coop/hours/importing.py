@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coop import services as coop_services
 from coop.audit import record
@@ -62,17 +63,31 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
+        """The report in a few sentences, in the active language, each count with its plural."""
         if self.dry_run:
-            verdict = "Dry run: nothing was written."
+            verdict = _("Dry run: nothing was written.")
         elif not self.written:
-            verdict = "Nothing was imported."
+            verdict = _("Nothing was imported.")
         else:
-            verdict = f"{self.created} entries were imported."
+            verdict = ngettext(
+                "%(count)d entry was imported.", "%(count)d entries were imported.", self.created
+            ) % {"count": self.created}
         parts = [verdict]
         if self.rejected:
-            parts.append(f"{len(self.rejected)} rows were rejected.")
+            count = len(self.rejected)
+            parts.append(
+                ngettext("%(count)d row was rejected.", "%(count)d rows were rejected.", count)
+                % {"count": count}
+            )
         if self.duplicates:
-            parts.append(f"{self.duplicates} rows were imported before and were skipped.")
+            parts.append(
+                ngettext(
+                    "%(count)d row was imported before and was skipped.",
+                    "%(count)d rows were imported before and were skipped.",
+                    self.duplicates,
+                )
+                % {"count": self.duplicates}
+            )
         return " ".join(parts)
 
 
@@ -87,6 +102,10 @@ class _Directory:
         self.cooperative = cooperative
         self.actor = actor
         self.create_missing = create_missing
+        # Who may create clients and projects is told how (the command's operator by its
+        # option, a person by the form's); anyone else whom to ask.
+        self.by_command = actor is None
+        self.may_create = actor is None or actor.has_role(Role.ADMIN, Role.TREASURER)
         members = Member.objects.current().filter(cooperative=cooperative).select_related("user")
         self.by_email = {m.user.email.lower(): m for m in members}
         self.by_name: dict[str, list[Member]] = {}
@@ -138,6 +157,38 @@ class _Directory:
             )
         return member
 
+    def _missing_client(self, client: str) -> str:
+        if self.by_command:
+            message = _("There is no client “%(client)s”: import with --create-missing to add it.")
+        elif self.may_create:
+            message = _(
+                "There is no client “%(client)s”: tick “Create clients and projects that do not "
+                "exist yet” to add it."
+            )
+        else:
+            message = _(
+                "There is no client “%(client)s”: ask an admin or the treasurer to add it "
+                "(or to import this file)."
+            )
+        return message % {"client": client}
+
+    def _missing_project(self, client: str, project: str) -> str:
+        if self.by_command:
+            message = _(
+                "%(client)s has no project “%(project)s”: import with --create-missing to add it."
+            )
+        elif self.may_create:
+            message = _(
+                "%(client)s has no project “%(project)s”: tick “Create clients and projects "
+                "that do not exist yet” to add it."
+            )
+        else:
+            message = _(
+                "%(client)s has no project “%(project)s”: ask an admin or the treasurer to add "
+                "it (or to import this file)."
+            )
+        return message % {"client": client, "project": project}
+
     def project(self, row: ImportedEntry) -> Project:
         name = row.project.strip()
         if not name:
@@ -157,10 +208,7 @@ class _Directory:
         client = self.clients.get(row.client.strip().casefold())
         if client is None:
             if not self.create_missing:
-                raise InvalidInput(
-                    _("There is no client “%(client)s” (import with “create missing” to add it).")
-                    % {"client": row.client}
-                )
+                raise InvalidInput(self._missing_client(row.client))
             client = coop_services.create_client(
                 cooperative=self.cooperative, actor=self.actor, name=row.client
             )
@@ -169,13 +217,7 @@ class _Directory:
         project = self.projects.get((client.pk, name.casefold()))
         if project is None:
             if not self.create_missing:
-                raise InvalidInput(
-                    _(
-                        "%(client)s has no project “%(project)s” "
-                        "(import with “create missing” to add it)."
-                    )
-                    % {"client": client.name, "project": name}
-                )
+                raise InvalidInput(self._missing_project(client.name, name))
             project = coop_services.create_project(
                 cooperative=self.cooperative, actor=self.actor, client=client, name=name
             )
@@ -237,13 +279,18 @@ def import_hours(
 
 
 def _refused_text(row: ImportedEntry) -> str | None:
-    """Why a row's text cannot be stored (`coop.plain_text`), or None."""
-    texts = (("client", row.client, False), ("project", row.project, False))
-    for name, text, multiline in (*texts, ("description", row.description, True)):
+    """Why a row's text cannot be stored (`coop.plain_text`), or None: said with the column's
+    name as the member knows it, not the field's."""
+    texts = (
+        (_("The client"), row.client, False),
+        (_("The project"), row.project, False),
+        (_("The description"), row.description, True),
+    )
+    for what, text, multiline in texts:
         try:
             check_text(text or "", multiline=multiline)
         except ValidationError as error:
-            return f"{name}: {error.messages[0]}"
+            return _("%(what)s: %(problem)s") % {"what": what, "problem": error.messages[0]}
     return None
 
 

@@ -49,8 +49,8 @@ def ensure_month_open(cooperative: Cooperative, day: datetime.date) -> None:
         raise PeriodLocked(
             gettext(
                 "%(month)s is locked: a distribution for it was approved, so its hours cannot "
-                "change. Log a correction as an adjustment entry in an open month, with `adjusts` "
-                "set to the original entry."
+                "change. To correct an entry, press “Adjust” next to it in the list of entries: "
+                "the adjustment is logged in a month that is still open."
             )
             % {"month": month_label(month_of(day))},
             field="date",

@@ -82,7 +82,7 @@ def update_cooperative(
 def floors_by_proposal_only() -> str:
     return gettext(
         "The bylaws floors (quorum, threshold, discussion and voting periods per kind) change "
-        "only through a passed bylaws proposal with the action amend_bylaws."
+        "only through a passed bylaws proposal that amends them."
     )
 
 

@@ -1,4 +1,4 @@
-"""Template filters for hours: minutes shown as h:mm."""
+"""Template filters for hours: minutes shown as h:mm, the running timer's seconds as h:mm:ss."""
 
 from django import template
 
@@ -10,6 +10,14 @@ register = template.Library()
 @register.filter
 def hm(minutes: int | None) -> str:
     return format_minutes(minutes or 0)
+
+
+@register.filter
+def hms(seconds: int | None) -> str:
+    """h:mm:ss, as the header's running timer shows it (coop/static/coop/timer.js ticks it on)."""
+    minutes, second = divmod(seconds or 0, 60)
+    hours, minute = divmod(minutes, 60)
+    return f"{hours}:{minute:02d}:{second:02d}"
 
 
 @register.filter

@@ -101,7 +101,9 @@ def _check_terms(
             cooperative, data["kind"], data["action"], data.get("action_payload") or {}
         )
     elif data.get("action_payload"):
-        raise InvalidInput(_("A payload needs an action."), field="action_payload")
+        raise InvalidInput(
+            _("Details of an action were given, but no action was chosen."), field="action_payload"
+        )
     floors.check_draft(cooperative, data, now)
     return data
 
@@ -198,7 +200,9 @@ def open_proposal(
                 _("This proposal is already %(state)s.") % {"state": proposal.get_state_display()}
             )
         if proposal.closes_at <= now:
-            raise StateConflict(_("Voting would already be over: move `closes_at` first."))
+            raise StateConflict(
+                _("Voting would already be over: move the closing time later first.")
+            )
         floors.check_opening(proposal, now)
         proposal.state = State.DISCUSSION
         proposal.discussion_starts_at = min(now, proposal.opens_at)

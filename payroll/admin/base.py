@@ -91,9 +91,11 @@ def act_on_each(
     request: HttpRequest,
     queryset: QuerySet,
     act: Callable[[Member, Any], Any],
-    done: str,
+    done: Callable[[int], str],
 ) -> None:
-    """Run a service on each selected row as the user's treasurer membership; report refusals."""
+    """Run a service on each selected row as the user's treasurer membership; report refusals.
+
+    `done(n)` is the success message for n rows, with its plural (`ngettext`) and `%(count)d`."""
     succeeded, refusals = 0, []
     for obj in queryset.select_related("cooperative"):
         actor = treasurer_of(request, obj.cooperative)
@@ -110,7 +112,7 @@ def act_on_each(
         else:
             succeeded += 1
     if succeeded:
-        modeladmin.message_user(request, done % {"count": succeeded}, messages.SUCCESS)
+        modeladmin.message_user(request, done(succeeded) % {"count": succeeded}, messages.SUCCESS)
     for refusal in refusals:
         modeladmin.message_user(request, refusal, messages.ERROR)
 

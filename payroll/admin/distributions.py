@@ -3,8 +3,7 @@ entries, document failures and documents.
 """
 
 from django.contrib import admin
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from payroll import distributing
 from payroll.admin.base import ReadOnlyAdmin, act_on_each
@@ -91,7 +90,10 @@ class DistributionAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Recompute selected drafts"))
     def recompute_drafts(self, request, queryset):
         self._run(
-            request, queryset, distributing.recompute_draft, _("Recomputed %(count)d drafts.")
+            request,
+            queryset,
+            distributing.recompute_draft,
+            lambda n: ngettext("Recomputed %(count)d draft.", "Recomputed %(count)d drafts.", n),
         )
 
     @admin.action(description=gettext_lazy("Approve selected drafts"))
@@ -100,16 +102,34 @@ class DistributionAdmin(admin.ModelAdmin):
             request,
             queryset,
             distributing.approve_distribution,
-            _("Approved %(count)d drafts (or opened their vote, where the policy says so)."),
+            lambda n: ngettext(
+                "Approved %(count)d draft (or opened its vote, where the policy says so).",
+                "Approved %(count)d drafts (or opened their vote, where the policy says so).",
+                n,
+            ),
         )
 
     @admin.action(description=gettext_lazy("Void selected drafts"))
     def void_drafts(self, request, queryset):
-        self._run(request, queryset, distributing.void_draft, _("Voided %(count)d drafts."))
+        self._run(
+            request,
+            queryset,
+            distributing.void_draft,
+            lambda n: ngettext("Voided %(count)d draft.", "Voided %(count)d drafts.", n),
+        )
 
     @admin.action(description=gettext_lazy("Mark selected as paid"))
     def mark_paid(self, request, queryset):
-        self._run(request, queryset, distributing.mark_paid, _("Marked %(count)d as paid."))
+        self._run(
+            request,
+            queryset,
+            distributing.mark_paid,
+            lambda n: ngettext(
+                "Marked %(count)d distribution as paid.",
+                "Marked %(count)d distributions as paid.",
+                n,
+            ),
+        )
 
     @admin.action(description=gettext_lazy("Regenerate the failed files of selected"))
     def regenerate_files(self, request, queryset):
@@ -117,7 +137,11 @@ class DistributionAdmin(admin.ModelAdmin):
             request,
             queryset,
             distributing.regenerate_documents,
-            _("The failed files of %(count)d distributions are being generated again."),
+            lambda n: ngettext(
+                "The failed files of %(count)d distribution are being generated again.",
+                "The failed files of %(count)d distributions are being generated again.",
+                n,
+            ),
         )
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from coop.errors import DomainError
 from payroll import services
@@ -107,7 +107,7 @@ class ExpenseAdmin(ServiceAdmin):
             lambda actor, expense: services.decide_expense(
                 actor=actor, expense=expense, approve=True
             ),
-            _("Approved %(count)d expenses."),
+            lambda n: ngettext("Approved %(count)d expense.", "Approved %(count)d expenses.", n),
         )
 
     @admin.action(description=gettext_lazy("Reject selected expenses"))
@@ -119,5 +119,5 @@ class ExpenseAdmin(ServiceAdmin):
             lambda actor, expense: services.decide_expense(
                 actor=actor, expense=expense, approve=False
             ),
-            _("Rejected %(count)d expenses."),
+            lambda n: ngettext("Rejected %(count)d expense.", "Rejected %(count)d expenses.", n),
         )

@@ -35,7 +35,7 @@ class PolicyForm(ServiceAddForm):
                 "cooperative",
                 _(
                     "The bylaws say distribution policies are adopted by vote: draft a policy "
-                    "proposal with the action adopt_distribution_policy."
+                    "proposal that adopts the new policy."
                 ),
             )
         if self.errors:

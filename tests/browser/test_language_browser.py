@@ -28,8 +28,9 @@ def test_switching_to_spanish_translates_the_navigation(live_server, page, log_i
     hours = f"{live_server.url}/c/{member.cooperative.slug}/hours/"
     page.goto(hours)
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    # The choice applies at once (coop/header.js); the button is the fallback without JavaScript.
+    expect(page.get_by_role("button", name="Change language")).to_be_hidden()
     page.get_by_label("Language", exact=True).select_option(label="Español")
-    page.get_by_role("button", name="Change language").click()
 
     page.wait_for_url(hours)  # back on the page it was switched from
     expect(page.locator("html")).to_have_attribute("lang", "es")
@@ -45,3 +46,21 @@ def test_switching_to_spanish_translates_the_navigation(live_server, page, log_i
     expect(navigation.get_by_role("link", name=spanish_nav[2])).to_have_attribute(
         "aria-current", "page"
     )
+
+
+def test_without_javascript_the_button_changes_the_language(live_server, browser, log_in, member):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, member)
+        hours = f"{live_server.url}/c/{member.cooperative.slug}/hours/"
+        page.goto(hours)
+        page.get_by_label("Language", exact=True).select_option(label="Deutsch")
+        expect(page.locator("html")).to_have_attribute("lang", "en")  # nothing sent yet
+        page.get_by_role("button", name="Change language").click()
+        page.wait_for_url(hours)
+        expect(page.locator("html")).to_have_attribute("lang", "de")
+    finally:
+        context.close()

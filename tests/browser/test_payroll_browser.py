@@ -72,6 +72,10 @@ def test_the_treasurer_drafts_approves_and_downloads_a_payslip(
     assert sum(line.share for line in lines) == distribution.member_pool
 
     page.get_by_role("button", name="Approve", exact=True).click()
+    # Approving locks the month: the page asks first.
+    dialog = page.locator("#confirm-dialog")
+    expect(dialog).to_contain_text("locked for good")
+    dialog.get_by_role("button", name="Approve", exact=True).click()
     expect(page.locator(".status-line .badge")).to_have_text("approved")
     expect(page.get_by_role("status")).to_contain_text("Approved the distribution")
     distribution.refresh_from_db()

@@ -223,7 +223,7 @@ def test_the_nav_marks_the_section_and_links_the_admin_for_staff_only(client, me
 def test_the_coop_switcher_lists_my_coops(client, member):
     other = MemberFactory(user=member.user)
     html = page(client, member)
-    assert '<details class="switcher menu">' in html
+    assert '<details class="switcher menu" id="site-coop">' in html
     assert f'href="/c/{other.cooperative.slug}/"' in html
 
 

@@ -139,7 +139,7 @@ def test_unknown_people_and_projects_are_named(coop_setup):
         {"line": 2, "reason": "No member of the co-op has the e-mail address zed@example.coop."},
         {
             "line": 3,
-            "reason": "There is no client “New Client” (import with “create missing” to add it).",
+            "reason": "There is no client “New Client”: import with --create-missing to add it.",
         },
     ]
     created = import_hours(

@@ -147,8 +147,8 @@ class TestLockedMonths:
         entry = TimeEntryFactory(member=member, project=project, date=locked)
         message = (
             f"{locked:%B %Y} is locked: a distribution for it was approved, so its hours cannot "
-            "change. Log a correction as an adjustment entry in an open month, with `adjusts` set "
-            "to the original entry."
+            "change. To correct an entry, press “Adjust” next to it in the list of entries: the "
+            "adjustment is logged in a month that is still open."
         )
         with pytest.raises(PeriodLocked) as error:
             log(member, project, locked, 30)

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from coop.clock import today_in
@@ -71,17 +72,27 @@ def my_hours(request, coop_slug: str):
     viewer = membership_or_404(request.user, coop_slug)
     subject = subject_of(viewer, request.GET.get("member"))
     today = today_in(viewer.cooperative)
-    monday = week_start(request.GET.get("week"), today)
+    day = _day(request.GET.get("day"))
+    monday = week_start(request.GET.get("week"), day or today)
     form = EntryForm(cooperative=viewer.cooperative, initial={"date": today})
-    return _hours_page(request, viewer, subject, monday, form)
+    return _hours_page(request, viewer, subject, monday, form, day=day)
 
 
-def _hours_page(request, viewer: Member, subject: Member, monday: datetime.date, form, status=200):
+def _hours_page(
+    request,
+    viewer: Member,
+    subject: Member,
+    monday: datetime.date,
+    form,
+    status: int = 200,
+    day: datetime.date | None = None,
+):
     """The week grid and the quick-add form: empty, or as typed when it was refused."""
     today = today_in(viewer.cooperative)
     context = {
         "member": viewer,
         **_board(viewer, subject, monday),
+        **_day_view(monday, day, today),
         "form": form,
         "previous_week": monday - datetime.timedelta(days=7),
         "next_week": monday + datetime.timedelta(days=7),
@@ -93,6 +104,26 @@ def _hours_page(request, viewer: Member, subject: Member, monday: datetime.date,
         ),
     }
     return render(request, "hours/my_hours.html", context, status=status)
+
+
+def _day(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _day_view(monday: datetime.date, day: datetime.date | None, today: datetime.date) -> dict:
+    """The day a phone shows of the week (one column of the grid, by CSS): the one asked for
+    with `?day=`, else today if it is in the week, else Monday; and the days either side."""
+    week = [monday + datetime.timedelta(days=offset) for offset in range(7)]
+    shown = day if day in week else today if today in week else monday
+    return {
+        "shown_day": shown,
+        "shown_index": week.index(shown),
+        "previous_day": shown - datetime.timedelta(days=1),
+        "next_day": shown + datetime.timedelta(days=1),
+    }
 
 
 def _back_to_hours(coop_slug: str, subject: Member, viewer: Member, monday: datetime.date):
@@ -192,7 +223,10 @@ def save_week(request, coop_slug: str):
         except DomainError as problem:
             problems.append(f"{_cell_name(project, day)}: {problem.message}")
     if saved:
-        messages.success(request, _("Saved %(count)d cells.") % {"count": saved})
+        messages.success(
+            request,
+            ngettext("Saved %(count)d cell.", "Saved %(count)d cells.", saved) % {"count": saved},
+        )
     for problem in problems:
         messages.error(request, problem)
     return _back_to_hours(coop_slug, subject, viewer, monday)

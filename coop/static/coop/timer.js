@@ -1,11 +1,13 @@
-// Tick the header timer once a minute from the elapsed time the server counted.
+// Tick the header timer every second (h:mm:ss) from the elapsed time the server counted.
 (function () {
   var clock = document.getElementById("timer-elapsed");
   if (!clock) return;
   var base = parseInt(clock.dataset.elapsed, 10), loaded = Date.now();
+  function two(number) { return String(number).padStart(2, "0"); }
   function show() {
-    var minutes = Math.floor((base + (Date.now() - loaded) / 1000) / 60);
-    clock.textContent = Math.floor(minutes / 60) + ":" + String(minutes % 60).padStart(2, "0");
+    var seconds = Math.floor(base + (Date.now() - loaded) / 1000);
+    clock.textContent = Math.floor(seconds / 3600) + ":" + two(Math.floor(seconds / 60) % 60) + ":" +
+      two(seconds % 60);
   }
-  setInterval(show, 15000);
+  setInterval(show, 1000);
 })();

@@ -1,0 +1,67 @@
+"""The header timer in Chromium: it ticks every second, and its project menu is not cut off in
+any language."""
+
+import datetime
+import re
+
+import pytest
+
+from coop.hours import timers
+from tests.factories import ClientFactory, ProjectFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def today(clock):
+    clock.set(datetime.date(2026, 12, 9))
+
+
+@pytest.fixture
+def project(cooperative):
+    return ProjectFactory(
+        client=ClientFactory(cooperative=cooperative, name="Municipality of Rosario"),
+        name="Open data portal",
+    )
+
+
+def test_the_timer_ticks_every_second(live_server, page, log_in, member, project):
+    from playwright.sync_api import expect
+
+    timers.start_timer(actor=member, project=project)
+    log_in(page, member)
+    page.goto(f"{live_server.url}/c/{member.cooperative.slug}/hours/")
+    elapsed = page.locator("#timer-elapsed")
+    expect(elapsed).to_have_text(re.compile(r"^0:00:0[0-9]$"))
+    expect(elapsed).to_have_text(re.compile(r"^0:00:0[1-9]$"))  # seconds, not minutes, tick
+    first = elapsed.text_content()
+    expect(elapsed).not_to_have_text(first)
+    assert re.fullmatch(r"0:00:\d\d", elapsed.text_content())
+
+
+PROMPT_FITS = """select => {
+    const context = document.createElement("canvas").getContext("2d");
+    const style = getComputedStyle(select);
+    context.font = style.font;
+    const text = context.measureText(select.options[0].text).width;
+    const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+        - 16;  // the drop-down arrow
+    return [text, room];
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+def test_the_timer_menu_is_not_cut_off(live_server, page, log_in, member, project, language, width):
+    log_in(page, member)
+    page.set_viewport_size({"width": width, "height": 844})
+    page.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/c/{member.cooperative.slug}/hours/")
+    toggle = page.locator("#menu-toggle")
+    if toggle.is_visible():
+        toggle.click()
+    select = page.locator("#timer-project")
+    text, room = select.evaluate(PROMPT_FITS)
+    assert text <= room, f"{select.locator('option').first.text_content()!r} is cut off"
