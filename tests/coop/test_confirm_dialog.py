@@ -54,7 +54,7 @@ def test_deleting_from_the_entries_list_asks_first(client, member, entry):
     url = reverse("hours-entries", args=[member.cooperative.slug]) + "?month=2026-12"
     form = delete_form(signed_in(client, member).get(url).content.decode())
     assert (
-        'data-confirm="Delete the entry of 1:30 on 8 Dec 2026 for Open data portal? '
+        'data-confirm="Delete the entry of 1:30 on Dec 8, 2026 for Open data portal? '
         'This cannot be undone."' in form
     )
     assert 'data-confirm-action="Delete the entry"' in form
