@@ -86,3 +86,16 @@ def format_moment(moment: datetime.datetime, locale: str | None = None) -> str:
         babel_dates.format_time(moment, "short", locale=where),
         format_medium_day(moment.date(), locale),
     )
+
+
+def format_moment_with_zone(moment: datetime.datetime, locale: str | None = None) -> str:
+    """A moment and the name of its time zone, in the reader's words, for a deadline read from
+    elsewhere: "Dec 4, 2026, 10:30 AM CET", "4 dic 2026, 10:30 CET", "4. Dez. 2026, 10:30 MEZ",
+    "Dec 4, 2026, 10:30 AM -0300" (Buenos Aires has no abbreviation).
+    The moment must be aware and already in the zone to name."""
+    zone = babel_dates.format_time(moment, "z", locale=babel_locale(locale))
+    if zone[:1] in "+-" and (moment.tzname() or "").isalpha():
+        # The locale has no short name for the zone (English CLDR writes "+0100" for Vienna):
+        # the zone database's abbreviation ("CET", "CEST") is what such readers know it by.
+        zone = moment.tzname() or zone
+    return f"{format_moment(moment, locale)} {zone}"

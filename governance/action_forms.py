@@ -23,8 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from coop.bylaws import FLOOR_TERMS, MEMBER_DECISIONS
 from coop.forms import DateField, LocalizedDecimalField
+from coop.locale_formats import format_medium_day
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
+from coop.money import format_money
 from governance.models import Kind
 
 SEP = "__"
@@ -145,7 +147,11 @@ def _fields(cooperative: Cooperative) -> dict[str, dict[str, forms.Field]]:
                 required=False,
                 choices=[("", "—")]
                 + [
-                    (str(e.pk), f"{e.date:%Y-%m-%d} · {e.payee} · {e.amount} {e.currency}")
+                    (
+                        str(e.pk),
+                        f"{format_medium_day(e.date)} · {e.payee} · "
+                        f"{format_money(e.amount, e.currency)}",
+                    )
                     for e in submitted.order_by("date", "pk")
                 ],
             )

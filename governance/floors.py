@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from coop.bylaws import Floors, floors_of
 from coop.errors import InvalidInputs, StateConflict
+from coop.locale_formats import format_moment_with_zone
 from coop.models import Cooperative
 from governance.models import CHOICE_METHODS, Kind, Method, Proposal
 
@@ -189,7 +190,7 @@ def check_closing(proposal: Proposal, now: datetime.datetime, everyone_voted: bo
 def _local(cooperative: Cooperative, when: datetime.datetime) -> str:
     from coop.clock import zone_of
 
-    return when.astimezone(zone_of(cooperative)).strftime("%Y-%m-%d %H:%M %Z")
+    return format_moment_with_zone(when.astimezone(zone_of(cooperative)))
 
 
 def unmet_floors(proposal: Proposal) -> list[str]:

@@ -14,9 +14,9 @@ from fractions import Fraction
 from typing import Any
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from coop.locale_formats import format_moment_with_zone
 from governance import selectors
 from governance.count_sheet import count_number, stv_stage_rows
 from governance.models import Proposal
@@ -115,7 +115,7 @@ def moment(proposal: Proposal, when: Any) -> str:
     if when is None:
         return "—"
     local = timezone.localtime(when, zoneinfo.ZoneInfo(proposal.cooperative.time_zone))
-    return date_format(local, "DATETIME_FORMAT") + " " + local.strftime("%Z")
+    return format_moment_with_zone(local)
 
 
 def closed_early(proposal: Proposal) -> bool:

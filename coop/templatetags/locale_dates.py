@@ -53,3 +53,12 @@ def moment(value) -> str:
     return locale_formats.format_moment(
         timezone.localtime(value) if timezone.is_aware(value) else value
     )
+
+
+@register.filter
+def moment_with_zone(value) -> str:
+    """`{{ proposal.closes_at|moment_with_zone }}`: "4 dic 2026, 10:30 CET", in the current time
+    zone (the co-op's), naming it."""
+    if not isinstance(value, datetime.datetime) or not timezone.is_aware(value):
+        return moment(value)
+    return locale_formats.format_moment_with_zone(timezone.localtime(value))
