@@ -17,16 +17,19 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from coop import pdf
+from coop.locale_formats import format_day, format_medium_day, format_moment_with_zone
 from governance import presenters, selectors
-from governance.count_sheet import count_number, stv_stage_rows
+from governance.count_sheet import count_number
 from governance.models import Comment, Proposal, Result, State
 from governance.pdf_markdown import markdown_flowables
 
 
 def _when(moment: datetime.datetime | None, time_zone: Any) -> str:
+    """A moment in the co-op's time zone, as the reader's language writes it, and the zone."""
     if moment is None:
         return "—"
-    return timezone.localtime(moment, time_zone).strftime("%Y-%m-%d %H:%M %Z")
+    local = timezone.localtime(moment, time_zone)
+    return format_moment_with_zone(local)
 
 
 def _result_rows(result: dict[str, Any], proposal: Proposal) -> list[tuple[str, str]]:
@@ -38,7 +41,10 @@ def _result_rows(result: dict[str, Any], proposal: Proposal) -> list[tuple[str, 
     rows.append((_("Votes counted"), presenters.votes_counted_text(figures)))
     if result.get("counts"):
         counts = selectors.in_order(result["counts"], proposal)
-        rows += [(f"  {name}", presenters.number(count)) for name, count in counts.items()]
+        rows += [
+            (f"  {presenters.answer(name)}", presenters.number(count))
+            for name, count in counts.items()
+        ]
     if result.get("winners"):
         rows.append((_("Winners"), ", ".join(result["winners"])))
     if result.get("ranking"):
@@ -53,28 +59,27 @@ def _result_rows(result: dict[str, Any], proposal: Proposal) -> list[tuple[str, 
 def _stv_stages(result: dict[str, Any], styles: dict) -> list:
     """The STV count sheet: every stage totals the valid vote (votes, non-transferable, loss by
     fractions)."""
-    stages = stv_stage_rows(result.get("stages", []))
+    stages = presenters.stv_stages(result)
     if not stages:
         return []
     header = [
         _("Stage"), _("Step"), _("Votes"), _("Non-transferable"), _("Loss by fractions"), _("Total")
     ]  # fmt: skip
-    rows: list[list[object]] = [header]
-    for number, stage in enumerate(stages, start=1):
-        step = stage["action"] + (f": {stage['candidate']}" if stage.get("candidate") else "")
-        votes = ", ".join(f"{option}: {value}" for option, value in stage["votes"].items())
-        rows.append(
-            [
-                str(number),
-                Paragraph(pdf.escape(step), styles["cell"]),
-                Paragraph(pdf.escape(votes), styles["cell"]),
-                stage["exhausted"],
-                stage["fractions_lost"],
-                stage["total"],
-            ]
-        )
-    widths = [12 * mm, 30 * mm, 66 * mm, 24 * mm, 22 * mm, 16 * mm]
-    return [Paragraph(pdf.escape(_("STV stages")), styles["h2"]), pdf.table(rows, widths)]
+    rows = [
+        [
+            str(number),
+            stage["step"],
+            ", ".join(f"{option}: {value}" for option, value in stage["votes"].items()),
+            stage["exhausted"],
+            stage["fractions_lost"],
+            stage["total"],
+        ]
+        for number, stage in enumerate(stages, start=1)
+    ]
+    return [
+        Paragraph(pdf.escape(_("STV stages")), styles["h2"]),
+        pdf.fitted_table(header, rows, wrapping={1: 2, 2: 3}, right=(0, 3, 4, 5)),
+    ]
 
 
 def proposal_minutes_pdf(proposal: Proposal, comments: Sequence[Comment]) -> bytes:
@@ -187,40 +192,44 @@ def decision_register_pdf(
     styles = pdf.styles()
     zone = zoneinfo.ZoneInfo(cooperative.time_zone)
     header = [_("Closed"), "#", _("Proposal"), _("Kind"), _("Result"), _("Votes counted")]
-    rows: list[list[object]] = [[Paragraph(pdf.escape(h), styles["bold"]) for h in header]]
+    rows: list[list[object]] = []
     for proposal in proposals:
-        turnout = proposal.tally.get("result", {}).get("turnout", "—")
+        turnout = proposal.tally.get("result", {}).get("turnout")
         result = str(proposal.get_result_display())
         if proposal.action_error:
             result += " " + _("(action failed)")
+        closed = (
+            format_medium_day(timezone.localtime(proposal.closed_at, zone).date())
+            if proposal.closed_at
+            else "—"
+        )
         rows.append(
             [
-                Paragraph(_when(proposal.closed_at, zone)[:10], styles["cell"]),
-                Paragraph(str(proposal.pk), styles["cell"]),
-                Paragraph(pdf.escape(proposal.title), styles["cell"]),
-                Paragraph(pdf.escape(str(proposal.get_kind_display())), styles["cell"]),
-                Paragraph(pdf.escape(result), styles["cell"]),
-                Paragraph(f"{turnout} / {proposal.eligible_count}", styles["num"]),
+                closed,
+                str(proposal.pk),
+                proposal.title,
+                str(proposal.get_kind_display()),
+                result,
+                f"{presenters.number(str(turnout)) if turnout is not None else '—'} / "
+                f"{proposal.eligible_count}",
             ]
         )
+    period = {"first": format_day(first), "last": format_day(last)}
     story: list = [
         Paragraph(pdf.escape(cooperative.name), styles["h2"]),
         Paragraph(
-            pdf.escape(
-                _("Register of decisions, %(first)s to %(last)s")
-                % {"first": f"{first:%Y-%m-%d}", "last": f"{last:%Y-%m-%d}"}
-            ),
+            pdf.escape(_("Register of decisions, %(first)s to %(last)s") % period),
             styles["title"],
         ),
     ]
-    if len(rows) == 1:
+    if not rows:
         story.append(
             Paragraph(pdf.escape(_("No proposal was decided in this period.")), styles["body"])
         )
     else:
-        story.append(pdf.table(rows, (22 * mm, 10 * mm, 72 * mm, 24 * mm, 28 * mm, 18 * mm)))
+        story.append(pdf.fitted_table(header, rows, wrapping={2: 3, 4: 1}, right=(1, 5)))
     return pdf.build_pdf(
-        _("Register of decisions %(first)s – %(last)s") % {"first": first, "last": last},
+        _("Register of decisions %(first)s – %(last)s") % period,
         story,
         _("%s · register of decisions") % cooperative.name,
     )

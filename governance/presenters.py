@@ -15,16 +15,52 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from coop.locale_formats import format_moment_with_zone
 from governance import selectors
 from governance.count_sheet import count_number, stv_stage_rows
 from governance.models import Proposal
 
+# The answers of an agree/abstain/disagree/block ballot as the reader's language names them;
+# the tally and the ballot file keep the English keys.
+ANSWERS = {
+    "agree": pgettext_lazy("ballot answer", "agree"),
+    "abstain": pgettext_lazy("ballot answer", "abstain"),
+    "disagree": pgettext_lazy("ballot answer", "disagree"),
+    "block": pgettext_lazy("ballot answer", "block"),
+}
+
+# The steps of an STV count, as the tally names them.
+STV_STEPS = {
+    "count": pgettext_lazy("STV step", "first count"),
+    "elected remaining": pgettext_lazy("STV step", "remaining candidates elected"),
+    "surplus": pgettext_lazy("STV step", "surplus of %s"),
+    "exclusion": pgettext_lazy("STV step", "exclusion of %s"),
+}
+
 
 def number(text: str) -> str:
     """A count from the tally ("3", "5/2", "12345/100000") as members read it: 3, 2.5, 0.12345."""
     return count_number(text)
+
+
+def answer(name: str) -> str:
+    """An answer in the reader's language ("agree", "a favor", "Ja"); anything else as it is."""
+    return str(ANSWERS.get(name, name))
+
+
+def stv_stages(result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The STV count sheet's stages, each with its step in words ("surplus of Ada")."""
+    rows = stv_stage_rows(result.get("stages", []))
+    for row in rows:
+        step = STV_STEPS.get(row["action"])
+        candidate = row.get("candidate") or ""
+        if step is None:
+            row["step"] = f"{row['action']}: {candidate}" if candidate else row["action"]
+        else:
+            row["step"] = str(step) % candidate if "%s" in str(step) else str(step)
+    return rows
 
 
 def ballot_text(ballot: Mapping[str, Any], *, weight: bool = False) -> str:
@@ -35,7 +71,8 @@ def ballot_text(ballot: Mapping[str, Any], *, weight: bool = False) -> str:
     """
     if "choice" in ballot:
         reason = ballot.get("reason")
-        text = f"{ballot['choice']} — {reason}" if reason else str(ballot["choice"])
+        choice = answer(str(ballot["choice"]))
+        text = f"{choice} — {reason}" if reason else choice
     elif "ranking" in ballot:
         text = "  ".join(f"{n}. {o}" for n, o in enumerate(ballot["ranking"], 1)) or "—"
     elif "approve" in ballot:
@@ -155,7 +192,7 @@ def count_sentence(proposal: Proposal, result: Mapping[str, Any]) -> str:
         return _("A tie between %s: the co-op decides how to break it.") % tied + " " + turnout
     if "counts" in result:
         ordered = selectors.in_order(result["counts"], proposal)
-        counts = ", ".join(f"{number(v)} {k}" for k, v in ordered.items())
+        counts = ", ".join(f"{number(v)} {answer(k)}" for k, v in ordered.items())
         verdict = _("Passed") if outcome == "passed" else _("Rejected")
         return f"{verdict}: {counts}. {turnout}"
     if outcome == "passed":
@@ -171,12 +208,17 @@ def outcome_sentence(proposal: Proposal) -> str:
     return proposal.outcome_statement or count_sentence(proposal, result)
 
 
-def bars(values: Mapping[str, str]) -> list[tuple[str, str, float]]:
-    """(name, count as read, bar length in percent of the largest) for the result chart."""
+def bars(values: Mapping[str, str], *, answers: bool = False) -> list[tuple[str, str, float]]:
+    """(name, count as read, bar length in percent of the largest) for the result chart; with
+    `answers`, the names are a ballot's answers (agree … block), in the reader's language."""
     exact = {name: Fraction(value) for name, value in values.items()}
     largest = max(exact.values(), default=Fraction(0)) or Fraction(1)
     return [
-        (name, number(values[name]), round(float(value / largest) * 100, 1))
+        (
+            answer(name) if answers else name,
+            number(values[name]),
+            round(float(value / largest) * 100, 1),
+        )
         for name, value in exact.items()
     ]
 
@@ -187,13 +229,13 @@ def result_figures(proposal: Proposal) -> dict[str, Any]:
     result = proposal.tally.get("result") or {}
     return {
         "result": result,
-        "counts": bars(selectors.in_order(result.get("counts", {}), proposal)),
+        "counts": bars(selectors.in_order(result.get("counts", {}), proposal), answers=True),
         "totals": bars(selectors.in_order(result.get("totals", {}), proposal)),
         "irv_rounds": [
             {**r, "counts": {o: number(v) for o, v in r["counts"].items()}}
             for r in result.get("rounds", [])
         ],
-        "stv_stages": stv_stage_rows(result.get("stages", [])),
+        "stv_stages": stv_stages(result),
     }
 
 
@@ -203,7 +245,7 @@ def running_figures(proposal: Proposal, result: Mapping[str, Any] | None) -> dic
     if not result:
         return {}
     return {
-        "counts": bars(selectors.in_order(result.get("counts", {}), proposal)),
+        "counts": bars(selectors.in_order(result.get("counts", {}), proposal), answers=True),
         "totals": bars(selectors.in_order(result.get("totals", {}), proposal)),
         "leading": list(result.get("winners", [])),
         "counted": number(str(result.get("turnout", 0))),

@@ -1,4 +1,5 @@
-"""The files of an approved distribution: payslip and report PDFs, payments CSV, SEPA transfers.
+"""The files of an approved distribution: the payslip PDF, payments CSV, SEPA transfers, and
+the parts the payslip and the report (`payroll.report_pdf`) share.
 
 Each builder takes the distribution (with its co-op, policy and lines loaded) and returns bytes;
 `payroll.tasks` stores them once. The PDFs say, in words a member can follow, where every cent of
@@ -9,18 +10,19 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 from sepaxml import SepaTransfer
 
 from coop import pdf, spreadsheet
 from coop.durations import format_minutes
+from coop.locale_formats import format_day
 from coop.models import Member
 from coop.money import format_money
 from coop.months import month_label
@@ -41,45 +43,8 @@ def masked_iban(iban: str) -> str:
     return f"{iban[:4]} … {iban[-4:]}" if len(iban) > 8 else iban
 
 
-# The width of the text block of an A4 page between the margins of coop.pdf.build_pdf.
-TEXT_WIDTH = 174 * mm
-PADDING = 6 * 2  # reportlab's default left and right padding of a cell, in points
-
-
-def figures_table(
-    header: list[Paragraph], rows: Sequence[tuple[Paragraph, Sequence[str]]]
-) -> Table:
-    """A table of a wrapping first column (a name) and figures that never wrap: each figure
-    column is as wide as its widest figure ("16,617.43 €", "2026-12-04", "EUR" stay on one
-    line), and the name column takes what is left."""
-    styles = pdf.styles()
-    font, size = styles["num"].fontName, styles["num"].fontSize
-    bold = styles["bold"].fontName
-    columns = len(header) - 1
-    widths = [
-        max(
-            [stringWidth(row[1][index], font, size) for row in rows]
-            + [stringWidth(header[index + 1].getPlainText(), bold, size)]
-        )
-        + PADDING
-        for index in range(columns)
-    ]
-    first = max(TEXT_WIDTH - sum(widths), 40 * mm)
-    table = pdf.table(
-        [header, *([name, *figures] for name, figures in rows)], (first, *widths), header=True
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (1, 1), (-1, -1), font, size),
-                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-            ]
-        )
-    )
-    return table
-
-
-def _month_figures(distribution: Distribution) -> list[list[object]]:
+def month_figures(distribution: Distribution) -> list[list[object]]:
+    """The month from revenue to the member pool, as rows of a two-column table."""
     styles = pdf.styles()
     currency = distribution.currency
 
@@ -116,7 +81,8 @@ def _month_figures(distribution: Distribution) -> list[list[object]]:
     return rows
 
 
-def _approval(distribution: Distribution) -> str:
+def approval(distribution: Distribution) -> str:
+    """Who approved the distribution and on which day (in the co-op's time zone)."""
     if distribution.approval_proposal_id:
         how = _("approved by the members' vote on proposal #%(number)s") % {
             "number": distribution.approval_proposal_id
@@ -127,15 +93,18 @@ def _approval(distribution: Distribution) -> str:
         }
     else:
         how = _("approved")
-    when = (
-        timezone.localtime(distribution.approved_at).strftime("%Y-%m-%d")
-        if distribution.approved_at
-        else "—"
-    )
+    when = day_in_coop(distribution, distribution.approved_at) if distribution.approved_at else "—"
     return _("%(how)s on %(when)s") % {"how": how, "when": when}
 
 
-def _footer(distribution: Distribution, what: str) -> str:
+def day_in_coop(distribution: Distribution, moment: datetime.datetime) -> str:
+    """The day of a moment in the co-op's time zone, in words: "4 de diciembre de 2026"."""
+    zone = ZoneInfo(distribution.cooperative.time_zone)
+    return format_day(timezone.localtime(moment, zone).date())
+
+
+def footer(distribution: Distribution, what: str) -> str:
+    """The line at the foot of every page: co-op, file, distribution and policy."""
     return _(
         "%(coop)s · %(what)s · distribution #%(number)s · policy v%(version)s (%(method)s)"
     ) % {
@@ -240,82 +209,15 @@ def _payslip(
     story += [
         Spacer(1, 4 * mm),
         Paragraph(_("The co-op's month: %(month)s") % {"month": label}, styles["h2"]),
-        pdf.table(_month_figures(distribution), (110 * mm, 60 * mm), header=False),
+        pdf.table(month_figures(distribution), (110 * mm, 60 * mm), header=False),
         Spacer(1, 4 * mm),
         Paragraph(
-            _("This distribution was %(how)s.") % {"how": pdf.escape(_approval(distribution))},
+            _("This distribution was %(how)s.") % {"how": pdf.escape(approval(distribution))},
             styles["small"],
         ),
     ]
     title = _("Payslip %(month)s — %(name)s") % {"month": label, "name": line.name}
-    return pdf.build_pdf(title, story, _footer(distribution, _("payslip")))
-
-
-def report_pdf(distribution: Distribution, lines: Sequence[DistributionLine]) -> bytes:
-    """The whole month for every member to read: figures, each line, and the checks."""
-    styles = pdf.styles()
-    currency = distribution.currency
-    label = month_label(distribution.month)
-    story: list = [
-        Paragraph(pdf.escape(distribution.cooperative.name), styles["h2"]),
-        Paragraph(f"Distribution report — {label}", styles["title"]),
-        Paragraph(
-            f"Status: {distribution.get_status_display()}; {_approval(distribution)}.",
-            styles["body"],
-        ),
-        Spacer(1, 4 * mm),
-        pdf.table(_month_figures(distribution), (110 * mm, 60 * mm), header=False),
-        Spacer(1, 5 * mm),
-        Paragraph("Lines", styles["h2"]),
-    ]
-    header = ["", "Hours", "Weight", "Share", "Cash", "Retained"]
-    figures: list[list[str]] = [
-        [
-            format_minutes(line.minutes) if line.minutes else "",
-            figure_in_words(line.weight[:24]),
-            money(line.share, currency),
-            money(line.cash, currency),
-            money(line.retained, currency),
-        ]
-        for line in lines
-    ]
-    total = sum((line.share for line in lines), Decimal("0"))
-    totals = [
-        format_minutes(sum(line.minutes for line in lines if line.kind == "member")),
-        "",
-        money(total, currency),
-        money(sum((ln.cash for ln in lines), Decimal("0")), currency),
-        money(sum((ln.retained for ln in lines), Decimal("0")), currency),
-    ]
-    name_cells = [
-        Paragraph(f"{pdf.escape(line.name)}<br/>{line.get_kind_display()}", styles["cell"])
-        for line in lines
-    ]
-    story.append(
-        figures_table(
-            [Paragraph(h, styles["bold"]) for h in header],
-            [*zip(name_cells, figures, strict=True), (Paragraph("Total", styles["bold"]), totals)],
-        )
-    )
-    check = "equal" if total == distribution.surplus else "NOT equal"
-    story += [
-        Spacer(1, 4 * mm),
-        Paragraph(
-            f"Check: the lines add up to {money(total, currency)}, {check} to the surplus "
-            f"{money(distribution.surplus, currency)}.",
-            styles["body"],
-        ),
-    ]
-    unpaid = [line for line in lines if line.cash > 0 and not line.iban]
-    if unpaid:
-        names = ", ".join(pdf.escape(line.name) for line in unpaid)
-        story.append(
-            Paragraph(
-                f"No IBAN on record, to be paid by hand: {names}.",
-                styles["body"],
-            )
-        )
-    return pdf.build_pdf(f"Distribution report {label}", story, _footer(distribution, "report"))
+    return pdf.build_pdf(title, story, footer(distribution, _("payslip")))
 
 
 def reference(distribution: Distribution, line: DistributionLine) -> str:

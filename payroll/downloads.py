@@ -3,9 +3,11 @@ documents and an expense's receipt."""
 
 import mimetypes
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 
+from coop import pdf
+from payroll import report_pdf, selectors
 from payroll.models import DistributionDocument, Expense
 
 CONTENT_TYPES = {
@@ -16,8 +18,18 @@ CONTENT_TYPES = {
 }
 
 
-def document_response(document: DistributionDocument) -> FileResponse:
-    """The file as an attachment, with its type and, for text, its character set."""
+def document_response(document: DistributionDocument) -> HttpResponse:
+    """The file as an attachment, with its type and, for text, its character set.
+
+    The report is written for its reader: built now, in the request's language, from the same
+    stored lines as the stored copy (why that is right and cheap: `payroll.report_pdf`). The
+    payslips are the member's, in the member's language; the CSV and SEPA files are for banks.
+    """
+    if document.kind == DistributionDocument.Kind.REPORT:
+        distribution, lines = selectors.report_contents(document.distribution_id)
+        return pdf.pdf_response(
+            report_pdf.build(distribution, lines), document.file.name.rsplit("/", 1)[-1]
+        )
     return FileResponse(
         document.file.open("rb"),
         as_attachment=True,

@@ -279,6 +279,15 @@ def distribution_file_for(viewer: Member, distribution_id: int, kind: str) -> Di
     )
 
 
+def report_contents(distribution_id: int) -> tuple[Distribution, list[DistributionLine]]:
+    """What the report of a distribution prints: the distribution with its co-op, policy and
+    approver, and its lines in the report's order (the order `payroll.tasks` stores it in)."""
+    distribution = Distribution.objects.select_related(
+        "cooperative", "policy", "approved_by__user"
+    ).get(pk=distribution_id)
+    return distribution, list(distribution.lines.order_by("kind", "id"))
+
+
 def capital_ledger_for(viewer: Member, member_id: int) -> tuple[Member, list[LedgerEntry]]:
     """A member's capital account, oldest entry first: the viewer's own (departed members too),
     or anyone's for the treasurer; 404 otherwise."""

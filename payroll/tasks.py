@@ -31,7 +31,7 @@ from coop.errors import DomainError
 from coop.models import Cooperative, Member, TimeEntry
 from coop.money import format_money
 from coop.months import month_bounds, month_label
-from payroll import capital, distributing, documents, presenters, totals
+from payroll import capital, distributing, documents, presenters, report_pdf, totals
 from payroll.models import (
     Distribution,
     DistributionDocument,
@@ -171,7 +171,7 @@ def generate_documents(distribution_id: int) -> dict[str, int]:
         generate_payslip.delay(distribution_id, member_id)
     made = 0
     builders: list[tuple[str, Callable[[], bytes]]] = [
-        ("report", lambda: documents.report_pdf(distribution, lines)),
+        ("report", lambda: report_pdf.build(distribution, lines)),
         ("csv", lambda: documents.payments_csv(distribution, lines)),
     ]
     if documents.sepa_unavailable_reason(distribution, lines) is None:

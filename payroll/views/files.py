@@ -19,7 +19,7 @@ from payroll.models import Distribution, DistributionDocument
 from payroll.views.access import distribution_url, membership
 
 
-def _file(document: DistributionDocument) -> FileResponse:
+def _file(document: DistributionDocument) -> HttpResponse:
     return document_response(document)
 
 

@@ -1,11 +1,14 @@
 """Minutes of a closed proposal and the register of decisions (PDF, through the API)."""
 
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from coop.clock import today_in
+from coop.locale_formats import format_day, format_medium_day
 from governance import services
 from tests.factories import MemberFactory
 
@@ -165,6 +168,7 @@ LABELS = {
     "es": ("Tipo", "general", "Papeletas emitidas", "La propuesta", "Método"),
     "de": ("Art", "allgemein", "Abgegebene Stimmzettel", "Der Antrag", "Verfahren"),
 }
+AGREE = {"en": "agree", "es": "a favor", "de": "Ja"}
 
 
 @pytest.mark.parametrize("language", ["en", "es", "de"])
@@ -189,8 +193,12 @@ def test_minutes_render_the_markdown_with_labels_in_the_language_of_the_download
     kind, general, cast, the_proposal, method = LABELS[language]
     assert f"{kind} {general}" in text  # "Art allgemein", not "Kind allgemein"
     assert cast in text and the_proposal in text and method in text
+    # the answers, in the result and on each ballot, in the reader's words
+    assert f"{members[0].user.email} {AGREE[language]}" in text
+    assert f"{AGREE[language]} 1" in text
     if language != "en":
         assert "Kind " not in text and "Ballots cast" not in text
+        assert "agree" not in text and "disagree" not in text
     assert "**" not in text and "- tests" not in text and "## " not in text
     assert "checklist" in text and "• tests" in text and "1. first" in text
     assert "docs &" in text  # escaped, the raw HTML dropped by the sanitizer
@@ -203,3 +211,41 @@ def test_minutes_render_the_markdown_with_labels_in_the_language_of_the_download
         if "/A" in annotation.get_object()
     ]
     assert "https://example.org/wiki?a=1&b=2" in links
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+def test_no_day_or_count_of_the_register_wraps(
+    client, cooperative, members, secretary, make_proposal, voting_floor_passed, language
+):
+    """The day a proposal closed, its number and its votes stay whole on the first line of its
+    row, in the reader's notation; a long title wraps between its words."""
+    title = "Adopt the four-day week for every team, reviewing client support after six months"
+    proposal = make_proposal(members[0], title=title)
+    services.cast_vote(actor=members[0], proposal=proposal, ballot={"choice": "agree"})
+    voting_floor_passed(proposal)
+    services.close_proposal(proposal=proposal, actor=secretary)
+    proposal.refresh_from_db()
+    today = today_in(cooperative)
+    first = today.replace(month=1, day=1)
+    client.force_login(members[1].user)
+    response = client.get(
+        f"/c/{cooperative.slug}/proposals/register.pdf",
+        {"first": f"{first}", "last": f"{today}"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    reader = PdfReader(io.BytesIO(response.content))
+    layout = "\n".join(sheet.extract_text(extraction_mode="layout") for sheet in reader.pages)
+    rows = [" ".join(row.replace("\xa0", " ").split()) for row in layout.splitlines()]
+    closed = timezone.localtime(proposal.closed_at, ZoneInfo(cooperative.time_zone)).date()
+    day = format_medium_day(closed, language).replace("\xa0", " ")  # "Dec 6, 2026", "6 dic 2026"
+    votes = f"1 / {proposal.eligible_count}"
+    assert any(
+        row.startswith(f"{day} {proposal.pk} Adopt the") and row.endswith(votes) for row in rows
+    ), rows
+    assert not any(row.endswith("after six months") and row.startswith(day) for row in rows)
+    assert f"{closed:%Y-%m-%d}" not in layout  # no ISO day left in a German or Spanish register
+    flat = " ".join(" ".join(sheet.extract_text().split()) for sheet in reader.pages)
+    assert title in flat  # wrapped between words only
+    assert format_day(first, language).replace("\xa0", " ") in flat.replace("\xa0", " ")
+    if language == "de":
+        assert "nicht beschlussfähig" in flat  # the result too is cut between words only

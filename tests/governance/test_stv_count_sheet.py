@@ -105,5 +105,34 @@ def test_the_minutes_show_the_loss_and_the_totals(api, closed_stv):
     api.force_authenticate(member.user)
     answer = api.get(f"/api/v1/coops/{member.cooperative.slug}/proposals/{proposal.pk}/minutes/")
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.content)).pages)
+    text = " ".join(text.split())  # a heading wraps between its words ("Loss by / fractions")
     assert "STV stages" in text and "Loss by fractions" in text
     assert "0.00001" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "steps"),
+    [
+        ("en", ("first count", "surplus of A", "Loss by fractions")),
+        ("es", ("primer recuento", "excedente de A", "Pérdida por fracciones")),
+        ("de", ("erste Zählung", "Überschuss von A", "Verlust durch Bruchteile")),
+    ],
+)
+def test_the_steps_of_the_count_are_in_the_readers_language(client, closed_stv, language, steps):
+    """The page and the minutes name each stage's step alike, in the reader's words, and the
+    minutes keep every count of a stage whole on its line."""
+    member, proposal = closed_stv
+    client.force_login(member.user)
+    base = f"/c/{member.cooperative.slug}/proposals/{proposal.pk}/"
+    page = client.get(base, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    minutes = client.get(base + "minutes.pdf", HTTP_ACCEPT_LANGUAGE=language)
+    reader = PdfReader(io.BytesIO(minutes.content))
+    layout = "\n".join(sheet.extract_text(extraction_mode="layout") for sheet in reader.pages)
+    rows = [" ".join(row.split()) for row in layout.splitlines()]
+    flat = " ".join(" ".join(sheet.extract_text().split()) for sheet in reader.pages)
+    for step in steps:
+        assert step in page and step in flat
+    assert "surplus" not in " ".join(rows) or language == "en"
+    # stage 2: the surplus of A, its non-transferable votes, the loss and the total, one line
+    assert any(row.startswith("2 ") and row.endswith("0 0.00001 10") for row in rows)
