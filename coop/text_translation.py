@@ -1,13 +1,14 @@
 """`coop.texts.Text` written in the active language: the template through gettext, each value
 the reader's way (a nested `Text` translated, a `DayOfMonth` with CLDR's day-and-month
-pattern, a moment with `coop.locale_formats`)."""
+pattern, a moment with `coop.locale_formats`, a `Number` in the locale's notation)."""
 
 import datetime
 
+from babel.numbers import format_decimal
 from django.utils.translation import gettext
 
-from coop.locale_formats import format_day_and_month_name, format_moment
-from coop.texts import DayOfMonth, Text
+from coop.locale_formats import babel_locale, format_day_and_month_name, format_moment
+from coop.texts import DayOfMonth, Number, Text
 
 
 def translate(text: Text) -> str:
@@ -32,4 +33,8 @@ def _value(value: object) -> str:
         return format_day_and_month_name(value.as_date())
     if isinstance(value, datetime.datetime):
         return format_moment(value)
+    if isinstance(value, Number) and value.value.is_finite():
+        return format_decimal(
+            value.value.normalize(), locale=babel_locale(), decimal_quantization=False
+        )
     return str(value)

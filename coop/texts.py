@@ -11,6 +11,7 @@ a nested `Text` is translated too, a `DayOfMonth` is written with the locale's o
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 ENGLISH_MONTHS = (
     "January",
@@ -49,6 +50,16 @@ class DayOfMonth:
 
     def as_date(self) -> datetime.date:
         return datetime.date(2000, self.month, self.day)  # a leap year: 29 February exists
+
+
+@dataclass(frozen=True)
+class Number:
+    """A decimal figure in a message: "1.05" in English, "1,05" in Spanish and German."""
+
+    value: Decimal
+
+    def __str__(self) -> str:
+        return format(self.value.normalize(), "f") if self.value.is_finite() else str(self.value)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import Role
 from coop.months import month_bounds, month_label
 from coop.services import require_role
+from coop.text_translation import translate
 from governance.actions.registry import require_decided
 from payroll import allocation, enqueue
 from payroll.models import (
@@ -361,9 +362,12 @@ def policy_terms(fields: dict[str, Any]) -> allocation.PolicyTerms:
                 for r in recipients
             ),
         )
-    except allocation.DistributionError as error:
+    except allocation.PolicyError as error:
         raise InvalidInputs(
-            {(key or "non_field_errors"): messages for key, messages in error.errors.items()}
+            {
+                (key or "non_field_errors"): [translate(text) for text in texts]
+                for key, texts in error.texts.items()
+            }
         ) from None
 
 

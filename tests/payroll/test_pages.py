@@ -1,6 +1,7 @@
 """The money pages: every member reads, the treasurer writes, refusals never become a 500."""
 
 import datetime
+import re
 import sys
 import types
 from decimal import Decimal
@@ -361,8 +362,10 @@ class TestTreasurerWrites:
         )  # fmt: skip
         page = response.content.decode()
         assert response.status_code == 400
-        assert "needs a base_rate" in page
-        assert "at least one commons recipient is needed" in page
+        assert "Wages first, then patronage needs a base rate" in page
+        assert "so name at least one commons recipient" in page
+        shown = " ".join(re.findall(r'<ul class="errorlist[^>]*>(.*?)</ul>', page, re.DOTALL))
+        assert not re.search(r"[A-Za-z]+_[a-z]+", shown), shown  # no field names
         assert not DistributionPolicy.objects.exists()
 
     def test_policies_adopted_by_vote_explain_the_proposal(self, client, cooperative, treasurer):
