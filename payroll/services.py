@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coop import clock, money
 from coop.audit import record
@@ -76,7 +77,11 @@ def _money(cooperative: Cooperative, amount: Any, field: str = "amount") -> Deci
         )
     if amount != amount.quantize(Decimal(1).scaleb(-exponent)):
         raise InvalidInput(
-            _("%(currency)s amounts have %(decimals)s decimals at most.")
+            ngettext(
+                "%(currency)s amounts have %(decimals)s decimal at most.",
+                "%(currency)s amounts have %(decimals)s decimals at most.",
+                exponent,
+            )
             % {"currency": cooperative.currency, "decimals": exponent},
             field=field,
         )

@@ -10,6 +10,7 @@ from tests.conftest import as_member
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2029, 12, 1, 12, tzinfo=datetime.UTC)
+WEEK = datetime.timedelta(days=6)
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +40,7 @@ def test_drafting_a_proposal_that_adopts_one(api, member):
     opens = NOW + datetime.timedelta(days=3)
     terms = {
         "title": "Pay more in cash", "kind": "policy", "method": "supermajority",
-        "opens_at": opens.isoformat(), "closes_at": (opens + datetime.timedelta(days=6)).isoformat(),
+        "opens_at": opens.isoformat(), "closes_at": (opens + WEEK).isoformat(),
         "action": "adopt_distribution_policy",
         "action_payload": {"method": "wages_then_patronage", "commons_pct": "0.1",
                            "cash_pct": "1.5"},
@@ -65,7 +66,7 @@ def test_a_number_written_as_a_json_number(api, member):
     opens = NOW + datetime.timedelta(days=3)
     terms = {
         "title": "Pay more in cash", "kind": "policy", "method": "supermajority",
-        "opens_at": opens.isoformat(), "closes_at": (opens + datetime.timedelta(days=6)).isoformat(),
+        "opens_at": opens.isoformat(), "closes_at": (opens + WEEK).isoformat(),
         "action": "adopt_distribution_policy",
         "action_payload": {"method": "hours", "commons_pct": 0.1},
     }  # fmt: skip

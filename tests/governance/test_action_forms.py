@@ -192,8 +192,7 @@ class TestAPolicyThatDoesNotAddUp:
             "Una parte del excedente va a los bienes comunes: indica al menos un destinatario."
         ]
         assert self.errors_of(html, "cash_pct") == [
-            "La parte pagada en efectivo debe estar entre 0 y 1 (0,15 significa un 15 %); "
-            "es 1,5."
+            "La parte pagada en efectivo debe estar entre 0 y 1 (0,15 significa un 15 %); es 1,5."
         ]
         assert self.errors_of(html, "base_rate") == [
             "El método “primero salarios, luego según el trabajo aportado” necesita una tarifa "
