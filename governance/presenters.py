@@ -18,7 +18,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from coop.errors import InvalidInput
 from governance import selectors
+from governance.actions import registry
 from governance.count_sheet import count_number, stv_stage_rows
 from governance.models import Proposal
 
@@ -112,6 +114,15 @@ def votes_counted_text(figures: Mapping[str, Any]) -> str:
             % figures
         )
     return str(figures["counted"])
+
+
+def action_name(proposal: Proposal) -> str:
+    """The proposal's action as members read it ("Approve a draft monthly distribution"), not
+    its code; the code itself for an action no app registers any more."""
+    try:
+        return str(registry.get(proposal.action).description).rstrip(".")
+    except InvalidInput:
+        return proposal.action
 
 
 def turnout_sentence(proposal: Proposal, result: Mapping[str, Any]) -> str:

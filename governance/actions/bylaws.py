@@ -19,9 +19,7 @@ def _validate_amendment(cooperative: Cooperative, payload: dict[str, Any]) -> di
     try:
         validate_bylaws(_amended(cooperative.bylaws, payload))
     except ValidationError as error:
-        raise InvalidInput(
-            "action_payload: " + " ".join(error.messages), field="action_payload"
-        ) from None
+        raise InvalidInput(" ".join(error.messages), field="action_payload") from None
     return payload
 
 

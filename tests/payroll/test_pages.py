@@ -373,7 +373,8 @@ class TestTreasurerWrites:
         cooperative.save()
         signed_in(client, treasurer)
         page = client.get(money(cooperative, "policies/")).content.decode()
-        assert "adopt_distribution_policy" in page
+        assert "draft a policy proposal that carries out “Adopt a distribution policy”" in page
+        assert "adopt_distribution_policy" not in page
         assert "Adopt this version" not in page
         response = client.post(money(cooperative, "policies/"), {"policy-method": "equal"})
         assert response.status_code == 400  # the form is refused before the service is asked
