@@ -230,7 +230,7 @@ def _check_required(layout: Layout, header: list[str]) -> None:
             )
 
 
-def _either(names: list[str]) -> Text:
+def _either(names: list[str]) -> Text | str:
     """ "A" or "B" or "C": the header names, as the file would write them, quoted."""
     shown: Text | str = f'"{names[0]}"'
     for name in names[1:]:
