@@ -254,7 +254,7 @@ def import_hours(
     report = ImportReport(format=parsed.source, rows=len(parsed.entries) + len(parsed.errors))
     report.dry_run = dry_run
     for error in parsed.errors:
-        report.reject(error.line, translate_all(error.texts))
+        report.reject(error.line, translate_all(error.texts) if error.texts else error.message)
     try:
         with transaction.atomic():
             _write_rows(cooperative, actor, parsed.entries, create_missing, report)

@@ -21,10 +21,23 @@ class DistributionError(Exception):
     when the error is about input fields; it is empty for errors about the month as a whole.
     """
 
-    def __init__(self, message: str, *, errors: Mapping[str, list[str]] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        errors: Mapping[str, list[str]] | None = None,
+        text: Text | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.errors: dict[str, list[str]] = dict(errors or {})
+        # `text`, when given, is the message for a person (translated where it is shown)
+        self.text = text
+
+    @classmethod
+    def of(cls, text: Text) -> DistributionError:
+        """The error whose message is `text` (in English here, translated where shown)."""
+        return cls(str(text), text=text)
 
 
 class PolicyError(DistributionError):

@@ -35,6 +35,16 @@ class Method(StrEnum):
     PROJECT_HOURS = "project_hours"
 
 
+# The methods as members read them: the same words as the policy's choices on the pages.
+METHOD_NAMES = {
+    Method.EQUAL: Text(gettext_noop("equal shares")),
+    Method.HOURS: Text(gettext_noop("by hours")),
+    Method.WEIGHTED_HOURS: Text(gettext_noop("by hours × rate weight")),
+    Method.WAGES_THEN_PATRONAGE: Text(gettext_noop("wages first, then patronage")),
+    Method.PROJECT_HOURS: Text(gettext_noop("each project's revenue by its hours")),
+}
+
+
 class Approval(StrEnum):
     """Who approves a month's distribution: the treasurer alone, or the members by vote."""
 

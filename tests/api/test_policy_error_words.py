@@ -77,3 +77,18 @@ def test_a_number_written_as_a_json_number(api, member):
     assert response.json()["errors"] == {
         "action_payload.commons_pct": ['Write the number as text, such as "0.15".']
     }
+
+
+def test_in_the_language_the_request_asks_for(api, treasurer):
+    response = as_member(api, treasurer).post(
+        f"/api/v1/coops/{treasurer.cooperative.slug}/policies/",
+        {"method": "hours", "commons_pct": "0.1", "cash_pct": "1"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "commons_recipients": [
+            "Una parte del excedente va a los bienes comunes: indica al menos un destinatario."
+        ]
+    }

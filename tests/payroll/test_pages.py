@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from coop.models import AuditEvent
+from coop.models import AuditEvent, Client
 from coop.months import month_label
 from payroll import capital, distributing, selectors, services
 from payroll.models import (
@@ -680,3 +680,21 @@ class TestAdmin:
         assert AuditEvent.objects.filter(verb="policy.adopted").exists()
         page = client.get(f"/admin/payroll/distributionpolicy/{policy.pk}/change/")
         assert 'name="_save"' not in page.content.decode()
+
+
+def test_a_month_without_members_is_refused_in_the_treasurers_words(
+    client, cooperative, treasurer, workers
+):
+    """August: revenue, but nobody was a member yet; the computation's refusal is translated."""
+    services.record_revenue(
+        actor=treasurer, cooperative=cooperative, client=Client.objects.get(),
+        amount=Decimal("100"), received_on=datetime.date(2026, 8, 14),
+    )  # fmt: skip
+    client.cookies["django_language"] = "es"
+    signed_in(client, treasurer)
+    response = client.post(money(cooperative, "distributions/draft/"), {"month": "2026-08"})
+    assert (
+        "Este reparto no tiene personas asociadas, así que la bolsa de las personas asociadas "
+        "no se puede repartir." in " ".join(flashes(response))
+    )
+    assert not Distribution.objects.exists()
