@@ -10,6 +10,7 @@ import logging
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from api.models import NAME_MAX_LENGTH, PREFIX_LENGTH, PersonalToken, key_digest, new_key
 from coop import clock
@@ -22,6 +23,10 @@ logger = logging.getLogger(__name__)
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
 
+def _already_named(name: str) -> str:
+    return _("You already have a token named “%(name)s”: choose another name.") % {"name": name}
+
+
 def create_token(
     *,
     user: User,
@@ -32,20 +37,19 @@ def create_token(
     """A new token for `user` and its key, which is returned here once and stored nowhere."""
     name = name.strip()
     if not name:
-        raise InvalidInput("Give the token a name.", field="name")
+        raise InvalidInput(_("Give the token a name."), field="name")
     if len(name) > NAME_MAX_LENGTH:
-        raise InvalidInput(f"A name has at most {NAME_MAX_LENGTH} characters.", field="name")
+        raise InvalidInput(
+            _("A name has at most %(most)s characters.") % {"most": NAME_MAX_LENGTH}, field="name"
+        )
     if expires_in_days is not None and expires_in_days < 1:
-        raise InvalidInput("A token lasts at least one day.", field="expires_in_days")
+        raise InvalidInput(_("A token lasts at least one day."), field="expires_in_days")
     now = clock.now()
     key = new_key()
     try:
         with transaction.atomic():
             if PersonalToken.objects.live().filter(user=user, name=name).exists():
-                raise InvalidInput(
-                    f"You already have a token named “{name}”: choose another name.",
-                    field="name",
-                )
+                raise InvalidInput(_already_named(name), field="name")
             token = PersonalToken.objects.create(
                 user=user,
                 name=name,
@@ -58,9 +62,7 @@ def create_token(
                 else None,
             )
     except IntegrityError:  # the same name created by a concurrent request
-        raise InvalidInput(
-            f"You already have a token named “{name}”: choose another name.", field="name"
-        ) from None
+        raise InvalidInput(_already_named(name), field="name") from None
     logger.info(
         "personal token %s (%s…) created for user %s, read_only=%s, expires_at=%s",
         token.pk,

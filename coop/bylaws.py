@@ -7,6 +7,8 @@ from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 PROPOSAL_KINDS = ("general", "spending", "membership", "policy", "bylaws", "distribution")
 
@@ -77,15 +79,19 @@ _TOP_LEVEL_KEYS = set(DEFAULT_BYLAWS)
 
 
 def parse_share(value: Any) -> Fraction:
-    """Read a quorum or threshold: an exact fraction written "2/3" or "0.75", between 0 and 1."""
+    """Read a quorum or threshold: an exact fraction written "2/3" or "0.75", between 0 and 1.
+
+    The ValueError's message is a sentence in the active language."""
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError('write it as a string such as "2/3" or "0.75"')
+        raise ValueError(_("Write it as a fraction such as 2/3 or 0.75."))
     try:
         share = Fraction(str(value).strip())
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f'"{value}" is not a fraction such as "2/3" or "0.75"') from None
+        raise ValueError(
+            _("“%(value)s” is not a fraction such as 2/3 or 0.75.") % {"value": value}
+        ) from None
     if not 0 <= share <= 1:
-        raise ValueError(f'"{value}" must be between 0 and 1')
+        raise ValueError(_("“%(value)s” must be between 0 and 1.") % {"value": value})
     return share
 
 
@@ -128,53 +134,113 @@ def floors_changed(old: dict[str, Any] | None, new: dict[str, Any] | None) -> bo
     return any(floors_of(old, kind) != floors_of(new, kind) for kind in PROPOSAL_KINDS)
 
 
+# The settings as a sentence names them (the keys stay the JSON's, for the API and the admin).
+KIND_NAMES = {
+    "general": gettext_lazy("general"),
+    "spending": gettext_lazy("spending"),
+    "membership": gettext_lazy("membership"),
+    "policy": gettext_lazy("policy"),
+    "bylaws": gettext_lazy("bylaws"),
+    "distribution": gettext_lazy("distribution"),
+}
+TERM_NAMES = {
+    "quorum": gettext_lazy("The quorum"),
+    "threshold": gettext_lazy("The threshold"),
+    "discussion_hours": gettext_lazy("The discussion period"),
+    "voting_hours": gettext_lazy("The voting period"),
+}
+DECIDED_BY = {
+    "admission": gettext_lazy("Admissions are decided by the admins or by a vote."),
+    "status_changes": gettext_lazy("Status changes are decided by the admins or by a vote."),
+    "role_changes": gettext_lazy("Role changes are decided by the admins or by a vote."),
+}
+YES_OR_NO = {
+    "probationary_members_vote": gettext_lazy(
+        "Whether probationary members vote is yes (true) or no (false)."
+    ),
+    "negative_capital_balance": gettext_lazy(
+        "Whether a capital account may go below zero is yes (true) or no (false)."
+    ),
+}
+
+
 def _floor_errors(floors: Any) -> list[str]:
     if not isinstance(floors, dict):
-        return ["floors: must be an object keyed by proposal kind."]
+        return [_("The floors are given per kind of proposal (general, spending…).")]
     errors: list[str] = []
     for kind, terms in floors.items():
         if kind not in PROPOSAL_KINDS:
-            errors.append(f"floors.{kind}: unknown proposal kind.")
+            errors.append(
+                _("There is no kind of proposal “%(kind)s”; the kinds are %(kinds)s.")
+                % {"kind": kind, "kinds": ", ".join(PROPOSAL_KINDS)}
+            )
             continue
+        where = {"kind": KIND_NAMES[kind]}
         if not isinstance(terms, dict) or set(terms) - set(FLOOR_TERMS):
-            errors.append(f"floors.{kind}: only {', '.join(FLOOR_TERMS)} may be set.")
+            errors.append(
+                _(
+                    "Only the quorum, the threshold and the hours of discussion and of voting "
+                    "of %(kind)s proposals can be set."
+                )
+                % where
+            )
             continue
         for term, raw in terms.items():
+            where["term"] = TERM_NAMES[term]
             if term.endswith("_hours"):
                 if isinstance(raw, bool) or not isinstance(raw, int):
-                    errors.append(f"floors.{kind}.{term}: a whole number of hours.")
+                    errors.append(
+                        _("%(term)s of %(kind)s proposals: write a whole number of hours.") % where
+                    )
                 elif not 0 <= raw <= MAX_FLOOR_HOURS:
-                    errors.append(f"floors.{kind}.{term}: between 0 and {MAX_FLOOR_HOURS} hours.")
+                    errors.append(
+                        _("%(term)s of %(kind)s proposals: between 0 and %(most)s hours.")
+                        % {**where, "most": MAX_FLOOR_HOURS}
+                    )
                 continue
             try:
                 parse_share(raw)
             except ValueError as error:
-                errors.append(f"floors.{kind}.{term}: {error}.")
+                errors.append(
+                    _("%(term)s of %(kind)s proposals: %(problem)s") % {**where, "problem": error}
+                )
     return errors
 
 
 def validate_bylaws(value: Any) -> None:
-    """Validate the bylaws JSON; errors name the path of the bad value."""
+    """Validate the bylaws JSON; each error is a sentence that names the setting."""
     if not isinstance(value, dict):
-        raise ValidationError("Bylaws settings must be a JSON object.", code="invalid_bylaws")
+        raise ValidationError(
+            _("The bylaws settings must be a JSON object."), code="invalid_bylaws"
+        )
     errors: list[str] = []
     for key in sorted(set(value) - _TOP_LEVEL_KEYS):
-        errors.append(f"{key}: unknown setting (known: {', '.join(sorted(_TOP_LEVEL_KEYS))}).")
+        errors.append(
+            _("There is no bylaws setting “%(key)s”; the settings are %(known)s.")
+            % {"key": key, "known": ", ".join(sorted(_TOP_LEVEL_KEYS))}
+        )
     errors.extend(_floor_errors(value.get("floors", {})))
     for key in ("probationary_members_vote", "negative_capital_balance"):
         if key in value and not isinstance(value[key], bool):
-            errors.append(f"{key}: must be true or false.")
+            errors.append(str(YES_OR_NO[key]))
     if "spending_limit" in value:
         try:
             limit = Decimal(str(value["spending_limit"]))
             if not limit.is_finite() or limit < 0 or isinstance(value["spending_limit"], float):
                 raise InvalidOperation
         except InvalidOperation:
-            errors.append('spending_limit: must be a non-negative amount such as "1000.00".')
+            errors.append(
+                _('The spending limit is an amount of at least 0, written as text: "1000.00".')
+            )
     if value.get("policy_adoption", "treasurer") not in ("treasurer", "vote"):
-        errors.append('policy_adoption: must be "treasurer" or "vote".')
+        errors.append(
+            _(
+                'A distribution policy is adopted by the treasurer ("treasurer") or by a vote '
+                '("vote").'
+            )
+        )
     for key in MEMBER_DECISIONS:
         if value.get(key, "admins") not in ("admins", "vote"):
-            errors.append(f'{key}: must be "admins" or "vote".')
+            errors.append(str(DECIDED_BY[key]))
     if errors:
         raise ValidationError(errors, code="invalid_bylaws")

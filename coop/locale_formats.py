@@ -66,6 +66,11 @@ def format_day_month(day: datetime.date, locale: str | None = None) -> str:
     return babel_dates.format_skeleton("MMMd", day, locale=babel_locale(locale))
 
 
+def format_day_and_month_name(day: datetime.date, locale: str | None = None) -> str:
+    """A day and the month's full name, without the year: "April 3", "3 de abril", "3. April"."""
+    return babel_dates.format_skeleton("MMMMd", day, locale=babel_locale(locale))
+
+
 def format_weekday(day: datetime.date, locale: str | None = None) -> str:
     """The weekday's short name: "Mon", "lun", "Mo"."""
     return babel_dates.format_skeleton("E", day, locale=babel_locale(locale))

@@ -108,7 +108,7 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [
             ("", _("nothing: the decision is recorded")),
-            *((action.name, f"{action.name} — {action.description}") for action in available()),
+            *((action.name, action.description) for action in available()),
         ]
 
     def clean_options(self) -> list[str]:

@@ -130,12 +130,12 @@ def proposal_minutes_pdf(proposal: Proposal, comments: Sequence[Comment]) -> byt
         ]
     if proposal.action:
         if proposal.action_error:
-            effect = _("Action %(action)s: failed: %(error)s.")
+            effect = _("Action “%(action)s”: failed: %(error)s.")
         elif proposal.result == Result.PASSED:
-            effect = _("Action %(action)s: carried out.")
+            effect = _("Action “%(action)s”: carried out.")
         else:
-            effect = _("Action %(action)s: not carried out.")
-        text = effect % {"action": proposal.action, "error": proposal.action_error}
+            effect = _("Action “%(action)s”: not carried out.")
+        text = effect % {"action": presenters.action_name(proposal), "error": proposal.action_error}
         story.append(Paragraph(pdf.escape(text), styles["body"]))
     if proposal.body:
         story += [

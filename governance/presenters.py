@@ -15,10 +15,12 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
+from coop.errors import InvalidInput
 from coop.locale_formats import format_moment_with_zone
 from governance import selectors
+from governance.actions import registry
 from governance.count_sheet import count_number, stv_stage_rows
 from governance.models import Proposal
 
@@ -117,6 +119,8 @@ def vote_figures(proposal: Proposal, result: Mapping[str, Any]) -> dict[str, Any
         "cast": cast,
         "counted": number(str(counted)),
         "delegated": number(str(delegated)) if delegated else "",
+        # what chooses the plural form: the whole number, or any plural count for a fraction
+        "delegated_count": delegated.numerator if delegated.denominator == 1 else 2,
         "eligible": result.get("eligible", proposal.eligible_count),
         "quorum": result.get("quorum", proposal.quorum),
     }
@@ -124,14 +128,37 @@ def vote_figures(proposal: Proposal, result: Mapping[str, Any]) -> dict[str, Any
 
 def ballots_cast_text(figures: Mapping[str, Any]) -> str:
     """ "4 of 5 eligible members" (the value of "Ballots cast")."""
-    return _("%(cast)s of %(eligible)s eligible members") % figures
+    return (
+        ngettext(
+            "%(cast)s of %(eligible)s eligible member",
+            "%(cast)s of %(eligible)s eligible members",
+            figures["eligible"],
+        )
+        % figures
+    )
 
 
 def votes_counted_text(figures: Mapping[str, Any]) -> str:
     """ "5 (including 1 delegated)" or "5" (the value of "Votes counted")."""
     if figures["delegated"]:
-        return _("%(counted)s (including %(delegated)s delegated)") % figures
+        return (
+            ngettext(
+                "%(counted)s (including %(delegated)s delegated)",
+                "%(counted)s (including %(delegated)s delegated)",
+                figures["delegated_count"],
+            )
+            % figures
+        )
     return str(figures["counted"])
+
+
+def action_name(proposal: Proposal) -> str:
+    """The proposal's action as members read it ("Approve a draft monthly distribution"), not
+    its code; the code itself for an action no app registers any more."""
+    try:
+        return str(registry.get(proposal.action).description).rstrip(".")
+    except InvalidInput:
+        return proposal.action
 
 
 def turnout_sentence(proposal: Proposal, result: Mapping[str, Any]) -> str:

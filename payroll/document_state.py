@@ -7,6 +7,7 @@ file: both give it as a 409 with the same code and sentence.
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coop.errors import StateConflict
 from coop.models import Member
@@ -41,9 +42,12 @@ def missing_document(
     if failure is not None and failure.attempts >= DocumentFailure.MAX_ATTEMPTS:
         return MissingDocument(
             "document_failed",
-            _(
+            ngettext(
+                "This file could not be generated (%(reason)s), %(attempts)d time. Fix the "
+                "cause, then regenerate the failed files from the distribution's page.",
                 "This file could not be generated (%(reason)s), %(attempts)d times. Fix the "
-                "cause, then regenerate the failed files from the distribution's page."
+                "cause, then regenerate the failed files from the distribution's page.",
+                failure.attempts,
             )
             % {"reason": failure.reason, "attempts": failure.attempts},
         )

@@ -11,6 +11,7 @@ from coop import clock, money
 from coop.durations import format_minutes
 from coop.errors import AmountTooLarge, InvalidInputs, StateConflict
 from coop.models import Cooperative, Member
+from coop.text_translation import translate
 from payroll import allocation
 from payroll.models import Distribution, DistributionLine
 from payroll.run_inputs import month_inputs
@@ -46,7 +47,7 @@ def compute_draft(distribution: Distribution) -> None:
     except allocation.DistributionError as error:
         if error.errors:
             raise InvalidInputs(error.errors) from None
-        raise StateConflict(error.message) from None
+        raise StateConflict(translate(error.text) if error.text else error.message) from None
     _ensure_figures_fit(inputs, result)
     details = line_details(cooperative)
     for name in ("revenue", "expenses", "losses_carried"):

@@ -6,7 +6,10 @@ Registered with governance in PayrollConfig.ready(); governance calls them by na
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from coop.errors import InvalidInput
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from coop.errors import InvalidInput, InvalidInputs
 from coop.models import Cooperative
 from governance.actions import registry
 from payroll import distributing, services
@@ -21,13 +24,13 @@ def _decimal(payload: dict[str, Any], name: str) -> Decimal | None:
         return None
     if isinstance(value, float | bool) or not isinstance(value, str | int):
         raise InvalidInput(
-            f'action_payload.{name}: write it as a string such as "0.15".', field="action_payload"
+            _('Write the number as text, such as "0.15".'), field=f"action_payload.{name}"
         )
     try:
         return Decimal(str(value))
     except InvalidOperation:
         raise InvalidInput(
-            f"action_payload.{name}: not a number.", field="action_payload"
+            _("“%(value)s” is not a number.") % {"value": value}, field=f"action_payload.{name}"
         ) from None
 
 
@@ -50,9 +53,15 @@ def _policy_fields(payload: dict[str, Any]) -> dict[str, Any]:
 def _validate_policy(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
     try:
         services.policy_terms(_policy_fields(payload))
-    except InvalidInput as error:
-        raise InvalidInput(
-            f"action_payload.{error.field}: {error.message}", field="action_payload"
+    except InvalidInputs as error:
+        # The policy's sentences already say what is wrong; the keys say where in the payload.
+        raise InvalidInputs(
+            {
+                ("action_payload" if key == "non_field_errors" else f"action_payload.{key}"): (
+                    problems
+                )
+                for key, problems in error.errors.items()
+            }
         ) from None
     return payload
 
@@ -70,8 +79,7 @@ def _distribution(cooperative: Cooperative, payload: dict[str, Any]) -> Distribu
     ).first()
     if distribution is None:
         raise InvalidInput(
-            "action_payload.distribution: no such distribution in this co-op.",
-            field="action_payload",
+            _("Choose a draft distribution of this co-op."), field="action_payload.distribution"
         )
     return distribution
 
@@ -80,7 +88,9 @@ def _validate_distribution(cooperative: Cooperative, payload: dict[str, Any]) ->
     distribution = _distribution(cooperative, payload)
     if distribution.status != Distribution.Status.DRAFT:
         raise InvalidInput(
-            "action_payload.distribution: only a draft can be approved.", field="action_payload"
+            _("Only a draft distribution can be approved; this one is %(status)s.")
+            % {"status": distribution.get_status_display()},
+            field="action_payload.distribution",
         )
     return {"distribution": distribution.pk}
 
@@ -96,7 +106,7 @@ def _expense(cooperative: Cooperative, payload: dict[str, Any]) -> Expense:
     expense = Expense.objects.filter(cooperative=cooperative, pk=payload.get("expense")).first()
     if expense is None:
         raise InvalidInput(
-            "action_payload.expense: no such expense in this co-op.", field="action_payload"
+            _("Choose a submitted expense of this co-op."), field="action_payload.expense"
         )
     return expense
 
@@ -105,8 +115,9 @@ def _validate_expense(cooperative: Cooperative, payload: dict[str, Any]) -> dict
     expense = _expense(cooperative, payload)
     if expense.status != Expense.Status.SUBMITTED:
         raise InvalidInput(
-            "action_payload.expense: only a submitted expense can be approved.",
-            field="action_payload",
+            _("Only a submitted expense can be approved; this one is %(status)s.")
+            % {"status": expense.get_status_display()},
+            field="action_payload.expense",
         )
     return {"expense": expense.pk}
 
@@ -121,7 +132,7 @@ def _approve_expense(cooperative: Cooperative, payload: dict[str, Any], proposal
 def register_payroll_actions() -> None:
     registry.register(
         "adopt_distribution_policy",
-        description="Adopt a new version of the distribution policy.",
+        description=gettext_lazy("Adopt a new version of the distribution policy."),
         kinds={"policy"},
         validate=_validate_policy,
         execute=_adopt_policy,
@@ -137,7 +148,7 @@ def register_payroll_actions() -> None:
     )
     registry.register(
         "approve_distribution",
-        description="Approve a draft monthly distribution.",
+        description=gettext_lazy("Approve a draft monthly distribution."),
         kinds={"distribution"},
         validate=_validate_distribution,
         execute=_approve_distribution,
@@ -145,7 +156,7 @@ def register_payroll_actions() -> None:
     )
     registry.register(
         "approve_expense",
-        description="Approve an expense above the bylaws' spending limit.",
+        description=gettext_lazy("Approve an expense above the bylaws' spending limit."),
         kinds={"spending"},
         validate=_validate_expense,
         execute=_approve_expense,

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coop import clock, money
 from coop.audit import record
@@ -24,6 +25,7 @@ from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import Role
 from coop.months import month_bounds, month_label
 from coop.services import require_role
+from coop.text_translation import translate
 from governance.actions.registry import require_decided
 from payroll import allocation, enqueue
 from payroll.models import (
@@ -75,7 +77,11 @@ def _money(cooperative: Cooperative, amount: Any, field: str = "amount") -> Deci
         )
     if amount != amount.quantize(Decimal(1).scaleb(-exponent)):
         raise InvalidInput(
-            _("%(currency)s amounts have %(decimals)s decimals at most.")
+            ngettext(
+                "%(currency)s amounts have %(decimals)s decimal at most.",
+                "%(currency)s amounts have %(decimals)s decimals at most.",
+                exponent,
+            )
             % {"currency": cooperative.currency, "decimals": exponent},
             field=field,
         )
@@ -361,9 +367,12 @@ def policy_terms(fields: dict[str, Any]) -> allocation.PolicyTerms:
                 for r in recipients
             ),
         )
-    except allocation.DistributionError as error:
+    except allocation.PolicyError as error:
         raise InvalidInputs(
-            {(key or "non_field_errors"): messages for key, messages in error.errors.items()}
+            {
+                (key or "non_field_errors"): [translate(text) for text in texts]
+                for key, texts in error.texts.items()
+            }
         ) from None
 
 

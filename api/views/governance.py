@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -43,7 +44,11 @@ def _date_param(request, name: str, default: datetime.date) -> datetime.date:
     try:
         return datetime.date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(f"“{raw}” is not a date: write it as YYYY-MM-DD.", field=name) from None
+        raise InvalidInput(
+            _("“%(value)s” is not a date: write it as YYYY-MM-DD, such as 2026-12-04.")
+            % {"value": raw},
+            field=name,
+        ) from None
 
 
 @extend_schema_view(

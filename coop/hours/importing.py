@@ -15,6 +15,7 @@ from coop.hours.services import log_time
 from coop.models import Client, Cooperative, Member, Project, TimeEntry
 from coop.models.cooperative import Role
 from coop.plain_text import check_text
+from coop.text_translation import translate, translate_all
 from coop.timesheet_csv.parsing import ImportedEntry, UnknownFormat, parse_hours_csv
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024  # a year of a large co-op's hours is well under it
@@ -249,11 +250,11 @@ def import_hours(
     try:
         parsed = parse_hours_csv(data, date_order=date_order)
     except UnknownFormat as error:
-        raise InvalidInput(str(error), field="file") from None
+        raise InvalidInput(translate(error.text), field="file") from None
     report = ImportReport(format=parsed.source, rows=len(parsed.entries) + len(parsed.errors))
     report.dry_run = dry_run
     for error in parsed.errors:
-        report.reject(error.line, error.message)
+        report.reject(error.line, translate_all(error.texts) if error.texts else error.message)
     try:
         with transaction.atomic():
             _write_rows(cooperative, actor, parsed.entries, create_missing, report)

@@ -7,6 +7,7 @@ the sources they were checked against.
 import re
 from dataclasses import dataclass, field
 
+from coop.texts import Text, gettext_noop
 from coop.timesheet_csv.kimai_headers import kimai_headers
 
 TOGGL = "toggl"
@@ -16,10 +17,10 @@ CLOCKIFY = "clockify"
 SOURCES = (TOGGL, HARVEST, KIMAI, CLOCKIFY)
 
 LABELS = {
-    TOGGL: "Toggl Track (detailed report)",
-    HARVEST: "Harvest (detailed time report)",
-    KIMAI: "Kimai (CSV export, in any of its languages)",
-    CLOCKIFY: "Clockify (detailed report)",
+    TOGGL: Text(gettext_noop("Toggl Track (detailed report)")),
+    HARVEST: Text(gettext_noop("Harvest (detailed time report)")),
+    KIMAI: Text(gettext_noop("Kimai (CSV export, in any of its languages)")),
+    CLOCKIFY: Text(gettext_noop("Clockify (detailed report)")),
 }
 
 # The fields a row can give, whatever the tracker calls the column:
@@ -89,7 +90,12 @@ _SPACES = re.compile(r"\s+")
 
 
 class UnknownFormat(ValueError):
-    """The file is not an export this importer reads; the message says what it saw and accepts."""
+    """The file is not an export this importer reads: `text` says what it saw and accepts (a
+    `coop.texts.Text`, translated when shown; `str()` is the English)."""
+
+    def __init__(self, text: Text):
+        self.text = text
+        super().__init__(str(text))
 
 
 @dataclass(frozen=True)
@@ -195,32 +201,64 @@ def _check_required(layout: Layout, header: list[str]) -> None:
                 wanted = [words[reverse[option]] for option in options]
             else:
                 wanted = [_FIELD_HEADERS[layout.source][option] for option in options]
-            quoted = " or ".join(f'"{name}"' for name in wanted)
+            quoted = _either(wanted)
             raise UnknownFormat(
-                f"This looks like a {LABELS[layout.source]} export, but it has no {quoted} "
-                f"column. The columns it has: {_listing(header)}."
+                Text(
+                    gettext_noop(
+                        "This looks like a %(tracker)s export, but it has no %(wanted)s column. "
+                        "The columns it has: %(columns)s."
+                    ),
+                    {
+                        "tracker": LABELS[layout.source],
+                        "wanted": quoted,
+                        "columns": _listing(header),
+                    },
+                )
             )
     if layout.source in (TOGGL, CLOCKIFY) and "duration" not in layout.columns:
         needed = {"start_time", "end_time"} - layout.columns.keys()
         if needed and "duration_decimal" not in layout.columns:
             raise UnknownFormat(
-                f"This looks like a {LABELS[layout.source]} export, but it has neither a "
-                f'"Duration" column nor both "Start time" and "End time". '
-                f"The columns it has: {_listing(header)}."
+                Text(
+                    gettext_noop(
+                        'This looks like a %(tracker)s export, but it has neither a "Duration" '
+                        'column nor both "Start time" and "End time". The columns it has: '
+                        "%(columns)s."
+                    ),
+                    {"tracker": LABELS[layout.source], "columns": _listing(header)},
+                )
             )
 
 
-def _listing(header: list[str]) -> str:
+def _either(names: list[str]) -> Text | str:
+    """ "A" or "B" or "C": the header names, as the file would write them, quoted."""
+    shown: Text | str = f'"{names[0]}"'
+    for name in names[1:]:
+        shown = Text(gettext_noop("%(these)s or %(that)s"), {"these": shown, "that": f'"{name}"'})
+    return shown
+
+
+def _listing(header: list[str]) -> Text | str:
     cells = [cell.replace("\ufeff", "").strip() for cell in header]
     shown = ", ".join(f'"{cell}"' for cell in cells[:30])
-    return shown + (f" and {len(cells) - 30} more" if len(cells) > 30 else "")
+    if len(cells) <= 30:
+        return shown
+    # "and 1 more": no noun follows the count, so no plural form is needed
+    return Text(
+        gettext_noop("%(shown)s and %(more)s more"), {"shown": shown, "more": len(cells) - 30}
+    )
 
 
-def _unknown_message(header: list[str]) -> str:
-    accepted = "; ".join(LABELS[source] for source in SOURCES)
-    return (
-        f"This file is not a time export this importer can read. Its header has the columns "
-        f"{_listing(header)}. Accepted: {accepted}."
+def _unknown_message(header: list[str]) -> Text:
+    return Text(
+        gettext_noop(
+            "This file is not a time export this importer can read. Its header has the columns "
+            "%(columns)s. Accepted: %(accepted)s."
+        ),
+        {
+            "columns": _listing(header),
+            "accepted": tuple(LABELS[source] for source in SOURCES),
+        },
     )
 
 

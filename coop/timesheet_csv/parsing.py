@@ -11,8 +11,10 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 
 from coop.durations import HOURS_PER_DAY, MINUTES_PER_DAY, format_minutes
+from coop.texts import Text, gettext_noop, joined
 from coop.timesheet_csv.formats import (
     CLOCKIFY,
     HARVEST,
@@ -75,8 +77,16 @@ class ImportedEntry:
 
 @dataclass(frozen=True)
 class RowError:
+    """Why a row cannot be imported. `texts` say it for the person who uploaded the file (each
+    a `coop.texts.Text`, translated when shown); `message` is the same in English."""
+
     line: int
-    message: str  # for the person who uploaded the file
+    message: str
+    texts: tuple[Text, ...] = dataclass_field(default=(), compare=False, repr=False)
+
+    @classmethod
+    def of(cls, line: int, *texts: Text) -> "RowError":
+        return cls(line, joined(texts), texts)
 
 
 @dataclass(frozen=True)
@@ -121,7 +131,7 @@ def parse_hours_csv(data: bytes | str, *, date_order: str | None = None) -> Pars
         delimiter = _choose_delimiter(text)
     rows, read_error = _read_rows(text, delimiter, first_line)
     if not rows:
-        raise UnknownFormat("The file is empty: it has no header row.")
+        raise UnknownFormat(Text(gettext_noop("The file is empty: it has no header row.")))
     header = rows[0][1]
     layout = detect_layout(header)
     body = rows[1:]
@@ -193,10 +203,15 @@ def _read_rows(
                 rows.append((line, fields))
     except csv.Error as error:
         line = first_line + lines_read
-        return rows, RowError(
+        return rows, RowError.of(
             line,
-            f"The file cannot be read from this line on ({error}): is a quote opened in a field "
-            "and never closed?",
+            Text(
+                gettext_noop(
+                    "The file cannot be read from this line on (%(error)s): is a quote opened "
+                    "in a field and never closed?"
+                ),
+                {"error": error},
+            ),
         )
     return rows, None
 
@@ -234,22 +249,36 @@ def _read_entry(
     layout: Layout, width: int, line: int, fields: list[str], order: str | None
 ) -> _Row | RowError:
     if len(fields) > width:
-        return RowError(
+        # Both counts are at least 2 (a header names a date, a project and a duration), so
+        # "fields" is plural in every language the co-ops use.
+        return RowError.of(
             line,
-            f"The row has {len(fields)} fields but the header has {width}: a field containing "
-            "the delimiter may have lost its quotes",
+            Text(
+                gettext_noop(
+                    "The row has %(fields)s fields but the header has %(width)s: a field "
+                    "containing the delimiter may have lost its quotes"
+                ),
+                {"fields": len(fields), "width": width},
+            ),
         )
     cell = _Cells(layout, fields)
-    problems: list[str] = []
+    problems: list[Text] = []
     email = cell("email").lower() or None
     if email is not None and ("@" not in email or _SPACES.search(email)):
-        problems.append(f'E-mail "{cell("email")}" is not an e-mail address')
+        problems.append(
+            Text(
+                gettext_noop('E-mail "%(email)s" is not an e-mail address'),
+                {"email": cell("email")},
+            )
+        )
     if layout.source == HARVEST:
         person_name = _collapse(f"{cell('first_name')} {cell('last_name')}") or None
     else:
         person_name = _collapse(cell("user")) or _collapse(cell("username")) or None
     if email is None and person_name is None:
-        problems.append("The row names no person (no e-mail address and no name)")
+        problems.append(
+            Text(gettext_noop("The row names no person (no e-mail address and no name)"))
+        )
 
     day: datetime.date | None = None
     start: datetime.time | None = None
@@ -257,17 +286,17 @@ def _read_entry(
     try:
         day = parse_date(cell("date"), order)
     except ValueProblem as problem:
-        problems.append(str(problem))
+        problems.append(problem.text)
     try:
         start = parse_time(cell("start_time"))
     except ValueProblem as problem:
-        problems.append(str(problem))
+        problems.append(problem.text)
     try:
         minutes = _minutes(layout, cell, day, start, order)
     except ValueProblem as problem:
-        problems.append(str(problem))
+        problems.append(problem.text)
     if problems or day is None or minutes is None:
-        return RowError(line, "; ".join(problems))
+        return RowError.of(line, *problems)
 
     description = cell("description").replace("\r\n", "\n").replace("\r", "\n")
     if layout.source == KIMAI:
@@ -327,13 +356,22 @@ def _minutes(
         minutes = _minutes_between(cell, day, start, order)
     if minutes == 0:
         if re.search(r"[1-9]", raw):
-            raise ValueProblem(f'The duration is zero once rounded to whole minutes ("{raw}")')
-        raise ValueProblem("The duration is zero")
+            raise ValueProblem(
+                gettext_noop('The duration is zero once rounded to whole minutes ("%(raw)s")'),
+                raw=raw,
+            )
+        raise ValueProblem(gettext_noop("The duration is zero"))
     if minutes > MINUTES_PER_DAY:
-        shown = f'"{raw}"' if raw else format_minutes(minutes)
+        # more than a day: every count here is plural
         raise ValueProblem(
-            f"The duration {shown} is more than {HOURS_PER_DAY} hours ({minutes} minutes; a day "
-            f"holds {MINUTES_PER_DAY})"
+            gettext_noop(
+                "The duration %(duration)s is more than %(hours)s hours (%(minutes)s minutes; "
+                "a day holds %(day)s)"
+            ),
+            duration=f'"{raw}"' if raw else format_minutes(minutes),
+            hours=HOURS_PER_DAY,
+            minutes=minutes,
+            day=MINUTES_PER_DAY,
         )
     return minutes
 
@@ -343,13 +381,17 @@ def _minutes_between(
 ) -> int:
     end = parse_time(cell("end_time"))
     if start is None or end is None:
-        raise ValueProblem("The row has no duration, and no start and end time to count it from")
+        raise ValueProblem(
+            gettext_noop("The row has no duration, and no start and end time to count it from")
+        )
     end_day = parse_date(cell("end_date"), order) if cell("end_date") else day
     began = datetime.datetime.combine(day, start)
     ended = datetime.datetime.combine(end_day, end)
     if ended < began:
         raise ValueProblem(
-            f"The end ({ended:%Y-%m-%d %H:%M}) is before the start ({began:%Y-%m-%d %H:%M})"
+            gettext_noop("The end (%(end)s) is before the start (%(start)s)"),
+            end=ended,
+            start=began,
         )
     seconds = int((ended - began).total_seconds())
     return (seconds + 30) // 60  # half a minute rounds up

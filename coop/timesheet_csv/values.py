@@ -1,34 +1,22 @@
 """Reading one cell of a time-tracker export: durations, dates and times of day.
 
-Every problem is a `ValueProblem` whose message is written for the person who uploaded the file.
+Every problem is a `ValueProblem` whose `text` is written for the person who uploaded the file
+(a `coop.texts.Text`, translated when the import report is shown; `str()` is the English).
 """
 
 import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from coop.texts import DayOfMonth, Text, gettext_noop
+
 DMY = "DMY"
 MDY = "MDY"
 DATE_ORDERS = (DMY, MDY)
 
-DURATION_EXPECTED = "expected h:mm:ss, h:mm or decimal hours"
-DATE_EXPECTED = "expected e.g. 2026-11-23, 23.11.2026, 23/11/2026 or 11/23/2026"
-TIME_EXPECTED = "expected e.g. 09:30, 09:30:00 or 9:30 AM"
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+DURATION_EXPECTED = Text(gettext_noop("expected h:mm:ss, h:mm or decimal hours"))
+DATE_EXPECTED = Text(gettext_noop("expected e.g. 2026-11-23, 23.11.2026, 23/11/2026 or 11/23/2026"))
+TIME_EXPECTED = Text(gettext_noop("expected e.g. 09:30, 09:30:00 or 9:30 AM"))
 
 # h:mm:ss (Toggl "improved", Clockify "Duration (h)", Kimai with seconds)
 _HMS = re.compile(r"^(\d+):([0-5]\d):([0-5]\d)$")
@@ -46,7 +34,11 @@ _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*(?:([AaPp])\.?\s?[M
 
 
 class ValueProblem(ValueError):
-    """A cell that cannot be read; `str(problem)` is the user-facing message."""
+    """A cell that cannot be read: `text` says why, for the person who uploaded the file."""
+
+    def __init__(self, template: str, **values: object):
+        self.text = Text(template, values)
+        super().__init__(str(self.text))
 
 
 def duration_minutes(text: str, *, bare_integer_seconds_above: int | None = None) -> int | None:
@@ -65,7 +57,7 @@ def duration_minutes(text: str, *, bare_integer_seconds_above: int | None = None
         return None
     cleaned = raw.lower()
     if cleaned.startswith("-"):
-        raise ValueProblem(f'Duration "{raw}" is negative')
+        raise ValueProblem(gettext_noop('Duration "%(raw)s" is negative'), raw=raw)
     seconds: Decimal
     if match := _HMS.match(cleaned):
         seconds = Decimal(int(match[1]) * 3600 + int(match[2]) * 60 + int(match[3]))
@@ -87,7 +79,11 @@ def duration_minutes(text: str, *, bare_integer_seconds_above: int | None = None
         else:
             seconds = Decimal(number.replace(",", ".")) * 3600
     else:
-        raise ValueProblem(f'Duration "{raw}" is not a duration ({DURATION_EXPECTED})')
+        raise ValueProblem(
+            gettext_noop('Duration "%(raw)s" is not a duration (%(expected)s)'),
+            raw=raw,
+            expected=DURATION_EXPECTED,
+        )
     return int((seconds / 60).to_integral_value(rounding=ROUND_HALF_UP))
 
 
@@ -131,12 +127,16 @@ def parse_date(text: str, order: str | None) -> datetime.date:
     """
     raw = text.strip()
     if not raw:
-        raise ValueProblem("The date is empty")
+        raise ValueProblem(gettext_noop("The date is empty"))
     if match := _ISO_DATE.match(raw):
         return _make_date(raw, int(match[1]), int(match[3]), int(match[4]))
     match = _NUMERIC_DATE.match(raw)
     if match is None:
-        raise ValueProblem(f'Date "{raw}" is not a date ({DATE_EXPECTED})')
+        raise ValueProblem(
+            gettext_noop('Date "%(raw)s" is not a date (%(expected)s)'),
+            raw=raw,
+            expected=DATE_EXPECTED,
+        )
     first, second, year = int(match[1]), int(match[3]), int(match[4])
     if len(match[4]) == 2:
         year += 2000
@@ -149,16 +149,26 @@ def parse_date(text: str, order: str | None) -> datetime.date:
             order = DMY  # 05/05/2026 reads the same either way
         elif first <= 12 and second <= 12:
             raise ValueProblem(
-                f'Date "{raw}" is ambiguous: it could be {first} {_MONTHS[second - 1]} or '
-                f"{_MONTHS[first - 1]} {second}, and no date in the file has a day above 12; "
-                "import it again choosing whether the day or the month comes first"
+                gettext_noop(
+                    'Date "%(raw)s" is ambiguous: it could be %(day_first)s or %(month_first)s, '
+                    "and no date in the file has a day above 12; import it again choosing "
+                    "whether the day or the month comes first"
+                ),
+                raw=raw,
+                day_first=DayOfMonth(first, second, day_first=True),
+                month_first=DayOfMonth(second, first, day_first=False),
             )
         else:
-            raise ValueProblem(f'Date "{raw}" does not exist')
+            raise ValueProblem(gettext_noop('Date "%(raw)s" does not exist'), raw=raw)
     day, month = (first, second) if order == DMY else (second, first)
     if month > 12:
-        written = "day/month/year" if order == DMY else "month/day/year"
-        raise ValueProblem(f'Date "{raw}" is not a valid {written} date')
+        if order == DMY:
+            raise ValueProblem(
+                gettext_noop('Date "%(raw)s" is not a valid day/month/year date'), raw=raw
+            )
+        raise ValueProblem(
+            gettext_noop('Date "%(raw)s" is not a valid month/day/year date'), raw=raw
+        )
     return _make_date(raw, year, month, day)
 
 
@@ -166,7 +176,7 @@ def _make_date(raw: str, year: int, month: int, day: int) -> datetime.date:
     try:
         return datetime.date(year, month, day)
     except ValueError:
-        raise ValueProblem(f'Date "{raw}" does not exist') from None
+        raise ValueProblem(gettext_noop('Date "%(raw)s" does not exist'), raw=raw) from None
 
 
 def parse_time(text: str) -> datetime.time | None:
@@ -177,12 +187,20 @@ def parse_time(text: str) -> datetime.time | None:
         return None
     match = _TIME.match(raw)
     if match is None:
-        raise ValueProblem(f'Time "{raw}" is not a time of day ({TIME_EXPECTED})')
+        raise _not_a_time(raw)
     hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
     if match[4]:
         if not 1 <= hour <= 12:
-            raise ValueProblem(f'Time "{raw}" is not a time of day ({TIME_EXPECTED})')
+            raise _not_a_time(raw)
         hour = hour % 12 + (12 if match[4].lower() == "p" else 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise ValueProblem(f'Time "{raw}" is not a time of day ({TIME_EXPECTED})')
+        raise _not_a_time(raw)
     return datetime.time(hour, minute, second)
+
+
+def _not_a_time(raw: str) -> ValueProblem:
+    return ValueProblem(
+        gettext_noop('Time "%(raw)s" is not a time of day (%(expected)s)'),
+        raw=raw,
+        expected=TIME_EXPECTED,
+    )

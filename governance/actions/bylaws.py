@@ -3,6 +3,8 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coop import services as coop_services
 from coop.bylaws import validate_bylaws
@@ -13,15 +15,11 @@ from governance.actions import registry
 
 def _validate_amendment(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
     if not payload:
-        raise InvalidInput(
-            "action_payload: give the bylaws settings to change.", field="action_payload"
-        )
+        raise InvalidInput(_("Change at least one bylaws setting."), field="action_payload")
     try:
         validate_bylaws(_amended(cooperative.bylaws, payload))
     except ValidationError as error:
-        raise InvalidInput(
-            "action_payload: " + " ".join(error.messages), field="action_payload"
-        ) from None
+        raise InvalidInput(" ".join(error.messages), field="action_payload") from None
     return payload
 
 
@@ -49,7 +47,7 @@ def _amend(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> 
 def register_bylaws_actions() -> None:
     registry.register(
         "amend_bylaws",
-        description=(
+        description=gettext_lazy(
             "Change the bylaws settings: the floors per kind (quorum, threshold, discussion "
             "and voting hours), the spending limit, who decides about members, etc."
         ),

@@ -3,6 +3,9 @@
 import datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from coop import services as coop_services
 from coop.errors import InvalidInput
 from coop.models import Cooperative, Member
@@ -13,11 +16,12 @@ from governance.actions import registry
 def _member(cooperative: Cooperative, payload: dict[str, Any]) -> Member:
     member_id = payload.get("member")
     if isinstance(member_id, bool) or not isinstance(member_id, int):
-        raise InvalidInput("action_payload.member: give the member's id.", field="action_payload")
+        raise InvalidInput(_("Choose the member."), field="action_payload.member")
     member = Member.objects.filter(cooperative=cooperative, pk=member_id).first()
     if member is None:
         raise InvalidInput(
-            f"action_payload.member: no member #{member_id} in this co-op.", field="action_payload"
+            _("No member of this co-op has the number %(id)s.") % {"id": member_id},
+            field="action_payload.member",
         )
     return member
 
@@ -30,7 +34,9 @@ def _effective_on(payload: dict[str, Any]) -> datetime.date | None:
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise InvalidInput(
-            "action_payload.effective_on: write the date as YYYY-MM-DD.", field="action_payload"
+            _("“%(value)s” is not a date: write it as YYYY-MM-DD, such as 2026-12-04.")
+            % {"value": value},
+            field="action_payload.effective_on",
         ) from None
 
 
@@ -38,14 +44,14 @@ def _validate_admission(cooperative: Cooperative, payload: dict[str, Any]) -> di
     member = _member(cooperative, payload)
     if member.status != MemberStatus.APPLICANT:
         raise InvalidInput(
-            f"action_payload.member: {member.display_name} is not an applicant.",
-            field="action_payload",
+            _("%(name)s is not an applicant.") % {"name": member.display_name},
+            field="action_payload.member",
         )
     status = payload.get("status", MemberStatus.PROBATIONARY)
     if status not in (MemberStatus.PROBATIONARY, MemberStatus.ACTIVE):
         raise InvalidInput(
-            'action_payload.status: an applicant is admitted as "probationary" or "active".',
-            field="action_payload",
+            _("An applicant is admitted as a probationary or an active member."),
+            field="action_payload.status",
         )
     return {"member": member.pk, "status": status}
 
@@ -60,10 +66,7 @@ def _validate_status_change(cooperative: Cooperative, payload: dict[str, Any]) -
     member = _member(cooperative, payload)
     status = payload.get("status")
     if status not in MemberStatus.values:
-        raise InvalidInput(
-            f"action_payload.status: one of {', '.join(MemberStatus.values)}.",
-            field="action_payload",
-        )
+        raise InvalidInput(_("Choose the member's new status."), field="action_payload.status")
     normalized = {"member": member.pk, "status": status}
     effective_on = _effective_on(payload)
     if effective_on:
@@ -86,15 +89,15 @@ def _validate_roles(cooperative: Cooperative, payload: dict[str, Any]) -> dict[s
     roles = payload.get("roles")
     if not isinstance(roles, list) or not all(isinstance(role, str) for role in roles):
         raise InvalidInput(
-            'action_payload.roles: a list of roles, such as ["treasurer"] (or [] for none).',
-            field="action_payload",
+            _('Give the roles as a list, such as ["treasurer"], or [] for none.'),
+            field="action_payload.roles",
         )
     unknown = set(roles) - set(Role.values)
     if unknown:
         raise InvalidInput(
-            f"action_payload.roles: unknown role “{sorted(unknown)[0]}” "
-            f"(known: {', '.join(Role.values)}).",
-            field="action_payload",
+            _("There is no role “%(role)s”: the roles are %(roles)s.")
+            % {"role": sorted(unknown)[0], "roles": ", ".join(Role.values)},
+            field="action_payload.roles",
         )
     return {"member": member.pk, "roles": [role for role in Role.values if role in roles]}
 
@@ -110,7 +113,7 @@ def _change_roles(
 def register_membership_actions() -> None:
     registry.register(
         "admit_member",
-        description="Admit an applicant as a probationary or active member.",
+        description=gettext_lazy("Admit an applicant as a probationary or active member."),
         kinds={"membership"},
         validate=_validate_admission,
         execute=_admit,
@@ -118,7 +121,7 @@ def register_membership_actions() -> None:
     )
     registry.register(
         "change_member_status",
-        description="Change a member's status (active, on leave, departed…).",
+        description=gettext_lazy("Change a member's status (active, on leave, departed…)."),
         kinds={"membership"},
         validate=_validate_status_change,
         execute=_change_status,
@@ -126,7 +129,9 @@ def register_membership_actions() -> None:
     )
     registry.register(
         "change_member_roles",
-        description="Give a member exactly these roles (treasurer, secretary, admin).",
+        description=gettext_lazy(
+            "Give a member exactly these roles (treasurer, secretary, admin)."
+        ),
         kinds={"membership"},
         validate=_validate_roles,
         execute=_change_roles,

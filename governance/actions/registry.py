@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from coop.errors import InvalidInput, NotAllowed
@@ -27,7 +28,7 @@ Executor = Callable[[Cooperative, dict[str, Any], Any], dict[str, Any] | None]
 @dataclass(frozen=True)
 class Action:
     name: str
-    description: str
+    description: str | Promise  # a lazy string: translated where it is shown
     kinds: frozenset[str]
     validate: Validator
     execute: Executor
@@ -48,7 +49,7 @@ _registry: dict[str, Action] = {}
 def register(
     name: str,
     *,
-    description: str,
+    description: str | Promise,
     kinds: set[str] | frozenset[str],
     validate: Validator,
     execute: Executor,
@@ -84,8 +85,8 @@ def require_decided(
         raise NotAllowed(_("Only a passed proposal of this co-op carries out an action."))
     if proposal.kind not in kinds:
         raise NotAllowed(
-            _("The action “%(action)s” runs only from a proposal of kind %(kinds)s.")
-            % {"action": name, "kinds": ", ".join(sorted(kinds))}
+            _("This action runs only from a proposal of kind %(kinds)s.")
+            % {"kinds": _kind_labels(kinds)}
         )
     unmet = unmet_floors(proposal)
     if unmet:
@@ -95,12 +96,23 @@ def require_decided(
         )
 
 
+def _kind_labels(kinds: frozenset[str]) -> str:
+    """The kinds as members read them ("membership", "Mitgliedschaft"), in the stored order."""
+    from governance.models import Kind
+
+    return ", ".join(str(label) for value, label in Kind.choices if value in kinds)
+
+
 def get(name: str) -> Action:
     try:
         return _registry[name]
     except KeyError:
-        known = ", ".join(sorted(_registry)) or "none"
-        raise InvalidInput(f"Unknown action “{name}” (known: {known}).", field="action") from None
+        known = ", ".join(sorted(_registry))
+        raise InvalidInput(
+            _("Unknown action “%(name)s”: the actions are %(known)s.")
+            % {"name": name, "known": known},
+            field="action",
+        ) from None
 
 
 def available() -> list[Action]:
@@ -113,10 +125,11 @@ def validate_payload(
     """Check a drafted proposal's action and payload; returns the normalized payload."""
     action = get(name)
     if kind not in action.kinds:
-        kinds = ", ".join(sorted(action.kinds))
         raise InvalidInput(
-            f"The action “{name}” belongs on a proposal of kind {kinds}.", field="action"
+            _("This action belongs on a proposal of kind %(kinds)s.")
+            % {"kinds": _kind_labels(action.kinds)},
+            field="action",
         )
     if not isinstance(payload, dict):
-        raise InvalidInput("The action payload must be a JSON object.", field="action_payload")
+        raise InvalidInput(_("The action's details must be a JSON object."), field="action_payload")
     return action.validate(cooperative, payload)

@@ -42,7 +42,7 @@ def _fraction_text(value: Any, field: str) -> str:
     try:
         share = parse_share(value)
     except ValueError as error:
-        raise InvalidInput(f"{error}.", field=field) from None
+        raise InvalidInput(str(error), field=field) from None
     return str(share) if share.denominator != 1 else str(share.numerator)
 
 

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coop import clock
-from coop.errors import DomainError
+from coop.errors import DomainError, InvalidInputs
 from coop.forms import refuse_form
 from coop.models import Cooperative, Member
 from governance import selectors, services
-from governance.action_forms import ActionDetailsForm
+from governance.action_forms import SEP, ActionDetailsForm
 from governance.actions.registry import available as available_actions
 from governance.floors import floors_table
 from governance.forms import ProposalForm, RegisterForm
@@ -145,6 +145,27 @@ def _after_save(request: HttpRequest, member: Member, proposal: Proposal, *, ope
     return redirect(detail_url(proposal))
 
 
+def _refuse(form: ProposalForm, details: ActionDetailsForm, action: str, error: DomainError) -> int:
+    """Show a refusal next to the field it names: `action_payload.commons_pct` is the chosen
+    action's field of that name (`commons_recipients[1].weight` its recipients' field), and
+    what names no field of the action goes under the action's choice."""
+    errors = error.errors if isinstance(error, InvalidInputs) else {error.field: [error.message]}
+    rest: dict[str, list[str]] = {}
+    for key, problems in errors.items():
+        name = (key or "").removeprefix("action_payload").lstrip(".").split("[")[0].split(".")[0]
+        target = f"{action}{SEP}{name}" if (key or "").startswith("action_payload") else ""
+        if name and target in details.fields:
+            for problem in problems:
+                details.add_error(target, problem)
+        elif (key or "").startswith("action_payload"):
+            rest.setdefault("action", []).extend(problems)
+        else:
+            rest.setdefault(key or "", []).extend(problems)
+    if rest:
+        refuse_form(form, InvalidInputs(rest))
+    return error.status
+
+
 def _proposal_form_page(
     request: HttpRequest, member: Member, proposal: Proposal | None
 ) -> HttpResponse:
@@ -165,7 +186,7 @@ def _proposal_form_page(
                     else:
                         proposal = services.update_draft(actor=member, proposal=proposal, **terms)
                 except DomainError as error:
-                    status = refuse_form(form, error, aliases={"action_payload": "action"})
+                    status = _refuse(form, details, terms["action"], error)
                 else:
                     return _after_save(request, member, proposal, opening="open" in request.POST)
             else:

@@ -45,6 +45,7 @@ def _result_context(proposal: Proposal, member: Member) -> dict[str, Any]:
         "closed_early": presenters.closed_early(proposal),
         "ballots_cast_text": presenters.ballots_cast_text(figures),
         "votes_counted_text": presenters.votes_counted_text(figures),
+        "action_name": presenters.action_name(proposal),
     }
 
 

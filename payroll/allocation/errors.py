@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from coop.texts import Text
 from payroll.allocation.figures import plain_text, ratio_text
 
 if TYPE_CHECKING:
@@ -20,22 +21,38 @@ class DistributionError(Exception):
     when the error is about input fields; it is empty for errors about the month as a whole.
     """
 
-    def __init__(self, message: str, *, errors: Mapping[str, list[str]] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        errors: Mapping[str, list[str]] | None = None,
+        text: Text | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.errors: dict[str, list[str]] = dict(errors or {})
+        # `text`, when given, is the message for a person (translated where it is shown)
+        self.text = text
+
+    @classmethod
+    def of(cls, text: Text) -> DistributionError:
+        """The error whose message is `text` (in English here, translated where shown)."""
+        return cls(str(text), text=text)
 
 
 class PolicyError(DistributionError):
     """A distribution policy breaks one of its rules. `field` names the first field to fix.
 
-    `errors` holds every problem of the policy, keyed by field name; the key "" is the policy
-    as a whole (the percentages together).
+    `texts` holds every problem of the policy, keyed by field name (the key "" is the policy as
+    a whole: the percentages together), each a `coop.texts.Text` that the page or the API
+    translates; `errors` is the same in English.
     """
 
-    def __init__(self, field: str, message: str, errors: Mapping[str, list[str]] | None = None):
-        super().__init__(message, errors=errors or {field: [message]})
-        self.field = field
+    def __init__(self, texts: Mapping[str, list[Text]]):
+        self.texts = {key: list(problems) for key, problems in texts.items()}
+        errors = {key: [str(text) for text in problems] for key, problems in self.texts.items()}
+        self.field, messages = next(iter(errors.items()))
+        super().__init__(messages[0], errors=errors)
 
 
 class InputError(DistributionError):

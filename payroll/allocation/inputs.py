@@ -10,6 +10,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import NamedTuple
 
+from coop.texts import Number, Text, gettext_noop
 from payroll.allocation.currencies import (
     fits_minor_unit,
     is_currency,
@@ -17,7 +18,7 @@ from payroll.allocation.currencies import (
     too_many_decimals,
 )
 from payroll.allocation.errors import InputError, PolicyError
-from payroll.allocation.figures import choices_text, ratio_text
+from payroll.allocation.figures import choices_text
 
 # A member as the caller names them, kept as given from input to result: the database's run
 # passes the member's primary key (an int), the simulator the JSON's string ids.
@@ -34,6 +35,16 @@ class Method(StrEnum):
     PROJECT_HOURS = "project_hours"
 
 
+# The methods as members read them: the same words as the policy's choices on the pages.
+METHOD_NAMES = {
+    Method.EQUAL: Text(gettext_noop("equal shares")),
+    Method.HOURS: Text(gettext_noop("by hours")),
+    Method.WEIGHTED_HOURS: Text(gettext_noop("by hours × rate weight")),
+    Method.WAGES_THEN_PATRONAGE: Text(gettext_noop("wages first, then patronage")),
+    Method.PROJECT_HOURS: Text(gettext_noop("each project's revenue by its hours")),
+}
+
+
 class Approval(StrEnum):
     """Who approves a month's distribution: the treasurer alone, or the members by vote."""
 
@@ -48,6 +59,15 @@ class CommonsRecipient:
     name: str
     weight: Decimal
     iban: str | None = None
+
+
+# The policy's shares of the surplus (and of each member's share), as a sentence names them.
+SHARES = {
+    "commons_pct": Text(gettext_noop("The share to the commons")),
+    "reserve_pct": Text(gettext_noop("The share to the collective reserve")),
+    "education_pct": Text(gettext_noop("The share to the education fund")),
+    "cash_pct": Text(gettext_noop("The share paid in cash")),
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,36 +96,59 @@ class PolicyTerms:
         self.validate()
 
     def validate(self) -> None:
-        """Raise `PolicyError` (with every problem in `errors`) unless the policy is valid."""
-        errors = self._problems()
-        if errors:
-            field_name, messages = next(iter(errors.items()))
-            raise PolicyError(field_name, messages[0], errors)
+        """Raise `PolicyError` (with every problem in `texts`) unless the policy is valid."""
+        problems = self._problems()
+        if problems:
+            raise PolicyError(problems)
 
-    def _problems(self) -> dict[str, list[str]]:
-        errors: dict[str, list[str]] = {}
+    def _problems(self) -> dict[str, list[Text]]:
+        problems: dict[str, list[Text]] = {}
 
-        def add(key: str, message: str) -> None:
-            errors.setdefault(key, []).append(message)
+        def add(key: str, template: str, **values: object) -> None:
+            problems.setdefault(key, []).append(Text(template, values))
 
         try:
             object.__setattr__(self, "method", Method(self.method))
         except ValueError:
-            add("method", f"Unknown method “{self.method}”: choose one of {choices_text(Method)}.")
+            add(
+                "method",
+                gettext_noop(
+                    "“%(method)s” is not a way of splitting the member pool: choose one of "
+                    "%(choices)s."
+                ),
+                method=self.method,
+                choices=choices_text(Method),
+            )
         try:
             object.__setattr__(self, "approval", Approval(self.approval))
         except ValueError:
             add(
                 "approval",
-                f"Unknown approval “{self.approval}”: choose one of {choices_text(Approval)}.",
+                gettext_noop(
+                    "“%(approval)s” is not a way of approving a distribution: choose one of "
+                    "%(choices)s."
+                ),
+                approval=self.approval,
+                choices=choices_text(Approval),
             )
         valid: set[str] = set()
-        for name in ("commons_pct", "reserve_pct", "education_pct", "cash_pct"):
+        for name, share in SHARES.items():
             value = getattr(self, name)
             if not _is_decimal(value):
-                add(name, f"{name} must be a decimal number between 0 and 1.")
+                add(
+                    name,
+                    gettext_noop("%(share)s must be a decimal number between 0 and 1."),
+                    share=share,
+                )
             elif not 0 <= value <= 1:
-                add(name, f"{name} must be between 0 and 1 (0.15 means 15%); it is {value}.")
+                add(
+                    name,
+                    gettext_noop(
+                        "%(share)s must be between 0 and 1 (0.15 means 15%%); it is %(value)s."
+                    ),
+                    share=share,
+                    value=Number(value),
+                )
             else:
                 valid.add(name)
         if {"commons_pct", "reserve_pct", "education_pct"} <= valid:
@@ -116,44 +159,81 @@ class PolicyTerms:
             if funds >= 1:
                 add(
                     "",
-                    f"commons_pct, reserve_pct and education_pct add up to {ratio_text(funds)}; "
-                    "together they must stay below 1 so that something is left for the members.",
+                    gettext_noop(
+                        "The shares to the commons, the collective reserve and the education fund "
+                        "add up to %(total)s; together they must stay below 1 so that something "
+                        "is left for the members."
+                    ),
+                    total=Number(Decimal(funds.numerator) / funds.denominator),
                 )
         if not _is_decimal(self.max_pay_ratio):
-            add("max_pay_ratio", "max_pay_ratio must be a decimal number of at least 1.")
+            add(
+                "max_pay_ratio",
+                gettext_noop("The maximum pay ratio must be a number of at least 1."),
+            )
         elif self.max_pay_ratio < 1:
-            add("max_pay_ratio", f"max_pay_ratio must be at least 1; it is {self.max_pay_ratio}.")
+            add(
+                "max_pay_ratio",
+                gettext_noop(
+                    "The maximum pay ratio (the highest rate weight divided by the lowest) must "
+                    "be at least 1; it is %(value)s."
+                ),
+                value=Number(self.max_pay_ratio),
+            )
         if not isinstance(self.carry_losses, bool):
-            add("carry_losses", "carry_losses must be true or false.")
+            add(
+                "carry_losses",
+                gettext_noop("Whether a month's loss is carried forward must be true or false."),
+            )
         if self.base_rate is None:
             if self.method == Method.WAGES_THEN_PATRONAGE:
-                add("base_rate", "wages_then_patronage needs a base_rate (money per hour).")
+                add(
+                    "base_rate",
+                    gettext_noop(
+                        "Wages first, then patronage needs a base rate: the money per hour "
+                        "paid first."
+                    ),
+                )
         elif not _is_decimal(self.base_rate):
-            add("base_rate", "base_rate must be an amount of money per hour.")
+            add("base_rate", gettext_noop("The base rate must be an amount of money per hour."))
         elif self.base_rate < 0:
-            add("base_rate", f"base_rate cannot be negative; it is {self.base_rate}.")
+            add(
+                "base_rate",
+                gettext_noop("The base rate cannot be negative; it is %(value)s."),
+                value=Number(self.base_rate),
+            )
         names: set[str] = set()
         for index, recipient in enumerate(self.commons_recipients):
             prefix = f"commons_recipients[{index}]"
             if not isinstance(recipient, CommonsRecipient):
-                add(prefix, "A commons recipient needs a name and a weight.")
+                add(prefix, gettext_noop("A commons recipient needs a name and a weight."))
                 continue
             if not isinstance(recipient.name, str) or not recipient.name.strip():
-                add(f"{prefix}.name", "A commons recipient needs a name.")
+                add(f"{prefix}.name", gettext_noop("A commons recipient needs a name."))
             elif recipient.name in names:
-                add(f"{prefix}.name", f"The commons recipient “{recipient.name}” is listed twice.")
+                add(
+                    f"{prefix}.name",
+                    gettext_noop("The commons recipient “%(name)s” is listed twice."),
+                    name=recipient.name,
+                )
             else:
                 names.add(recipient.name)
             if not _is_decimal(recipient.weight, allow_int=True) or not recipient.weight > 0:
-                add(f"{prefix}.weight", "A commons recipient's weight must be a positive number.")
+                add(
+                    f"{prefix}.weight",
+                    gettext_noop("A commons recipient's weight must be a positive number."),
+                )
             if recipient.iban is not None and not isinstance(recipient.iban, str):
-                add(f"{prefix}.iban", "An IBAN must be text.")
+                add(f"{prefix}.iban", gettext_noop("An IBAN must be text."))
         if _is_decimal(self.commons_pct) and self.commons_pct > 0 and not self.commons_recipients:
             add(
                 "commons_recipients",
-                "commons_pct is above 0, so at least one commons recipient is needed.",
+                gettext_noop(
+                    "Part of the surplus goes to the commons, so name at least one commons "
+                    "recipient."
+                ),
             )
-        return errors
+        return problems
 
 
 NO_PROJECTS: Mapping[str, int] = MappingProxyType({})

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from coop.texts import Text, gettext_noop
 from payroll.allocation import explanation as explaining
 from payroll.allocation.currencies import minor_units, to_minor
 from payroll.allocation.errors import DistributionError, PayRatioExceeded
 from payroll.allocation.figures import amount_figure, fraction_text, from_minor, weight_text
 from payroll.allocation.inputs import (
+    METHOD_NAMES,
     DistributionInputs,
     MemberId,
     MemberWork,
@@ -157,13 +159,17 @@ def compute_distribution(inputs: DistributionInputs) -> DistributionResult:
     # Rules 3 and 4: the member pool by weight.
     members = inputs.members
     if not members:
-        raise DistributionError(
-            "There are no members in this run, so the member pool cannot be split."
+        raise DistributionError.of(
+            Text(
+                gettext_noop(
+                    "There are no members in this run, so the member pool cannot be split."
+                )
+            )
         )
     weights, details = _weights(inputs, Fraction(pool, scale), exponent)
     weight_sum = sum(weights, Fraction(0))
     if weight_sum == 0:
-        raise DistributionError(_no_weight_message(policy.method))
+        raise DistributionError.of(_no_weight_message(policy.method))
     shares = largest_remainder(pool, weights)
 
     # Rule 5: cash half up, the rest retained.
@@ -351,13 +357,20 @@ def _check_pay_ratio(policy: PolicyTerms, members: Sequence[MemberWork]) -> None
         )
 
 
-def _no_weight_message(method: Method) -> str:
+def _no_weight_message(method: Method) -> Text:
     if method in (Method.HOURS, Method.WEIGHTED_HOURS):
-        return (
-            f"Nobody logged any time this month, so the member pool cannot be split by "
-            f"{method}. Record the hours worked or choose another method (such as equal)."
+        return Text(
+            gettext_noop(
+                "Nobody logged any time this month, so the member pool cannot be split "
+                "%(method)s. Record the hours worked or choose another method (such as equal "
+                "shares)."
+            ),
+            {"method": METHOD_NAMES[method]},
         )
-    return (
-        f"The member pool cannot be split by {method}: nobody logged any time this month. "
-        "Record the hours worked or choose another method (such as equal)."
+    return Text(
+        gettext_noop(
+            "The member pool cannot be split (%(method)s): nobody logged any time this month. "
+            "Record the hours worked or choose another method (such as equal shares)."
+        ),
+        {"method": METHOD_NAMES[method]},
     )

@@ -170,3 +170,80 @@ class TestImportAfterADryRun:
         response = signed_in(client, member).post(page_url(member), {})
         assert response.status_code == 400
         assert "Choose the CSV export to import." in response.content.decode()
+
+
+class TestRejectionReasonsInTheMembersLanguage:
+    """What the parser finds wrong in a row, or in the file, reads in the member's language."""
+
+    def rows(self, member, *cells) -> SimpleUploadedFile:
+        body = "".join(
+            f"Ana,{member.user.email},Municipality of Rosario,Open data portal,Work,{day},09:00:00,"
+            f"{duration}\n"
+            for day, duration in cells
+        )
+        return SimpleUploadedFile("toggl.csv", (HEADER + body).encode(), "text/csv")
+
+    @pytest.mark.parametrize(
+        ("language", "expected"),
+        [
+            (
+                "es",
+                [
+                    "La duración “-01:00:00” es negativa",
+                    "La fecha “2026-13-45” no existe; “abc” no es una duración (se espera "
+                    "h:mm:ss, h:mm u horas con decimales)",
+                ],
+            ),
+            (
+                "de",
+                [
+                    "Die Dauer „-01:00:00“ ist negativ",
+                    "Das Datum „2026-13-45“ gibt es nicht; „abc“ ist keine Dauer (erwartet: "
+                    "h:mm:ss, h:mm oder Stunden mit Dezimalstellen)",
+                ],
+            ),
+        ],
+    )
+    def test_row_reasons(self, client, member, project, language, expected):
+        client.cookies["django_language"] = language
+        upload = self.rows(member, ("2026-12-01", "-01:00:00"), ("2026-13-45", "abc"))
+        html = signed_in(client, member).post(page_url(member), {"file": upload})
+        assert reasons(html.content.decode()) == expected
+
+    @pytest.mark.parametrize(
+        ("language", "expected"),
+        [
+            ("es", "podría ser el 3 de diciembre o el 12 de marzo"),
+            ("de", "Es könnte der 3. Dezember oder der 12. März sein"),
+        ],
+    )
+    def test_an_ambiguous_date_names_both_days_the_readers_way(
+        self, client, member, project, language, expected
+    ):
+        client.cookies["django_language"] = language
+        upload = self.rows(member, ("03/12/2026", "01:00:00"))
+        html = signed_in(client, member).post(page_url(member), {"file": upload})
+        (reason,) = reasons(html.content.decode())
+        assert expected in reason
+
+    @pytest.mark.parametrize(
+        ("language", "expected"),
+        [
+            (
+                "es",
+                "Este archivo no es una exportación de horas que se pueda importar. Su "
+                "encabezado tiene las columnas &quot;Datum&quot;, &quot;Stunden&quot;. Se "
+                "aceptan: Toggl Track (informe detallado); Harvest (informe detallado de "
+                "tiempos); Kimai (exportación CSV, en cualquiera de sus idiomas); Clockify "
+                "(informe detallado).",
+            ),
+            ("de", "Die Datei ist leer: Sie hat keine Kopfzeile."),
+        ],
+    )
+    def test_a_file_that_is_no_export(self, client, member, language, expected):
+        client.cookies["django_language"] = language
+        text = "Datum;Stunden\n2026-12-01;1,5\n" if language == "es" else "\n\n"
+        upload = SimpleUploadedFile("hours.csv", text.encode(), "text/csv")
+        response = signed_in(client, member).post(page_url(member), {"file": upload})
+        assert response.status_code == 400
+        assert expected in response.content.decode()

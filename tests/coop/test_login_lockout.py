@@ -1,5 +1,7 @@
 """Login lockout on the web login page: repeated wrong passwords show the lockout page."""
 
+import datetime
+
 import pytest
 
 from tests.factories import PASSWORD, UserFactory
@@ -39,3 +41,13 @@ def test_a_success_before_the_limit_resets_the_count(client, user):
     for _ in range(4):
         assert log_in(client, "wrong guess").status_code == 200
     assert log_in(client, PASSWORD).status_code == 302
+
+
+def test_one_failure_and_one_minute_read_singular(client, user, settings):
+    settings.AXES_FAILURE_LIMIT = 1
+    settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=1)
+    client.cookies["django_language"] = "es"
+    assert log_in(client, "wrong guess").status_code == 403
+    text = log_in(client, PASSWORD).content.decode()
+    assert "Tras 1 intento fallido, se bloquea" in text
+    assert "Vuelve a intentarlo dentro de 1 minuto." in text

@@ -380,7 +380,7 @@ def test_bylaws_settings_are_validated(admin_member):
 
     from coop.bylaws import validate_bylaws
 
-    with pytest.raises(ValidationError, match='admission: must be "admins" or "vote"'):
+    with pytest.raises(ValidationError, match="Admissions are decided by the admins or by a vote."):
         validate_bylaws({"admission": "board"})
 
 

@@ -43,7 +43,7 @@ def test_currency_and_time_zone_validation():
         validate_time_zone("Mars/Olympus_Mons")
 
 
-def test_bylaws_schema_names_the_bad_path():
+def test_bylaws_schema_names_the_bad_setting():
     validate_bylaws({"floors": {"bylaws": {"quorum": "2/3", "threshold": "0.75"}}})
     validate_bylaws({"floors": {"general": {"discussion_hours": 0, "voting_hours": 24}}})
     with pytest.raises(ValidationError) as error:
@@ -61,13 +61,13 @@ def test_bylaws_schema_names_the_bad_path():
             }
         )
     messages = " ".join(error.value.messages)
-    assert "floors.general.quorum" in messages
-    assert "floors.party: unknown proposal kind" in messages
-    assert "floors.policy.voting_hours: a whole number of hours" in messages
-    assert "floors.bylaws.discussion_hours: between 0 and" in messages
-    assert "proposal_defaults: unknown setting" in messages
-    assert "spending_limit" in messages
-    assert "colour: unknown setting" in messages
+    assert "The quorum of general proposals: “3/2” must be between 0 and 1." in messages
+    assert "There is no kind of proposal “party”" in messages
+    assert "The voting period of policy proposals: write a whole number of hours." in messages
+    assert "The discussion period of bylaws proposals: between 0 and 8784 hours." in messages
+    assert "There is no bylaws setting “proposal_defaults”" in messages
+    assert "The spending limit is an amount of at least 0" in messages
+    assert "There is no bylaws setting “colour”" in messages
 
 
 @pytest.mark.django_db

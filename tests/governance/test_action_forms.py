@@ -1,6 +1,7 @@
 """Each proposal action has a real form on the proposal page: no JSON, no member ids typed."""
 
 import datetime
+import re
 
 import pytest
 
@@ -53,9 +54,9 @@ def test_the_form_offers_every_action_with_headings_and_pickers(client, member):
         assert f'data-action="{action}"' in html
     assert f'<option value="{applicant.pk}">{applicant.display_name} (applicant)</option>' in html
     assert 'type="checkbox" name="change_member_roles__roles" value="treasurer"' in html
-    assert "action_payload" not in html.split("<form")[1].split("</form>")[0].replace(
-        "(action_payload)", ""
-    )  # no JSON box on the page
+    form = html.split("<form")[1].split("</form>")[0]
+    assert "action_payload" not in form  # no JSON box on the page, nor its name
+    assert ">admit_member" not in form  # the actions are offered in words
 
 
 def test_admit_a_member(client, member):
@@ -163,3 +164,53 @@ def test_amend_the_bylaws(client, member):
         "probationary_members_vote": True,
         "floors": {"spending": {"threshold": "2/3", "voting_hours": 120}},
     }
+
+
+class TestAPolicyThatDoesNotAddUp:
+    """The policy's problems are sentences in the member's language, next to their field."""
+
+    def errors_of(self, html: str, field: str) -> list[str]:
+        found = re.search(
+            rf'<ul class="errorlist" id="id_adopt_distribution_policy__{field}_error">(.*?)</ul>',
+            html,
+            re.DOTALL,
+        )
+        assert found, f"no errors for {field}"
+        return re.findall(r"<li>(.*?)</li>", found.group(1))
+
+    def test_in_spanish(self, client, member, settings):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+        data = draft(
+            "policy", "adopt_distribution_policy", method="wages_then_patronage",
+            commons_pct="0,15", reserve_pct="0", education_pct="0", cash_pct="1,5",
+            max_pay_ratio="3", commons_recipients="", approval="treasurer",
+        )  # fmt: skip
+        response = signed_in(client, member).post(new(member.cooperative), data)
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert self.errors_of(html, "commons_recipients") == [
+            "Una parte del excedente va a los bienes comunes: indica al menos un destinatario."
+        ]
+        assert self.errors_of(html, "cash_pct") == [
+            "La parte pagada en efectivo debe estar entre 0 y 1 (0,15 significa un 15 %); es 1,5."
+        ]
+        assert self.errors_of(html, "base_rate") == [
+            "El método “primero salarios, luego según el trabajo aportado” necesita una tarifa "
+            "base: el dinero por hora que se paga primero."
+        ]
+        shown = " ".join(re.findall(r'<ul class="errorlist[^>]*>(.*?)</ul>', html, re.DOTALL))
+        assert not re.search(r"[A-Za-z]+_[a-z]+", shown), shown  # no field names
+        assert not Proposal.objects.exists()
+
+    def test_the_shares_together(self, client, member):
+        data = draft(
+            "policy", "adopt_distribution_policy", method="hours", commons_pct="0.5",
+            reserve_pct="0.3", education_pct="0.2", cash_pct="1", max_pay_ratio="3",
+            commons_recipients="OSGeo: 1", approval="treasurer",
+        )  # fmt: skip
+        response = signed_in(client, member).post(new(member.cooperative), data)
+        assert response.status_code == 400
+        assert (
+            "The shares to the commons, the collective reserve and the education fund add up "
+            "to 1; together they must stay below 1" in response.content.decode()
+        )

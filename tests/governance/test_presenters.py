@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.utils import translation
 from pypdf import PdfReader
 
 from governance import presenters, services, tasks
@@ -140,3 +141,48 @@ def test_ballots_cast_and_votes_counted_are_named_apart_after_an_early_close(
     tasks.notify_result(proposal.pk)
     assert cast in mail.outbox[0].body and counted in mail.outbox[0].body
     assert early in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        ("en", "1 of 1 eligible member", "2 of 2 eligible members"),
+        ("es", "1 de 1 miembro con derecho a voto", "2 de 2 miembros con derecho a voto"),
+        ("de", "1 von 1 stimmberechtigten Mitglied", "2 von 2 stimmberechtigten Mitgliedern"),
+    ],
+)
+def test_ballots_cast_read_singular_for_one(language, one, two):
+    with translation.override(language):
+        assert presenters.ballots_cast_text({"cast": 1, "eligible": 1}) == one
+        assert presenters.ballots_cast_text({"cast": 2, "eligible": 2}) == two
+
+
+def test_one_delegated_vote_reads_singular_in_spanish(
+    client, cooperative, member, secretary, make_proposal, voting_floor_passed
+):
+    colleague = MemberFactory(cooperative=cooperative)
+    services.delegate_vote(actor=colleague, delegate=member)
+    proposal = make_proposal(member, allow_early_close=False)
+    services.cast_vote(actor=member, proposal=proposal, ballot={"choice": "agree"})
+    services.cast_vote(actor=secretary, proposal=proposal, ballot={"choice": "agree"})
+    voting_floor_passed(proposal)
+    services.close_proposal(proposal=proposal, actor=secretary)
+    client.force_login(member.user)
+    client.cookies["django_language"] = "es"
+    html = client.get(f"/c/{cooperative.slug}/proposals/{proposal.pk}/").content.decode()
+    assert "<dd>3 (incluido 1 delegado)</dd>" in html
+    with translation.override("es"):
+        figures = {"counted": "4", "delegated": "2", "delegated_count": 2}
+        assert presenters.votes_counted_text(figures) == "4 (incluidos 2 delegados)"
+
+
+def test_the_live_turnout_of_a_co_op_of_one(client, cooperative, member, make_proposal):
+    """The turnout while voting (the page's fragment, refreshed every 20 s) takes the singular
+    when one member may vote."""
+    proposal = make_proposal(member)
+    proposal.eligible_count = 1
+    proposal.save(update_fields=["eligible_count"])
+    client.force_login(member.user)
+    client.cookies["django_language"] = "es"
+    html = client.get(f"/c/{cooperative.slug}/proposals/{proposal.pk}/").content.decode()
+    assert "0 de 1 miembro con derecho a voto" in html

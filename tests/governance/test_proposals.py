@@ -1,12 +1,14 @@
 """The proposal lifecycle, eligibility, ballots, secrecy, delegation, closing and actions."""
 
 import datetime
+import io
 import threading
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from pypdf import PdfReader
 
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Member
@@ -272,7 +274,7 @@ class TestClosingAndActions:
         assert "action.admit_member" in verbs
 
     def test_a_failing_action_leaves_the_proposal_passed_with_the_error(
-        self, cooperative, members, make_proposal
+        self, client, cooperative, members, make_proposal
     ):
         applicant = MemberFactory(cooperative=cooperative, status=Member.Status.APPLICANT)
         proposal = make_proposal(
@@ -291,6 +293,20 @@ class TestClosingAndActions:
         proposal.refresh_from_db()
         assert proposal.result == "passed"
         assert "before the current status began" in proposal.action_error
+        # the page and the minutes name the action as members read it, not by its code
+        client.force_login(members[0].user)
+        base = f"/c/{cooperative.slug}/proposals/{proposal.pk}/"
+        html = client.get(base).content.decode()
+        assert (
+            "The action “Admit an applicant as a probationary or active member” could not be "
+            "carried out: " in html
+        )
+        assert "admit_member" not in html
+        minutes = client.get(base + "minutes.pdf")
+        text = " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(minutes.content)).pages
+        ).replace("\n", " ")
+        assert "Action “Admit an applicant as a probationary or active member”: failed" in text
 
     def test_amend_bylaws(self, cooperative, members, make_proposal):
         proposal = make_proposal(

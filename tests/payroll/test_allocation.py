@@ -523,9 +523,9 @@ def test_no_members():
         ({"method": "seniority"}, "method", "choose one of equal, hours"),
         ({"approval": "king"}, "approval", "treasurer, vote"),
         ({"carry_losses": "yes"}, "carry_losses", "true or false"),
-        ({"method": "wages_then_patronage"}, "base_rate", "needs a base_rate"),
+        ({"method": "wages_then_patronage"}, "base_rate", "needs a base rate"),
         ({"base_rate": D("-1")}, "base_rate", "cannot be negative"),
-        ({"commons_pct": D("0.1")}, "commons_recipients", "at least one commons recipient"),
+        ({"commons_pct": D("0.1")}, "commons_recipients", "name at least one commons recipient"),
         (
             {"commons_recipients": (CommonsRecipient("x", D("0")),)},
             "commons_recipients[0].weight",

@@ -1,6 +1,7 @@
 """The money pages: every member reads, the treasurer writes, refusals never become a 500."""
 
 import datetime
+import re
 import sys
 import types
 from decimal import Decimal
@@ -11,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from coop.models import AuditEvent
+from coop.models import AuditEvent, Client
 from coop.months import month_label
 from payroll import capital, distributing, selectors, services
 from payroll.models import (
@@ -361,8 +362,10 @@ class TestTreasurerWrites:
         )  # fmt: skip
         page = response.content.decode()
         assert response.status_code == 400
-        assert "needs a base_rate" in page
-        assert "at least one commons recipient is needed" in page
+        assert "Wages first, then patronage needs a base rate" in page
+        assert "so name at least one commons recipient" in page
+        shown = " ".join(re.findall(r'<ul class="errorlist[^>]*>(.*?)</ul>', page, re.DOTALL))
+        assert not re.search(r"[A-Za-z]+_[a-z]+", shown), shown  # no field names
         assert not DistributionPolicy.objects.exists()
 
     def test_policies_adopted_by_vote_explain_the_proposal(self, client, cooperative, treasurer):
@@ -370,7 +373,8 @@ class TestTreasurerWrites:
         cooperative.save()
         signed_in(client, treasurer)
         page = client.get(money(cooperative, "policies/")).content.decode()
-        assert "adopt_distribution_policy" in page
+        assert "draft a policy proposal that carries out “Adopt a distribution policy”" in page
+        assert "adopt_distribution_policy" not in page
         assert "Adopt this version" not in page
         response = client.post(money(cooperative, "policies/"), {"policy-method": "equal"})
         assert response.status_code == 400  # the form is refused before the service is asked
@@ -676,3 +680,21 @@ class TestAdmin:
         assert AuditEvent.objects.filter(verb="policy.adopted").exists()
         page = client.get(f"/admin/payroll/distributionpolicy/{policy.pk}/change/")
         assert 'name="_save"' not in page.content.decode()
+
+
+def test_a_month_without_members_is_refused_in_the_treasurers_words(
+    client, cooperative, treasurer, workers
+):
+    """August: revenue, but nobody was a member yet; the computation's refusal is translated."""
+    services.record_revenue(
+        actor=treasurer, cooperative=cooperative, client=Client.objects.get(),
+        amount=Decimal("100"), received_on=datetime.date(2026, 8, 14),
+    )  # fmt: skip
+    client.cookies["django_language"] = "es"
+    signed_in(client, treasurer)
+    response = client.post(money(cooperative, "distributions/draft/"), {"month": "2026-08"})
+    assert (
+        "Este reparto no tiene personas asociadas, así que la bolsa de las personas asociadas "
+        "no se puede repartir." in " ".join(flashes(response))
+    )
+    assert not Distribution.objects.exists()

@@ -176,8 +176,8 @@ INVALID = [
      "policy.commons_recipients[1].name", "listed twice"),
     ("policy.commons_recipients[0].url", "x", "policy.commons_recipients[0].url",
      "Unknown field"),
-    ("policy.method", "seniority", "policy.method", "Unknown method “seniority”"),
-    ("policy.method", "wages_then_patronage", "policy.base_rate", "needs a base_rate"),
+    ("policy.method", "seniority", "policy.method", "“seniority” is not a way of splitting"),
+    ("policy.method", "wages_then_patronage", "policy.base_rate", "needs a base rate"),
     ("policy.base_rate", "-1", "policy.base_rate", "cannot be negative"),
     ("policy.base_rate", "10.005", "policy.base_rate", "at most 2 decimals"),
     ("policy.max_pay_ratio", "0.5", "policy.max_pay_ratio", "at least 1"),
@@ -262,8 +262,8 @@ def test_every_rule_error_is_reported_at_once():
         simulate(document)
     assert set(error.value.errors) == {"expenses", "policy", "policy.cash_pct", "members[1].id"}
     assert error.value.errors["policy"] == [
-        "commons_pct, reserve_pct and education_pct add up to 1.05; together they must stay "
-        "below 1 so that something is left for the members."
+        "The shares to the commons, the collective reserve and the education fund add up to "
+        "1.05; together they must stay below 1 so that something is left for the members."
     ]
 
 
@@ -347,5 +347,5 @@ def test_command_exit_status_and_stderr():
         check=False,
     )
     assert run.returncode == 2
-    assert "policy.cash_pct: cash_pct must be between 0 and 1" in run.stderr
+    assert "policy.cash_pct: The share paid in cash must be between 0 and 1" in run.stderr
     assert run.stdout == ""
