@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -20,7 +20,9 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 from sepaxml import SepaTransfer
 
 from coop import pdf, spreadsheet
+from coop.clock import zone_of
 from coop.durations import format_minutes
+from coop.locale_formats import format_day
 from coop.models import Member
 from coop.money import format_money
 from coop.months import month_label
@@ -127,8 +129,9 @@ def _approval(distribution: Distribution) -> str:
         }
     else:
         how = _("approved")
+    # The day in the co-op's time zone, as the reader's language writes a day.
     when = (
-        timezone.localtime(distribution.approved_at).strftime("%Y-%m-%d")
+        format_day(distribution.approved_at.astimezone(zone_of(distribution.cooperative)).date())
         if distribution.approved_at
         else "—"
     )

@@ -31,12 +31,24 @@ LANGUAGES = {
     "en": {
         "typed": "1,234.56",
         "understood": "Recorded 1,234.56 EUR from Municipality of Rosario.",
-        "payslip": ["Payslip — September 2026", "Your share", "€4,200.00", "Hours worked"],
+        "payslip": [
+            "Payslip — September 2026",
+            "Your share",
+            "€4,200.00",
+            "Hours worked",
+            "on December 9, 2026.",
+        ],
     },
     "es": {
         "typed": "1.234,56",
         "understood": "Registrado un ingreso de 1.234,56 EUR de Municipality of Rosario.",
-        "payslip": ["Recibo — septiembre de 2026", "Tu parte", "4.200,00 €", "Horas trabajadas"],
+        "payslip": [
+            "Recibo — septiembre de 2026",
+            "Tu parte",
+            "4.200,00 €",
+            "Horas trabajadas",
+            "el 9 de diciembre de 2026.",
+        ],
     },
     "de": {
         "typed": "1.234,56",
@@ -46,6 +58,7 @@ LANGUAGES = {
             "Dein Anteil",
             "4.200,00 €",
             "Gearbeitete Stunden",
+            "am 9. Dezember 2026",
         ],
     },
 }
