@@ -14,9 +14,9 @@ from fractions import Fraction
 from typing import Any
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from coop.locale_formats import format_moment
 from governance import selectors
 from governance.count_sheet import count_number, stv_stage_rows
 from governance.models import Proposal
@@ -111,11 +111,12 @@ def turnout_sentence(proposal: Proposal, result: Mapping[str, Any]) -> str:
 
 
 def moment(proposal: Proposal, when: Any) -> str:
-    """A moment in the co-op's time zone, in the format of the current language."""
+    """A moment in the co-op's time zone, as the current language writes one (CLDR), with the
+    zone: "Dec 4, 2026, 10:30 AM CET", "4 dic 2026, 10:30 CET"."""
     if when is None:
         return "—"
     local = timezone.localtime(when, zoneinfo.ZoneInfo(proposal.cooperative.time_zone))
-    return date_format(local, "DATETIME_FORMAT") + " " + local.strftime("%Z")
+    return format_moment(local) + " " + local.strftime("%Z")
 
 
 def closed_early(proposal: Proposal) -> bool:

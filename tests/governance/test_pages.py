@@ -438,7 +438,7 @@ def test_the_page_shows_the_sanitized_body_and_the_terms(client, member, colleag
     html = html.decode()
     assert "<li><strong>fast</strong> laptops</li>" in html
     assert "<script>alert(1)" not in html and "javascript:" not in html
-    assert "1 Jul 2030, 18:30 CEST" in html  # closes_at in Vienna time
+    assert "Jul 1, 2030, 6:30\u202fPM CEST" in html  # closes_at in Vienna time, CLDR English
     assert "supermajority" in html and "2/3" in html
     assert "0 of 4 eligible members" in html
 
