@@ -37,6 +37,7 @@ LANGUAGES = {
             "€4,200.00",
             "Hours worked",
             "on December 9, 2026.",
+            "By hours: 9,600 of the 16,800 minutes",
         ],
     },
     "es": {
@@ -48,6 +49,7 @@ LANGUAGES = {
             "4.200,00 €",
             "Horas trabajadas",
             "el 9 de diciembre de 2026.",
+            "Por horas: 9.600 de los 16.800 minutos",
         ],
     },
     "de": {
@@ -59,6 +61,7 @@ LANGUAGES = {
             "4.200,00 €",
             "Gearbeitete Stunden",
             "am 9. Dezember 2026",
+            "Nach Stunden: 9.600 der 16.800",
         ],
     },
 }
