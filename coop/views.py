@@ -175,7 +175,9 @@ def _member_change(request: HttpRequest, coop_slug: str, pk: int, form_class, ch
     form = form_class(request.POST)
     if not form.is_valid():
         field, problems = next(iter(form.errors.items()))
-        return _members_page(request, member, problem=f"{field}: {problems[0]}", status=400)
+        label = form.fields[field].label if field in form.fields else ""
+        problem = f"{label}: {problems[0]}" if label else problems[0]
+        return _members_page(request, member, problem=problem, status=400)
     try:
         done = change(member, other, form.cleaned_data)
     except DomainError as error:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coop.bylaws import FLOOR_TERMS, MEMBER_DECISIONS
 from coop.forms import DateField, LocalizedDecimalField
-from coop.locale_formats import format_medium_day
+from coop.locale_formats import format_medium_day, format_month
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
 from coop.money import format_money
@@ -135,7 +135,10 @@ def _fields(cooperative: Cooperative) -> dict[str, dict[str, forms.Field]]:
                 label=_("Draft distribution"),
                 required=False,
                 choices=[("", "—")]
-                + [(str(d.pk), f"{d.month:%Y-%m} (#{d.pk})") for d in drafts.order_by("month")],
+                + [
+                    (str(d.pk), f"{format_month(d.month)} (#{d.pk})")
+                    for d in drafts.order_by("month")
+                ],
             )
         }
     expense = _model("Expense")

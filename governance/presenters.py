@@ -175,7 +175,8 @@ def turnout_sentence(proposal: Proposal, result: Mapping[str, Any]) -> str:
 
 
 def moment(proposal: Proposal, when: Any) -> str:
-    """A moment in the co-op's time zone, in the format of the current language."""
+    """A moment in the co-op's time zone, as the current language writes one (CLDR), with the
+    zone: "Dec 4, 2026, 10:30 AM CET", "4 dic 2026, 10:30 CET"."""
     if when is None:
         return "—"
     local = timezone.localtime(when, zoneinfo.ZoneInfo(proposal.cooperative.time_zone))

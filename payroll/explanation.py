@@ -41,6 +41,11 @@ def amount_in_words(currency: str) -> Callable[[str], str]:
     return text
 
 
+def count_in_words(count: int) -> str:
+    """A whole number (minutes, members) grouped in the reader's notation: 9600 → "9,600"."""
+    return _number(Decimal(count), 0)
+
+
 def figure_in_words(value: str) -> str:
     """A stored figure ("9600", "2.5") in the reader's notation ("9,600", "2,5"); a figure
     written as a fraction ("1950/12359") stays as it is."""
@@ -104,6 +109,8 @@ def explain(steps: Sequence[Mapping[str, Any]], currency: str) -> list[str]:
         gettext,
         amount_text=amount_in_words(currency),
         fraction_text=fraction_in_words,
+        count_text=count_in_words,
+        figure_text=figure_in_words,
     )
 
 

@@ -120,13 +120,20 @@ def sentences(
     *,
     amount_text: Callable[[str], str] = _untranslated,
     fraction_text: Callable[[str], str] = _untranslated,
+    count_text: Callable[[int], str] = str,
+    figure_text: Callable[[str], str] = _untranslated,
 ) -> list[str]:
     """The steps in words, one sentence each, in the language `gettext` translates to.
 
-    By default the figures are written as stored ("7350.00", "4/7"), as the API gives them;
-    a reader's page or payslip passes `amount_text` (an amount's decimal text in the reader's
-    number format) and `fraction_text` (a share of the pool in words and percent).
+    By default the figures are written as stored ("7350.00", "4/7", "9600"), as the API gives
+    them; a reader's page or payslip passes `amount_text` (an amount's decimal text in the
+    reader's number format), `fraction_text` (a share of the pool in words and percent) and
+    `count_text` (a whole number, such as minutes, grouped as the reader's language groups it)
+    and `figure_text` (a stored figure such as a weight, "9600" or "1.5", in that notation).
     """
+
+    def counts(step: Mapping[str, Any], *names: str) -> dict[str, Any]:
+        return {**step, **{name: count_text(int(step[name])) for name in names}}
 
     def amount(value: Amount) -> str:
         if isinstance(value, Mapping):
@@ -136,20 +143,20 @@ def sentences(
     def part(item: Mapping[str, Any]) -> str:
         figures = {
             "project": item.get("project", ""),
-            "minutes": item["minutes"],
-            "of": item["of"],
+            "minutes": count_text(item["minutes"]),
+            "of": count_text(item["of"]),
             "amount": amount(item["amount"]),
         }
         if item["part"] == "project":
-            text = gettext("project %(project)s: %(minutes)d of %(of)d minutes → %(amount)s")
+            text = gettext("project %(project)s: %(minutes)s of %(of)s minutes → %(amount)s")
         elif item["part"] == "unlogged_project":
             text = gettext(
-                "project %(project)s (nobody logged time on it): %(minutes)d of all %(of)d "
+                "project %(project)s (nobody logged time on it): %(minutes)s of all %(of)s "
                 "minutes → %(amount)s"
             )
         else:
             text = gettext(
-                "revenue with no project: %(minutes)d of all %(of)d minutes → %(amount)s"
+                "revenue with no project: %(minutes)s of all %(of)s minutes → %(amount)s"
             )
         return text % figures
 
@@ -160,25 +167,25 @@ def sentences(
         if kind == "equal":
             return gettext("Equal shares: weight 1 for each of the %(members)d members.") % step
         if kind == "hours":
-            return (
-                gettext("By hours: %(minutes)d of the %(total_minutes)d minutes worked this month.")
-                % step
-            )
+            return gettext(
+                "By hours: %(minutes)s of the %(total_minutes)s minutes worked this month."
+            ) % counts(step, "minutes", "total_minutes")
         if kind == "weighted_hours":
-            return (
-                gettext(
-                    "By weighted hours: %(minutes)d minutes × rate weight %(rate_weight)s = "
-                    "%(weight)s of %(total)s in all."
-                )
-                % step
-            )
+            return gettext(
+                "By weighted hours: %(minutes)s minutes × rate weight %(rate_weight)s = "
+                "%(weight)s of %(total)s in all."
+            ) % {
+                **counts(step, "minutes"),
+                **{name: figure_text(step[name]) for name in ("rate_weight", "weight", "total")},
+            }
         if kind == "wage":
             base_rate = step["base_rate"]
             return gettext(
-                "Wage: %(minutes)d minutes / 60 × base rate %(base_rate)s × rate weight "
+                "Wage: %(minutes)s minutes / 60 × base rate %(base_rate)s × rate weight "
                 "%(rate_weight)s = %(wage)s."
             ) % {
-                **step,
+                **counts(step, "minutes"),
+                "rate_weight": figure_text(step["rate_weight"]),
                 "base_rate": base_rate if base_rate == "None" else amount_text(base_rate),
                 "wage": amount(step["wage"]),
             }
@@ -188,9 +195,13 @@ def sentences(
             ) % {"wages": amount(step["wages"])}
         if kind == "patronage":
             return gettext(
-                "Patronage: the %(rest)s left after all wages × %(minutes)d of "
-                "%(total_minutes)d minutes = %(patronage)s."
-            ) % {**step, "rest": amount(step["rest"]), "patronage": amount(step["patronage"])}
+                "Patronage: the %(rest)s left after all wages × %(minutes)s of "
+                "%(total_minutes)s minutes = %(patronage)s."
+            ) % {
+                **counts(step, "minutes", "total_minutes"),
+                "rest": amount(step["rest"]),
+                "patronage": amount(step["patronage"]),
+            }
         if kind == "project_hours":
             if not step["parts"]:
                 return gettext("By project hours: no minutes on paid work.")

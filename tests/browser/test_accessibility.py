@@ -204,10 +204,66 @@ def test_the_dashboard_in_another_language(live_server, page, log_in, treasurer,
     assert_accessible(page)
 
 
-@pytest.mark.parametrize("name", ["dashboard", "hours-week", "proposal-ranked-ballot"])
+PHONE = {"width": 390, "height": 844}  # an iPhone 12–14, as tests/browser/test_phone_browser.py
+
+
+@pytest.mark.parametrize("name", PAGES)
 def test_a_page_on_a_phone(live_server, page, log_in, treasurer, site, name):
-    """Members log hours and vote on phones: the narrow layout is checked as well."""
-    page.set_viewport_size({"width": 390, "height": 844})
+    """Members log hours, vote and read their money on phones: every main page is checked in
+    the narrow layout as well, with its menu folded."""
+    page.set_viewport_size(PHONE)
+    log_in(page, treasurer)
+    response = page.goto(live_server.url + PAGES[name](site))
+    assert response.ok, f"{name}: {response.status}"
+    assert page.get_by_role("button", name="Menu").is_visible()
+    assert_accessible(page)
+
+
+def open_dialog(page, button: str):
+    """Press the button that asks first; the confirmation dialog, open."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name=button, exact=True).click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_be_visible()
+    return dialog
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize(
+    ("name", "button", "question"),
+    [
+        ("distribution-detail", "Approve", "locked for good"),
+        ("proposal-consent-ballot", "Close voting now and count", "Nobody can vote after this"),
+    ],
+)
+def test_a_confirmation_dialog(
+    live_server, page, log_in, treasurer, site, viewport, name, button, question
+):
+    """What cannot be undone is asked first, in a dialog that is checked open, with the page
+    behind it (the dialog of deleting an entry: tests/browser/test_confirm_browser.py)."""
+    from playwright.sync_api import expect
+
+    treasurer.is_secretary = True  # who may close voting early
+    treasurer.save(update_fields=["is_secretary"])
+    if viewport:
+        page.set_viewport_size(viewport)
     log_in(page, treasurer)
     page.goto(live_server.url + PAGES[name](site))
+    dialog = open_dialog(page, button)
+    expect(dialog).to_contain_text(question)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_mark_paid_dialog(live_server, page, log_in, treasurer, site, viewport):
+    from playwright.sync_api import expect
+
+    distributing.approve_distribution(actor=treasurer, distribution=site["distribution"])
+    if viewport:
+        page.set_viewport_size(viewport)
+    log_in(page, treasurer)
+    page.goto(live_server.url + PAGES["distribution-detail"](site))
+    dialog = open_dialog(page, "Mark as paid")
+    expect(dialog).to_contain_text("it cannot be undone")
     assert_accessible(page)

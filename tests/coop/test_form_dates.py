@@ -176,3 +176,20 @@ class TestPagesSaveIsoDates:
         assert response.status_code == 302
         other.refresh_from_db()
         assert (other.status, other.status_since) == (Member.Status.ON_LEAVE, DAY)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_refused_day_on_the_members_page_is_named_by_its_label(client, admin_member, language):
+    """Not by the form's field name ("effective_on: …")."""
+    other = MemberFactory(cooperative=admin_member.cooperative)
+    speaking(signed_in(client, admin_member), language)
+    response = client.post(
+        f"/c/{admin_member.cooperative.slug}/members/{other.pk}/status/",
+        {"status": "on_leave", "effective_on": "someday"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    with translation.override(language):
+        label, invalid = translation.gettext("From"), translation.gettext("Enter a valid date.")
+    assert f'role="alert">{label}: {invalid}</p>' in html
+    assert "effective_on" not in html.split('role="alert">')[1].split("</p>")[0]

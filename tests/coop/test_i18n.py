@@ -234,7 +234,7 @@ EXPECTED = {
             "Bolsa de las personas asociadas",
             "Fondo de reserva",
             "12.000,00",
-            "Por horas: 9600 de los 16800 minutos trabajados este mes.",
+            "Por horas: 9.600 de los 16.800 minutos trabajados este mes.",
         ],
     },
     "de": {
@@ -246,7 +246,7 @@ EXPECTED = {
             "Mitgliedertopf",
             "Gemeinsame Rücklage",
             "12.000,00",
-            "Nach Stunden: 9600 der 16800 in diesem Monat gearbeiteten Minuten.",
+            "Nach Stunden: 9.600 der 16.800 in diesem Monat gearbeiteten Minuten.",
         ],
     },
 }

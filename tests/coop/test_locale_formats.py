@@ -2,6 +2,8 @@
 template filters, the month labels and the messages of the services."""
 
 import datetime
+import pathlib
+import re
 
 import pytest
 from django.conf import settings
@@ -100,3 +102,50 @@ def test_the_week_grid_names_each_cell_s_day_the_language_s_way(
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     page = signed_in(client, member).get(f"/c/{member.cooperative.slug}/hours/").content.decode()
     assert f">{label}</label>" in page
+
+
+# Formats that machines read (an ISO day or month for a link or a picker, `c` for <time
+# datetime>) and a time zone's abbreviation; a day or a moment a person reads goes through
+# the filters of coop/templatetags/locale_dates.py instead.
+MACHINE_FORMATS = {"c", "Y-m", "Y-m-d", "T"}
+TEMPLATE_FOLDERS = ["coop", "governance", "payroll", "api", "cooperage"]
+
+
+def test_no_template_writes_a_day_with_a_format_of_its_own():
+    root = pathlib.Path(settings.BASE_DIR)
+    written = []
+    for folder in TEMPLATE_FOLDERS:
+        for template in sorted((root / folder).rglob("templates/**/*.*")):
+            for found in re.finditer(r"\|date:[\"']([^\"']*)[\"']", template.read_text()):
+                if found.group(1) not in MACHINE_FORMATS:
+                    written.append(f"{template.relative_to(root)}: {found.group(0)}")
+    assert written == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "closes", "previous_month"),
+    [
+        ("en", "Jul 1, 2027, 6:30\u202fPM CEST", "← October 2026"),
+        ("es", "1 jul 2027, 18:30 CEST", "← octubre de 2026"),
+        ("de", "1. Juli 2027, 18:30 CEST", "← Oktober 2026"),
+    ],
+)
+def test_the_proposal_and_money_pages_write_moments_and_months_the_cldr_way(
+    client, clock, cooperative, treasurer, language, closes, previous_month
+):
+    from governance.services import create_proposal
+
+    clock.set(datetime.date(2026, 12, 9))
+    proposal = create_proposal(
+        actor=treasurer,
+        title="Four-day week",
+        opens_at=datetime.datetime(2027, 6, 20, 10, tzinfo=datetime.UTC),
+        closes_at=datetime.datetime(2027, 7, 1, 16, 30, tzinfo=datetime.UTC),
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    signed_in(client, treasurer)
+    page = client.get(f"/c/{cooperative.slug}/proposals/{proposal.pk}/").content.decode()
+    assert f">{closes}</time>" in page
+    money = client.get(f"/c/{cooperative.slug}/money/?month=2026-11").content.decode()
+    assert f">{previous_month}</a>" in money

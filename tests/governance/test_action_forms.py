@@ -135,7 +135,7 @@ def test_approve_a_draft_distribution(client, cooperative, member, treasurer, bo
     run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
     client = signed_in(client, member)
     html = client.get(new(cooperative)).content.decode()
-    assert f'<option value="{run.pk}">2026-09 (#{run.pk})</option>' in html
+    assert f'<option value="{run.pk}">September 2026 (#{run.pk})</option>' in html
     data = draft("distribution", "approve_distribution", distribution=str(run.pk))
     proposal = saved(client, cooperative, data)
     assert proposal.action_payload == {"distribution": run.pk}
@@ -151,6 +151,28 @@ def test_approve_a_submitted_expense(client, cooperative, member):
     proposal = saved(client, cooperative, draft("spending", "approve_expense",
                                                   expense=str(expense.pk)))  # fmt: skip
     assert proposal.action_payload == {"expense": expense.pk}
+
+
+@pytest.mark.parametrize(
+    ("language", "distribution", "expense"),
+    [
+        ("es", "septiembre de 2026", "20 oct 2026 · Hetzner · 1.234,50\xa0€"),
+        ("de", "September 2026", "20. Okt. 2026 · Hetzner · 1.234,50\xa0€"),
+    ],
+)
+def test_the_distributions_and_expenses_to_approve_are_named_in_the_reader_s_words(
+    client, cooperative, member, treasurer, books, language, distribution, expense
+):
+    from django.conf import settings
+
+    run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
+    submitted = ExpenseFactory(
+        cooperative=cooperative, status="submitted", payee="Hetzner", amount="1234.50"
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = signed_in(client, member).get(new(cooperative)).content.decode()
+    assert f'<option value="{run.pk}">{distribution} (#{run.pk})</option>' in html
+    assert f'<option value="{submitted.pk}">{expense}</option>' in html
 
 
 def test_amend_the_bylaws(client, member):

@@ -192,3 +192,18 @@ def test_no_figure_of_the_downloaded_report_wraps(
     total = format_money(sum(line.share for line in run.lines.all()), "EUR", language)
     label = {"en": "Total", "es": "Total", "de": "Summe"}[language]
     assert any(row.startswith(label) and total.replace("\xa0", " ") in row for row in rows)
+
+
+def test_the_day_of_approval_is_the_co_op_s_day_in_the_reader_s_words(
+    cooperative, treasurer, books, clock, django_capture_on_commit_callbacks
+):
+    """Approved at 23:30 UTC on 9 December, which is already the 10th in Vienna."""
+    clock.set(datetime.datetime(2026, 12, 9, 23, 30, tzinfo=datetime.UTC))
+    treasurer.language = "de"
+    treasurer.save(update_fields=["language"])
+    run = _approve(treasurer, cooperative, django_capture_on_commit_callbacks)
+    payslip = " ".join(_text(run.documents.get(kind="payslip", member=treasurer)).split())
+    assert "wurde am 10. Dezember 2026 von der Kassenführung" in payslip
+    assert "2026-12-" not in payslip
+    report = " ".join(_text(run.documents.get(kind="report")).split())
+    assert "on December 10, 2026" in report

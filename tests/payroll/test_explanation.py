@@ -22,17 +22,17 @@ ENGLISH = (
 # As a member reads it (pages, payslips): figures in their language's notation, the fraction
 # of the pool in percent and words. ENGLISH above is what machines read (the API).
 READ_ENGLISH = (
-    "By hours: 9600 of the 16800 minutes worked this month. This is 57.14\xa0% (4 of 7) of the "
+    "By hours: 9,600 of the 16,800 minutes worked this month. This is 57.14\xa0% (4 of 7) of the "
     "member pool of 7,350.00 EUR: 4,200.00, no rounding was needed: 4,200.00. Paid in cash at "
     "80%: 3,360.00; retained in the capital account: 840.00."
 )
 SPANISH = (
-    "Por horas: 9600 de los 16800 minutos trabajados este mes. Esto es 57,14\xa0% (4 de 7) de "
+    "Por horas: 9.600 de los 16.800 minutos trabajados este mes. Esto es 57,14\xa0% (4 de 7) de "
     "la bolsa de las personas asociadas de 7.350,00 EUR: 4.200,00, no hizo falta redondear: "
     "4.200,00. Pagado en efectivo al 80%: 3.360,00; retenido en la cuenta de capital: 840,00."
 )
 GERMAN = (
-    "Nach Stunden: 9600 der 16800 in diesem Monat gearbeiteten Minuten. Das ist 57,14\xa0% "
+    "Nach Stunden: 9.600 der 16.800 in diesem Monat gearbeiteten Minuten. Das ist 57,14\xa0% "
     "(4 von 7) des Mitgliedertopfs von 7.350,00 EUR: 4.200,00, es musste nicht gerundet werden: "
     "4.200,00. Ausgezahlt zu 80%: 3.360,00; einbehalten auf dem Kapitalkonto: 840,00."
 )
@@ -105,7 +105,7 @@ def test_the_payslip_explains_in_the_members_language(
     other = run.documents.get(kind="payslip", member=books[1])
     with other.file.open("rb") as handle:
         text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
-    assert "By hours: 4800 of the 16800 minutes" in " ".join(text.split())
+    assert "By hours: 4,800 of the 16,800 minutes" in " ".join(text.split())
 
 
 def test_the_api_gives_the_steps_and_the_sentence_in_english(api, treasurer, draft):
