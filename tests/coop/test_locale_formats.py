@@ -128,7 +128,7 @@ def test_no_template_writes_a_day_with_a_format_of_its_own():
     [
         ("en", "Jul 1, 2027, 6:30\u202fPM CEST", "← October 2026"),
         ("es", "1 jul 2027, 18:30 CEST", "← octubre de 2026"),
-        ("de", "1. Juli 2027, 18:30 CEST", "← Oktober 2026"),
+        ("de", "1. Juli 2027, 18:30 MESZ", "← Oktober 2026"),
     ],
 )
 def test_the_proposal_and_money_pages_write_moments_and_months_the_cldr_way(
