@@ -8,14 +8,17 @@ to a vote, the members page posts to governance's "propose" page instead of chan
 import zoneinfo
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from coop import invitations, selectors, services
@@ -296,3 +299,36 @@ def my_data(request, coop_slug: str):
     filename = f"{coop_slug}-{member.user.email.split('@')[0]}-my-data.zip"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@require_POST
+def set_language(request):
+    """Django's set_language, which keeps the choice in a cookie; for a person who is logged in,
+    the choice is also the language of their payslips and e-mails (Member.language)."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.remember_language(request.user, language)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """The login page; on a browser that has no language chosen yet, the person's own language
+    (the one their payslips are written in) becomes the page's."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES:
+            language = services.preferred_language(form.get_user())
+            if language:
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    language,
+                    max_age=settings.LANGUAGE_COOKIE_AGE,
+                    path=settings.LANGUAGE_COOKIE_PATH,
+                    domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                )
+        return response

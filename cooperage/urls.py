@@ -25,7 +25,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path(
         "login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
+        views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -82,7 +82,7 @@ urlpatterns = [
     path("c/<slug:coop_slug>/hours/", include("coop.hours.urls")),
     path("c/<slug:coop_slug>/money/", include("payroll.urls")),
     path("c/<slug:coop_slug>/proposals/", include("governance.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]

@@ -159,7 +159,8 @@ class Member(models.Model):
 
     @property
     def reading_language(self) -> str:
-        """The language the member's own documents are written in: theirs, else the co-op's."""
+        """The language the member's own documents are written in: the one they chose (on the
+        page's language menu, or through the API), else the site's default language."""
         return self.language or settings.LANGUAGE_CODE
 
     @property

@@ -11,7 +11,13 @@ from coop.services.cooperatives import (
     floors_by_proposal_only,
     update_cooperative,
 )
-from coop.services.members import add_member, change_member_status, update_member
+from coop.services.members import (
+    add_member,
+    change_member_status,
+    preferred_language,
+    remember_language,
+    update_member,
+)
 
 __all__ = [
     "add_member",
@@ -22,6 +28,8 @@ __all__ = [
     "create_project",
     "decided_by_vote",
     "floors_by_proposal_only",
+    "preferred_language",
+    "remember_language",
     "require_role",
     "update_client",
     "update_cooperative",

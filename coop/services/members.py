@@ -191,3 +191,21 @@ def change_member_status(
             {"from": old, "to": status, "effective_on": effective_on.isoformat()},
         )
         return member
+
+
+def remember_language(user: User, language: str) -> int:
+    """Keep the language a person chose on the page as the language of their payslips and
+    e-mails in every co-op they belong to; the number of memberships changed."""
+    return Member.objects.filter(user=user).exclude(language=language).update(language=language)
+
+
+def preferred_language(user: User) -> str:
+    """The language a person chose before (Member.language), or "" when they never chose one."""
+    return (
+        Member.objects.filter(user=user)
+        .exclude(language="")
+        .order_by("-pk")
+        .values_list("language", flat=True)
+        .first()
+        or ""
+    )

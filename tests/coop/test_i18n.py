@@ -20,6 +20,7 @@ from django.utils import translation
 
 from coop.templatetags.money import amount, money
 from payroll import distributing, documents
+from tests.factories import PASSWORD, CooperativeFactory, MemberFactory
 from tests.payroll.books import SEPTEMBER
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
@@ -339,6 +340,50 @@ def test_the_switcher_sends_nobody_to_another_site(client):
     assert response.status_code == 302 and response["Location"] == "/"
     unknown = client.post(reverse("set_language"), {"language": "xx", "next": "/login/"})
     assert settings.LANGUAGE_COOKIE_NAME not in unknown.cookies
+
+
+def test_the_language_chosen_is_the_member_s_in_every_co_op(client, treasurer):
+    """The menu's choice is kept for the payslips and e-mails, not only for the page."""
+    other = MemberFactory(user=treasurer.user, cooperative=CooperativeFactory())
+    client.force_login(treasurer.user)
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    treasurer.refresh_from_db()
+    other.refresh_from_db()
+    assert treasurer.language == other.language == "es"
+    assert treasurer.reading_language == "es"
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    treasurer.refresh_from_db()
+    assert treasurer.language == "es"  # an unknown language changes nothing
+
+
+def test_choosing_a_language_logged_out_changes_no_member(client, treasurer):
+    client.post(reverse("set_language"), {"language": "de", "next": "/"})
+    treasurer.refresh_from_db()
+    assert treasurer.language == ""
+
+
+def test_logging_in_on_a_new_browser_uses_the_member_s_language(client, treasurer):
+    treasurer.language = "de"
+    treasurer.save(update_fields=["language"])
+    response = client.post(
+        reverse("login"), {"username": treasurer.user.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "de"
+    page = client.get(f"/c/{treasurer.cooperative.slug}/proposals/").content.decode()
+    assert '<html lang="de"' in page
+
+
+def test_a_browser_s_own_choice_is_kept_at_login(client, treasurer):
+    treasurer.language = "de"
+    treasurer.save(update_fields=["language"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    response = client.post(
+        reverse("login"), {"username": treasurer.user.email, "password": PASSWORD}
+    )
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    page = client.get(f"/c/{treasurer.cooperative.slug}/proposals/").content.decode()
+    assert '<html lang="es"' in page
 
 
 # Machine-readable outputs stay as they are -------------------------------------------------------
