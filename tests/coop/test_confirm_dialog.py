@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import ClientFactory, ProjectFactory, TimeEntryFactory
+from tests.factories import ClientFactory, ProjectFactory, ProposalFactory, TimeEntryFactory
 from tests.web import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +88,30 @@ def test_without_javascript_the_form_still_deletes(client, member, entry):
     url = reverse("hours-entry-delete", args=[member.cooperative.slug, entry.pk])
     signed_in(client, member).post(url)
     assert not type(entry).objects.exists()
+
+
+def _proposal_form(html: str, action: str) -> str:
+    found = re.search(rf'<form[^>]*action="[^"]*/proposals/\d+/{action}/"[^>]*>', html)
+    assert found, f"no {action} form on the page"
+    return found.group(0)
+
+
+@pytest.mark.parametrize("page", ["proposal", "proposal-edit"])
+def test_deleting_a_draft_asks_first(client, member, page):
+    proposal = ProposalFactory(author=member, title='The "four-day" week')
+    html = signed_in(client, member).get(reverse(page, args=[member.cooperative.slug, proposal.pk]))
+    form = _proposal_form(html.content.decode(), "delete")
+    assert (
+        'data-confirm="Delete the draft “The &quot;four-day&quot; week”? It cannot be undone."'
+        in form
+    )
+    assert 'data-confirm-action="Delete the draft"' in form
+
+
+def test_withdrawing_asks_first_in_the_reader_s_language(client, member):
+    proposal = ProposalFactory(author=member, title="Four-day week", state="voting")
+    client.cookies["django_language"] = "de"
+    url = reverse("proposal", args=[member.cooperative.slug, proposal.pk])
+    form = _proposal_form(signed_in(client, member).get(url).content.decode(), "withdraw")
+    assert 'data-confirm="„Four-day week“ zurückziehen?' in form
+    assert 'data-confirm-action="Antrag zurückziehen"' in form
