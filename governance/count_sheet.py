@@ -5,16 +5,21 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from babel.numbers import format_decimal
+
+from coop.locale_formats import babel_locale
+
 
 def count_number(text: str) -> str:
-    """A count from the tally ("3", "5/2", "12345/100000") as members read it: 3, 2.5, 0.12345.
+    """A count from the tally ("3", "5/2", "12345/100000") as members read it, in the notation
+    of the active language: 3, 2.5, 0.12345 in English; 2,5 and 12.345 in Spanish and German.
 
     Counts are exact multiples of 1/100000 (STV truncates transfer values to five decimals)."""
     value = Fraction(text)
-    if value.denominator == 1:
-        return str(value.numerator)
     decimal = Decimal(value.numerator) / Decimal(value.denominator)
-    return f"{decimal.quantize(Decimal('0.00001')).normalize():f}"
+    return format_decimal(
+        decimal.quantize(Decimal("0.00001")), format="#,##0.#####", locale=babel_locale()
+    )
 
 
 def stv_stage_rows(stages: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -134,5 +134,8 @@ def test_the_steps_of_the_count_are_in_the_readers_language(client, closed_stv, 
     for step in steps:
         assert step in page and step in flat
     assert "surplus" not in " ".join(rows) or language == "en"
-    # stage 2: the surplus of A, its non-transferable votes, the loss and the total, one line
-    assert any(row.startswith("2 ") and row.endswith("0 0.00001 10") for row in rows)
+    # stage 2: the surplus of A, its non-transferable votes, the loss and the total, one line,
+    # the loss written with the language's decimal sign
+    loss = "0.00001" if language == "en" else "0,00001"
+    assert any(row.startswith("2 ") and row.endswith(f"0 {loss} 10") for row in rows)
+    assert language == "en" or "0.00001" not in page
