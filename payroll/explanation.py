@@ -69,8 +69,18 @@ def _parts(fraction: str) -> tuple[Fraction, str, str] | None:
     )
 
 
+def percent_in_words(value: Decimal) -> str:
+    """A fraction as the reader's language writes a percentage: 0.8 → "80%", "80 %"; 4/7 to
+    two decimals of a percent, "57.14%", "57,14 %"."""
+    return babel_numbers.format_percent(
+        value.quantize(Decimal("0.0001")).normalize(),
+        locale=to_locale(get_language()),
+        decimal_quantization=False,
+    )
+
+
 def _percent(value: Fraction) -> str:
-    return _number(Decimal(value.numerator * 100) / Decimal(value.denominator), 2) + "\u00a0%"
+    return percent_in_words(Decimal(value.numerator) / Decimal(value.denominator))
 
 
 def fraction_in_words(fraction: str) -> str:
@@ -111,6 +121,7 @@ def explain(steps: Sequence[Mapping[str, Any]], currency: str) -> list[str]:
         fraction_text=fraction_in_words,
         count_text=count_in_words,
         figure_text=figure_in_words,
+        percentage_text=percent_in_words,
     )
 
 

@@ -19,7 +19,7 @@ from celery import shared_task
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage, get_connection, send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
@@ -369,26 +369,39 @@ def _had_activity(cooperative: Cooperative, month) -> bool:
 
 
 def _tell_treasurers(distribution: Distribution) -> None:
-    emails = list(
+    """E-mail each treasurer, in their language, that the month's draft is ready to review."""
+    treasurers = list(
         Member.objects.filter(cooperative=distribution.cooperative, is_treasurer=True)
         .exclude(status="departed")
-        .values_list("user__email", flat=True)
+        .select_related("user")
+        .order_by("pk")
     )
-    if not emails:
-        return
-    label = month_label(distribution.month)
     link = _site(f"/c/{distribution.cooperative.slug}/money/distributions/{distribution.pk}/")
-    send_mail(
-        f"[{distribution.cooperative.name}] The draft distribution of {label} is ready",
-        (
-            f"The draft distribution of {label} is computed: surplus "
-            f"{format_money(distribution.surplus, distribution.currency)}. Review it, recompute "
-            f"it after late entries, and approve it:\n{link}\n"
-        ),
-        settings.DEFAULT_FROM_EMAIL,
-        emails,
-        fail_silently=False,
-    )
+    messages = []
+    for treasurer in treasurers:
+        with translation.override(treasurer.reading_language):
+            values = {
+                "coop": distribution.cooperative.name,
+                "month": month_label(distribution.month),
+                "surplus": format_money(distribution.surplus, distribution.currency),
+                "link": link,
+            }
+            subject = (
+                translation.gettext("[%(coop)s] The draft distribution of %(month)s is ready")
+                % values
+            )
+            body = (
+                translation.gettext(
+                    "The draft distribution of %(month)s is computed: surplus %(surplus)s. Review "
+                    "it, recompute it after late entries, and approve it:\n%(link)s"
+                )
+                % values
+            )
+        messages.append(
+            EmailMessage(subject, body + "\n", settings.DEFAULT_FROM_EMAIL, [treasurer.user.email])
+        )
+    if messages:
+        get_connection().send_messages(messages)
 
 
 # Who reads a policy notice: the members who share in the distributions, now or after a leave.

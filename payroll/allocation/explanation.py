@@ -122,6 +122,7 @@ def sentences(
     fraction_text: Callable[[str], str] = _untranslated,
     count_text: Callable[[int], str] = str,
     figure_text: Callable[[str], str] = _untranslated,
+    percentage_text: Callable[[Decimal], str] = percent_text,
 ) -> list[str]:
     """The steps in words, one sentence each, in the language `gettext` translates to.
 
@@ -129,7 +130,8 @@ def sentences(
     them; a reader's page or payslip passes `amount_text` (an amount's decimal text in the
     reader's number format), `fraction_text` (a share of the pool in words and percent) and
     `count_text` (a whole number, such as minutes, grouped as the reader's language groups it)
-    and `figure_text` (a stored figure such as a weight, "9600" or "1.5", in that notation).
+    and `figure_text` (a stored figure such as a weight, "9600" or "1.5", in that notation) and
+    `percentage_text` (a fraction such as 0.8 as that language writes a percentage, "80 %").
     """
 
     def counts(step: Mapping[str, Any], *names: str) -> dict[str, Any]:
@@ -246,7 +248,7 @@ def sentences(
             ) % {
                 "cash": amount_text(step["cash"]),
                 "retained": amount_text(step["retained"]),
-                "percent": percent_text(Decimal(step["cash_pct"])),
+                "percent": percentage_text(Decimal(step["cash_pct"])),
             }
         raise ValueError(f"Unknown explanation step {kind!r}")
 

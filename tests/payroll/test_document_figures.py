@@ -55,7 +55,7 @@ def test_the_payslip_writes_figures_one_way_and_the_fraction_in_words(
     line = run.lines.get(member=rich_month[1])
     text = _text(run.documents.get(kind="payslip", member=rich_month[1]))
     flat = " ".join(text.split())
-    assert "Your part of the member pool 28.57 % of the member pool (2 of 7)" in flat
+    assert "Your part of the member pool 28.57% of the member pool (2 of 7)" in flat
     assert "2/7" not in flat
     share = format_money(line.share, "EUR")  # "€…,…" with thousands separators
     assert share in flat

@@ -192,6 +192,15 @@ class TestMonthlyDrafts:
         assert tasks.create_monthly_drafts() == {"drafted": 0, "skipped": 0}
         assert len(mail.outbox) == 1
 
+    def test_each_treasurer_is_told_in_their_language(self, cooperative, treasurer, books, october):
+        treasurer.language = "de"
+        treasurer.save(update_fields=["language"])
+        tasks.create_monthly_drafts()
+        (message,) = mail.outbox
+        assert "Der Entwurf der Ausschüttung für September 2026 ist fertig" in message.subject
+        assert "10.500,00" in message.body and "September 2026" in message.body
+        assert "draft" not in message.body
+
     def test_a_voided_month_is_not_drafted_again(
         self,
         cooperative,

@@ -22,19 +22,19 @@ ENGLISH = (
 # As a member reads it (pages, payslips): figures in their language's notation, the fraction
 # of the pool in percent and words. ENGLISH above is what machines read (the API).
 READ_ENGLISH = (
-    "By hours: 9,600 of the 16,800 minutes worked this month. This is 57.14\xa0% (4 of 7) of the "
+    "By hours: 9,600 of the 16,800 minutes worked this month. This is 57.14% (4 of 7) of the "
     "member pool of 7,350.00 EUR: 4,200.00, no rounding was needed: 4,200.00. Paid in cash at "
     "80%: 3,360.00; retained in the capital account: 840.00."
 )
 SPANISH = (
     "Por horas: 9.600 de los 16.800 minutos trabajados este mes. Esto es 57,14\xa0% (4 de 7) de "
     "la bolsa de las personas asociadas de 7.350,00 EUR: 4.200,00, no hizo falta redondear: "
-    "4.200,00. Pagado en efectivo al 80%: 3.360,00; retenido en la cuenta de capital: 840,00."
+    "4.200,00. Pagado en efectivo al 80\xa0%: 3.360,00; retenido en la cuenta de capital: 840,00."
 )
 GERMAN = (
     "Nach Stunden: 9.600 der 16.800 in diesem Monat gearbeiteten Minuten. Das ist 57,14\xa0% "
     "(4 von 7) des Mitgliedertopfs von 7.350,00 EUR: 4.200,00, es musste nicht gerundet werden: "
-    "4.200,00. Ausgezahlt zu 80%: 3.360,00; einbehalten auf dem Kapitalkonto: 840,00."
+    "4.200,00. Ausgezahlt zu 80\xa0%: 3.360,00; einbehalten auf dem Kapitalkonto: 840,00."
 )
 
 
@@ -42,7 +42,7 @@ LABELS = {
     "es": ["Recibo — septiembre de 2026", "Horas trabajadas", "Tu parte", "4.200,00 €",
            "Cómo se calculó tu parte", "Este reparto fue aprobado por la tesorería"],
     "de": ["Abrechnung — September 2026", "Gearbeitete Stunden", "Dein Anteil", "4.200,00 €",
-           "Wie dein Anteil berechnet wurde", "Diese Verteilung wurde am"],
+           "Wie Ihr Anteil berechnet wurde", "Diese Verteilung wurde am"],
 }  # fmt: skip
 
 
