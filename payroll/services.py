@@ -21,6 +21,7 @@ from coop.errors import (
     StateConflict,
 )
 from coop.hours.services import hold_books
+from coop.locale_formats import format_day
 from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import Role
 from coop.months import month_bounds, month_label
@@ -276,7 +277,7 @@ def draft_expense_proposal(*, actor: Member, expense: Expense) -> Any:
             % {
                 "payee": expense.payee,
                 "category": expense.category,
-                "day": expense.date.isoformat(),
+                "day": format_day(expense.date),
                 "amount": amount,
                 "limit": money.format_money(limit, cooperative.currency),
                 "note": f"\n\n{expense.note}" if expense.note else "",

@@ -2,6 +2,7 @@
 
 from functools import cached_property
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -134,7 +135,10 @@ class MemberViewSet(
         if "user" in data or "status" in data:
             field = "status" if "status" in data else "email"
             raise InvalidInput(
-                "Change the status through /status/; the e-mail address belongs to the person.",
+                _(
+                    "A member's status changes through its own request (POST …/status/), and "
+                    "the e-mail address belongs to the person, not to the membership."
+                ),
                 field=field,
             )
         serializer.instance = services.update_member(

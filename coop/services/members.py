@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from coop import clock
 from coop.audit import record
 from coop.errors import InvalidInput, StateConflict
+from coop.locale_formats import format_day
 from coop.models import Cooperative, Member, MemberStatusChange, User
 from coop.models.cooperative import MemberStatus, Role
 from coop.services.checks import apply_changes, refuse_unless_admins_decide, require_role, validated
@@ -171,7 +172,7 @@ def change_member_status(
         if effective_on < member.status_since:
             raise InvalidInput(
                 gettext("The change cannot take effect before the current status began (%(date)s).")
-                % {"date": member.status_since.isoformat()},
+                % {"date": format_day(member.status_since)},
                 field="effective_on",
             )
         if status == MemberStatus.DEPARTED and member.is_admin:

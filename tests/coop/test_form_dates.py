@@ -193,3 +193,15 @@ def test_a_refused_day_on_the_members_page_is_named_by_its_label(client, admin_m
         label, invalid = translation.gettext("From"), translation.gettext("Enter a valid date.")
     assert f'role="alert">{label}: {invalid}</p>' in html
     assert "effective_on" not in html.split('role="alert">')[1].split("</p>")[0]
+
+
+def test_a_day_before_the_current_status_is_refused_with_the_day_in_words(client, admin_member):
+    other = MemberFactory(cooperative=admin_member.cooperative, status_since=DAY)
+    speaking(signed_in(client, admin_member), "es")
+    response = client.post(
+        f"/c/{admin_member.cooperative.slug}/members/{other.pk}/status/",
+        {"status": "on_leave", "effective_on": "2026-12-01"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "4 de diciembre de 2026" in html and "2026-12-04" not in html.split('role="alert">')[1]
