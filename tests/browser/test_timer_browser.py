@@ -39,6 +39,39 @@ def test_the_timer_ticks_every_second(live_server, page, log_in, member, project
     assert re.fullmatch(r"0:00:\d\d", elapsed.text_content())
 
 
+def test_discarding_the_timer_asks_first_and_stopping_does_not(
+    live_server, page, log_in, member, project
+):
+    from playwright.sync_api import expect
+
+    from coop.models import RunningTimer, TimeEntry
+
+    timers.start_timer(actor=member, project=project)
+    log_in(page, member)
+    page.goto(f"{live_server.url}/c/{member.cooperative.slug}/hours/")
+    dialog = page.locator("#confirm-dialog")
+    page.locator("#timer").get_by_role("button", name="Discard").click()
+    expect(dialog).to_be_visible()
+    expect(dialog).to_have_accessible_name(
+        "Discard the timer for Open data portal? The time it counted is not recorded, and this "
+        "cannot be undone."
+    )
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert RunningTimer.objects.filter(member=member).exists()
+    page.locator("#timer").get_by_role("button", name="Discard").click()
+    dialog.get_by_role("button", name="Discard the timer").click()
+    expect(page.locator("#timer .timer-elapsed")).to_have_count(0)
+    assert not RunningTimer.objects.filter(member=member).exists()
+    assert not TimeEntry.objects.filter(member=member).exists()
+
+    timers.start_timer(actor=member, project=project)
+    page.reload()
+    page.locator("#timer").get_by_role("button", name="Stop").click()
+    expect(page.locator("#timer .timer-elapsed")).to_have_count(0)
+    expect(dialog).to_be_hidden()  # stopping records the time: nothing to ask
+
+
 PROMPT_FITS = """select => {
     const context = document.createElement("canvas").getContext("2d");
     const style = getComputedStyle(select);

@@ -1,5 +1,6 @@
 // Ask before a form does what cannot be undone. A form that carries
 //   <form data-confirm="Delete this entry?" data-confirm-action="Delete">
+// (or a submit button that carries them, for a form whose other buttons need no question)
 // opens the modal dialog of base.html (coop/partials/confirm_dialog.html) instead of submitting:
 // Cancel or Escape closes it and gives the focus back; the confirm button submits the form once,
 // with the button that was pressed. Without JavaScript (or <dialog>) the form submits as before.
@@ -13,15 +14,19 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-confirm")) return;
+    if (!(form instanceof HTMLFormElement)) return;
+    var button = event.submitter || null;
+    var asker = button && button.hasAttribute("data-confirm") ? button
+      : form.hasAttribute("data-confirm") ? form : null;
+    if (!asker) return;
     if (form.dataset.confirmed === "yes") return;  // the confirmed submit, let it through
     event.preventDefault();
     if (dialog.open) return;
     pending = form;
-    submitter = event.submitter || null;
+    submitter = button;
     returnFocus = submitter || document.activeElement;
-    question.textContent = form.dataset.confirm;
-    confirmButton.textContent = form.dataset.confirmAction || confirmButton.dataset.defaultLabel;
+    question.textContent = asker.dataset.confirm;
+    confirmButton.textContent = asker.dataset.confirmAction || confirmButton.dataset.defaultLabel;
     confirmButton.disabled = false;
     dialog.returnValue = "";
     dialog.showModal();
