@@ -65,15 +65,15 @@ def month_figures(distribution: Distribution) -> list[list[object]]:
     rows += [
         row(_("Surplus"), distribution.surplus, True),
         row(
-            _("Commons contribution (%(pct)s %%)") % {"pct": percent(policy.commons_pct)},
+            _("Commons contribution (%(pct)s)") % {"pct": percent(policy.commons_pct)},
             -distribution.commons,
         ),
         row(
-            _("Collective reserve (%(pct)s %%)") % {"pct": percent(policy.reserve_pct)},
+            _("Collective reserve (%(pct)s)") % {"pct": percent(policy.reserve_pct)},
             -distribution.reserve,
         ),
         row(
-            _("Education fund (%(pct)s %%)") % {"pct": percent(policy.education_pct)},
+            _("Education fund (%(pct)s)") % {"pct": percent(policy.education_pct)},
             -distribution.education,
         ),
         row(_("Member pool"), distribution.member_pool, True),
@@ -163,7 +163,7 @@ def _payslip(
         ],
         [_("Your share"), money(line.share, currency)],
         [
-            _("Paid to you (%(pct)s %% in cash)") % {"pct": percent(distribution.policy.cash_pct)},
+            _("Paid to you (%(pct)s in cash)") % {"pct": percent(distribution.policy.cash_pct)},
             money(line.cash, currency),
         ],
         [_("Credited to your capital account"), money(line.retained, currency)],

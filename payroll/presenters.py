@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_percent
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
 from coop.durations import format_minutes
+from coop.locale_formats import babel_locale
 from coop.models import Member
 from coop.money import format_money
 from coop.months import month_label
@@ -37,8 +39,9 @@ def as_percent(fraction: Decimal) -> str:
 
 
 def percent(fraction: Decimal) -> str:
-    """0.125 → "12.5" or "12,5": a percentage as the reader's language writes it."""
-    return localize(Decimal(as_percent(fraction)))
+    """0.125 → "12.5%", "12,5 %": a fraction as the reader's language writes a percentage
+    (CLDR), with every decimal it has."""
+    return format_percent(fraction.normalize(), locale=babel_locale(), decimal_quantization=False)
 
 
 def proposal_url(proposal: Any) -> str | None:
@@ -61,13 +64,13 @@ def policy_in_words(policy: DistributionPolicy, currency: str) -> list[tuple[str
         (_("Split of the member pool"), str(policy.get_method_display())),
         (
             _("Commons"),
-            f"{percent(policy.commons_pct)} %" + (f" — {recipients}" if recipients else ""),
+            percent(policy.commons_pct) + (f" — {recipients}" if recipients else ""),
         ),
-        (_("Collective reserve"), f"{percent(policy.reserve_pct)} %"),
-        (_("Education fund"), f"{percent(policy.education_pct)} %"),
+        (_("Collective reserve"), percent(policy.reserve_pct)),
+        (_("Education fund"), percent(policy.education_pct)),
         (
             _("Paid in cash"),
-            _("%(cash)s %% of each share; %(retained)s %% credited to capital")
+            _("%(cash)s of each share; %(retained)s credited to capital")
             % {"cash": percent(policy.cash_pct), "retained": percent(1 - policy.cash_pct)},
         ),
     ]
@@ -187,9 +190,9 @@ def distribution_page(distribution: Distribution, viewer: Member) -> dict[str, A
         "terms": policy_in_words(policy, distribution.currency),
         "policy": policy,
         "percents": {
-            "commons": as_percent(policy.commons_pct),
-            "reserve": as_percent(policy.reserve_pct),
-            "education": as_percent(policy.education_pct),
+            "commons": percent(policy.commons_pct),
+            "reserve": percent(policy.reserve_pct),
+            "education": percent(policy.education_pct),
         },
         "chart": selectors.chart_parts(distribution),
         "surplus": distribution.surplus,

@@ -335,7 +335,7 @@ class TestTreasurerWrites:
             "name": "OpenStreetMap Foundation", "weight": "1", "iban": "GB33BUKB20201555555555"
         }  # fmt: skip
         page = client.get(money(cooperative, "policies/")).content.decode()
-        assert "Version 2" in page and "12.5 %" in page
+        assert "Version 2" in page and "12.5%" in page
 
     def test_a_bad_policy_is_shown_with_its_messages(self, client, cooperative, treasurer):
         response = signed_in(client, treasurer).post(

@@ -16,7 +16,7 @@ from tests.web import signed_in
 
 pytestmark = pytest.mark.django_db
 
-CHANGES = ["Commons: 15 % — ", "→ 10 % — ", "Collective reserve: 10 % → 15 %"]
+CHANGES = ["Commons: 15% — ", "→ 10% — ", "Collective reserve: 10% → 15%"]
 
 
 @pytest.fixture

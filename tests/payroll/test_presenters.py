@@ -28,9 +28,9 @@ def policy(**fields) -> DistributionPolicy:
 
 def test_a_policy_in_words():
     words = dict(presenters.policy_in_words(policy(), "EUR"))
-    assert words["Commons"] == "12.5 % — Debian (weight 2)"
-    assert words["Collective reserve"] == "10 %"
-    assert words["Paid in cash"] == "80 % of each share; 20 % credited to capital"
+    assert words["Commons"] == "12.5% — Debian (weight 2)"
+    assert words["Collective reserve"] == "10%"
+    assert words["Paid in cash"] == "80% of each share; 20% credited to capital"
     assert words["Maximum pay ratio"] == "3 to 1"
     assert words["Losses carried forward"] == "yes"
     assert "Base rate" not in words
@@ -41,11 +41,11 @@ def test_a_policy_in_words():
 def test_a_policy_in_the_readers_language():
     with translation.override("es"):
         words = dict(presenters.policy_in_words(policy(), "EUR"))
-    assert words["Bienes comunes"].startswith("12,5 %")
+    assert words["Bienes comunes"].startswith("12,5\xa0%")
 
 
 @pytest.mark.parametrize(
-    ("fraction", "shown"), [("0.15", "15"), ("0.12345", "12.345"), ("1", "100")]
+    ("fraction", "shown"), [("0.15", "15%"), ("0.12345", "12.345%"), ("1", "100%")]
 )
 def test_a_percentage(fraction, shown):
     assert presenters.percent(Decimal(fraction)) == shown
@@ -60,13 +60,13 @@ def test_the_pdfs_write_the_policys_percentages_as_the_page(
     with django_capture_on_commit_callbacks(execute=True):
         distributing.approve_distribution(actor=treasurer, distribution=run)
     terms = dict(presenters.policy_in_words(run.policy, run.currency))
-    assert terms["Commons"].startswith("15 %") and terms["Collective reserve"] == "10 %"
+    assert terms["Commons"].startswith("15%") and terms["Collective reserve"] == "10%"
 
     def text(document):
         with document.file.open("rb") as handle:
             return " ".join(page.extract_text() for page in PdfReader(handle).pages)
 
     report = text(run.documents.get(kind="report"))
-    assert "Commons contribution (15 %)" in report and "Collective reserve (10 %)" in report
+    assert "Commons contribution (15%)" in report and "Collective reserve (10%)" in report
     payslip = text(run.documents.get(kind="payslip", member=books[1]))
-    assert "Paid to you (80 % in cash)" in payslip
+    assert "Paid to you (80% in cash)" in payslip
