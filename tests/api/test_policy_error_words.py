@@ -36,17 +36,22 @@ def test_adopting_a_policy(api, treasurer):
     }
 
 
-def test_drafting_a_proposal_that_adopts_one(api, member):
+def draft_adopting(api, member, payload: dict):
+    """Draft a policy proposal whose action adopts the policy `payload`."""
     opens = NOW + datetime.timedelta(days=3)
     terms = {
         "title": "Pay more in cash", "kind": "policy", "method": "supermajority",
         "opens_at": opens.isoformat(), "closes_at": (opens + WEEK).isoformat(),
-        "action": "adopt_distribution_policy",
-        "action_payload": {"method": "wages_then_patronage", "commons_pct": "0.1",
-                           "cash_pct": "1.5"},
+        "action": "adopt_distribution_policy", "action_payload": payload,
     }  # fmt: skip
-    response = as_member(api, member).post(
+    return as_member(api, member).post(
         f"/api/v1/coops/{member.cooperative.slug}/proposals/", terms, format="json"
+    )
+
+
+def test_drafting_a_proposal_that_adopts_one(api, member):
+    response = draft_adopting(
+        api, member, {"method": "wages_then_patronage", "commons_pct": "0.1", "cash_pct": "1.5"}
     )
     assert response.status_code == 400
     assert response.json()["errors"] == {
@@ -63,16 +68,7 @@ def test_drafting_a_proposal_that_adopts_one(api, member):
 
 
 def test_a_number_written_as_a_json_number(api, member):
-    opens = NOW + datetime.timedelta(days=3)
-    terms = {
-        "title": "Pay more in cash", "kind": "policy", "method": "supermajority",
-        "opens_at": opens.isoformat(), "closes_at": (opens + WEEK).isoformat(),
-        "action": "adopt_distribution_policy",
-        "action_payload": {"method": "hours", "commons_pct": 0.1},
-    }  # fmt: skip
-    response = as_member(api, member).post(
-        f"/api/v1/coops/{member.cooperative.slug}/proposals/", terms, format="json"
-    )
+    response = draft_adopting(api, member, {"method": "hours", "commons_pct": 0.1})
     assert response.status_code == 400
     assert response.json()["errors"] == {
         "action_payload.commons_pct": ['Write the number as text, such as "0.15".']

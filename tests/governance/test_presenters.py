@@ -99,8 +99,9 @@ def test_the_page_the_minutes_and_the_e_mail_say_it_alike(
     assert mail.outbox and sentence in mail.outbox[0].body
 
 
-def test_ballots_cast_and_votes_counted_are_named_apart_after_an_early_close(
-    client, cooperative, member, secretary, make_proposal, voting_floor_passed, mailoutbox
+@pytest.fixture
+def closed_with_a_delegated_vote(
+    cooperative, member, secretary, make_proposal, voting_floor_passed
 ):
     """One delegated vote: 2 ballots cast, 3 votes counted; the secretary closed early."""
     colleague = MemberFactory(cooperative=cooperative)
@@ -110,6 +111,14 @@ def test_ballots_cast_and_votes_counted_are_named_apart_after_an_early_close(
     services.cast_vote(actor=secretary, proposal=proposal, ballot={"choice": "agree"})
     voting_floor_passed(proposal)
     services.close_proposal(proposal=proposal, actor=secretary)
+    return proposal
+
+
+def test_ballots_cast_and_votes_counted_are_named_apart_after_an_early_close(
+    client, cooperative, member, secretary, closed_with_a_delegated_vote, mailoutbox
+):
+    """One delegated vote: 2 ballots cast, 3 votes counted; the secretary closed early."""
+    proposal = closed_with_a_delegated_vote
     proposal.refresh_from_db()
     assert proposal.closed_at < proposal.closes_at
     eligible = proposal.eligible_count
@@ -158,15 +167,9 @@ def test_ballots_cast_read_singular_for_one(language, one, two):
 
 
 def test_one_delegated_vote_reads_singular_in_spanish(
-    client, cooperative, member, secretary, make_proposal, voting_floor_passed
+    client, cooperative, member, closed_with_a_delegated_vote
 ):
-    colleague = MemberFactory(cooperative=cooperative)
-    services.delegate_vote(actor=colleague, delegate=member)
-    proposal = make_proposal(member, allow_early_close=False)
-    services.cast_vote(actor=member, proposal=proposal, ballot={"choice": "agree"})
-    services.cast_vote(actor=secretary, proposal=proposal, ballot={"choice": "agree"})
-    voting_floor_passed(proposal)
-    services.close_proposal(proposal=proposal, actor=secretary)
+    proposal = closed_with_a_delegated_vote
     client.force_login(member.user)
     client.cookies["django_language"] = "es"
     html = client.get(f"/c/{cooperative.slug}/proposals/{proposal.pk}/").content.decode()
