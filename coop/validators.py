@@ -1,12 +1,14 @@
-"""Validators for the values a co-op enters: currency codes, time zones, IBANs and BICs.
+"""Validators for the values a co-op enters: currencies, countries, time zones, IBANs, BICs.
 
-Reference data comes from maintained libraries: currencies from Babel (`coop.money`), IBANs and
-BICs from schwifty (the IBAN registry and ISO 9362), time zones from the IANA database.
+Reference data comes from maintained libraries: currencies and countries from Babel (CLDR;
+`coop.money`), IBANs and BICs from schwifty (the IBAN registry and ISO 9362), time zones from
+the IANA database.
 """
 
 import re
 import zoneinfo
 
+from babel import Locale
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from schwifty import BIC, IBAN, exceptions, registry
@@ -37,6 +39,27 @@ def validate_currency(value: str) -> None:
                 "decimals": money.minor_units(value),
                 "places": money.DECIMAL_PLACES,
             },
+        )
+
+
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes of countries and territories, as CLDR (Babel) lists them."""
+    return _COUNTRY_CODES
+
+
+_COUNTRY_CODES = frozenset(
+    code
+    for code in Locale("en").territories
+    if len(code) == 2 and code.isalpha() and code not in {"EU", "EZ", "UN", "QO", "ZZ"}
+)
+
+
+def validate_country(value: str) -> None:
+    if value not in _COUNTRY_CODES:
+        raise ValidationError(
+            _("“%(value)s” is not an ISO 3166 country code (for example DE, ES, AR)."),
+            code="invalid_country",
+            params={"value": value},
         )
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "coop",
     "governance",
     "payroll",
+    "billing",
     "api",
     "django.contrib.admin",
     "django.contrib.auth",

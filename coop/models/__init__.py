@@ -4,7 +4,14 @@ from coop.models.audit import AuditEvent
 from coop.models.cooperative import Cooperative, Member, MemberStatusChange
 from coop.models.invitations import Invitation
 from coop.models.users import User
-from coop.models.work import Client, PeriodLock, Project, RunningTimer, TimeEntry
+from coop.models.work import (
+    Client,
+    PeriodLock,
+    Project,
+    RunningTimer,
+    TimeEntry,
+    VatTreatment,
+)
 
 __all__ = [
     "AuditEvent",
@@ -18,4 +25,5 @@ __all__ = [
     "RunningTimer",
     "TimeEntry",
     "User",
+    "VatTreatment",
 ]

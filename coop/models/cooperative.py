@@ -14,6 +14,7 @@ from coop.validators import (
     normalize_bic,
     normalize_iban,
     validate_bic,
+    validate_country,
     validate_currency,
     validate_iban,
     validate_time_zone,
@@ -41,6 +42,14 @@ class Cooperative(models.Model):
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
     bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validate_bic])
+    # The seller on the co-op's invoices (EN 16931 BG-4).
+    address = models.TextField(_("address"), blank=True, help_text=_("street, postcode and city"))
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, validators=[validate_country]
+    )
+    vat_id = models.CharField(_("VAT ID"), max_length=20, blank=True)
+    tax_number = models.CharField(_("tax number"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
     # The head of the audit hash chain; kept here so that deleting the newest events is detected.
     audit_head = models.CharField(max_length=64, blank=True, editable=False)
     audit_length = models.PositiveBigIntegerField(default=0, editable=False)

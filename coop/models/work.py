@@ -1,5 +1,6 @@
 """The work a co-op does: its clients, their projects, and the time members log on them."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -7,17 +8,72 @@ from django.utils.translation import gettext_lazy as _
 
 from coop.durations import MINUTES_PER_DAY
 from coop.models.cooperative import Cooperative, Member
+from coop.validators import validate_country, validate_currency
+
+
+class VatTreatment(models.TextChoices):
+    """How VAT applies to what a client is invoiced; each maps to an EN 16931 VAT category
+    (UNTDID 5305): standard and reduced rates S, zero rate Z, exempt E, reverse charge AE,
+    export outside the EU G."""
+
+    STANDARD = "standard", _("standard rate")
+    REDUCED = "reduced", _("reduced rate")
+    ZERO = "zero", _("zero rate")
+    EXEMPT = "exempt", _("exempt")
+    REVERSE_CHARGE = "reverse_charge", _("reverse charge (EU business customer)")
+    EXPORT = "export", _("export outside the EU")
 
 
 class Client(models.Model):
+    VatTreatment = VatTreatment
+
     cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="clients")
     name = models.CharField(_("name"), max_length=200)
+    # What an invoice needs to name the buyer (EN 16931 BG-7) and how the client is billed.
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    address = models.TextField(_("address"), blank=True, help_text=_("street, postcode and city"))
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, validators=[validate_country]
+    )
+    vat_id = models.CharField(_("VAT ID"), max_length=20, blank=True)
+    invoice_email = models.EmailField(_("invoice e-mail"), blank=True)
+    payment_terms_days = models.PositiveSmallIntegerField(
+        _("payment terms (days)"), default=30, validators=[MaxValueValidator(365)]
+    )
+    invoice_language = models.CharField(
+        _("invoice language"), max_length=8, blank=True, choices=settings.LANGUAGES
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        blank=True,
+        validators=[validate_currency],
+        help_text=_("empty: the co-op's currency"),
+    )
+    buyer_reference = models.CharField(
+        _("buyer reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("the reference the client asks invoices to carry, e.g. a Leitweg-ID"),
+    )
+    vat_treatment = models.CharField(
+        _("VAT"), max_length=16, choices=VatTreatment.choices, default=VatTreatment.STANDARD
+    )
+    vat_note = models.TextField(
+        _("VAT note"),
+        blank=True,
+        help_text=_("the legal reason printed on invoices that carry no VAT"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["cooperative", "name"], name="client_name_unique")
+            models.UniqueConstraint(fields=["cooperative", "name"], name="client_name_unique"),
+            models.CheckConstraint(
+                condition=Q(vat_treatment__in=VatTreatment.values),
+                name="client_vat_treatment_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -29,6 +85,12 @@ class Project(models.Model):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="projects")
     name = models.CharField(_("name"), max_length=200)
     active = models.BooleanField(_("active"), default=True)
+    billable = models.BooleanField(_("billable"), default=True)
+    # Empty: the client's VAT treatment applies.
+    vat_treatment = models.CharField(
+        _("VAT"), max_length=16, blank=True, choices=VatTreatment.choices
+    )
+    vat_note = models.TextField(_("VAT note"), blank=True)
     budget_hours = models.DecimalField(
         _("budget (hours)"),
         max_digits=9,
@@ -84,6 +146,8 @@ class TimeEntry(models.Model):
         validators=[MinValueValidator(-MINUTES_PER_DAY), MaxValueValidator(MINUTES_PER_DAY)],
     )
     description = models.TextField(_("description"), blank=True)
+    # Set from the project when the entry is logged; the treasurer may change it until billed.
+    billable = models.BooleanField(_("billable"), default=True)
     adjusts = models.ForeignKey(
         "self",
         null=True,

@@ -1,0 +1,1 @@
+"""Client billing: hourly rates, VAT, invoices and credit notes, e-invoices, payments."""

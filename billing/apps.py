@@ -1,0 +1,8 @@
+"""App configuration of billing."""
+
+from django.apps import AppConfig
+
+
+class BillingConfig(AppConfig):
+    name = "billing"
+    verbose_name = "billing"
