@@ -648,11 +648,9 @@ def update_line(*, actor: Member | None, line: InvoiceLine, **changes: Any) -> I
                     field=sorted(fixed)[0],
                 )
         if "vat_category" in changes or "vat_rate" in changes:
-            category, rate = _line_vat(
-                invoice,
-                changes.get("vat_category", line.vat_category),
-                changes.get("vat_rate", line.vat_rate),
-            )
+            category = changes.get("vat_category", line.vat_category)
+            kept_rate = line.vat_rate if category == VatCategory.STANDARD else None
+            category, rate = _line_vat(invoice, category, changes.get("vat_rate", kept_rate))
             line.vat_category, line.vat_rate = category, rate
         if "description" in changes:
             line.description = str(changes["description"]).strip()

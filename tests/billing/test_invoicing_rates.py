@@ -68,7 +68,5 @@ def test_rate_table_loads_every_level_in_one_query(django_assert_num_queries):
     assert table.rate_for(world.project.pk, world.ana.pk, D(2026, 10, 1)).rate == Decimal("130")
     assert table.rate_for(world.project.pk, world.bo.pk, D(2026, 10, 1)).rate == Decimal("95")
     assert table.rate_for(world.project.pk, world.bo.pk, D(2026, 1, 5)).rate == Decimal("100")
-    assert table.rate_for(other_client_project.pk, world.bo.pk, D(2026, 2, 5)).rate == Decimal(
-        "90"
-    )
+    assert table.rate_for(other_client_project.pk, world.bo.pk, D(2026, 2, 5)).rate == Decimal("90")
     assert selectors.rate_for(world.project, world.ana, D(2026, 2, 5)).rate == Decimal("90")
