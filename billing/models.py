@@ -184,9 +184,10 @@ class Invoice(models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=35, blank=True)
     seller = models.JSONField(default=dict, blank=True)  # the co-op's details on the issue day
-    # EN 16931 BT-120 per VAT category without VAT ("AE": the reverse-charge note), written in
-    # the invoice's language when its lines are made.
-    vat_notes = models.JSONField(default=dict, blank=True)
+    # The VAT notes printed on the invoice and written into its e-invoice as the exemption
+    # reason (BT-120), per VAT category code: {"AE": "Reverse charge: …"}, in the invoice's
+    # language, set when its lines are made. (docs17 declares the same field.)
+    vat_notes = models.JSONField(_("VAT notes"), default=dict, blank=True)
     buyer = models.JSONField(default=dict, blank=True)  # the client's details on the issue day
     net_total = amount_field(_("net"), default=Decimal("0"))
     vat_total = amount_field(_("VAT"), default=Decimal("0"))
