@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from billing.invoicing import UNITS
+from billing.invoice_lines import UNITS
 from billing.models import InvoiceStatus, LineGrouping, VatCategory
 from coop.forms import DateField, LocalizedDecimalField
 

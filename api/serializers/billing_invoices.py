@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from api.serializers.base import ModelSerializer, Serializer
 from api.serializers.hours import CoopScopedPrimaryKey
-from billing.invoicing import UNITS
+from billing.invoice_lines import UNITS
 from billing.models import Invoice, InvoiceLine, LineGrouping, VatCategory
 from billing.presenters import vat_breakdown
 from coop.models import Client

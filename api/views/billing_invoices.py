@@ -21,7 +21,7 @@ from api.serializers.billing_invoices import (
     UnbilledRowSerializer,
 )
 from api.views.core import COOP_SLUG, CoopScopedViewSet
-from billing import invoicing, issuing
+from billing import invoice_lines, invoicing, issuing
 from billing.models import Invoice, InvoiceLine
 from billing.selectors import invoices_of
 from coop.errors import InvalidInput
@@ -184,7 +184,7 @@ class InvoiceLineViewSet(
         invoice = self._invoice()
         serializer = InvoiceLineWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        line = invoicing.add_line(
+        line = invoice_lines.add_line(
             actor=self.membership, invoice=invoice, **serializer.validated_data
         )
         return Response(InvoiceLineSerializer(line).data, status=status.HTTP_201_CREATED)
@@ -199,11 +199,13 @@ class InvoiceLineViewSet(
         line = self.get_object()
         serializer = InvoiceLineWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        line = invoicing.update_line(actor=self.membership, line=line, **serializer.validated_data)
+        line = invoice_lines.update_line(
+            actor=self.membership, line=line, **serializer.validated_data
+        )
         return Response(InvoiceLineSerializer(line).data)
 
     def perform_destroy(self, instance):
-        invoicing.remove_line(actor=self.membership, line=instance)
+        invoice_lines.remove_line(actor=self.membership, line=instance)
 
 
 class UnbilledViewSet(CoopScopedViewSet):

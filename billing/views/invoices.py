@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from billing import invoicing, issuing
+from billing import invoice_lines, invoicing, issuing
 from billing.forms import STATUS_TABS, CreditForm, DraftForm, LineForm, PeriodForm
 from billing.models import Invoice, InvoiceLine, LineGrouping
 from billing.presenters import vat_breakdown
@@ -171,7 +171,7 @@ def add_line(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
     form = LineForm(request.POST)
     if form.is_valid():
         try:
-            invoicing.add_line(actor=member, invoice=invoice, **_line_changes(form))
+            invoice_lines.add_line(actor=member, invoice=invoice, **_line_changes(form))
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -200,7 +200,7 @@ def edit_line(request: HttpRequest, coop_slug: str, pk: int, line_id: int) -> Ht
                 k: v for k, v in changes.items() if k not in ("quantity", "unit", "unit_price")
             }
         try:
-            invoicing.update_line(actor=member, line=line, **changes)
+            invoice_lines.update_line(actor=member, line=line, **changes)
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -233,7 +233,7 @@ def remove_line(request: HttpRequest, coop_slug: str, pk: int, line_id: int) -> 
     if line is None:
         raise Http404
     return _act(
-        request, invoice, lambda: invoicing.remove_line(actor=member, line=line),
+        request, invoice, lambda: invoice_lines.remove_line(actor=member, line=line),
         _("The line was removed."),
     )  # fmt: skip
 

@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from billing import invoicing
+from billing import invoice_lines, invoicing
 from coop.models.cooperative import MemberStatus
 from governance import services as governance
 from payroll import distributing
@@ -280,7 +280,7 @@ class World:
         )
         # A draft invoice with one manual line (its client has no address: issuing it is 400).
         self.invoice = invoicing.draft_empty_invoice(actor=treasurer, client=self.client)
-        self.invoice_line = invoicing.add_line(
+        self.invoice_line = invoice_lines.add_line(
             actor=treasurer, invoice=self.invoice, description="Hosting", quantity=1,
             unit_price=Decimal("10"), vat_category="Z",
         )  # fmt: skip

@@ -14,7 +14,7 @@ import api.serializers.governance
 import api.serializers.hours
 import api.serializers.payroll
 from api.serializers.base import StrictFieldsMixin
-from billing import invoicing
+from billing import invoice_lines, invoicing
 from coop import clock
 from coop.models import Cooperative
 from governance import services as governance
@@ -70,7 +70,7 @@ def world(db, cooperative):
     )
     payroll.adopt_policy(actor=boss, cooperative=cooperative, **POLICY)
     invoice = invoicing.draft_empty_invoice(actor=boss, client=project.client)
-    line = invoicing.add_line(
+    line = invoice_lines.add_line(
         actor=boss, invoice=invoice, description="Hosting", quantity=1, unit_price=10,
         vat_category="Z",
     )  # fmt: skip

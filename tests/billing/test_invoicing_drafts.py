@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from billing import invoicing
+from billing import invoice_lines, invoicing
 from billing.models import BilledEntry, Invoice, InvoiceLine, LineGrouping, VatCategory
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Project
@@ -252,7 +252,7 @@ def test_a_draft_costs_a_fixed_number_of_queries(world, count, django_assert_max
 
 def test_manual_lines_on_drafts_only(world):
     invoice = invoicing.draft_empty_invoice(actor=world.treasurer, client=world.client)
-    line = invoicing.add_line(
+    line = invoice_lines.add_line(
         actor=world.treasurer,
         invoice=invoice,
         description="Hosting, October",
@@ -265,24 +265,24 @@ def test_manual_lines_on_drafts_only(world):
         Decimal("9.98"),
         Decimal("59.88"),
     )
-    invoicing.update_line(actor=world.treasurer, line=line, quantity="3", vat_category="Z")
+    invoice_lines.update_line(actor=world.treasurer, line=line, quantity="3", vat_category="Z")
     invoice.refresh_from_db()
     assert (invoice.net_total, invoice.vat_total) == (Decimal("149.70"), Decimal("0.00"))
-    second = invoicing.add_line(
+    second = invoice_lines.add_line(
         actor=world.treasurer, invoice=invoice, description="Domain", quantity=1, unit_price=10
     )
-    invoicing.remove_line(actor=world.treasurer, line=line)
+    invoice_lines.remove_line(actor=world.treasurer, line=line)
     second.refresh_from_db()
     assert second.position == 1
     invoice.refresh_from_db()
     assert invoice.net_total == Decimal("10.00")
     with pytest.raises(InvalidInput) as refused:
-        invoicing.add_line(
+        invoice_lines.add_line(
             actor=world.treasurer, invoice=invoice, description="X", quantity=0, unit_price=1
         )
     assert refused.value.field == "quantity"
     with pytest.raises(InvalidInput) as refused:
-        invoicing.add_line(
+        invoice_lines.add_line(
             actor=world.treasurer,
             invoice=invoice,
             description="X",
@@ -298,8 +298,8 @@ def test_an_hour_lines_quantity_follows_its_hours(world):
     world.entry(minutes=60)
     line = draft(world).lines.get()
     with pytest.raises(InvalidInput) as refused:
-        invoicing.update_line(actor=world.treasurer, line=line, quantity="2")
+        invoice_lines.update_line(actor=world.treasurer, line=line, quantity="2")
     assert refused.value.field == "quantity"
-    invoicing.update_line(actor=world.treasurer, line=line, description="Website relaunch")
+    invoice_lines.update_line(actor=world.treasurer, line=line, description="Website relaunch")
     line.refresh_from_db()
     assert line.description == "Website relaunch"

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from stdnum import iso11649
 
-from billing import invoicing, issuing
+from billing import invoice_lines, invoicing, issuing
 from billing.models import BilledEntry, InvoiceSequence, InvoiceStatus
 from coop.errors import InvalidInput, StateConflict
 from coop.models import AuditEvent
@@ -32,7 +32,7 @@ def drafted(world, minutes=60, client=None):
 
 def manual(world, amount="100"):
     invoice = invoicing.draft_empty_invoice(actor=world.treasurer, client=world.client)
-    invoicing.add_line(
+    invoice_lines.add_line(
         actor=world.treasurer, invoice=invoice, description="Work", quantity=1, unit_price=amount
     )
     return invoice
@@ -132,7 +132,7 @@ def test_the_coop_needs_a_vat_id_or_a_tax_number(world):
 def test_a_draft_changes_no_more_once_issued(world):
     invoice = issue(world, manual(world))
     with pytest.raises(StateConflict):
-        invoicing.add_line(
+        invoice_lines.add_line(
             actor=world.treasurer, invoice=invoice, description="More", quantity=1, unit_price=1
         )
     with pytest.raises(StateConflict):

@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
-from billing import invoicing, issuing
+from billing import invoice_lines, invoicing, issuing
 from billing.models import Invoice, InvoiceSequence
 from tests.billing.invoicing_factories import World
 
@@ -21,7 +21,7 @@ def test_concurrent_issues_get_consecutive_numbers(clock):
     drafts = []
     for n in range(THREADS):
         draft = invoicing.draft_empty_invoice(actor=world.treasurer, client=world.client)
-        invoicing.add_line(
+        invoice_lines.add_line(
             actor=world.treasurer, invoice=draft, description=f"Work {n}", quantity=1, unit_price=10
         )
         drafts.append(draft)
