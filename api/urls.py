@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from api.views.auth import TokenView
+from api.views.billing_invoices import InvoiceLineViewSet, InvoiceViewSet, UnbilledViewSet
 from api.views.core import ClientViewSet, CooperativeViewSet, MemberViewSet, ProjectViewSet
 from api.views.governance import DelegationViewSet, ProposalViewSet
 from api.views.hours import HoursSummaryViewSet, TimeEntryViewSet, TimerViewSet
@@ -34,6 +35,11 @@ router.register(f"{COOP}/expenses", ExpenseViewSet, basename="expense")
 router.register(f"{COOP}/policies", PolicyViewSet, basename="policy")
 router.register(f"{COOP}/distributions", DistributionViewSet, basename="distribution")
 router.register(f"{COOP}/capital-accounts", CapitalAccountViewSet, basename="capital-account")
+router.register(f"{COOP}/invoices", InvoiceViewSet, basename="invoice")
+router.register(
+    rf"{COOP}/invoices/(?P<invoice_id>[0-9]+)/lines", InvoiceLineViewSet, basename="invoice-line"
+)
+router.register(f"{COOP}/unbilled", UnbilledViewSet, basename="unbilled")
 
 # The API's route names live in the "api" namespace: the router's names (proposal-vote,
 # timer-start, …) would otherwise shadow the web pages' names of the same actions.

@@ -184,6 +184,10 @@ class Invoice(models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=35, blank=True)
     seller = models.JSONField(default=dict, blank=True)  # the co-op's details on the issue day
+    # The VAT notes printed on the invoice and written into its e-invoice as the exemption
+    # reason (BT-120), per VAT category code: {"AE": "Reverse charge: …"}, in the invoice's
+    # language, set when its lines are made. (docs17 declares the same field.)
+    vat_notes = models.JSONField(_("VAT notes"), default=dict, blank=True)
     buyer = models.JSONField(default=dict, blank=True)  # the client's details on the issue day
     net_total = amount_field(_("net"), default=Decimal("0"))
     vat_total = amount_field(_("VAT"), default=Decimal("0"))
@@ -265,6 +269,11 @@ class InvoiceLine(models.Model):
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=4)
     unit = models.CharField(max_length=3, default="HUR")  # UN/ECE Rec. 20: HUR, MIN, C62
     unit_price = models.DecimalField(_("price"), max_digits=14, decimal_places=4)
+    # EN 16931 BT-149: the price is per this many units. Hour lines whose hours, rounded to 4
+    # places, would not give the exact net are written in minutes at the hourly price per 60.
+    base_quantity = models.DecimalField(
+        _("base quantity"), max_digits=8, decimal_places=2, default=Decimal("1")
+    )
     net = amount_field(_("net"))
     vat_category = models.CharField(max_length=2, choices=VatCategory.choices)
     vat_rate = vat_rate_field(_("VAT rate (%)"), default=Decimal("0"))

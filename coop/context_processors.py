@@ -11,7 +11,12 @@ from coop.selectors import memberships_of
 
 # Top-level sections of a co-op's pages: (name, URL name). A section whose URL is not routed
 # (an app not installed yet) is left out of the nav instead of breaking every page.
-SECTIONS = (("hours", "hours"), ("proposals", "proposals"), ("money", "money-overview"))
+SECTIONS = (
+    ("hours", "hours"),
+    ("proposals", "proposals"),
+    ("money", "money-overview"),
+    ("invoices", "billing-invoices"),
+)
 
 
 def _memberships(request) -> tuple[list[Member], Member | None]:

@@ -303,6 +303,8 @@ SPECTACULAR_SETTINGS = {
         "DistributionStatusEnum": "payroll.models.DistributionStatus",
         "DistributionLineKindEnum": "payroll.models.LineKind",
         "CapitalEntryKindEnum": "payroll.models.CapitalEntryKind",
+        "InvoiceKindEnum": "billing.models.InvoiceKind",
+        "InvoiceStatusEnum": "billing.models.InvoiceStatus",
     },
 }
 

@@ -18,12 +18,13 @@ from coop.durations import (
     format_minutes,
 )
 from coop.errors import InvalidInput, NotAllowed, PeriodLocked, StateConflict
+from coop.hours import guards
 from coop.locale_formats import format_day
 from coop.models import Cooperative, Member, PeriodLock, Project, TimeEntry
 from coop.models.cooperative import MemberStatus, Role
 from coop.months import month_label, month_of
 
-ENTRY_FIELDS = ("project", "date", "minutes", "description")
+ENTRY_FIELDS = ("project", "date", "minutes", "description", "billable")
 
 
 def locked_months(cooperative: Cooperative) -> set[datetime.date]:
@@ -233,7 +234,8 @@ def log_time(
 
 
 def update_time_entry(*, actor: Member | None, entry: TimeEntry, **changes: Any) -> TimeEntry:
-    """Change an entry's project, date, minutes or description; both months must be open."""
+    """Change an entry's project, date, minutes, description or billable flag; both months must
+    be open, and the other apps' guards must let it change (a billed entry keeps its hours)."""
     unknown = set(changes) - set(ENTRY_FIELDS)
     if unknown:
         raise InvalidInput(gettext("This field cannot be changed."), field=sorted(unknown)[0])
@@ -247,6 +249,7 @@ def update_time_entry(*, actor: Member | None, entry: TimeEntry, **changes: Any)
             setattr(entry, name, value.strip() if name == "description" else value)
         if before == _entry_data(entry):
             return entry
+        guards.check(entry, {k for k, v in _entry_data(entry).items() if before[k] != v})
         _check_member(member)
         _check_minutes(entry.minutes, adjustment=entry.adjusts_id is not None)
         if "project" in changes:
@@ -271,6 +274,7 @@ def delete_time_entry(*, actor: Member | None, entry: TimeEntry) -> None:
         ensure_month_open(member.cooperative, entry.date)
         if entry.adjustments.exists():
             raise StateConflict(gettext("This entry has adjustments and cannot be deleted."))
+        guards.check(entry, {guards.DELETED})
         data = _entry_data(entry)
         entry_id = entry.pk
         entry.delete()
@@ -344,4 +348,5 @@ def _entry_data(entry: TimeEntry) -> dict[str, Any]:
         "description": entry.description,
         "adjusts": entry.adjusts_id,
         "source": entry.source,
+        "billable": entry.billable,
     }

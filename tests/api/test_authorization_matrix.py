@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from billing import invoice_lines, invoicing
 from coop.models.cooperative import MemberStatus
 from governance import services as governance
 from payroll import distributing
@@ -142,6 +143,28 @@ _row(
     post="401 404 403 403 400 403",
 )
 
+_row("coops/{coop}/invoices/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
+_row(
+    "coops/{coop}/invoices/{invoice}/",
+    get="401 404 200 200 200 200",
+    patch="401 404 403 403 200 403",
+    delete="401 404 403 403 204 403",
+)
+_row("coops/{coop}/invoices/{invoice}/issue/", post="401 404 403 403 400 403")
+_row("coops/{coop}/invoices/{invoice}/credit-notes/", post="401 404 403 403 409 403")
+_row(
+    "coops/{coop}/invoices/{invoice}/lines/",
+    get="401 404 200 200 200 200",
+    post="401 404 403 403 400 403",
+)
+_row(
+    "coops/{coop}/invoices/{invoice}/lines/{line}/",
+    get="401 404 200 200 200 200",
+    patch="401 404 403 403 200 403",
+    delete="401 404 403 403 204 403",
+)
+_row("coops/{coop}/unbilled/", get="401 404 400 400 400 400")
+
 
 def _api_routes() -> dict[str, set[str]]:
     """Every route under api/v1/ with the methods its view allows (HEAD/OPTIONS left out)."""
@@ -255,6 +278,12 @@ class World:
         self.draft = distributing.create_draft(
             actor=treasurer, cooperative=self.coop, month=october
         )
+        # A draft invoice with one manual line (its client has no address: issuing it is 400).
+        self.invoice = invoicing.draft_empty_invoice(actor=treasurer, client=self.client)
+        self.invoice_line = invoice_lines.add_line(
+            actor=treasurer, invoice=self.invoice, description="Hosting", quantity=1,
+            unit_price=Decimal("10"), vat_category="Z",
+        )  # fmt: skip
         assert member.status == MemberStatus.ACTIVE
 
     def url(self, route: str) -> str:
@@ -271,6 +300,8 @@ class World:
             "policy": self.policy.pk,
             "distribution": self.distribution.pk,
             "draft": self.draft.pk,
+            "invoice": self.invoice.pk,
+            "line": self.invoice_line.pk,
         }
         return "/api/v1/" + route.format(**ids)
 

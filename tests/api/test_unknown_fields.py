@@ -8,11 +8,13 @@ import pytest
 import yaml
 from rest_framework import serializers
 
+import api.serializers.billing_invoices
 import api.serializers.core
 import api.serializers.governance
 import api.serializers.hours
 import api.serializers.payroll
 from api.serializers.base import StrictFieldsMixin
+from billing import invoice_lines, invoicing
 from coop import clock
 from coop.models import Cooperative
 from governance import services as governance
@@ -38,7 +40,7 @@ def _writable_operations():
 
 def test_every_serializer_of_the_api_is_strict():
     modules = [api.serializers.core, api.serializers.governance, api.serializers.hours,
-               api.serializers.payroll]  # fmt: skip
+               api.serializers.payroll, api.serializers.billing_invoices]  # fmt: skip
     found = [
         cls
         for module in modules
@@ -67,6 +69,11 @@ def world(db, cooperative):
         closes_at=clock.now() + datetime.timedelta(days=10),
     )
     payroll.adopt_policy(actor=boss, cooperative=cooperative, **POLICY)
+    invoice = invoicing.draft_empty_invoice(actor=boss, client=project.client)
+    line = invoice_lines.add_line(
+        actor=boss, invoice=invoice, description="Hosting", quantity=1, unit_price=10,
+        vat_category="Z",
+    )  # fmt: skip
     return {
         "coop_slug": cooperative.slug,
         "slug": cooperative.slug,
@@ -77,14 +84,19 @@ def world(db, cooperative):
             "projects": project.pk,
             "time-entries": entry.pk,
             "proposals": proposal.pk,
+            "invoices": invoice.pk,
+            "lines": line.pk,
         },
     }
 
 
 def _url(path: str, world) -> str:
     resource = path.split("{coop_slug}/")[-1].split("/")[0]
+    if "{invoice_id}/lines/" in path:
+        resource = "lines"
     return (
         path.replace("{coop_slug}", world["coop_slug"])
+        .replace("{invoice_id}", str(world["ids"].get("invoices", 1)))
         .replace("{slug}", world["slug"])
         .replace("{id}", str(world["ids"].get(resource, 1)))
     )
