@@ -6,3 +6,12 @@ from django.apps import AppConfig
 class BillingConfig(AppConfig):
     name = "billing"
     verbose_name = "billing"
+
+    def ready(self) -> None:
+        from billing.configuration import exemption_note_of
+        from billing.rate_services import rates_in_currency
+        from coop import invoicing
+
+        # The rules of a client's details that depend on billing's rows (coop.invoicing).
+        invoicing.register_exemption_note(exemption_note_of)
+        invoicing.register_currency_holder(rates_in_currency)
