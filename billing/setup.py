@@ -58,9 +58,9 @@ def number_pattern_problem(pattern: str) -> str | None:
             "This pattern cannot be filled in: {number} takes a width such as {number:04d}."
         )
     if len(longest) > MAX_PATTERN_LENGTH:
-        return gettext("The numbers this pattern makes would be longer than %(count)d characters.") % {
-            "count": MAX_PATTERN_LENGTH
-        }
+        return gettext(
+            "The numbers this pattern makes would be longer than %(count)d characters."
+        ) % {"count": MAX_PATTERN_LENGTH}
     return None
 
 
@@ -104,7 +104,9 @@ def update_billing_settings(
     require_role(actor, Role.ADMIN, Role.TREASURER)
     unknown = set(changes) - set(SETTING_FIELDS)
     if unknown:
-        raise InvalidInput(gettext("This setting cannot be changed here."), field=sorted(unknown)[0])
+        raise InvalidInput(
+            gettext("This setting cannot be changed here."), field=sorted(unknown)[0]
+        )
     cleaned: dict[str, Any] = {}
     if "number_pattern" in changes:
         pattern = (changes["number_pattern"] or "").strip()

@@ -131,7 +131,15 @@ def update_client(*, client: Client, actor: Member | None, **changes: Any) -> Cl
         return client
 
 
-PROJECT_FIELDS = ("name", "active", "budget_hours", "client", "billable", "vat_treatment", "vat_note")
+PROJECT_FIELDS = (
+    "name",
+    "active",
+    "budget_hours",
+    "client",
+    "billable",
+    "vat_treatment",
+    "vat_note",
+)
 
 
 def _check_project_vat(project: Project) -> None:

@@ -144,7 +144,10 @@ def update_invoicing_details(
         cooperative.save()
         changed = {key: [old, getattr(cooperative, key)] for key, (old, _new) in changed.items()}
         record(
-            cooperative, actor, "cooperative.invoicing_details_updated", cooperative,
+            cooperative,
+            actor,
+            "cooperative.invoicing_details_updated",
+            cooperative,
             {"changed": changed},
         )
         return cooperative
