@@ -303,6 +303,8 @@ SPECTACULAR_SETTINGS = {
         "DistributionStatusEnum": "payroll.models.DistributionStatus",
         "DistributionLineKindEnum": "payroll.models.LineKind",
         "CapitalEntryKindEnum": "payroll.models.CapitalEntryKind",
+        # A member's language and a client's invoice language: one set of choices.
+        "LanguageEnum": "cooperage.settings.LANGUAGES",
     },
 }
 

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from billing.models import BillingRate
 from coop.models.cooperative import MemberStatus
 from governance import services as governance
 from payroll import distributing
@@ -141,6 +142,25 @@ _row(
     get="401 404 200 200 200 200",
     post="401 404 403 403 400 403",
 )
+_row("coops/{coop}/billing-rates/", get="401 404 200 200 200 200", post="401 404 403 403 400 400")
+_row(
+    "coops/{coop}/billing-rates/{rate}/",
+    get="401 404 200 200 200 200",
+    patch="401 404 403 403 200 200",
+    delete="401 404 403 403 204 204",
+)
+_row(
+    "coops/{coop}/billing-settings/",
+    get="401 404 200 200 200 200",
+    put="401 404 403 403 400 400",
+    patch="401 404 403 403 200 200",
+)
+_row(
+    "coops/{coop}/billing-details/",
+    get="401 404 200 200 200 200",
+    put="401 404 403 403 400 400",
+    patch="401 404 403 403 200 200",
+)
 
 
 def _api_routes() -> dict[str, set[str]]:
@@ -205,6 +225,12 @@ class World:
         member, treasurer = self.people["member"], self.people["treasurer"]
         self.client = ClientFactory(cooperative=self.coop)
         self.project = ProjectFactory(client=self.client)
+        self.rate = BillingRate.objects.create(
+            cooperative=self.coop,
+            rate=Decimal("80"),
+            currency="EUR",
+            valid_from=datetime.date(2026, 1, 1),
+        )
         september = datetime.date(2026, 9, 1)
         october = datetime.date(2026, 10, 1)
         # September is approved (locked); the objects the routes act on are in open October.
@@ -271,6 +297,7 @@ class World:
             "policy": self.policy.pk,
             "distribution": self.distribution.pk,
             "draft": self.draft.pk,
+            "rate": self.rate.pk,
         }
         return "/api/v1/" + route.format(**ids)
 

@@ -8,11 +8,13 @@ import pytest
 import yaml
 from rest_framework import serializers
 
+import api.serializers.billing_rates
 import api.serializers.core
 import api.serializers.governance
 import api.serializers.hours
 import api.serializers.payroll
 from api.serializers.base import StrictFieldsMixin
+from billing.models import BillingRate
 from coop import clock
 from coop.models import Cooperative
 from governance import services as governance
@@ -38,7 +40,7 @@ def _writable_operations():
 
 def test_every_serializer_of_the_api_is_strict():
     modules = [api.serializers.core, api.serializers.governance, api.serializers.hours,
-               api.serializers.payroll]  # fmt: skip
+               api.serializers.payroll, api.serializers.billing_rates]  # fmt: skip
     found = [
         cls
         for module in modules
@@ -67,6 +69,9 @@ def world(db, cooperative):
         closes_at=clock.now() + datetime.timedelta(days=10),
     )
     payroll.adopt_policy(actor=boss, cooperative=cooperative, **POLICY)
+    rate = BillingRate.objects.create(
+        cooperative=cooperative, rate=80, currency="EUR", valid_from=datetime.date(2026, 1, 1)
+    )
     return {
         "coop_slug": cooperative.slug,
         "slug": cooperative.slug,
@@ -77,6 +82,7 @@ def world(db, cooperative):
             "projects": project.pk,
             "time-entries": entry.pk,
             "proposals": proposal.pk,
+            "billing-rates": rate.pk,
         },
     }
 
