@@ -12,6 +12,9 @@ from coop.selectors import memberships_of
 # Top-level sections of a co-op's pages: (name, URL name). A section whose URL is not routed
 # (an app not installed yet) is left out of the nav instead of breaking every page.
 SECTIONS = (("hours", "hours"), ("proposals", "proposals"), ("money", "money-overview"))
+# Sections in the nav of the members holding one of the roles only (every member may still
+# open their pages, read-only): billing is the treasurer's work.
+ROLE_SECTIONS = (("billing", "billing-clients", ("treasurer", "admin")),)
 
 
 def _memberships(request) -> tuple[list[Member], Member | None]:
@@ -42,9 +45,12 @@ def current_cooperative(request):
     return {"my_memberships": memberships, "current_membership": current}
 
 
-def _section_urls(slug: str) -> dict[str, str]:
+def _section_urls(slug: str, member: Member | None = None) -> dict[str, str]:
+    sections = list(SECTIONS)
+    if member is not None:
+        sections += [(name, url) for name, url, roles in ROLE_SECTIONS if member.has_role(*roles)]
     urls = {}
-    for section, url_name in SECTIONS:
+    for section, url_name in sections:
         try:
             urls[section] = reverse(url_name, args=[slug])
         except NoReverseMatch:
@@ -78,7 +84,7 @@ def navigation(request):
     if current is None:
         return context
     slug = current.cooperative.slug
-    urls = _section_urls(slug)
+    urls = _section_urls(slug, current)
     context.update(nav_urls=urls, nav_section=_current_section(request.path, slug, urls))
     return context
 
