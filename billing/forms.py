@@ -53,7 +53,7 @@ class ClientForm(forms.Form):
     invoice_language = forms.ChoiceField(
         label=_("Invoice language"),
         required=False,
-        choices=[("", _("the co-op’s")), *settings.LANGUAGES],
+        choices=[("", _("the co-op's")), *settings.LANGUAGES],
     )
     currency = forms.ChoiceField(label=_("Currency"), required=False, choices=_currency_choices)
     buyer_reference = forms.CharField(
