@@ -55,7 +55,10 @@ def country_codes() -> frozenset[str]:
 _COUNTRY_CODES = frozenset(
     code
     for code in Locale("en").territories
-    if len(code) == 2 and code.isalpha() and code not in {"EU", "EZ", "UN", "QO", "ZZ"}
+    if isinstance(code, str)
+    and len(code) == 2
+    and code.isalpha()
+    and code not in {"EU", "EZ", "UN", "QO", "ZZ"}
 )
 
 
