@@ -1,6 +1,7 @@
 """Billing rates, the co-op's billing settings and its invoicing details."""
 
 import django_filters
+from django import forms
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.response import Response
@@ -23,12 +24,23 @@ SCHEMA = {"parameters": [COOP_SLUG]}
 KEEPERS = (Role.ADMIN, Role.TREASURER)
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number a database key can hold (a 400 otherwise, never an overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**31 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class BillingRateFilter(django_filters.FilterSet):
-    client = django_filters.NumberFilter(
+    client = IdFilter(
         field_name="client_id", help_text="client id: its rates and its projects' rates"
     )
-    project = django_filters.NumberFilter(field_name="project_id", help_text="project id")
-    member = django_filters.NumberFilter(field_name="member_id", help_text="member id")
+    project = IdFilter(field_name="project_id", help_text="project id")
+    member = IdFilter(field_name="member_id", help_text="member id")
 
     class Meta:
         model = BillingRate
@@ -97,6 +109,10 @@ class CoopSingletonViewSet(CoopScopedViewSet):
 
     def current(self):
         raise NotImplementedError
+
+    def get_object(self):
+        # The one object: also what OPTIONS describes for PUT.
+        return self.current()
 
     def save(self, data: dict):
         raise NotImplementedError

@@ -204,3 +204,18 @@ def test_invoicing_details(api, cooperative, treasurer):
     assert answer.json()["vat_id"] == "ATU13585627"
     wrong = api.patch(at(cooperative, "billing-details/"), {"vat_id": "ATU13585628"}, format="json")
     assert wrong.json()["errors"].keys() == {"vat_id"}
+
+
+def test_filters_refuse_what_is_no_id(api, cooperative, treasurer):
+    api = signed_in(api, treasurer)
+    answer = api.get(at(cooperative, "billing-rates/?project=-2e73"))
+    assert answer.status_code == 400
+    assert answer.json()["errors"].keys() == {"project"}
+
+
+def test_options_describe_the_singletons(cooperative, treasurer):
+    from rest_framework.test import APIClient
+
+    api = signed_in(APIClient(), treasurer)
+    for path in ("billing-settings/", "billing-details/"):
+        assert api.options(at(cooperative, path)).status_code == 200
