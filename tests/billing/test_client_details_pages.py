@@ -188,3 +188,25 @@ def test_the_coops_invoicing_page(client, cooperative, treasurer):
     assert stored.dunning_days == [7, 30, 60]
     shown = client.get(url, HTTP_ACCEPT_LANGUAGE="de").text
     assert "7,5" in shown and "RE-" in shown
+
+
+def test_the_entry_form_sets_billable_or_leaves_it_to_the_project(
+    client, cooperative, member, clock
+):
+    from coop.models import TimeEntry
+
+    clock.set(datetime.date(2026, 11, 10))
+    project = ProjectFactory(client__cooperative=cooperative, billable=False)
+    signed_in(client, member)
+    form = {"member": member.pk, "project": project.pk, "date": "2026-11-09", "duration": "1:00"}
+    assert client.post(page("hours-add", cooperative), form).status_code == 302
+    assert (
+        client.post(page("hours-add", cooperative), {**form, "billable": "yes"}).status_code == 302
+    )
+    assert [e.billable for e in TimeEntry.objects.order_by("id")] == [False, True]
+    entry = TimeEntry.objects.order_by("id").first()
+    edit = page("hours-entry-edit", cooperative, entry.pk)
+    changed = {"project": project.pk, "date": "2026-11-09", "duration": "1:00", "billable": "yes"}
+    assert client.post(edit, changed).status_code == 302
+    entry.refresh_from_db()
+    assert entry.billable is True
