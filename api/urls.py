@@ -1,11 +1,16 @@
 """Routes of /api/v1/."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from api.views.auth import TokenView
 from api.views.billing_invoices import InvoiceLineViewSet, InvoiceViewSet, UnbilledViewSet
+from api.views.billing_rates import (
+    BillingRateViewSet,
+    BillingSettingsViewSet,
+    InvoicingDetailsViewSet,
+)
 from api.views.core import ClientViewSet, CooperativeViewSet, MemberViewSet, ProjectViewSet
 from api.views.governance import DelegationViewSet, ProposalViewSet
 from api.views.hours import HoursSummaryViewSet, TimeEntryViewSet, TimerViewSet
@@ -40,6 +45,10 @@ router.register(
     rf"{COOP}/invoices/(?P<invoice_id>[0-9]+)/lines", InvoiceLineViewSet, basename="invoice-line"
 )
 router.register(f"{COOP}/unbilled", UnbilledViewSet, basename="unbilled")
+router.register(f"{COOP}/billing-rates", BillingRateViewSet, basename="billing-rate")
+
+# One object per co-op, at the collection's address (GET, PUT, PATCH).
+SINGLETON = {"get": "retrieve", "put": "update", "patch": "partial_update"}
 
 # The API's route names live in the "api" namespace: the router's names (proposal-vote,
 # timer-start, …) would otherwise shadow the web pages' names of the same actions.
@@ -50,5 +59,15 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start script as a file: no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:api-schema"), name="api-docs"),
+    re_path(
+        f"^{COOP}/billing-settings/$",
+        BillingSettingsViewSet.as_view(SINGLETON),
+        name="billing-settings",
+    ),
+    re_path(
+        f"^{COOP}/billing-details/$",
+        InvoicingDetailsViewSet.as_view(SINGLETON),
+        name="billing-details",
+    ),
     path("", include(router.urls)),
 ]

@@ -8,7 +8,14 @@ class BillingConfig(AppConfig):
     verbose_name = "billing"
 
     def ready(self) -> None:
+        from billing.configuration import exemption_note_of
         from billing.entry_lock import refuse_billed_changes
+        from billing.rate_services import rates_in_currency
+        from coop import invoicing
         from coop.hours import guards
 
+        # A billed entry keeps its hours (coop.hours.guards).
         guards.register(refuse_billed_changes)
+        # The rules of a client's details that depend on billing's rows (coop.invoicing).
+        invoicing.register_exemption_note(exemption_note_of)
+        invoicing.register_currency_holder(rates_in_currency)

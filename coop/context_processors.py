@@ -17,6 +17,9 @@ SECTIONS = (
     ("money", "money-overview"),
     ("invoices", "billing-invoices"),
 )
+# Sections in the nav of the members holding one of the roles only (every member may still
+# open their pages, read-only): billing is the treasurer's work.
+ROLE_SECTIONS = (("billing", "billing-clients", ("treasurer", "admin")),)
 
 
 def _memberships(request) -> tuple[list[Member], Member | None]:
@@ -47,9 +50,12 @@ def current_cooperative(request):
     return {"my_memberships": memberships, "current_membership": current}
 
 
-def _section_urls(slug: str) -> dict[str, str]:
+def _section_urls(slug: str, member: Member | None = None) -> dict[str, str]:
+    sections = list(SECTIONS)
+    if member is not None:
+        sections += [(name, url) for name, url, roles in ROLE_SECTIONS if member.has_role(*roles)]
     urls = {}
-    for section, url_name in SECTIONS:
+    for section, url_name in sections:
         try:
             urls[section] = reverse(url_name, args=[slug])
         except NoReverseMatch:
@@ -83,7 +89,7 @@ def navigation(request):
     if current is None:
         return context
     slug = current.cooperative.slug
-    urls = _section_urls(slug)
+    urls = _section_urls(slug, current)
     context.update(nav_urls=urls, nav_section=_current_section(request.path, slug, urls))
     return context
 

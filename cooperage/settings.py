@@ -305,6 +305,8 @@ SPECTACULAR_SETTINGS = {
         "CapitalEntryKindEnum": "payroll.models.CapitalEntryKind",
         "InvoiceKindEnum": "billing.models.InvoiceKind",
         "InvoiceStatusEnum": "billing.models.InvoiceStatus",
+        # A member's language and a client's invoice language: one set of choices.
+        "LanguageEnum": "cooperage.settings.LANGUAGES",
     },
 }
 

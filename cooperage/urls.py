@@ -81,6 +81,7 @@ urlpatterns = [
     path("c/<slug:coop_slug>/my-data.zip", views.my_data, name="coop-my-data"),
     path("c/<slug:coop_slug>/hours/", include("coop.hours.urls")),
     path("c/<slug:coop_slug>/money/", include("payroll.urls")),
+    path("c/<slug:coop_slug>/billing/", include("billing.client_urls")),
     path("c/<slug:coop_slug>/proposals/", include("governance.urls")),
     path("c/<slug:coop_slug>/billing/", include("billing.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),

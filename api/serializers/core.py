@@ -5,6 +5,7 @@ from rest_framework import serializers
 from api.lockout import authenticate_or_lock
 from api.models import NAME_MAX_LENGTH
 from api.serializers.base import ModelSerializer, Serializer
+from api.serializers.billing_rates import EmailOrBlankField
 from coop.bylaws import merged_with_defaults, validate_bylaws
 from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import MemberStatus, Role
@@ -150,9 +151,30 @@ class MemberStatusSerializer(Serializer):
 
 
 class ClientSerializer(ModelSerializer):
+    invoice_email = EmailOrBlankField(required=False)
+    country = serializers.CharField(
+        max_length=2, required=False, allow_blank=True, help_text="ISO 3166, e.g. DE"
+    )
+    vat_id = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        help_text="checked by the country's check digits; stored compact (EU: with its prefix)",
+    )
+    currency = serializers.CharField(
+        max_length=3,
+        required=False,
+        allow_blank=True,
+        help_text="ISO 4217; empty: the co-op's. Stays while rates or invoices are in it (409).",
+    )
+
     class Meta:
         model = Client
-        fields = ["id", "name"]
+        fields = [
+            "id", "name", "legal_name", "address", "country", "vat_id", "invoice_email",
+            "payment_terms_days", "invoice_language", "currency", "buyer_reference",
+            "vat_treatment", "vat_note",
+        ]  # fmt: skip
 
 
 class ProjectSerializer(ModelSerializer):
@@ -161,7 +183,10 @@ class ProjectSerializer(ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["id", "name", "client", "client_name", "active", "budget_hours"]
+        fields = [
+            "id", "name", "client", "client_name", "active", "budget_hours", "billable",
+            "vat_treatment", "vat_note",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

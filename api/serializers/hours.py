@@ -17,6 +17,12 @@ class CoopScopedPrimaryKey(serializers.PrimaryKeyRelatedField):
         return self.queryset.filter(cooperative=cooperative)  # keeps the field's select_related
 
 
+class OptionalBooleanField(serializers.BooleanField):
+    """A flag that, left out of a form as well as of JSON, is not sent (not false)."""
+
+    default_empty_html = serializers.empty
+
+
 class TimeEntrySerializer(ModelSerializer):
     member = CoopScopedPrimaryKey(
         queryset=Member.objects.all(), required=False, help_text="defaults to you"
@@ -39,6 +45,11 @@ class TimeEntrySerializer(ModelSerializer):
         help_text=f"1–{MINUTES_PER_DAY}; an adjustment may be negative",
     )
     hours = serializers.SerializerMethodField()
+    billable = OptionalBooleanField(
+        required=False,
+        help_text="to be invoiced; left out, the project's flag (the member or the treasurer "
+        "may change it)",
+    )
     locked = serializers.SerializerMethodField(help_text="its month is locked")
 
     class Meta:
@@ -55,6 +66,7 @@ class TimeEntrySerializer(ModelSerializer):
             "minutes",
             "hours",
             "description",
+            "billable",
             "adjusts",
             "source",
             "locked",

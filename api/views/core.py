@@ -188,9 +188,8 @@ class ClientViewSet(
         )
 
     def perform_update(self, serializer):
-        name = serializer.validated_data.get("name", serializer.instance.name)
         serializer.instance = services.update_client(
-            client=serializer.instance, actor=self.membership, name=name
+            client=serializer.instance, actor=self.membership, **serializer.validated_data
         )
 
 

@@ -90,6 +90,14 @@ class EntryForm(forms.Form):
     date = DateField(label=_("Date"))
     duration = DurationField(label=_("Time"))
     description = forms.CharField(label=_("Description"), required=False)
+    # Left as the project says, a new entry takes its project's flag (coop.hours.services).
+    billable = forms.TypedChoiceField(
+        label=_("Billable"),
+        required=False,
+        choices=[("", _("as the project")), ("yes", _("yes")), ("no", _("no"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+    )
 
     def __init__(self, *args, cooperative, entry: TimeEntry | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -205,8 +205,12 @@ def log_time(
     adjusts: TimeEntry | None = None,
     source: str = TimeEntry.Source.MANUAL,
     source_fingerprint: str = "",
+    billable: bool | None = None,
 ) -> TimeEntry:
-    """Record minutes worked by a member on a project on a day (or an adjustment entry)."""
+    """Record minutes worked by a member on a project on a day (or an adjustment entry).
+
+    Without an explicit `billable`, the entry takes its project's (an adjustment, its entry's):
+    the timer, the imports and the week grid log that way."""
     _require_owner_or_admin(actor, member)
     with transaction.atomic():
         member = _locked_member(member)
@@ -218,7 +222,10 @@ def log_time(
         if adjusts is not None:
             _check_adjustment(member, adjusts, minutes, exclude=None)
         _check_day_total(member, date, minutes, exclude=None, actor=actor)
+        if billable is None:
+            billable = adjusts.billable if adjusts is not None else project.billable
         entry = TimeEntry.objects.create(
+            billable=billable,
             cooperative=member.cooperative,
             member=member,
             project=project,
@@ -235,10 +242,13 @@ def log_time(
 
 def update_time_entry(*, actor: Member | None, entry: TimeEntry, **changes: Any) -> TimeEntry:
     """Change an entry's project, date, minutes, description or billable flag; both months must
-    be open, and the other apps' guards must let it change (a billed entry keeps its hours)."""
+    be open, and the other apps' guards must let it change (a billed entry keeps its hours). A
+    change of the billable flag alone: see `set_entry_billable`."""
     unknown = set(changes) - set(ENTRY_FIELDS)
     if unknown:
         raise InvalidInput(gettext("This field cannot be changed."), field=sorted(unknown)[0])
+    if set(changes) == {"billable"}:
+        return set_entry_billable(actor=actor, entry=entry, billable=changes["billable"])
     _require_owner_or_admin(actor, entry.member)
     with transaction.atomic():
         member = _locked_member(entry.member)
@@ -263,6 +273,29 @@ def update_time_entry(*, actor: Member | None, entry: TimeEntry, **changes: Any)
         after = _entry_data(entry)
         changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
         record(member.cooperative, actor, "time_entry.updated", entry, {"changed": changed})
+        return entry
+
+
+def set_entry_billable(*, actor: Member | None, entry: TimeEntry, billable: bool) -> TimeEntry:
+    """Mark an entry billable or not (the entry's member, an admin or the treasurer, who
+    decides what clients are invoiced). The flag is no input of a distribution, so it may
+    change in a locked month too; whether a billed entry may change is billing's rule."""
+    if not (actor is None or actor.pk == entry.member_id or actor.has_role(Role.TREASURER)):
+        _require_owner_or_admin(actor, entry.member)
+    with transaction.atomic():
+        entry = TimeEntry.objects.select_for_update().get(pk=entry.pk)
+        if entry.billable == billable:
+            return entry
+        guards.check(entry, {"billable"})
+        entry.billable = billable
+        entry.save(update_fields=["billable", "updated_at"])
+        record(
+            entry.cooperative,
+            actor,
+            "time_entry.updated",
+            entry,
+            {"changed": {"billable": [not billable, billable]}},
+        )
         return entry
 
 

@@ -10,6 +10,7 @@ from coop.services.cooperatives import (
     create_cooperative,
     floors_by_proposal_only,
     update_cooperative,
+    update_invoicing_details,
 )
 from coop.services.members import (
     add_member,
@@ -33,6 +34,7 @@ __all__ = [
     "require_role",
     "update_client",
     "update_cooperative",
+    "update_invoicing_details",
     "update_member",
     "update_project",
 ]

@@ -15,6 +15,7 @@ from coop.models import Cooperative, Member, User
 from coop.models.cooperative import MemberStatus, Role
 from coop.services.checks import apply_changes, require_role, validated
 from coop.services.members import add_member
+from coop.validators import normalize_vat_id, vat_id_problem
 
 
 def create_cooperative(
@@ -106,5 +107,47 @@ def amend_bylaws(*, cooperative: Cooperative, bylaws: dict, proposal: Any) -> Co
             "cooperative.bylaws_amended",
             cooperative,
             {"changed": changed, "proposal": proposal.pk},
+        )
+        return cooperative
+
+
+# The co-op as the seller on its invoices (EN 16931 BG-4): the treasurer keeps them.
+INVOICING_DETAIL_FIELDS = ("legal_name", "address", "country", "vat_id", "tax_number", "email")
+
+
+def update_invoicing_details(
+    *, cooperative: Cooperative, actor: Member | None, **changes: Any
+) -> Cooperative:
+    """Change the co-op's details as its invoices print them: legal name, address, country,
+    VAT ID (check digits by python-stdnum, stored in the compact form), tax number, e-mail
+    (admins and the treasurer)."""
+    require_role(actor, Role.ADMIN, Role.TREASURER)
+    unknown = set(changes) - set(INVOICING_DETAIL_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            gettext("This setting cannot be changed here."), field=sorted(unknown)[0]
+        )
+    changes = {
+        name: (value.strip().upper() if name == "country" else value.strip())
+        for name, value in changes.items()
+    }
+    with transaction.atomic():
+        cooperative = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        changed = apply_changes(cooperative, changes)
+        if not changed:
+            return cooperative
+        validated(cooperative)
+        cooperative.vat_id = normalize_vat_id(cooperative.vat_id, cooperative.country)
+        problem = vat_id_problem(cooperative.vat_id, cooperative.country)
+        if problem:
+            raise InvalidInput(problem, field="vat_id")
+        cooperative.save()
+        changed = {key: [old, getattr(cooperative, key)] for key, (old, _new) in changed.items()}
+        record(
+            cooperative,
+            actor,
+            "cooperative.invoicing_details_updated",
+            cooperative,
+            {"changed": changed},
         )
         return cooperative

@@ -23,6 +23,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from billing import invoice_lines, invoicing
+from billing.models import BillingRate
 from coop.models.cooperative import MemberStatus
 from governance import services as governance
 from payroll import distributing
@@ -142,6 +143,25 @@ _row(
     get="401 404 200 200 200 200",
     post="401 404 403 403 400 403",
 )
+_row("coops/{coop}/billing-rates/", get="401 404 200 200 200 200", post="401 404 403 403 400 400")
+_row(
+    "coops/{coop}/billing-rates/{rate}/",
+    get="401 404 200 200 200 200",
+    patch="401 404 403 403 200 200",
+    delete="401 404 403 403 204 204",
+)
+_row(
+    "coops/{coop}/billing-settings/",
+    get="401 404 200 200 200 200",
+    put="401 404 403 403 400 400",
+    patch="401 404 403 403 200 200",
+)
+_row(
+    "coops/{coop}/billing-details/",
+    get="401 404 200 200 200 200",
+    put="401 404 403 403 400 400",
+    patch="401 404 403 403 200 200",
+)
 
 _row("coops/{coop}/invoices/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
 _row(
@@ -228,6 +248,12 @@ class World:
         member, treasurer = self.people["member"], self.people["treasurer"]
         self.client = ClientFactory(cooperative=self.coop)
         self.project = ProjectFactory(client=self.client)
+        self.rate = BillingRate.objects.create(
+            cooperative=self.coop,
+            rate=Decimal("80"),
+            currency="EUR",
+            valid_from=datetime.date(2026, 1, 1),
+        )
         september = datetime.date(2026, 9, 1)
         october = datetime.date(2026, 10, 1)
         # September is approved (locked); the objects the routes act on are in open October.
@@ -302,6 +328,7 @@ class World:
             "draft": self.draft.pk,
             "invoice": self.invoice.pk,
             "line": self.invoice_line.pk,
+            "rate": self.rate.pk,
         }
         return "/api/v1/" + route.format(**ids)
 

@@ -9,12 +9,14 @@ import yaml
 from rest_framework import serializers
 
 import api.serializers.billing_invoices
+import api.serializers.billing_rates
 import api.serializers.core
 import api.serializers.governance
 import api.serializers.hours
 import api.serializers.payroll
 from api.serializers.base import StrictFieldsMixin
 from billing import invoice_lines, invoicing
+from billing.models import BillingRate
 from coop import clock
 from coop.models import Cooperative
 from governance import services as governance
@@ -40,7 +42,8 @@ def _writable_operations():
 
 def test_every_serializer_of_the_api_is_strict():
     modules = [api.serializers.core, api.serializers.governance, api.serializers.hours,
-               api.serializers.payroll, api.serializers.billing_invoices]  # fmt: skip
+               api.serializers.payroll, api.serializers.billing_invoices,
+               api.serializers.billing_rates]  # fmt: skip
     found = [
         cls
         for module in modules
@@ -74,6 +77,9 @@ def world(db, cooperative):
         actor=boss, invoice=invoice, description="Hosting", quantity=1, unit_price=10,
         vat_category="Z",
     )  # fmt: skip
+    rate = BillingRate.objects.create(
+        cooperative=cooperative, rate=80, currency="EUR", valid_from=datetime.date(2026, 1, 1)
+    )
     return {
         "coop_slug": cooperative.slug,
         "slug": cooperative.slug,
@@ -86,6 +92,7 @@ def world(db, cooperative):
             "proposals": proposal.pk,
             "invoices": invoice.pk,
             "lines": line.pk,
+            "billing-rates": rate.pk,
         },
     }
 

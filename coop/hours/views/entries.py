@@ -98,16 +98,18 @@ def edit_entry(request, coop_slug: str, entry_id: int):
         "date": entry.date,
         "duration": format_minutes(entry.minutes),
         "description": entry.description,
+        "billable": "yes" if entry.billable else "no",
     }
     form = EntryForm(
         request.POST or None, cooperative=viewer.cooperative, entry=entry, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        flag = {} if data.get("billable") is None else {"billable": data["billable"]}
         try:
             services.update_time_entry(
                 actor=viewer, entry=entry, project=data["project"], date=data["date"],
-                minutes=data["duration"], description=data["description"],
+                minutes=data["duration"], description=data["description"], **flag,
             )  # fmt: skip
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -246,6 +246,7 @@ def quick_add(request, coop_slug: str):
             entry = services.log_time(
                 actor=viewer, member=subject, project=data["project"], date=data["date"],
                 minutes=data["duration"], description=data["description"],
+                billable=data.get("billable"),
             )  # fmt: skip
         except DomainError as error:
             status = refuse_form(form, error, {"minutes": "duration"})
