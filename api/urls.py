@@ -1,10 +1,11 @@
 """Routes of /api/v1/."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from api.views.auth import TokenView
+from api.views.billing_documents import InvoicePdfView, InvoiceXmlView
 from api.views.core import ClientViewSet, CooperativeViewSet, MemberViewSet, ProjectViewSet
 from api.views.governance import DelegationViewSet, ProposalViewSet
 from api.views.hours import HoursSummaryViewSet, TimeEntryViewSet, TimerViewSet
@@ -44,5 +45,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start script as a file: no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:api-schema"), name="api-docs"),
+    re_path(rf"^{COOP}/invoices/(?P<pk>\d+)/pdf/$", InvoicePdfView.as_view(), name="invoice-pdf"),
+    re_path(rf"^{COOP}/invoices/(?P<pk>\d+)/xml/$", InvoiceXmlView.as_view(), name="invoice-xml"),
     path("", include(router.urls)),
 ]

@@ -183,6 +183,9 @@ class Invoice(models.Model):
     issue_date = models.DateField(_("issue date"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=35, blank=True)
+    # The VAT notes printed on the invoice and written into its e-invoice as the exemption
+    # reason (BT-120), per VAT category code: {"AE": "Reverse charge: …"}; set when issued.
+    vat_notes = models.JSONField(_("VAT notes"), default=dict, blank=True)
     seller = models.JSONField(default=dict, blank=True)  # the co-op's details on the issue day
     buyer = models.JSONField(default=dict, blank=True)  # the client's details on the issue day
     net_total = amount_field(_("net"), default=Decimal("0"))
@@ -330,3 +333,21 @@ class PaymentRevenue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment} -> {self.revenue}"
+
+
+class InvoiceDocumentFailure(models.Model):
+    """The files of an issued invoice (PDF and e-invoice) could not be made: why, and how often
+    it was tried. The sweep tries again until `attempts` reaches `MAX_ATTEMPTS`
+    (billing.tasks); made, the row is gone."""
+
+    MAX_ATTEMPTS = 3
+
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.CASCADE, related_name="document_failure"
+    )
+    reason = models.TextField()
+    attempts = models.PositiveIntegerField(default=1)
+    failed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"files of {self.invoice} failed ({self.attempts}×): {self.reason}"
