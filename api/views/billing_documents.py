@@ -12,7 +12,7 @@ from api.views.core import COOP_SLUG
 from billing import documents
 from billing.views.documents import download
 
-INVOICE_ID = OpenApiParameter("pk", int, OpenApiParameter.PATH, description="invoice id")
+INVOICE_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="invoice id")
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description="the file, as an attachment")
 NOT_FOUND = OpenApiResponse(description="no such invoice in this co-op")
 CONFLICT = OpenApiResponse(
@@ -22,6 +22,8 @@ CONFLICT = OpenApiResponse(
 
 
 class InvoiceFileView(CooperativeScopedMixin, APIView):
+    """One file of an invoice of the co-op; any member may download it."""
+
     permission_classes = [TokenScope, HasCoopRole]
     kind = ""
 
@@ -31,26 +33,31 @@ class InvoiceFileView(CooperativeScopedMixin, APIView):
 
 
 class InvoicePdfView(InvoiceFileView):
+    """The invoice or credit note as PDF, in the invoice's language, with its EPC QR code and,
+    embedded, its EN 16931 XML (Factur-X / ZUGFeRD). A draft: 409, or for the treasurer a
+    preview marked "DRAFT — not an invoice"."""
+
     kind = "pdf"
 
     @extend_schema(
         parameters=[COOP_SLUG, INVOICE_ID],
         summary="The invoice as PDF (Factur-X: the EN 16931 XML is embedded)",
         responses={(200, "application/pdf"): FILE, 404: NOT_FOUND, 409: CONFLICT},
-        tags=["invoices"],
     )
     def get(self, request, coop_slug, pk):
         return super().get(request, coop_slug, pk)
 
 
 class InvoiceXmlView(InvoiceFileView):
+    """The e-invoice alone: CII XML, EN 16931 profile, valid against the Factur-X XSD. A
+    draft: 409."""
+
     kind = "xml"
 
     @extend_schema(
         parameters=[COOP_SLUG, INVOICE_ID],
         summary="The e-invoice: CII XML, EN 16931 profile (Factur-X / ZUGFeRD)",
         responses={(200, "application/xml"): FILE, 404: NOT_FOUND, 409: CONFLICT},
-        tags=["invoices"],
     )
     def get(self, request, coop_slug, pk):
         return super().get(request, coop_slug, pk)

@@ -26,6 +26,7 @@ from coop.models.cooperative import MemberStatus
 from governance import services as governance
 from payroll import distributing
 from payroll import services as money
+from tests.billing.document_factories import IssuedInvoiceFactory, add_line
 from tests.factories import (
     ClientFactory,
     CooperativeFactory,
@@ -141,6 +142,8 @@ _row(
     get="401 404 200 200 200 200",
     post="401 404 403 403 400 403",
 )
+_row("coops/{coop}/invoices/{invoice}/pdf/", get="401 404 200 200 200 200")
+_row("coops/{coop}/invoices/{invoice}/xml/", get="401 404 200 200 200 200")
 
 
 def _api_routes() -> dict[str, set[str]]:
@@ -255,6 +258,8 @@ class World:
         self.draft = distributing.create_draft(
             actor=treasurer, cooperative=self.coop, month=october
         )
+        self.invoice = IssuedInvoiceFactory(cooperative=self.coop, client=self.client)
+        add_line(self.invoice)
         assert member.status == MemberStatus.ACTIVE
 
     def url(self, route: str) -> str:
@@ -271,6 +276,7 @@ class World:
             "policy": self.policy.pk,
             "distribution": self.distribution.pk,
             "draft": self.draft.pk,
+            "invoice": self.invoice.pk,
         }
         return "/api/v1/" + route.format(**ids)
 
