@@ -21,6 +21,7 @@ import segno
 from babel import numbers as babel_numbers
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -32,7 +33,7 @@ from segno import helpers as segno_helpers
 from billing import invoice_figures
 from billing.models import Invoice, InvoiceKind, InvoiceLine, VatCategory
 from coop import pdf
-from coop.locale_formats import babel_locale, format_day, format_day_range
+from coop.locale_formats import babel_locale, format_day, format_day_range, sentence_start
 from coop.money import format_amount, format_money
 from payroll.epc_text import epc_text
 
@@ -130,8 +131,8 @@ def _parties(invoice: Invoice) -> Table:
         else "",
     ]
     table = Table(
-        [[_party_block(seller, _("From"), seller_extra),
-          _party_block(buyer, _("To"), buyer_extra)]],
+        [[_party_block(seller, pgettext("invoice party", "From"), seller_extra),
+          _party_block(buyer, pgettext("invoice party", "To"), buyer_extra)]],
         colWidths=(pdf.TEXT_WIDTH / 2, pdf.TEXT_WIDTH / 2),
         hAlign="LEFT",
     )  # fmt: skip
@@ -223,7 +224,9 @@ def _lines_table(invoice: Invoice, lines: list[InvoiceLine]) -> Table:
 
 
 def category_name(category: str) -> str:
-    return str(VatCategory(category).label) if category in VatCategory.values else category
+    if category not in VatCategory.values:
+        return category
+    return sentence_start(str(VatCategory(category).label))
 
 
 def _breakdown_table(invoice: Invoice, figures) -> Table:

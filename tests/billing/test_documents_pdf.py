@@ -54,7 +54,7 @@ def test_it_holds_letterhead_buyer_lines_totals_and_payment():
     [
         ("en", ["Invoice 2026-0001", "12.25", "€1,142.50",
                 "Reverse charge: the recipient is liable for the VAT"]),
-        ("es", ["Factura 2026-0001", "12,25", "1142,50 €", "Inversión del sujeto pasivo"]),
+        ("es", ["Factura 2026-0001", "12,25", "1.142,50 €", "Inversión del sujeto pasivo"]),
         ("de", ["Rechnung 2026-0001", "12,25", "1.142,50 €",
                 "Steuerschuldnerschaft des Leistungsempfängers"]),
     ],
