@@ -53,8 +53,10 @@ def make_documents(invoice: Invoice) -> bool:
     """Make and store the invoice's PDF and XML unless they are there; True if this call made
     them. A draft is refused (StateConflict); a failure to build raises and stores nothing."""
     with transaction.atomic():
+        # Only the invoice's row: PostgreSQL locks no row of an outer join's nullable side
+        # (the corrected invoice of a credit note).
         locked = (
-            Invoice.objects.select_for_update(no_key=True)
+            Invoice.objects.select_for_update(no_key=True, of=("self",))
             .select_related("cooperative", "corrects")
             .get(pk=invoice.pk)
         )

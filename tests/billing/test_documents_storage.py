@@ -131,3 +131,17 @@ def test_a_credit_note_gets_its_files_too():
 def test_the_sweep_is_on_the_beat_schedule(settings):
     tasks_on_beat = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "billing.tasks.sweep_invoice_documents" in tasks_on_beat
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_lock_takes_the_invoice_row_only():
+    """`SELECT … FOR NO KEY UPDATE` with the corrected invoice joined: PostgreSQL refuses a lock
+    on an outer join's nullable side, so only the invoice's own row is locked."""
+    corrected = issued(number="2026-0003")
+    note = IssuedInvoiceFactory(
+        cooperative=corrected.cooperative, client=corrected.client,
+        kind=Invoice.Kind.CREDIT_NOTE, corrects=corrected, number="2026-0004",
+    )  # fmt: skip
+    add_line(note, quantity=Decimal("1"))
+    assert documents.make_documents(corrected) is True
+    assert documents.make_documents(note) is True
