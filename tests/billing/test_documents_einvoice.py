@@ -96,6 +96,8 @@ def test_parties_payment_and_notes_are_where_en16931_puts_them():
     assert value(root, f"{seller}/ram:PostalTradeAddress/ram:CityName") == "Wien"
     assert value(root, f"{seller}/ram:PostalTradeAddress/ram:LineOne") == "Mariahilfer Straße 1"
     assert value(root, f"{seller}/ram:PostalTradeAddress/ram:CountryID") == "AT"
+    email = f"{seller}/ram:URIUniversalCommunication/ram:URIID[@schemeID='EM']"
+    assert value(root, email) == "rechnung@quelltext.example"
     buyer = "//ram:BuyerTradeParty"
     assert value(root, f"{buyer}/ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']") == (
         "ESB58378431"
