@@ -147,8 +147,8 @@ def document(invoice: Invoice, lines: Sequence[InvoiceLine] | None = None) -> Do
     summation.grand_total = _amount(figures.gross, places)
     summation.due_amount = _amount(figures.gross, places)
 
-    if invoice.kind == InvoiceKind.CREDIT_NOTE and invoice.corrects_id:
-        corrected = invoice.corrects
+    corrected = invoice.corrects if invoice.kind == InvoiceKind.CREDIT_NOTE else None
+    if corrected is not None:
         settlement.invoice_referenced_document.issuer_assigned_id = corrected.number
         if corrected.issue_date:
             settlement.invoice_referenced_document.issue_date_time = corrected.issue_date

@@ -154,8 +154,8 @@ def _dates(invoice: Invoice) -> list[tuple[str, str]]:
         rows.append(
             (_("Period"), format_day_range(invoice.period_start, invoice.period_end, language))
         )
-    if invoice.kind == InvoiceKind.CREDIT_NOTE and invoice.corrects_id:
-        corrected = invoice.corrects
+    corrected = invoice.corrects if invoice.kind == InvoiceKind.CREDIT_NOTE else None
+    if corrected is not None:
         text = _("corrects invoice %(number)s") % {"number": corrected.number}
         if corrected.issue_date:
             text += " " + _("of %(day)s") % {"day": format_day(corrected.issue_date, language)}
@@ -177,8 +177,7 @@ def _unit_price(price: Decimal, invoice: Invoice, language: str | None) -> str:
     """A price with the currency's decimals, or more when it has more ("0.0125")."""
     places = invoice_figures.places(invoice)
     exponent = price.normalize().as_tuple().exponent
-    finer = isinstance(exponent, int) and -exponent > places
-    if not finer:
+    if not isinstance(exponent, int) or -exponent <= places:
         return format_amount(price, invoice.currency, language)
     return babel_numbers.format_decimal(
         price, format="#,##0." + "0" * -exponent, locale=babel_locale(language)

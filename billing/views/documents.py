@@ -4,11 +4,13 @@ the treasurer, marked as not an invoice. The read rule is `billing.documents`'."
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
 from billing import documents
 from billing.models import Invoice
 from coop import pdf
 from coop.errors import StateConflict
+from coop.models import Member
 from coop.refusals import refused_page
 from coop.selectors import membership_or_404
 
@@ -32,7 +34,7 @@ def draft_response(invoice: Invoice) -> HttpResponse:
     )
 
 
-def download(member, invoice: Invoice, kind: str) -> HttpResponse:
+def download(member: Member, invoice: Invoice, kind: str) -> HttpResponseBase:
     """The one answer of the page and the API: the file, a draft's preview, or a 409."""
     if invoice.is_draft and kind == "pdf" and member.is_treasurer:
         return draft_response(invoice)
@@ -40,8 +42,8 @@ def download(member, invoice: Invoice, kind: str) -> HttpResponse:
     return file_response(invoice, kind)
 
 
-def _download(request: HttpRequest, coop_slug: str, pk: int, kind: str) -> HttpResponse:
-    member = membership_or_404(request.user, coop_slug)
+def _download(request: HttpRequest, coop_slug: str, pk: int, kind: str) -> HttpResponseBase:
+    member = membership_or_404(request.user, coop_slug)  # type: ignore[arg-type]
     invoice = documents.invoice_to_read(member, pk)
     try:
         return download(member, invoice, kind)
@@ -50,10 +52,10 @@ def _download(request: HttpRequest, coop_slug: str, pk: int, kind: str) -> HttpR
 
 
 @login_required
-def invoice_pdf(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
+def invoice_pdf(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponseBase:
     return _download(request, coop_slug, pk, "pdf")
 
 
 @login_required
-def invoice_xml(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
+def invoice_xml(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponseBase:
     return _download(request, coop_slug, pk, "xml")
