@@ -16,6 +16,8 @@ would have): the XML has no time in it, and the PDF's dates are fixed from the i
 from __future__ import annotations
 
 import datetime
+import functools
+import io
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +30,15 @@ from drafthorse.models.document import Document
 from drafthorse.models.party import TaxRegistration
 from drafthorse.models.payment import PaymentMeans, PaymentTerms
 from drafthorse.models.tradelines import LineItem
+from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from billing import invoice_figures
 from billing.models import Invoice, InvoiceKind, InvoiceLine, VatCategory
@@ -197,12 +208,47 @@ def _dated(day: datetime.date) -> Iterator[None]:
             module._get_metadata_timestamp = metadata_timestamp
 
 
+@functools.cache
+def srgb_profile() -> bytes:
+    """An sRGB ICC profile (LittleCMS, through Pillow), its creation date fixed: the output
+    intent PDF/A asks for, the same bytes in every file."""
+    from PIL import ImageCms
+
+    profile = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    # ICC header, bytes 24-35: the creation date and time (year, month, day, h, m, s; uint16)
+    profile[24:36] = bytes.fromhex("07d000010001000000000000")
+    return bytes(profile)
+
+
+def with_output_intent(pdf_bytes: bytes) -> bytes:
+    """The PDF with an sRGB output intent (GTS_PDFA1), which PDF/A requires of a PDF that
+    draws in device colours, as reportlab does."""
+    writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes))
+    profile = DecodedStreamObject()
+    profile.set_data(srgb_profile())
+    profile[NameObject("/N")] = NumberObject(3)
+    condition = TextStringObject("sRGB IEC61966-2.1")
+    intent = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/OutputIntent"),
+            NameObject("/S"): NameObject("/GTS_PDFA1"),
+            NameObject("/OutputConditionIdentifier"): condition,
+            NameObject("/Info"): condition,
+            NameObject("/DestOutputProfile"): writer._add_object(profile),
+        }
+    )
+    writer._root_object[NameObject("/OutputIntents")] = ArrayObject([writer._add_object(intent)])
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
 def factur_x_pdf(invoice: Invoice, pdf_bytes: bytes, xml_bytes: bytes) -> bytes:
     """The invoice PDF with its XML embedded as factur-x.xml (Factur-X EN 16931, PDF/A-3)."""
     title = invoice_figures.party_name(invoice.seller or {})
     with _dated(invoice.issue_date or datetime.date(2000, 1, 1)):
         return facturx.generate_from_binary(
-            pdf_bytes,
+            with_output_intent(pdf_bytes),
             xml_bytes,
             flavor="factur-x",
             level="en16931",

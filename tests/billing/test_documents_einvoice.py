@@ -174,3 +174,15 @@ def test_the_factur_x_pdf_carries_the_xml_and_reads_as_the_invoice():
     for expected in ("Factura 2026-0001", "974,49 €", "AT61 1904 3002 3457 3201",
                      "Inversión del sujeto pasivo"):  # fmt: skip
         assert expected in text, expected
+
+
+def test_the_pdf_declares_its_srgb_output_intent_for_pdf_a():
+    invoice = mixed_invoice()
+    content = einvoice.factur_x_pdf(invoice, invoice_pdf.build(invoice), einvoice.xml(invoice))
+    reader = PdfReader(io.BytesIO(content))
+    (intent,) = [item.get_object() for item in reader.trailer["/Root"]["/OutputIntents"]]
+    assert intent["/S"] == "/GTS_PDFA1"
+    profile = intent["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 3
+    assert profile.get_data()[36:40] == b"acsp"  # an ICC profile
+    assert b"pdfaid:part" in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
