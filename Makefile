@@ -110,7 +110,7 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 
 # Data first (skipped when present), then each benchmark; PostgreSQL DB cooperage_bench, Redis DB 3.
-BENCH_SCRIPTS := data distribution tally api_load payslips billing_draft
+BENCH_SCRIPTS := data distribution tally api_load payslips billing_draft billing_documents
 bench: $(STAMP)
 	@for script in $(BENCH_SCRIPTS); do echo "== bench/$$script.py"; $(BIN)/python bench/$$script.py || exit 1; done
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from api.views.auth import TokenView
+from api.views.billing_documents import InvoicePdfView, InvoiceXmlView
 from api.views.billing_invoices import InvoiceLineViewSet, InvoiceViewSet, UnbilledViewSet
 from api.views.billing_rates import (
     BillingRateViewSet,
@@ -69,5 +70,7 @@ urlpatterns = [
         InvoicingDetailsViewSet.as_view(SINGLETON),
         name="billing-details",
     ),
+    re_path(rf"^{COOP}/invoices/(?P<pk>\d+)/pdf/$", InvoicePdfView.as_view(), name="invoice-pdf"),
+    re_path(rf"^{COOP}/invoices/(?P<pk>\d+)/xml/$", InvoiceXmlView.as_view(), name="invoice-xml"),
     path("", include(router.urls)),
 ]

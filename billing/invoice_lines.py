@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from billing import totals as en16931
+from billing.configuration import settings_of
 from billing.invoicing import FOUR_PLACES, locked_draft, recompute
 from billing.models import BilledEntry, BillingSettings, Invoice, InvoiceLine, VatCategory
-from billing.selectors import billing_settings_of
 from billing.vat import vat_terms
 from coop.audit import record
 from coop.errors import InvalidInput
@@ -35,7 +35,7 @@ def _decimal(value: Any, field: str) -> Decimal:
 
 def _line_vat(invoice: Invoice, category: str | None, rate: Any) -> tuple[str, Decimal]:
     if category is None:
-        settings: BillingSettings = billing_settings_of(invoice.cooperative)
+        settings: BillingSettings = settings_of(invoice.cooperative)
         terms = vat_terms(
             project=None, client=invoice.client, settings=settings, language=invoice.language
         )
@@ -58,7 +58,7 @@ def _line_vat(invoice: Invoice, category: str | None, rate: Any) -> tuple[str, D
             field="vat_rate",
         )
     if category == VatCategory.EXEMPT and not invoice.vat_notes.get(VatCategory.EXEMPT):
-        note = billing_settings_of(invoice.cooperative).exemption_note or invoice.client.vat_note
+        note = settings_of(invoice.cooperative).exemption_note or invoice.client.vat_note
         if not note:
             raise InvalidInput(
                 gettext(

@@ -12,6 +12,7 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext, override
 
 from billing import totals as en16931
+from billing.configuration import settings_of
 from billing.models import (
     BilledEntry,
     Invoice,
@@ -21,7 +22,7 @@ from billing.models import (
     VatCategory,
 )
 from billing.rates import Rate, RateTable
-from billing.selectors import billing_settings_of, rate_table
+from billing.selectors import rate_table
 from billing.vat import VatTerms, export_note, reverse_charge_note, vat_terms
 from coop.audit import record
 from coop.errors import InvalidInput, StateConflict
@@ -358,7 +359,7 @@ def draft_invoice(
                 % {"client": client.name, "start": format_day(start), "end": format_day(end)},
                 field="period_start",
             )
-        settings = billing_settings_of(cooperative)
+        settings = settings_of(cooperative)
         projects = {p.pk: p for p in Project.objects.filter(client=client)}
         vat_of_project = {
             pk: vat_terms(project=p, client=client, settings=settings, language=language)

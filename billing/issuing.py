@@ -11,6 +11,8 @@ from django.utils.translation import gettext
 from stdnum import iso11649
 from stdnum.iso7064 import mod_97_10
 
+from billing import enqueue
+from billing.configuration import settings_of
 from billing.invoicing import apply_totals
 from billing.models import (
     BilledEntry,
@@ -20,7 +22,7 @@ from billing.models import (
     InvoiceSequence,
     InvoiceStatus,
 )
-from billing.selectors import billing_settings_of, credited_gross
+from billing.selectors import credited_gross
 from coop.audit import record
 from coop.clock import today_in
 from coop.errors import InvalidInput, StateConflict
@@ -159,7 +161,7 @@ def _issue_locked(actor: Member | None, invoice: Invoice) -> Invoice:
             ),
             field="lines",
         )
-    settings = billing_settings_of(cooperative)
+    settings = settings_of(cooperative)
     today = today_in(cooperative)
     number = _next_number(cooperative, today.year)
     invoice.number = format_number(settings.number_pattern, today.year, number)
@@ -187,7 +189,7 @@ def _issue_locked(actor: Member | None, invoice: Invoice) -> Invoice:
             "currency": invoice.currency,
         },
     )
-    # TODO(merger): billing.enqueue.invoice_documents(invoice) (docs17) goes here.
+    enqueue.invoice_documents(invoice)  # the PDF and the e-invoice, made by the worker
     return invoice
 
 

@@ -186,7 +186,7 @@ class Invoice(models.Model):
     seller = models.JSONField(default=dict, blank=True)  # the co-op's details on the issue day
     # The VAT notes printed on the invoice and written into its e-invoice as the exemption
     # reason (BT-120), per VAT category code: {"AE": "Reverse charge: …"}, in the invoice's
-    # language, set when its lines are made. (docs17 declares the same field.)
+    # language, set when its lines are made.
     vat_notes = models.JSONField(_("VAT notes"), default=dict, blank=True)
     buyer = models.JSONField(default=dict, blank=True)  # the client's details on the issue day
     net_total = amount_field(_("net"), default=Decimal("0"))
@@ -339,3 +339,21 @@ class PaymentRevenue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment} -> {self.revenue}"
+
+
+class InvoiceDocumentFailure(models.Model):
+    """The files of an issued invoice (PDF and e-invoice) could not be made: why, and how often
+    it was tried. The sweep tries again until `attempts` reaches `MAX_ATTEMPTS`
+    (billing.tasks); made, the row is gone."""
+
+    MAX_ATTEMPTS = 3
+
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.CASCADE, related_name="document_failure"
+    )
+    reason = models.TextField()
+    attempts = models.PositiveIntegerField(default=1)
+    failed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"files of {self.invoice} failed ({self.attempts}×): {self.reason}"

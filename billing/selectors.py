@@ -6,17 +6,10 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet, Sum
 
 from billing import rates
-from billing.models import BillingRate, BillingSettings, Invoice, InvoiceKind, InvoiceStatus
+from billing.models import BillingRate, Invoice, InvoiceKind, InvoiceStatus
 from coop.models import Client, Cooperative, Member, Project
 
 LEVELS = {"coop": rates.COOP, "client": rates.CLIENT, "project": rates.PROJECT}
-
-
-def billing_settings_of(cooperative: Cooperative) -> BillingSettings:
-    """The co-op's billing settings, or an unsaved row with the defaults."""
-    # TODO(merger): switch to billing.configuration.settings_of once rates17 lands.
-    found = BillingSettings.objects.filter(cooperative=cooperative).first()
-    return found or BillingSettings(cooperative=cooperative)
 
 
 def _as_rate(row: BillingRate) -> rates.Rate:

@@ -236,6 +236,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env.float("DOCUMENT_SWEEP_SECONDS", default=300.0),
     },
     "monthly-drafts": {"task": "payroll.tasks.create_monthly_drafts", "schedule": 3600.0},
+    "sweep-invoice-documents": {
+        "task": "billing.tasks.sweep_invoice_documents",
+        "schedule": env.float("DOCUMENT_SWEEP_SECONDS", default=300.0),
+    },
     "purge-idempotency-keys": {
         "task": "api.tasks.purge_idempotency_keys",
         "schedule": 24 * 3600.0,

@@ -28,6 +28,7 @@ from coop.models.cooperative import MemberStatus
 from governance import services as governance
 from payroll import distributing
 from payroll import services as money
+from tests.billing.document_factories import IssuedInvoiceFactory, add_line
 from tests.factories import (
     ClientFactory,
     CooperativeFactory,
@@ -184,6 +185,8 @@ _row(
     delete="401 404 403 403 204 403",
 )
 _row("coops/{coop}/unbilled/", get="401 404 400 400 400 400")
+_row("coops/{coop}/invoices/{issued}/pdf/", get="401 404 200 200 200 200")
+_row("coops/{coop}/invoices/{issued}/xml/", get="401 404 200 200 200 200")
 
 
 def _api_routes() -> dict[str, set[str]]:
@@ -310,6 +313,9 @@ class World:
             actor=treasurer, invoice=self.invoice, description="Hosting", quantity=1,
             unit_price=Decimal("10"), vat_category="Z",
         )  # fmt: skip
+        # An issued invoice with one line: its files are there to download.
+        self.issued = IssuedInvoiceFactory(cooperative=self.coop, client=self.client)
+        add_line(self.issued)
         assert member.status == MemberStatus.ACTIVE
 
     def url(self, route: str) -> str:
@@ -329,6 +335,7 @@ class World:
             "invoice": self.invoice.pk,
             "line": self.invoice_line.pk,
             "rate": self.rate.pk,
+            "issued": self.issued.pk,
         }
         return "/api/v1/" + route.format(**ids)
 
