@@ -5,6 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from api.views.auth import TokenView
+from api.views.billing_payments import (
+    AgingView,
+    BalanceViewSet,
+    InvoicePaymentViewSet,
+    PaymentViewSet,
+    SendInvoiceViewSet,
+)
 from api.views.core import ClientViewSet, CooperativeViewSet, MemberViewSet, ProjectViewSet
 from api.views.governance import DelegationViewSet, ProposalViewSet
 from api.views.hours import HoursSummaryViewSet, TimeEntryViewSet, TimerViewSet
@@ -34,6 +41,12 @@ router.register(f"{COOP}/expenses", ExpenseViewSet, basename="expense")
 router.register(f"{COOP}/policies", PolicyViewSet, basename="policy")
 router.register(f"{COOP}/distributions", DistributionViewSet, basename="distribution")
 router.register(f"{COOP}/capital-accounts", CapitalAccountViewSet, basename="capital-account")
+# Payments (billing/payments.py): plain routes beside the invoices' viewset.
+INVOICE = rf"{COOP}/invoices/(?P<invoice_id>[0-9]+)"
+router.register(f"{INVOICE}/payments", InvoicePaymentViewSet, basename="invoice-payment")
+router.register(f"{INVOICE}/send", SendInvoiceViewSet, basename="invoice-send")
+router.register(f"{COOP}/payments", PaymentViewSet, basename="payment")
+router.register(f"{COOP}/balances", BalanceViewSet, basename="balance")
 
 # The API's route names live in the "api" namespace: the router's names (proposal-vote,
 # timer-start, …) would otherwise shadow the web pages' names of the same actions.
@@ -44,5 +57,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start script as a file: no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:api-schema"), name="api-docs"),
+    path("coops/<slug:coop_slug>/billing/aging/", AgingView.as_view(), name="billing-aging"),
     path("", include(router.urls)),
 ]
