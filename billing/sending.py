@@ -23,7 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from billing import enqueue
-from billing.balances import open_invoices
+from billing.balances import open_invoices, open_total
 from billing.models import BillingSettings, Invoice, InvoiceStatus
 from coop import clock
 from coop.audit import record
@@ -112,9 +112,9 @@ def _invoice_message(invoice: Invoice) -> EmailMessage:
         values = {
             "coop": cooperative.name,
             "number": invoice.number,
-            "day": format_day(invoice.issue_date),
+            "day": format_day(invoice.issue_date or clock.today_in(cooperative)),
             "amount": format_money(invoice.gross_total, invoice.currency, language),
-            "due": format_day(invoice.due_date or invoice.issue_date),
+            "due": format_day(invoice.due_date or invoice.issue_date or clock.today()),
             "reference": invoice.payment_reference or invoice.number,
         }
         subject = _("Invoice %(number)s from %(coop)s") % values
@@ -205,7 +205,7 @@ def raise_dunning_levels(cooperative: Cooperative) -> list[Reminder]:
     days = dunning_days(cooperative)
     reminders = []
     for invoice in open_invoices(cooperative).filter(due_date__lt=today):
-        overdue = (today - invoice.due_date).days
+        overdue = (today - (invoice.due_date or today)).days
         level = level_for(overdue, days)
         if level <= invoice.dunning_level:
             continue
@@ -251,7 +251,7 @@ def _reminder_messages(cooperative: Cooperative, reminders: list[Reminder]) -> l
                 % {
                     "number": r.invoice.number,
                     "client": r.invoice.client.name,
-                    "open": format_money(r.invoice.open_total, r.invoice.currency, language),
+                    "open": format_money(open_total(r.invoice), r.invoice.currency, language),
                     "days": r.days_overdue,
                     "level": r.level,
                 }
