@@ -2,12 +2,14 @@
 
 import datetime
 import inspect
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
 from rest_framework import serializers
 
+import api.serializers.billing_payments
 import api.serializers.core
 import api.serializers.governance
 import api.serializers.hours
@@ -18,6 +20,7 @@ from coop.models import Cooperative
 from governance import services as governance
 from payroll import services as payroll
 from tests.api.contract import ContractClient
+from tests.billing.payment_factories import issued_invoice
 from tests.factories import PASSWORD, ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 from tests.payroll.books import POLICY
 
@@ -38,7 +41,7 @@ def _writable_operations():
 
 def test_every_serializer_of_the_api_is_strict():
     modules = [api.serializers.core, api.serializers.governance, api.serializers.hours,
-               api.serializers.payroll]  # fmt: skip
+               api.serializers.payroll, api.serializers.billing_payments]  # fmt: skip
     found = [
         cls
         for module in modules
@@ -67,8 +70,10 @@ def world(db, cooperative):
         closes_at=clock.now() + datetime.timedelta(days=10),
     )
     payroll.adopt_policy(actor=boss, cooperative=cooperative, **POLICY)
+    invoice = issued_invoice(project.client, lines=[(project, Decimal("100.00"))])
     return {
         "coop_slug": cooperative.slug,
+        "invoice_id": invoice.pk,
         "slug": cooperative.slug,
         "boss": boss,
         "ids": {
@@ -86,6 +91,7 @@ def _url(path: str, world) -> str:
     return (
         path.replace("{coop_slug}", world["coop_slug"])
         .replace("{slug}", world["slug"])
+        .replace("{invoice_id}", str(world["invoice_id"]))
         .replace("{id}", str(world["ids"].get(resource, 1)))
     )
 
