@@ -128,28 +128,33 @@ def _check_payable(invoice: Invoice) -> None:
         )
 
 
-def revenue_parts(
-    invoice: Invoice, total: Decimal, currency: str
+def split_by_nets(
+    nets: dict[int | None, Decimal], total: Decimal, places: int
 ) -> list[tuple[int | None, Decimal]]:
-    """`total` split over the invoice's projects by their lines' nets, exactly, in minor units
-    (largest remainder, ties to the lower project id; lines without a project last).
+    """`total` split by `nets` (project id → sum of its lines' nets), exactly, in minor units
+    of `places` decimals (largest remainder, ties to the lower project id; no project last).
 
     A project whose lines add up to nothing or less (a discount line) gets no part; when no
-    line has a positive net, the whole goes to no project.
+    project has a positive net, the whole goes to no project. The parts add up to `total`.
     """
-    nets: dict[int | None, Decimal] = defaultdict(Decimal)
-    for project_id, net in invoice.lines.values_list("project_id", "net"):
-        nets[project_id] += net
     keys = sorted(nets, key=lambda key: (key is None, key or 0))
     weights = [Fraction(max(nets[key], Decimal(0))) for key in keys]
-    places = money.minor_units(currency)
     if not any(weights):
         return [(None, total)]
-    minor = int(total.scaleb(places))
-    parts = largest_remainder(minor, weights)
+    parts = largest_remainder(int(total.scaleb(places)), weights)
     return [
         (key, Decimal(part).scaleb(-places)) for key, part in zip(keys, parts, strict=True) if part
     ]
+
+
+def revenue_parts(
+    invoice: Invoice, total: Decimal, currency: str
+) -> list[tuple[int | None, Decimal]]:
+    """`total` (in `currency`) split over the invoice's projects by their lines' nets."""
+    nets: dict[int | None, Decimal] = defaultdict(Decimal)
+    for project_id, net in invoice.lines.values_list("project_id", "net"):
+        nets[project_id] += net
+    return split_by_nets(nets, total, money.minor_units(currency))
 
 
 def _settle_status(invoice: Invoice) -> None:
