@@ -7,6 +7,13 @@ from rest_framework.routers import DefaultRouter
 from api.views.auth import TokenView
 from api.views.billing_documents import InvoicePdfView, InvoiceXmlView
 from api.views.billing_invoices import InvoiceLineViewSet, InvoiceViewSet, UnbilledViewSet
+from api.views.billing_payments import (
+    AgingView,
+    BalanceViewSet,
+    InvoicePaymentViewSet,
+    PaymentViewSet,
+    SendInvoiceViewSet,
+)
 from api.views.billing_rates import (
     BillingRateViewSet,
     BillingSettingsViewSet,
@@ -50,6 +57,12 @@ router.register(f"{COOP}/billing-rates", BillingRateViewSet, basename="billing-r
 
 # One object per co-op, at the collection's address (GET, PUT, PATCH).
 SINGLETON = {"get": "retrieve", "put": "update", "patch": "partial_update"}
+# Payments (billing/payments.py): plain routes beside the invoices' viewset.
+INVOICE = rf"{COOP}/invoices/(?P<invoice_id>[0-9]+)"
+router.register(f"{INVOICE}/payments", InvoicePaymentViewSet, basename="invoice-payment")
+router.register(f"{INVOICE}/send", SendInvoiceViewSet, basename="invoice-send")
+router.register(f"{COOP}/payments", PaymentViewSet, basename="payment")
+router.register(f"{COOP}/balances", BalanceViewSet, basename="balance")
 
 # The API's route names live in the "api" namespace: the router's names (proposal-vote,
 # timer-start, …) would otherwise shadow the web pages' names of the same actions.
@@ -72,5 +85,6 @@ urlpatterns = [
     ),
     re_path(rf"^{COOP}/invoices/(?P<pk>\d+)/pdf/$", InvoicePdfView.as_view(), name="invoice-pdf"),
     re_path(rf"^{COOP}/invoices/(?P<pk>\d+)/xml/$", InvoiceXmlView.as_view(), name="invoice-xml"),
+    path("coops/<slug:coop_slug>/billing/aging/", AgingView.as_view(), name="billing-aging"),
     path("", include(router.urls)),
 ]

@@ -14,3 +14,10 @@ def invoice_documents(invoice: Invoice) -> None:
     from billing.tasks import make_invoice_documents
 
     after_commit(make_invoice_documents, invoice.pk)
+
+
+def invoice_email(invoice_id: int) -> None:
+    """E-mail an issued invoice to the client once its PDF is made; the sweep asks again."""
+    from billing.tasks import send_invoice_email
+
+    after_commit(send_invoice_email, invoice_id)

@@ -195,6 +195,9 @@ class Invoice(models.Model):
     pdf = models.FileField(upload_to="invoices/%Y/", blank=True)
     xml = models.FileField(upload_to="invoices/%Y/", blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Asked to be e-mailed to the client and not sent yet (its PDF may not be made yet): the
+    # dunning sweep sends it again until `sent_at` is set.
+    send_requested_at = models.DateTimeField(null=True, blank=True)
     dunning_level = models.PositiveSmallIntegerField(default=0)
     last_reminded_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(

@@ -15,11 +15,8 @@ SECTIONS = (
     ("hours", "hours"),
     ("proposals", "proposals"),
     ("money", "money-overview"),
-    ("invoices", "billing-invoices"),
+    ("billing", "billing-invoices"),
 )
-# Sections in the nav of the members holding one of the roles only (every member may still
-# open their pages, read-only): billing is the treasurer's work.
-ROLE_SECTIONS = (("billing", "billing-clients", ("treasurer", "admin")),)
 
 
 def _memberships(request) -> tuple[list[Member], Member | None]:
@@ -50,12 +47,9 @@ def current_cooperative(request):
     return {"my_memberships": memberships, "current_membership": current}
 
 
-def _section_urls(slug: str, member: Member | None = None) -> dict[str, str]:
-    sections = list(SECTIONS)
-    if member is not None:
-        sections += [(name, url) for name, url, roles in ROLE_SECTIONS if member.has_role(*roles)]
+def _section_urls(slug: str) -> dict[str, str]:
     urls = {}
-    for section, url_name in sections:
+    for section, url_name in SECTIONS:
         try:
             urls[section] = reverse(url_name, args=[slug])
         except NoReverseMatch:
@@ -89,7 +83,7 @@ def navigation(request):
     if current is None:
         return context
     slug = current.cooperative.slug
-    urls = _section_urls(slug, current)
+    urls = _section_urls(slug)
     context.update(nav_urls=urls, nav_section=_current_section(request.path, slug, urls))
     return context
 

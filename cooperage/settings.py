@@ -240,6 +240,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "billing.tasks.sweep_invoice_documents",
         "schedule": env.float("DOCUMENT_SWEEP_SECONDS", default=300.0),
     },
+    "send-invoices": {
+        "task": "billing.tasks.sweep_invoice_emails",
+        "schedule": env.float("INVOICE_SEND_SWEEP_SECONDS", default=300.0),
+    },
+    "invoice-reminders": {"task": "billing.tasks.remind_overdue_invoices", "schedule": 3600.0},
     "purge-idempotency-keys": {
         "task": "api.tasks.purge_idempotency_keys",
         "schedule": 24 * 3600.0,

@@ -36,13 +36,22 @@ class Revenue(models.Model):
     invoice_reference = models.CharField(_("invoice reference"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, related_name="+")
+    # A correction takes back revenue of a month that was distributed (a payment removed after
+    # the approval): a negative row in an open month, pointing at the row it takes back.
+    corrects = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-received_on", "-id"]
         verbose_name_plural = _("revenue")
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="revenue_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, corrects__isnull=True)
+                | Q(amount__lt=0, corrects__isnull=False),
+                name="revenue_amount_positive_or_correction",
+            ),
         ]
         indexes = [models.Index(fields=["cooperative", "received_on"], name="revenue_coop_day")]
 

@@ -123,17 +123,25 @@ def month_inputs(
         )
         .values_list("project", "total", "kind")
     )
-    revenue = expenses = Decimal("0")
+    revenue = expenses = taken_back = Decimal("0")
     by_project: dict[str, Decimal] = {}
     for project_id, total, kind in revenue_rows.union(expense_rows, all=True):
         if kind == "expenses":
             expenses = total
             continue
+        if total < 0:
+            # Corrections (revenue of a distributed month taken back) that this month's revenue
+            # of the same project does not cover: they lower the surplus as an outgoing would,
+            # so that the computation's revenue and each project's stay ≥ 0 and the surplus is
+            # still the sum of every row (docs/billing.md, "Payments and revenue").
+            taken_back -= total
+            continue
         revenue += total
         if project_id is not None:
             by_project[str(project_id)] = total
     # As Sum() gives them when nothing was recorded or it adds up to 0.00: 0.
-    revenue, expenses = revenue or Decimal("0"), expenses or Decimal("0")
+    revenue = revenue or Decimal("0")
+    expenses = (expenses or Decimal("0")) + taken_back
     rows = _work_in_run(cooperative, month)
     if policy.method == DistributionPolicy.Method.PROJECT_HOURS:
         minutes: dict[int, dict[str, int]] = defaultdict(dict)

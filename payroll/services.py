@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import ProtectedError, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -157,14 +157,34 @@ def record_revenue(
         return revenue
 
 
+def _revenue_linked() -> StateConflict:
+    return StateConflict(
+        _(
+            "This revenue came from a payment of an invoice or is a correction: remove the "
+            "payment instead."
+        ),
+        code="revenue_linked",
+    )
+
+
 def delete_revenue(*, actor: Member | None, revenue: Revenue) -> None:
     require_role(actor, Role.TREASURER)
     with transaction.atomic():
         hold_books(revenue.cooperative)
         ensure_money_month_open(revenue.cooperative, revenue.received_on)
+        # A correction and what it corrects stay, as the record of a distributed month; revenue
+        # a payment made goes with the payment (another app's row protects it: billing).
+        linked = Revenue.objects.filter(pk=revenue.pk).filter(
+            Q(corrects__isnull=False) | Q(correction__isnull=False)
+        )
         data = {"amount": str(revenue.amount), "received_on": revenue.received_on}
         revenue_id = revenue.pk
-        revenue.delete()
+        if linked.exists():
+            raise _revenue_linked()
+        try:
+            revenue.delete()
+        except ProtectedError:
+            raise _revenue_linked() from None
         record(
             revenue.cooperative,
             actor,
@@ -173,6 +193,48 @@ def delete_revenue(*, actor: Member | None, revenue: Revenue) -> None:
             object_type="payroll.revenue",
             object_id=revenue_id,
         )
+
+
+def correct_revenue(
+    *, actor: Member | None, revenue: Revenue, received_on: datetime.date, note: str = ""
+) -> Revenue:
+    """Take back revenue of a distributed month: a negative row on `received_on` (an open
+    month), linked to it. The distributed month stays as it was approved; the correction lowers
+    the surplus of the month it is counted in (`run_inputs.month_inputs`)."""
+    require_role(actor, Role.TREASURER)
+    cooperative = revenue.cooperative
+    with transaction.atomic():
+        hold_books(cooperative)
+        ensure_money_month_open(cooperative, received_on)
+        if revenue.amount <= 0 or Revenue.objects.filter(corrects=revenue).exists():
+            raise StateConflict(
+                _("This revenue is a correction or was corrected already."),
+                code="already_corrected",
+            )
+        correction = Revenue.objects.create(
+            cooperative=cooperative,
+            client_id=revenue.client_id,
+            project_id=revenue.project_id,
+            amount=-revenue.amount,
+            currency=revenue.currency,
+            received_on=received_on,
+            invoice_reference=revenue.invoice_reference,
+            note=note,
+            recorded_by=actor,
+            corrects=revenue,
+        )
+        record(
+            cooperative,
+            actor,
+            "revenue.corrected",
+            correction,
+            {
+                "amount": str(correction.amount),
+                "corrects": revenue.pk,
+                "received_on": received_on,
+            },
+        )
+        return correction
 
 
 def record_expense(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from billing import invoice_lines, invoicing, issuing
+from billing.balances import open_amount
 from billing.forms import STATUS_TABS, CreditForm, DraftForm, LineForm, PeriodForm
 from billing.models import Invoice, InvoiceLine, LineGrouping
 from billing.presenters import vat_breakdown
@@ -21,6 +22,7 @@ from billing.selectors import invoice_with_lines, invoices_of
 from coop.clock import today_in
 from coop.errors import DomainError
 from coop.models import Client, Member
+from coop.models.cooperative import Role
 from coop.selectors import membership_or_404
 
 
@@ -64,7 +66,7 @@ def invoice_list(request: HttpRequest, coop_slug: str) -> HttpResponse:
             "invoices": invoices,
             "tabs": STATUS_TABS,
             "status": status,
-            "is_treasurer": member.is_treasurer,
+            "is_treasurer": member.has_role(Role.TREASURER),
         },
     )
 
@@ -123,7 +125,7 @@ def unbilled(request: HttpRequest, coop_slug: str) -> HttpResponse:
             "end": end,
             "clients": list(clients.values()),
             "groupings": LineGrouping.choices,
-            "is_treasurer": member.is_treasurer,
+            "is_treasurer": member.has_role(Role.TREASURER),
         },
     )
 
@@ -147,9 +149,11 @@ def _render_detail(request, member, invoice, line_form=None, credit_form=None, s
             "lines": lines,
             "breakdown": vat_breakdown(invoice, lines),
             "credit_notes": list(invoice.credit_notes.all()),
+            "payments": list(invoice.payments.all()),
+            "open_amount": None if invoice.is_draft else open_amount(invoice),
             "line_form": line_form or LineForm(),
             "credit_form": credit_form or CreditForm(),
-            "is_treasurer": member.is_treasurer,
+            "is_treasurer": member.has_role(Role.TREASURER),
         },
         status=status,
     )

@@ -22,13 +22,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from billing import invoice_lines, invoicing
+from billing import invoice_lines, invoicing, payments
 from billing.models import BillingRate
 from coop.models.cooperative import MemberStatus
 from governance import services as governance
 from payroll import distributing
 from payroll import services as money
 from tests.billing.document_factories import IssuedInvoiceFactory, add_line
+from tests.billing.payment_factories import issued_invoice
 from tests.factories import (
     ClientFactory,
     CooperativeFactory,
@@ -187,6 +188,20 @@ _row(
 _row("coops/{coop}/unbilled/", get="401 404 400 400 400 400")
 _row("coops/{coop}/invoices/{issued}/pdf/", get="401 404 200 200 200 200")
 _row("coops/{coop}/invoices/{issued}/xml/", get="401 404 200 200 200 200")
+_row(
+    "coops/{coop}/invoices/{paid}/payments/",
+    get="401 404 200 200 200 200",
+    post="401 404 403 403 400 403",
+)
+_row("coops/{coop}/invoices/{paid}/send/", post="401 404 403 403 202 403")
+_row("coops/{coop}/payments/", get="401 404 200 200 200 200")
+_row(
+    "coops/{coop}/payments/{payment}/",
+    get="401 404 200 200 200 200",
+    delete="401 404 403 403 204 403",
+)
+_row("coops/{coop}/balances/", get="401 404 200 200 200 200")
+_row("coops/{coop}/billing/aging/", get="401 404 200 200 200 200")
 
 
 def _api_routes() -> dict[str, set[str]]:
@@ -293,6 +308,13 @@ class World:
             amount=Decimal("10.00"), date=october, payee="Hetzner",
             receipt=ContentFile(b"%PDF-1.4\n%%EOF\n", name="receipt.pdf"),
         )  # fmt: skip
+        self.paid_invoice = issued_invoice(
+            self.client, lines=[(self.project, Decimal("500.00"))], issue_date=october
+        )
+        self.payment = payments.record_payment(
+            actor=treasurer, invoice=self.paid_invoice, received_on=october.replace(day=21),
+            amount=Decimal("100.00"), currency="EUR",
+        )  # fmt: skip
         self.policy = money.adopt_policy(
             actor=treasurer, cooperative=self.coop, method="hours",
             commons_pct=Decimal("0.15"), commons_recipients=[{"name": "DSF", "weight": "1"}],
@@ -336,6 +358,8 @@ class World:
             "line": self.invoice_line.pk,
             "rate": self.rate.pk,
             "issued": self.issued.pk,
+            "payment": self.payment.pk,
+            "paid": self.paid_invoice.pk,
         }
         return "/api/v1/" + route.format(**ids)
 

@@ -2,6 +2,7 @@
 
 import datetime
 import inspect
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import yaml
 from rest_framework import serializers
 
 import api.serializers.billing_invoices
+import api.serializers.billing_payments
 import api.serializers.billing_rates
 import api.serializers.core
 import api.serializers.governance
@@ -22,6 +24,7 @@ from coop.models import Cooperative
 from governance import services as governance
 from payroll import services as payroll
 from tests.api.contract import ContractClient
+from tests.billing.payment_factories import issued_invoice
 from tests.factories import PASSWORD, ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 from tests.payroll.books import POLICY
 
@@ -43,7 +46,7 @@ def _writable_operations():
 def test_every_serializer_of_the_api_is_strict():
     modules = [api.serializers.core, api.serializers.governance, api.serializers.hours,
                api.serializers.payroll, api.serializers.billing_invoices,
-               api.serializers.billing_rates]  # fmt: skip
+               api.serializers.billing_rates, api.serializers.billing_payments]  # fmt: skip
     found = [
         cls
         for module in modules
@@ -80,8 +83,11 @@ def world(db, cooperative):
     rate = BillingRate.objects.create(
         cooperative=cooperative, rate=80, currency="EUR", valid_from=datetime.date(2026, 1, 1)
     )
+    issued = issued_invoice(project.client, lines=[(project, Decimal("100.00"))])
     return {
         "coop_slug": cooperative.slug,
+        "invoice_id": invoice.pk,  # a draft: its lines change
+        "issued_id": issued.pk,  # an issued invoice: it is paid and sent
         "slug": cooperative.slug,
         "boss": boss,
         "ids": {
@@ -101,10 +107,12 @@ def _url(path: str, world) -> str:
     resource = path.split("{coop_slug}/")[-1].split("/")[0]
     if "{invoice_id}/lines/" in path:
         resource = "lines"
+    paid = "{invoice_id}/payments/" in path or "{invoice_id}/send/" in path
+    invoice = world["issued_id"] if paid else world["invoice_id"]
     return (
         path.replace("{coop_slug}", world["coop_slug"])
-        .replace("{invoice_id}", str(world["ids"].get("invoices", 1)))
         .replace("{slug}", world["slug"])
+        .replace("{invoice_id}", str(invoice))
         .replace("{id}", str(world["ids"].get(resource, 1)))
     )
 
