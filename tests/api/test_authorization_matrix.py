@@ -336,7 +336,9 @@ class World:
             unit_price=Decimal("10"), vat_category="Z",
         )  # fmt: skip
         # An issued invoice with one line: its files are there to download.
-        self.issued = IssuedInvoiceFactory(cooperative=self.coop, client=self.client)
+        self.issued = IssuedInvoiceFactory(
+            cooperative=self.coop, client=self.client, number="2026-9001", sequence=9001
+        )
         add_line(self.issued)
         assert member.status == MemberStatus.ACTIVE
 

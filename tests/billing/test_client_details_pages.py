@@ -25,10 +25,16 @@ def page(name, cooperative, *args):
     return reverse(name, args=[cooperative.slug, *args])
 
 
-def test_the_treasurer_sees_billing_in_the_nav(client, cooperative, treasurer, member):
-    url = page("billing-clients", cooperative)
-    assert f'href="{url}"' in signed_in(client, treasurer).get(page("hours", cooperative)).text
-    assert f'href="{url}"' not in signed_in(client, member).get(page("hours", cooperative)).text
+def test_every_member_finds_billing_in_the_nav_and_the_clients_in_its_subnav(
+    client, cooperative, treasurer, member
+):
+    billing = page("billing-invoices", cooperative)
+    for someone in (treasurer, member):
+        assert (
+            f'href="{billing}"' in signed_in(client, someone).get(page("hours", cooperative)).text
+        )
+    clients = page("billing-clients", cooperative)
+    assert f'href="{clients}"' in client.get(billing).text
 
 
 def test_members_read_without_forms(client, cooperative, member, client_row):

@@ -40,7 +40,7 @@ def test_the_treasurer_invoices_issues_and_credits(world, client):
     invoice = Invoice.objects.get()
     assert response.url == reverse("billing-invoice", args=[slug, invoice.pk])
     editor = client.get(response.url).content.decode()
-    assert "data-confirm=" in editor and "Delete draft" in editor and "<!-- documents -->" in editor
+    assert "data-confirm=" in editor and "Delete draft" in editor and "Preview the PDF" in editor
     added = client.post(
         reverse("billing-invoice-add-line", args=[slug, invoice.pk]),
         {"description": "Hosting", "quantity": "1", "unit": "C62", "unit_price": "20"},
@@ -51,6 +51,7 @@ def test_the_treasurer_invoices_issues_and_credits(world, client):
     assert (invoice.number, invoice.gross_total) == ("2026-0001", 204)
     issued = client.get(reverse("billing-invoice", args=[slug, invoice.pk])).content.decode()
     assert "Issue the credit note" in issued and "Add a line" not in issued
+    assert "Download the PDF (Factur-X)" in issued and "Record a payment" in issued
     again = client.post(reverse("billing-invoice-issue", args=[slug, invoice.pk]))
     assert "already issued as 2026-0001" in " ".join(flashes(again))
     credited = client.post(
