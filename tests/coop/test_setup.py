@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,22 @@ def test_demo_is_realistic_and_idempotent(capsys):
     assert states == [("closed", "passed"), ("discussion", ""), ("voting", "")]
     runs = sorted(cooperative.distributions.values_list("status", flat=True))
     assert runs == ["approved", "draft"]
+    # Billing's: the hours of two months ago invoiced to each client by its VAT treatment (an
+    # export, a Spanish client at 21 %, reverse charge to Germany), the first paid in full.
+    assert "3 invoices issued, 1 paid" in out
+    invoices = {i.client.name: i for i in cooperative.invoices.select_related("client")}
+    assert {name: i.status for name, i in invoices.items()} == {
+        "Municipality of Rosario": "paid",
+        "Food Co-op Network": "issued",
+        "Free Culture Forum": "issued",
+    }
+    assert invoices["Free Culture Forum"].vat_total == 0
+    assert "AE" in invoices["Free Culture Forum"].vat_notes
+    food = invoices["Food Co-op Network"]
+    assert food.vat_total == (food.net_total * Decimal("0.21")).quantize(Decimal("0.01"))
+    paid = invoices["Municipality of Rosario"]
+    assert sum(cooperative.revenue.filter(invoice_reference=paid.number).values_list(
+        "amount", flat=True)) == paid.gross_total  # fmt: skip
     call_command("verify_audit")
 
 
