@@ -157,6 +157,16 @@ def revenue_parts(
     return split_by_nets(nets, total, money.minor_units(currency))
 
 
+def revenue_of(invoice: Invoice, received: Decimal, currency: str) -> Decimal:
+    """The co-op's revenue in a payment: what was received without the VAT it carries, in the
+    invoice's proportion of net to total (rounded half up to the cent). The VAT is collected for
+    the tax authority: distributing it to members would pay out money the co-op owes."""
+    if invoice.vat_total == 0 or invoice.gross_total <= 0:
+        return received
+    share = received * invoice.net_total / invoice.gross_total
+    return share.quantize(Decimal(1).scaleb(-money.minor_units(currency)), ROUND_HALF_UP)
+
+
 def _settle_status(invoice: Invoice) -> None:
     """Paid when nothing is open; else back to sent or issued (as it was before a payment)."""
     status = invoice.status
@@ -227,7 +237,8 @@ def record_payment(
             note=note,
             recorded_by=actor,
         )
-        parts = revenue_parts(invoice, in_coop, cooperative.currency)
+        earned = revenue_of(invoice, in_coop, cooperative.currency)
+        parts = revenue_parts(invoice, earned, cooperative.currency) if earned > 0 else []
         projects = Project.objects.in_bulk([key for key, _part in parts if key is not None])
         for project_id, part in parts:
             revenue = payroll.record_revenue(

@@ -49,11 +49,28 @@ def test_two_halves_pay_the_invoice(today, treasurer, client):
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID
     assert open_amount(invoice) == Decimal("0.00")
+    # Revenue is what was received without its VAT: the VAT is owed to the tax authority.
     revenue = Revenue.objects.filter(invoice_reference=invoice.number)
-    assert sorted(r.amount for r in revenue) == [Decimal("605.00"), Decimal("605.00")]
+    assert sorted(r.amount for r in revenue) == [Decimal("500.00"), Decimal("500.00")]
     assert {r.received_on for r in revenue} == {OCTOBER_20, datetime.date(2026, 10, 25)}
     assert all(r.recorded_by == treasurer and r.client == client for r in revenue)
     assert AuditEvent.objects.filter(verb="payment.recorded").count() == 2
+
+
+def test_the_vat_in_a_payment_is_not_revenue(today, treasurer, client):
+    taxed = issued_invoice(client, vat_rate=Decimal("21"))  # 1,000.00 + 210.00 VAT
+    pay(treasurer, taxed, "100.00")  # 100 × 1,000 / 1,210 = 82.644… → 82.64
+    untaxed = issued_invoice(client)  # 1,000.00, no VAT (reverse charge, export, exempt…)
+    pay(treasurer, untaxed, "100.00")
+    earned = {
+        invoice.number: sum(
+            Revenue.objects.filter(invoice_reference=invoice.number).values_list(
+                "amount", flat=True
+            )
+        )
+        for invoice in (taxed, untaxed)
+    }
+    assert earned == {taxed.number: Decimal("82.64"), untaxed.number: Decimal("100.00")}
 
 
 def test_a_sent_invoice_stays_sent_until_paid(today, treasurer, client):
