@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "governance",
     "payroll",
     "billing",
+    "banking",
     "api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -11,9 +11,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("cooperage", "coop", "governance", "payroll", "billing", "api")
+PACKAGES = ("cooperage", "coop", "governance", "payroll", "billing", "banking", "api")
 # Pure modules: algorithms tested without Django, so they import none of its database layer.
-PURE = ("payroll.allocation", "governance.methods", "coop.timesheet_csv", "billing.totals")
+PURE = (
+    "payroll.allocation",
+    "governance.methods",
+    "coop.timesheet_csv",
+    "billing.totals",
+    "banking.parsing",
+)
 ORM = ("django.db", "django.contrib.auth.models", "django.contrib.contenttypes.models")
 
 
@@ -88,12 +94,14 @@ def test_every_package_is_read():
     ("importer", "forbidden"),
     [
         # the core domain: everything else is built on it
-        ("coop", ("governance", "payroll", "billing", "api", "cooperage")),
+        ("coop", ("governance", "payroll", "billing", "banking", "api", "cooperage")),
         # governance is reached by payroll through its action registry, never the reverse
-        ("governance", ("payroll", "billing", "api", "cooperage")),
-        ("payroll", ("billing", "api", "cooperage")),
+        ("governance", ("payroll", "billing", "banking", "api", "cooperage")),
+        ("payroll", ("billing", "banking", "api", "cooperage")),
         # billing turns payments into payroll's revenue; payroll never reaches up to it
-        ("billing", ("api", "cooperage")),
+        ("billing", ("banking", "api", "cooperage")),
+        # banking matches the bank's transactions to invoices (billing) and payouts (payroll)
+        ("banking", ("api", "cooperage")),
         # the REST layer is wired in by the project's root URLconf only
         ("api", ("cooperage",)),
     ],

@@ -1,0 +1,133 @@
+"""The co-op's bank: its accounts, the statements imported for them and their transactions.
+
+A statement is imported whole or not at all (`banking.importing`); its transactions are never
+edited. An account is named by its IBAN or, where a bank file carries none (US and Canadian
+OFX accounts, some MT940 and camt files), by another identifier; a statement is matched to its
+account by whichever the file carries. Amounts are signed `Decimal`s with 2 places in the
+account's currency: money in is positive.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from coop.models import Cooperative, Member
+from coop.validators import validate_currency
+
+
+def amount_field(verbose_name: str | None = None, **kwargs) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+
+
+class StatementFormat(models.TextChoices):
+    CAMT053 = "camt.053", "camt.053"
+    CAMT054 = "camt.054", "camt.054"
+    MT940 = "mt940", "MT940"
+    OFX = "ofx", "OFX"
+    CSV = "csv", "CSV"
+
+
+class BankAccount(models.Model):
+    cooperative = models.ForeignKey(
+        Cooperative, on_delete=models.PROTECT, related_name="bank_accounts"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    # BBAN, "routing/account" of a US or Canadian account, or what the bank's files call it.
+    other_identifier = models.CharField(_("other account identifier"), max_length=70, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    opening_balance = amount_field(_("opening balance"))
+    opening_date = models.DateField(_("opening date"))
+    # The columns of this bank's CSV export (banking.parsing.csv_mapping), when it has no
+    # better format; empty until the treasurer saves one.
+    csv_mapping = models.JSONField(_("CSV column mapping"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "iban"],
+                condition=~Q(iban=""),
+                name="bank_account_iban_unique_per_coop",
+            ),
+            models.UniqueConstraint(
+                fields=["cooperative", "other_identifier"],
+                condition=~Q(other_identifier=""),
+                name="bank_account_other_id_unique_per_coop",
+            ),
+            models.CheckConstraint(
+                condition=~Q(iban="") | ~Q(other_identifier=""),
+                name="bank_account_has_an_identifier",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.iban or self.other_identifier})"
+
+
+class BankStatement(models.Model):
+    account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="statements")
+    format = models.CharField(_("format"), max_length=10, choices=StatementFormat.choices)
+    statement_id = models.CharField(_("statement identifier"), max_length=140, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    # The same file twice is refused by its digest; an overlapping file by its transactions'
+    # fingerprints (BankTransaction.fingerprint).
+    file_sha256 = models.CharField(max_length=64)
+    opening_balance = amount_field(_("opening balance"), null=True, blank=True)
+    opening_date = models.DateField(_("opening balance date"), null=True, blank=True)
+    closing_balance = amount_field(_("closing balance"), null=True, blank=True)
+    closing_date = models.DateField(_("closing balance date"), null=True, blank=True)
+    first_booking = models.DateField(_("first booking"), null=True, blank=True)
+    last_booking = models.DateField(_("last booking"), null=True, blank=True)
+    transaction_count = models.PositiveIntegerField(_("transactions"), default=0)
+    skipped_count = models.PositiveIntegerField(_("transactions already imported"), default=0)
+    imported_at = models.DateTimeField(_("imported at"))
+    imported_by = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-closing_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "file_sha256"], name="bank_statement_file_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account.name} {self.statement_id or self.pk}"
+
+
+class BankTransaction(models.Model):
+    account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="transactions")
+    statement = models.ForeignKey(
+        BankStatement, on_delete=models.PROTECT, related_name="transactions"
+    )
+    booking_date = models.DateField(_("booking date"))
+    value_date = models.DateField(_("value date"), null=True, blank=True)
+    amount = amount_field(_("amount"))
+    bank_reference = models.CharField(_("bank reference"), max_length=140, blank=True)
+    end_to_end_id = models.CharField(_("end-to-end ID"), max_length=140, blank=True)
+    remittance_information = models.TextField(_("remittance information"), blank=True)
+    creditor_reference = models.CharField(_("creditor reference"), max_length=35, blank=True)
+    counterparty_name = models.CharField(_("counterparty"), max_length=140, blank=True)
+    counterparty_iban = models.CharField(_("counterparty IBAN"), max_length=34, blank=True)
+    counterparty_bic = models.CharField(_("counterparty BIC"), max_length=11, blank=True)
+    bank_transaction_code = models.CharField(_("bank transaction code"), max_length=35, blank=True)
+    reversal = models.BooleanField(_("reversal"), default=False)
+    # What makes a transaction the same in two files (banking.importing.fingerprint_of).
+    fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["booking_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "fingerprint"], name="bank_transaction_once_per_account"
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "booking_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.booking_date} {self.amount} {self.counterparty_name}"
