@@ -7,6 +7,8 @@ account by whichever the file carries. Amounts are signed `Decimal`s with 2 plac
 account's currency: money in is positive.
 """
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +17,7 @@ from coop.models import Cooperative, Member
 from coop.validators import validate_currency
 
 
-def amount_field(verbose_name: str | None = None, **kwargs) -> models.DecimalField:
+def amount_field(verbose_name: Any = None, **kwargs: Any) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
