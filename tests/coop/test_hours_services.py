@@ -7,8 +7,8 @@ import zoneinfo
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.db import connection
-from django.utils import timezone
 
+from coop import clock as project_clock
 from coop.clock import today_in
 from coop.durations import DurationError, format_minutes, parse_duration
 from coop.errors import InvalidInput, NotAllowed, PeriodLocked, StateConflict
@@ -211,10 +211,15 @@ class TestGridCell:
 
 @pytest.mark.django_db
 class TestTimer:
+    @pytest.fixture(autouse=True)
+    def noon(self, clock):
+        """A timer started 25 minutes ago must not cross midnight in the co-op's zone."""
+        clock.set(datetime.date(2026, 12, 9))
+
     def test_start_stop_logs_rounded_minutes(self, member, project, today):
         timer = timers.start_timer(actor=member, project=project, description="Pairing")
         RunningTimer.objects.filter(pk=timer.pk).update(
-            started_at=timezone.now() - datetime.timedelta(minutes=25, seconds=31)
+            started_at=project_clock.now() - datetime.timedelta(minutes=25, seconds=31)
         )
         (entry,) = timers.stop_timer(actor=member)
         assert (entry.minutes, entry.description, entry.source) == (26, "Pairing", "timer")
@@ -224,7 +229,7 @@ class TestTimer:
         other = ProjectFactory(client=project.client)
         timer = timers.start_timer(actor=member, project=project)
         RunningTimer.objects.filter(pk=timer.pk).update(
-            started_at=timezone.now() - datetime.timedelta(minutes=10)
+            started_at=project_clock.now() - datetime.timedelta(minutes=10)
         )
         timers.start_timer(actor=member, project=other)
         assert RunningTimer.objects.get().project == other

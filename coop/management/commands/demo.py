@@ -75,6 +75,9 @@ class Command(BaseCommand):
                 time_zone="Europe/Madrid",
                 founded_on=today - relativedelta(years=3),
             )
+        # The co-op's own day: between midnight in Madrid and midnight UTC the two differ, and
+        # an invoice issued "today" in Madrid cannot be paid "yesterday".
+        today = clock.today_in(cooperative)
         for email, name, status, roles, weight, iban in MEMBERS:
             self._member(cooperative, email, name, status, roles, Decimal(weight), iban)
         projects = [
