@@ -19,7 +19,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction as db_transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from banking import scoring
@@ -241,7 +240,7 @@ class Expenses:
         return result
 
 
-def _paid_expenses(cooperative: Cooperative) -> QuerySet[BankMatch]:
+def _paid_expenses(cooperative: Cooperative) -> Any:
     return BankMatch.objects.filter(
         transaction__account__cooperative=cooperative,
         status=MatchStatus.CONFIRMED,

@@ -128,12 +128,19 @@ def _confirm_invoice(actor: Member | None, match: BankMatch, bank_tx: BankTransa
     )
 
 
+def _target_id(pk: int | None) -> int:
+    assert pk is not None  # the check constraint bank_match_target_of_kind
+    return pk
+
+
 def _cash_lines(distribution: Distribution) -> Any:
     return DistributionLine.objects.filter(distribution=distribution, cash__gt=0)
 
 
 def _confirm_line(actor: Member | None, match: BankMatch, bank_tx: BankTransaction) -> None:
-    line = DistributionLine.objects.select_for_update().get(pk=match.distribution_line_id)
+    line = DistributionLine.objects.select_for_update().get(
+        pk=_target_id(match.distribution_line_id)
+    )
     distribution = line.distribution
     if bank_tx.amount >= 0:
         raise InvalidInput(_("Money received does not pay out a line."), field="transaction")
@@ -160,7 +167,7 @@ def _confirm_line(actor: Member | None, match: BankMatch, bank_tx: BankTransacti
 
 
 def _confirm_expense(actor: Member | None, match: BankMatch, bank_tx: BankTransaction) -> None:
-    expense = Expense.objects.select_for_update().get(pk=match.expense_id)
+    expense = Expense.objects.select_for_update().get(pk=_target_id(match.expense_id))
     if bank_tx.amount >= 0:
         raise InvalidInput(_("Money received does not pay an expense."), field="transaction")
     if expense.status != Expense.Status.APPROVED:
@@ -266,6 +273,7 @@ def confirm_match(*, actor: Member | None, match: BankMatch) -> BankMatch:
 def _kind_and_target(target: Target, bank_tx: BankTransaction) -> tuple[str, dict[str, Any]]:
     """The kind of a match and its target field, from what the treasurer chose."""
     cooperative = _coop_of(bank_tx)
+    fields: dict[str, Any]
     if isinstance(target, Invoice):
         owner = target.cooperative_id
         kind, fields = MatchKind.INVOICE, {"invoice": target}
@@ -279,7 +287,9 @@ def _kind_and_target(target: Target, bank_tx: BankTransaction) -> tuple[str, dic
     elif target in (MatchKind.BANK_FEE, MatchKind.INTEREST):
         return str(target), {}
     else:
-        raise InvalidInput(_("Choose an invoice, a line, an expense, a fee or interest."), "target")
+        raise InvalidInput(
+            _("Choose an invoice, a line, an expense, a fee or interest."), field="target"
+        )
     if owner != cooperative.pk:
         raise InvalidInput(_("This is not one of the co-op's."), field="target")
     return kind, fields
@@ -314,11 +324,12 @@ def split(
         amounts = [
             _amount(amount, bank_tx, f"parts[{n}].amount") for n, (_t, amount) in enumerate(parts)
         ]
-        if sum(amounts) + confirmed_total(bank_tx) != abs(bank_tx.amount):
+        total = sum(amounts, Decimal(0))
+        if total + confirmed_total(bank_tx) != abs(bank_tx.amount):
             raise InvalidInput(
                 _("The parts add up to %(parts)s: they must add up to %(whole)s.")
                 % {
-                    "parts": money.format_money(sum(amounts), bank_tx.account.currency),
+                    "parts": money.format_money(total, bank_tx.account.currency),
                     "whole": money.format_money(
                         abs(bank_tx.amount) - confirmed_total(bank_tx), bank_tx.account.currency
                     ),
@@ -499,7 +510,7 @@ def _undo_invoice(actor: Member | None, match: BankMatch, bank_tx: BankTransacti
 def _undo_line(actor: Member | None, match: BankMatch, bank_tx: BankTransaction) -> list[Any]:
     if match.paid_distribution:
         line = DistributionLine.objects.select_related("distribution").get(
-            pk=match.distribution_line_id
+            pk=_target_id(match.distribution_line_id)
         )
         if line.distribution.status == Distribution.Status.PAID:
             distributing.mark_unpaid(actor=actor, distribution=line.distribution)

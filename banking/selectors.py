@@ -27,8 +27,8 @@ def unmatched_transactions(cooperative: Cooperative) -> QuerySet[BankTransaction
     oldest first, with `matched` (what part is matched already)."""
     return (
         with_matched_amounts(BankTransaction.objects.filter(account__cooperative=cooperative))
-        .filter(set_aside=False)
-        .filter(matched__lt=Abs("amount"))
+        .filter(set_aside=False)  # type: ignore[misc]  # an annotation
+        .filter(matched__lt=Abs("amount"))  # type: ignore[misc]  # an annotation
         .select_related("account", "statement")
         .order_by("booking_date", "id")
     )
