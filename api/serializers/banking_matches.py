@@ -10,10 +10,8 @@ from api.serializers.base import ModelSerializer, Serializer
 from banking.matching import reasons_text
 from banking.models import BankMatch, BankTransaction, MatchKind
 
-TARGET_KINDS = [
-    MatchKind.INVOICE, MatchKind.PAYOUT, MatchKind.COMMONS, MatchKind.EXPENSE,
-    MatchKind.BANK_FEE, MatchKind.INTEREST,
-]  # fmt: skip
+# What a part of a transaction may be (every kind but "nothing", which sets a transaction aside).
+TARGET_KINDS = [(kind.value, kind.label) for kind in MatchKind if kind != MatchKind.NOTHING]
 
 
 class BankTransactionSerializer(ModelSerializer):

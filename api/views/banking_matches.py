@@ -103,7 +103,9 @@ class BankMatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CoopSco
         return self._respond(match)
 
     @idempotent
-    @extend_schema(**SCHEMA, request=SplitSerializer, responses=BankMatchSerializer(many=True))
+    @extend_schema(
+        **SCHEMA, request=SplitSerializer, responses={201: BankMatchSerializer(many=True)}
+    )
     @action(detail=False, methods=["post"])
     def split(self, request, coop_slug):
         """Match a transaction with several targets at once (treasurer): the parts' amounts add

@@ -22,12 +22,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from banking import matching
 from billing import invoice_lines, invoicing, payments
 from billing.models import BillingRate
 from coop.models.cooperative import MemberStatus
 from governance import services as governance
 from payroll import distributing
 from payroll import services as money
+from tests.banking.factories_match import bank_account, bank_transaction
 from tests.billing.document_factories import IssuedInvoiceFactory, add_line
 from tests.billing.payment_factories import issued_invoice
 from tests.factories import (
@@ -201,6 +203,13 @@ _row(
     delete="401 404 403 403 204 403",
 )
 _row("coops/{coop}/balances/", get="401 404 200 200 200 200")
+_row("coops/{coop}/bank-matches/", get="401 404 200 200 200 200")
+_row("coops/{coop}/bank-matches/split/", post="401 404 403 403 400 403")
+_row("coops/{coop}/bank-matches/{match}/", get="401 404 200 200 200 200")
+_row("coops/{coop}/bank-matches/{match}/confirm/", post="401 404 403 403 200 403")
+_row("coops/{coop}/bank-matches/{match}/change/", post="401 404 403 403 400 403")
+_row("coops/{coop}/bank-matches/{match}/set-aside/", post="401 404 403 403 200 403")
+_row("coops/{coop}/bank-matches/{match}/undo/", post="401 404 403 403 409 403")
 _row("coops/{coop}/billing/aging/", get="401 404 200 200 200 200")
 
 
@@ -340,6 +349,13 @@ class World:
             cooperative=self.coop, client=self.client, number="2026-9001", sequence=9001
         )
         add_line(self.issued)
+        # A bank transaction paying the rest of the paid invoice, and its suggestion.
+        bank_tx = bank_transaction(
+            bank_account(self.coop), "400.00", booking_date=october.replace(day=22),
+            remittance_information=self.paid_invoice.number,
+        )  # fmt: skip
+        matching.suggest(cooperative=self.coop)
+        self.bank_match = bank_tx.matches.get()
         assert member.status == MemberStatus.ACTIVE
 
     def url(self, route: str) -> str:
@@ -362,6 +378,7 @@ class World:
             "issued": self.issued.pk,
             "payment": self.payment.pk,
             "paid": self.paid_invoice.pk,
+            "match": self.bank_match.pk,
         }
         return "/api/v1/" + route.format(**ids)
 
