@@ -2,6 +2,7 @@
 split, set aside and undo (banking.reconciling). Every member reads; the treasurer writes."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
@@ -37,7 +38,8 @@ def _target(cooperative, kind: str, target_id: int | None, field: str):
     model, scope = TARGET_MODELS[MatchKind(kind)]
     found = model.objects.filter(pk=target_id, **{scope: cooperative}).first()
     if target_id is None or found is None:
-        raise ValidationError({field: [f"No such {MatchKind(kind).label} in this co-op."]})
+        message = _("There is no such %(what)s in this co-op.") % {"what": MatchKind(kind).label}
+        raise ValidationError({field: [message]})
     return found
 
 
