@@ -508,13 +508,21 @@ def _undo_invoice(actor: Member | None, match: BankMatch, bank_tx: BankTransacti
 
 
 def _undo_line(actor: Member | None, match: BankMatch, bank_tx: BankTransaction) -> list[Any]:
-    if match.paid_distribution:
-        line = DistributionLine.objects.select_related("distribution").get(
-            pk=_target_id(match.distribution_line_id)
-        )
-        if line.distribution.status == Distribution.Status.PAID:
-            distributing.mark_unpaid(actor=actor, distribution=line.distribution)
-        match.paid_distribution = False
+    """A line unmatched is a line unpaid: a distribution that matching made paid is approved
+    again (one the treasurer marked paid by hand stays paid)."""
+    line = DistributionLine.objects.select_related("distribution").get(
+        pk=_target_id(match.distribution_line_id)
+    )
+    distribution = line.distribution
+    made_paid = BankMatch.objects.filter(
+        distribution_line__distribution=distribution,
+        status=MatchStatus.CONFIRMED,
+        paid_distribution=True,
+    )
+    if distribution.status == Distribution.Status.PAID and made_paid.exists():
+        distributing.mark_unpaid(actor=actor, distribution=distribution)
+        made_paid.exclude(pk=match.pk).update(paid_distribution=False)
+    match.paid_distribution = False
     return []
 
 

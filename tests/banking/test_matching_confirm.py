@@ -186,6 +186,11 @@ def test_the_last_cash_line_paid_makes_the_distribution_paid(
     reconciling.undo_match(actor=treasurer, match=last)
     distribution.refresh_from_db()
     assert (distribution.status, distribution.paid_at) == (Distribution.Status.APPROVED, None)
+    # Paid again; then the other line is unmatched: a line unpaid, the distribution too.
+    reconciling.confirm_match(actor=treasurer, match=last)
+    reconciling.undo_match(actor=treasurer, match=BankMatch.objects.get(transaction=first))
+    distribution.refresh_from_db()
+    assert distribution.status == Distribution.Status.APPROVED
 
 
 def test_a_line_is_matched_with_its_cash_only(today, cooperative, account, treasurer):
