@@ -305,6 +305,12 @@ def _entry(line: Field, details: Field | None) -> ParsedEntry:
     if mark in ("D", "RC"):
         amount = -amount
     transaction_type = (groups["id"] or "").upper()
+    if not transaction_type:
+        # SWIFT makes it mandatory; without it the amount's end cannot be told for sure.
+        raise StatementFileError(
+            "the :61: entry has no transaction type (N, S or F and 3 characters) after its amount",
+            line.where,
+        )
     customer_reference = (groups["customer_reference"] or "").strip()
     bank_reference = (groups["bank_reference"] or "").strip()
     purpose = _details(details) if details else Details()
