@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 
 from ofxtools.header import OFXHeaderError
-from ofxtools.Parser import OFXTree, ParseError
+from ofxtools.Parser import OFXTree, ParseError, TreeBuilder
 
 from banking.parsing.types import ParsedEntry, ParsedStatement, StatementFileError
 
@@ -47,9 +47,12 @@ def parse(source: BinaryIO, **options: object) -> list[ParsedStatement]:
     data = source.read().removeprefix(UTF8_BOM).lstrip()
     tree = OFXTree()
     try:
-        tree.parse(io.BytesIO(data))
+        tree.parse(io.BytesIO(data), parser=_ClosingTreeBuilder())
     except OFXHeaderError as error:
-        raise StatementFileError(f"the OFX header is not valid: {error}", "OFX header") from None
+        first_line = str(error).strip().splitlines()[0]
+        raise StatementFileError(
+            f"the OFX header is not valid: {first_line}", "OFX header"
+        ) from None
     except (UnicodeDecodeError, LookupError) as error:
         raise StatementFileError(
             f"the file is not in the code page its header declares: {error}", "OFX header"
@@ -73,6 +76,30 @@ def parse(source: BinaryIO, **options: object) -> list[ParsedStatement]:
         counts[element.tag] = counts.get(element.tag, 0) + 1
         parsed.append(_statement(element, f"{element.tag}[{counts[element.tag]}]"))
     return parsed
+
+
+class _ClosingTreeBuilder(TreeBuilder):
+    """ofxtools' builder, also refusing an aggregate closed by another's end tag or never
+    closed (a file cut short): ElementTree's builder does not check either."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+
+    def start(self, tag: str, attrs: dict[str, str], *args: object) -> ET.Element:
+        self.open.append(tag)
+        return super().start(tag, attrs)
+
+    def end(self, tag: str) -> ET.Element:
+        if not self.open or self.open[-1] != tag:
+            raise ParseError(f"</{tag}> closes <{self.open[-1] if self.open else ''}>")
+        self.open.pop()
+        return super().end(tag)
+
+    def close(self) -> ET.Element:
+        if self.open:
+            raise ParseError(f"<{'/'.join(self.open)}> is not closed (the file is cut short?)")
+        return super().close()
 
 
 def _statement(element: ET.Element, where: str) -> ParsedStatement:
