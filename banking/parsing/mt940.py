@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 
-import mt940.models
-import mt940.tags
+import mt940  # mt-940's own `mt940.models` is plain Python, not a Django models module
 
 from banking.parsing.types import ParsedEntry, ParsedStatement, StatementFileError
 

@@ -65,6 +65,8 @@ def parse(source: BinaryIO, **options: object) -> list[ParsedStatement]:
         )
         raise StatementFileError(f"the OFX body is not well formed{detail}", "OFX body") from None
     root = tree.getroot()
+    if root is None:
+        raise StatementFileError("the OFX body is empty", "OFX body")
     statements = [element for element in root.iter() if element.tag in STATEMENT_TAGS]
     if not statements:
         raise StatementFileError(
@@ -185,12 +187,14 @@ def _entry(line: ET.Element, where: str, currency: str) -> ParsedEntry:
         )
         amount = (amount * rate).quantize(CENT)
     payee = line.find("PAYEE")
+    posted = _date(line, "DTPOSTED", where, required=True)
+    assert posted is not None  # required=True raises instead
     name = _text(line, "NAME", where) or (
         _text(payee, "NAME", f"{where}/PAYEE") if payee is not None else ""
     )
     return ParsedEntry(
         amount=amount,
-        booking_date=_date(line, "DTPOSTED", where, required=True),
+        booking_date=posted,
         value_date=_date(line, "DTAVAIL", where),
         bank_reference=_text(line, "FITID", where),
         remittance_information=_text(line, "MEMO", where),
