@@ -245,13 +245,13 @@ def _balance(item: Field, value: str) -> tuple[Decimal, datetime.date, str]:
 
 
 def _match(tag: mt940.tags.Tag, value: str, item: Field) -> dict[str, str | None]:
-    try:
-        groups = tag.parse(mt940.models.Transactions(), value)
-    except RuntimeError:
+    # The tag's compiled pattern, matched directly: `Tag.parse` logs each mismatch as an error.
+    match = tag.re.match(value)
+    if match is None:
         raise StatementFileError(
             f"the :{item.tag}: field is not valid MT940: {value[:70]!r}", item.where
-        ) from None
-    return groups
+        )
+    return match.groupdict()
 
 
 def _amount(text: str, item: Field) -> Decimal:
@@ -294,7 +294,7 @@ def _entry(line: Field, details: Field | None) -> ParsedEntry:
     booking_date = value_date
     mmdd = f"{groups['entry_month'] or ''}{groups['entry_day'] or ''}"
     if mmdd.strip():
-        found = entry_date(value_date, mmdd) if mmdd.isdigit() else None
+        found = entry_date(value_date, mmdd) if len(mmdd) == 4 and mmdd.isdigit() else None
         if found is None:
             raise StatementFileError(f"entry date {mmdd!r} (MMDD) does not exist", line.where)
         booking_date = found

@@ -276,3 +276,15 @@ def test_errors_name_the_line(change, message):
 def test_a_file_without_statements_is_refused():
     with pytest.raises(StatementFileError, match="no statement"):
         parse_text("0000 01INGBNL2AXXXX00001\n940 00\n")
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in SAMPLES.iterdir()))
+def test_a_damaged_file_is_read_or_refused_never_crashes(name):
+    data = (SAMPLES / name).read_bytes()
+    damaged = [data[:cut] for cut in range(0, len(data), 7)]
+    damaged += [data[:at] + data[at + 5 :] for at in range(0, len(data), 11)]
+    for variant in damaged:
+        try:
+            mt940.parse(io.BytesIO(variant))
+        except StatementFileError as error:
+            assert error.where

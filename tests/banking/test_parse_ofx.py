@@ -213,3 +213,15 @@ def test_a_truncated_file_is_refused():
     data = (SAMPLES / "us_checking_102.ofx").read_bytes()
     with pytest.raises(StatementFileError, match="OFX body: .* is not closed"):
         ofx.parse(io.BytesIO(data[: len(data) // 2]))
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in SAMPLES.iterdir()))
+def test_a_damaged_file_is_read_or_refused_never_crashes(name):
+    data = (SAMPLES / name).read_bytes()
+    damaged = [data[:cut] for cut in range(0, len(data), 7)]
+    damaged += [data[:at] + data[at + 5 :] for at in range(0, len(data), 11)]
+    for variant in damaged:
+        try:
+            ofx.parse(io.BytesIO(variant))
+        except StatementFileError as error:
+            assert error.where
