@@ -21,6 +21,9 @@ import mt940  # mt-940's own `mt940.models` is plain Python, not a Django models
 from banking.parsing.types import ParsedEntry, ParsedStatement, StatementFileError
 
 FORMAT = "mt940"
+# The library's field parsers, whose patterns read `:61:` and the balances.
+STATEMENT_LINE = mt940.tags.Statement()
+BALANCE_FIELD = mt940.tags.FinalOpeningBalance()
 
 # Letters only CP852 (DOS Central European) gives to the bytes 0x80–0xFF, among the
 # characters a statement uses. Latin-1 gives those bytes C1 controls or symbols.
@@ -46,11 +49,18 @@ LINE_WIDTH = 65
 
 
 def looks_like(head: bytes) -> bool:
-    """True if the file starts (after a BOM and SWIFT blocks `{1:…}{2:…}{4:`) with `:20:`
+    """True if the file starts (after a BOM, SWIFT blocks `{1:…}{2:…}{4:` and at most three
+    lines of a bank's own header, such as ING's `0000 01…` or Rabobank's `:940:`) with `:20:`
     and names an account (`:25:`) and an opening balance (`:60F:`/`:60M:`)."""
-    text = head.removeprefix(UTF8_BOM).decode("latin-1").lstrip()
-    text = _without_swift_blocks(text).lstrip()
-    return text.startswith(":20:") and ":25:" in text and (":60F:" in text or ":60M:" in text)
+    text = _without_swift_blocks(head.removeprefix(UTF8_BOM).decode("latin-1").lstrip())
+    lines = text.lstrip().splitlines()
+    for index, line in enumerate(lines[:4]):
+        if line.startswith(":20:"):
+            rest = "\n".join(lines[index:])
+            return ":25:" in rest and (":60F:" in rest or ":60M:" in rest)
+        if TAG_LINE.match(line):
+            return False
+    return False
 
 
 def parse(
@@ -235,7 +245,7 @@ def _mod97(text: str) -> int:
 
 def _balance(item: Field, value: str) -> tuple[Decimal, datetime.date, str]:
     """`:60F:`/`:62F:` etc.: mark C or D, date YYMMDD, currency, amount with a decimal comma."""
-    groups = _match(mt940.tags.FinalOpeningBalance(), value, item)
+    groups = _match(BALANCE_FIELD, value, item)
     amount = _amount(groups["amount"] or "", item)
     currency = (groups["currency"] or "").upper()
     if not CURRENCY.fullmatch(currency):
@@ -289,7 +299,7 @@ def entry_date(value_date: datetime.date, mmdd: str) -> datetime.date | None:
 def _entry(line: Field, details: Field | None) -> ParsedEntry:
     """`:61:` value date, [entry date], mark C/D/RC/RD, [funds code], amount, type `Nxxx`,
     customer reference [//bank reference] [supplementary details on the next line]."""
-    groups = _match(mt940.tags.Statement(), "\n".join(part.strip() for part in line.lines), line)
+    groups = _match(STATEMENT_LINE, "\n".join(part.strip() for part in line.lines), line)
     value_date = _date(f"{groups['year']}{groups['month']}{groups['day']}", line)
     booking_date = value_date
     mmdd = f"{groups['entry_month'] or ''}{groups['entry_day'] or ''}"

@@ -49,6 +49,18 @@ def test_looks_like_refuses_other_formats():
     assert not mt940.looks_like(b"Date;Amount;Purpose\n2026-11-02;50,00;Rechnung 17\n")
     assert not mt940.looks_like(b":20:REF1\n:25:10020030/1234567\n")  # no opening balance
     assert mt940.looks_like(b"\xef\xbb\xbf" + MINIMAL.encode())
+    # Banks' own header lines: ING's, Rabobank's.
+    assert mt940.looks_like(
+        b"0000 01INGBNL2AXXXX00001\r\n0000 01INGBNL2AXXXX00001\r\n940 00\r\n" + MINIMAL.encode()
+    )
+    assert mt940.looks_like(b":940:\r\n" + MINIMAL.encode())
+    assert not mt940.looks_like(b"a\nb\nc\nd\n" + MINIMAL.encode())
+    assert not mt940.looks_like(b":21:X\n" + MINIMAL.encode())
+
+
+def test_bank_header_lines_before_the_first_statement_are_skipped():
+    (statement,) = parse_text("0000 01INGBNL2AXXXX00001\n940 00\n" + MINIMAL)
+    assert statement.statement_id == "REF1/5/1"
 
 
 def test_sparkasse_latin1_with_subfields_and_a_balance_only_statement():
