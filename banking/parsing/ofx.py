@@ -28,8 +28,10 @@ UTF8_BOM = b"\xef\xbb\xbf"
 SGML_HEADER = re.compile(rb"\s*OFXHEADER:\s*100")
 XML_HEADER = re.compile(rb"\s*(<\?xml[^>]*\?>\s*)?<\?OFX\s", re.IGNORECASE)
 # OFX 3.2.8.2: YYYYMMDD, then optionally HHMMSS.XXX and [gmt offset:tz name].
+# The zone in brackets is `[-5:EST]` by the specification; some banks write `[-05:00]` or
+# `[+1]`. The date is taken as written, so the bracket is only checked to be one.
 DATE = re.compile(
-    r"(?P<date>\d{8})(?P<time>\d{4}(\d{2}(\.\d{1,3})?)?)?\s*(\[[+-]?\d{1,2}(\.\d+)?(:[A-Za-z]{1,8})?\])?"
+    r"(?P<date>\d{8})(?P<time>\d{4}(\d{2}(\.\d{1,6})?)?)?\s*(\[[+-]?[0-9.:]*(:?[A-Za-z]{1,8})?\])?"
 )
 IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
 CENT = Decimal("0.01")

@@ -94,6 +94,26 @@ def test_credit_card_statement():
     assert statement.entries[0].where == "CCSTMTRS[1]/BANKTRANLIST/STMTTRN[1]"
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "20261130",
+        "20261130230000",
+        "20261130230000.000",
+        "20261130230000.000[-5:EST]",
+        "20261130230000[-05:00]",
+        "20261130230000.000[+5.30:IST]",
+        "20261130230000[0:GMT]",
+        "20261130230000[-3]",
+    ],
+)
+def test_a_date_is_the_day_as_written(written):
+    (statement,) = parse_changed(
+        "ca_chequing_220.ofx", "<DTPOSTED>20261120</DTPOSTED>", f"<DTPOSTED>{written}</DTPOSTED>"
+    )
+    assert statement.entries[1].booking_date == datetime.date(2026, 11, 30)
+
+
 def test_an_iban_account_id_is_the_iban():
     (statement,) = parse_changed(
         "ca_chequing_220.ofx",
