@@ -25,8 +25,6 @@ FORMAT = "mt940"
 STATEMENT_LINE = mt940.tags.Statement()
 BALANCE_FIELD = mt940.tags.FinalOpeningBalance()
 
-# Letters only CP852 (DOS Central European) gives to the bytes 0x80–0xFF, among the
-# characters a statement uses. Latin-1 gives those bytes C1 controls or symbols.
 UTF8_BOM = b"\xef\xbb\xbf"
 TAG_LINE = re.compile(r":(?P<tag>\d{2}[A-Z]?|NS):(?P<value>.*)", re.DOTALL)
 AMOUNT = re.compile(r"\d{1,12},\d{0,2}|\d{1,12}")
