@@ -13,20 +13,24 @@ OTHER_IBAN = "AT611904300234573201"
 DAY = datetime.date(2026, 11, 1)
 
 
+def bank_account(cooperative, **kwargs) -> BankAccount:
+    values = {
+        "name": "Giro",
+        "iban": IBAN,
+        "bic": "COBADEFFXXX",
+        "currency": "EUR",
+        "opening_balance": Decimal("1000.00"),
+        "opening_date": datetime.date(2026, 10, 31),
+    }
+    return BankAccount.objects.create(cooperative=cooperative, **(values | kwargs))
+
+
 class World:
     def __init__(self, slug: str = "kooperative"):
         self.cooperative = CooperativeFactory(slug=slug)
         self.treasurer = MemberFactory(cooperative=self.cooperative, is_treasurer=True)
         self.member = MemberFactory(cooperative=self.cooperative)
-        self.account = BankAccount.objects.create(
-            cooperative=self.cooperative,
-            name="Giro",
-            iban=IBAN,
-            bic="COBADEFFXXX",
-            currency="EUR",
-            opening_balance=Decimal("1000.00"),
-            opening_date=datetime.date(2026, 10, 31),
-        )
+        self.account = bank_account(self.cooperative)
 
 
 def entry(amount: str, day: int = 2, n: int = 0, **kwargs) -> ParsedEntry:
