@@ -44,6 +44,8 @@ def balance_over_time(account: BankAccount) -> list[BalancePoint]:
         .values_list("closing_date", "closing_balance")
     )
     for day, balance in closings:
+        if day is None or balance is None:  # excluded above; for the type checker
+            continue
         if points and points[-1].day == day:
             points[-1] = BalancePoint(day, balance)
         else:
