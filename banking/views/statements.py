@@ -156,21 +156,21 @@ def statement_confirm(request: HttpRequest, coop_slug: str) -> HttpResponse:
 
 def _import_sentence(result: importing.ImportResult) -> str:
     count = len(result.statements)
-    parts = [
+    sentences = [
         ngettext(
-            "%(count)d statement was imported", "%(count)d statements were imported", count
+            "%(count)d statement was imported.", "%(count)d statements were imported.", count
         ) % {"count": count},
         ngettext(
-            "%(count)d transaction added", "%(count)d transactions added", result.added
+            "%(count)d transaction was added.", "%(count)d transactions were added.", result.added
         ) % {"count": result.added},
     ]  # fmt: skip
     if result.skipped:
-        parts.append(
+        sentences.append(
             ngettext(
-                "%(count)d imported before and skipped",
-                "%(count)d imported before and skipped",
+                "%(count)d transaction was imported before and was skipped.",
+                "%(count)d transactions were imported before and were skipped.",
                 result.skipped,
             )
             % {"count": result.skipped}
         )
-    return _("%(parts)s.") % {"parts": ", ".join(parts)}
+    return " ".join(sentences)

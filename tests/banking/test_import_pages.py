@@ -52,7 +52,7 @@ def test_upload_preview_confirm(client, world, tmp_path):
     assert done.status_code == 302
     assert done["Location"] == page(world, "bank-statement", pk=statement.pk)
     detail = client.get(done["Location"])
-    assert "1 transaction added" in flashes(detail)[0]
+    assert "1 transaction was added" in flashes(detail)[0]
     assert "€50.00" in detail.content.decode()
     assert not list((tmp_path / "bank-imports").iterdir())  # the kept file is gone
     # The same token again: the file is no longer kept.
