@@ -20,6 +20,7 @@ when its fingerprint is (`fingerprint_of`).
 import datetime
 import hashlib
 import io
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -52,6 +53,8 @@ HEAD_BYTES = 4096  # what a parser's looks_like() is shown
 BATCH_SIZE = 2000  # transactions built and inserted at a time: memory stays flat
 PREVIEW_ENTRIES = 20
 _CHUNK = 1024 * 1024
+
+logger = logging.getLogger(__name__)
 
 
 class StatementTooLarge(InvalidInput):
@@ -214,6 +217,15 @@ def _parse(
         statements = parser.parse(source, **options)
     except StatementFileError as error:
         raise UnreadableStatement(_file_error_message(error), field="file") from None
+    except DomainError:
+        raise
+    except Exception:
+        # A parser should say where a file breaks its format (StatementFileError); a file that
+        # trips it otherwise is still the file's fault for the treasurer, not a server error.
+        logger.exception("The %s parser failed on a file", format_name)
+        raise UnreadableStatement(
+            _("The file cannot be read as %(format)s.") % {"format": format_name}, field="file"
+        ) from None
     if not statements:
         raise UnreadableStatement(_("The file holds no statement."), field="file")
     return format_name, statements

@@ -191,7 +191,9 @@ def _account_of(
     plan: StatementPlan, accounts: list[BankAccount], chosen: BankAccount | None
 ) -> BankAccount | None:
     parsed = plan.parsed
-    named = {compact(parsed.account_iban), compact(parsed.account_other_id)} - {""}
+    named = {compact(parsed.account_iban), compact(parsed.account_other_id)}
+    named |= {_alphanumeric(parsed.account_iban), _alphanumeric(parsed.account_other_id)}
+    named -= {""}
     if not named:
         if chosen is not None:
             return chosen
@@ -205,7 +207,7 @@ def _account_of(
         return None
     candidates = [chosen] if chosen is not None else accounts
     for account in candidates:
-        if named & ({compact(account.iban), compact(account.other_identifier)} - {""}):
+        if named & _names_of(account):
             return account
     identifier = parsed.account_iban or parsed.account_other_id
     if chosen is not None:
@@ -224,6 +226,19 @@ def _account_of(
         }
     plan.problems.append(StatementRefused(message, field="file", code="unknown_account"))
     return None
+
+
+def _names_of(account: BankAccount) -> set[str]:
+    """How a file may name the account: its IBAN, its other identifier, or the national account
+    number inside its IBAN (the BBAN: MT940's `:25:` is often "bank code/account number")."""
+    names = {compact(account.iban), compact(account.other_identifier)}
+    if account.iban:
+        names.add(compact(account.iban)[4:])
+    return names - {""}
+
+
+def _alphanumeric(identifier: str) -> str:
+    return "".join(character for character in identifier if character.isalnum()).upper()
 
 
 def _state_of(account: BankAccount) -> _AccountState:

@@ -157,6 +157,24 @@ def test_an_account_is_found_by_its_other_identifier(world):
     assert result.statements[0].account == other
 
 
+def test_an_account_is_found_by_the_bank_code_and_number_inside_its_iban(world):
+    parsed = statement([entry("1.00")], iban="")
+    parsed.account_other_id = "37040044/0532013000"  # MT940 :25: of DE89 3704 0044 0532 0130 00
+    assert run(world, [parsed]).statements[0].account == world.account
+
+
+def test_a_parser_that_fails_otherwise_is_a_400_not_a_500(world, fake_format, monkeypatch):
+    def crash(source, **options):
+        raise KeyError("Stmt")
+
+    monkeypatch.setattr(fake_parser, "parse", crash)
+    with pytest.raises(InvalidInput) as refused:
+        import_statement(actor=world.treasurer, cooperative=world.cooperative,
+                         data=fake_parser.sample())  # fmt: skip
+    assert refused.value.code == "unreadable_file"
+    assert "mt940" in refused.value.message
+
+
 def test_a_currency_mismatch_names_both(world):
     with pytest.raises(InvalidInput) as refused:
         run(world, [statement([entry("1.00")], currency="USD")])
