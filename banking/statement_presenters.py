@@ -11,6 +11,7 @@ from coop.locale_formats import format_day
 from coop.money import format_money
 
 WIDTH, HEIGHT, PAD = 600, 200, 10
+LABELS = 24  # room under the plot for the first and last day
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,8 @@ class BalanceChart:
     path: str
     zero_y: float | None
     width: int = WIDTH
-    height: int = HEIGHT
+    height: int = HEIGHT + LABELS
+    labels_y: int = HEIGHT + 16
 
 
 def balance_chart(account: BankAccount, series: list[BalancePoint]) -> BalanceChart | None:
