@@ -6,6 +6,7 @@ larger than `banking.importing.MAX_IMPORT_BYTES`.
 """
 
 import django_filters
+from django import forms
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -34,8 +35,20 @@ PREVIEW = OpenApiParameter(
 )
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A row's id: a whole number a database column holds (NumberFilter takes any decimal, and
+    1e30 overflows the column: a 500 rather than a 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class BankStatementFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="account_id", help_text="bank account id")
+    account = IdFilter(field_name="account_id", help_text="bank account id")
 
     class Meta:
         model = BankStatement
@@ -43,8 +56,8 @@ class BankStatementFilter(django_filters.FilterSet):
 
 
 class BankTransactionFilter(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="account_id", help_text="bank account id")
-    statement = django_filters.NumberFilter(field_name="statement_id", help_text="statement id")
+    account = IdFilter(field_name="account_id", help_text="bank account id")
+    statement = IdFilter(field_name="statement_id", help_text="statement id")
     booking_date = django_filters.DateFromToRangeFilter(
         help_text="`booking_date_after` and/or `booking_date_before` (inclusive, YYYY-MM-DD)"
     )

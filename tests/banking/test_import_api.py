@@ -149,3 +149,10 @@ def test_the_transactions_list_costs_a_fixed_number_of_queries(
     reader = client_for(world.member)
     with django_assert_max_num_queries(8):
         assert reader.get(url(world, "bank-transactions/")).json()["count"] == 30
+
+
+@pytest.mark.parametrize("query", ["account=1e30", "statement=-2.5e50", "account=1.5", "account=x"])
+def test_a_filter_that_is_not_an_id_is_400(world, query):
+    answer = client_for(world.member).get(url(world, "bank-transactions/") + "?" + query)
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "invalid"
