@@ -25,6 +25,7 @@ from coop.models.cooperative import Role
 from coop.selectors import membership_or_404
 
 TRANSACTIONS_PER_PAGE = 100
+STATEMENTS_PER_PAGE = 50
 
 
 def _membership(request: HttpRequest, coop_slug: str) -> Member:
@@ -63,11 +64,12 @@ def statement_list(request: HttpRequest, coop_slug: str) -> HttpResponse:
                 "chart": statement_presenters.balance_chart(account, series),
             }
         )
-    statements = statement_selectors.statements_of(member.cooperative)
+    statements = Paginator(statement_selectors.statements_of(member.cooperative),
+                           STATEMENTS_PER_PAGE).get_page(request.GET.get("page"))  # fmt: skip
     return render(
         request,
         "banking/statements/list.html",
-        _context(member, accounts=accounts, statements=statements),
+        _context(member, accounts=accounts, page=statements),
     )
 
 

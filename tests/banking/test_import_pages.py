@@ -112,3 +112,18 @@ def test_members_read_but_do_not_upload(client, world):
     stranger = World("stranger")
     signed_in(client, stranger.member)
     assert client.get(page(world, "bank-statements")).status_code == 404
+
+
+def test_the_list_costs_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    signed_in(client, world.treasurer)
+    for n in range(3):
+        opening = f"{1000 + 50 * n}.00"
+        rows = ((f"2026-11-0{n + 2}", "50.00", f"R{n}"),)
+        data = fake_parser.sample(opening=opening, entries=rows, ident=f"S{n}")
+        token = upload(client, world, data.replace(b"2026-11-30", f"2026-11-1{n}".encode()))
+        client.post(page(world, "bank-statement-confirm"), {"kept": token.context["token"]})
+    assert BankStatement.objects.count() == 3
+    with django_assert_max_num_queries(13):
+        listing = client.get(page(world, "bank-statements"))
+    assert listing.status_code == 200
+    assert "€1,150.00" in listing.content.decode()
