@@ -156,3 +156,18 @@ def test_a_filter_that_is_not_an_id_is_400(world, query):
     answer = client_for(world.member).get(url(world, "bank-transactions/") + "?" + query)
     assert answer.status_code == 400
     assert answer.json()["code"] == "invalid"
+
+
+def test_a_preview_of_a_refused_file_lists_its_problems(world):
+    treasurer = client_for(world.treasurer)
+    other = upload(fake_parser.sample(iban="AT611904300234573201"))
+    answer = treasurer.post(url(world) + "?preview=true", other, format="multipart")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["ok"] is False
+    assert body["statements"][0]["account"] is None
+    assert "AT611904300234573201" in body["statements"][0]["problems"][0]
+    unreadable = treasurer.post(
+        url(world) + "?preview=true", upload(b"nothing"), format="multipart"
+    )
+    assert unreadable.json()["problems"] and unreadable.json()["statements"] == []
