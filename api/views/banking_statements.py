@@ -6,7 +6,6 @@ larger than `banking.importing.MAX_IMPORT_BYTES`.
 """
 
 import django_filters
-from django import forms
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -18,6 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from api.filters import IdFilter
 from api.serializers.banking_statements import (
     BankStatementSerializer,
     BankTransactionSerializer,
@@ -33,18 +33,6 @@ from coop.models.cooperative import Role
 PREVIEW = OpenApiParameter(
     "preview", bool, description="true: check the file and answer what it would add; write nothing"
 )
-
-
-class IdFilter(django_filters.NumberFilter):
-    """A row's id: a whole number a database column holds (NumberFilter takes any decimal, and
-    1e30 overflows the column: a 500 rather than a 400)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(*args, **kwargs)
 
 
 class BankStatementFilter(django_filters.FilterSet):
