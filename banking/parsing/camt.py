@@ -356,7 +356,10 @@ class _Reader:
             for index, transaction in enumerate(group.findall(self.q("TxDtls")), start=1):
                 details.append((f"{where}/{group_where}/TxDtls[{index}]", transaction))
 
-        if not details:
+        amounts = self._split(amount, element, details, statement) if details else None
+        if amounts is None:
+            # No details, or details that are not the entry's parts: the entry as booked,
+            # described by the bank's own words on it (fees, interest, a batch's summary).
             yield ParsedEntry(
                 amount=amount,
                 bank_reference=bank_reference,
@@ -365,20 +368,6 @@ class _Reader:
                 where=f"{where} (line {element.sourceline})",
                 **common,
             )
-            return
-        amounts = self._split(amount, element, details, statement)
-        if amounts is None:
-            # The whole entry as one, described by its first transaction.
-            _, transaction = details[0]
-            entry = self._entry(
-                transaction,
-                amount,
-                bank_reference,
-                bank_code,
-                common,
-                f"{where} (line {element.sourceline})",
-            )
-            yield entry
             return
         for index, ((here, transaction), part) in enumerate(
             zip(details, amounts, strict=True), start=1
