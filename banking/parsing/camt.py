@@ -24,10 +24,11 @@ import datetime
 import io
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -165,6 +166,11 @@ def _seekable(source: BinaryIO) -> BinaryIO:
     return spooled  # type: ignore[return-value]
 
 
+@lru_cache(maxsize=256)
+def _qualified(namespace: str, path: str) -> str:
+    return "/".join(f"{{{namespace}}}{part}" for part in path.split("/"))
+
+
 def _clean(message: str) -> str:
     """libxml2's message without the namespaces: "Element 'Ntry': …"."""
     return re.sub(r"\{(?:urn|http)[^}]*\}", "", message).strip()
@@ -210,9 +216,15 @@ def _decimal(text: str | None, where: str) -> Decimal:
 def _date(text: str | None, where: str) -> datetime.date:
     # Dt is YYYY-MM-DD; DtTm carries its own offset, and its date is the bank's local date.
     try:
-        return datetime.date.fromisoformat((text or "").strip()[:10])
+        return _day((text or "").strip()[:10])
     except ValueError:
         raise StatementFileError(f"{text!r} is not a date.", where) from None
+
+
+@lru_cache(maxsize=1024)
+def _day(text: str) -> datetime.date:
+    # A statement's entries share a few dates: one object each, not one per entry.
+    return datetime.date.fromisoformat(text)
 
 
 class _Reader:
@@ -230,7 +242,7 @@ class _Reader:
 
     # Paths like "Acct/Id/IBAN" in the file's namespace.
     def q(self, path: str) -> str:
-        return "/".join(f"{{{self.ns}}}{part}" for part in path.split("/"))
+        return _qualified(self.ns, path)
 
     def text(self, element: etree._Element, path: str) -> str:
         found = element.find(self.q(path))
@@ -327,8 +339,8 @@ class _Reader:
         if domain:
             family = self.text(element, "BkTxCd/Domn/Fmly/Cd")
             sub = self.text(element, "BkTxCd/Domn/Fmly/SubFmlyCd")
-            return "/".join(part for part in (domain, family, sub) if part)
-        return self.text(element, "BkTxCd/Prtry/Cd")
+            return sys.intern("/".join(part for part in (domain, family, sub) if part))
+        return sys.intern(self.text(element, "BkTxCd/Prtry/Cd"))
 
     def _entries(
         self, element: etree._Element, statement: ParsedStatement, number: int
@@ -475,4 +487,7 @@ class _Reader:
         bic = self.text(transaction, f"RltdAgts/{role}Agt/FinInstnId/BIC") or self.text(
             transaction, f"RltdAgts/{role}Agt/FinInstnId/BICFI"
         )
-        return (name, iban, bic) if name or iban or bic else ()
+        if not (name or iban or bic):
+            return ()
+        # Recurring counterparties: one string each for the whole file.
+        return sys.intern(name), sys.intern(iban), sys.intern(bic)
