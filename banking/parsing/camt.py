@@ -489,5 +489,5 @@ class _Reader:
         )
         if not (name or iban or bic):
             return ()
-        # Recurring counterparties: one string each for the whole file.
-        return sys.intern(name), sys.intern(iban), sys.intern(bic)
+        # A recurring counterparty's account: one string for the whole file.
+        return name, sys.intern(iban), sys.intern(bic)
