@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypedDict
 
 from lxml import etree
 
@@ -227,6 +227,14 @@ def _day(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
 
 
+class _Common(TypedDict):
+    """What every part of one entry shares."""
+
+    booking_date: datetime.date
+    value_date: datetime.date | None
+    reversal: bool
+
+
 class _Reader:
     """One pass over the file: statements at their end tags, entries at theirs."""
 
@@ -354,7 +362,7 @@ class _Reader:
         if not booked_text:
             raise StatementFileError("A booked entry has no booking date.", f"{where}/BookgDt")
         value_text = self.text(element, "ValDt/Dt") or self.text(element, "ValDt/DtTm")
-        common = {
+        common: _Common = {
             "booking_date": _date(booked_text, f"{where}/BookgDt"),
             "value_date": _date(value_text, f"{where}/ValDt") if value_text else None,
             "reversal": self.text(element, "RvslInd").lower() in {"true", "1"},
@@ -440,7 +448,7 @@ class _Reader:
         amount: Decimal,
         reference: str,
         entry_code: str,
-        common: dict,
+        common: _Common,
         where: str,
     ) -> ParsedEntry:
         end_to_end = self.text(transaction, "Refs/EndToEndId")
