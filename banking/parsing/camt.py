@@ -50,7 +50,7 @@ NAMESPACE = re.compile(rb"urn:iso:std:iso:20022:tech:xsd:(camt\.05[34])\.001\.(\
 # How much of the file's start is searched for the namespace.
 HEAD_SIZE = 64 * 1024
 # Below this size a file that fails its schema is validated again as a tree to name the line.
-LOCATE_LIMIT = 32 * 1024 * 1024
+LOCATE_LIMIT = 16 * 1024 * 1024
 CENT = Decimal("0.01")
 # The container of entries: a statement in camt.053, a notification in camt.054.
 CONTAINERS = {"camt.053": "Stmt", "camt.054": "Ntfctn"}
