@@ -404,3 +404,16 @@ def test_a_large_file_is_read_in_flat_memory(tmp_path, count):
     # holds the same small amount whatever the file's size; in all, well below the file's.
     assert peak - kept < 1024 * 1024, (peak, kept, size)
     assert peak < size * 0.5, (peak, size)
+
+
+def test_version_03_reads_like_04():
+    # camt.053.001.03 and .001.04 share the entry's layout for what this sample carries.
+    data = read("ch_bank_053_v04_othr.xml").replace(b"camt.053.001.04", b"camt.053.001.03")
+    assert camt.detect(data[:4096]) == ("camt.053", "03")
+    (statement,) = parse_bytes(data)
+    assert [entry.amount for entry in statement.entries] == [
+        Decimal("500.00"),
+        Decimal("100.00"),
+        Decimal("30.55"),
+        Decimal("-10.00"),
+    ]
