@@ -6,25 +6,13 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from api.fields import MoneyField
+from api.serializers.banking_statements import BankTransactionSerializer
 from api.serializers.base import ModelSerializer, Serializer
 from banking.matching import reasons_text
-from banking.models import BankMatch, BankTransaction, MatchKind
+from banking.models import BankMatch, MatchKind
 
 # What a part of a transaction may be (every kind but "nothing", which sets a transaction aside).
 TARGET_KINDS = [(kind.value, kind.label) for kind in MatchKind if kind != MatchKind.NOTHING]
-
-
-class BankTransactionSerializer(ModelSerializer):
-    amount = MoneyField()
-
-    class Meta:
-        model = BankTransaction
-        fields = [
-            "id", "account", "booking_date", "value_date", "amount", "end_to_end_id",
-            "remittance_information", "creditor_reference", "counterparty_name",
-            "counterparty_iban", "bank_transaction_code",
-        ]  # fmt: skip
-        read_only_fields = fields
 
 
 class BankMatchSerializer(ModelSerializer):

@@ -56,7 +56,7 @@ class BankMatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CoopSco
     def scoped_queryset(self, cooperative):
         return BankMatch.objects.filter(
             transaction__account__cooperative=cooperative
-        ).select_related("transaction")
+        ).select_related("transaction", "transaction__account")
 
     def _respond(self, match: BankMatch) -> Response:
         match.refresh_from_db()

@@ -23,13 +23,15 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from banking import matching
+from banking.importing import import_parsed
 from billing import invoice_lines, invoicing, payments
 from billing.models import BillingRate
 from coop.models.cooperative import MemberStatus
 from governance import services as governance
 from payroll import distributing
 from payroll import services as money
-from tests.banking.factories_match import bank_account, bank_transaction
+from tests.banking.factories_import import bank_account, entry, statement
+from tests.banking.factories_match import bank_transaction
 from tests.billing.document_factories import IssuedInvoiceFactory, add_line
 from tests.billing.payment_factories import issued_invoice
 from tests.factories import (
@@ -211,6 +213,14 @@ _row("coops/{coop}/bank-matches/{match}/change/", post="401 404 403 403 400 403"
 _row("coops/{coop}/bank-matches/{match}/set-aside/", post="401 404 403 403 200 403")
 _row("coops/{coop}/bank-matches/{match}/undo/", post="401 404 403 403 409 403")
 _row("coops/{coop}/billing/aging/", get="401 404 200 200 200 200")
+_row(
+    "coops/{coop}/bank-statements/",
+    get="401 404 200 200 200 200",
+    post="401 404 403 403 400 403",
+)
+_row("coops/{coop}/bank-statements/{statement}/", get="401 404 200 200 200 200")
+_row("coops/{coop}/bank-transactions/", get="401 404 200 200 200 200")
+_row("coops/{coop}/bank-transactions/{transaction}/", get="401 404 200 200 200 200")
 
 
 def _api_routes() -> dict[str, set[str]]:
@@ -349,9 +359,15 @@ class World:
             cooperative=self.coop, client=self.client, number="2026-9001", sequence=9001
         )
         add_line(self.issued)
+        account = bank_account(self.coop)
+        self.statement = import_parsed(
+            actor=treasurer, cooperative=self.coop, statements=[statement([entry("5.00")])],
+            file_sha256="0" * 64,
+        ).statements[0]  # fmt: skip
+        self.transaction = self.statement.transactions.get()
         # A bank transaction paying the rest of the paid invoice, and its suggestion.
         bank_tx = bank_transaction(
-            bank_account(self.coop), "400.00", booking_date=october.replace(day=22),
+            account, "400.00", booking_date=october.replace(day=22),
             remittance_information=self.paid_invoice.number,
         )  # fmt: skip
         matching.suggest(cooperative=self.coop)
@@ -378,6 +394,8 @@ class World:
             "issued": self.issued.pk,
             "payment": self.payment.pk,
             "paid": self.paid_invoice.pk,
+            "statement": self.statement.pk,
+            "transaction": self.transaction.pk,
             "match": self.bank_match.pk,
         }
         return "/api/v1/" + route.format(**ids)
