@@ -22,8 +22,8 @@ from django.db import transaction as db_transaction
 from django.utils.translation import gettext_lazy as _
 
 from banking import scoring
+from banking.match_selectors import unmatched_transactions
 from banking.models import BankMatch, BankTransaction, MatchKind, MatchStatus
-from banking.selectors import unmatched_transactions
 from billing.balances import open_invoices
 from billing.models import Invoice
 from coop.models import Cooperative

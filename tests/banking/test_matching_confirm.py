@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from banking import matching, reconciling, selectors
+from banking import match_selectors as selectors
+from banking import matching, reconciling
 from banking.models import BankMatch
 from billing.models import Invoice, Payment
 from coop.errors import InvalidInput, NotAllowed, StateConflict
