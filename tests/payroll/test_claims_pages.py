@@ -120,3 +120,19 @@ def test_receipts_only_to_the_claims_member_and_the_treasurer(
     assert response["Content-Disposition"].startswith("attachment")
     # Not served from MEDIA_URL either.
     assert client.get(f"/media/{claim.receipt.name}").status_code == 404
+
+
+def test_the_admin_lists_claims_and_approves_through_the_service(client, member, treasurer):
+    treasurer.user.is_staff = treasurer.user.is_superuser = True
+    treasurer.user.save()
+    claim = file_claim(member)
+    signed_in(client, treasurer)
+    listing = client.get("/admin/payroll/expenseclaim/")
+    assert listing.status_code == 200 and "Deutsche Bahn" in listing.content.decode()
+    assert client.get(f"/admin/payroll/expenseclaim/{claim.pk}/change/").status_code == 200
+    client.post(
+        "/admin/payroll/expenseclaim/",
+        {"action": "approve_selected", "_selected_action": [claim.pk]},
+    )
+    claim.refresh_from_db()
+    assert claim.status == "approved" and claim.expense.status == "approved"
