@@ -158,3 +158,16 @@ def test_another_members_claim_is_not_reimbursed_to_me(clock, cooperative, treas
     )
     run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
     assert run.lines.get(kind="reimbursement").member == other
+
+
+def test_the_distribution_page_shows_the_reimbursement_to_its_member_and_the_treasurer(
+    client, cooperative, treasurer, books, september_claim
+):
+    from tests.web import signed_in
+
+    run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
+    address = f"/c/{cooperative.slug}/money/distributions/{run.pk}/"
+    for reader, shown in ((september_claim.member, True), (treasurer, True), (books[2], False)):
+        signed_in(client, reader)
+        html = client.get(address).content.decode()
+        assert ("Expense claims paid back" in html) is shown, reader
