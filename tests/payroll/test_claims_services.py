@@ -145,3 +145,21 @@ def test_members_see_their_own_claims_and_the_treasurer_all(member, treasurer):
     theirs = file_claim(MemberFactory(cooperative=member.cooperative))
     assert list(visible_claims(member)) == [mine]
     assert set(visible_claims(treasurer)) == {mine, theirs}
+
+
+def test_claims_and_their_receipts_are_in_the_exports(member, treasurer):
+    import io
+    import json
+    import zipfile
+
+    from coop.portability import export_cooperative, export_member
+
+    claim = file_claim(member)
+    with zipfile.ZipFile(io.BytesIO(export_cooperative(member.cooperative))) as archive:
+        rows = json.loads(archive.read("data/payroll.expenseclaim.json"))
+        assert [row["pk"] for row in rows] == [claim.pk]
+        assert f"media/{claim.receipt.name}" in archive.namelist()
+    with zipfile.ZipFile(io.BytesIO(export_member(member))) as archive:
+        assert f"files/{claim.receipt.name}" in archive.namelist()
+    with zipfile.ZipFile(io.BytesIO(export_member(treasurer))) as archive:
+        assert "data/payroll.expenseclaim.json" not in archive.namelist()

@@ -171,3 +171,15 @@ def test_the_distribution_page_shows_the_reimbursement_to_its_member_and_the_tre
         signed_in(client, reader)
         html = client.get(address).content.decode()
         assert ("Expense claims paid back" in html) is shown, reader
+
+
+def test_a_vote_without_quorum_rejects_the_claim(clock, cooperative, member, treasurer, big_claim):
+    from tests.governance.fixtures import close_on_time
+
+    proposal = claims.draft_claim_proposal(actor=treasurer, claim=big_claim)
+    proposal = _vote(proposal, [], "agree", clock)
+    proposal = close_on_time(proposal)
+    assert proposal.result == "no_quorum"
+    big_claim.refresh_from_db()
+    assert big_claim.status == "rejected" and big_claim.proposal == proposal
+    assert "no quorum" in big_claim.rejection_reason
