@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from lxml import etree
+from pypdf import PdfReader
 
 from governance import services as governance
 from governance.models import Proposal
@@ -134,6 +135,12 @@ def test_the_distribution_pays_the_claim_back_beside_the_share(
     assert {"report", "csv", "sepa", "payslip"} <= kinds
     csv = run.documents.get(kind="csv").file.read().decode("utf-8-sig")
     assert "reimbursement" in csv and "80.00" in csv
+    payslip = run.documents.get(kind="payslip", member=september_claim.member)
+    text = " ".join(page.extract_text() for page in PdfReader(payslip.file.open("rb")).pages)
+    assert "Your expense claims paid back (not part of your share)" in " ".join(text.split())
+    other = run.documents.get(kind="payslip", member=books[2])
+    text = " ".join(page.extract_text() for page in PdfReader(other.file.open("rb")).pages)
+    assert "expense claims" not in text
 
 
 def test_a_claim_approved_after_the_draft_makes_it_stale(clock, cooperative, treasurer, books):
