@@ -4,7 +4,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.idempotency import IdempotentCreateMixin, idempotent
@@ -36,7 +35,6 @@ class ExpenseClaimViewSet(
     CoopScopedViewSet,
 ):
     serializer_class = ExpenseClaimSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
     filterset_fields = ["status"]
     ordering_fields = ["date", "amount", "created_at"]
 
