@@ -163,3 +163,9 @@ def test_claims_and_their_receipts_are_in_the_exports(member, treasurer):
         assert f"files/{claim.receipt.name}" in archive.namelist()
     with zipfile.ZipFile(io.BytesIO(export_member(treasurer))) as archive:
         assert "data/payroll.expenseclaim.json" not in archive.namelist()
+
+
+def test_a_departed_member_files_no_claim(cooperative):
+    departed = MemberFactory(cooperative=cooperative, status="departed")
+    with pytest.raises(NotAllowed):
+        file_claim(departed)
