@@ -30,6 +30,7 @@ from api.views.payroll import (
     PolicyViewSet,
     RevenueViewSet,
 )
+from api.views.payroll_claims import ExpenseClaimViewSet
 
 COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
 
@@ -46,6 +47,7 @@ router.register(f"{COOP}/proposals", ProposalViewSet, basename="proposal")
 router.register(f"{COOP}/delegations", DelegationViewSet, basename="delegation")
 router.register(f"{COOP}/revenue", RevenueViewSet, basename="revenue")
 router.register(f"{COOP}/expenses", ExpenseViewSet, basename="expense")
+router.register(f"{COOP}/expense-claims", ExpenseClaimViewSet, basename="expense-claim")
 router.register(f"{COOP}/policies", PolicyViewSet, basename="policy")
 router.register(f"{COOP}/distributions", DistributionViewSet, basename="distribution")
 router.register(f"{COOP}/capital-accounts", CapitalAccountViewSet, basename="capital-account")

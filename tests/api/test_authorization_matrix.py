@@ -27,7 +27,7 @@ from billing import invoice_lines, invoicing, payments
 from billing.models import BillingRate
 from coop.models.cooperative import MemberStatus
 from governance import services as governance
-from payroll import distributing
+from payroll import claims, distributing
 from payroll import services as money
 from tests.banking.factories_import import bank_account, entry, statement
 from tests.billing.document_factories import IssuedInvoiceFactory, add_line
@@ -124,6 +124,13 @@ _row("coops/{coop}/expenses/{expense}/", get="401 404 200 200 200 200")
 _row("coops/{coop}/expenses/{expense}/receipt/", get="401 404 200 200 200 200")
 _row("coops/{coop}/expenses/{expense}/approve/", post="401 404 403 403 200 403")
 _row("coops/{coop}/expenses/{expense}/reject/", post="401 404 403 403 200 403")
+_row("coops/{coop}/expense-claims/", get="401 404 200 200 200 200", post="401 404 400 400 400 400")
+_row("coops/{coop}/expense-claims/{claim}/", get="401 404 200 404 200 404")
+_row("coops/{coop}/expense-claims/{claim}/receipt/", get="401 404 200 404 200 404")
+_row("coops/{coop}/expense-claims/{claim}/approve/", post="401 404 403 403 200 403")
+_row("coops/{coop}/expense-claims/{claim}/reject/", post="401 404 403 403 400 403")
+_row("coops/{coop}/expense-claims/{claim}/withdraw/", post="401 404 200 404 403 404")
+_row("coops/{coop}/expense-claims/{claim}/propose/", post="401 404 403 403 409 403")
 _row("coops/{coop}/policies/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
 _row("coops/{coop}/policies/{policy}/", get="401 404 200 200 200 200")
 _row("coops/{coop}/distributions/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
@@ -318,6 +325,10 @@ class World:
             amount=Decimal("10.00"), date=october, payee="Hetzner",
             receipt=ContentFile(b"%PDF-1.4\n%%EOF\n", name="receipt.pdf"),
         )  # fmt: skip
+        self.claim = claims.file_claim(
+            actor=member, amount=Decimal("20.00"), date=october.replace(day=5), payee="DB",
+            category="Travel", receipt=ContentFile(b"%PDF-1.4\n%%EOF\n", name="ticket.pdf"),
+        )  # fmt: skip
         self.paid_invoice = issued_invoice(
             self.client, lines=[(self.project, Decimal("500.00"))], issue_date=october
         )
@@ -369,6 +380,7 @@ class World:
             "delegation": self.delegation.pk,
             "revenue": self.revenue.pk,
             "expense": self.expense.pk,
+            "claim": self.claim.pk,
             "policy": self.policy.pk,
             "distribution": self.distribution.pk,
             "draft": self.draft.pk,
