@@ -28,6 +28,7 @@ from coop.models.cooperative import MemberStatus
 from governance import services as governance
 from payroll import distributing
 from payroll import services as money
+from tests.banking.factories_accounts import bank_account
 from tests.billing.document_factories import IssuedInvoiceFactory, add_line
 from tests.billing.payment_factories import issued_invoice
 from tests.factories import (
@@ -202,6 +203,13 @@ _row(
 )
 _row("coops/{coop}/balances/", get="401 404 200 200 200 200")
 _row("coops/{coop}/billing/aging/", get="401 404 200 200 200 200")
+_row("coops/{coop}/bank-accounts/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
+_row(
+    "coops/{coop}/bank-accounts/{bank_account}/",
+    get="401 404 200 200 200 200",
+    patch="401 404 403 403 200 403",
+    delete="401 404 403 403 204 403",
+)
 
 
 def _api_routes() -> dict[str, set[str]]:
@@ -340,6 +348,7 @@ class World:
             cooperative=self.coop, client=self.client, number="2026-9001", sequence=9001
         )
         add_line(self.issued)
+        self.bank_account = bank_account(self.coop)
         assert member.status == MemberStatus.ACTIVE
 
     def url(self, route: str) -> str:
@@ -362,6 +371,7 @@ class World:
             "issued": self.issued.pk,
             "payment": self.payment.pk,
             "paid": self.paid_invoice.pk,
+            "bank_account": self.bank_account.pk,
         }
         return "/api/v1/" + route.format(**ids)
 
