@@ -13,6 +13,7 @@ The account's CSV column mapping (`banking.parsing.csv_mapping`) is saved here t
 
 import datetime
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -161,7 +162,7 @@ def _csv_mapping(value: Any) -> dict[str, Any]:
 
 
 def _cleaned(values: dict[str, Any], currency: str) -> dict[str, Any]:
-    cleaners = {
+    cleaners: dict[str, Callable[[Any], Any]] = {
         "name": _name,
         "iban": _iban,
         "bic": _bic,
@@ -170,7 +171,7 @@ def _cleaned(values: dict[str, Any], currency: str) -> dict[str, Any]:
         "opening_date": _opening_date,
         "csv_mapping": _csv_mapping,
     }
-    cleaned = {}
+    cleaned: dict[str, Any] = {}
     for key, value in values.items():
         if key == "other_identifier":
             cleaned[key] = _other_identifier(value, currency)

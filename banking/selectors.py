@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from banking.models import BankAccount, BankStatement, BankTransaction
 from coop.models import Cooperative
 
-MONEY = DecimalField(max_digits=14, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=14, decimal_places=2)
 
 
 def accounts_with_balances(cooperative: Cooperative) -> QuerySet[BankAccount]:
