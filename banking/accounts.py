@@ -8,7 +8,8 @@ none. An account with statements keeps its currency and cannot be removed (409):
 transactions are the co-op's record of what the bank did.
 
 The account's CSV column mapping (`banking.parsing.csv_mapping`) is saved here too, checked by
-`validate_mapping`: a 400 on `csv_mapping` whose messages name the mapping's key.
+`mapping_problems` (translated): a 400 on `csv_mapping` whose messages start with the mapping's
+key ("columns.amount: …").
 """
 
 import datetime
@@ -22,13 +23,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from banking.models import BankAccount
-from banking.parsing.csv_mapping import validate_mapping
+from banking.parsing.csv_mapping import mapping_problems
 from coop import money
 from coop.audit import record
 from coop.errors import InvalidInput, InvalidInputs, StateConflict
 from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
 from coop.services import require_role
+from coop.text_translation import translate
 from coop.validators import (
     normalize_bic,
     normalize_iban,
@@ -155,9 +157,12 @@ def _csv_mapping(value: Any) -> dict[str, Any]:
         return {}
     if value == {}:
         return {}
-    problems = validate_mapping(value)
+    problems = mapping_problems(value)
     if problems:
-        raise InvalidInputs({"csv_mapping": problems})
+        # Each message starts with the mapping's key, which stays as written in any language.
+        raise InvalidInputs(
+            {"csv_mapping": [f"{key}: {translate(text)}" for key, text in problems]}
+        )
     return dict(value)
 
 
