@@ -174,3 +174,16 @@ def test_balances(cooperative, django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
         balances = {a.name: a.balance for a in accounts_with_balances(cooperative)}
     assert balances == {"Current account": Decimal("130.00"), "Empty": Decimal("1000.00")}
+
+
+def test_a_mapping_problem_is_in_the_readers_language(cooperative, treasurer):
+    from django.utils import translation
+
+    account = bank_account(cooperative)
+    with translation.override("de"):
+        error = _refusal(
+            save_csv_mapping, account=account, actor=treasurer, mapping={"columns": {"amount": 2}}
+        )
+    assert error.errors["csv_mapping"] == [
+        "columns.booking_date: die Spalte des Buchungstags wird benötigt."
+    ]
