@@ -476,7 +476,7 @@ def parse(
     source: BinaryIO,
     *,
     mapping: Mapping[str, Any],
-    currency: str,
+    currency: str = "",
     account_iban: str = "",
     account_other_id: str = "",
     opening_balance: Decimal | None = None,
