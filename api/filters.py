@@ -5,9 +5,22 @@ from django import forms
 from drf_spectacular.utils import extend_schema_field
 
 from api.fields import MONTH_SCHEMA
+from api.scoping import MAX_ID
 from coop.models import TimeEntry
 from coop.months import month_bounds, parse_month
 from payroll.models import Expense, Revenue
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row's id: a whole number a database key holds (NumberFilter takes any decimal, and
+    1e30 overflows the column: a 500 rather than a 400)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class MonthFormField(forms.CharField):
@@ -32,9 +45,9 @@ class MonthFilter(django_filters.Filter):
 
 
 class TimeEntryFilter(django_filters.FilterSet):
-    member = django_filters.NumberFilter(field_name="member_id", help_text="member id")
-    project = django_filters.NumberFilter(field_name="project_id", help_text="project id")
-    client = django_filters.NumberFilter(field_name="project__client_id", help_text="client id")
+    member = IdFilter(field_name="member_id", help_text="member id")
+    project = IdFilter(field_name="project_id", help_text="project id")
+    client = IdFilter(field_name="project__client_id", help_text="client id")
     date = django_filters.DateFromToRangeFilter(
         help_text="`date_after` and/or `date_before` (inclusive, YYYY-MM-DD)"
     )

@@ -8,6 +8,9 @@ from rest_framework.request import Request
 
 from coop.models import Cooperative, Member
 
+# The largest key a bigint column holds (api.filters.IdFilter's bound too).
+MAX_ID = 2**63 - 1
+
 
 def membership_for(request: Request, slug: str, *, departed_ok: bool = False) -> Member:
     """The caller's current membership in the co-op, or 404 (never 403: we do not say it exists).
@@ -52,3 +55,9 @@ class CooperativeScopedMixin:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         if request.user.is_authenticated and "coop_slug" in kwargs:
             self.membership  # noqa: B018 -- resolve tenancy before anything else answers
+        # An id in the path that no key can hold (invoices/99…9/lines/) names nothing: a 404,
+        # not the database's overflow.
+        for name, value in kwargs.items():
+            is_id = name == "pk" or name.endswith("_id")
+            if is_id and str(value).isdigit() and int(value) > MAX_ID:
+                raise Http404

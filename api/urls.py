@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.views.auth import TokenView
 from api.views.banking_accounts import BankAccountViewSet
+from api.views.banking_statements import BankStatementViewSet, BankTransactionViewSet
 from api.views.billing_documents import InvoicePdfView, InvoiceXmlView
 from api.views.billing_invoices import InvoiceLineViewSet, InvoiceViewSet, UnbilledViewSet
 from api.views.billing_payments import (
@@ -65,6 +66,8 @@ router.register(f"{INVOICE}/payments", InvoicePaymentViewSet, basename="invoice-
 router.register(f"{INVOICE}/send", SendInvoiceViewSet, basename="invoice-send")
 router.register(f"{COOP}/payments", PaymentViewSet, basename="payment")
 router.register(f"{COOP}/balances", BalanceViewSet, basename="balance")
+router.register(f"{COOP}/bank-statements", BankStatementViewSet, basename="bank-statement")
+router.register(f"{COOP}/bank-transactions", BankTransactionViewSet, basename="bank-transaction")
 
 # The API's route names live in the "api" namespace: the router's names (proposal-vote,
 # timer-start, …) would otherwise shadow the web pages' names of the same actions.

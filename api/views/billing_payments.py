@@ -15,7 +15,7 @@ from rest_framework import generics, mixins, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from api.filters import MonthFilter
+from api.filters import IdFilter, MonthFilter
 from api.idempotency import IdempotentCreateMixin, idempotent
 from api.permissions import HasCoopRole, TokenScope
 from api.scoping import CooperativeScopedMixin
@@ -38,7 +38,7 @@ ON_INVOICE = {"parameters": [COOP_SLUG, INVOICE_ID]}
 
 
 class PaymentFilter(django_filters.FilterSet):
-    client = django_filters.NumberFilter(field_name="invoice__client", help_text="a client id")
+    client = IdFilter(field_name="invoice__client", help_text="a client id")
     month = MonthFilter(field_name="received_on", help_text="received in this month, YYYY-MM")
 
     class Meta:

@@ -1,11 +1,11 @@
 """Billing rates, the co-op's billing settings and its invoicing details."""
 
 import django_filters
-from django import forms
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.response import Response
 
+from api.filters import IdFilter
 from api.serializers.billing_rates import (
     BillingRateSerializer,
     BillingRateUpdateSerializer,
@@ -22,17 +22,6 @@ from coop.models.cooperative import Role
 
 SCHEMA = {"parameters": [COOP_SLUG]}
 KEEPERS = (Role.ADMIN, Role.TREASURER)
-
-
-class IdFilter(django_filters.NumberFilter):
-    """An id: a whole number a database key can hold (a 400 otherwise, never an overflow)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**31 - 1)
-        super().__init__(*args, **kwargs)
 
 
 class BillingRateFilter(django_filters.FilterSet):

@@ -22,13 +22,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from banking.importing import import_parsed
 from billing import invoice_lines, invoicing, payments
 from billing.models import BillingRate
 from coop.models.cooperative import MemberStatus
 from governance import services as governance
 from payroll import distributing
 from payroll import services as money
-from tests.banking.factories_accounts import bank_account
+from tests.banking.factories_accounts import bank_account as account_without_statements
+from tests.banking.factories_import import bank_account, entry, statement
 from tests.billing.document_factories import IssuedInvoiceFactory, add_line
 from tests.billing.payment_factories import issued_invoice
 from tests.factories import (
@@ -210,6 +212,14 @@ _row(
     patch="401 404 403 403 200 403",
     delete="401 404 403 403 204 403",
 )
+_row(
+    "coops/{coop}/bank-statements/",
+    get="401 404 200 200 200 200",
+    post="401 404 403 403 400 403",
+)
+_row("coops/{coop}/bank-statements/{statement}/", get="401 404 200 200 200 200")
+_row("coops/{coop}/bank-transactions/", get="401 404 200 200 200 200")
+_row("coops/{coop}/bank-transactions/{transaction}/", get="401 404 200 200 200 200")
 
 
 def _api_routes() -> dict[str, set[str]]:
@@ -348,7 +358,16 @@ class World:
             cooperative=self.coop, client=self.client, number="2026-9001", sequence=9001
         )
         add_line(self.issued)
-        self.bank_account = bank_account(self.coop)
+        bank_account(self.coop)
+        self.statement = import_parsed(
+            actor=treasurer, cooperative=self.coop, statements=[statement([entry("5.00")])],
+            file_sha256="0" * 64,
+        ).statements[0]  # fmt: skip
+        self.transaction = self.statement.transactions.get()
+        # An account without statements: it may be changed and removed.
+        self.bank_account = account_without_statements(
+            self.coop, name="Savings", other_identifier="SAVINGS-1"
+        )
         assert member.status == MemberStatus.ACTIVE
 
     def url(self, route: str) -> str:
@@ -372,6 +391,8 @@ class World:
             "payment": self.payment.pk,
             "paid": self.paid_invoice.pk,
             "bank_account": self.bank_account.pk,
+            "statement": self.statement.pk,
+            "transaction": self.transaction.pk,
         }
         return "/api/v1/" + route.format(**ids)
 

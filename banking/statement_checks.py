@@ -1,0 +1,464 @@
+"""The checks a parsed statement passes before it is imported: its account, its currency, its
+balances, and which of its transactions are new (`banking.importing` writes; the preview shows).
+
+A transaction's fingerprint (`fingerprint_of`) is what makes it the same in two files:
+
+- when the bank gives the entry a reference of its own (camt `AcctSvcrRef`, MT940's bank
+  reference after `//`, OFX `FITID`; MT940's `NONREF` is no reference), the SHA-256 of the
+  format's family (camt, mt940, ofx, csv), that reference and the occurrence of that reference
+  within the statement (a camt batch booking may carry the entry's reference on each detail);
+- otherwise the SHA-256 of the booking date, the amount, the counterparty's IBAN, the end-to-end
+  ID, the remittance information and the occurrence of that same tuple within the statement (two
+  identical coffees on one day are two transactions; the same two in the next file are skipped).
+"""
+
+import datetime
+import hashlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from banking.models import BankAccount, BankStatement, BankTransaction
+from banking.parsing.types import ParsedEntry, ParsedStatement
+from coop import money
+from coop.errors import DomainError, InvalidInput, StateConflict
+from coop.locale_formats import format_day
+from coop.models import Cooperative
+
+CENT = Decimal("0.01")
+_SEPARATOR = "\x1f"
+_NO_REFERENCE = {"", "NONREF", "NOTPROVIDED", "NONE"}
+
+
+class DuplicateStatement(StateConflict):
+    """The same file was imported before for this account (a 409)."""
+
+    code = "duplicate_statement"
+
+
+class StatementRefused(InvalidInput):
+    """A statement of the file breaks a rule: another account, another currency, figures that
+    do not add up, a gap with the previous statement."""
+
+    code = "statement_refused"
+
+
+def cents(amount: Decimal) -> Decimal:
+    return Decimal(amount).quantize(CENT)
+
+
+def family_of(format_name: str) -> str:
+    return "camt" if format_name.startswith("camt") else format_name
+
+
+def compact(identifier: str) -> str:
+    return "".join((identifier or "").split()).upper()
+
+
+def fingerprints_of(statement: ParsedStatement) -> list[str]:
+    """Each entry's fingerprint, in the statement's order (see the module's docstring)."""
+    seen: Counter[tuple[str, ...]] = Counter()
+    family = family_of(statement.format)
+    result = []
+    for entry in statement.entries:
+        key = _key(entry, family)
+        seen[key] += 1
+        result.append(fingerprint_of(key, seen[key]))
+    return result
+
+
+def _key(entry: ParsedEntry, family: str) -> tuple[str, ...]:
+    reference = (entry.bank_reference or "").strip()
+    if reference.upper() not in _NO_REFERENCE:
+        return ("ref", family, reference)
+    return (
+        "entry",
+        entry.booking_date.isoformat(),
+        str(cents(entry.amount)),
+        compact(entry.counterparty_iban),
+        (entry.end_to_end_id or "").strip(),
+        " ".join((entry.remittance_information or "").split()),
+    )
+
+
+def fingerprint_of(key: tuple[str, ...], occurrence: int) -> str:
+    text = _SEPARATOR.join((*key, str(occurrence)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class StatementPlan:
+    """One statement of the file as it would be written, or the problems that refuse it."""
+
+    parsed: ParsedStatement
+    index: int
+    account: BankAccount | None = None
+    opening_balance: Decimal | None = None
+    opening_derived: bool = False
+    closing_balance: Decimal | None = None
+    closing_date: datetime.date | None = None
+    fingerprints: list[str] = field(default_factory=list)
+    is_new: list[bool] = field(default_factory=list)
+    added_total: Decimal = Decimal("0.00")
+    # The file's digest for the first statement of an account in the file; for a later one
+    # (an MT940 file of several days) a digest of the file's digest and its place, so that each
+    # row is unique per account and the file's own digest still finds it.
+    stored_sha256: str = ""
+    problems: list[DomainError] = field(default_factory=list)
+
+    @property
+    def added_count(self) -> int:
+        return sum(self.is_new)
+
+    @property
+    def skipped_count(self) -> int:
+        return len(self.is_new) - self.added_count
+
+    @property
+    def label(self) -> str:
+        return statement_label(self.parsed, self.index)
+
+    def new_entries(self) -> Iterator[tuple[ParsedEntry, str]]:
+        for entry, fingerprint, new in zip(
+            self.parsed.entries, self.fingerprints, self.is_new, strict=True
+        ):
+            if new:
+                yield entry, fingerprint
+
+
+def statement_label(parsed: ParsedStatement, index: int) -> str:
+    """How a message names a statement: its identifier and where it is in the file."""
+    where = parsed.where or _("statement %(number)d of the file") % {"number": index + 1}
+    if parsed.statement_id:
+        return _("statement %(id)s (%(where)s)") % {"id": parsed.statement_id, "where": where}
+    return where
+
+
+@dataclass
+class _AccountState:
+    """The latest statement so far of an account (stored, or earlier in this file)."""
+
+    balance: Decimal
+    date: datetime.date | None
+    label: str  # "the statement X of D" or "the account's opening balance"
+    statements_in_file: int = 0
+
+
+def plan_statements(
+    *,
+    cooperative: Cooperative,
+    statements: list[ParsedStatement],
+    file_sha256: str,
+    account: BankAccount | None = None,
+    lock: bool = False,
+) -> list[StatementPlan]:
+    """Check every statement of a file against the co-op's accounts and what was imported.
+
+    With `lock`, the accounts' rows are locked (in a fixed order) before anything is read, so
+    that two imports of the same account wait for each other: the second sees the first's
+    statements and transactions. The queries are a fixed number per account and statement,
+    whatever the statements' length.
+    """
+    accounts = list(BankAccount.objects.filter(cooperative=cooperative))
+    plans = [StatementPlan(parsed=parsed, index=n) for n, parsed in enumerate(statements)]
+    for plan in plans:
+        plan.account = _account_of(plan, accounts, account)
+    matched = sorted({plan.account.pk for plan in plans if plan.account is not None})
+    if lock and matched:
+        list(BankAccount.objects.select_for_update().filter(pk__in=matched).order_by("pk"))
+    by_pk = {a.pk: a for a in accounts}
+    states = {pk: _state_of(by_pk[pk]) for pk in matched}
+    duplicates = _duplicates(matched, file_sha256)
+    taken: dict[int, set[str]] = {pk: set() for pk in matched}
+    for plan in plans:
+        if plan.account is None:
+            continue
+        state = states[plan.account.pk]
+        if plan.account.pk in duplicates:
+            plan.problems.append(duplicates[plan.account.pk])
+        _check_currency(plan)
+        plan.stored_sha256 = _stored_sha256(file_sha256, state.statements_in_file)
+        state.statements_in_file += 1
+        _mark_new(plan, taken[plan.account.pk])
+        _check_balances(plan, state)
+    return plans
+
+
+def _account_of(
+    plan: StatementPlan, accounts: list[BankAccount], chosen: BankAccount | None
+) -> BankAccount | None:
+    parsed = plan.parsed
+    named = {compact(parsed.account_iban), compact(parsed.account_other_id)}
+    named |= {_alphanumeric(parsed.account_iban), _alphanumeric(parsed.account_other_id)}
+    named -= {""}
+    if not named:
+        if chosen is not None:
+            return chosen
+        plan.problems.append(
+            StatementRefused(
+                _("%(statement)s names no account: choose the account it is for.")
+                % {"statement": _capital(plan.label)},
+                field="account",
+            )
+        )
+        return None
+    candidates = [chosen] if chosen is not None else accounts
+    for account in candidates:
+        if named & _names_of(account):
+            return account
+    identifier = parsed.account_iban or parsed.account_other_id
+    if chosen is not None:
+        message = _("%(statement)s is for the account %(identifier)s, not for %(account)s.") % {
+            "statement": _capital(plan.label),
+            "identifier": identifier,
+            "account": str(chosen),
+        }
+    else:
+        message = _(
+            "%(statement)s is for the account %(identifier)s, which is not one of the co-op's "
+            "bank accounts."
+        ) % {
+            "statement": _capital(plan.label),
+            "identifier": identifier,
+        }
+    plan.problems.append(StatementRefused(message, field="file", code="unknown_account"))
+    return None
+
+
+def _names_of(account: BankAccount) -> set[str]:
+    """How a file may name the account: its IBAN, its other identifier, or the national account
+    number inside its IBAN (the BBAN: MT940's `:25:` is often "bank code/account number")."""
+    names = {compact(account.iban), compact(account.other_identifier)}
+    if account.iban:
+        names.add(compact(account.iban)[4:])
+    return names - {""}
+
+
+def _alphanumeric(identifier: str) -> str:
+    return "".join(character for character in identifier if character.isalnum()).upper()
+
+
+def _state_of(account: BankAccount) -> _AccountState:
+    previous = (
+        BankStatement.objects.filter(account=account)
+        .order_by("-closing_date", "-id")
+        .only("statement_id", "closing_balance", "closing_date")
+        .first()
+    )
+    if previous is None or previous.closing_balance is None:
+        return _AccountState(
+            balance=account.opening_balance,
+            date=account.opening_date,
+            label=_("the account's opening balance of %(day)s")
+            % {"day": format_day(account.opening_date)},
+        )
+    name = previous.statement_id or str(previous.pk)
+    return _AccountState(
+        balance=previous.closing_balance,
+        date=previous.closing_date,
+        label=_("the previous statement %(id)s, closed on %(day)s")
+        % {
+            "id": name,
+            "day": format_day(previous.closing_date) if previous.closing_date else "?",
+        },
+    )
+
+
+def _duplicates(account_pks: list[int], file_sha256: str) -> dict[int, DomainError]:
+    found = BankStatement.objects.filter(account_id__in=account_pks, file_sha256=file_sha256)
+    return {
+        statement.account_id: DuplicateStatement(
+            _("This file was imported on %(day)s (statement %(id)s): it is not imported twice.")
+            % {
+                "day": format_day(statement.imported_at.date()),
+                "id": statement.statement_id or statement.pk,
+            },
+            field="file",
+        )
+        for statement in found.only("account_id", "imported_at", "statement_id")
+    }
+
+
+def _stored_sha256(file_sha256: str, place: int) -> str:
+    if place == 0:
+        return file_sha256
+    return hashlib.sha256(f"{file_sha256}:{place}".encode()).hexdigest()
+
+
+def _check_currency(plan: StatementPlan) -> None:
+    assert plan.account is not None
+    currency = (plan.parsed.currency or "").upper()
+    if currency != plan.account.currency:
+        plan.problems.append(
+            StatementRefused(
+                _("%(statement)s is in %(currency)s, but %(account)s is in %(account_currency)s.")
+                % {
+                    "statement": _capital(plan.label),
+                    "currency": currency or "?",
+                    "account": plan.account.name,
+                    "account_currency": plan.account.currency,
+                },
+                field="file",
+                code="currency_mismatch",
+            )
+        )
+
+
+def _mark_new(plan: StatementPlan, taken: set[str]) -> None:
+    """Which entries are new: not stored for the account, and not earlier in this file."""
+    assert plan.account is not None
+    plan.fingerprints = fingerprints_of(plan.parsed)
+    for entry in plan.parsed.entries:
+        if money.exceeds_max(abs(cents(entry.amount))):
+            plan.problems.append(
+                StatementRefused(
+                    _("%(where)s: the amount %(amount)s is larger than the books hold.")
+                    % {"where": entry.where or plan.label, "amount": entry.amount},
+                    field="file",
+                )
+            )
+            break
+    stored = _stored_fingerprints(plan)
+    plan.is_new = []
+    total = Decimal("0.00")
+    for entry, fingerprint in zip(plan.parsed.entries, plan.fingerprints, strict=True):
+        new = fingerprint not in stored and fingerprint not in taken
+        plan.is_new.append(new)
+        if new:
+            taken.add(fingerprint)
+            total += cents(entry.amount)
+    plan.added_total = total
+
+
+def _stored_fingerprints(plan: StatementPlan) -> set[str]:
+    """The account's fingerprints over the statement's booking dates: one query."""
+    dates = [entry.booking_date for entry in plan.parsed.entries]
+    if not dates:
+        return set()
+    return set(
+        BankTransaction.objects.filter(
+            account=plan.account, booking_date__range=(min(dates), max(dates))
+        ).values_list("fingerprint", flat=True)
+    )
+
+
+def _check_balances(plan: StatementPlan, state: _AccountState) -> None:
+    """Opening + entries = closing on the file's own figures; and the statement continues the
+    account's previous one (or the account's opening balance)."""
+    assert plan.account is not None
+    parsed, currency = plan.parsed, plan.account.currency
+    total = cents(parsed.entries_total)
+    opening = None if parsed.opening_balance is None else cents(parsed.opening_balance)
+    closing = None if parsed.closing_balance is None else cents(parsed.closing_balance)
+    if opening is None and closing is not None:
+        opening, plan.opening_derived = closing - total, True  # OFX: no opening balance
+    elif opening is None:
+        # A file without balances (some CSV exports) continues the account's balance.
+        opening, plan.opening_derived = state.balance, True
+    if closing is None:
+        closing = opening + total
+    plan.opening_balance, plan.closing_balance = opening, closing
+    bookings = [entry.booking_date for entry in parsed.entries]
+    plan.closing_date = parsed.closing_date or (max(bookings) if bookings else None)
+    plan.closing_date = plan.closing_date or parsed.opening_date
+    if opening + total != closing:
+        plan.problems.append(
+            StatementRefused(
+                _(
+                    "%(statement)s does not add up: the opening balance %(opening)s plus its "
+                    "entries %(total)s make %(expected)s, but its closing balance is "
+                    "%(closing)s, %(difference)s apart."
+                )
+                % {
+                    "statement": _capital(plan.label),
+                    "opening": _money(opening, currency),
+                    "total": _money(total, currency),
+                    "expected": _money(opening + total, currency),
+                    "closing": _money(closing, currency),
+                    "difference": _money(abs(closing - opening - total), currency),
+                },
+                field="file",
+                code="unbalanced",
+            )
+        )
+        return
+    _check_continuity(plan, state, opening, closing)
+
+
+def _check_continuity(
+    plan: StatementPlan, state: _AccountState, opening: Decimal, closing: Decimal
+) -> None:
+    assert plan.account is not None
+    currency = plan.account.currency
+    if plan.skipped_count and not plan.added_count:
+        return  # all seen before: the account's balance does not change
+    if plan.skipped_count:
+        # An overlapping statement: what it adds must take the account from its latest balance
+        # to this statement's closing balance.
+        expected, found = state.balance + plan.added_total, closing
+        if expected != found:
+            plan.problems.append(
+                StatementRefused(
+                    _(
+                        "%(statement)s overlaps the statements imported before, but does not "
+                        "continue %(previous)s: %(balance)s plus the %(count)d new entries "
+                        "(%(added)s) make %(expected)s, not its closing balance %(closing)s of "
+                        "%(day)s, %(difference)s apart."
+                    )
+                    % {
+                        "statement": _capital(plan.label),
+                        "previous": state.label,
+                        "balance": _money(state.balance, currency),
+                        "count": plan.added_count,
+                        "added": _money(plan.added_total, currency),
+                        "expected": _money(expected, currency),
+                        "closing": _money(closing, currency),
+                        "day": _day(plan.closing_date),
+                        "difference": _money(abs(found - expected), currency),
+                    },
+                    field="file",
+                    code="balance_gap",
+                )
+            )
+            return
+    elif opening != state.balance:
+        plan.problems.append(
+            StatementRefused(
+                _(
+                    "%(statement)s does not continue %(previous)s: it opens on %(day)s at "
+                    "%(opening)s where %(balance)s was expected, a gap of %(difference)s."
+                )
+                % {
+                    "statement": _capital(plan.label),
+                    "previous": state.label,
+                    "day": _day(plan.parsed.opening_date or plan.closing_date),
+                    "opening": _money(opening, currency),
+                    "balance": _money(state.balance, currency),
+                    "difference": _money(opening - state.balance, currency),
+                },
+                field="file",
+                code="balance_gap",
+            )
+        )
+        return
+    name = plan.parsed.statement_id or plan.label
+    state.balance, state.date = closing, plan.closing_date
+    state.label = _("the previous statement %(id)s, closed on %(day)s") % {
+        "id": name,
+        "day": _day(plan.closing_date),
+    }
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return money.format_money(amount, currency)
+
+
+def _day(day: datetime.date | None) -> str:
+    return format_day(day) if day else "?"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
