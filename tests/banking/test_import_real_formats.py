@@ -16,9 +16,7 @@ from tests.factories import CooperativeFactory, MemberFactory
 pytestmark = pytest.mark.django_db
 
 SAMPLES = pathlib.Path(__file__).parent / "samples"
-FILES = sorted(
-    path for path in SAMPLES.rglob("*") if path.is_file() and path.parent.name != "csv"
-)
+FILES = sorted(path for path in SAMPLES.rglob("*") if path.is_file() and path.parent.name != "csv")
 
 
 def sniffed(data: bytes) -> str:
@@ -40,8 +38,10 @@ def account_for(cooperative, path: pathlib.Path) -> tuple[BankAccount, list]:
     statements = parser.parse(path.open("rb"))
     first = statements[0]
     opening = first.opening_balance
-    if opening is None:
+    if opening is None and first.closing_balance is not None:
         opening = first.closing_balance - first.entries_total
+    if opening is None:  # a notification (camt.054) carries no balance: it continues the account's
+        opening = Decimal("0.00")
     day = first.opening_date or min(entry.booking_date for entry in first.entries)
     account = BankAccount.objects.create(
         cooperative=cooperative,
