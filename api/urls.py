@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from api.views.auth import TokenView
+from api.views.banking_accounts import BankAccountViewSet
 from api.views.banking_statements import BankStatementViewSet, BankTransactionViewSet
 from api.views.billing_documents import InvoicePdfView, InvoiceXmlView
 from api.views.billing_invoices import InvoiceLineViewSet, InvoiceViewSet, UnbilledViewSet
@@ -57,6 +58,7 @@ router.register(
 )
 router.register(f"{COOP}/unbilled", UnbilledViewSet, basename="unbilled")
 router.register(f"{COOP}/billing-rates", BillingRateViewSet, basename="billing-rate")
+router.register(f"{COOP}/bank-accounts", BankAccountViewSet, basename="bank-account")
 
 # One object per co-op, at the collection's address (GET, PUT, PATCH).
 SINGLETON = {"get": "retrieve", "put": "update", "patch": "partial_update"}

@@ -29,6 +29,7 @@ from coop.models.cooperative import MemberStatus
 from governance import services as governance
 from payroll import claims, distributing
 from payroll import services as money
+from tests.banking.factories_accounts import bank_account as account_without_statements
 from tests.banking.factories_import import bank_account, entry, statement
 from tests.billing.document_factories import IssuedInvoiceFactory, add_line
 from tests.billing.payment_factories import issued_invoice
@@ -211,6 +212,13 @@ _row(
 )
 _row("coops/{coop}/balances/", get="401 404 200 200 200 200")
 _row("coops/{coop}/billing/aging/", get="401 404 200 200 200 200")
+_row("coops/{coop}/bank-accounts/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
+_row(
+    "coops/{coop}/bank-accounts/{bank_account}/",
+    get="401 404 200 200 200 200",
+    patch="401 404 403 403 200 403",
+    delete="401 404 403 403 204 403",
+)
 _row(
     "coops/{coop}/bank-statements/",
     get="401 404 200 200 200 200",
@@ -367,6 +375,10 @@ class World:
             file_sha256="0" * 64,
         ).statements[0]  # fmt: skip
         self.transaction = self.statement.transactions.get()
+        # An account without statements: it may be changed and removed.
+        self.bank_account = account_without_statements(
+            self.coop, name="Savings", other_identifier="SAVINGS-1"
+        )
         assert member.status == MemberStatus.ACTIVE
 
     def url(self, route: str) -> str:
@@ -390,6 +402,7 @@ class World:
             "issued": self.issued.pk,
             "payment": self.payment.pk,
             "paid": self.paid_invoice.pk,
+            "bank_account": self.bank_account.pk,
             "statement": self.statement.pk,
             "transaction": self.transaction.pk,
         }
