@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from api.views.auth import TokenView
+from api.views.banking_accounts import BankAccountViewSet
 from api.views.banking_matches import BankMatchViewSet
 from api.views.banking_statements import BankStatementViewSet, BankTransactionViewSet
 from api.views.billing_documents import InvoicePdfView, InvoiceXmlView
@@ -31,6 +32,7 @@ from api.views.payroll import (
     PolicyViewSet,
     RevenueViewSet,
 )
+from api.views.payroll_claims import ExpenseClaimViewSet
 
 COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
 
@@ -47,6 +49,7 @@ router.register(f"{COOP}/proposals", ProposalViewSet, basename="proposal")
 router.register(f"{COOP}/delegations", DelegationViewSet, basename="delegation")
 router.register(f"{COOP}/revenue", RevenueViewSet, basename="revenue")
 router.register(f"{COOP}/expenses", ExpenseViewSet, basename="expense")
+router.register(f"{COOP}/expense-claims", ExpenseClaimViewSet, basename="expense-claim")
 router.register(f"{COOP}/policies", PolicyViewSet, basename="policy")
 router.register(f"{COOP}/distributions", DistributionViewSet, basename="distribution")
 router.register(f"{COOP}/capital-accounts", CapitalAccountViewSet, basename="capital-account")
@@ -56,6 +59,7 @@ router.register(
 )
 router.register(f"{COOP}/unbilled", UnbilledViewSet, basename="unbilled")
 router.register(f"{COOP}/billing-rates", BillingRateViewSet, basename="billing-rate")
+router.register(f"{COOP}/bank-accounts", BankAccountViewSet, basename="bank-account")
 
 # One object per co-op, at the collection's address (GET, PUT, PATCH).
 SINGLETON = {"get": "retrieve", "put": "update", "patch": "partial_update"}

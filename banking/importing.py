@@ -205,7 +205,8 @@ def _parse(
                 % {"account": account.name},
                 field="format",
             )
-        options["mapping"] = account.csv_mapping
+        # The file names no account and no currency: they are the account's.
+        options.update(mapping=account.csv_mapping, currency=account.currency)
     try:
         parser = registry.parser_of(format_name)
     except ImportError:

@@ -16,6 +16,7 @@ SECTIONS = (
     ("proposals", "proposals"),
     ("money", "money-overview"),
     ("billing", "billing-invoices"),
+    ("bank", "bank-accounts"),
 )
 
 

@@ -86,6 +86,7 @@ urlpatterns = [
     path("c/<slug:coop_slug>/billing/", include("billing.urls")),
     path("c/<slug:coop_slug>/billing/", include("billing.document_urls")),
     path("c/<slug:coop_slug>/billing/", include("billing.payment_urls")),
+    path("c/<slug:coop_slug>/bank/", include("banking.urls")),
     path("c/<slug:coop_slug>/bank/", include("banking.statement_urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -39,6 +39,7 @@ TITLES = {
     "adopt_distribution_policy": _("Adopt a distribution policy"),
     "approve_distribution": _("Approve a draft distribution"),
     "approve_expense": _("Approve an expense"),
+    "approve_expense_claim": _("Decide a member's expense claim"),
     "amend_bylaws": _("Amend the bylaws settings"),
 }
 
@@ -159,6 +160,24 @@ def _fields(cooperative: Cooperative) -> dict[str, dict[str, forms.Field]]:
                 ],
             )
         }
+    claim = _model("ExpenseClaim")
+    if claim is not None:
+        claimed = claim.objects.filter(cooperative=cooperative, status="submitted")
+        groups["approve_expense_claim"] = {
+            "claim": forms.ChoiceField(
+                label=_("Submitted expense claim"),
+                required=False,
+                choices=[("", "—")]
+                + [
+                    (
+                        str(c.pk),
+                        f"{format_medium_day(c.date)} · {c.member.display_name} · {c.payee} · "
+                        f"{format_money(c.amount, c.currency)}",
+                    )
+                    for c in claimed.select_related("member__user").order_by("date", "pk")
+                ],
+            )
+        }
     yes_no = [UNCHANGED, ("yes", _("yes")), ("no", _("no"))]
     bylaws: dict[str, forms.Field] = {
         "spending_limit": LocalizedDecimalField(label=_("Spending limit"), required=False),
@@ -239,7 +258,7 @@ class ActionDetailsForm(forms.Form):
         for name, value in data.items():
             if value in (None, "", []) or (name == "carry_losses" and value is False):
                 continue
-            if name in ("member", "distribution", "expense"):
+            if name in ("member", "distribution", "expense", "claim"):
                 payload[name] = int(value)
             elif name == "effective_on":
                 payload[name] = value.isoformat()

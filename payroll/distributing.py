@@ -17,7 +17,7 @@ from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
 from coop.months import month_bounds, month_label
 from coop.services import require_role
-from payroll import capital, enqueue
+from payroll import capital, claims, enqueue
 from payroll.draft_lines import compute_draft, figures_changed
 from payroll.models import (
     CapitalAccountEntry,
@@ -154,6 +154,7 @@ def approve_distribution(
                 % {"month": month_label(distribution.month), "changed": changed}
             )
         capital.ensure_retained_shares_fit(distribution)
+        claims.mark_reimbursed(distribution)
         distribution.status = Distribution.Status.APPROVED
         distribution.approved_at = clock.now()
         distribution.approved_by = actor

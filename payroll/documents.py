@@ -129,6 +129,12 @@ def payslip_pdf(
         return _payslip(distribution, line, member, capital_balance, year_to_date)
 
 
+def _reimbursed(distribution: Distribution, member: Member) -> Decimal:
+    """What the month's reimbursement lines pay the member back for their expense claims."""
+    lines = distribution.lines.filter(kind=DistributionLine.Kind.REIMBURSEMENT, member=member)
+    return sum((line.cash for line in lines), Decimal(0))
+
+
 def _payslip(
     distribution: Distribution,
     line: DistributionLine,
@@ -169,6 +175,16 @@ def _payslip(
         [_("Credited to your capital account"), money(line.retained, currency)],
         [_("Your capital account after this month"), money(capital_balance, currency)],
     ]
+    paid_back = _reimbursed(distribution, member)
+    if paid_back:
+        # Beside the share, not part of it: the member's approved expense claims of the month.
+        share_rows.insert(
+            6,
+            [
+                _("Your expense claims paid back (not part of your share)"),
+                money(paid_back, currency),
+            ],
+        )
     story.append(
         pdf.table(
             [

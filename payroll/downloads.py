@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from coop import pdf
 from payroll import report_pdf, selectors
-from payroll.models import DistributionDocument, Expense
+from payroll.models import DistributionDocument, Expense, ExpenseClaim
 
 CONTENT_TYPES = {
     DistributionDocument.Kind.PAYSLIP: "application/pdf",
@@ -49,7 +49,7 @@ def receipt_content_type(name: str) -> str:
     return guessed if guessed in RECEIPT_TYPES else OTHER_FILE
 
 
-def receipt_response(expense: Expense) -> FileResponse:
+def receipt_response(expense: Expense | ExpenseClaim) -> FileResponse:
     """The receipt as an attachment with its content type; 404 when the expense has none (or
     its file is gone). The caller has checked that the reader belongs to the expense's co-op."""
     if not expense.receipt:

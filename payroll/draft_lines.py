@@ -13,6 +13,7 @@ from coop.errors import AmountTooLarge, InvalidInputs, StateConflict
 from coop.models import Cooperative, Member
 from coop.text_translation import translate
 from payroll import allocation
+from payroll.claim_selectors import claims_to_reimburse
 from payroll.models import Distribution, DistributionLine
 from payroll.run_inputs import month_inputs
 from payroll.services import current_policy
@@ -86,6 +87,12 @@ def compute_draft(distribution: Distribution) -> None:
             rows.append(
                 (pk, kind.value, None, str(kind.label), "", 0, "", amount, zero, amount, {})
             )
+    rows += [
+        (pk, DistributionLine.Kind.REIMBURSEMENT.value, claim.member_id,
+         details[claim.member_id].name, details[claim.member_id].iban, 0, "", zero,
+         claim.amount, zero, {"claim": claim.pk})
+        for claim in claims_to_reimburse(cooperative, distribution.month)
+    ]  # fmt: skip
     _insert_lines(rows)
 
 

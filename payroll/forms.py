@@ -271,3 +271,27 @@ class CapitalEntryForm(forms.Form):
             .order_by("user__full_name", "user__email")
         )
         field.label_from_instance = lambda member: member.display_name
+
+
+class ExpenseClaimForm(forms.Form):
+    """A member's claim: what they paid, to whom, and the receipt."""
+
+    amount = money_field(_("Amount"))
+    date = DateField(label=_("Date paid"))
+    payee = forms.CharField(label=_("Paid to"), max_length=200)
+    category = forms.CharField(
+        label=_("Category"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": "expense-categories", "autocomplete": "off"}),
+    )
+    note = forms.CharField(
+        label=_("What it was for"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    receipt = forms.FileField(
+        label=_("Receipt"),
+        help_text=_("A PDF, or a PNG or JPEG photo, of at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, prefix="claim", **kwargs)

@@ -238,6 +238,8 @@ class LineKind(models.TextChoices):
     RESERVE = "reserve", _("collective reserve")
     EDUCATION = "education", _("education fund")
     ADJUSTMENT = "adjustment", _("adjustment")
+    # A member's approved expense claim, paid back in cash beside (not as part of) their share.
+    REIMBURSEMENT = "reimbursement", _("reimbursement")
 
 
 class DistributionLine(models.Model):
@@ -278,6 +280,8 @@ class CapitalEntryKind(models.TextChoices):
     ALLOCATION = "allocation", _("allocation (retained share)")
     REDEMPTION = "redemption", _("redemption (paid out)")
     ADJUSTMENT = "adjustment", _("adjustment")
+    # A member's approved expense claim, paid back in cash beside (not as part of) their share.
+    REIMBURSEMENT = "reimbursement", _("reimbursement")
 
 
 class CapitalAccountEntry(models.Model):
@@ -394,3 +398,7 @@ class DocumentFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.distribution} failed ({self.attempts}×): {self.reason}"
+
+
+# Defined in its own module (this one is long enough); imported here so that Django finds it.
+from payroll.claim_models import ExpenseClaim  # noqa: E402, F401

@@ -186,6 +186,12 @@ def distribution_page(distribution: Distribution, viewer: Member) -> dict[str, A
         "rows": rows,
         "commons_lines": [line for line in lines if line.kind == DistributionLine.Kind.COMMONS],
         "adjustments": [line for line in lines if line.kind == DistributionLine.Kind.ADJUSTMENT],
+        "reimbursements": [
+            line
+            for line in lines
+            if line.kind == DistributionLine.Kind.REIMBURSEMENT
+            and (viewer.is_treasurer or line.member_id == viewer.pk)
+        ],
         "totals": member_totals(rows),
         "terms": policy_in_words(policy, distribution.currency),
         "policy": policy,

@@ -1,4 +1,5 @@
-"""The decisions payroll lets a vote take: adopt a policy, approve a distribution or an expense.
+"""The decisions payroll lets a vote take: adopt a policy, approve a distribution, an expense or
+a member's expense claim.
 
 Registered with governance in PayrollConfig.ready(); governance calls them by name.
 """
@@ -12,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from coop.errors import InvalidInput, InvalidInputs
 from coop.models import Cooperative
 from governance.actions import registry
-from payroll import distributing, services
-from payroll.models import Distribution, Expense
+from payroll import claims, distributing, services
+from payroll.models import Distribution, Expense, ExpenseClaim
 
 PERCENTAGES = ("commons_pct", "reserve_pct", "education_pct", "cash_pct")
 
@@ -129,6 +130,50 @@ def _approve_expense(cooperative: Cooperative, payload: dict[str, Any], proposal
     return {"expense": expense.pk, "status": expense.status}
 
 
+def _claim(cooperative: Cooperative, payload: dict[str, Any]) -> ExpenseClaim:
+    claim = ExpenseClaim.objects.filter(cooperative=cooperative, pk=payload.get("claim")).first()
+    if claim is None:
+        raise InvalidInput(
+            _("Choose a submitted expense claim of this co-op."), field="action_payload.claim"
+        )
+    return claim
+
+
+def _validate_claim(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
+    claim = _claim(cooperative, payload)
+    if claim.status != ExpenseClaim.Status.SUBMITTED:
+        raise InvalidInput(
+            _("Only a submitted claim can be decided; this one is %(status)s.")
+            % {"status": claim.get_status_display()},
+            field="action_payload.claim",
+        )
+    return {"claim": claim.pk}
+
+
+def _approve_claim(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> dict:
+    claim = claims.approve_claim(actor=None, claim=_claim(cooperative, payload), proposal=proposal)
+    return {"claim": claim.pk, "status": claim.status, "expense": claim.expense_id}
+
+
+def _reject_claim(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> dict:
+    """The spending proposal closed rejected or without quorum: so is the claim."""
+    from governance.models import Proposal
+
+    if not isinstance(proposal, Proposal) or proposal.result == Proposal.Result.PASSED:
+        raise InvalidInput(_("Only a proposal that did not pass rejects a claim."))
+    claim = _claim(cooperative, payload)
+    if claim.status != ExpenseClaim.Status.SUBMITTED:
+        return {"claim": claim.pk, "status": claim.status}
+    claim = claims.reject_claim(
+        actor=None,
+        claim=claim,
+        reason=_("The members' vote did not approve it (%(result)s).")
+        % {"result": proposal.get_result_display()},
+        proposal=proposal,
+    )
+    return {"claim": claim.pk, "status": claim.status}
+
+
 def register_payroll_actions() -> None:
     registry.register(
         "adopt_distribution_policy",
@@ -161,4 +206,16 @@ def register_payroll_actions() -> None:
         validate=_validate_expense,
         execute=_approve_expense,
         example={"expense": 31},
+    )
+    registry.register(
+        claims.ACTION,
+        description=gettext_lazy(
+            "Approve a member's expense claim above the bylaws' spending limit (rejected if "
+            "the proposal does not pass)."
+        ),
+        kinds={"spending"},
+        validate=_validate_claim,
+        execute=_approve_claim,
+        example={"claim": 12},
+        if_not_passed=_reject_claim,
     )

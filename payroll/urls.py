@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from payroll.views import capital, distributions, files, month, policies
+from payroll.views import capital, claims, distributions, files, month, policies
 
 urlpatterns = [
     path("", month.overview, name="money-overview"),
@@ -12,6 +12,17 @@ urlpatterns = [
     path("expenses/<int:pk>/decide/", month.decide_expense, name="money-decide-expense"),
     path("expenses/<int:pk>/propose/", month.propose_expense, name="money-propose-expense"),
     path("expenses/<int:pk>/receipt/", month.expense_receipt, name="money-expense-receipt"),
+    path("claims/", claims.claim_list, name="money-claims"),
+    *[
+        path(
+            f"claims/<int:pk>/{action}/",
+            claims.claim_action,
+            {"action": action},
+            name=f"money-claim-{action}",
+        )
+        for action in ("approve", "reject", "withdraw", "propose")
+    ],
+    path("claims/<int:pk>/receipt/", claims.claim_receipt, name="money-claim-receipt"),
     path("distributions/", distributions.distribution_list, name="money-distributions"),
     path("distributions/draft/", distributions.draft_distribution, name="money-draft-distribution"),
     path("distributions/<int:pk>/", distributions.distribution_detail, name="money-distribution"),

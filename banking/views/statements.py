@@ -46,7 +46,8 @@ def _context(member: Member, **extra) -> dict:
         "member": member,
         "cooperative": member.cooperative,
         "is_treasurer": member.has_role(Role.TREASURER),
-        "nav_section": "money",
+        "nav_section": "bank",
+        "section": "statements",  # banking/_subnav.html
         **extra,
     }
 

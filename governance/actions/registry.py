@@ -3,7 +3,9 @@
 Apps register their actions in `AppConfig.ready()`; governance calls them by name and never
 imports the app that registered them (payroll registers `adopt_distribution_policy` and
 `approve_distribution`). An action has a validator, run when the proposal is drafted, and an
-executor, run inside the transaction that closes the proposal.
+executor, run inside the transaction that closes the proposal. An action may also have an
+`if_not_passed` step, run in that transaction when the proposal closes rejected or without
+quorum (payroll's `approve_expense_claim` rejects the claim then).
 
 Every action gives or takes power (roles, status, bylaws, policy, money), so every executor is
 guarded when it is registered: it runs only for a passed proposal of one of its kinds that met
@@ -33,6 +35,7 @@ class Action:
     validate: Validator
     execute: Executor
     example: dict[str, Any] | None = None  # a payload shown to members drafting a proposal
+    if_not_passed: Executor | None = None  # run when the proposal closes and did not pass
 
     @property
     def example_json(self) -> str:
@@ -54,6 +57,7 @@ def register(
     validate: Validator,
     execute: Executor,
     example: dict[str, Any] | None = None,
+    if_not_passed: Executor | None = None,
 ) -> None:
     """Make an action available to proposals of the given kinds (re-registering replaces it).
 
@@ -61,7 +65,7 @@ def register(
     one that did not meet its kind's floors."""
     kinds = frozenset(kinds)
     guarded = _guarded(name, kinds, execute)
-    _registry[name] = Action(name, description, kinds, validate, guarded, example)
+    _registry[name] = Action(name, description, kinds, validate, guarded, example, if_not_passed)
 
 
 def _guarded(name: str, kinds: frozenset[str], execute: Executor) -> Executor:

@@ -70,6 +70,8 @@ def close_proposal(
         )
         if proposal.result == Proposal.Result.PASSED and proposal.action:
             _execute_action(proposal)
+        elif proposal.action:
+            _not_passed(proposal)
         enqueue.result_notice(proposal.pk)
         return proposal
 
@@ -92,6 +94,28 @@ def _execute_action(proposal: Proposal) -> None:
                 {"payload": proposal.action_payload, "effect": effect or {}},
             )
     except Exception as error:  # any failure is shown to members, never raised
+        message = getattr(error, "message", None) or str(error) or error.__class__.__name__
+        proposal.action_error = message
+        proposal.save(update_fields=["action_error", "updated_at"])
+        record(proposal.cooperative, None, "action.failed", proposal, {"error": message})
+
+
+def _not_passed(proposal: Proposal) -> None:
+    """Run the action's `if_not_passed` step, if it has one, in a savepoint like the action."""
+    try:
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+            step = registry.get(proposal.action).if_not_passed
+            if step is None:
+                return
+            effect = step(proposal.cooperative, proposal.action_payload, proposal)
+            record(
+                proposal.cooperative,
+                None,
+                f"action.{proposal.action}.not_passed",
+                proposal,
+                {"payload": proposal.action_payload, "effect": effect or {}},
+            )
+    except Exception as error:  # as for the action: shown to members, never raised
         message = getattr(error, "message", None) or str(error) or error.__class__.__name__
         proposal.action_error = message
         proposal.save(update_fields=["action_error", "updated_at"])

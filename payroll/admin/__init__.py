@@ -1,10 +1,11 @@
 """Django admin of payroll. Every write is a service call (audited); nothing is edited in place.
 
 One module per subject, each registering its admins when imported here (Django's admin
-autodiscovery imports `payroll.admin`): `money_in` (revenue, expenses), `policies`,
-`distributions` (runs, capital entries, documents); `base` is what they share.
+autodiscovery imports `payroll.admin`): `money_in` (revenue, expenses), `claims` (members'
+expense claims), `policies`, `distributions` (runs, capital entries, documents); `base` is what
+they share.
 """
 
-from payroll.admin import distributions, money_in, policies
+from payroll.admin import claims, distributions, money_in, policies
 
-__all__ = ["distributions", "money_in", "policies"]
+__all__ = ["claims", "distributions", "money_in", "policies"]

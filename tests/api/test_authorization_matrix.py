@@ -28,8 +28,9 @@ from billing import invoice_lines, invoicing, payments
 from billing.models import BillingRate
 from coop.models.cooperative import MemberStatus
 from governance import services as governance
-from payroll import distributing
+from payroll import claims, distributing
 from payroll import services as money
+from tests.banking.factories_accounts import bank_account as account_without_statements
 from tests.banking.factories_import import bank_account, entry, statement
 from tests.banking.factories_match import bank_transaction
 from tests.billing.document_factories import IssuedInvoiceFactory, add_line
@@ -126,6 +127,13 @@ _row("coops/{coop}/expenses/{expense}/", get="401 404 200 200 200 200")
 _row("coops/{coop}/expenses/{expense}/receipt/", get="401 404 200 200 200 200")
 _row("coops/{coop}/expenses/{expense}/approve/", post="401 404 403 403 200 403")
 _row("coops/{coop}/expenses/{expense}/reject/", post="401 404 403 403 200 403")
+_row("coops/{coop}/expense-claims/", get="401 404 200 200 200 200", post="401 404 400 400 400 400")
+_row("coops/{coop}/expense-claims/{claim}/", get="401 404 200 404 200 404")
+_row("coops/{coop}/expense-claims/{claim}/receipt/", get="401 404 200 404 200 404")
+_row("coops/{coop}/expense-claims/{claim}/approve/", post="401 404 403 403 200 403")
+_row("coops/{coop}/expense-claims/{claim}/reject/", post="401 404 403 403 400 403")
+_row("coops/{coop}/expense-claims/{claim}/withdraw/", post="401 404 200 404 403 404")
+_row("coops/{coop}/expense-claims/{claim}/propose/", post="401 404 403 403 409 403")
 _row("coops/{coop}/policies/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
 _row("coops/{coop}/policies/{policy}/", get="401 404 200 200 200 200")
 _row("coops/{coop}/distributions/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
@@ -213,6 +221,13 @@ _row("coops/{coop}/bank-matches/{match}/change/", post="401 404 403 403 400 403"
 _row("coops/{coop}/bank-matches/{match}/set-aside/", post="401 404 403 403 200 403")
 _row("coops/{coop}/bank-matches/{match}/undo/", post="401 404 403 403 409 403")
 _row("coops/{coop}/billing/aging/", get="401 404 200 200 200 200")
+_row("coops/{coop}/bank-accounts/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
+_row(
+    "coops/{coop}/bank-accounts/{bank_account}/",
+    get="401 404 200 200 200 200",
+    patch="401 404 403 403 200 403",
+    delete="401 404 403 403 204 403",
+)
 _row(
     "coops/{coop}/bank-statements/",
     get="401 404 200 200 200 200",
@@ -327,6 +342,10 @@ class World:
             amount=Decimal("10.00"), date=october, payee="Hetzner",
             receipt=ContentFile(b"%PDF-1.4\n%%EOF\n", name="receipt.pdf"),
         )  # fmt: skip
+        self.claim = claims.file_claim(
+            actor=member, amount=Decimal("20.00"), date=october.replace(day=5), payee="DB",
+            category="Travel", receipt=ContentFile(b"%PDF-1.4\n%%EOF\n", name="ticket.pdf"),
+        )  # fmt: skip
         self.paid_invoice = issued_invoice(
             self.client, lines=[(self.project, Decimal("500.00"))], issue_date=october
         )
@@ -372,6 +391,10 @@ class World:
         )  # fmt: skip
         matching.suggest(cooperative=self.coop)
         self.bank_match = bank_tx.matches.get()
+        # An account without statements: it may be changed and removed.
+        self.bank_account = account_without_statements(
+            self.coop, name="Savings", other_identifier="SAVINGS-1"
+        )
         assert member.status == MemberStatus.ACTIVE
 
     def url(self, route: str) -> str:
@@ -385,6 +408,7 @@ class World:
             "delegation": self.delegation.pk,
             "revenue": self.revenue.pk,
             "expense": self.expense.pk,
+            "claim": self.claim.pk,
             "policy": self.policy.pk,
             "distribution": self.distribution.pk,
             "draft": self.draft.pk,
@@ -394,6 +418,7 @@ class World:
             "issued": self.issued.pk,
             "payment": self.payment.pk,
             "paid": self.paid_invoice.pk,
+            "bank_account": self.bank_account.pk,
             "statement": self.statement.pk,
             "transaction": self.transaction.pk,
             "match": self.bank_match.pk,

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from rest_framework import serializers
 
+import api.serializers.banking_accounts
 import api.serializers.billing_invoices
 import api.serializers.billing_payments
 import api.serializers.billing_rates
@@ -24,6 +25,7 @@ from coop.models import Cooperative
 from governance import services as governance
 from payroll import services as payroll
 from tests.api.contract import ContractClient
+from tests.banking.factories_accounts import bank_account
 from tests.billing.payment_factories import issued_invoice
 from tests.factories import PASSWORD, ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 from tests.payroll.books import POLICY
@@ -46,7 +48,8 @@ def _writable_operations():
 def test_every_serializer_of_the_api_is_strict():
     modules = [api.serializers.core, api.serializers.governance, api.serializers.hours,
                api.serializers.payroll, api.serializers.billing_invoices,
-               api.serializers.billing_rates, api.serializers.billing_payments]  # fmt: skip
+               api.serializers.billing_rates, api.serializers.billing_payments,
+               api.serializers.banking_accounts]  # fmt: skip
     found = [
         cls
         for module in modules
@@ -99,6 +102,7 @@ def world(db, cooperative):
             "invoices": invoice.pk,
             "lines": line.pk,
             "billing-rates": rate.pk,
+            "bank-accounts": bank_account(cooperative).pk,
         },
     }
 

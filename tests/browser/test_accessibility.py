@@ -12,6 +12,7 @@ import pytest
 
 from governance import services as governance
 from payroll import distributing
+from tests.banking.factories_accounts import bank_account
 from tests.factories import MemberFactory
 from tests.payroll.books import SEPTEMBER
 
@@ -100,7 +101,13 @@ def site(cooperative, treasurer, books, make_proposal):
     distribution = distributing.create_draft(
         actor=treasurer, cooperative=cooperative, month=SEPTEMBER
     )
-    return {"slug": cooperative.slug, "proposals": proposals, "distribution": distribution}
+    account = bank_account(cooperative)
+    return {
+        "slug": cooperative.slug,
+        "proposals": proposals,
+        "distribution": distribution,
+        "bank_account": account.pk,
+    }
 
 
 def coop_page(path):
@@ -131,6 +138,9 @@ PAGES = {
     "money-policies": coop_page("money/policies/"),
     "capital-accounts": coop_page("money/capital/"),
     "members": coop_page("members/"),
+    "bank-accounts": coop_page("bank/accounts/"),
+    "bank-account-new": coop_page("bank/accounts/new/"),
+    "bank-account-csv": lambda site: f"/c/{site['slug']}/bank/accounts/{site['bank_account']}/csv/",
     "api-tokens": lambda site: "/account/tokens/",
     "password-change": lambda site: "/password-change/",
 }
