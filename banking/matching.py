@@ -217,6 +217,8 @@ class Expenses:
                 date__gte=min(outgoing) - datetime.timedelta(days=days),
                 date__lte=max(outgoing) + datetime.timedelta(days=days),
                 bank_fee_match__isnull=True,
+                # a member's claim is paid back on a reimbursement line: matched as a payout
+                claim__isnull=True,
             )
             .exclude(pk__in=_paid_expenses(cooperative))
             .only("pk", "amount", "date", "payee", "currency")

@@ -32,6 +32,7 @@ from coop.models.cooperative import Role
 from coop.services import require_role
 from payroll import distributing
 from payroll import services as payroll
+from payroll.claim_models import ExpenseClaim
 from payroll.models import Distribution, DistributionLine, Expense, LineKind, Revenue
 
 BANK_FEES_CATEGORY = "Bank fees"
@@ -172,6 +173,14 @@ def _confirm_expense(actor: Member | None, match: BankMatch, bank_tx: BankTransa
         raise InvalidInput(_("Money received does not pay an expense."), field="transaction")
     if expense.status != Expense.Status.APPROVED:
         raise StateConflict(_("Only an approved expense is paid."), code="not_approved")
+    if ExpenseClaim.objects.filter(expense=expense).exists():
+        raise StateConflict(
+            _(
+                "This expense is a member's claim, paid back on a reimbursement line of a "
+                "distribution: match the line."
+            ),
+            code="claim",
+        )
     if match.amount != expense.amount:
         raise InvalidInput(
             _("The expense is %(amount)s: the matched amount must be the same.")

@@ -14,6 +14,7 @@ from billing.models import Invoice, Payment
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import AuditEvent
 from payroll import distributing
+from payroll.claim_models import ExpenseClaim
 from payroll.documents import end_to_end_id
 from payroll.models import Distribution, Expense, Revenue
 from tests.banking.factories_match import approved_distribution, bank_account, bank_transaction
@@ -306,3 +307,22 @@ def test_another_coops_invoice_is_refused(today, cooperative, account, treasurer
             actor=treasurer, transaction=bank_tx, parts=[(foreign, Decimal("1000.00"))]
         )
     assert refused.value.field == "target"
+
+
+def test_a_claims_expense_is_matched_through_its_reimbursement_line(
+    today, cooperative, account, treasurer, member
+):
+    expense = ExpenseFactory(
+        cooperative=cooperative, payee="Train", amount=Decimal("42.00"),
+        status=Expense.Status.APPROVED,
+    )  # fmt: skip
+    ExpenseClaim.objects.create(
+        cooperative=cooperative, member=member, amount=Decimal("42.00"), currency="EUR",
+        date=expense.date, payee="Train", category="Travel", receipt="claims/ticket.pdf",
+        expense=expense,
+    )  # fmt: skip
+    bank_tx = bank_transaction(account, "-42.00", counterparty_name="Train")
+    assert suggestion(cooperative, bank_tx) is None
+    with pytest.raises(StateConflict) as refused:
+        reconciling.split(actor=treasurer, transaction=bank_tx, parts=[(expense, Decimal("42.00"))])
+    assert refused.value.code == "claim"
