@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction as db_transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from banking import scoring
@@ -260,20 +261,26 @@ def _fee_or_interest(bank_tx: BankTransaction, remaining: Decimal) -> list[Candi
 
 
 def suggest(
-    *, cooperative: Cooperative, transactions: Iterable[BankTransaction] | None = None
+    *,
+    cooperative: Cooperative,
+    transactions: QuerySet[BankTransaction] | Iterable[BankTransaction] | None = None,
 ) -> list[BankMatch]:
-    """Suggest matches for the co-op's unmatched transactions (or those of them given): the
-    suggestions made before are replaced, the ones the treasurer set aside are not made again,
-    and those the treasurer chose stay."""
-    queue = unmatched_transactions(cooperative)
-    if transactions is not None:
-        queue = queue.filter(pk__in=[t.pk for t in transactions])
-    pending = list(queue)
+    """Suggest matches for the co-op's unmatched transactions (or those of them given, best as
+    a queryset: a statement's `transactions`): the suggestions made before are replaced, the ones
+    the treasurer set aside are not made again, and those the treasurer chose stay. A fixed
+    number of queries, whatever the number of transactions."""
+    scope = BankTransaction.objects.filter(account__cooperative=cooperative)
+    if isinstance(transactions, QuerySet):
+        scope = scope.filter(pk__in=transactions.values("pk"))
+    elif transactions is not None:
+        scope = scope.filter(pk__in=[t.pk for t in transactions])
+    in_scope = scope.values("pk")
+    pending = list(unmatched_transactions(cooperative).filter(pk__in=in_scope))
     invoices, lines = Invoices(cooperative), Lines(cooperative)
     expenses = Expenses(cooperative, pending)
     refused = {
         (m.transaction_id, m.kind, m.invoice_id or m.distribution_line_id or m.expense_id)
-        for m in BankMatch.objects.filter(transaction__in=pending, status=MatchStatus.SET_ASIDE)
+        for m in BankMatch.objects.filter(transaction__in=in_scope, status=MatchStatus.SET_ASIDE)
     }
     made = []
     for bank_tx in pending:
@@ -301,8 +308,8 @@ def suggest(
                 )
             )
     with db_transaction.atomic():
-        BankMatch.objects.filter(transaction__in=pending, status=MatchStatus.SUGGESTED).exclude(
+        BankMatch.objects.filter(transaction__in=in_scope, status=MatchStatus.SUGGESTED).exclude(
             reasons=["chosen"]
         ).delete()
-        BankMatch.objects.bulk_create(made)
+        BankMatch.objects.bulk_create(made, batch_size=1000)
     return made

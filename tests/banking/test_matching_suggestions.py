@@ -215,3 +215,12 @@ def test_suggesting_costs_the_same_queries_for_more_transactions(
         bank_transaction(account, "2.00", remittance_information=invoice.number)
     with django_assert_max_num_queries(12):
         matching.suggest(cooperative=cooperative)
+
+
+def test_suggesting_for_one_statement(today, cooperative, account, client):
+    invoice = invoice_of(client)
+    other = bank_transaction(account, "1000.00", remittance_information=invoice.number)
+    mine = bank_transaction(account, "1000.00", remittance_information=invoice.number)
+    made = matching.suggest(cooperative=cooperative, transactions=mine.statement.transactions.all())
+    assert [m.transaction for m in made] == [mine]
+    assert not BankMatch.objects.filter(transaction=other).exists()
