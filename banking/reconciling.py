@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction as db_transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -242,7 +243,7 @@ def _confirm(actor: Member | None, match: BankMatch, bank_tx: BankTransaction) -
     match.confirmed_by = actor
     match.confirmed_at = clock.now()
     try:
-        with transaction.atomic():
+        with db_transaction.atomic():
             match.save()
     except IntegrityError:
         # a constraint saw what the checks above missed (a race on another transaction)
@@ -270,7 +271,7 @@ def _confirm(actor: Member | None, match: BankMatch, bank_tx: BankTransaction) -
 def confirm_match(*, actor: Member | None, match: BankMatch) -> BankMatch:
     """Confirm a suggestion: record what the money was."""
     require_role(actor, Role.TREASURER)
-    with transaction.atomic():
+    with db_transaction.atomic():
         bank_tx = _locked_transaction(match.transaction)
         hold_books(_coop_of(bank_tx))
         return _confirm(actor, _locked_match(match), bank_tx)
@@ -327,7 +328,7 @@ def split(
     parts = list(parts)
     if not parts:
         raise InvalidInput(_("Give at least one part."), field="parts")
-    with _atomic():
+    with db_transaction.atomic():
         bank_tx = _locked_transaction(transaction)
         hold_books(_coop_of(bank_tx))
         amounts = [
@@ -361,17 +362,13 @@ def split(
         return made
 
 
-def _atomic() -> Any:
-    return transaction.atomic()
-
-
 def change(
     *, actor: Member | None, match: BankMatch, target: Target, amount: Decimal | None = None
 ) -> BankMatch:
     """Point a suggestion (or a suggestion set aside) at another target, chosen by the
     treasurer; confirm it next. A confirmed match is undone first."""
     require_role(actor, Role.TREASURER)
-    with transaction.atomic():
+    with db_transaction.atomic():
         bank_tx = _locked_transaction(match.transaction)
         match = _locked_match(match)
         if match.status == MatchStatus.CONFIRMED or match.kind == MatchKind.NOTHING:
@@ -401,7 +398,7 @@ def change(
 def set_aside(*, actor: Member | None, match: BankMatch) -> BankMatch:
     """Set a suggestion aside: it is wrong, and matching will not suggest it again."""
     require_role(actor, Role.TREASURER)
-    with transaction.atomic():
+    with db_transaction.atomic():
         bank_tx = _locked_transaction(match.transaction)
         match = _locked_match(match)
         if match.status != MatchStatus.SUGGESTED:
@@ -418,7 +415,7 @@ def set_transaction_aside(
     """Set a whole transaction aside: nothing in Cooperage matches it (a transfer between the
     co-op's own accounts). It leaves the unmatched queue."""
     require_role(actor, Role.TREASURER)
-    with _atomic():
+    with db_transaction.atomic():
         bank_tx = _locked_transaction(transaction)
         _ensure_not_set_aside(bank_tx)
         if confirmed_total(bank_tx):
@@ -439,7 +436,7 @@ def set_transaction_aside(
 def take_back(*, actor: Member | None, transaction: BankTransaction) -> None:
     """Bring a transaction set aside back to the unmatched queue."""
     require_role(actor, Role.TREASURER)
-    with _atomic():
+    with db_transaction.atomic():
         bank_tx = _locked_transaction(transaction)
         deleted, _rows = BankMatch.objects.filter(
             transaction=bank_tx, kind=MatchKind.NOTHING
@@ -549,7 +546,7 @@ def undo_match(*, actor: Member | None, match: BankMatch) -> list[Revenue]:
     """Take back what confirming did; the match becomes a suggestion again. Revenue of a
     distributed month stays and is corrected in the open month; returns those corrections."""
     require_role(actor, Role.TREASURER)
-    with transaction.atomic():
+    with db_transaction.atomic():
         bank_tx = _locked_transaction(match.transaction)
         hold_books(_coop_of(bank_tx))
         match = _locked_match(match)
