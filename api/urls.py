@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.views.auth import TokenView
 from api.views.banking_accounts import BankAccountViewSet
+from api.views.banking_matches import BankMatchViewSet
 from api.views.banking_statements import BankStatementViewSet, BankTransactionViewSet
 from api.views.billing_documents import InvoicePdfView, InvoiceXmlView
 from api.views.billing_invoices import InvoiceLineViewSet, InvoiceViewSet, UnbilledViewSet
@@ -68,6 +69,8 @@ router.register(f"{INVOICE}/payments", InvoicePaymentViewSet, basename="invoice-
 router.register(f"{INVOICE}/send", SendInvoiceViewSet, basename="invoice-send")
 router.register(f"{COOP}/payments", PaymentViewSet, basename="payment")
 router.register(f"{COOP}/balances", BalanceViewSet, basename="balance")
+# Reconciliation (banking/reconciling.py).
+router.register(f"{COOP}/bank-matches", BankMatchViewSet, basename="bank-match")
 router.register(f"{COOP}/bank-statements", BankStatementViewSet, basename="bank-statement")
 router.register(f"{COOP}/bank-transactions", BankTransactionViewSet, basename="bank-transaction")
 

@@ -133,3 +133,177 @@ class BankTransaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_date} {self.amount} {self.counterparty_name}"
+
+
+class MatchKind(models.TextChoices):
+    INVOICE = "invoice", _("invoice payment")
+    PAYOUT = "payout", _("distribution payout")
+    COMMONS = "commons", _("commons payment")
+    EXPENSE = "expense", _("expense")
+    BANK_FEE = "bank_fee", _("bank fee")
+    INTEREST = "interest", _("interest")
+    # The whole transaction is set aside: nothing in Cooperage to match it with (a transfer
+    # between the co-op's own accounts, a card refund).
+    NOTHING = "nothing", _("nothing to match")
+
+
+class MatchStatus(models.TextChoices):
+    SUGGESTED = "suggested", _("suggested")
+    CONFIRMED = "confirmed", _("confirmed")
+    SET_ASIDE = "set_aside", _("set aside")
+
+
+# Which target each kind names: the check constraint below and banking.reconciling agree.
+TARGET_OF_KIND = {
+    MatchKind.INVOICE: "invoice",
+    MatchKind.PAYOUT: "distribution_line",
+    MatchKind.COMMONS: "distribution_line",
+    MatchKind.EXPENSE: "expense",
+    MatchKind.BANK_FEE: None,
+    MatchKind.INTEREST: None,
+    MatchKind.NOTHING: None,
+}
+
+
+def _only_target(target: str | None) -> Q:
+    condition = Q()
+    for field in ("invoice", "distribution_line", "expense"):
+        condition &= Q(**{f"{field}__isnull": field != target})
+    return condition
+
+
+class BankMatch(models.Model):
+    """A part of a bank transaction matched with what it paid or was paid for.
+
+    A transaction has suggestions (banking.matching), of which the treasurer confirms, changes,
+    splits or sets aside each; a split is several confirmed parts whose amounts add up to the
+    transaction's. Confirming records what the money was (banking.reconciling) and keeps here
+    what it created, so that undoing takes back exactly that.
+    """
+
+    Kind = MatchKind
+    Status = MatchStatus
+
+    transaction = models.ForeignKey(
+        BankTransaction, on_delete=models.PROTECT, related_name="matches"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=MatchKind.choices)
+    invoice = models.ForeignKey(
+        "billing.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    distribution_line = models.ForeignKey(
+        "payroll.DistributionLine",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bank_matches",
+    )
+    expense = models.ForeignKey(
+        "payroll.Expense", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # This part of the transaction, positive whichever way the money went.
+    amount = amount_field(_("amount"))
+    confidence = models.PositiveSmallIntegerField(_("confidence"), default=0)
+    # Why it was suggested, as codes that banking.matching words (MATCH_REASONS).
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MatchStatus.choices, default=MatchStatus.SUGGESTED
+    )
+    confirmed_by = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # What confirming created, for undo to take back.
+    payment = models.OneToOneField(
+        "billing.Payment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bank_match",
+    )
+    fee_expense = models.OneToOneField(
+        "payroll.Expense",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bank_fee_match",
+    )
+    interest_revenue = models.OneToOneField(
+        "payroll.Revenue",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bank_interest_match",
+    )
+    # Confirming this part paid the last cash line of its distribution, which became paid.
+    paid_distribution = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["transaction_id", "-confidence", "id"]
+        verbose_name_plural = _("bank matches")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=MatchKind.values), name="bank_match_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=MatchStatus.values), name="bank_match_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0, confidence__lte=100),
+                name="bank_match_confidence_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) | Q(kind=MatchKind.NOTHING, amount=0),
+                name="bank_match_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=MatchKind.INVOICE) & _only_target("invoice"))
+                | (
+                    Q(kind__in=[MatchKind.PAYOUT, MatchKind.COMMONS])
+                    & _only_target("distribution_line")
+                )
+                | (Q(kind=MatchKind.EXPENSE) & _only_target("expense"))
+                | (
+                    Q(kind__in=[MatchKind.BANK_FEE, MatchKind.INTEREST, MatchKind.NOTHING])
+                    & _only_target(None)
+                ),
+                name="bank_match_target_of_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=MatchStatus.CONFIRMED) | Q(confirmed_at__isnull=True),
+                name="bank_match_confirmed_at_only_when_confirmed",
+            ),
+            # A transaction pays a target once; a distribution line and an expense are paid by
+            # one transaction; a fee or interest is recorded once per transaction.
+            models.UniqueConstraint(
+                fields=["transaction", "invoice"],
+                condition=Q(status="confirmed", invoice__isnull=False),
+                name="bank_match_invoice_once_per_transaction",
+            ),
+            models.UniqueConstraint(
+                fields=["distribution_line"],
+                condition=Q(status="confirmed", distribution_line__isnull=False),
+                name="bank_match_line_paid_once",
+            ),
+            models.UniqueConstraint(
+                fields=["expense"],
+                condition=Q(status="confirmed", expense__isnull=False),
+                name="bank_match_expense_paid_once",
+            ),
+            models.UniqueConstraint(
+                fields=["transaction"],
+                condition=Q(status="confirmed", kind__in=["bank_fee", "interest"]),
+                name="bank_match_fee_or_interest_once",
+            ),
+            models.UniqueConstraint(
+                fields=["transaction"],
+                condition=Q(kind="nothing"),
+                name="bank_match_set_aside_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["transaction", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.transaction} → {self.kind} {self.amount} ({self.status})"

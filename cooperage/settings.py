@@ -315,6 +315,9 @@ SPECTACULAR_SETTINGS = {
         "CapitalEntryKindEnum": "payroll.models.CapitalEntryKind",
         "InvoiceKindEnum": "billing.models.InvoiceKind",
         "InvoiceStatusEnum": "billing.models.InvoiceStatus",
+        "BankMatchKindEnum": "banking.models.MatchKind",
+        "BankMatchStatusEnum": "banking.models.MatchStatus",
+        "BankMatchTargetKindEnum": "api.serializers.banking_matches.TARGET_KINDS",
         # A member's language and a client's invoice language: one set of choices.
         "LanguageEnum": "cooperage.settings.LANGUAGES",
     },

@@ -272,6 +272,21 @@ def mark_paid(*, actor: Member | None, distribution: Distribution) -> Distributi
         return distribution
 
 
+def mark_unpaid(*, actor: Member | None, distribution: Distribution) -> Distribution:
+    """Back from paid to approved: a payout the bank statement showed was unmatched again
+    (banking.reconciling.undo_match). Nothing of the approved figures changes."""
+    require_role(actor, Role.TREASURER)
+    with transaction.atomic():
+        distribution = _locked(distribution)
+        if distribution.status != Distribution.Status.PAID:
+            raise StateConflict(_("Only a paid distribution can be marked as unpaid."))
+        distribution.status = Distribution.Status.APPROVED
+        distribution.paid_at = None
+        distribution.save(update_fields=["status", "paid_at"])
+        record(distribution.cooperative, actor, "distribution.unpaid", distribution, {})
+        return distribution
+
+
 def void_draft(*, actor: Member | None, distribution: Distribution) -> Distribution:
     require_role(actor, Role.TREASURER)
     with transaction.atomic():

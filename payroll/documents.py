@@ -243,6 +243,12 @@ def reference(distribution: Distribution, line: DistributionLine) -> str:
     ]
 
 
+def end_to_end_id(line: DistributionLine) -> str:
+    """The EndToEndId of a line's transfer in the pain.001: unique per line and stable, so that
+    the bank statement brings it back and reconciliation finds the line (banking.matching)."""
+    return f"COOP{line.distribution_id}L{line.pk}"[:35]
+
+
 CENT = Decimal("0.01")
 
 CSV_HEADER = [
@@ -333,7 +339,7 @@ def sepa_xml(
                 "amount": int((line.cash * 100).to_integral_exact()),
                 "execution_date": execution_date,
                 "description": epc_text(reference(distribution, line), 140, fallback="Payment"),
-                "endtoend_id": f"COOP{distribution.pk}L{line.pk}"[:35],
+                "endtoend_id": end_to_end_id(line),
             }
         )
     return transfer.export(validate=True, pretty_print=True)

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from banking import matching
 from banking.importing import import_parsed
 from billing import invoice_lines, invoicing, payments
 from billing.models import BillingRate
@@ -31,6 +32,7 @@ from payroll import claims, distributing
 from payroll import services as money
 from tests.banking.factories_accounts import bank_account as account_without_statements
 from tests.banking.factories_import import bank_account, entry, statement
+from tests.banking.factories_match import bank_transaction
 from tests.billing.document_factories import IssuedInvoiceFactory, add_line
 from tests.billing.payment_factories import issued_invoice
 from tests.factories import (
@@ -211,6 +213,13 @@ _row(
     delete="401 404 403 403 204 403",
 )
 _row("coops/{coop}/balances/", get="401 404 200 200 200 200")
+_row("coops/{coop}/bank-matches/", get="401 404 200 200 200 200")
+_row("coops/{coop}/bank-matches/split/", post="401 404 403 403 400 403")
+_row("coops/{coop}/bank-matches/{match}/", get="401 404 200 200 200 200")
+_row("coops/{coop}/bank-matches/{match}/confirm/", post="401 404 403 403 200 403")
+_row("coops/{coop}/bank-matches/{match}/change/", post="401 404 403 403 400 403")
+_row("coops/{coop}/bank-matches/{match}/set-aside/", post="401 404 403 403 200 403")
+_row("coops/{coop}/bank-matches/{match}/undo/", post="401 404 403 403 409 403")
 _row("coops/{coop}/billing/aging/", get="401 404 200 200 200 200")
 _row("coops/{coop}/bank-accounts/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
 _row(
@@ -369,12 +378,19 @@ class World:
             cooperative=self.coop, client=self.client, number="2026-9001", sequence=9001
         )
         add_line(self.issued)
-        bank_account(self.coop)
+        account = bank_account(self.coop)
         self.statement = import_parsed(
             actor=treasurer, cooperative=self.coop, statements=[statement([entry("5.00")])],
             file_sha256="0" * 64,
         ).statements[0]  # fmt: skip
         self.transaction = self.statement.transactions.get()
+        # A bank transaction paying the rest of the paid invoice, and its suggestion.
+        bank_tx = bank_transaction(
+            account, "400.00", booking_date=october.replace(day=22),
+            remittance_information=self.paid_invoice.number,
+        )  # fmt: skip
+        matching.suggest(cooperative=self.coop)
+        self.bank_match = bank_tx.matches.get()
         # An account without statements: it may be changed and removed.
         self.bank_account = account_without_statements(
             self.coop, name="Savings", other_identifier="SAVINGS-1"
@@ -405,6 +421,7 @@ class World:
             "bank_account": self.bank_account.pk,
             "statement": self.statement.pk,
             "transaction": self.transaction.pk,
+            "match": self.bank_match.pk,
         }
         return "/api/v1/" + route.format(**ids)
 
