@@ -1,5 +1,6 @@
 """Settings from the environment, the demo command and a live Celery worker round trip."""
 
+import datetime
 import os
 import subprocess
 import sys
@@ -7,8 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
 
+from coop import clock
 from coop.models import Cooperative, Member, Project, TimeEntry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +68,12 @@ def test_demo_is_realistic_and_idempotent(capsys):
     assert cooperative.clients.count() == 3
     assert cooperative.projects.count() == 5
     months = {d.replace(day=1) for d in TimeEntry.objects.values_list("date", flat=True)}
-    assert len(months) == 3
+    # Weekdays of the last three months up to the co-op's today: on a weekend at a month's
+    # start (1 January 2028 in Madrid is a Saturday) the current month has none yet.
+    today = clock.today_in(cooperative)
+    first = (today - relativedelta(months=2)).replace(day=1)
+    weekdays = [first + datetime.timedelta(days=n) for n in range((today - first).days + 1)]
+    assert months == {day.replace(day=1) for day in weekdays if day.weekday() < 5}
     roles = {m.user.email: m.roles for m in cooperative.members.select_related("user")}
     assert roles["ana@example.coop"] == ["secretary", "admin"]
     assert roles["bruno@example.coop"] == ["treasurer"]
