@@ -61,9 +61,8 @@ def load_demo(cooperative: Cooperative, today: datetime.date) -> None:
         opening_balance=OPENING_BALANCE,
         opening_date=last_month - datetime.timedelta(days=1),
     )
-    last = _import(
-        treasurer, account, last_month, this_month - datetime.timedelta(days=1), _paid_out(account)
-    )
+    month_end = this_month - datetime.timedelta(days=1)
+    last = _import(treasurer, account, last_month, month_end, _paid_out(account, last_month))
     _import(treasurer, account, this_month, today, _received(account, this_month, today))
     matching.suggest(cooperative=cooperative)
     for bank_tx in last.transactions.order_by("booking_date", "id"):
@@ -108,11 +107,10 @@ def _reference(day: datetime.date, number: int) -> str:
     return f"{day:%Y%m%d}{number:06d}"
 
 
-def _paid_out(account: BankAccount) -> list[Entry]:
+def _paid_out(account: BankAccount, last_month: datetime.date) -> list[Entry]:
     """Last month: the approved distribution's transfers and the approved expenses paid."""
     cooperative = account.cooperative
-    last_month = clock.today_in(cooperative).replace(day=1) - relativedelta(months=1)
-    entries = []
+    entries: list[Entry] = []
     payday = last_month.replace(day=PAYOUT_DAY)
     lines = DistributionLine.objects.filter(
         distribution__cooperative=cooperative,
