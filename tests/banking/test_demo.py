@@ -16,9 +16,11 @@ from payroll.documents import end_to_end_id
 from payroll.models import Distribution, DistributionLine
 
 # Where months break: the first day of a month (already 1 March in Madrid, the demo's time zone,
-# while still 28 February in UTC), the last day of a 31-day month, and 29 February.
+# while still 28 February in UTC), New Year's Day there (a Saturday), the last day of a 31-day
+# month, and 29 February.
 INSTANTS = [
     datetime.datetime(2027, 2, 28, 23, 30, tzinfo=datetime.UTC),
+    datetime.datetime(2027, 12, 31, 23, 30, tzinfo=datetime.UTC),
     datetime.datetime(2027, 1, 31, 12, 0, tzinfo=datetime.UTC),
     datetime.datetime(2028, 2, 29, 21, 0, tzinfo=datetime.UTC),
 ]
