@@ -109,8 +109,9 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Data first (skipped when present), then each benchmark; PostgreSQL DB cooperage_bench, Redis DB 3.
-BENCH_SCRIPTS := data distribution tally api_load payslips billing_draft billing_documents
+# Data first (skipped when present), then each benchmark; PostgreSQL DB cooperage_bench, Redis DB 3
+# (bench/bank.py: the database of DATABASE_URL when set, else SQLite in var/bench/).
+BENCH_SCRIPTS := data distribution tally api_load payslips billing_draft billing_documents bank
 bench: $(STAMP)
 	@for script in $(BENCH_SCRIPTS); do echo "== bench/$$script.py"; $(BIN)/python bench/$$script.py || exit 1; done
 
