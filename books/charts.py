@@ -7,8 +7,7 @@ Pure data and small pure functions: no Django, nothing but the standard library.
 Sources, per chart (docs/books.md, "Charts of accounts", has the same with a table per number):
 
 skr03, skr04 - DATEV eG, "Kontenrahmen DATEV SKR 03" and "Kontenrahmen DATEV SKR 04"
-(datev.de). DATEV's PDFs themselves were not at hand; every number but SKR03 0851 (one
-source, see docs/books.md) was read in at least two of:
+(datev.de). DATEV's PDFs themselves were not at hand; every number was read in at least two of:
   Odoo, addons/l10n_de/data/template/account.account-de_skr03.csv and ...-de_skr04.csv
     (github.com/odoo/odoo, commit 05a629cd...);
   ERPNext, erpnext/accounts/doctype/account/chart_of_accounts/verified/
@@ -18,7 +17,8 @@ source, see docs/books.md) was read in at least two of:
     and acctchrt_skr04.gnucash-xea, "SKR04 2022" (020934c3...);
   the SKR03/SKR04 tables of BuchhaltungsButler's help centre (wissen.buchhaltungsbutler.de,
     "Informationen zu Basiskonten", for 0730/3510 and 0755/3519) and a full SKR03 listing in a
-    public repository (0846, 0851, 0860: none of the three programs ships them).
+    public repository and Dolibarr's llx_accounting_account_de.sql (commit 00a4e179...), for
+    0846, 0851, 0860, which Odoo, ERPNext and GnuCash do not ship.
 Co-op law: GenG § 7 Nr. 2 (gesetzliche Rücklage), HGB § 337 (Geschäftsguthaben, Ergebnis-
 rücklagen in a co-op's balance sheet). VAT: UStG § 12 (19 % / 7 %), § 3a Abs. 2 and § 13b
 (EU B2B services: the customer owes the tax).
@@ -27,9 +27,9 @@ pgc - Plan General de Contabilidad, Real Decreto 1514/2007, de 16 de noviembre, 
 cooperative adaptation of the Orden EHA/3360/2010, de 21 de diciembre. Numbers read in:
   Dolibarr, htdocs/install/mysql/data/llx_accounting_account_es.sql, "PCG08-PYME"
     (github.com/Dolibarr/dolibarr, commit 13255df4...);
-  Odoo, addons/l10n_es/data/template/account.account-es_common.csv (commit 0e317cfd...) and
-    account.account-es_coop_pymes.csv (2548257d...), the Orden's cooperative accounts;
-  112, 113, 129 (Dolibarr) and 148 (Odoo) were found in one of them only.
+  Odoo, addons/l10n_es/data/template/account.account-es_common.csv (commit 0e317cfd...),
+    account.account-es_common_mainland.csv (2ea4800f...) and account.account-es_coop_pymes.csv
+    (2548257d...), the Orden's cooperative accounts; 148 was found in Odoo's only.
 The Orden makes the Fondo de Educación, Formación y Promoción a liability (148 long term,
 5298 short term) and renames the PGC's 112/113 to the co-op funds.
 
