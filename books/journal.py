@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from books import setup
 from books.models import AccountMapping, EntryKind, JournalEntry, JournalLine, LedgerAccount
 from coop import clock
 from coop.errors import StateConflict
@@ -68,16 +69,23 @@ def check_balanced(lines: Sequence[Line]) -> None:
         raise UnbalancedEntry(f"the lines add up to {total}, not 0: {described}")
 
 
-def accounts_for(cooperative: Cooperative, roles: Iterable[str]) -> dict[str, LedgerAccount]:
-    """The co-op's account for each role (one query); `MissingAccount` names the first role the
-    chart leaves without one."""
-    wanted = set(roles)
-    found = {
+def _mapped(cooperative: Cooperative, roles: set[str]) -> dict[str, LedgerAccount]:
+    return {
         mapping.role: mapping.account
         for mapping in AccountMapping.objects.filter(
-            cooperative=cooperative, role__in=wanted
+            cooperative=cooperative, role__in=roles
         ).select_related("account")
     }
+
+
+def accounts_for(cooperative: Cooperative, roles: Iterable[str]) -> dict[str, LedgerAccount]:
+    """The co-op's account for each role (one query; the default chart of its country is
+    installed first if it has none); `MissingAccount` names the first role the chart leaves
+    without one."""
+    wanted = set(roles)
+    found = _mapped(cooperative, wanted)
+    if wanted - found.keys() and setup.ensure_chart(cooperative):
+        found = _mapped(cooperative, wanted)  # the first entry of its books: the chart is new
     missing = sorted(wanted - found.keys())
     if missing:
         raise MissingAccount(

@@ -45,6 +45,22 @@ class EntryKind(models.TextChoices):
     REVERSAL = "reversal", _("reversal")
 
 
+class BooksSettings(models.Model):
+    """Which default chart the co-op's accounts came from (`books.charts`): DATEV's export names
+    it (SKR03, SKR04). Written when the chart is installed."""
+
+    cooperative = models.OneToOneField(
+        Cooperative, on_delete=models.PROTECT, related_name="books_settings"
+    )
+    chart = models.CharField(_("chart of accounts"), max_length=16)
+
+    class Meta:
+        verbose_name_plural = "books settings"
+
+    def __str__(self) -> str:
+        return f"{self.cooperative}: {self.chart}"
+
+
 class LedgerAccount(models.Model):
     """An account of the co-op's chart, numbered as its chart numbers it (SKR03 "1200")."""
 

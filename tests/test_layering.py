@@ -21,6 +21,7 @@ PURE = (
     "coop.timesheet_csv",
     "billing.totals",
     "banking.parsing",
+    "books.charts",
 )
 ORM = ("django.db", "django.contrib.auth.models", "django.contrib.contenttypes.models")
 
