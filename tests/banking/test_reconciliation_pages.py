@@ -178,9 +178,7 @@ def test_a_change_to_what_is_not_the_coops_names_the_field(client, cooperative, 
     foreign = invoice_of(ClientFactory(cooperative=outsider.cooperative))
     signed_in(client, treasurer)
     for value in (f"invoice-{foreign.pk}", "nonsense"):
-        refused = client.post(
-            url(cooperative, "bank-match-change", match.pk), {"target": value}
-        )
+        refused = client.post(url(cooperative, "bank-match-change", match.pk), {"target": value})
         assert refused.status_code == 400
         assert "target" in refused.context["form"].errors
     refused = client.post(
