@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from banking import match_selectors
@@ -17,6 +16,7 @@ from banking.matching import reasons_text
 from banking.models import BankMatch, BankTransaction, MatchKind
 from billing.balances import open_invoices
 from billing.models import Invoice
+from coop.locale_formats import format_medium_day, format_month
 from coop.models import Cooperative
 from coop.money import format_money
 from payroll.documents import end_to_end_id
@@ -38,7 +38,7 @@ def invoice_label(invoice: Invoice, open_total: Any = None) -> str:
 def line_label(line: DistributionLine) -> str:
     return _("%(name)s, distribution of %(month)s: %(cash)s in cash (EndToEndId %(id)s)") % {
         "name": line.name,
-        "month": date_format(line.distribution.month, "YEAR_MONTH_FORMAT"),
+        "month": format_month(line.distribution.month),
         "cash": format_money(line.cash, line.distribution.currency),
         "id": end_to_end_id(line),
     }
@@ -47,7 +47,7 @@ def line_label(line: DistributionLine) -> str:
 def expense_label(expense: Expense) -> str:
     return _("Expense to %(payee)s of %(day)s: %(amount)s (%(category)s)") % {
         "payee": expense.payee,
-        "day": date_format(expense.date, "SHORT_DATE_FORMAT"),
+        "day": format_medium_day(expense.date),
         "amount": format_money(expense.amount, expense.currency),
         "category": expense.category,
     }

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from banking import match_selectors, matching, reconciling
 from banking import reconciliation_presenters as presenters
@@ -24,6 +24,7 @@ from banking.models import BankMatch, BankTransaction
 from banking.reconciliation_forms import ChangeForm, SetAsideForm, SplitForm
 from coop.errors import DomainError
 from coop.forms import refuse_form
+from coop.locale_formats import format_day
 from coop.models import Member
 from coop.models.cooperative import Role
 from coop.money import format_money
@@ -97,6 +98,7 @@ def _reconciliation_page(
 
 
 @login_required
+@require_safe
 def reconciliation(request: HttpRequest, coop_slug: str) -> HttpResponse:
     return _reconciliation_page(request, _membership(request, coop_slug))
 
@@ -277,6 +279,7 @@ def _unmatched_page(
 
 
 @login_required
+@require_safe
 def unmatched(request: HttpRequest, coop_slug: str) -> HttpResponse:
     return _unmatched_page(request, _membership(request, coop_slug))
 
@@ -293,20 +296,20 @@ def set_transaction_aside(request: HttpRequest, coop_slug: str, pk: int) -> Http
                 actor=member, transaction=bank_tx, note=form.cleaned_data["note"]
             )
         except DomainError as error:
-            status = refuse_form(form, error)
-        else:
-            messages.success(
-                request,
-                _("The transaction of %(day)s over %(amount)s was set aside.")
-                % {
-                    "day": bank_tx.booking_date.isoformat(),
-                    "amount": format_money(bank_tx.amount, bank_tx.account.currency),
-                },
-            )
-            return redirect(reverse("bank-unmatched", args=[coop_slug]))
-    else:
-        status = 400
-    message = "; ".join(str(m) for problems in form.errors.values() for m in problems)
+            return _unmatched_page(request, member, status=error.status, error=error.message)
+        messages.success(
+            request,
+            _("The transaction of %(day)s over %(amount)s was set aside.")
+            % {
+                "day": format_day(bank_tx.booking_date),
+                "amount": format_money(bank_tx.amount, bank_tx.account.currency),
+            },
+        )
+        return redirect(reverse("bank-unmatched", args=[coop_slug]))
+    message = " ".join(
+        f"{form[name].label}: {problem}" for name, problems in form.errors.items()
+        for problem in problems
+    )  # fmt: skip
     return _unmatched_page(
-        request, member, status=status, error=message, failed={"pk": bank_tx.pk, "form": form}
+        request, member, status=400, error=message, failed={"pk": bank_tx.pk, "form": form}
     )

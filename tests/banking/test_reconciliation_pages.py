@@ -249,6 +249,7 @@ def test_the_unmatched_queue_and_setting_a_transaction_aside(client, cooperative
     )
     assert refused.status_code == 400
     assert 'aria-invalid="true"' in refused.content.decode()
+    assert "Why (optional): " in refused.content.decode()  # the field is named
     done = client.post(
         url(cooperative, "bank-transaction-set-aside", bank_tx.pk),
         {"note": "to our savings"},
@@ -260,6 +261,7 @@ def test_the_unmatched_queue_and_setting_a_transaction_aside(client, cooperative
     again = client.post(url(cooperative, "bank-transaction-set-aside", bank_tx.pk))
     assert again.status_code == 409
     assert "This transaction was set aside" in again.content.decode()
+    assert 'aria-invalid="true"' not in again.content.decode()  # not the note's fault
 
 
 def test_the_pages_cost_a_fixed_number_of_queries(client, cooperative, treasurer, account, buyer,
@@ -276,3 +278,48 @@ def test_the_pages_cost_a_fixed_number_of_queries(client, cooperative, treasurer
         assert client.get(url(cooperative, "bank-reconciliation")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(url(cooperative, "bank-unmatched")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("es", ["Buscar conciliaciones", "Confirmar", "Apartar", "el importe es el mismo"]),
+        ("de", ["Zuordnungen suchen", "Bestätigen", "Zurückstellen", "Rechnung"]),
+    ],
+)
+def test_the_page_speaks_spanish_and_german(client, settings, cooperative, treasurer, paid_in,
+                                            language, words):  # fmt: skip
+    signed_in(client, treasurer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    text = client.get(url(cooperative, "bank-reconciliation")).content.decode()
+    for word in words:
+        assert word in text, word
+
+
+def test_reads_and_writes_answer_only_their_method(client, cooperative, treasurer, paid_in):
+    _invoice, _tx, match = paid_in
+    signed_in(client, treasurer)
+    assert client.post(url(cooperative, "bank-reconciliation")).status_code == 405
+    assert client.post(url(cooperative, "bank-unmatched")).status_code == 405
+    assert client.get(url(cooperative, "bank-match-confirm", match.pk)).status_code == 405
+    assert client.get(url(cooperative, "bank-find-matches")).status_code == 405
+
+
+def test_a_confirmed_match_is_undone_before_it_is_changed(client, cooperative, treasurer,
+                                                          paid_in):  # fmt: skip
+    invoice, bank_tx, match = paid_in
+    signed_in(client, treasurer)
+    client.post(url(cooperative, "bank-match-confirm", match.pk))
+    refused = client.post(
+        url(cooperative, "bank-match-change", match.pk), {"target": f"invoice-{invoice.pk}"}
+    )
+    assert refused.status_code == 409
+    assert "undone before it is changed" in refused.content.decode()
+    full = client.get(url(cooperative, "bank-transaction-match", bank_tx.pk))
+    assert "This transaction is matched in full" in full.content.decode()
+    more = client.post(
+        url(cooperative, "bank-transaction-match", bank_tx.pk),
+        {"target_1": "interest", "amount_1": "1.00"},
+    )
+    assert more.status_code == 400  # the parts must add up to what is open: nothing
+    assert "must add up to €0.00" in more.content.decode()
