@@ -171,3 +171,53 @@ def test_a_statement_is_imported_and_reconciled(live_server, page, log_in, world
     assert (payment.amount, payment.received_on) == (Decimal("660.00"), datetime.date(2026, 11, 3))
     world.distribution.refresh_from_db()
     assert world.distribution.status == Distribution.Status.PAID
+
+
+def test_matching_by_hand_and_setting_aside_from_the_queue(live_server, page, log_in, world):
+    """A fee with no code matched by hand (after a refusal that names the field), a transfer to
+    the co-op's savings set aside with a note, by keyboard; axe on the forms with their errors."""
+    from playwright.sync_api import expect
+
+    from banking.models import BankMatch
+    from payroll.models import Expense
+    from tests.banking.factories_match import bank_transaction
+
+    bank_transaction(world.account, "-12.50", counterparty_name="Giro fees",
+                     booking_date=datetime.date(2026, 11, 2))  # fmt: skip
+    bank_transaction(world.account, "-300.00", counterparty_name="Own savings",
+                     booking_date=datetime.date(2026, 11, 3))  # fmt: skip
+    queue = f"{live_server.url}/c/{world.cooperative.slug}/bank/unmatched/"
+    log_in(page, world.treasurer)
+    page.goto(queue)
+    expect(page.locator("main")).to_contain_text("2 transactions wait.")
+    assert_accessible(page)
+
+    page.get_by_role("link", name=re.compile("^Match by hand.*-€12.50")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Match a transaction by hand")
+    page.get_by_label("Part 1: what the money was").select_option("bank_fee")
+    page.get_by_label("Part 1: amount").fill("12.00")
+    page.get_by_role("button", name="Match and confirm").click()
+    expect(page.get_by_role("alert")).to_contain_text("must add up to €12.50")
+    assert_accessible(page)
+    page.get_by_label("Part 1: amount").fill("-1")
+    page.get_by_role("button", name="Match and confirm").click()
+    expect(page.locator(".errorlist").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Part 1: amount").fill("12.50")
+    page.get_by_role("button", name="Match and confirm").click()
+    expect(page.get_by_role("status")).to_contain_text("Matched in 1 part and confirmed.")
+    assert Expense.objects.get(category="Bank fees").amount == Decimal("12.50")
+
+    page.goto(queue)
+    expect(page.locator("main")).to_contain_text("1 transaction waits.")
+    page.get_by_label("Why (optional)").fill("to our\u202esavings")  # a bidi override
+    page.get_by_role("button", name=re.compile("^Set aside")).click()
+    expect(page.get_by_role("alert")).to_contain_text("Why (optional): ")
+    assert_accessible(page)
+    page.get_by_label("Why (optional)").fill("to our savings account")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name=re.compile("^Set aside"))).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("was set aside.")
+    expect(page.locator("main")).to_contain_text("Every transaction is matched or set aside.")
+    assert BankMatch.objects.get(kind="nothing").note == "to our savings account"
