@@ -33,7 +33,7 @@ def resolve_target(cooperative: Cooperative, value: str) -> Any:
     if what not in TARGETS or not pk.isdigit():
         return None
     model, scope = TARGETS[what]
-    return model.objects.filter(pk=int(pk), **{scope: cooperative}).first()
+    return model._default_manager.filter(pk=int(pk), **{scope: cooperative}).first()
 
 
 class TargetField(forms.ChoiceField):
@@ -61,7 +61,7 @@ class _TargetsForm(forms.Form):
             if isinstance(form_field, TargetField):
                 form_field.choices = choices
 
-    def target(self, name: str) -> Any:
+    def resolved(self, name: str) -> Any:
         value = self.cleaned_data.get(name) or ""
         found = resolve_target(self.cooperative, value)
         if found is None:
@@ -76,7 +76,7 @@ class ChangeForm(_TargetsForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if "target" in data:
-            data["target"] = self.target("target")
+            data["target"] = self.resolved("target")
         return data
 
 
@@ -120,7 +120,7 @@ class SplitForm(_TargetsForm):
                 if amount_name not in self.errors:
                     self.add_error(amount_name, _("Give this part's amount."))
                 continue
-            target = self.target(target_name)
+            target = self.resolved(target_name)
             if target is not None:
                 parts.append((target, amount))
                 self.row_of_part.append(row)
