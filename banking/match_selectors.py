@@ -100,3 +100,15 @@ def unpaid_expenses(cooperative: Cooperative) -> QuerySet[Expense]:
         .exclude(pk__in=paid)
         .order_by("date", "id")
     )
+
+
+def set_aside_lately(cooperative: Cooperative, count: int) -> QuerySet[BankMatch]:
+    """The last `count` transactions set aside whole (their NOTHING match, with its note),
+    latest first."""
+    return (
+        BankMatch.objects.filter(
+            transaction__account__cooperative=cooperative, kind=MatchKind.NOTHING
+        )
+        .select_related("transaction", "transaction__account")
+        .order_by("-created_at", "-id")[:count]
+    )

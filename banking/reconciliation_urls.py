@@ -21,5 +21,10 @@ urlpatterns = [
         reconciliation.set_transaction_aside,
         name="bank-transaction-set-aside",
     ),
+    path(
+        "transactions/<int:pk>/take-back/",
+        reconciliation.take_back,
+        name="bank-transaction-take-back",
+    ),
     path("unmatched/", reconciliation.unmatched, name="bank-unmatched"),
 ]

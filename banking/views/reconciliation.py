@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from banking import match_selectors, matching, reconciling
 from banking import reconciliation_presenters as presenters
-from banking.models import BankMatch, BankTransaction
+from banking.models import BankMatch, BankTransaction, MatchStatus
 from banking.reconciliation_forms import ChangeForm, SetAsideForm, SplitForm
 from coop.errors import DomainError
 from coop.forms import refuse_form
@@ -219,7 +219,12 @@ def match_by_hand(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse
     open_amount = abs(bank_tx.amount) - reconciling.confirmed_total(bank_tx)
     status = 200
     if request.method != "POST":
-        form = SplitForm(initial={"amount_1": open_amount}, **kwargs)
+        suggested = bank_tx.matches.filter(status=MatchStatus.SUGGESTED)
+        best = suggested.order_by("-confidence", "id").first()
+        initial = {"amount_1": open_amount}
+        if best is not None and best.amount == open_amount:
+            initial["target_1"] = presenters.target_value(best)
+        form = SplitForm(initial=initial, **kwargs)
     else:
         form = SplitForm(request.POST, **kwargs)
         status = 400
@@ -270,6 +275,7 @@ def _unmatched_page(
         member,
         "reconciliation",
         transactions=queue[:UNMATCHED_SHOWN],
+        set_aside=match_selectors.set_aside_lately(member.cooperative, RECENTLY_CONFIRMED),
         count=queue.count(),
         shown=UNMATCHED_SHOWN,
         error=error,
@@ -313,3 +319,23 @@ def set_transaction_aside(request: HttpRequest, coop_slug: str, pk: int) -> Http
     return _unmatched_page(
         request, member, status=400, error=message, failed={"pk": bank_tx.pk, "form": form}
     )
+
+
+@login_required
+@require_POST
+def take_back(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
+    member = _treasurer_or_403(request, coop_slug)
+    bank_tx = _transaction_or_404(member, pk)
+    try:
+        reconciling.take_back(actor=member, transaction=bank_tx)
+    except DomainError as error:
+        return _unmatched_page(request, member, status=error.status, error=error.message)
+    messages.success(
+        request,
+        _("The transaction of %(day)s over %(amount)s is back in the queue.")
+        % {
+            "day": format_day(bank_tx.booking_date),
+            "amount": format_money(bank_tx.amount, bank_tx.account.currency),
+        },
+    )
+    return redirect(reverse("bank-unmatched", args=[coop_slug]))

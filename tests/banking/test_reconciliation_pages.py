@@ -83,6 +83,7 @@ def test_writes_are_for_the_treasurer(client, cooperative, member, paid_in):
         ("bank-match-change", match.pk),
         ("bank-transaction-match", bank_tx.pk),
         ("bank-transaction-set-aside", bank_tx.pk),
+        ("bank-transaction-take-back", bank_tx.pk),
     ]:
         assert client.post(url(cooperative, name, pk)).status_code == 403, name
     assert client.post(url(cooperative, "bank-find-matches")).status_code == 403
@@ -190,6 +191,18 @@ def test_a_change_to_what_is_not_the_coops_names_the_field(client, cooperative, 
     assert BankMatch.objects.get(pk=match.pk).reasons != ["chosen"]
 
 
+def test_matching_by_hand_starts_from_the_surest_suggestion(client, cooperative, treasurer,
+                                                            paid_in):  # fmt: skip
+    invoice, bank_tx, _match = paid_in
+    signed_in(client, treasurer)
+    page = client.get(url(cooperative, "bank-transaction-match", bank_tx.pk))
+    assert page.context["form"].initial == {
+        "target_1": f"invoice-{invoice.pk}",
+        "amount_1": Decimal("1000.00"),
+    }
+    assert f'<option value="invoice-{invoice.pk}" selected>' in page.content.decode()
+
+
 def test_split_one_transfer_over_two_invoices(client, cooperative, treasurer, account, buyer):
     first, second = invoice_of(buyer, net="600.00"), invoice_of(buyer, net="400.00")
     bank_tx = bank_transaction(account, "1000.00", remittance_information="two invoices")
@@ -262,6 +275,15 @@ def test_the_unmatched_queue_and_setting_a_transaction_aside(client, cooperative
     assert again.status_code == 409
     assert "This transaction was set aside" in again.content.decode()
     assert 'aria-invalid="true"' not in again.content.decode()  # not the note's fault
+    # Listed as set aside, with its note, and taken back to the queue.
+    assert "to our savings" in after.content.decode()
+    back = client.post(url(cooperative, "bank-transaction-take-back", bank_tx.pk))
+    assert back.status_code == 302
+    assert "is back in the queue" in flashes(client.get(back["Location"]))[-1]
+    assert not BankMatch.objects.filter(transaction=bank_tx).exists()
+    twice = client.post(url(cooperative, "bank-transaction-take-back", bank_tx.pk))
+    assert twice.status_code == 409
+    assert "This transaction is not set aside." in twice.content.decode()
 
 
 def test_the_pages_cost_a_fixed_number_of_queries(client, cooperative, treasurer, account, buyer,

@@ -220,4 +220,7 @@ def test_matching_by_hand_and_setting_aside_from_the_queue(live_server, page, lo
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("was set aside.")
     expect(page.locator("main")).to_contain_text("Every transaction is matched or set aside.")
+    set_aside = page.get_by_role("table", name="Transactions set aside lately, the latest first")
+    expect(set_aside).to_contain_text("to our savings account")
+    assert_accessible(page)
     assert BankMatch.objects.get(kind="nothing").note == "to our savings account"
