@@ -16,13 +16,14 @@ from payroll.models import Distribution
 from tests.banking.factories_import import IBAN, World
 from tests.banking.factories_match import approved_distribution
 from tests.billing.payment_factories import issued_invoice
-from tests.browser.test_accessibility import AXE, assert_accessible
+from tests.browser.test_accessibility import AXE, PHONE, assert_accessible
 from tests.factories import ClientFactory, ProjectFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CLIENT_IBAN = "AT483200000012345864"
 MEMBER_IBAN = "AT611904300234573201"
+DESKTOP = {"width": 1280, "height": 900}  # tests/browser/conftest.py
 
 STATEMENT = """<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
@@ -140,6 +141,9 @@ def test_a_statement_is_imported_and_reconciled(live_server, page, log_in, world
     expect(paid_out).to_contain_text(end_to_end_id(world.line))
     expect(paid_out).to_contain_text("the EndToEndId is the one Cooperage wrote")
     assert_accessible(page)
+    page.set_viewport_size(PHONE)
+    assert_accessible(page)
+    page.set_viewport_size(DESKTOP)
 
     # Confirm the invoice's payment with the mouse, and the payout with the keyboard.
     paid_in.get_by_role("button", name=re.compile("^Confirm")).click()
@@ -191,6 +195,9 @@ def test_matching_by_hand_and_setting_aside_from_the_queue(live_server, page, lo
     page.goto(queue)
     expect(page.locator("main")).to_contain_text("2 transactions wait.")
     assert_accessible(page)
+    page.set_viewport_size(PHONE)
+    assert_accessible(page)
+    page.set_viewport_size(DESKTOP)
 
     page.get_by_role("link", name=re.compile("^Match by hand.*-€12.50")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Match a transaction by hand")
