@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from banking import match_selectors
@@ -99,6 +100,17 @@ def suggestion_groups(matches: Iterable[BankMatch]) -> list[TransactionGroup]:
         group = groups.setdefault(match.transaction_id, TransactionGroup(match.transaction))
         group.suggestions.append(Suggestion(match, target_label(match), reasons_text(match)))
     return list(groups.values())
+
+
+def first_groups(matches: QuerySet[BankMatch], limit: int) -> tuple[list[TransactionGroup], bool]:
+    """The suggestions of the first transactions (in the queryset's order), read `limit` rows at
+    most, and whether more wait: a page stays small whatever the statement's size. A group the
+    limit may have cut short is left for later."""
+    fetched = list(matches[: limit + 1])
+    groups = suggestion_groups(fetched)
+    if len(fetched) <= limit:
+        return groups, False
+    return groups[:-1], True
 
 
 def confirmed_rows(matches: Iterable[BankMatch]) -> list[Suggestion]:

@@ -31,6 +31,7 @@ from coop.money import format_money
 from coop.selectors import membership_or_404
 
 RECENTLY_CONFIRMED = 30
+SUGGESTIONS_SHOWN = 300  # rows: the suggestions of about a hundred transactions
 UNMATCHED_SHOWN = 200
 
 
@@ -84,10 +85,12 @@ def _reconciliation_page(
     suggestions = match_selectors.suggestions(cooperative).select_related(
         "invoice__client", "distribution_line__distribution"
     )
+    groups, more = presenters.first_groups(suggestions, SUGGESTIONS_SHOWN)
     context = _context(
         member,
         "reconciliation",
-        groups=presenters.suggestion_groups(suggestions),
+        groups=groups,
+        more=more,
         confirmed=presenters.confirmed_rows(
             match_selectors.recently_confirmed(cooperative, RECENTLY_CONFIRMED)
         ),

@@ -345,3 +345,29 @@ def test_a_confirmed_match_is_undone_before_it_is_changed(client, cooperative, t
     )
     assert more.status_code == 400  # the parts must add up to what is open: nothing
     assert "must add up to €0.00" in more.content.decode()
+
+
+def test_a_long_list_of_suggestions_is_shown_in_parts(client, cooperative, member, account,
+                                                      buyer, monkeypatch):  # fmt: skip
+    from banking.views import reconciliation
+
+    monkeypatch.setattr(reconciliation, "SUGGESTIONS_SHOWN", 2)
+    first, second = invoice_of(buyer), invoice_of(buyer)
+    both = bank_transaction(
+        account,
+        "1000.00",
+        remittance_information=f"{first.number} {second.number}",
+        booking_date=datetime.date(2026, 10, 1),
+    )
+    later = bank_transaction(account, "1000.00", remittance_information=first.number)
+    matching.suggest(cooperative=cooperative)
+    signed_in(client, member)
+    page = client.get(url(cooperative, "bank-reconciliation"))
+    assert [group.transaction for group in page.context["groups"]] == [both]
+    assert len(page.context["groups"][0].suggestions) == 2
+    assert page.context["more"] is True
+    assert "More transactions have suggestions" in page.content.decode()
+    monkeypatch.setattr(reconciliation, "SUGGESTIONS_SHOWN", 3)
+    page = client.get(url(cooperative, "bank-reconciliation"))
+    assert [group.transaction for group in page.context["groups"]] == [both, later]
+    assert page.context["more"] is False
