@@ -10,6 +10,7 @@ from django.db import transaction
 
 from banking import accounts
 from banking.models import BankAccount, BankMatch, BankStatement, BankTransaction
+from coop.admin_read_only import ReadOnlyAdmin
 from coop.errors import DomainError, InvalidInputs
 from coop.models import Member
 
@@ -108,17 +109,6 @@ class BankAccountAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BankStatement)

@@ -29,6 +29,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from banking import enqueue
 from banking.models import BankAccount, BankStatement, BankTransaction, StatementFormat
 from banking.parsing import registry
 from banking.parsing.types import ParsedEntry, ParsedStatement, StatementFileError
@@ -179,7 +180,10 @@ def _sniff(head: bytes) -> str:
 
 
 def _parse(
-    source: IO[bytes], format_name: str | None, account: BankAccount | None
+    source: IO[bytes],
+    format_name: str | None,
+    account: BankAccount | None,
+    closing_balance: Decimal | None = None,
 ) -> tuple[str, list[ParsedStatement]]:
     source.seek(0)
     head = source.read(HEAD_BYTES)
@@ -205,8 +209,17 @@ def _parse(
                 % {"account": account.name},
                 field="format",
             )
-        # The file names no account and no currency: they are the account's.
+        # The file names no account and no currency: they are the account's. Its closing
+        # balance, when the treasurer gives it, is checked against the entries.
         options.update(mapping=account.csv_mapping, currency=account.currency)
+        if closing_balance is not None:
+            options["closing_balance"] = closing_balance
+    elif closing_balance is not None:
+        raise InvalidInput(
+            _("A closing balance is given only with a CSV file: a %(format)s file has its own.")
+            % {"format": format_name},
+            field="closing_balance",
+        )
     try:
         parser = registry.parser_of(format_name)
     except ImportError:
@@ -242,12 +255,15 @@ def _file_error_message(error: StatementFileError) -> str:
 
 
 def _read(
-    data: bytes | IO[bytes], format_name: str | None, account: BankAccount | None
+    data: bytes | IO[bytes],
+    format_name: str | None,
+    account: BankAccount | None,
+    closing_balance: Decimal | None = None,
 ) -> tuple[str, str, list[ParsedStatement]]:
     source = _source(data)
     check_import_size(_size(source))
     file_sha256 = _digest(source)
-    format_name, statements = _parse(source, format_name, account)
+    format_name, statements = _parse(source, format_name, account, closing_balance)
     return format_name, file_sha256, statements
 
 
@@ -262,14 +278,17 @@ def import_statement(
     file_name: str = "",
     format: str | None = None,
     account: BankAccount | None = None,
+    closing_balance: Decimal | None = None,
 ) -> ImportResult:
     """Import every statement of a bank file, or none (see the module's docstring).
 
     `actor` is the treasurer, or None for the system (the management command).
+    `closing_balance`, for a CSV export only, is the balance after its last entry as the bank
+    shows it: the entries must add up to it.
     """
     require_role(actor, Role.TREASURER)
     _check_account(cooperative, account)
-    format_name, file_sha256, statements = _read(data, format, account)
+    format_name, file_sha256, statements = _read(data, format, account, closing_balance)
     return import_parsed(
         actor=actor,
         cooperative=cooperative,
@@ -326,6 +345,8 @@ def import_parsed(
             object_type="banking.bankstatement",
             object_id=written[0].pk if written else "import",
         )
+        if added:
+            enqueue.suggest_for_statements(cooperative.pk, [statement.pk for statement in written])
     return ImportResult(statements=written, added=added, skipped=skipped)
 
 
@@ -336,6 +357,7 @@ def preview_statement(
     data: bytes | IO[bytes],
     format: str | None = None,
     account: BankAccount | None = None,
+    closing_balance: Decimal | None = None,
 ) -> ImportPreview:
     """What `import_statement` would do with the file, without writing anything: each
     statement's account, balances and counts, its first entries, and every problem found."""
@@ -343,7 +365,7 @@ def preview_statement(
     _check_account(cooperative, account)
     preview = ImportPreview()
     try:
-        preview.format, file_sha256, statements = _read(data, format, account)
+        preview.format, file_sha256, statements = _read(data, format, account, closing_balance)
     except DomainError as error:
         preview.problems.append(error.message)
         return preview

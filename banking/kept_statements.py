@@ -23,10 +23,15 @@ _SALT = "banking.kept_statements"
 
 
 def keep(
-    member: Member, upload: IO[bytes], filename: str, format: str = "", account: int | None = None
+    member: Member,
+    upload: IO[bytes],
+    filename: str,
+    format: str = "",
+    account: int | None = None,
+    closing_balance: str = "",
 ) -> str:
-    """Store the file; return the token that finds it again (with the chosen format and
-    account), for this member only."""
+    """Store the file; return the token that finds it again (with the chosen format, account
+    and closing balance), for this member only."""
     _remove_expired()
     stamp = int(clock.now().timestamp())
     upload.seek(0)
@@ -38,6 +43,7 @@ def keep(
             "name": filename[:200],
             "format": format,
             "account": account,
+            "closing_balance": closing_balance,
         },
         salt=_SALT,
         compress=True,

@@ -34,10 +34,13 @@ ISO_INTEREST_SUBFAMILIES = frozenset({"INTR"})
 # SWIFT MT940 field 61 transaction type identification codes ("N" + three letters).
 SWIFT_FEE_TYPES = frozenset({"NCHG", "NCOM"})
 SWIFT_INTEREST_TYPES = frozenset({"NINT"})
-# German Geschäftsvorfallcodes (DFÜ-Abkommen Anlage 3) of the closing of an account period:
-# 805 is the closing entry of fees and interest, its sign says which; 808 fees, 809 commission.
+# German Geschäftsvorfallcodes (DFÜ-Abkommen Anlage 3 "Datenformate", the 8xx "Sonstige"):
+# 805 "Abschluss" closes an account period with fees and interest together, its sign says
+# which; 804 standing-order fees, 806 postage, 807 prices and charges ("Preise/Spesen"),
+# 808 fees, 809 commission, 810 dunning fees; 814 interest ("Zinsen").
 GVC_CLOSING = frozenset({"805"})
-GVC_FEES = frozenset({"808", "809"})
+GVC_FEES = frozenset({"804", "806", "807", "808", "809", "810"})
+GVC_INTEREST = frozenset({"814"})
 # OFX TRNTYPE values (OFX 2.x, 11.4.4.3).
 OFX_FEES = frozenset({"FEE", "SRVCHG"})
 OFX_INTEREST = frozenset({"INT", "DIV"})
@@ -190,7 +193,7 @@ def fee_or_interest(code: str, amount: Decimal) -> str | None:
         kind = INTEREST if parts[2] in ISO_INTEREST_SUBFAMILIES else FEE
     elif set(parts) & (SWIFT_FEE_TYPES | GVC_FEES | OFX_FEES):
         kind = FEE
-    elif set(parts) & (SWIFT_INTEREST_TYPES | OFX_INTEREST | GVC_CLOSING):
+    elif set(parts) & (SWIFT_INTEREST_TYPES | OFX_INTEREST | GVC_INTEREST | GVC_CLOSING):
         kind = INTEREST
     if kind == INTEREST and amount < 0:
         return FEE

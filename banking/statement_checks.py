@@ -434,7 +434,9 @@ def _check_continuity(
                 % {
                     "statement": _capital(plan.label),
                     "previous": state.label,
-                    "day": _day(plan.parsed.opening_date or plan.closing_date),
+                    "day": _day(
+                        plan.parsed.opening_date or _first_booking(plan) or plan.closing_date
+                    ),
                     "opening": _money(opening, currency),
                     "balance": _money(state.balance, currency),
                     "difference": _money(opening - state.balance, currency),
@@ -450,6 +452,10 @@ def _check_continuity(
         "id": name,
         "day": _day(plan.closing_date),
     }
+
+
+def _first_booking(plan: StatementPlan) -> datetime.date | None:
+    return min((entry.booking_date for entry in plan.parsed.entries), default=None)
 
 
 def _money(amount: Decimal, currency: str) -> str:

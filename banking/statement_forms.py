@@ -1,10 +1,12 @@
-"""The statement upload form: a file, and optionally its format and account."""
+"""The statement upload form: a file, and optionally its format, its account and (for a CSV
+export) its closing balance."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from banking.importing import StatementTooLarge, check_import_size
 from banking.models import BankAccount, StatementFormat
+from coop.forms import LocalizedDecimalField
 from coop.models import Cooperative
 
 
@@ -24,6 +26,16 @@ class StatementUploadForm(forms.Form):
         queryset=BankAccount.objects.none(),
         required=False,
         empty_label=_("the one the file names"),
+    )
+    closing_balance = LocalizedDecimalField(
+        label=_("Closing balance"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        help_text=_(
+            "For a CSV export only: the balance the bank shows after its last entry. The entries "
+            "must add up to it from the account's latest balance."
+        ),
     )
 
     def __init__(self, *args, cooperative: Cooperative, **kwargs):

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     # Project apps first: their templates (login, password reset) win over the admin's.
     "coop",
     "governance",
+    "books",
     "payroll",
     "billing",
     "banking",

@@ -22,6 +22,13 @@ class StatementUploadSerializer(Serializer):
         default=None,
         help_text="the bank account (id) the file is for; needed for CSV",
     )
+    closing_balance = MoneyField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="CSV only: the balance after the file's last entry, as the bank shows it; "
+        "the entries must add up to it from the account's latest balance",
+    )
 
 
 class BankStatementSerializer(ModelSerializer):

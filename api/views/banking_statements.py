@@ -106,6 +106,7 @@ class BankStatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coo
                 data=options["file"],
                 format=options["format"],
                 account=account,
+                closing_balance=options["closing_balance"],
             )
             return Response(ImportPreviewSerializer(preview).data)
         result = importing.import_statement(
@@ -115,6 +116,7 @@ class BankStatementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coo
             file_name=options["file"].name or "",
             format=options["format"],
             account=account,
+            closing_balance=options["closing_balance"],
         )
         body = ImportResultSerializer(result, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)

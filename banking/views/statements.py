@@ -6,6 +6,8 @@ The previewed file is kept on the server (`banking.kept_statements`) behind a si
 that confirming needs no second upload.
 """
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -103,14 +105,17 @@ def statement_upload(request: HttpRequest, coop_slug: str) -> HttpResponse:
         )  # fmt: skip
     upload, account = form.cleaned_data["file"], form.cleaned_data["account"]
     chosen_format = form.cleaned_data["format"] or None
+    closing_balance = form.cleaned_data["closing_balance"]
     preview = importing.preview_statement(
-        actor=member, cooperative=cooperative, data=upload, format=chosen_format, account=account
-    )
+        actor=member, cooperative=cooperative, data=upload, format=chosen_format, account=account,
+        closing_balance=closing_balance,
+    )  # fmt: skip
     token = ""
     if preview.ok:
         token = kept_statements.keep(
-            member, upload, upload.name or "", chosen_format or "", account.pk if account else None
-        )
+            member, upload, upload.name or "", chosen_format or "", account.pk if account else None,
+            "" if closing_balance is None else str(closing_balance),
+        )  # fmt: skip
     return render(
         request,
         "banking/statements/preview.html",
@@ -145,6 +150,9 @@ def statement_confirm(request: HttpRequest, coop_slug: str) -> HttpResponse:
                 file_name=value["name"],
                 format=value["format"] or None,
                 account=account,
+                closing_balance=Decimal(value["closing_balance"])
+                if value.get("closing_balance")
+                else None,
             )
     except DomainError as refused:
         kept_statements.forget(member, token)

@@ -115,14 +115,3 @@ def act_on_each(
         modeladmin.message_user(request, done(succeeded) % {"count": succeeded}, messages.SUCCESS)
     for refusal in refusals:
         modeladmin.message_user(request, refusal, messages.ERROR)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

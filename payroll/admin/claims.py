@@ -4,8 +4,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy, ngettext
 
+from coop.admin_read_only import ReadOnlyAdmin
 from payroll import claims
-from payroll.admin.base import ReadOnlyAdmin, act_on_each
+from payroll.admin.base import act_on_each
 from payroll.models import ExpenseClaim
 
 

@@ -10,6 +10,8 @@ import yaml
 from rest_framework import serializers
 
 import api.serializers.banking_accounts
+import api.serializers.banking_matches
+import api.serializers.banking_statements
 import api.serializers.billing_invoices
 import api.serializers.billing_payments
 import api.serializers.billing_rates
@@ -17,7 +19,9 @@ import api.serializers.core
 import api.serializers.governance
 import api.serializers.hours
 import api.serializers.payroll
+import api.serializers.payroll_claims
 from api.serializers.base import StrictFieldsMixin
+from banking.models import BankMatch, MatchKind
 from billing import invoice_lines, invoicing
 from billing.models import BillingRate
 from coop import clock
@@ -26,6 +30,7 @@ from governance import services as governance
 from payroll import services as payroll
 from tests.api.contract import ContractClient
 from tests.banking.factories_accounts import bank_account
+from tests.banking.factories_match import bank_transaction
 from tests.billing.payment_factories import issued_invoice
 from tests.factories import PASSWORD, ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 from tests.payroll.books import POLICY
@@ -49,7 +54,8 @@ def test_every_serializer_of_the_api_is_strict():
     modules = [api.serializers.core, api.serializers.governance, api.serializers.hours,
                api.serializers.payroll, api.serializers.billing_invoices,
                api.serializers.billing_rates, api.serializers.billing_payments,
-               api.serializers.banking_accounts]  # fmt: skip
+               api.serializers.banking_accounts, api.serializers.banking_matches,
+               api.serializers.banking_statements, api.serializers.payroll_claims]  # fmt: skip
     found = [
         cls
         for module in modules
@@ -87,6 +93,11 @@ def world(db, cooperative):
         cooperative=cooperative, rate=80, currency="EUR", valid_from=datetime.date(2026, 1, 1)
     )
     issued = issued_invoice(project.client, lines=[(project, Decimal("100.00"))])
+    account = bank_account(cooperative)
+    match = BankMatch.objects.create(
+        transaction=bank_transaction(account, "100.00"), kind=MatchKind.INVOICE, invoice=issued,
+        amount=Decimal("100.00"), confidence=90,
+    )  # fmt: skip
     return {
         "coop_slug": cooperative.slug,
         "invoice_id": invoice.pk,  # a draft: its lines change
@@ -102,7 +113,8 @@ def world(db, cooperative):
             "invoices": invoice.pk,
             "lines": line.pk,
             "billing-rates": rate.pk,
-            "bank-accounts": bank_account(cooperative).pk,
+            "bank-accounts": account.pk,
+            "bank-matches": match.pk,
         },
     }
 

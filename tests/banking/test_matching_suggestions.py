@@ -173,6 +173,13 @@ def test_an_expense_by_payee_amount_and_date(today, cooperative, account):
         ("ACMT/MDOP/CHRG", "-4.50", "bank_fee"),
         ("PMNT/ICDT/FEES", "-0.35", "bank_fee"),
         ("NCHG/808", "-9.00", "bank_fee"),
+        # German GVC of MT940's :86: (DFÜ-Abkommen Anlage 3): 805 closing, its sign decides
+        ("NMSC/805", "-12.40", "bank_fee"),
+        ("NMSC/805", "0.42", "interest"),
+        ("NMSC/809", "-1.00", "bank_fee"),
+        ("NMSC/806", "-0.85", "bank_fee"),
+        ("NMSC/814", "2.00", "interest"),
+        ("NMSC/166", "50.00", None),  # a SEPA credit transfer
         ("SRVCHG", "-5.00", "bank_fee"),
         ("ACMT/MCOP/INTR", "1.27", "interest"),
         ("NINT", "0.80", "interest"),

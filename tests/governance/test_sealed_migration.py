@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from api.idempotency import open_answer, stored_key
 from api.models import IdempotencyRecord
@@ -12,6 +11,7 @@ from coop import clock
 from governance.models import Proposal, SealedBallotBox, SecretBallot, VoterRoll
 from tests.factories import MemberFactory
 from tests.governance.ballot_boxes import unsealed
+from tests.migration_steps import latest_schema_after, migrate  # noqa: F401 (a fixture)
 
 BEFORE = [("governance", "0001_proposals"), ("api", "0002_idempotency_records")]
 # After: sealed (0002), and the latest governance schema, which the current models read.
@@ -19,13 +19,6 @@ AFTER = [
     ("governance", "0003_show_results_while_voting"),
     ("api", "0003_idempotency_sealed_answers"),
 ]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def physical_roll(proposal) -> list[int]:
@@ -62,6 +55,7 @@ def _secret_proposal(apps, author, state, ballots):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema_after")
 def test_open_secret_ballots_are_sealed_and_closed_ones_kept_in_a_new_order(cooperative):
     members = sorted(
         (MemberFactory(cooperative=cooperative) for _ in range(3)), key=lambda m: -m.pk

@@ -1,26 +1,14 @@
 """Migration 0004: a line's minutes are stored once, in the column; the explanation's copy goes."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from payroll import distributing
 from payroll.models import DistributionLine
+from tests.migration_steps import latest_schema_after, migrate  # noqa: F401 (a fixture)
 from tests.payroll.books import SEPTEMBER
 
 BEFORE = [("payroll", "0003_document_failures")]
 AFTER = [("payroll", "0004_line_minutes_once")]
-# Where the next test expects the schema: every app's latest migration, as going back to 0003
-# also unapplied the migrations that depend on payroll's (billing's).
-LATEST = "latest"
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    if targets == LATEST:
-        targets = executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
 
 
 def member_lines():
@@ -28,6 +16,7 @@ def member_lines():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema_after")
 def test_the_copy_is_dropped_when_it_agrees(cooperative, treasurer, books):
     distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
     assert all("minutes" not in line.explanation for line in member_lines())
@@ -39,10 +28,10 @@ def test_the_copy_is_dropped_when_it_agrees(cooperative, treasurer, books):
         migrate(AFTER)
     assert all("minutes" not in line.explanation for line in member_lines())
     assert [line.minutes for line in member_lines()] == [minutes for minutes, _ in rows]
-    migrate(LATEST)
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema_after")
 def test_lines_that_disagree_stop_the_migration(cooperative, treasurer, books):
     distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
     migrate(BEFORE)
@@ -56,4 +45,3 @@ def test_lines_that_disagree_stop_the_migration(cooperative, treasurer, books):
         line.save()
     finally:
         migrate(AFTER)
-        migrate(LATEST)

@@ -1,5 +1,6 @@
 """Import a bank statement file (camt.053/054, MT940, OFX, or CSV with an account's mapping)."""
 
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -23,6 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["camt.053", "camt.054", "mt940", "ofx", "csv"])
         parser.add_argument(
             "--account", type=int, metavar="ID", help="the bank account (needed for CSV)"
+        )
+        parser.add_argument(
+            "--closing-balance",
+            type=_amount,
+            metavar="AMOUNT",
+            help="CSV only: the balance after the file's last entry, as the bank shows it "
+            "(1234.56); the entries must add up to it",
         )
 
     def handle(self, *args, **options):
@@ -50,6 +58,7 @@ class Command(BaseCommand):
                     file_name=path.name,
                     format=options["format"],
                     account=account,
+                    closing_balance=options["closing_balance"],
                 )
             except DomainError as error:
                 raise CommandError(f"{error.message} Nothing was imported.") from None
@@ -64,3 +73,13 @@ class Command(BaseCommand):
             f"Imported {len(result.statements)} statement(s): {result.added} transaction(s) "
             f"added, {result.skipped} skipped."
         )
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(text)
+    return amount
