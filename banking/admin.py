@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from banking import accounts
-from banking.models import BankAccount, BankStatement, BankTransaction
+from banking.models import BankAccount, BankMatch, BankStatement, BankTransaction
 from coop.admin_read_only import ReadOnlyAdmin
 from coop.errors import DomainError, InvalidInputs
 from coop.models import Member
@@ -124,3 +124,19 @@ class BankTransactionAdmin(ReadOnlyAdmin):
     list_filter = ["account__cooperative"]
     search_fields = ["counterparty_name", "remittance_information", "bank_reference"]
     list_select_related = ["account"]
+
+
+@admin.register(BankMatch)
+class BankMatchAdmin(ReadOnlyAdmin):
+    """Matches change only through reconciling (the pages and the API), which records what each
+    confirm and undo did; here they are read."""
+
+    list_display = ["transaction", "kind", "amount", "status", "confidence", "confirmed_at"]
+    list_filter = ["transaction__account__cooperative", "status", "kind"]
+    search_fields = [
+        "transaction__counterparty_name",
+        "transaction__remittance_information",
+        "invoice__number",
+        "note",
+    ]
+    list_select_related = ["transaction", "transaction__account"]
