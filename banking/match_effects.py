@@ -176,24 +176,34 @@ def _month_locked(cooperative: Any, day: datetime.date) -> bool:
 
 
 def _undo_fee(actor: Member | None, match: BankMatch, bank_tx: BankTransaction) -> list[Any]:
+    """The fee's expense goes; in a distributed month it stays, and the open month gets the
+    correction: revenue of the same amount, so that the surplus comes out right."""
     expense = match.fee_expense
     if expense is None:
         return []
-    if _month_locked(expense.cooperative, expense.date):
-        raise PeriodLocked(
-            _(
-                "The fee is an expense of a distributed month, which cannot change: record the "
-                "correction as revenue of an open month."
-            ),
-            field="match",
-        )
     match.fee_expense = None
     match.save(update_fields=["fee_expense"])
+    cooperative = expense.cooperative
+    if _month_locked(cooperative, expense.date):
+        return [
+            payroll.record_revenue(
+                actor=actor,
+                cooperative=cooperative,
+                client=_bank_client(bank_tx),
+                amount=expense.amount,
+                received_on=clock.today_in(cooperative),
+                note=_(
+                    "Correction: the bank fee of %(day)s, an expense of a distributed month, "
+                    "was unmatched from the bank."
+                )
+                % {"day": expense.date.isoformat()},
+            )
+        ]
     data = {"amount": str(expense.amount), "date": expense.date}
     expense_id = expense.pk
     expense.delete()
     record(
-        expense.cooperative,
+        cooperative,
         actor,
         "expense.deleted",
         data=data,

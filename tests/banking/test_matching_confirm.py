@@ -242,6 +242,32 @@ def test_a_bank_fee_becomes_an_approved_expense_and_undo_deletes_it(
     assert AuditEvent.objects.filter(verb="expense.deleted").count() == 1
 
 
+def test_undoing_a_fee_of_a_distributed_month_is_corrected_in_the_open_month(
+    today, cooperative, account, treasurer, books
+):
+    bank_tx = bank_transaction(
+        account, "-4.50", bank_transaction_code="NMSC/805",
+        booking_date=datetime.date(2026, 9, 28),
+    )  # fmt: skip
+    match = reconciling.confirm_match(actor=treasurer, match=suggestion(cooperative, bank_tx))
+    expense = match.fee_expense
+    september = distributing.create_draft(
+        actor=treasurer, cooperative=cooperative, month=datetime.date(2026, 9, 1)
+    )
+    with transaction.atomic():
+        distributing.approve_distribution(actor=treasurer, distribution=september)
+    [correction] = reconciling.undo_match(actor=treasurer, match=match)
+    assert (correction.amount, correction.received_on, correction.client.name) == (
+        Decimal("4.50"), datetime.date(2026, 11, 10), "Umweltbank",
+    )  # fmt: skip
+    assert "2026-09-28" in correction.note
+    assert Expense.objects.filter(pk=expense.pk).exists()  # the distributed month is kept
+    match.refresh_from_db()
+    assert match.fee_expense is None
+    bank_tx.refresh_from_db()
+    assert BankMatch.objects.filter(transaction=bank_tx, status="confirmed").count() == 0
+
+
 def test_interest_becomes_revenue(today, cooperative, account, treasurer):
     bank_tx = bank_transaction(account, "1.27", bank_transaction_code="ACMT/MCOP/INTR")
     match = reconciling.confirm_match(actor=treasurer, match=suggestion(cooperative, bank_tx))

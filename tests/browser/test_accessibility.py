@@ -141,6 +141,10 @@ PAGES = {
     "bank-accounts": coop_page("bank/accounts/"),
     "bank-account-new": coop_page("bank/accounts/new/"),
     "bank-account-csv": lambda site: f"/c/{site['slug']}/bank/accounts/{site['bank_account']}/csv/",
+    "bank-statements": coop_page("bank/statements/"),
+    "bank-statement-upload": coop_page("bank/statements/upload/"),
+    "bank-reconciliation": coop_page("bank/reconciliation/"),
+    "bank-unmatched": coop_page("bank/unmatched/"),
     "api-tokens": lambda site: "/account/tokens/",
     "password-change": lambda site: "/password-change/",
 }
