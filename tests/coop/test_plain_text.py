@@ -53,7 +53,7 @@ def test_the_message_names_the_character_and_its_place():
 def test_every_text_field_of_every_project_model_carries_the_rule():
     fields = project_text_fields()
     apps = {field.model._meta.app_label for field in fields}
-    assert apps == {"coop", "governance", "payroll", "billing", "banking", "api"}
+    assert apps == {"coop", "governance", "books", "payroll", "billing", "banking", "api"}
     for field in fields:
         rule = MULTI_LINE if isinstance(field, models.TextField) else SINGLE_LINE
         assert rule in field.validators, f"{field.model.__name__}.{field.name}"
