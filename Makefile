@@ -84,7 +84,7 @@ lint: $(STAMP)
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/mypy
-	$(BIN)/bandit -q -r cooperage coop governance payroll billing api deploy --severity-level high
+	$(BIN)/bandit -q -r cooperage coop governance books payroll billing banking api deploy --severity-level high
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 # gunicorn + a Celery worker + beat against DATABASE_URL and CELERY_BROKER_URL, driven over HTTP.
