@@ -24,6 +24,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 from typing import IO, Any
 
 from django.db import transaction
@@ -409,10 +410,10 @@ def preview_parsed(
                 opening_derived=plan.opening_derived,
                 closing_balance=plan.closing_balance,
                 closing_date=plan.closing_date,
-                entry_count=len(parsed.entries),
+                entry_count=plan.entry_count,
                 added=plan.added_count,
                 skipped=plan.skipped_count,
-                first_entries=parsed.entries[:PREVIEW_ENTRIES],
+                first_entries=list(islice(parsed.entries, PREVIEW_ENTRIES)),
                 problems=[
                     problem.message
                     for problem in plan.problems
@@ -442,7 +443,6 @@ def _write(
 ) -> BankStatement:
     parsed = plan.parsed
     assert plan.account is not None
-    bookings = [entry.booking_date for entry in parsed.entries]
     statement = BankStatement.objects.create(
         account=plan.account,
         format=parsed.format or format,
@@ -453,8 +453,8 @@ def _write(
         opening_date=parsed.opening_date,
         closing_balance=plan.closing_balance,
         closing_date=plan.closing_date,
-        first_booking=min(bookings) if bookings else None,
-        last_booking=max(bookings) if bookings else None,
+        first_booking=plan.first_booking,
+        last_booking=plan.last_booking,
         transaction_count=plan.added_count,
         skipped_count=plan.skipped_count,
         imported_at=now,
