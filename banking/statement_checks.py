@@ -100,11 +100,14 @@ def _key_hash(key: tuple[str, ...]) -> int:
 
 def _repeated(hashes: array) -> frozenset[int]:
     """The hashes that occur more than once (a key's occurrences are then counted; two keys
-    sharing a hash are told apart by the count of the keys themselves)."""
+    sharing a hash are told apart by the count of the keys themselves). Sorts `hashes` in
+    place: no copy of 8 bytes an entry."""
     if len(hashes) < 2:
         return frozenset()
-    values, counts = numpy.unique(numpy.frombuffer(hashes, dtype=numpy.uint64), return_counts=True)
-    return frozenset(int(value) for value in values[counts > 1])
+    keys = numpy.frombuffer(hashes, dtype=numpy.uint64)
+    keys.sort()
+    twice = keys[1:][keys[1:] == keys[:-1]]
+    return frozenset(int(value) for value in twice)
 
 
 def _key(entry: ParsedEntry, family: str) -> tuple[str, ...]:
