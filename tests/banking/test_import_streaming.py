@@ -81,7 +81,7 @@ def listed_fingerprints(parsed) -> list[str]:
 def alive() -> int:
     """How many ParsedEntry objects exist (other tests' constants included)."""
     gc.collect()
-    return sum(isinstance(o, ParsedEntry) for o in gc.get_objects())
+    return sum(type(o) is ParsedEntry for o in gc.get_objects())
 
 
 def test_a_camt_statement_holds_no_list_of_its_entries():
