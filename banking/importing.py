@@ -21,37 +21,31 @@ import datetime
 import hashlib
 import io
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 from typing import IO, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from banking import enqueue
-from banking.models import BankAccount, BankStatement, BankTransaction, StatementFormat
+from banking.models import BankAccount, BankStatement, StatementFormat
 from banking.parsing import registry
 from banking.parsing.types import ParsedEntry, ParsedStatement, StatementFileError
-from banking.statement_checks import (
-    DuplicateStatement,
-    StatementPlan,
-    cents,
-    plan_statements,
-)
+from banking.statement_checks import DuplicateStatement, plan_statements
+from banking.statement_writing import write_statement
 from coop import clock
 from coop.audit import record
 from coop.errors import DomainError, InvalidInput
 from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
-from coop.plain_text import forbidden_character
 from coop.services import require_role
 
 # A year of a busy account's camt.053 is a few MB; 50 MB leaves room and stops a 200 MB file
 # before it is read.
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 HEAD_BYTES = 4096  # what a parser's looks_like() is shown
-BATCH_SIZE = 2000  # transactions built and inserted at a time: memory stays flat
 PREVIEW_ENTRIES = 20
 _CHUNK = 1024 * 1024
 
@@ -326,7 +320,8 @@ def import_parsed(
                 raise plan.problems[0]
         now = clock.now()
         written = [
-            _write(plan, file_name=file_name, format=format, actor=actor, now=now) for plan in plans
+            write_statement(plan, file_name=file_name, format=format, actor=actor, now=now)
+            for plan in plans
         ]
         added = sum(plan.added_count for plan in plans)
         skipped = sum(plan.skipped_count for plan in plans)
@@ -409,10 +404,10 @@ def preview_parsed(
                 opening_derived=plan.opening_derived,
                 closing_balance=plan.closing_balance,
                 closing_date=plan.closing_date,
-                entry_count=len(parsed.entries),
+                entry_count=plan.entry_count,
                 added=plan.added_count,
                 skipped=plan.skipped_count,
-                first_entries=parsed.entries[:PREVIEW_ENTRIES],
+                first_entries=list(islice(parsed.entries, PREVIEW_ENTRIES)),
                 problems=[
                     problem.message
                     for problem in plan.problems
@@ -427,89 +422,3 @@ def preview_parsed(
 def _check_account(cooperative: Cooperative, account: BankAccount | None) -> None:
     if account is not None and account.cooperative_id != cooperative.pk:
         raise InvalidInput(_("Choose one of the co-op's bank accounts."), field="account")
-
-
-# --- writing ------------------------------------------------------------------------------
-
-
-def _write(
-    plan: StatementPlan,
-    *,
-    file_name: str,
-    format: str,
-    actor: Member | None,
-    now: datetime.datetime,
-) -> BankStatement:
-    parsed = plan.parsed
-    assert plan.account is not None
-    bookings = [entry.booking_date for entry in parsed.entries]
-    statement = BankStatement.objects.create(
-        account=plan.account,
-        format=parsed.format or format,
-        statement_id=_single_line(parsed.statement_id, 140),
-        file_name=_single_line(file_name, 255),
-        file_sha256=plan.stored_sha256,
-        opening_balance=plan.opening_balance,
-        opening_date=parsed.opening_date,
-        closing_balance=plan.closing_balance,
-        closing_date=plan.closing_date,
-        first_booking=min(bookings) if bookings else None,
-        last_booking=max(bookings) if bookings else None,
-        transaction_count=plan.added_count,
-        skipped_count=plan.skipped_count,
-        imported_at=now,
-        imported_by=actor,
-    )
-    for batch in _batches(plan, statement):
-        BankTransaction.objects.bulk_create(batch, batch_size=BATCH_SIZE)
-    return statement
-
-
-def _batches(plan: StatementPlan, statement: BankStatement) -> Iterator[list[BankTransaction]]:
-    """The statement's new transactions, `BATCH_SIZE` model instances at a time."""
-    batch: list[BankTransaction] = []
-    for entry, fingerprint in plan.new_entries():
-        batch.append(_transaction(entry, fingerprint, statement))
-        if len(batch) == BATCH_SIZE:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _transaction(entry: ParsedEntry, fingerprint: str, statement: BankStatement) -> BankTransaction:
-    return BankTransaction(
-        account_id=statement.account_id,
-        statement=statement,
-        booking_date=entry.booking_date,
-        value_date=entry.value_date,
-        amount=cents(entry.amount),
-        bank_reference=_single_line(entry.bank_reference, 140),
-        end_to_end_id=_single_line(entry.end_to_end_id, 140),
-        remittance_information=_multi_line(entry.remittance_information),
-        creditor_reference=_single_line(entry.creditor_reference, 35),
-        counterparty_name=_single_line(entry.counterparty_name, 140),
-        counterparty_iban=_single_line(entry.counterparty_iban, 34).replace(" ", "").upper(),
-        counterparty_bic=_single_line(entry.counterparty_bic, 11).upper(),
-        bank_transaction_code=_single_line(entry.bank_transaction_code, 35),
-        reversal=entry.reversal,
-        fingerprint=fingerprint,
-    )
-
-
-def _clean(text: str, *, multiline: bool) -> str:
-    """A bank's text with the characters the project's text fields refuse (coop.plain_text)
-    replaced by spaces: a bank file is kept, not refused, for a stray control character."""
-    text = text or ""
-    while (found := forbidden_character(text, multiline=multiline)) is not None:
-        position, _character = found
-        text = text[: position - 1] + " " + text[position:]
-    return text.strip()
-
-
-def _single_line(text: str, length: int) -> str:
-    return _clean(text, multiline=False)[:length]
-
-
-def _multi_line(text: str) -> str:
-    return _clean(text, multiline=True)

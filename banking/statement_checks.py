@@ -10,15 +10,27 @@ A transaction's fingerprint (`fingerprint_of`) is what makes it the same in two 
 - otherwise the SHA-256 of the booking date, the amount, the counterparty's IBAN, the end-to-end
   ID, the remittance information and the occurrence of that same tuple within the statement (two
   identical coffees on one day are two transactions; the same two in the next file are skipped).
+
+The checks stream a statement's entries (a camt statement reads them from its file each time;
+see `banking.parsing.camt.CamtEntries`) and keep a fixed amount of data per statement whatever
+its length: `_scan` makes one pass for the count, the total, the booking dates, and an 8-byte
+hash of each entry's key (an array, 8 bytes an entry, dropped once the keys that occur more than
+once are known). A fingerprint is then made again whenever it is needed (`fingerprinted`): only
+the repeated keys are counted. Which entries are new is one byte an entry (`is_new`); the
+fingerprints are compared with the account's stored ones in a second pass only when the account
+has transactions over the statement's dates, or when a later statement of the file is for the
+same account.
 """
 
 import datetime
 import hashlib
+from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import numpy
 from django.utils.translation import gettext as _
 
 from banking.models import BankAccount, BankStatement, BankTransaction
@@ -60,14 +72,42 @@ def compact(identifier: str) -> str:
 
 def fingerprints_of(statement: ParsedStatement) -> list[str]:
     """Each entry's fingerprint, in the statement's order (see the module's docstring)."""
+    family = family_of(statement.format)
+    hashes = array("Q", (_key_hash(_key(entry, family)) for entry in statement.entries))
+    return [fingerprint for _, fingerprint in fingerprinted(statement, _repeated(hashes))]
+
+
+def fingerprinted(
+    statement: ParsedStatement, repeated: frozenset[int]
+) -> Iterator[tuple[ParsedEntry, str]]:
+    """Each entry with its fingerprint, in one pass: `repeated` holds the hashes of the keys
+    that occur more than once in the statement, the only ones counted."""
     seen: Counter[tuple[str, ...]] = Counter()
     family = family_of(statement.format)
-    result = []
     for entry in statement.entries:
         key = _key(entry, family)
-        seen[key] += 1
-        result.append(fingerprint_of(key, seen[key]))
-    return result
+        occurrence = 1
+        if repeated and _key_hash(key) in repeated:
+            seen[key] += 1
+            occurrence = seen[key]
+        yield entry, fingerprint_of(key, occurrence)
+
+
+def _key_hash(key: tuple[str, ...]) -> int:
+    digest = hashlib.blake2b(_SEPARATOR.join(key).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+def _repeated(hashes: array) -> frozenset[int]:
+    """The hashes that occur more than once (a key's occurrences are then counted; two keys
+    sharing a hash are told apart by the count of the keys themselves). Sorts `hashes` in
+    place: no copy of 8 bytes an entry."""
+    if len(hashes) < 2:
+        return frozenset()
+    keys = numpy.frombuffer(hashes, dtype=numpy.uint64)
+    keys.sort()
+    twice = keys[1:][keys[1:] == keys[:-1]]
+    return frozenset(int(value) for value in twice)
 
 
 def _key(entry: ParsedEntry, family: str) -> tuple[str, ...]:
@@ -100,8 +140,15 @@ class StatementPlan:
     opening_derived: bool = False
     closing_balance: Decimal | None = None
     closing_date: datetime.date | None = None
-    fingerprints: list[str] = field(default_factory=list)
-    is_new: list[bool] = field(default_factory=list)
+    # What one pass over the entries found (`_scan`).
+    entry_count: int = 0
+    entries_total: Decimal = Decimal("0.00")
+    cents_total: Decimal = Decimal("0.00")  # of each entry's amount in cents
+    first_booking: datetime.date | None = None
+    last_booking: datetime.date | None = None
+    repeated: frozenset[int] = frozenset()
+    # One byte an entry: 1 when it is new (not stored for the account, not earlier in the file).
+    is_new: bytearray = field(default_factory=bytearray)
     added_total: Decimal = Decimal("0.00")
     # The file's digest for the first statement of an account in the file; for a later one
     # (an MT940 file of several days) a digest of the file's digest and its place, so that each
@@ -122,10 +169,10 @@ class StatementPlan:
         return statement_label(self.parsed, self.index)
 
     def new_entries(self) -> Iterator[tuple[ParsedEntry, str]]:
-        for entry, fingerprint, new in zip(
-            self.parsed.entries, self.fingerprints, self.is_new, strict=True
-        ):
-            if new:
+        """The new entries with their fingerprints, in one more pass over the statement."""
+        is_new = self.is_new
+        for index, (entry, fingerprint) in enumerate(fingerprinted(self.parsed, self.repeated)):
+            if is_new[index]:
                 yield entry, fingerprint
 
 
@@ -173,7 +220,10 @@ def plan_statements(
     states = {pk: _state_of(by_pk[pk]) for pk in matched}
     duplicates = _duplicates(matched, file_sha256)
     taken: dict[int, set[str]] = {pk: set() for pk in matched}
+    # The last statement of each account in the file: what it adds is not kept for later ones.
+    last_of = {plan.account.pk: plan.index for plan in plans if plan.account is not None}
     for plan in plans:
+        _scan(plan)
         if plan.account is None:
             continue
         state = states[plan.account.pk]
@@ -182,7 +232,7 @@ def plan_statements(
         _check_currency(plan)
         plan.stored_sha256 = _stored_sha256(file_sha256, state.statements_in_file)
         state.statements_in_file += 1
-        _mark_new(plan, taken[plan.account.pk])
+        _mark_new(plan, taken[plan.account.pk], keep=last_of[plan.account.pk] != plan.index)
         _check_balances(plan, state)
     return plans
 
@@ -307,40 +357,69 @@ def _check_currency(plan: StatementPlan) -> None:
         )
 
 
-def _mark_new(plan: StatementPlan, taken: set[str]) -> None:
-    """Which entries are new: not stored for the account, and not earlier in this file."""
-    assert plan.account is not None
-    plan.fingerprints = fingerprints_of(plan.parsed)
+def _scan(plan: StatementPlan) -> None:
+    """One pass over the entries: their count, total and booking dates, the first amount
+    larger than the books hold, and which keys occur more than once."""
+    family = family_of(plan.parsed.format)
+    hashes = array("Q")
+    count, total, in_cents = 0, Decimal("0.00"), Decimal("0.00")
+    first = last = None
+    too_large: ParsedEntry | None = None
     for entry in plan.parsed.entries:
-        if money.exceeds_max(abs(cents(entry.amount))):
-            plan.problems.append(
-                StatementRefused(
-                    _("%(where)s: the amount %(amount)s is larger than the books hold.")
-                    % {"where": entry.where or plan.label, "amount": entry.amount},
-                    field="file",
-                )
+        count += 1
+        total += entry.amount
+        amount = cents(entry.amount)
+        in_cents += amount
+        day = entry.booking_date
+        if first is None or day < first:
+            first = day
+        if last is None or day > last:
+            last = day
+        if too_large is None and money.exceeds_max(abs(amount)):
+            too_large = entry
+        hashes.append(_key_hash(_key(entry, family)))
+    plan.entry_count, plan.entries_total, plan.cents_total = count, total, in_cents
+    plan.first_booking, plan.last_booking = first, last
+    plan.repeated = _repeated(hashes)
+    if too_large is not None:
+        plan.problems.append(
+            StatementRefused(
+                _("%(where)s: the amount %(amount)s is larger than the books hold.")
+                % {"where": too_large.where or plan.label, "amount": too_large.amount},
+                field="file",
             )
-            break
+        )
+
+
+def _mark_new(plan: StatementPlan, taken: set[str], *, keep: bool) -> None:
+    """Which entries are new: not stored for the account, and not earlier in this file. With
+    `keep`, the new fingerprints are kept in `taken` for the file's later statements."""
+    assert plan.account is not None
     stored = _stored_fingerprints(plan)
-    plan.is_new = []
+    if not stored and not taken and not keep:
+        # Nothing to compare with: every entry is new, without another pass.
+        plan.is_new = bytearray(b"\x01") * plan.entry_count
+        plan.added_total = plan.cents_total
+        return
+    plan.is_new = bytearray(plan.entry_count)
     total = Decimal("0.00")
-    for entry, fingerprint in zip(plan.parsed.entries, plan.fingerprints, strict=True):
-        new = fingerprint not in stored and fingerprint not in taken
-        plan.is_new.append(new)
-        if new:
+    for index, (entry, fingerprint) in enumerate(fingerprinted(plan.parsed, plan.repeated)):
+        if fingerprint in stored or fingerprint in taken:
+            continue
+        plan.is_new[index] = 1
+        if keep:
             taken.add(fingerprint)
-            total += cents(entry.amount)
+        total += cents(entry.amount)
     plan.added_total = total
 
 
 def _stored_fingerprints(plan: StatementPlan) -> set[str]:
     """The account's fingerprints over the statement's booking dates: one query."""
-    dates = [entry.booking_date for entry in plan.parsed.entries]
-    if not dates:
+    if plan.first_booking is None:
         return set()
     return set(
         BankTransaction.objects.filter(
-            account=plan.account, booking_date__range=(min(dates), max(dates))
+            account=plan.account, booking_date__range=(plan.first_booking, plan.last_booking)
         ).values_list("fingerprint", flat=True)
     )
 
@@ -350,7 +429,7 @@ def _check_balances(plan: StatementPlan, state: _AccountState) -> None:
     account's previous one (or the account's opening balance)."""
     assert plan.account is not None
     parsed, currency = plan.parsed, plan.account.currency
-    total = cents(parsed.entries_total)
+    total = cents(plan.entries_total)
     opening = None if parsed.opening_balance is None else cents(parsed.opening_balance)
     closing = None if parsed.closing_balance is None else cents(parsed.closing_balance)
     if opening is None and closing is not None:
@@ -361,8 +440,7 @@ def _check_balances(plan: StatementPlan, state: _AccountState) -> None:
     if closing is None:
         closing = opening + total
     plan.opening_balance, plan.closing_balance = opening, closing
-    bookings = [entry.booking_date for entry in parsed.entries]
-    plan.closing_date = parsed.closing_date or (max(bookings) if bookings else None)
+    plan.closing_date = parsed.closing_date or plan.last_booking
     plan.closing_date = plan.closing_date or parsed.opening_date
     if opening + total != closing:
         plan.problems.append(
@@ -435,7 +513,7 @@ def _check_continuity(
                     "statement": _capital(plan.label),
                     "previous": state.label,
                     "day": _day(
-                        plan.parsed.opening_date or _first_booking(plan) or plan.closing_date
+                        plan.parsed.opening_date or plan.first_booking or plan.closing_date
                     ),
                     "opening": _money(opening, currency),
                     "balance": _money(state.balance, currency),
@@ -452,10 +530,6 @@ def _check_continuity(
         "id": name,
         "day": _day(plan.closing_date),
     }
-
-
-def _first_booking(plan: StatementPlan) -> datetime.date | None:
-    return min((entry.booking_date for entry in plan.parsed.entries), default=None)
 
 
 def _money(amount: Decimal, currency: str) -> str:

@@ -4,11 +4,15 @@ Versions .001.02, .03, .04 and .08 are read; each file is validated against the 
 its own version (vendored in `banking/schemas/`, see its README) while it is read. A version whose
 schema is not vendored (.05 to .07) is refused, never read unvalidated.
 
-Memory stays flat as the file grows: the file is read once with `lxml.etree.iterparse`, which
-validates it against the schema as it goes (libxml2's streaming validation), and each `Ntry` is
-turned into `ParsedEntry`s at its end tag and then cleared from the tree. Streaming validation
-says what is wrong but not where; when it fails, a file below `LOCATE_LIMIT` is validated once
-more as a tree to name the line (the failure path only).
+Memory stays flat as the file grows: the file is read with `lxml.etree.iterparse`, which
+validates it against the schema as it goes (libxml2's streaming validation), then read once more
+for its data: each `Ntry` is turned into `ParsedEntry`s at its end tag, checked, counted and
+cleared from the tree. No statement holds its entries: its `entries` (`CamtEntries`) reads them
+from the file again each time they are iterated, so that the import's checks and its writer each
+stream them (the file is copied first into a temporary file of the parser's own, so it does not
+depend on the caller's file staying open). Streaming validation says what is wrong but not where;
+when it fails, a file below `LOCATE_LIMIT` is validated once more as a tree to name the line (the
+failure path only).
 
 Only booked entries are read (`Sts` BOOK; `Sts/Cd` BOOK from .08 on): pending (PDNG) and
 informational (INFO) entries are not on the account yet. A batch booking (one `Ntry` with
@@ -29,6 +33,7 @@ import tempfile
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO, TypedDict
 
@@ -52,6 +57,7 @@ HEAD_SIZE = 64 * 1024
 # Below this size a file that fails its schema is validated again as a tree to name the line.
 LOCATE_LIMIT = 16 * 1024 * 1024
 CENT = Decimal("0.01")
+_COPY_CHUNK = 256 * 1024
 # The container of entries: a statement in camt.053, a notification in camt.054.
 CONTAINERS = {"camt.053": "Stmt", "camt.054": "Ntfctn"}
 
@@ -81,8 +87,8 @@ def schema_of(message: str, version: str) -> etree.XMLSchema:
 
 
 def parse(source: BinaryIO, **options: object) -> list[ParsedStatement]:
-    source = _seekable(source)
-    start = source.tell()
+    source = _own_copy(source)
+    start = 0
     message, version = detect(source.read(HEAD_SIZE))
     if (message, version) not in SCHEMAS:
         raise StatementFileError(
@@ -112,7 +118,70 @@ def parse(source: BinaryIO, **options: object) -> list[ParsedStatement]:
         raise reader.data_error
     if not reader.seen_root:
         raise StatementFileError("The file is empty.", "line 1")
+    for number, statement in enumerate(reader.statements, start=1):
+        statement.entries = CamtEntries(
+            source, start, message, version, number, reader.counts.get(number, 0)
+        )
     return reader.statements
+
+
+class CamtEntries:
+    """One statement's booked entries, read from the file again each time they are iterated
+    (nothing is kept): iterable any number of times, even at once. `len` is known from the
+    parse; an index or a slice reads up to it (`entries[:20]` stops at the twentieth)."""
+
+    def __init__(
+        self, source: BinaryIO, start: int, message: str, version: str, number: int, count: int
+    ):
+        self._source = source
+        self._start = start
+        self._message = message
+        self._version = version
+        self._number = number
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[ParsedEntry]:
+        if not self._count:
+            return
+        reader = _Reader(self._message, self._version)
+        for number, entry in reader.walk(_Window(self._source, self._start)):
+            if number == self._number:
+                yield entry
+            elif number > self._number:
+                return
+        if reader.data_error is not None:  # the file changed since it was parsed
+            raise reader.data_error
+
+    def __getitem__(self, index: int | slice) -> ParsedEntry | list[ParsedEntry]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._count)
+            return list(islice(self, start, max(start, stop), step)) if step > 0 else []
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError("entry index out of range")
+        return next(islice(self, index, None))
+
+    def __repr__(self) -> str:
+        return f"<CamtEntries of {self._message} statement {self._number}: {self._count}>"
+
+
+class _Window:
+    """A reader of the source from `start` on, at its own position: two iterations of one
+    statement's entries (or of two statements') may go on at once over the same file."""
+
+    def __init__(self, source: BinaryIO, start: int):
+        self._source = source
+        self._position = start
+
+    def read(self, size: int = -1) -> bytes:
+        self._source.seek(self._position)
+        data = self._source.read(size)
+        self._position += len(data)
+        return data
 
 
 def _events(source: BinaryIO, schema: etree.XMLSchema | None, events: tuple[str, ...]):
@@ -157,13 +226,13 @@ def _forget(element: etree._Element) -> None:
             del parent[0]
 
 
-def _seekable(source: BinaryIO) -> BinaryIO:
-    if source.seekable():
-        return source
-    spooled = tempfile.SpooledTemporaryFile(max_size=HEAD_SIZE * 16)  # noqa: SIM115
-    shutil.copyfileobj(source, spooled)
-    spooled.seek(0)
-    return spooled  # type: ignore[return-value]
+def _own_copy(source: BinaryIO) -> BinaryIO:
+    """The file from the source's position on, in a temporary file of the parser's own (in
+    memory up to `HEAD_SIZE`): the statements' entries read it again after `parse` returns."""
+    copy = tempfile.SpooledTemporaryFile(max_size=HEAD_SIZE)  # noqa: SIM115
+    shutil.copyfileobj(source, copy, _COPY_CHUNK)
+    copy.seek(0)
+    return copy  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=256)
@@ -244,6 +313,8 @@ class _Reader:
         self.ns = f"urn:iso:std:iso:20022:tech:xsd:{message}.001.{version}"
         self.container = CONTAINERS[message]
         self.statements: list[ParsedStatement] = []
+        # Each statement's number of booked entries (by its number in the file, from 1).
+        self.counts: dict[int, int] = {}
         self.data_error: StatementFileError | None = None
         self.seen_root = False
         self.account_iban = ""
@@ -257,6 +328,13 @@ class _Reader:
         return (found.text or "").strip() if found is not None else ""
 
     def read(self, source: BinaryIO) -> None:
+        """The data pass: every entry made and checked, counted, and dropped."""
+        counts = self.counts
+        for number, _entry in self.walk(source):
+            counts[number] = counts.get(number, 0) + 1
+
+    def walk(self, source: BinaryIO) -> Iterator[tuple[int, ParsedEntry]]:
+        """Each booked entry with its statement's number in the file (from 1)."""
         events = _events(source, None, ("start", "end"))
         container_tag = self.q(self.container)
         entry_tag = self.q("Ntry")
@@ -282,7 +360,9 @@ class _Reader:
                 if element.tag == entry_tag:
                     entry_number += 1
                     assert statement is not None
-                    statement.entries.extend(self._entries(element, statement, entry_number))
+                    number = len(self.statements)
+                    for entry in self._entries(element, statement, entry_number):
+                        yield number, entry
                     _forget(element)
                 elif element.tag == container_tag:
                     if statement is None:  # a balance-only statement

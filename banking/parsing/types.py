@@ -11,6 +11,7 @@ element's path) so that the page, the API and the command can say it.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -65,7 +66,10 @@ class ParsedStatement:
     opening_date: datetime.date | None = None
     closing_balance: Decimal | None = None
     closing_date: datetime.date | None = None
-    entries: list[ParsedEntry] = field(default_factory=list)
+    # Iterable more than once: a list (MT940, OFX, CSV), or for camt an object that reads them
+    # from the file again each time (`camt.CamtEntries`), so that none is held in memory. Each
+    # has `len()`.
+    entries: Iterable[ParsedEntry] = field(default_factory=list)
     where: str = ""
 
     @property

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from banking import importing
+from banking import statement_writing
 from banking.importing import import_parsed, import_statement, preview_parsed
 from banking.models import BankAccount, BankStatement, BankTransaction
 from banking.parsing import registry
@@ -195,7 +195,7 @@ def test_a_failure_in_the_second_statement_leaves_nothing_of_the_first(world):
 def test_an_error_while_writing_leaves_nothing(world, monkeypatch):
     good = statement([entry("250.00")], statement_id="1", last_day=15)
     second = statement([entry("5.00", day=20, n=3)], opening="1250.00", statement_id="2")
-    original = importing._transaction
+    original = statement_writing._row
     calls = []
 
     def failing(entry_, fingerprint, stored):
@@ -204,7 +204,7 @@ def test_an_error_while_writing_leaves_nothing(world, monkeypatch):
             raise RuntimeError("disk full")
         return original(entry_, fingerprint, stored)
 
-    monkeypatch.setattr(importing, "_transaction", failing)
+    monkeypatch.setattr(statement_writing, "_row", failing)
     with pytest.raises(RuntimeError):
         run(world, [good, second])
     assert not BankStatement.objects.exists()
