@@ -184,7 +184,7 @@ class _Window:
         return data
 
 
-def _events(source: BinaryIO, schema: etree.XMLSchema | None, events: tuple[str, ...]):
+def _events(source: "BinaryIO | _Window", schema: etree.XMLSchema | None, events: tuple[str, ...]):
     """iterparse that expands no entity, loads no DTD and fetches nothing, and refuses a file
     that declares a document type at all."""
     parsed = etree.iterparse(
@@ -333,7 +333,7 @@ class _Reader:
         for number, _entry in self.walk(source):
             counts[number] = counts.get(number, 0) + 1
 
-    def walk(self, source: BinaryIO) -> Iterator[tuple[int, ParsedEntry]]:
+    def walk(self, source: "BinaryIO | _Window") -> Iterator[tuple[int, ParsedEntry]]:
         """Each booked entry with its statement's number in the file (from 1)."""
         events = _events(source, None, ("start", "end"))
         container_tag = self.q(self.container)
