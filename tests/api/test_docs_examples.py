@@ -16,7 +16,8 @@ import pytest
 from django.core.management import call_command
 
 from api import services as tokens
-from coop.models import Member
+from coop import clock
+from coop.models import Cooperative, Member
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 BLOCKS = re.findall(r"```sh\n(.*?)```", DOC.read_text(), re.S)
@@ -49,9 +50,15 @@ def test_there_are_examples():
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
 def test_the_example_runs(index, live_server, demo_tokens):
     block = BLOCKS[index]
-    script = "\n".join(
-        line for line in block.splitlines() if not re.match(r"^\w+=coop_…", line)
-    ).replace("http://127.0.0.1:8000", live_server.url)
+    # The shell's `date` is the machine's day; the server's is the project clock's, which the
+    # suite sets (make test-clocks): the examples' "today" is the demo co-op's today.
+    today = clock.today_in(Cooperative.objects.get(slug="demo")).isoformat()
+    script = (
+        "\n".join(line for line in block.splitlines() if not re.match(r"^\w+=coop_…", line))
+        .replace("http://127.0.0.1:8000", live_server.url)
+        .replace("$(date +%F)", today)
+        .replace("$(date +%Y-%m)", today[:7])
+    )
     result = subprocess.run(
         ["/bin/bash", "-c", "set -euo pipefail\n" + script],
         env={**os.environ, **demo_tokens},
