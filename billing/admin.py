@@ -20,6 +20,7 @@ from billing.models import (
     Payment,
     PaymentRevenue,
 )
+from coop.admin_read_only import ReadOnlyAdmin
 from coop.errors import DomainError, InvalidInputs
 from coop.models import Member
 
@@ -147,17 +148,6 @@ class BillingSettingsAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         saved = form.run(actor=_actor(request, obj.cooperative))
         obj.pk = saved.pk
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

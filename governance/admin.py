@@ -12,21 +12,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from coop.admin_read_only import ReadOnlyAdmin
 from coop.errors import DomainError
 from coop.models import Member
 from governance import services
 from governance.models import Ballot, Comment, Delegation, Proposal, State
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class BallotInline(admin.TabularInline):

@@ -15,16 +15,14 @@ from banking import accounts
 from banking.forms import AccountForm, CsvMappingForm, field_of_problem
 from banking.models import BankAccount
 from banking.selectors import accounts_with_balances
+from banking.views import access
 from coop.errors import DomainError, InvalidInputs
 from coop.forms import refuse_form
 from coop.models import Member
-from coop.selectors import membership_or_404
 
 
 def _membership(request: HttpRequest, coop_slug: str) -> Member:
-    member = membership_or_404(request.user, coop_slug)
-    request.session["current_coop"] = coop_slug
-    return member
+    return access.membership(request, coop_slug)
 
 
 def _treasurer_or_403(request: HttpRequest, coop_slug: str) -> Member:

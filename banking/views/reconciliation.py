@@ -10,7 +10,6 @@ transaction matched already, a locked month).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,13 +21,13 @@ from banking import match_selectors, matching, reconciling
 from banking import reconciliation_presenters as presenters
 from banking.models import BankMatch, BankTransaction, MatchStatus
 from banking.reconciliation_forms import ChangeForm, SetAsideForm, SplitForm
+from banking.views import access
 from coop.errors import DomainError
 from coop.forms import refuse_form
 from coop.locale_formats import format_day
 from coop.models import Member
 from coop.models.cooperative import Role
 from coop.money import format_money
-from coop.selectors import membership_or_404
 
 RECENTLY_CONFIRMED = 30
 SUGGESTIONS_SHOWN = 300  # rows: the suggestions of about a hundred transactions
@@ -36,16 +35,13 @@ UNMATCHED_SHOWN = 200
 
 
 def _membership(request: HttpRequest, coop_slug: str) -> Member:
-    member = membership_or_404(request.user, coop_slug)
-    request.session["current_coop"] = coop_slug
-    return member
+    return access.membership(request, coop_slug)
 
 
 def _treasurer_or_403(request: HttpRequest, coop_slug: str) -> Member:
-    member = _membership(request, coop_slug)
-    if not member.has_role(Role.TREASURER):
-        raise PermissionDenied(_("Only the treasurer may reconcile bank transactions."))
-    return member
+    return access.treasurer_or_403(
+        request, coop_slug, _("Only the treasurer may reconcile bank transactions.")
+    )
 
 
 def _context(member: Member, section: str, **extra) -> dict:

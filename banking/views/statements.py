@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -21,26 +20,23 @@ from django.views.decorators.http import require_POST
 
 from banking import importing, kept_statements, statement_presenters, statement_selectors
 from banking.statement_forms import StatementUploadForm
+from banking.views import access
 from coop.errors import DomainError
 from coop.models import Member
 from coop.models.cooperative import Role
-from coop.selectors import membership_or_404
 
 TRANSACTIONS_PER_PAGE = 100
 STATEMENTS_PER_PAGE = 50
 
 
 def _membership(request: HttpRequest, coop_slug: str) -> Member:
-    member = membership_or_404(request.user, coop_slug)
-    request.session["current_coop"] = coop_slug
-    return member
+    return access.membership(request, coop_slug)
 
 
 def _treasurer_or_403(request: HttpRequest, coop_slug: str) -> Member:
-    member = _membership(request, coop_slug)
-    if not member.has_role(Role.TREASURER):
-        raise PermissionDenied(_("Only the treasurer may import bank statements."))
-    return member
+    return access.treasurer_or_403(
+        request, coop_slug, _("Only the treasurer may import bank statements.")
+    )
 
 
 def _context(member: Member, **extra) -> dict:
