@@ -1,0 +1,63 @@
+"""The records the journal is written from, and how the journal catches up with them.
+
+Every app that writes entries (`billing`, `payroll`, `banking`) registers each kind of record it
+books as a `Source`, in its `AppConfig.ready()`: the books import none of those apps, so they
+reach them through this registry (as governance reaches payroll's actions by name).
+
+A source gives two functions, both for one co-op:
+
+- `backfill` writes the entries its records lack (records from before the books existed) and
+  returns how many it wrote. A record that has its entry is skipped, so a second run writes
+  nothing.
+- `check` compares the journal with its records and returns the differences, each a sentence
+  naming the record and the two amounts; nothing when they agree.
+
+`backfill` runs every source in `order` (invoices before the payments that settle them) in one
+transaction, so a failure leaves the journal as it was; `check` runs them all and collects.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from coop.hours.services import hold_books
+from coop.models import Cooperative
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str  # the `source_type` of its entries: "billing.invoice"
+    backfill: Callable[[Cooperative], int]
+    check: Callable[[Cooperative], list[str]]
+    order: int = 100
+
+
+_SOURCES: dict[str, Source] = {}
+
+
+def register(
+    name: str,
+    *,
+    backfill: Callable[[Cooperative], int],
+    check: Callable[[Cooperative], list[str]],
+    order: int = 100,
+) -> None:
+    """Register a kind of record (called from an app's `ready()`; registering again replaces)."""
+    _SOURCES[name] = Source(name, backfill, check, order)
+
+
+def sources() -> list[Source]:
+    return sorted(_SOURCES.values(), key=lambda source: (source.order, source.name))
+
+
+def backfill(cooperative: Cooperative) -> dict[str, int]:
+    """Write the entries the co-op's records lack, all or none; how many per source."""
+    with transaction.atomic():
+        hold_books(cooperative)  # no money event of this co-op writes meanwhile
+        return {source.name: source.backfill(cooperative) for source in sources()}
+
+
+def check(cooperative: Cooperative) -> dict[str, list[str]]:
+    """The differences between the journal and each source's records (empty lists: none)."""
+    return {source.name: source.check(cooperative) for source in sources()}
