@@ -11,12 +11,16 @@ A source gives two functions, both for one co-op:
   nothing.
 - `check` compares the journal with its records and returns the differences, each a sentence
   naming the record and the two amounts; nothing when they agree.
+- `covers` (optional) names the records of *other* sources that this one books itself, as
+  `(source_type, source_id)` pairs: a client's payment is booked by billing (bank against
+  receivables), so the revenue rows payroll keeps for it are not booked again as revenue.
+  A source leaves out of its backfill and its check whatever `covered()` returns for its name.
 
 `backfill` runs every source in `order` (invoices before the payments that settle them) in one
 transaction, so a failure leaves the journal as it was; `check` runs them all and collects.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -31,6 +35,7 @@ class Source:
     backfill: Callable[[Cooperative], int]
     check: Callable[[Cooperative], list[str]]
     order: int = 100
+    covers: Callable[[Cooperative], Iterable[tuple[str, str]]] | None = None
 
 
 _SOURCES: dict[str, Source] = {}
@@ -42,13 +47,25 @@ def register(
     backfill: Callable[[Cooperative], int],
     check: Callable[[Cooperative], list[str]],
     order: int = 100,
+    covers: Callable[[Cooperative], Iterable[tuple[str, str]]] | None = None,
 ) -> None:
     """Register a kind of record (called from an app's `ready()`; registering again replaces)."""
-    _SOURCES[name] = Source(name, backfill, check, order)
+    _SOURCES[name] = Source(name, backfill, check, order, covers)
 
 
 def sources() -> list[Source]:
     return sorted(_SOURCES.values(), key=lambda source: (source.order, source.name))
+
+
+def covered(cooperative: Cooperative, source_type: str) -> set[str]:
+    """The ids of `source_type` records that other sources book (see `covers`)."""
+    return {
+        str(source_id)
+        for source in _SOURCES.values()
+        if source.covers is not None
+        for covered_type, source_id in source.covers(cooperative)
+        if covered_type == source_type
+    }
 
 
 def backfill(cooperative: Cooperative) -> dict[str, int]:

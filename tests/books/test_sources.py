@@ -129,3 +129,16 @@ def test_the_command_fails_on_a_difference_and_an_unknown_coop(db, registry):
     )
     with pytest.raises(CommandError, match="No co-op with slug “nowhere”"):
         call_command("backfill_books", "--coop", "nowhere")
+
+
+def test_covered_collects_what_other_sources_book(db, registry):
+    cooperative = CooperativeFactory()
+    registry.register(
+        "billing.payment",
+        backfill=lambda cooperative: 0,
+        check=lambda cooperative: [],
+        covers=lambda cooperative: [("payroll.revenue", 4), ("payroll.revenue", "5"), ("x.y", 6)],
+    )
+    registry.register("payroll.revenue", backfill=lambda c: 0, check=lambda c: [])
+    assert registry.covered(cooperative, "payroll.revenue") == {"4", "5"}
+    assert registry.covered(cooperative, "billing.payment") == set()
