@@ -7,18 +7,13 @@ account by whichever the file carries. Amounts are signed `Decimal`s with 2 plac
 account's currency: money in is positive.
 """
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coop.models import Cooperative, Member
+from coop.models.fields import money_field
 from coop.validators import validate_currency
-
-
-def amount_field(verbose_name: Any = None, **kwargs: Any) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
 class StatementFormat(models.TextChoices):
@@ -39,7 +34,7 @@ class BankAccount(models.Model):
     # BBAN, "routing/account" of a US or Canadian account, or what the bank's files call it.
     other_identifier = models.CharField(_("other account identifier"), max_length=70, blank=True)
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
-    opening_balance = amount_field(_("opening balance"))
+    opening_balance = money_field(_("opening balance"))
     opening_date = models.DateField(_("opening date"))
     # The columns of this bank's CSV export (banking.parsing.csv_mapping), when it has no
     # better format; empty until the treasurer saves one.
@@ -77,9 +72,9 @@ class BankStatement(models.Model):
     # The same file twice is refused by its digest; an overlapping file by its transactions'
     # fingerprints (BankTransaction.fingerprint).
     file_sha256 = models.CharField(max_length=64)
-    opening_balance = amount_field(_("opening balance"), null=True, blank=True)
+    opening_balance = money_field(_("opening balance"), null=True, blank=True)
     opening_date = models.DateField(_("opening balance date"), null=True, blank=True)
-    closing_balance = amount_field(_("closing balance"), null=True, blank=True)
+    closing_balance = money_field(_("closing balance"), null=True, blank=True)
     closing_date = models.DateField(_("closing balance date"), null=True, blank=True)
     first_booking = models.DateField(_("first booking"), null=True, blank=True)
     last_booking = models.DateField(_("last booking"), null=True, blank=True)
@@ -109,7 +104,7 @@ class BankTransaction(models.Model):
     )
     booking_date = models.DateField(_("booking date"))
     value_date = models.DateField(_("value date"), null=True, blank=True)
-    amount = amount_field(_("amount"))
+    amount = money_field(_("amount"))
     bank_reference = models.CharField(_("bank reference"), max_length=140, blank=True)
     end_to_end_id = models.CharField(_("end-to-end ID"), max_length=140, blank=True)
     remittance_information = models.TextField(_("remittance information"), blank=True)
@@ -202,7 +197,7 @@ class BankMatch(models.Model):
         "payroll.Expense", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # This part of the transaction, positive whichever way the money went.
-    amount = amount_field(_("amount"))
+    amount = money_field(_("amount"))
     confidence = models.PositiveSmallIntegerField(_("confidence"), default=0)
     # Why it was suggested, as codes that banking.matching words (MATCH_REASONS).
     reasons = models.JSONField(_("reasons"), default=list, blank=True)

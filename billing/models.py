@@ -17,12 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coop.models import Client, Cooperative, Member, Project, TimeEntry
+from coop.models.fields import money_field
 from coop.validators import validate_currency
 from payroll.models import Revenue
-
-
-def amount_field(verbose_name: Any = None, **kwargs: Any) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
 
 
 def vat_rate_field(verbose_name: Any = None, **kwargs: Any) -> models.DecimalField:
@@ -77,7 +74,7 @@ class BillingRate(models.Model):
         Member, on_delete=models.PROTECT, null=True, blank=True, related_name="billing_rates"
     )
     scope = models.CharField(max_length=40, editable=False)
-    rate = amount_field(_("rate per hour"), validators=[MinValueValidator(Decimal("0.01"))])
+    rate = money_field(_("rate per hour"), validators=[MinValueValidator(Decimal("0.01"))])
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
     valid_from = models.DateField(_("valid from"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -189,9 +186,9 @@ class Invoice(models.Model):
     # language, set when its lines are made.
     vat_notes = models.JSONField(_("VAT notes"), default=dict, blank=True)
     buyer = models.JSONField(default=dict, blank=True)  # the client's details on the issue day
-    net_total = amount_field(_("net"), default=Decimal("0"))
-    vat_total = amount_field(_("VAT"), default=Decimal("0"))
-    gross_total = amount_field(_("total"), default=Decimal("0"))
+    net_total = money_field(_("net"), default=Decimal("0"))
+    vat_total = money_field(_("VAT"), default=Decimal("0"))
+    gross_total = money_field(_("total"), default=Decimal("0"))
     pdf = models.FileField(upload_to="invoices/%Y/", blank=True)
     xml = models.FileField(upload_to="invoices/%Y/", blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -277,7 +274,7 @@ class InvoiceLine(models.Model):
     base_quantity = models.DecimalField(
         _("base quantity"), max_digits=8, decimal_places=2, default=Decimal("1")
     )
-    net = amount_field(_("net"))
+    net = money_field(_("net"))
     vat_category = models.CharField(max_length=2, choices=VatCategory.choices)
     vat_rate = vat_rate_field(_("VAT rate (%)"), default=Decimal("0"))
     credited_line = models.ForeignKey(
@@ -310,10 +307,10 @@ class Payment(models.Model):
     cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="payments")
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
     received_on = models.DateField(_("received on"))
-    amount = amount_field(_("amount"), validators=[MinValueValidator(Decimal("0.01"))])
+    amount = money_field(_("amount"), validators=[MinValueValidator(Decimal("0.01"))])
     currency = models.CharField(_("currency"), max_length=3)
     # In the co-op's currency when the client paid in another, with the rate used.
-    amount_in_coop_currency = amount_field(_("amount in the co-op's currency"))
+    amount_in_coop_currency = money_field(_("amount in the co-op's currency"))
     exchange_rate = models.DecimalField(
         _("exchange rate"), max_digits=18, decimal_places=8, null=True, blank=True
     )

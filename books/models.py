@@ -8,17 +8,12 @@ that does not balance; on PostgreSQL a deferred constraint trigger refuses it ag
 (migration 0001), whatever wrote it.
 """
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from coop.models import Cooperative, Member
-
-
-def amount_field(verbose_name: Any = None, **kwargs: Any) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+from coop.models.fields import money_field
 
 
 class AccountType(models.TextChoices):
@@ -140,7 +135,7 @@ class JournalEntry(models.Model):
 class JournalLine(models.Model):
     entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="lines")
     account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="lines")
-    amount = amount_field(_("amount"))  # debit > 0, credit < 0
+    amount = money_field(_("amount"))  # debit > 0, credit < 0
     # The member of a member's sub-ledger line (capital account, cash share payable).
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

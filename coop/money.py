@@ -1,7 +1,7 @@
 """Money as the project reads, stores, checks and shows it.
 
 Amounts: ASCII digits only, and a largest amount. Money is stored as DECIMAL(14, 2)
-(`payroll.models.money_field`), so no stored figure, single amount or sum (a month's revenue, a
+(`coop.models.fields.money_field`), so no stored figure, single amount or sum (a month's revenue, a
 capital balance), may exceed `MAX_AMOUNT`; a write that would make one exceed it is refused before
 it reaches the database (`exceeds_max`). Python's `Decimal` reads any Unicode decimal digit ("١٠٠"
 and "１００" are both 100): a treasurer's typo, or a way to make an amount look different on the

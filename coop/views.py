@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
-from coop import invitations, selectors, services
+from coop import access, invitations, selectors, services
 from coop.bylaws import MEMBER_DECISIONS
 from coop.dashboard import DASHBOARD, MEMBERS, render_panels
 from coop.errors import DomainError, StateConflict
@@ -30,12 +30,6 @@ from coop.member_forms import AcceptInvitationForm, InvitationForm, RolesForm, S
 from coop.models import Invitation, Member
 from coop.models.cooperative import MemberStatus, Role
 from coop.portability import export_member
-
-
-def _membership(request: HttpRequest, coop_slug: str, *, departed_ok: bool = False) -> Member:
-    member = selectors.membership_or_404(request.user, coop_slug, departed_ok=departed_ok)
-    request.session["current_coop"] = coop_slug
-    return member
 
 
 def _zone(member: Member) -> zoneinfo.ZoneInfo:
@@ -54,7 +48,7 @@ def home(request):
 @login_required
 def cooperative_home(request, coop_slug: str):
     """The dashboard: the panels of every app, in the co-op's time zone."""
-    member = _membership(request, coop_slug)
+    member = access.membership(request, coop_slug)
     with timezone.override(_zone(member)):
         panels = render_panels(request, member, DASHBOARD)
         return render(request, "coop/cooperative_home.html", {"member": member, "panels": panels})
@@ -107,14 +101,14 @@ def _members_page(
 
 @login_required
 def member_directory(request, coop_slug: str):
-    member = _membership(request, coop_slug)
+    member = access.membership(request, coop_slug)
     return _members_page(request, member)
 
 
 @login_required
 @require_POST
 def invite(request, coop_slug: str):
-    member = _membership(request, coop_slug)
+    member = access.membership(request, coop_slug)
     form = InvitationForm(request.POST)
     if not form.is_valid():
         return _members_page(request, member, invitation_form=form, status=400)
@@ -143,7 +137,7 @@ def invite(request, coop_slug: str):
 
 
 def _invitation_change(request: HttpRequest, coop_slug: str, pk: int, change: str):
-    member = _membership(request, coop_slug)
+    member = access.membership(request, coop_slug)
     invitation = selectors.invitation_or_404(member, pk)
     try:
         if change == "resend":
@@ -173,7 +167,7 @@ def invitation_revoke(request, coop_slug: str, pk: int):
 def _member_change(request: HttpRequest, coop_slug: str, pk: int, form_class, change):
     """A direct change of a member from the members page, where the bylaws let admins make it:
     `change(actor, other, cleaned_data)` calls the service and returns the message to show."""
-    member = _membership(request, coop_slug)
+    member = access.membership(request, coop_slug)
     other = selectors.member_or_404(member, pk)
     form = form_class(request.POST)
     if not form.is_valid():
@@ -294,7 +288,7 @@ def invitation_accept(request, token: str):
 @login_required
 def my_data(request, coop_slug: str):
     """Everything of mine in this co-op, as a ZIP of JSON files and my payslips."""
-    member = _membership(request, coop_slug, departed_ok=True)
+    member = access.membership(request, coop_slug, departed_ok=True)
     response = HttpResponse(export_member(member), content_type="application/zip")
     filename = f"{coop_slug}-{member.user.email.split('@')[0]}-my-data.zip"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

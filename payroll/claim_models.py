@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coop.models import Cooperative, Member
-from payroll.models import Distribution, Expense, money_field
+from coop.models.fields import money_field
+from payroll.models import Distribution, Expense
 
 
 class ClaimStatus(models.TextChoices):

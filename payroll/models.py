@@ -10,11 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from coop.models import Client, Cooperative, Member, Project
-
-
-def money_field(verbose_name: Any = None, **kwargs: Any) -> models.DecimalField:
-    """An amount in the co-op's currency."""
-    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, **kwargs)
+from coop.models.fields import money_field
 
 
 def share_field(verbose_name: Any = None, **kwargs: Any) -> models.DecimalField:

@@ -9,27 +9,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from banking import accounts
 from banking.forms import AccountForm, CsvMappingForm, field_of_problem
 from banking.models import BankAccount
 from banking.selectors import accounts_with_balances
-from banking.views import access
+from coop import access
 from coop.errors import DomainError, InvalidInputs
 from coop.forms import refuse_form
 from coop.models import Member
 
-
-def _membership(request: HttpRequest, coop_slug: str) -> Member:
-    return access.membership(request, coop_slug)
-
-
-def _treasurer_or_403(request: HttpRequest, coop_slug: str) -> Member:
-    member = _membership(request, coop_slug)
-    if not member.is_treasurer:
-        raise PermissionDenied(_("Only the treasurer may change the bank accounts."))
-    return member
+# What a member who is not the treasurer is told.
+REFUSAL = gettext_lazy("Only the treasurer may change the bank accounts.")
 
 
 def _account_or_404(member: Member, pk: int) -> BankAccount:
@@ -48,7 +41,7 @@ def _context(member: Member, **extra) -> dict:
 
 @login_required
 def account_list(request: HttpRequest, coop_slug: str) -> HttpResponse:
-    member = _membership(request, coop_slug)
+    member = access.membership(request, coop_slug)
     context = _context(member, accounts=list(accounts_with_balances(member.cooperative)))
     return render(request, "banking/account_list.html", context)
 
@@ -66,7 +59,7 @@ def _form_page(
 
 @login_required
 def account_new(request: HttpRequest, coop_slug: str) -> HttpResponse:
-    member = _treasurer_or_403(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug, REFUSAL)
     if request.method != "POST":
         initial = {"currency": member.cooperative.currency, "opening_balance": 0}
         return _form_page(request, member, AccountForm(initial=initial), None)
@@ -87,7 +80,7 @@ def account_new(request: HttpRequest, coop_slug: str) -> HttpResponse:
 
 @login_required
 def account_edit(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _treasurer_or_403(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug, REFUSAL)
     account = _account_or_404(member, pk)
     if request.method != "POST":
         initial = {name: getattr(account, name) for name in AccountForm.base_fields}
@@ -108,7 +101,7 @@ def account_edit(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def account_delete(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _treasurer_or_403(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug, REFUSAL)
     account = _account_or_404(member, pk)
     try:
         accounts.delete_account(account=account, actor=member)
@@ -123,7 +116,7 @@ def account_delete(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespons
 def account_csv(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
     """The columns of the bank's CSV export for this account: every member reads them, the
     treasurer saves them."""
-    member = _membership(request, coop_slug)
+    member = access.membership(request, coop_slug)
     account = _account_or_404(member, pk)
     status = 200
     if request.method == "POST":

@@ -14,14 +14,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from banking import match_selectors, matching, reconciling
 from banking import reconciliation_presenters as presenters
 from banking.models import BankMatch, BankTransaction, MatchStatus
 from banking.reconciliation_forms import ChangeForm, SetAsideForm, SplitForm
-from banking.views import access
+from coop import access
 from coop.errors import DomainError
 from coop.forms import refuse_form
 from coop.locale_formats import format_day
@@ -33,15 +33,8 @@ RECENTLY_CONFIRMED = 30
 SUGGESTIONS_SHOWN = 300  # rows: the suggestions of about a hundred transactions
 UNMATCHED_SHOWN = 200
 
-
-def _membership(request: HttpRequest, coop_slug: str) -> Member:
-    return access.membership(request, coop_slug)
-
-
-def _treasurer_or_403(request: HttpRequest, coop_slug: str) -> Member:
-    return access.treasurer_or_403(
-        request, coop_slug, _("Only the treasurer may reconcile bank transactions.")
-    )
+# What a member who is not the treasurer is told.
+REFUSAL = gettext_lazy("Only the treasurer may reconcile bank transactions.")
 
 
 def _context(member: Member, section: str, **extra) -> dict:
@@ -99,7 +92,7 @@ def _reconciliation_page(
 @login_required
 @require_safe
 def reconciliation(request: HttpRequest, coop_slug: str) -> HttpResponse:
-    return _reconciliation_page(request, _membership(request, coop_slug))
+    return _reconciliation_page(request, access.membership(request, coop_slug))
 
 
 def _back(coop_slug: str) -> HttpResponse:
@@ -109,7 +102,7 @@ def _back(coop_slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def find_matches(request: HttpRequest, coop_slug: str) -> HttpResponse:
-    member = _treasurer_or_403(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug, REFUSAL)
     made = matching.suggest(cooperative=member.cooperative)
     count = len(made)
     messages.success(
@@ -126,7 +119,7 @@ def _amount(match: BankMatch) -> str:
 
 
 def _act(request: HttpRequest, coop_slug: str, pk: int, service, done: str) -> HttpResponse:
-    member = _treasurer_or_403(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug, REFUSAL)
     match = _match_or_404(member, pk)
     try:
         service(actor=member, match=match)
@@ -172,7 +165,7 @@ def _form_kwargs(member: Member, bank_tx: BankTransaction) -> dict:
 
 @login_required
 def change(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _treasurer_or_403(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug, REFUSAL)
     match = _match_or_404(member, pk)
     kwargs = _form_kwargs(member, match.transaction)
     status = 200
@@ -212,7 +205,7 @@ def change(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def match_by_hand(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _treasurer_or_403(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug, REFUSAL)
     bank_tx = _transaction_or_404(member, pk)
     kwargs = _form_kwargs(member, bank_tx)
     open_amount = abs(bank_tx.amount) - reconciling.confirmed_total(bank_tx)
@@ -286,13 +279,13 @@ def _unmatched_page(
 @login_required
 @require_safe
 def unmatched(request: HttpRequest, coop_slug: str) -> HttpResponse:
-    return _unmatched_page(request, _membership(request, coop_slug))
+    return _unmatched_page(request, access.membership(request, coop_slug))
 
 
 @login_required
 @require_POST
 def set_transaction_aside(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _treasurer_or_403(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug, REFUSAL)
     bank_tx = _transaction_or_404(member, pk)
     form = SetAsideForm(request.POST)
     if form.is_valid():
@@ -323,7 +316,7 @@ def set_transaction_aside(request: HttpRequest, coop_slug: str, pk: int) -> Http
 @login_required
 @require_POST
 def take_back(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _treasurer_or_403(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug, REFUSAL)
     bank_tx = _transaction_or_404(member, pk)
     try:
         reconciling.take_back(actor=member, transaction=bank_tx)

@@ -15,12 +15,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from banking import importing, kept_statements, statement_presenters, statement_selectors
 from banking.statement_forms import StatementUploadForm
-from banking.views import access
+from coop import access
 from coop.errors import DomainError
 from coop.models import Member
 from coop.models.cooperative import Role
@@ -28,15 +28,8 @@ from coop.models.cooperative import Role
 TRANSACTIONS_PER_PAGE = 100
 STATEMENTS_PER_PAGE = 50
 
-
-def _membership(request: HttpRequest, coop_slug: str) -> Member:
-    return access.membership(request, coop_slug)
-
-
-def _treasurer_or_403(request: HttpRequest, coop_slug: str) -> Member:
-    return access.treasurer_or_403(
-        request, coop_slug, _("Only the treasurer may import bank statements.")
-    )
+# What a member who is not the treasurer is told.
+REFUSAL = gettext_lazy("Only the treasurer may import bank statements.")
 
 
 def _context(member: Member, **extra) -> dict:
@@ -52,7 +45,7 @@ def _context(member: Member, **extra) -> dict:
 
 @login_required
 def statement_list(request: HttpRequest, coop_slug: str) -> HttpResponse:
-    member = _membership(request, coop_slug)
+    member = access.membership(request, coop_slug)
     accounts = []
     for account in statement_selectors.accounts_of(member.cooperative):
         series = statement_selectors.balance_over_time(account)
@@ -74,7 +67,7 @@ def statement_list(request: HttpRequest, coop_slug: str) -> HttpResponse:
 
 @login_required
 def statement_detail(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _membership(request, coop_slug)
+    member = access.membership(request, coop_slug)
     statement = get_object_or_404(statement_selectors.statements_of(member.cooperative), pk=pk)
     transactions = Paginator(statement.transactions.order_by("booking_date", "id"),
                              TRANSACTIONS_PER_PAGE)  # fmt: skip
@@ -88,7 +81,7 @@ def statement_detail(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespo
 
 @login_required
 def statement_upload(request: HttpRequest, coop_slug: str) -> HttpResponse:
-    member = _treasurer_or_403(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug, REFUSAL)
     cooperative = member.cooperative
     if request.method != "POST":
         form = StatementUploadForm(cooperative=cooperative)
@@ -123,7 +116,7 @@ def statement_upload(request: HttpRequest, coop_slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def statement_confirm(request: HttpRequest, coop_slug: str) -> HttpResponse:
-    member = _treasurer_or_403(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug, REFUSAL)
     cooperative = member.cooperative
     token = request.POST.get("kept", "")
     value = kept_statements.kept(member, token)

@@ -8,16 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from coop.access import membership
 from coop.errors import DomainError, InvalidInputs
 from coop.models import Member
 from coop.models.cooperative import Role
-from coop.selectors import membership_or_404
-
-
-def membership(request: HttpRequest, coop_slug: str) -> Member:
-    member = membership_or_404(request.user, coop_slug)
-    request.session["current_coop"] = coop_slug
-    return member
 
 
 def may_edit(member: Member) -> bool:

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from billing import client_selectors, rate_services
 from billing.client_forms import ClientForm, ProjectBillingForm, RateChangeForm, RateForm
 from billing.models import BillingRate
-from billing.views.access import context_for, keeper_or_403, may_edit, membership, refuse
+from billing.views.access import context_for, keeper_or_403, may_edit, refuse
 from coop import services
+from coop.access import membership
 from coop.errors import DomainError
 from coop.models import Client, Member, Project
 

@@ -6,7 +6,6 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,24 +18,11 @@ from billing.forms import STATUS_TABS, CreditForm, DraftForm, LineForm, PeriodFo
 from billing.models import Invoice, InvoiceLine, LineGrouping
 from billing.presenters import vat_breakdown
 from billing.selectors import invoice_with_lines, invoices_of
+from coop import access
 from coop.clock import today_in
 from coop.errors import DomainError
 from coop.models import Client, Member
 from coop.models.cooperative import Role
-from coop.selectors import membership_or_404
-
-
-def _member(request: HttpRequest, coop_slug: str) -> Member:
-    member = membership_or_404(request.user, coop_slug)
-    request.session["current_coop"] = coop_slug
-    return member
-
-
-def _treasurer(request: HttpRequest, coop_slug: str) -> Member:
-    member = _member(request, coop_slug)
-    if not member.is_treasurer:
-        raise PermissionDenied(_("Only the treasurer may do this."))
-    return member
 
 
 def _invoice(member: Member, pk: int) -> Invoice:
@@ -52,7 +38,7 @@ def _detail_url(invoice: Invoice) -> str:
 
 @login_required
 def invoice_list(request: HttpRequest, coop_slug: str) -> HttpResponse:
-    member = _member(request, coop_slug)
+    member = access.membership(request, coop_slug)
     status = request.GET.get("status", "")
     if status not in dict(STATUS_TABS):
         status = ""
@@ -79,13 +65,13 @@ def _last_month(member: Member) -> tuple[datetime.date, datetime.date]:
 @login_required
 def unbilled(request: HttpRequest, coop_slug: str) -> HttpResponse:
     """Unbilled hours of a period per client, with one button per client to invoice them."""
-    member = _member(request, coop_slug)
+    member = access.membership(request, coop_slug)
     start, end = _last_month(member)
     form = PeriodForm(request.GET or None, initial={"start": start, "end": end})
     if request.GET and form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     if request.method == "POST":
-        member = _treasurer(request, coop_slug)
+        member = access.treasurer_or_403(request, coop_slug)
         draft_form = DraftForm(request.POST)
         if draft_form.is_valid():
             data = draft_form.cleaned_data
@@ -132,7 +118,7 @@ def unbilled(request: HttpRequest, coop_slug: str) -> HttpResponse:
 
 @login_required
 def invoice_detail(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _member(request, coop_slug)
+    member = access.membership(request, coop_slug)
     invoice = _invoice(member, pk)
     return _render_detail(request, member, invoice)
 
@@ -170,7 +156,7 @@ def _line_changes(form: LineForm) -> dict:
 @login_required
 @require_POST
 def add_line(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _treasurer(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug)
     invoice = _invoice(member, pk)
     form = LineForm(request.POST)
     if form.is_valid():
@@ -186,7 +172,7 @@ def add_line(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def edit_line(request: HttpRequest, coop_slug: str, pk: int, line_id: int) -> HttpResponse:
-    member = _treasurer(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug)
     invoice = _invoice(member, pk)
     line = InvoiceLine.objects.filter(invoice=invoice, pk=line_id).first()
     if line is None:
@@ -231,7 +217,7 @@ def _act(request, invoice, action, success: str) -> HttpResponse:
 @login_required
 @require_POST
 def remove_line(request: HttpRequest, coop_slug: str, pk: int, line_id: int) -> HttpResponse:
-    member = _treasurer(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug)
     invoice = _invoice(member, pk)
     line = InvoiceLine.objects.filter(invoice=invoice, pk=line_id).first()
     if line is None:
@@ -245,7 +231,7 @@ def remove_line(request: HttpRequest, coop_slug: str, pk: int, line_id: int) -> 
 @login_required
 @require_POST
 def issue(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _treasurer(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug)
     invoice = _invoice(member, pk)
     return _act(
         request, invoice, lambda: issuing.issue_invoice(actor=member, invoice=invoice),
@@ -256,7 +242,7 @@ def issue(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def delete(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _treasurer(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug)
     invoice = _invoice(member, pk)
     try:
         invoicing.delete_draft(actor=member, invoice=invoice)
@@ -270,7 +256,7 @@ def delete(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def credit(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _treasurer(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug)
     invoice = _invoice(member, pk)
     form = CreditForm(request.POST)
     if not form.is_valid():

@@ -9,7 +9,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,26 +20,13 @@ from billing import payment_presenters, payments, sending
 from billing.balances import aging, balances, open_amount, open_invoices
 from billing.models import Invoice, Payment
 from billing.payment_forms import PaymentForm
+from coop import access
 from coop.clock import today_in
 from coop.errors import DomainError
 from coop.forms import refuse_form
 from coop.models import Client, Member
 from coop.money import format_money
 from coop.months import month_bounds, parse_month
-from coop.selectors import membership_or_404
-
-
-def _membership(request: HttpRequest, coop_slug: str) -> Member:
-    member = membership_or_404(request.user, coop_slug)
-    request.session["current_coop"] = coop_slug
-    return member
-
-
-def _treasurer_or_403(request: HttpRequest, coop_slug: str) -> Member:
-    member = _membership(request, coop_slug)
-    if not member.is_treasurer:
-        raise PermissionDenied(_("Only the treasurer may do this."))
-    return member
 
 
 def _invoice_or_404(member: Member, pk: int) -> Invoice:
@@ -80,7 +66,7 @@ def _payment_page(
 
 @login_required
 def record_payment(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _treasurer_or_403(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug)
     invoice = _invoice_or_404(member, pk)
     if request.method != "POST":
         still_open = open_amount(invoice)
@@ -115,7 +101,7 @@ def record_payment(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespons
 
 @login_required
 def payment_list(request: HttpRequest, coop_slug: str) -> HttpResponse:
-    member = _membership(request, coop_slug)
+    member = access.membership(request, coop_slug)
     cooperative = member.cooperative
     shown = Payment.objects.filter(cooperative=cooperative).select_related(
         "invoice", "invoice__client"
@@ -140,7 +126,7 @@ def payment_list(request: HttpRequest, coop_slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def remove_payment(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _treasurer_or_403(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug)
     payment = get_object_or_404(
         Payment.objects.select_related("invoice"), cooperative=member.cooperative, pk=pk
     )
@@ -169,7 +155,7 @@ def remove_payment(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespons
 
 @login_required
 def client_balances(request: HttpRequest, coop_slug: str) -> HttpResponse:
-    member = _membership(request, coop_slug)
+    member = access.membership(request, coop_slug)
     cooperative = member.cooperative
     context = _context(
         member,
@@ -183,7 +169,7 @@ def client_balances(request: HttpRequest, coop_slug: str) -> HttpResponse:
 
 @login_required
 def aging_report(request: HttpRequest, coop_slug: str) -> HttpResponse:
-    member = _membership(request, coop_slug)
+    member = access.membership(request, coop_slug)
     cooperative = member.cooperative
     on_day = today_in(cooperative)
     try:
@@ -202,7 +188,7 @@ def aging_report(request: HttpRequest, coop_slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def send_invoice(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
-    member = _treasurer_or_403(request, coop_slug)
+    member = access.treasurer_or_403(request, coop_slug)
     invoice = _invoice_or_404(member, pk)
     try:
         sending.send_invoice(actor=member, invoice=invoice)

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from billing import setup
 from billing.client_forms import BillingSettingsForm, InvoicingDetailsForm
 from billing.configuration import sample_number, settings_of
-from billing.views.access import context_for, keeper_or_403, may_edit, membership, refuse
+from billing.views.access import context_for, keeper_or_403, may_edit, refuse
 from coop import clock, services
+from coop.access import membership
 from coop.errors import DomainError
 from coop.forms import page_locale
 from coop.models import Member

@@ -7,30 +7,13 @@ A member who is not the treasurer gets 403 on every write.
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from coop.models import Cooperative, Member
-from coop.selectors import membership_or_404
 from payroll import selectors
 from payroll.forms import month_choice
 from payroll.models import Distribution
-
-
-def membership(request: HttpRequest, coop_slug: str, *, departed_ok: bool = False) -> Member:
-    """The viewer's membership; a departed member only on the reads of their own money."""
-    member = membership_or_404(request.user, coop_slug, departed_ok=departed_ok)
-    request.session["current_coop"] = coop_slug
-    return member
-
-
-def treasurer_or_403(request: HttpRequest, coop_slug: str) -> Member:
-    member = membership(request, coop_slug)
-    if not member.is_treasurer:
-        raise PermissionDenied(_("Only the treasurer may do this."))
-    return member
 
 
 def context_for(member: Member, section: str, **extra: Any) -> dict[str, Any]:

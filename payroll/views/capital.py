@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from coop.access import membership, treasurer_or_403
 from coop.clock import today_in
 from coop.durations import format_minutes
 from coop.errors import DomainError
@@ -16,7 +17,7 @@ from coop.models import Member
 from coop.templatetags.money import amount as shown_amount
 from payroll import capital, selectors
 from payroll.forms import CapitalEntryForm
-from payroll.views.access import context_for, membership, treasurer_or_403
+from payroll.views.access import context_for
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coop.access import membership, treasurer_or_403
 from coop.errors import DomainError
 from coop.forms import refuse_form
 from coop.money import format_money
@@ -17,7 +18,7 @@ from payroll.downloads import receipt_response
 from payroll.forms import ExpenseClaimForm
 from payroll.models import Expense
 from payroll.selectors import spending_limit
-from payroll.views.access import context_for, membership, treasurer_or_403
+from payroll.views.access import context_for
 
 
 def _page_url(member) -> str:

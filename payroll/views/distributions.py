@@ -9,18 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coop.access import membership, treasurer_or_403
 from coop.errors import DomainError
 from coop.months import month_label
 from payroll import distributing, presenters, selectors
 from payroll.models import Distribution
-from payroll.views.access import (
-    context_for,
-    distribution_url,
-    membership,
-    overview_url,
-    posted_month,
-    treasurer_or_403,
-)
+from payroll.views.access import context_for, distribution_url, overview_url, posted_month
 
 
 @login_required

@@ -10,13 +10,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from coop.access import membership
 from coop.models import Member
 from coop.models.cooperative import Role
 from coop.refusals import refused_page
 from payroll import document_state, selectors
 from payroll.downloads import document_response
 from payroll.models import Distribution, DistributionDocument
-from payroll.views.access import distribution_url, membership
+from payroll.views.access import distribution_url
 
 
 def _file(document: DistributionDocument) -> HttpResponse:

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coop.access import membership, treasurer_or_403
 from coop.clock import today_in
 from coop.errors import DomainError
 from coop.forms import refuse_form
@@ -23,13 +24,7 @@ from payroll import presenters, selectors, services
 from payroll.downloads import receipt_response
 from payroll.forms import ExpenseForm, RevenueForm, month_choice
 from payroll.models import Expense, Revenue
-from payroll.views.access import (
-    context_for,
-    membership,
-    overview_url,
-    posted_month,
-    treasurer_or_403,
-)
+from payroll.views.access import context_for, overview_url, posted_month
 
 
 def _month_day(cooperative: Cooperative, month: datetime.date) -> datetime.date:

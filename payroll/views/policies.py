@@ -12,12 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from coop.access import membership
 from coop.errors import DomainError, InvalidInputs
 from coop.models import Member
 from governance.rendering import render_markdown
 from payroll import presenters, selectors, services
 from payroll.forms import PolicyForm, recipients_formset
-from payroll.views.access import context_for, membership
+from payroll.views.access import context_for
 
 
 def _policies(

@@ -6,23 +6,19 @@ from decimal import Decimal
 
 from banking.models import BankAccount
 from banking.parsing.types import ParsedEntry, ParsedStatement
+from tests.banking import factories_accounts as accounts
+from tests.banking.factories_accounts import BIC, IBAN
 from tests.factories import CooperativeFactory, MemberFactory
 
-IBAN = "DE89370400440532013000"
+ONE_DAY = datetime.timedelta(days=1)
 OTHER_IBAN = "AT611904300234573201"
 DAY = datetime.date(2026, 11, 1)
 
 
 def bank_account(cooperative, **kwargs) -> BankAccount:
-    values = {
-        "name": "Giro",
-        "iban": IBAN,
-        "bic": "COBADEFFXXX",
-        "currency": "EUR",
-        "opening_balance": Decimal("1000.00"),
-        "opening_date": datetime.date(2026, 10, 31),
-    }
-    return BankAccount.objects.create(cooperative=cooperative, **(values | kwargs))
+    """The account the import tests' statements are of: opened the day before `DAY`."""
+    values = {"name": "Giro", "bic": BIC, "currency": "EUR", "opening_date": DAY - ONE_DAY}
+    return accounts.bank_account(cooperative, **(values | kwargs))
 
 
 class World:

@@ -9,17 +9,16 @@ from decimal import Decimal
 from banking.models import BankAccount, BankStatement, BankTransaction
 from coop.models import Cooperative
 from payroll.models import Distribution, DistributionLine, DistributionPolicy
+from tests.banking import factories_accounts as accounts
 
 _serial = itertools.count(1)
 
 
 def bank_account(cooperative: Cooperative, **fields) -> BankAccount:
-    fields.setdefault("name", "Umweltbank")
-    fields.setdefault("iban", "DE89370400440532013000")
-    fields.setdefault("currency", cooperative.currency)
-    fields.setdefault("opening_balance", Decimal("0.00"))
-    fields.setdefault("opening_date", datetime.date(2026, 1, 1))
-    return BankAccount.objects.create(cooperative=cooperative, **fields)
+    """An account opened empty, so that its balance is what the matched transactions make."""
+    return accounts.bank_account(
+        cooperative, **({"name": "Umweltbank", "opening_balance": Decimal("0.00")} | fields)
+    )
 
 
 def bank_statement(account: BankAccount) -> BankStatement:
