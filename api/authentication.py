@@ -1,14 +1,34 @@
 """Authentication by personal access token: `Authorization: Bearer <key>` or `Token <key>`."""
 
+from django.db.models import F
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from api.models import PersonalToken, key_digest
 from api.services import note_use
 from coop import clock
+from coop.models import Member
 
 # `Token` is what DRF's token authentication used: scripts written for it keep working.
 KEYWORDS = ("bearer", "token")
+TOKEN_FIELDS = [field.attname for field in PersonalToken._meta.concrete_fields]
+
+
+def _token_and_member(digest: str, slug: str) -> tuple[PersonalToken, Member] | None:
+    """On a route of a co-op, the token and its owner's membership of that co-op in one query
+    (any status: `api.scoping.membership_for` decides who may see what). None when the owner
+    is no member of it, or there is no such token: the plain lookup then answers."""
+    member = (
+        Member.objects.select_related("cooperative", "user")
+        .filter(cooperative__slug=slug, user__personal_tokens__key_hash=digest)
+        .annotate(**{f"token_{name}": F(f"user__personal_tokens__{name}") for name in TOKEN_FIELDS})
+        .first()
+    )
+    if member is None:
+        return None
+    token = PersonalToken(**{name: getattr(member, f"token_{name}") for name in TOKEN_FIELDS})
+    token.user = member.user
+    return token, member
 
 
 class PersonalTokenAuthentication(authentication.BaseAuthentication):
@@ -32,12 +52,20 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
                 "Invalid token header: the token has characters a token never has.",
                 code="invalid_token",
             ) from None
-        return self.authenticate_credentials(key)
+        return self.authenticate_credentials(key, request)
 
-    def authenticate_credentials(self, key: str) -> tuple:
-        token = (
-            PersonalToken.objects.select_related("user").filter(key_hash=key_digest(key)).first()
-        )
+    def authenticate_credentials(self, key: str, request=None) -> tuple:
+        digest = key_digest(key)
+        slug = getattr(request, "parser_context", None) and request.parser_context.get(
+            "kwargs", {}
+        ).get("coop_slug")
+        found = _token_and_member(digest, slug) if isinstance(slug, str) else None
+        if found is not None:
+            token, member = found
+            # api.scoping.membership_for takes it from here instead of asking again.
+            request.memberships_found = {slug: member}
+        else:
+            token = PersonalToken.objects.select_related("user").filter(key_hash=digest).first()
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid token.", code="invalid_token")
         status = token.status_at(clock.now())

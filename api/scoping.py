@@ -7,6 +7,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
 from coop.models import Cooperative, Member
+from coop.models.cooperative import MemberStatus
 
 # The largest key a bigint column holds (api.filters.IdFilter's bound too).
 MAX_ID = 2**63 - 1
@@ -19,6 +20,11 @@ def membership_for(request: Request, slug: str, *, departed_ok: bool = False) ->
     """
     if not request.user or not request.user.is_authenticated:
         raise Http404
+    found = getattr(request, "memberships_found", {}).get(slug)
+    if found is not None and found.user_id == request.user.pk:  # read with the token
+        if not departed_ok and found.status == MemberStatus.DEPARTED:
+            raise Http404
+        return found
     members = Member.objects.all() if departed_ok else Member.objects.current()
     member = (
         members.select_related("cooperative", "user")

@@ -2,6 +2,8 @@
 co-op's pages do not say it exists), and for a write, the treasurer (403 to the other members).
 The co-op viewed becomes the session's current one."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -13,7 +15,8 @@ from coop.selectors import membership_or_404
 def membership(request: HttpRequest, coop_slug: str, *, departed_ok: bool = False) -> Member:
     """The viewer's membership of the co-op; a departed member only where `departed_ok` (the
     reads of their own money)."""
-    member = membership_or_404(request.user, coop_slug, departed_ok=departed_ok)
+    user: Any = request.user  # anonymous: membership_or_404 answers 404
+    member = membership_or_404(user, coop_slug, departed_ok=departed_ok)
     request.session["current_coop"] = coop_slug
     return member
 

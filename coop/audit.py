@@ -11,6 +11,26 @@ from coop.models import AuditEvent, Cooperative
 from coop.models.audit import GENESIS_HASH
 
 
+@dataclass
+class ChainHead:
+    """The head of a co-op's chain as the lock on its row found it: the co-op row stays locked
+    until the transaction ends, so the next event follows it (`record(..., head=)`)."""
+
+    cooperative_id: int
+    hash: str
+    length: int
+
+
+def lock_chain(cooperative: Cooperative) -> ChainHead:
+    """Lock the co-op row until the transaction ends, and read the head of its chain."""
+    locked = (
+        Cooperative.objects.select_for_update()
+        .only("audit_head", "audit_length")
+        .get(pk=cooperative.pk)
+    )
+    return ChainHead(locked.pk, locked.audit_head, locked.audit_length)
+
+
 def record(
     cooperative: Cooperative,
     actor: Any,
@@ -20,20 +40,24 @@ def record(
     *,
     object_type: str | None = None,
     object_id: str | int | None = None,
+    head: ChainHead | None = None,
 ) -> AuditEvent:
     """Append an event to the co-op's chain, inside the caller's transaction.
 
     The co-op row is locked first, so concurrent writers queue behind one another and the chain
-    never forks (the database also refuses two events with the same predecessor).
+    never forks (the database also refuses two events with the same predecessor). A caller that
+    locked it already in this transaction (`coop.hours.services.hold_books`) passes the `head`
+    it read, and the row is not locked twice. The database moves the co-op's head to the new
+    event (a trigger, migration 0011), in the same statement as the insert.
     `actor` is a User, a Member, or None for the system (sweeps, scheduled tasks).
     """
-    with transaction.atomic():
-        head = Cooperative.objects.select_for_update().only("audit_head", "audit_length")
-        locked = head.get(pk=cooperative.pk)
+    with transaction.atomic(savepoint=False):
+        if head is None or head.cooperative_id != cooperative.pk:
+            head = lock_chain(cooperative)
         user = getattr(actor, "user", actor)
         event = AuditEvent(
-            cooperative_id=locked.pk,
-            sequence=locked.audit_length + 1,
+            cooperative_id=head.cooperative_id,
+            sequence=head.length + 1,
             actor=user,
             actor_label=user.email if user is not None else "system",
             verb=verb,
@@ -41,13 +65,11 @@ def record(
             object_id=str(object_id if object_id is not None else getattr(obj, "pk", "") or ""),
             data=data or {},
             created_at=clock.now(),
-            prev_hash=locked.audit_head or GENESIS_HASH,
+            prev_hash=head.hash or GENESIS_HASH,
         )
         event.hash = event.compute_hash()
         event.save()
-        Cooperative.objects.filter(pk=locked.pk).update(
-            audit_head=event.hash, audit_length=event.sequence
-        )
+        head.hash, head.length = event.hash, event.sequence
         cooperative.audit_head, cooperative.audit_length = event.hash, event.sequence
         return event
 

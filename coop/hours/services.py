@@ -4,10 +4,10 @@ import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Subquery, Sum
 from django.utils.translation import gettext
 
-from coop.audit import record
+from coop.audit import ChainHead, lock_chain, record
 from coop.clock import today_in
 from coop.dates import check_work_date
 from coop.durations import (
@@ -31,31 +31,37 @@ def locked_months(cooperative: Cooperative) -> set[datetime.date]:
     return set(PeriodLock.objects.filter(cooperative=cooperative).values_list("month", flat=True))
 
 
-def hold_books(cooperative: Cooperative) -> None:
-    """Lock the co-op row until the transaction ends.
+def hold_books(cooperative: Cooperative) -> ChainHead:
+    """Lock the co-op row until the transaction ends; returns the head of its audit chain, for
+    `coop.audit.record(..., head=)` to continue without locking the row again.
 
     A write of hours or money checks that its month is open while holding this lock, and the
     approval of a month holds it from its last look at the month's figures to the period lock.
     So an entry is either in the approved distribution or refused (409), never lost in between.
     (`coop.audit.record` takes the same lock later in every write, so this costs no concurrency.)
     """
-    Cooperative.objects.select_for_update().only("pk").get(pk=cooperative.pk)
+    return lock_chain(cooperative)
 
 
-def ensure_month_open(cooperative: Cooperative, day: datetime.date) -> None:
+def _month_locked(day: datetime.date) -> PeriodLocked:
+    return PeriodLocked(
+        gettext(
+            "%(month)s is locked: a distribution for it was approved, so its hours cannot "
+            "change. To correct an entry, press “Adjust” next to it in the list of entries: "
+            "the adjustment is logged in a month that is still open."
+        )
+        % {"month": month_label(month_of(day))},
+        field="date",
+    )
+
+
+def ensure_month_open(cooperative: Cooperative, day: datetime.date) -> ChainHead:
     """Refuse (409) any change to hours dated in a locked month; call it inside the write's
     transaction, as it holds the co-op's books (see `hold_books`)."""
-    hold_books(cooperative)
+    head = hold_books(cooperative)
     if PeriodLock.objects.filter(cooperative=cooperative, month=month_of(day)).exists():
-        raise PeriodLocked(
-            gettext(
-                "%(month)s is locked: a distribution for it was approved, so its hours cannot "
-                "change. To correct an entry, press “Adjust” next to it in the list of entries: "
-                "the adjustment is logged in a month that is still open."
-            )
-            % {"month": month_label(month_of(day))},
-            field="date",
-        )
+        raise _month_locked(day)
+    return head
 
 
 def _require_owner_or_admin(actor: Member | None, member: Member) -> None:
@@ -129,7 +135,13 @@ def _check_day_total(
     others = TimeEntry.objects.filter(member=member, date=day)
     if exclude is not None:
         others = others.exclude(pk=exclude)
-    total = (others.aggregate(total=Sum("minutes"))["total"] or 0) + minutes
+    logged = others.aggregate(total=Sum("minutes"))["total"] or 0
+    _refuse_a_full_day(member, day, logged + minutes, actor)
+
+
+def _refuse_a_full_day(
+    member: Member, day: datetime.date, total: int, actor: Member | None
+) -> None:
     if total > MINUTES_PER_DAY:
         figures = {
             "time": format_minutes(total),
@@ -194,6 +206,29 @@ def _locked_member(member: Member) -> Member:
     )
 
 
+def _month_and_day(member: Member, day: datetime.date) -> tuple[bool, int]:
+    """Whether the day's month is locked, and the minutes the member logged on the day: one
+    query, read after the co-op's lock (a statement that waited for the lock would read with
+    the snapshot of before the wait)."""
+    figures = (
+        Cooperative.objects.filter(pk=member.cooperative_id)
+        .annotate(
+            locked=Exists(
+                PeriodLock.objects.filter(cooperative=OuterRef("pk"), month=month_of(day))
+            ),
+            logged=Subquery(
+                TimeEntry.objects.filter(member=member, date=day)
+                .values("member")
+                .annotate(total=Sum("minutes"))
+                .values("total")
+            ),
+        )
+        .values_list("locked", "logged")
+        .get()
+    )
+    return figures[0], figures[1] or 0
+
+
 def log_time(
     *,
     actor: Member | None,
@@ -212,16 +247,20 @@ def log_time(
     Without an explicit `billable`, the entry takes its project's (an adjustment, its entry's):
     the timer, the imports and the week grid log that way."""
     _require_owner_or_admin(actor, member)
+    _check_member(member)
+    minutes = _check_minutes(minutes, adjustment=adjusts is not None)
+    _check_project(member, project)
+    _check_date(member, date)
     with transaction.atomic():
-        member = _locked_member(member)
-        _check_member(member)
-        minutes = _check_minutes(minutes, adjustment=adjusts is not None)
-        _check_project(member, project)
-        _check_date(member, date)
-        ensure_month_open(member.cooperative, date)
+        # The co-op's lock, not the member's, makes two logs of one member's day queue: every
+        # write of the co-op's hours takes it before it reads the day's total.
+        head = hold_books(member.cooperative)
+        month_locked, logged = _month_and_day(member, date)
+        if month_locked:
+            raise _month_locked(date)
         if adjusts is not None:
             _check_adjustment(member, adjusts, minutes, exclude=None)
-        _check_day_total(member, date, minutes, exclude=None, actor=actor)
+        _refuse_a_full_day(member, date, logged + minutes, actor)
         if billable is None:
             billable = adjusts.billable if adjusts is not None else project.billable
         entry = TimeEntry.objects.create(
@@ -236,7 +275,9 @@ def log_time(
             source=source,
             source_fingerprint=source_fingerprint,
         )
-        record(member.cooperative, actor, "time_entry.created", entry, _entry_data(entry))
+        record(
+            member.cooperative, actor, "time_entry.created", entry, _entry_data(entry), head=head
+        )
         return entry
 
 

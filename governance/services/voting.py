@@ -30,9 +30,9 @@ def cast_vote(
 ) -> str | None:
     """Cast (or change, for open ballots) the member's ballot. Returns a secret ballot's receipt.
 
-    The member's eligibility row is locked first, so concurrent casts by one member queue and
-    leave one ballot. Secret ballots are final; the receipt code is shown once and only its hash
-    is stored.
+    The proposal's row is locked first, so concurrent casts (by one member or several) queue
+    and leave one ballot each. Secret ballots are final; the receipt code is shown once and
+    only its hash is stored.
     """
     now = now or clock.now()
     with transaction.atomic():
@@ -46,8 +46,7 @@ def cast_vote(
         )
         if proposal.state != State.VOTING or now >= proposal.closes_at:
             raise StateConflict(_("Voting on this proposal is not open."))
-        seat = EligibleVoter.objects.select_for_update().filter(proposal=proposal, member=actor)
-        if not seat.exists():
+        if not EligibleVoter.objects.filter(proposal=proposal, member=actor).exists():
             raise NotAllowed(_("You were not a voting member when voting opened."))
         try:
             content = validate_ballot(proposal.method, proposal.options, ballot)
@@ -70,9 +69,12 @@ def cast_vote(
 def _store_ballot(proposal: Proposal, actor: Member, content: dict[str, Any]) -> str | None:
     if proposal.secret:
         return secret_ballots.cast(proposal, actor, content)
-    ballot, created = Ballot.objects.update_or_create(
-        proposal=proposal, member=actor, defaults={"content": content}
+    # The proposal's lock makes this member's casts queue: no race between the two statements.
+    changed = Ballot.objects.filter(proposal=proposal, member=actor).update(
+        content=content, updated_at=clock.now()
     )
-    verb = "ballot.cast" if created else "ballot.changed"
+    if not changed:
+        Ballot.objects.create(proposal=proposal, member=actor, content=content)
+    verb = "ballot.changed" if changed else "ballot.cast"
     record(proposal.cooperative, actor, verb, proposal, {"ballot": content})
     return None

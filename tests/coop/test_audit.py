@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from coop.audit import record, verify_chain
+from coop.audit import lock_chain, record, verify_chain
 from coop.models import AuditEvent
 from coop.models.audit import AuditEventImmutable
 from tests.factories import CooperativeFactory
@@ -123,4 +123,40 @@ def test_saving_a_stale_cooperative_keeps_the_chain_head(cooperative):
     cooperative.refresh_from_db()
     assert cooperative.name == "Renamed"
     assert cooperative.audit_length == 3
+    assert verify_chain(cooperative) is None
+
+
+@pytest.mark.django_db
+def test_the_database_moves_the_head_with_every_event(cooperative):
+    """The head is the trigger's work (migration 0011), not `record`'s: an event stored by any
+    other path moves it too, in the insert's own statement."""
+    first = record(cooperative, None, "first", object_type="t", object_id=1)
+    follower = AuditEvent(
+        cooperative=cooperative,
+        sequence=2,
+        actor_label="system",
+        verb="second",
+        object_type="t",
+        object_id="2",
+        data={},
+        created_at=first.created_at,
+        prev_hash=first.hash,
+    )
+    follower.hash = follower.compute_hash()
+    follower.save()
+    cooperative.refresh_from_db()
+    assert (cooperative.audit_head, cooperative.audit_length) == (follower.hash, 2)
+    assert verify_chain(cooperative) is None
+
+
+@pytest.mark.django_db
+def test_a_passed_head_continues_the_chain_without_a_second_lock(
+    cooperative, django_assert_num_queries
+):
+    record(cooperative, None, "first", object_type="t", object_id=1)
+    head = lock_chain(cooperative)
+    with django_assert_num_queries(2):  # the two inserts, no lock, no UPDATE, no savepoint
+        record(cooperative, None, "second", object_type="t", object_id=2, head=head)
+        record(cooperative, None, "third", object_type="t", object_id=3, head=head)
+    assert head.length == 3
     assert verify_chain(cooperative) is None
