@@ -60,10 +60,15 @@ class PeriodFilterForm(forms.Form):
 class JournalFilterForm(PeriodFilterForm):
     account = IdChoiceField(queryset=LedgerAccount.objects.none(), required=False,
                                      label=gettext_lazy("Account"))  # fmt: skip
-    kind = forms.ChoiceField(choices=[("", "—"), *EntryKind.choices], required=False,
-                             label=gettext_lazy("Kind"))  # fmt: skip
-    source = forms.CharField(required=False, max_length=140, label=gettext_lazy("Source"),
-                             help_text=gettext_lazy("A record, as billing.invoice or billing.invoice:7"))  # fmt: skip
+    kind = forms.ChoiceField(
+        choices=[("", "—"), *EntryKind.choices], required=False, label=gettext_lazy("Kind")
+    )
+    source = forms.CharField(
+        required=False,
+        max_length=140,
+        label=gettext_lazy("Source"),
+        help_text=gettext_lazy("A record, as billing.invoice or billing.invoice:7"),
+    )
 
     field_order = ["date_after", "date_before", "account", "kind", "member", "source"]
 
