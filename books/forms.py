@@ -27,7 +27,7 @@ class IdChoiceField(forms.ModelChoiceField):
 
 class MemberField(IdChoiceField):
     def label_from_instance(self, obj: Member) -> str:
-        return obj.display_name()
+        return obj.display_name
 
 
 class PeriodFilterForm(forms.Form):
