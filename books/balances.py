@@ -85,7 +85,7 @@ def members_capital(cooperative: Cooperative, on: datetime.date | None = None) -
     lines = JournalLine.objects.filter(account=mapping.account)
     if on is not None:
         lines = lines.filter(entry__date__lte=on)
-    sums = dict(
+    sums: dict[int | None, Decimal] = dict(
         lines.order_by()
         .values("member_id")
         .annotate(total=Sum("amount"))

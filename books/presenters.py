@@ -39,7 +39,7 @@ def balances_chart(balances: list[RoleBalance], currency: str) -> BarChart:
 def fund_chart(history: FundHistory, currency: str) -> BarChart:
     """The fund's balance at the end of each month that moved it."""
     balance = history.opening
-    values = []
+    values: list[tuple[str, int | Decimal, str]] = []
     for month in history.months:
         balance += month.received - month.spent
         values.append((format_month(month.month), balance, format_money(balance, currency)))
