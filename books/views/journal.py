@@ -40,7 +40,8 @@ def journal_page(request: HttpRequest, coop_slug: str) -> HttpResponse:
     ]
     context = access.context(
         member, "journal", form=form, page=page, entries=entries,
-        query=_query_without_page(request), filtered=form.is_bound,
+        query=_query_without_page(request),
+        filtered=any(request.GET.get(name) for name in form.fields),
     )  # fmt: skip
     return render(request, "books/journal.html", context)
 
