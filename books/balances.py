@@ -18,7 +18,7 @@ from django.db.models.query import QuerySet
 from books.charts import Role
 from books.models import AccountMapping, JournalLine, LedgerAccount
 from books.periods import Period
-from books.reports import MONEY, ZERO, shown
+from books.reports import MONEY, ZERO, cents, shown
 from coop.models import Cooperative, Member
 
 FUNDS = (Role.RESERVE_FUND, Role.EDUCATION_FUND, Role.COMMONS_PAYABLE, Role.MEMBERS_CAPITAL)
@@ -53,7 +53,7 @@ def role_balances(
         mapping.role: RoleBalance(
             mapping.role,
             mapping.account,
-            shown(mapping.account.type, mapping.signed),  # type: ignore[attr-defined]
+            shown(mapping.account.type, cents(mapping.signed)),  # type: ignore[attr-defined]
         )
         for mapping in mappings
     }
@@ -94,11 +94,10 @@ def members_capital(cooperative: Cooperative, on: datetime.date | None = None) -
     members = Member.objects.filter(pk__in=[pk for pk in sums if pk is not None]).select_related(
         "user"
     )
-    rows = [
-        MemberCapital(member, shown(mapping.account.type, sums[member.pk])) for member in members
-    ]
+    type_ = mapping.account.type
+    rows = [MemberCapital(member, shown(type_, cents(sums[member.pk]))) for member in members]
     if None in sums:
-        rows.append(MemberCapital(None, shown(mapping.account.type, sums[None])))
+        rows.append(MemberCapital(None, shown(type_, cents(sums[None]))))
     rows = [row for row in rows if row.balance]
     rows.sort(key=lambda row: (-row.balance, row.member is None, str(row.member and row.member.pk)))
     return CapitalBalances(mapping.account, rows)
@@ -169,7 +168,7 @@ def fund_histories(
         credit_normal = shown(account.type, Decimal(1)) < 0
         months = []
         for flow in by_account.get(account.pk, []):
-            debits, credits = flow["debits"], -flow["credits"]
+            debits, credits = cents(flow["debits"]), -cents(flow["credits"])
             month = flow["month"]
             if isinstance(month, datetime.datetime):
                 month = month.date()

@@ -24,6 +24,7 @@ from coop.errors import DomainError
 from coop.models import Cooperative
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 MONEY: DecimalField = DecimalField(max_digits=16, decimal_places=2)
 CREDIT_NORMAL = frozenset({AccountType.LIABILITY, AccountType.EQUITY, AccountType.INCOME})
 
@@ -33,6 +34,12 @@ class NoBooks(DomainError):
 
     code = "no_books"
     status = 404
+
+
+def cents(total: Decimal | float | int) -> Decimal:
+    """A sum read from the database, to the cent: SQLite adds decimals up as floats
+    (0.1 + 0.2 = 0.30000000000000004); PostgreSQL's sums are exact already."""
+    return Decimal(str(total)).quantize(CENT)
 
 
 def shown(account_type: str, signed: Decimal) -> Decimal:
@@ -100,9 +107,9 @@ def account_rows(cooperative: Cooperative, period: Period) -> list[AccountRow]:
     return [
         AccountRow(
             account=account,
-            opening=account.opening,  # type: ignore[attr-defined]
-            debits=account.period_debits,  # type: ignore[attr-defined]
-            credits=account.period_credits,  # type: ignore[attr-defined]
+            opening=cents(account.opening),  # type: ignore[attr-defined]
+            debits=cents(account.period_debits),  # type: ignore[attr-defined]
+            credits=cents(account.period_credits),  # type: ignore[attr-defined]
         )
         for account in accounts
     ]

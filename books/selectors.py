@@ -15,7 +15,7 @@ from django.db.models.expressions import RowRange
 from django.db.models.functions import Coalesce
 
 from books.models import JournalEntry, JournalLine, LedgerAccount
-from books.reports import MONEY, ZERO, shown
+from books.reports import MONEY, ZERO, cents, shown
 from coop.models import Cooperative, Member
 
 
@@ -129,7 +129,8 @@ def opening_balance(
     lines = JournalLine.objects.filter(account=account, entry__date__lt=first)
     if member is not None:
         lines = lines.filter(member=member)
-    return lines.aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY))["total"]
+    total = lines.aggregate(total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY))
+    return cents(total["total"])
 
 
 def with_balances(
@@ -137,6 +138,6 @@ def with_balances(
 ) -> list[LedgerLine]:
     """Lines read through `ledger_lines`, with the balance after each as the type reads it."""
     return [
-        LedgerLine(line, shown(account.type, opening + line.running))  # type: ignore[attr-defined]
+        LedgerLine(line, shown(account.type, opening + cents(line.running)))  # type: ignore[attr-defined]
         for line in lines
     ]

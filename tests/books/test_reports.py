@@ -188,3 +188,24 @@ def test_a_fixed_number_of_queries(cooperative, books, size, django_assert_num_q
     assert len(capital.members) == size + 2
     with django_assert_num_queries(2):
         balances.fund_histories(cooperative, YEAR)
+
+
+@pytest.mark.django_db
+def test_sums_are_exact_cents(cooperative):
+    """SQLite adds decimals as floats (0.1 + 0.2 = 0.30000000000000004): the figures are
+    read back to the cent, so that the debit and credit balances still agree."""
+    from tests.books.example_books import install_generic
+
+    install_generic(cooperative)
+    day = datetime.date(2026, 1, 5)
+    for amount in ("0.10", "0.20", "1293.67", "31.60", "0.01"):
+        post(cooperative, day, "revenue", "r", [("bank", D(amount)), ("other_revenue", -D(amount))])
+    post(cooperative, day, "expense", "e", [("expenses", D("0.73")), ("bank", D("-0.73"))])
+    trial = reports.trial_balance(cooperative, YEAR)
+    bank = by_number(trial.rows)["1010"]
+    assert (bank.debits, bank.credits, bank.closing) == (D("1325.58"), D("0.73"), D("1324.85"))
+    assert str(bank.closing) == "1324.85"
+    assert trial.debit_balances == trial.credit_balances == D("1325.58")
+    assert {r.role: str(r.balance) for r in balances.role_balances(cooperative)}["bank"] == (
+        "1324.85"
+    )
