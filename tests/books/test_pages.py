@@ -206,3 +206,22 @@ def test_the_journal_page_costs_a_fixed_number_of_queries(
     # user, memberships, timer, projects, session save).
     with django_assert_num_queries(14):
         assert client.get(url(cooperative, "books-journal") + "?kind=expense").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_running_balance_carries_over_pages(client, cooperative, member):
+    """The database runs the balance over the whole filtered ledger, so that page 2 starts
+    where page 1 ended (100 lines a page)."""
+    from tests.books.example_books import install_generic
+
+    install_generic(cooperative)
+    for number in range(105):
+        post(cooperative, datetime.date(2026, 3, 1 + number % 28), "revenue", f"r{number}", [
+            ("bank", D("1.00")), ("other_revenue", D("-1.00")),
+        ])  # fmt: skip
+    bank = LedgerAccount.objects.get(cooperative=cooperative, number="1010")
+    address = url(cooperative, "books-ledger", bank.pk)
+    first = page(client, member, address)[1]
+    second = page(client, member, address + "?page=2")[1]
+    assert "€100.00" in first and "€101.00" not in first
+    assert "€101.00" in second and "€105.00" in second
