@@ -22,6 +22,15 @@ from api.views.billing_rates import (
     BillingSettingsViewSet,
     InvoicingDetailsViewSet,
 )
+from api.views.books import (
+    BalanceSheetView,
+    BalancesView,
+    FundsView,
+    IncomeStatementView,
+    JournalEntryViewSet,
+    LedgerAccountViewSet,
+    TrialBalanceView,
+)
 from api.views.core import ClientViewSet, CooperativeViewSet, MemberViewSet, ProjectViewSet
 from api.views.governance import DelegationViewSet, ProposalViewSet
 from api.views.hours import HoursSummaryViewSet, TimeEntryViewSet, TimerViewSet
@@ -73,6 +82,10 @@ router.register(f"{COOP}/balances", BalanceViewSet, basename="balance")
 router.register(f"{COOP}/bank-matches", BankMatchViewSet, basename="bank-match")
 router.register(f"{COOP}/bank-statements", BankStatementViewSet, basename="bank-statement")
 router.register(f"{COOP}/bank-transactions", BankTransactionViewSet, basename="bank-transaction")
+# The books (books/selectors.py, books/balances.py, books/reports.py), read-only.
+router.register(f"{COOP}/journal-entries", JournalEntryViewSet, basename="journal-entry")
+router.register(f"{COOP}/ledger-accounts", LedgerAccountViewSet, basename="ledger-account")
+BOOKS = "coops/<slug:coop_slug>/books"
 
 # The API's route names live in the "api" namespace: the router's names (proposal-vote,
 # timer-start, …) would otherwise shadow the web pages' names of the same actions.
@@ -96,5 +109,12 @@ urlpatterns = [
     re_path(rf"^{COOP}/invoices/(?P<pk>\d+)/pdf/$", InvoicePdfView.as_view(), name="invoice-pdf"),
     re_path(rf"^{COOP}/invoices/(?P<pk>\d+)/xml/$", InvoiceXmlView.as_view(), name="invoice-xml"),
     path("coops/<slug:coop_slug>/billing/aging/", AgingView.as_view(), name="billing-aging"),
+    path(f"{BOOKS}/balances/", BalancesView.as_view(), name="books-balances"),
+    path(f"{BOOKS}/funds/", FundsView.as_view(), name="books-funds"),
+    path(f"{BOOKS}/trial-balance/", TrialBalanceView.as_view(), name="books-trial-balance"),
+    path(f"{BOOKS}/balance-sheet/", BalanceSheetView.as_view(), name="books-balance-sheet"),
+    path(
+        f"{BOOKS}/income-statement/", IncomeStatementView.as_view(), name="books-income-statement"
+    ),
     path("", include(router.urls)),
 ]

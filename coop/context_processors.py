@@ -17,6 +17,7 @@ SECTIONS = (
     ("money", "money-overview"),
     ("billing", "billing-invoices"),
     ("bank", "bank-accounts"),
+    ("books", "books-balances"),
 )
 
 

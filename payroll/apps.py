@@ -7,8 +7,11 @@ class PayrollConfig(AppConfig):
     name = "payroll"
 
     def ready(self) -> None:
+        from books import source_pages
         from payroll.dashboard import register_payroll_panels
         from payroll.proposal_actions import register_payroll_actions
 
         register_payroll_actions()
         register_payroll_panels()
+        # The journal links a distribution's entries to its page.
+        source_pages.register("payroll.distribution", "money-distribution")

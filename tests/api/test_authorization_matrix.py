@@ -26,6 +26,8 @@ from banking import matching
 from banking.importing import import_parsed
 from billing import invoice_lines, invoicing, payments
 from billing.models import BillingRate
+from books import journal
+from coop.clock import today_in
 from coop.models.cooperative import MemberStatus
 from governance import services as governance
 from payroll import claims, distributing
@@ -236,6 +238,16 @@ _row(
 _row("coops/{coop}/bank-statements/{statement}/", get="401 404 200 200 200 200")
 _row("coops/{coop}/bank-transactions/", get="401 404 200 200 200 200")
 _row("coops/{coop}/bank-transactions/{transaction}/", get="401 404 200 200 200 200")
+# The books: every member reads them (books/selectors.py), nobody writes through the API.
+_row("coops/{coop}/journal-entries/", get="401 404 200 200 200 200")
+_row("coops/{coop}/journal-entries/{journal_entry}/", get="401 404 200 200 200 200")
+_row("coops/{coop}/ledger-accounts/", get="401 404 200 200 200 200")
+_row("coops/{coop}/ledger-accounts/{ledger_account}/", get="401 404 200 200 200 200")
+_row("coops/{coop}/books/balances/", get="401 404 200 200 200 200")
+_row("coops/{coop}/books/funds/", get="401 404 200 200 200 200")
+_row("coops/{coop}/books/trial-balance/", get="401 404 200 200 200 200")
+_row("coops/{coop}/books/balance-sheet/", get="401 404 200 200 200 200")
+_row("coops/{coop}/books/income-statement/", get="401 404 200 200 200 200")
 
 
 def _api_routes() -> dict[str, set[str]]:
@@ -395,6 +407,13 @@ class World:
         self.bank_account = account_without_statements(
             self.coop, name="Savings", other_identifier="SAVINGS-1"
         )
+        # A journal entry of today: the reports of the current year (the default) have books.
+        self.journal_entry = journal.post(
+            cooperative=self.coop, date=today_in(self.coop), kind="interest",
+            description="Interest", lines=[journal.debit("bank", Decimal("1.00")),
+                                           journal.credit("interest_income", Decimal("1.00"))],
+        )  # fmt: skip
+        self.ledger_account = self.journal_entry.lines.first().account
         assert member.status == MemberStatus.ACTIVE
 
     def url(self, route: str) -> str:
@@ -422,6 +441,8 @@ class World:
             "statement": self.statement.pk,
             "transaction": self.transaction.pk,
             "match": self.bank_match.pk,
+            "journal_entry": self.journal_entry.pk,
+            "ledger_account": self.ledger_account.pk,
         }
         return "/api/v1/" + route.format(**ids)
 

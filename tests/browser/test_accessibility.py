@@ -13,6 +13,7 @@ import pytest
 from governance import services as governance
 from payroll import distributing
 from tests.banking.factories_accounts import bank_account
+from tests.books.example_books import worked_books
 from tests.factories import MemberFactory
 from tests.payroll.books import SEPTEMBER
 
@@ -102,11 +103,13 @@ def site(cooperative, treasurer, books, make_proposal):
         actor=treasurer, cooperative=cooperative, month=SEPTEMBER
     )
     account = bank_account(cooperative)
+    entry = worked_books(cooperative, books[0], books[1])  # September and October's books
     return {
         "slug": cooperative.slug,
         "proposals": proposals,
         "distribution": distribution,
         "bank_account": account.pk,
+        "ledger_account": entry.lines.get(amount__gt=0).account_id,  # the surplus
     }
 
 
@@ -145,6 +148,17 @@ PAGES = {
     "bank-statement-upload": coop_page("bank/statements/upload/"),
     "bank-reconciliation": coop_page("bank/reconciliation/"),
     "bank-unmatched": coop_page("bank/unmatched/"),
+    "books-balances": coop_page("books/"),
+    "books-funds": coop_page("books/funds/?year=2026"),
+    "books-journal": coop_page("books/journal/"),
+    "books-accounts": coop_page("books/accounts/"),
+    "books-ledger": lambda site: (
+        f"/c/{site['slug']}/books/accounts/{site['ledger_account']}/?date_after=2026-10-01"
+    ),
+    "books-trial-balance": coop_page("books/reports/trial-balance/?month=2026-10"),
+    "books-balance-sheet": coop_page("books/reports/balance-sheet/?month=2026-10"),
+    "books-income-statement": coop_page("books/reports/income-statement/?year=2026"),
+    "books-empty-report": coop_page("books/reports/income-statement/?year=2020"),
     "api-tokens": lambda site: "/account/tokens/",
     "password-change": lambda site: "/password-change/",
 }
