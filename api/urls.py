@@ -96,5 +96,6 @@ urlpatterns = [
     re_path(rf"^{COOP}/invoices/(?P<pk>\d+)/pdf/$", InvoicePdfView.as_view(), name="invoice-pdf"),
     re_path(rf"^{COOP}/invoices/(?P<pk>\d+)/xml/$", InvoiceXmlView.as_view(), name="invoice-xml"),
     path("coops/<slug:coop_slug>/billing/aging/", AgingView.as_view(), name="billing-aging"),
+    path("", include("api.books_urls")),
     path("", include(router.urls)),
 ]

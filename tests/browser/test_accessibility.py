@@ -145,6 +145,7 @@ PAGES = {
     "bank-statement-upload": coop_page("bank/statements/upload/"),
     "bank-reconciliation": coop_page("bank/reconciliation/"),
     "bank-unmatched": coop_page("bank/unmatched/"),
+    "books-exports": coop_page("books/exports/"),
     "api-tokens": lambda site: "/account/tokens/",
     "password-change": lambda site: "/password-change/",
 }
@@ -186,7 +187,11 @@ def test_a_main_page(live_server, page, log_in, treasurer, site, name):
 
 @pytest.mark.parametrize(
     ("name", "button"),
-    [("proposal-new", "Save draft"), ("money-overview", "Record revenue")],
+    [
+        ("proposal-new", "Save draft"),
+        ("money-overview", "Record revenue"),
+        ("books-exports", "Download"),
+    ],
 )
 def test_a_form_sent_back_with_its_errors(live_server, page, log_in, treasurer, site, name, button):
     """Sent empty, the form comes back with its errors, which must be tied to their fields."""
