@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -147,4 +148,5 @@ def rows(cooperative: Cooperative, period: Period) -> Iterator[Row]:
         lines_in(cooperative, period).order_by("entry__date", "entry_id", "id").values_list(*FIELDS)
     )
     for values in query.iterator(chunk_size=CHUNK):
-        yield Row(*(value if value is not None else "" for value in values))
+        cells: list[Any] = [value if value is not None else "" for value in values]
+        yield Row(*cells)
