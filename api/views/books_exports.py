@@ -5,6 +5,7 @@ refusals are `books.exports.files.export`'s, the same as the exports page's."""
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -31,8 +32,17 @@ REFUSED = {
 NO_ENTRIES = "no entries in the period (the period is named)"
 
 
+class FileNegotiation(DefaultContentNegotiation):
+    """A file is sent whatever the Accept header asks (text/csv too); only an error is
+    rendered, in the API's JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class BooksExportView(CooperativeScopedMixin, APIView):
     permission_classes = [TokenScope, HasCoopRole]
+    content_negotiation_class = FileNegotiation
     format = ""
 
     def get(self, request, coop_slug):

@@ -138,3 +138,19 @@ def test_the_datev_numbers_before_the_first_entry_write_nothing(db):
     body = client_of(MemberFactory(cooperative=cooperative)).get(address).json()
     assert body == {"chart": "skr03", "datev_consultant_number": None, "datev_client_number": None}
     assert not BooksSettings.objects.filter(cooperative=cooperative).exists()
+
+
+@pytest.mark.parametrize("accept", ["text/csv", "text/plain", "application/json", "*/*"])
+def test_any_accept_header_gets_the_file(books, accept):
+    response = client_of(treasurer_of(books)).get(
+        url(books, "csv"), {"month": "2026-04"}, HTTP_ACCEPT=accept
+    )
+    assert response.status_code == 200
+
+
+def test_the_database_refuses_datev_numbers_out_of_range(books):
+    from django.db import IntegrityError, transaction
+
+    for field, value in [("datev_consultant_number", 1000), ("datev_client_number", 100000)]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            BooksSettings.objects.filter(cooperative=books).update(**{field: value})
