@@ -6,13 +6,15 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from books.exports import journal_csv
 from books.models import BooksSettings, JournalEntry
 from coop.models import AuditEvent
-from tests.books.export_factories import a_month, german_coop, treasurer_of
+from tests.books.export_factories import a_month, a_year, german_coop, treasurer_of
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +156,21 @@ def test_the_database_refuses_datev_numbers_out_of_range(books):
     for field, value in [("datev_consultant_number", 1000), ("datev_client_number", 100000)]:
         with pytest.raises(IntegrityError), transaction.atomic():
             BooksSettings.objects.filter(cooperative=books).update(**{field: value})
+
+
+@pytest.mark.parametrize("format", ["csv", "datev", "beancount"])
+def test_an_export_costs_the_same_queries_for_a_month_and_a_year(
+    db, format, django_assert_max_num_queries
+):
+    cooperative = german_coop()
+    a_year(cooperative, members=5)
+    client = client_of(treasurer_of(cooperative))
+    counts = []
+    for params in ({"month": "2026-02"}, {"year": "2026"}):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url(cooperative, format), params)
+            b"".join(response.streaming_content)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(12):
+        b"".join(client.get(url(cooperative, format), {"year": "2026"}).streaming_content)
