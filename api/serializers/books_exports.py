@@ -2,10 +2,11 @@
 
 from rest_framework import serializers
 
+from api.serializers.base import ModelSerializer
 from books.models import BooksSettings
 
 
-class DatevNumbersSerializer(serializers.ModelSerializer):
+class DatevNumbersSerializer(ModelSerializer):
     # Ranges are checked by the service (books.services.save_datev_numbers), in its words.
     datev_consultant_number = serializers.IntegerField(
         allow_null=True, required=False, help_text="Beraternummer, 1001 to 9999999"
