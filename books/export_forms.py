@@ -14,10 +14,11 @@ class ExportForm(forms.Form):
     )
     year = forms.CharField(label=_("Year"), required=False, max_length=4)
     month = forms.CharField(label=_("Month"), required=False, max_length=7, help_text=_("YYYY-MM"))
-    start = forms.DateField(
+    # Text, not DateField: the service reads and refuses the dates, in its own words, once.
+    start = forms.CharField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
+    end = forms.CharField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
