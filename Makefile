@@ -111,7 +111,7 @@ fmt: $(STAMP)
 
 # Data first (skipped when present), then each benchmark; PostgreSQL DB cooperage_bench, Redis DB 3
 # (bench/bank.py: the database of DATABASE_URL when set, else SQLite in var/bench/).
-BENCH_SCRIPTS := data distribution tally api_load payslips billing_draft billing_documents bank
+BENCH_SCRIPTS := data distribution tally api_load payslips billing_draft billing_documents bank books
 bench: $(STAMP)
 	@for script in $(BENCH_SCRIPTS); do echo "== bench/$$script.py"; $(BIN)/python bench/$$script.py || exit 1; done
 

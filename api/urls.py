@@ -116,5 +116,6 @@ urlpatterns = [
     path(
         f"{BOOKS}/income-statement/", IncomeStatementView.as_view(), name="books-income-statement"
     ),
+    path("", include("api.books_urls")),
     path("", include(router.urls)),
 ]

@@ -8,6 +8,7 @@ that does not balance; on PostgreSQL a deferred constraint trigger refuses it ag
 (migration 0001), whatever wrote it.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -40,17 +41,53 @@ class EntryKind(models.TextChoices):
     REVERSAL = "reversal", _("reversal")
 
 
+# The ranges of DATEV's header fields 11 and 12 (developer.datev.de, DATEV-Format, Header).
+DATEV_CONSULTANT_RANGE = (1001, 9999999)
+DATEV_CLIENT_RANGE = (1, 99999)
+
+
 class BooksSettings(models.Model):
     """Which default chart the co-op's accounts came from (`books.charts`): DATEV's export names
-    it (SKR03, SKR04). Written when the chart is installed."""
+    it (SKR03, SKR04). Written when the chart is installed. The DATEV numbers are the ones the
+    co-op's tax adviser gives the treasurer, for the header of the DATEV export."""
 
     cooperative = models.OneToOneField(
         Cooperative, on_delete=models.PROTECT, related_name="books_settings"
     )
     chart = models.CharField(_("chart of accounts"), max_length=16)
+    datev_consultant_number = models.PositiveIntegerField(
+        _("DATEV consultant number (Beraternummer)"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(DATEV_CONSULTANT_RANGE[0]),
+            MaxValueValidator(DATEV_CONSULTANT_RANGE[1]),
+        ],
+    )
+    datev_client_number = models.PositiveIntegerField(
+        _("DATEV client number (Mandantennummer)"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(DATEV_CLIENT_RANGE[0]),
+            MaxValueValidator(DATEV_CLIENT_RANGE[1]),
+        ],
+    )
 
     class Meta:
         verbose_name_plural = "books settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(datev_consultant_number__isnull=True)
+                | Q(datev_consultant_number__range=DATEV_CONSULTANT_RANGE),
+                name="books_datev_consultant_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(datev_client_number__isnull=True)
+                | Q(datev_client_number__range=DATEV_CLIENT_RANGE),
+                name="books_datev_client_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cooperative}: {self.chart}"

@@ -11,7 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from books import charts, setup
-from books.models import AccountMapping, AccountType, LedgerAccount
+from books.models import (
+    DATEV_CLIENT_RANGE,
+    DATEV_CONSULTANT_RANGE,
+    AccountMapping,
+    AccountType,
+    BooksSettings,
+    LedgerAccount,
+)
 from coop.audit import record
 from coop.errors import InvalidInput, InvalidInputs
 from coop.models import Cooperative, Member
@@ -104,3 +111,47 @@ def save_mapping(
             cooperative, actor, "books.mapping_saved", data={"changed": changed},
             object_type="books.accountmapping", object_id="mapping",
         )  # fmt: skip
+
+
+def _datev_number(value: Any, bounds: tuple[int, int]) -> int | None:
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or not bounds[0] <= int(text) <= bounds[1]:
+        raise ValueError
+    return int(text)
+
+
+def save_datev_numbers(
+    *, actor: Member | None, cooperative: Cooperative, consultant_number: Any, client_number: Any
+) -> BooksSettings:
+    """Save the DATEV consultant and client numbers the tax adviser gave (treasurer), in the
+    ranges DATEV's header allows (Beraternummer 1001–9999999, Mandantennummer 1–99999); empty
+    clears one."""
+    require_role(actor, Role.TREASURER)
+    errors: dict[str, list[str]] = {}
+    numbers: dict[str, int | None] = {}
+    for field, value, bounds in (
+        ("datev_consultant_number", consultant_number, DATEV_CONSULTANT_RANGE),
+        ("datev_client_number", client_number, DATEV_CLIENT_RANGE),
+    ):
+        try:
+            numbers[field] = _datev_number(value, bounds)
+        except ValueError:
+            errors[field] = [
+                _("DATEV takes a whole number from %(low)s to %(high)s here.")
+                % {"low": bounds[0], "high": bounds[1]}
+            ]
+    if errors:
+        raise InvalidInputs(errors)
+    with transaction.atomic():
+        setup.ensure_chart(cooperative)
+        settings = BooksSettings.objects.select_for_update().get(cooperative=cooperative)
+        for field, number in numbers.items():
+            setattr(settings, field, number)
+        settings.save(update_fields=list(numbers))
+        record(
+            cooperative, actor, "books.datev_numbers_saved", settings,
+            {field: number for field, number in numbers.items()},
+        )  # fmt: skip
+    return settings

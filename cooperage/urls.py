@@ -90,6 +90,7 @@ urlpatterns = [
     path("c/<slug:coop_slug>/bank/", include("banking.statement_urls")),
     path("c/<slug:coop_slug>/bank/", include("banking.reconciliation_urls")),
     path("c/<slug:coop_slug>/books/", include("books.urls")),
+    path("c/<slug:coop_slug>/books/exports/", include("books.export_urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),

@@ -22,6 +22,7 @@ PURE = (
     "billing.totals",
     "banking.parsing",
     "books.charts",
+    "books.datev_pairs",
 )
 ORM = ("django.db", "django.contrib.auth.models", "django.contrib.contenttypes.models")
 

@@ -248,6 +248,14 @@ _row("coops/{coop}/books/funds/", get="401 404 200 200 200 200")
 _row("coops/{coop}/books/trial-balance/", get="401 404 200 200 200 200")
 _row("coops/{coop}/books/balance-sheet/", get="401 404 200 200 200 200")
 _row("coops/{coop}/books/income-statement/", get="401 404 200 200 200 200")
+_row("coops/{coop}/books/exports/csv/", get="401 404 403 403 400 403")
+_row("coops/{coop}/books/exports/datev/", get="401 404 403 403 400 403")
+_row("coops/{coop}/books/exports/beancount/", get="401 404 403 403 400 403")
+_row(
+    "coops/{coop}/books/datev-numbers/",
+    get="401 404 200 200 200 200",
+    patch="401 404 403 403 200 403",
+)
 
 
 def _api_routes() -> dict[str, set[str]]:

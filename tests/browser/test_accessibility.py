@@ -159,6 +159,7 @@ PAGES = {
     "books-balance-sheet": coop_page("books/reports/balance-sheet/?month=2026-10"),
     "books-income-statement": coop_page("books/reports/income-statement/?year=2026"),
     "books-empty-report": coop_page("books/reports/income-statement/?year=2020"),
+    "books-exports": coop_page("books/exports/"),
     "api-tokens": lambda site: "/account/tokens/",
     "password-change": lambda site: "/password-change/",
 }
@@ -200,7 +201,11 @@ def test_a_main_page(live_server, page, log_in, treasurer, site, name):
 
 @pytest.mark.parametrize(
     ("name", "button"),
-    [("proposal-new", "Save draft"), ("money-overview", "Record revenue")],
+    [
+        ("proposal-new", "Save draft"),
+        ("money-overview", "Record revenue"),
+        ("books-exports", "Download"),
+    ],
 )
 def test_a_form_sent_back_with_its_errors(live_server, page, log_in, treasurer, site, name, button):
     """Sent empty, the form comes back with its errors, which must be tied to their fields."""
