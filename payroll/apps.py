@@ -7,8 +7,10 @@ class PayrollConfig(AppConfig):
     name = "payroll"
 
     def ready(self) -> None:
+        from payroll import book_sources
         from payroll.dashboard import register_payroll_panels
         from payroll.proposal_actions import register_payroll_actions
 
         register_payroll_actions()
         register_payroll_panels()
+        book_sources.register()
