@@ -226,10 +226,11 @@ def _matched_lines(distribution: Distribution) -> dict[int, datetime.date]:
 
 def payout_lines(line: DistributionLine) -> list[Line]:
     """Dr the payable a line settles (a member's cash share, the commons', a claim), Cr bank."""
-    role = {
+    settles: dict[str, Role] = {
         DistributionLine.Kind.COMMONS: Role.COMMONS_PAYABLE,
         DistributionLine.Kind.REIMBURSEMENT: Role.CLAIMS_PAYABLE,
-    }.get(line.kind, Role.MEMBERS_PAYABLE)
+    }
+    role = settles.get(line.kind, Role.MEMBERS_PAYABLE)
     if role == Role.MEMBERS_PAYABLE and not line.member_id:
         role = Role.COMMONS_PAYABLE
     member = None if role == Role.COMMONS_PAYABLE else line.member
