@@ -190,13 +190,14 @@ def book_distribution(
         return None
     cooperative = distribution.cooperative
     distributed = -sum((line.amount for line in credits), ZERO)
-    debits = [debit(Role.SURPLUS, distributed)]
+    debits, from_surplus = [], distributed
     if distribution.education:
         accounts = accounts_for(cooperative, [Role.SURPLUS, Role.EDUCATION_ALLOCATION])
         if accounts[Role.SURPLUS] != accounts[Role.EDUCATION_ALLOCATION]:
-            debits = [debit(Role.EDUCATION_ALLOCATION, distribution.education)]
-            if distributed != distribution.education:
-                debits.append(debit(Role.SURPLUS, distributed - distribution.education))
+            debits.append(debit(Role.EDUCATION_ALLOCATION, distribution.education))
+            from_surplus -= distribution.education
+    if from_surplus:  # (adjustments taking back as much as is given leave nothing)
+        debits.append(debit(Role.SURPLUS, from_surplus))
     return post(
         cooperative=cooperative,
         date=month_bounds(distribution.month)[1],

@@ -243,6 +243,25 @@ class TestDistribution:
         assert reversals.count() == 5
         assert not no_problems(cooperative)
 
+    def test_an_adjustment_line_is_owed_like_a_share(self, cooperative, treasurer, books, roles):
+        run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
+        worker = books[1]
+        adjustment = DistributionLine.objects.create(
+            distribution=run, kind=DistributionLine.Kind.ADJUSTMENT, member=worker,
+            name="August, hours logged late", share=D("12.34"), cash=D("12.34"),
+        )  # fmt: skip
+        run = distributing.approve_distribution(actor=treasurer, distribution=run)
+        (entry,) = entries(cooperative, "payroll.distribution", run.pk)
+        assert (roles("members_payable"), D("-12.34"), worker.pk) in lines_of(entry)
+        assert (roles("surplus"), D("10512.34"), None) in lines_of(entry)
+        assert capital.capital_balance(worker) == sum(
+            line.retained for line in run.lines.filter(kind="member", member=worker)
+        )
+        distributing.mark_paid(actor=treasurer, distribution=run)
+        (payout,) = entries(cooperative, "payroll.distributionline", adjustment.pk)
+        assert lines_of(payout)[0] == (roles("members_payable"), D("12.34"), worker.pk)
+        assert not no_problems(cooperative)
+
     def test_a_loss_month_books_nothing(self, cooperative, treasurer, books, roles):
         for _ in range(6):  # 1,500 + 6 × 1,900 = 12,900 spent, 12,000 received
             services.record_expense(
