@@ -8,7 +8,6 @@ class BankingConfig(AppConfig):
     verbose_name = "banking"
 
     def ready(self) -> None:
-        from books import source_pages
+        from banking import book_sources
 
-        # The journal links an imported statement's entries (fees, interest) to its page.
-        source_pages.register("banking.bankstatement", "bank-statement")
+        book_sources.register()

@@ -16,7 +16,7 @@ from coop import clock, money
 from coop.audit import record
 from coop.errors import InvalidInput, PeriodLocked, StateConflict
 from coop.models import Client, Member
-from payroll import distributing
+from payroll import bookkeeping, distributing
 from payroll import services as payroll
 from payroll.claim_models import ExpenseClaim
 from payroll.models import Distribution, DistributionLine, Expense
@@ -100,6 +100,7 @@ def _confirm_line(actor: Member | None, match: BankMatch, bank_tx: BankTransacti
         .exclude(pk=line.pk)
         .exclude(bank_matches__status=MatchStatus.CONFIRMED)
     )
+    bookkeeping.book_payout(line, date=bank_tx.booking_date, actor=actor)
     if distribution.status == Distribution.Status.APPROVED and not unpaid.exists():
         distributing.mark_paid(actor=actor, distribution=distribution)
         match.paid_distribution = True
@@ -141,7 +142,9 @@ def _confirm_fee(actor: Member | None, match: BankMatch, bank_tx: BankTransactio
         payee=(bank_tx.counterparty_name or bank_tx.account.name)[:200],
         note=bank_tx.remittance_information[:1000],
     )
-    match.fee_expense = payroll.decide_expense(actor=actor, expense=expense, approve=True)
+    match.fee_expense = payroll.decide_expense(
+        actor=actor, expense=expense, approve=True, role="bank_fees"
+    )
 
 
 def _confirm_interest(actor: Member | None, match: BankMatch, bank_tx: BankTransaction) -> None:
@@ -154,6 +157,7 @@ def _confirm_interest(actor: Member | None, match: BankMatch, bank_tx: BankTrans
         amount=match.amount,
         received_on=bank_tx.booking_date,
         note=INTEREST_NOTE,
+        role="interest_income",
     )
 
 
@@ -201,6 +205,9 @@ def _undo_fee(actor: Member | None, match: BankMatch, bank_tx: BankTransaction) 
         ]
     data = {"amount": str(expense.amount), "date": expense.date}
     expense_id = expense.pk
+    bookkeeping.take_back(
+        cooperative, bookkeeping.EXPENSE, expense_id, date=expense.date, actor=actor
+    )
     expense.delete()
     record(
         cooperative,
@@ -257,6 +264,8 @@ def _undo_line(actor: Member | None, match: BankMatch, bank_tx: BankTransaction)
         distributing.mark_unpaid(actor=actor, distribution=distribution)
         made_paid.exclude(pk=match.pk).update(paid_distribution=False)
     match.paid_distribution = False
+    distribution.refresh_from_db(fields=["status", "paid_at"])
+    bookkeeping.settle_payouts(distribution, actor=actor, unpaid=[line.pk])
     return []
 
 

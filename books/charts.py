@@ -77,6 +77,9 @@ class Role(StrEnum):
     MEMBERS_PAYABLE = "members_payable"  # liability: members' cash shares to pay out
     MEMBERS_CAPITAL = "members_capital"  # equity: members' individual capital accounts
     COLLECTIVE_CAPITAL = "collective_capital"  # equity: unallocated collective capital
+    # What a distribution debits for the education fund's share: the surplus account, except
+    # in Spain, where the endowment is an expense of the year (PGC 657, Orden EHA/3360/2010).
+    EDUCATION_ALLOCATION = "education_allocation"
 
 
 T, R = AccountType, Role  # short names for the tables below
@@ -95,7 +98,10 @@ ROLE_TYPES: dict[Role, frozenset[AccountType]] = {
         (T.EXPENSE, (R.EXPENSES, R.BANK_FEES)),
     )
     for role in roles
-} | {R.EDUCATION_FUND: frozenset({T.EQUITY, T.LIABILITY})}
+} | {
+    R.EDUCATION_FUND: frozenset({T.EQUITY, T.LIABILITY}),
+    R.EDUCATION_ALLOCATION: frozenset({T.EQUITY, T.EXPENSE}),
+}
 
 
 @dataclass(frozen=True)
@@ -139,7 +145,7 @@ SKR03 = Chart(
         _a("0846", "Gesetzliche Rücklage", T.EQUITY, R.RESERVE_FUND),
         _a("0851", "Satzungsmäßige Rücklagen", T.EQUITY, R.EDUCATION_FUND),
         _a("0852", "Andere Ergebnisrücklagen", T.EQUITY, R.COLLECTIVE_CAPITAL),
-        _a("0860", "Gewinnvortrag vor Verwendung", T.EQUITY, R.SURPLUS),
+        _a("0860", "Gewinnvortrag vor Verwendung", T.EQUITY, R.SURPLUS, R.EDUCATION_ALLOCATION),
         _a("1000", "Kasse", T.ASSET),
         _a("1200", "Bank", T.ASSET, R.BANK),
         _a("1400", "Forderungen aus Lieferungen und Leistungen", T.ASSET, R.RECEIVABLES),
@@ -189,7 +195,7 @@ SKR04 = Chart(
         _a("2930", "Gesetzliche Rücklage", T.EQUITY, R.RESERVE_FUND),
         _a("2937", "Andere Ergebnisrücklagen", T.EQUITY, R.COLLECTIVE_CAPITAL),
         _a("2950", "Satzungsmäßige Rücklagen", T.EQUITY, R.EDUCATION_FUND),
-        _a("2970", "Gewinnvortrag vor Verwendung", T.EQUITY, R.SURPLUS),
+        _a("2970", "Gewinnvortrag vor Verwendung", T.EQUITY, R.SURPLUS, R.EDUCATION_ALLOCATION),
         _a("3300", "Verbindlichkeiten aus Lieferungen und Leistungen", T.LIABILITY),
         _a("3500", "Sonstige Verbindlichkeiten", T.LIABILITY, R.COMMONS_PAYABLE),
         _a("3510", "Verbindlichkeiten gegenüber Gesellschaftern", T.LIABILITY, R.CLAIMS_PAYABLE),
@@ -274,6 +280,12 @@ PGC = Chart(
         _a("572", "Bancos e instituciones de crédito c/c vista, euros", T.ASSET, R.BANK),
         _a("626", "Servicios bancarios y similares", T.EXPENSE, R.BANK_FEES),
         _a("629", "Otros servicios", T.EXPENSE, R.EXPENSES),
+        _a(
+            "657",
+            "Dotación al fondo de educación, formación y promoción",
+            T.EXPENSE,
+            R.EDUCATION_ALLOCATION,
+        ),
         _a("705", "Prestaciones de servicios", T.INCOME, *_INVOICED_REVENUE),
         _a("759", "Ingresos por servicios diversos", T.INCOME, R.OTHER_REVENUE),
         _a("769", "Otros ingresos financieros", T.INCOME, R.INTEREST_INCOME),
@@ -303,7 +315,7 @@ US = Chart(
         _a("3100", "Members' equity, unallocated", T.EQUITY, R.COLLECTIVE_CAPITAL),
         _a("3200", "Reserve fund", T.EQUITY, R.RESERVE_FUND),
         _a("3300", "Education fund", T.EQUITY, R.EDUCATION_FUND),
-        _a("3900", "Net margin to allocate", T.EQUITY, R.SURPLUS),
+        _a("3900", "Net margin to allocate", T.EQUITY, R.SURPLUS, R.EDUCATION_ALLOCATION),
         _a("4000", "Service revenue", T.INCOME, R.REVENUE_STANDARD, R.REVENUE_REDUCED),
         _a("4100", "Service revenue, non-taxable", T.INCOME, R.REVENUE_TAX_FREE),
         _a("4200", "Service revenue, foreign clients", T.INCOME, R.REVENUE_REVERSE_CHARGE),
@@ -338,7 +350,7 @@ GENERIC = Chart(
         _a("3100", "Collective capital, unallocated", T.EQUITY, R.COLLECTIVE_CAPITAL),
         _a("3200", "Reserve fund", T.EQUITY, R.RESERVE_FUND),
         _a("3300", "Education fund", T.EQUITY, R.EDUCATION_FUND),
-        _a("3900", "Surplus to distribute", T.EQUITY, R.SURPLUS),
+        _a("3900", "Surplus to distribute", T.EQUITY, R.SURPLUS, R.EDUCATION_ALLOCATION),
         _a("4000", "Revenue, standard VAT rate", T.INCOME, R.REVENUE_STANDARD),
         _a("4010", "Revenue, reduced VAT rate", T.INCOME, R.REVENUE_REDUCED),
         _a("4020", "Revenue, zero-rated, exempt or export", T.INCOME, R.REVENUE_TAX_FREE),

@@ -84,7 +84,7 @@ def accounts_for(cooperative: Cooperative, roles: Iterable[str]) -> dict[str, Le
     without one."""
     wanted = set(roles)
     found = _mapped(cooperative, wanted)
-    if wanted - found.keys() and setup.ensure_chart(cooperative):
+    if wanted - found.keys() and setup.ensure_chart(cooperative, wanted - found.keys()):
         found = _mapped(cooperative, wanted)  # the first entry of its books: the chart is new
     missing = sorted(wanted - found.keys())
     if missing:

@@ -17,8 +17,16 @@ from coop.models.cooperative import Role
 from coop.services.checks import require_role
 
 
-def install_chart(cooperative: Cooperative, chart: charts.Chart) -> None:
-    """The chart's accounts and its role mapping for the co-op, keeping what exists."""
+def install_chart(
+    cooperative: Cooperative, chart: charts.Chart, roles: set[str] | None = None
+) -> None:
+    """The chart's accounts and its role mapping for the co-op, keeping what exists; with
+    `roles`, only the accounts that play them."""
+    accounts = [
+        account
+        for account in chart.accounts
+        if roles is None or any(role.value in roles for role in account.roles)
+    ]
     with transaction.atomic(savepoint=False):
         BooksSettings.objects.bulk_create(
             [BooksSettings(cooperative=cooperative, chart=chart.key)], ignore_conflicts=True
@@ -29,7 +37,7 @@ def install_chart(cooperative: Cooperative, chart: charts.Chart) -> None:
                     cooperative=cooperative, number=account.number, name=account.name,
                     type=account.type.value,
                 )
-                for account in chart.accounts
+                for account in accounts
             ],
             ignore_conflicts=True,
         )  # fmt: skip
@@ -42,19 +50,29 @@ def install_chart(cooperative: Cooperative, chart: charts.Chart) -> None:
                 AccountMapping(
                     cooperative=cooperative, role=role.value, account=by_number[account.number]
                 )
-                for account in chart.accounts
+                for account in accounts
                 for role in account.roles
+                if roles is None or role.value in roles
             ],
             ignore_conflicts=True,
         )  # fmt: skip
 
 
-def ensure_chart(cooperative: Cooperative) -> bool:
-    """Install the default chart of the co-op's country if it has none yet; whether it did."""
-    if BooksSettings.objects.filter(cooperative=cooperative).exists():
-        return False
-    install_chart(cooperative, charts.default_chart_for(cooperative.country or ""))
-    return True
+def ensure_chart(cooperative: Cooperative, roles: set[str] | None = None) -> bool:
+    """Install the default chart of the co-op's country if it has none yet; whether it did.
+
+    A co-op whose chart came from a default chart gets, for `roles` it has no account for, the
+    accounts that chart gives them: a role Cooperage learned after the chart was installed
+    (`education_allocation`) does not stop the co-op's books. A chart of the treasurer's own
+    is left alone: the role's 409 asks them to map it."""
+    settings = BooksSettings.objects.filter(cooperative=cooperative).first()
+    if settings is None:
+        install_chart(cooperative, charts.default_chart_for(cooperative.country or ""))
+        return True
+    if roles and settings.chart in charts.CHARTS:
+        install_chart(cooperative, charts.chart(settings.chart), roles)
+        return True
+    return False
 
 
 def choose_chart(*, actor: Member | None, cooperative: Cooperative, chart: str) -> None:

@@ -8,6 +8,7 @@ class PayrollConfig(AppConfig):
 
     def ready(self) -> None:
         from books import source_pages
+        from payroll import book_sources
         from payroll.dashboard import register_payroll_panels
         from payroll.proposal_actions import register_payroll_actions
 
@@ -15,3 +16,4 @@ class PayrollConfig(AppConfig):
         register_payroll_panels()
         # The journal links a distribution's entries to its page.
         source_pages.register("payroll.distribution", "money-distribution")
+        book_sources.register()

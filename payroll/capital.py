@@ -21,6 +21,7 @@ from coop.errors import AmountTooLarge, InvalidInput, StateConflict
 from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
 from coop.services import require_role
+from payroll import bookkeeping
 from payroll.models import CapitalAccountEntry, Distribution
 
 CENT = Decimal("0.01")  # the money fields' decimal places
@@ -124,6 +125,7 @@ def record_capital_entry(
             note=note.strip(),
             recorded_by=actor,
         )
+        bookkeeping.book_capital_entry(entry, actor=actor)
         record(
             member.cooperative,
             actor,

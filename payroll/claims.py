@@ -20,6 +20,7 @@ from coop.models.cooperative import Role
 from coop.months import month_bounds
 from coop.services import require_role
 from governance.actions.registry import require_decided
+from payroll import bookkeeping
 from payroll.claim_models import ExpenseClaim
 from payroll.models import Distribution, Expense
 from payroll.receipts import checked_receipt
@@ -194,6 +195,7 @@ def approve_claim(
         claim.decided_at = now
         claim.proposal = proposal
         claim.save()
+        bookkeeping.book_expense(expense, actor=actor)  # Cr claims payable: owed to the member
         record(
             cooperative,
             actor,
@@ -290,7 +292,9 @@ def draft_claim_proposal(*, actor: Member, claim: ExpenseClaim) -> Any:
 
 
 def mark_reimbursed(distribution: Distribution) -> int:
-    """Inside the approval of a distribution: its reimbursement lines' claims are reimbursed."""
+    """Inside the approval of a distribution: its reimbursement lines' claims are reimbursed.
+    The journal moves when the lines are paid out (`bookkeeping.settle_payouts`): Dr claims
+    payable, Cr bank."""
     claim_ids = [
         line.explanation.get("claim")
         for line in distribution.lines.filter(kind="reimbursement").only("explanation")

@@ -17,7 +17,7 @@ from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
 from coop.months import month_bounds, month_label
 from coop.services import require_role
-from payroll import capital, claims, enqueue
+from payroll import bookkeeping, capital, claims, enqueue
 from payroll.draft_lines import compute_draft, figures_changed
 from payroll.models import (
     CapitalAccountEntry,
@@ -181,6 +181,7 @@ def approve_distribution(
                 for line in distribution.lines.filter(kind="member", retained__gt=0)
             ]
         )
+        bookkeeping.book_distribution(distribution, actor=actor)
         record(
             distribution.cooperative,
             actor,
@@ -268,6 +269,7 @@ def mark_paid(*, actor: Member | None, distribution: Distribution) -> Distributi
         distribution.status = Distribution.Status.PAID
         distribution.paid_at = clock.now()
         distribution.save(update_fields=["status", "paid_at"])
+        bookkeeping.settle_payouts(distribution, actor=actor)
         record(distribution.cooperative, actor, "distribution.paid", distribution, {})
         return distribution
 
@@ -283,6 +285,8 @@ def mark_unpaid(*, actor: Member | None, distribution: Distribution) -> Distribu
         distribution.status = Distribution.Status.APPROVED
         distribution.paid_at = None
         distribution.save(update_fields=["status", "paid_at"])
+        # the lines the bank statement shows paid stay paid; the others are taken back
+        bookkeeping.settle_payouts(distribution, actor=actor)
         record(distribution.cooperative, actor, "distribution.unpaid", distribution, {})
         return distribution
 

@@ -28,7 +28,7 @@ from coop.months import month_bounds, month_label
 from coop.services import require_role
 from coop.text_translation import translate
 from governance.actions.registry import require_decided
-from payroll import allocation, enqueue
+from payroll import allocation, bookkeeping, enqueue
 from payroll.models import (
     Distribution,
     DistributionPolicy,
@@ -118,7 +118,11 @@ def record_revenue(
     project: Project | None = None,
     invoice_reference: str = "",
     note: str = "",
+    book: bool = True,
+    role: str = "other_revenue",
 ) -> Revenue:
+    """Money received. Booked (Dr bank, Cr `role`: other revenue, or interest income) unless
+    `book` is False: revenue a client's payment made is booked by billing, with the payment."""
     require_role(actor, Role.TREASURER)
     if client.cooperative_id != cooperative.pk:
         raise InvalidInput(_("This client does not belong to the co-op."), field="client")
@@ -154,6 +158,8 @@ def record_revenue(
             revenue,
             {"amount": str(amount), "client": client.name, "received_on": received_on},
         )
+        if book:
+            bookkeeping.book_revenue(revenue, role=role, actor=actor)
         return revenue
 
 
@@ -167,7 +173,9 @@ def _revenue_linked() -> StateConflict:
     )
 
 
-def delete_revenue(*, actor: Member | None, revenue: Revenue) -> None:
+def delete_revenue(*, actor: Member | None, revenue: Revenue, book: bool = True) -> None:
+    """Remove revenue of an open month; its entry is reversed on its own day (unless `book` is
+    False: billing takes back what it booked for a payment)."""
     require_role(actor, Role.TREASURER)
     with transaction.atomic():
         hold_books(revenue.cooperative)
@@ -181,6 +189,14 @@ def delete_revenue(*, actor: Member | None, revenue: Revenue) -> None:
         revenue_id = revenue.pk
         if linked.exists():
             raise _revenue_linked()
+        if book:
+            bookkeeping.take_back(
+                revenue.cooperative,
+                bookkeeping.REVENUE,
+                revenue_id,
+                date=revenue.received_on,
+                actor=actor,
+            )
         try:
             revenue.delete()
         except ProtectedError:
@@ -196,7 +212,12 @@ def delete_revenue(*, actor: Member | None, revenue: Revenue) -> None:
 
 
 def correct_revenue(
-    *, actor: Member | None, revenue: Revenue, received_on: datetime.date, note: str = ""
+    *,
+    actor: Member | None,
+    revenue: Revenue,
+    received_on: datetime.date,
+    note: str = "",
+    book: bool = True,
 ) -> Revenue:
     """Take back revenue of a distributed month: a negative row on `received_on` (an open
     month), linked to it. The distributed month stays as it was approved; the correction lowers
@@ -234,6 +255,8 @@ def correct_revenue(
                 "received_on": received_on,
             },
         )
+        if book:
+            bookkeeping.book_revenue(correction, actor=actor)
         return correction
 
 
@@ -247,7 +270,11 @@ def record_expense(
     payee: str,
     note: str = "",
     receipt: Any = None,
+    approved: bool = False,
+    role: str = "expenses",
 ) -> Expense:
+    """An expense the treasurer records: submitted, or `approved` at once (a bank fee, `role`
+    bank_fees); an approved expense is booked (`bookkeeping.book_expense`)."""
     require_role(actor, Role.TREASURER)
     check_money_date(cooperative, date, field="date")
     if receipt is not None:
@@ -271,6 +298,20 @@ def record_expense(
             note=note,
             recorded_by=actor,
         )
+        if approved:
+            limit = spending_limit(cooperative)
+            if amount > limit:
+                raise StateConflict(
+                    _(
+                        "This expense is above the spending limit of %(limit)s %(currency)s: "
+                        "record it, then draft the spending proposal that approves it."
+                    )
+                    % {"limit": limit, "currency": cooperative.currency},
+                    field="amount",
+                )
+            expense.status = Expense.Status.APPROVED
+            expense.decided_by = actor
+            expense.decided_at = clock.now()
         if receipt is not None:
             expense.receipt = receipt
         expense.save()
@@ -279,8 +320,10 @@ def record_expense(
             actor,
             "expense.recorded",
             expense,
-            {"amount": str(amount), "payee": expense.payee, "date": date},
+            {"amount": str(amount), "payee": expense.payee, "date": date, "status": expense.status},
         )
+        if approved:
+            bookkeeping.book_expense(expense, role=role, actor=actor)
         return expense
 
 
@@ -352,7 +395,12 @@ def draft_expense_proposal(*, actor: Member, expense: Expense) -> Any:
 
 
 def decide_expense(
-    *, actor: Member | None, expense: Expense, approve: bool, proposal: Any = None
+    *,
+    actor: Member | None,
+    expense: Expense,
+    approve: bool,
+    proposal: Any = None,
+    role: str = "expenses",
 ) -> Expense:
     """Approve or reject a submitted expense. Above the bylaws' spending limit only a passed
     `spending` proposal (through its `approve_expense` action) approves it."""
@@ -391,6 +439,8 @@ def decide_expense(
             expense,
             {"proposal": getattr(proposal, "pk", None)},
         )
+        if approve:
+            bookkeeping.book_expense(expense, role=role, actor=actor)
         return expense
 
 

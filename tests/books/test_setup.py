@@ -111,3 +111,33 @@ def test_the_models_types_are_the_charts():
     from books.models import AccountType
 
     assert set(AccountType.values) == {t.value for t in charts.AccountType}
+
+
+def test_a_role_learned_after_the_chart_was_installed_gets_the_charts_account():
+    """A Spanish co-op's chart installed before `education_allocation` existed: its first
+    event that needs the role installs the PGC's account for it, and nothing else changes."""
+    cooperative = CooperativeFactory(country="ES")
+    fee(cooperative)
+    mapping = AccountMapping.objects.get(cooperative=cooperative, role="education_allocation")
+    account = mapping.account
+    mapping.delete()
+    account.lines.exists() or account.delete()
+    accounts = LedgerAccount.objects.filter(cooperative=cooperative).count()
+    found = journal.accounts_for(cooperative, ["education_allocation", "bank"])
+    assert (
+        found["education_allocation"].number
+        == charts.account_for(charts.chart("pgc"), charts.Role.EDUCATION_ALLOCATION).number
+    )
+    assert LedgerAccount.objects.filter(cooperative=cooperative).count() == accounts + 1
+
+
+def test_a_chart_of_the_treasurers_own_is_not_completed_behind_their_back():
+    cooperative = CooperativeFactory(country="DE")
+    BooksSettings.objects.create(cooperative=cooperative, chart="own")
+    bank = LedgerAccount.objects.create(
+        cooperative=cooperative, number="1", name="Bank", type="asset"
+    )
+    AccountMapping.objects.create(cooperative=cooperative, role="bank", account=bank)
+    with pytest.raises(journal.MissingAccount, match="bank_fees"):
+        fee(cooperative)
+    assert LedgerAccount.objects.filter(cooperative=cooperative).count() == 1

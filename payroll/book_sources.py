@@ -1,0 +1,278 @@
+"""Payroll's records as sources of the journal (`books.sources`): the backfill of the records
+from before the books, and the check that the journal agrees with the records.
+
+The backfill writes what the live path writes (`payroll.bookkeeping`, the same functions, the
+entries dated as the events were); a record that has its entry is skipped. Revenue that another
+source books (a client's payment: billing) is left out, as `books.sources.covered` says.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from books import sources
+from books.charts import Role
+from books.models import AccountMapping, JournalLine
+from coop.models import Cooperative
+from payroll import bookkeeping
+from payroll.capital import CENT
+from payroll.models import CapitalAccountEntry, Distribution, DistributionLine, Expense, Revenue
+
+ZERO = Decimal("0")
+DISTRIBUTED = (Distribution.Status.APPROVED, Distribution.Status.PAID)
+
+
+def _accounts(cooperative: Cooperative, roles: Iterable[str]) -> set[int]:
+    """The ids of the accounts that play `roles` (none when the co-op has no chart yet)."""
+    return set(
+        AccountMapping.objects.filter(cooperative=cooperative, role__in=list(roles)).values_list(
+            "account_id", flat=True
+        )
+    )
+
+
+def _journal_lines(cooperative: Cooperative, source_type: str, roles: Iterable[str]):
+    return JournalLine.objects.filter(
+        entry__cooperative=cooperative,
+        entry__source_type=source_type,
+        account_id__in=_accounts(cooperative, roles),
+    )
+
+
+def _by_month(rows: Iterable[tuple[datetime.date, Decimal]]) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for day, amount in rows:
+        totals[f"{day:%Y-%m}"] += Decimal(amount)
+    return {month: total for month, total in totals.items() if total}
+
+
+def _compare(what: str, records: dict[str, Decimal], journal: dict[str, Decimal]) -> list[str]:
+    return [
+        f"{what} of {month}: {records.get(month, ZERO)} in the records, "
+        f"{journal.get(month, ZERO)} in the journal"
+        for month in sorted(set(records) | set(journal))
+        if records.get(month, ZERO) != journal.get(month, ZERO)
+    ]
+
+
+# Revenue ---------------------------------------------------------------------------------------
+
+
+def _uncovered_revenue(cooperative: Cooperative):
+    covered = sources.covered(cooperative, bookkeeping.REVENUE)
+    return (
+        Revenue.objects.filter(cooperative=cooperative)
+        .exclude(pk__in=[int(pk) for pk in covered])
+        .select_related("client", "cooperative")
+        .order_by("received_on", "id")
+    )
+
+
+def backfill_revenue(cooperative: Cooperative) -> int:
+    booked = bookkeeping.booked_ids(cooperative, bookkeeping.REVENUE)
+    written = 0
+    for revenue in _uncovered_revenue(cooperative).order_by("id"):  # originals before corrections
+        if str(revenue.pk) not in booked:
+            bookkeeping.book_revenue(revenue)
+            written += 1
+    return written
+
+
+def check_revenue(cooperative: Cooperative) -> list[str]:
+    """Per month: what the journal credits other revenue and interest income for payroll's
+    revenue equals the revenue no other source books."""
+    records = _by_month(_uncovered_revenue(cooperative).values_list("received_on", "amount"))
+    lines = _journal_lines(
+        cooperative, bookkeeping.REVENUE, [Role.OTHER_REVENUE, Role.INTEREST_INCOME]
+    )
+    journal = _by_month(
+        (day, -amount) for day, amount in lines.values_list("entry__date", "amount")
+    )
+    return _compare("revenue", records, journal)
+
+
+# Expenses --------------------------------------------------------------------------------------
+
+
+def _approved_expenses(cooperative: Cooperative):
+    return Expense.objects.filter(cooperative=cooperative, status=Expense.Status.APPROVED)
+
+
+def backfill_expenses(cooperative: Cooperative) -> int:
+    booked = bookkeeping.booked_ids(cooperative, bookkeeping.EXPENSE)
+    written = 0
+    for expense in _approved_expenses(cooperative).select_related("cooperative").order_by("id"):
+        if str(expense.pk) not in booked:
+            bookkeeping.book_expense(expense)
+            written += 1
+    return written
+
+
+def check_expenses(cooperative: Cooperative) -> list[str]:
+    """Per month: the journal's expenses and bank fees equal the approved expenses."""
+    records = _by_month(_approved_expenses(cooperative).values_list("date", "amount"))
+    lines = _journal_lines(cooperative, bookkeeping.EXPENSE, [Role.EXPENSES, Role.BANK_FEES])
+    journal = _by_month(lines.values_list("entry__date", "amount"))
+    return _compare("expenses", records, journal)
+
+
+# Distributions and payouts ---------------------------------------------------------------------
+
+
+def _distributed(cooperative: Cooperative):
+    return (
+        Distribution.objects.filter(cooperative=cooperative, status__in=DISTRIBUTED)
+        .select_related("cooperative")
+        .order_by("month")
+    )
+
+
+def backfill_distributions(cooperative: Cooperative) -> int:
+    booked = bookkeeping.booked_ids(cooperative, bookkeeping.DISTRIBUTION)
+    written = 0
+    for distribution in _distributed(cooperative):
+        if str(distribution.pk) not in booked and bookkeeping.book_distribution(distribution):
+            written += 1
+    return written
+
+
+def distribution_figures(distribution: Distribution) -> dict[str, Decimal]:
+    """What a distribution's entry credits, per role, from its figures and member lines."""
+    members = distribution.lines.filter(kind=DistributionLine.Kind.MEMBER).aggregate(
+        cash=Sum("cash"), retained=Sum("retained")
+    )
+    adjustments = distribution.lines.filter(kind=DistributionLine.Kind.ADJUSTMENT)
+    return {
+        Role.RESERVE_FUND: distribution.reserve,
+        Role.EDUCATION_FUND: distribution.education,
+        Role.COMMONS_PAYABLE: distribution.commons
+        + (adjustments.filter(member__isnull=True).aggregate(s=Sum("cash"))["s"] or ZERO),
+        Role.MEMBERS_PAYABLE: (members["cash"] or ZERO)
+        + (adjustments.filter(member__isnull=False).aggregate(s=Sum("cash"))["s"] or ZERO),
+        Role.MEMBERS_CAPITAL: members["retained"] or ZERO,
+    }
+
+
+def check_distributions(cooperative: Cooperative) -> list[str]:
+    """Each distributed month's entry credits the reserve, the education fund, the commons,
+    the members' cash and their capital with the distribution's own figures."""
+    problems = []
+    roles = [Role.RESERVE_FUND, Role.EDUCATION_FUND, Role.COMMONS_PAYABLE]
+    roles += [Role.MEMBERS_PAYABLE, Role.MEMBERS_CAPITAL]
+    account_of = dict(
+        AccountMapping.objects.filter(cooperative=cooperative, role__in=roles).values_list(
+            "role", "account_id"
+        )
+    )
+    for distribution in _distributed(cooperative):
+        entry = bookkeeping.live_entry(cooperative, bookkeeping.DISTRIBUTION, distribution.pk)
+        lines = list(entry.lines.values_list("account_id", "amount")) if entry else []
+        for role, expected in distribution_figures(distribution).items():
+            found = -sum((a for account, a in lines if account == account_of.get(role)), ZERO)
+            if Decimal(expected).quantize(CENT) != found:
+                problems.append(
+                    f"distribution of {distribution.month:%Y-%m} (#{distribution.pk}), {role}: "
+                    f"{expected} in the records, {found} in the journal"
+                )
+    return problems
+
+
+def backfill_payouts(cooperative: Cooperative) -> int:
+    before = bookkeeping.booked_ids(cooperative, bookkeeping.PAYOUT)
+    for distribution in _distributed(cooperative):
+        bookkeeping.settle_payouts(distribution)
+    return len(bookkeeping.booked_ids(cooperative, bookkeeping.PAYOUT) - before)
+
+
+def check_payouts(cooperative: Cooperative) -> list[str]:
+    """The lines paid out (a distribution marked paid, or a line the bank shows paid) are the
+    lines whose payout the journal books, each for its cash."""
+    booked = bookkeeping.booked_ids(cooperative, bookkeeping.PAYOUT)
+    credited = dict(
+        _journal_lines(cooperative, bookkeeping.PAYOUT, [Role.BANK])
+        .filter(entry__reverses__isnull=True, entry__reversed_by__isnull=True)
+        .values_list("entry__source_id", "amount")
+    )
+    problems = []
+    for distribution in _distributed(cooperative):
+        paid = bookkeeping.paid_lines(distribution)
+        for line_id, cash in distribution.lines.filter(cash__gt=0).values_list("id", "cash"):
+            is_booked = str(line_id) in booked
+            if (line_id in paid) != is_booked:
+                state = "paid" if line_id in paid else "not paid"
+                problems.append(f"payout line #{line_id}: {state}, booked: {is_booked}")
+            elif is_booked and -credited.get(str(line_id), ZERO) != cash:
+                found = -credited.get(str(line_id), ZERO)
+                problems.append(f"payout line #{line_id}: {cash} paid, {found} in the journal")
+    return problems
+
+
+# Capital ---------------------------------------------------------------------------------------
+
+
+def backfill_capital(cooperative: Cooperative) -> int:
+    booked = bookkeeping.booked_ids(cooperative, bookkeeping.CAPITAL)
+    entries = (
+        CapitalAccountEntry.objects.filter(cooperative=cooperative)
+        .exclude(kind=CapitalAccountEntry.Kind.ALLOCATION)
+        .select_related("member__user", "cooperative")
+        .order_by("id")
+    )
+    written = 0
+    for entry in entries:
+        if str(entry.pk) not in booked:
+            bookkeeping.book_capital_entry(entry)
+            written += 1
+    return written
+
+
+def journal_capital(cooperative: Cooperative) -> dict[int, Decimal]:
+    """Each member's capital balance in the journal (credits positive), by member id."""
+    lines = JournalLine.objects.filter(
+        entry__cooperative=cooperative,
+        account_id__in=_accounts(cooperative, [Role.MEMBERS_CAPITAL]),
+    )
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for member_id, amount in lines.values_list("member_id", "amount"):
+        totals[member_id] -= amount
+    return dict(totals)
+
+
+def records_capital(cooperative: Cooperative) -> dict[int, Decimal]:
+    """Each member's capital balance in the records (`payroll.capital.capital_balance`)."""
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for member_id, amount in CapitalAccountEntry.objects.filter(
+        cooperative=cooperative
+    ).values_list("member_id", "amount"):
+        totals[member_id] += amount
+    return dict(totals)
+
+
+def check_capital(cooperative: Cooperative) -> list[str]:
+    """Per member: the members' capital account in the journal equals their capital balance."""
+    journal, records = journal_capital(cooperative), records_capital(cooperative)
+    return [
+        f"capital of member #{member_id}: {records.get(member_id, ZERO)} in the records, "
+        f"{journal.get(member_id, ZERO)} in the journal"
+        for member_id in sorted(set(journal) | set(records), key=lambda pk: pk or 0)
+        if records.get(member_id, ZERO) != journal.get(member_id, ZERO)
+    ]
+
+
+def register() -> None:
+    """Called from `PayrollConfig.ready` (after billing's sources, 10 and 20)."""
+    sources.register(bookkeeping.REVENUE, backfill=backfill_revenue, check=check_revenue, order=40)
+    sources.register(
+        bookkeeping.EXPENSE, backfill=backfill_expenses, check=check_expenses, order=45
+    )
+    sources.register(
+        bookkeeping.DISTRIBUTION,
+        backfill=backfill_distributions,
+        check=check_distributions,
+        order=50,
+    )
+    sources.register(bookkeeping.PAYOUT, backfill=backfill_payouts, check=check_payouts, order=60)
+    sources.register(bookkeeping.CAPITAL, backfill=backfill_capital, check=check_capital, order=70)
