@@ -118,7 +118,10 @@ def record_revenue(
     project: Project | None = None,
     invoice_reference: str = "",
     note: str = "",
+    book: bool = True,
 ) -> Revenue:
+    """Record revenue received. `book` False: revenue a client's payment made, which billing
+    books with the payment (it is not booked again as revenue)."""
     require_role(actor, Role.TREASURER)
     if client.cooperative_id != cooperative.pk:
         raise InvalidInput(_("This client does not belong to the co-op."), field="client")
@@ -167,7 +170,8 @@ def _revenue_linked() -> StateConflict:
     )
 
 
-def delete_revenue(*, actor: Member | None, revenue: Revenue) -> None:
+def delete_revenue(*, actor: Member | None, revenue: Revenue, book: bool = True) -> None:
+    """Remove revenue of an open month (`book` False: billing takes back what it booked)."""
     require_role(actor, Role.TREASURER)
     with transaction.atomic():
         hold_books(revenue.cooperative)
@@ -196,7 +200,12 @@ def delete_revenue(*, actor: Member | None, revenue: Revenue) -> None:
 
 
 def correct_revenue(
-    *, actor: Member | None, revenue: Revenue, received_on: datetime.date, note: str = ""
+    *,
+    actor: Member | None,
+    revenue: Revenue,
+    received_on: datetime.date,
+    note: str = "",
+    book: bool = True,
 ) -> Revenue:
     """Take back revenue of a distributed month: a negative row on `received_on` (an open
     month), linked to it. The distributed month stays as it was approved; the correction lowers
