@@ -131,6 +131,7 @@ def test_the_worked_example_paid_in_two_parts(world, clock):
     assert sum(receivables.values_list("amount", flat=True)) == 0
     # The revenue rows the payments made are not booked again.
     assert not JournalEntry.objects.filter(source_type="payroll.revenue").exists()
+    assert sorted(Revenue.objects.values_list("amount", flat=True)) == [M("420.17"), M("579.83")]
     covered = sources.covered(world.cooperative, "payroll.revenue")
     assert covered == {str(pk) for pk in Revenue.objects.values_list("pk", flat=True)}
     assert len(covered) == 2
