@@ -39,6 +39,11 @@ CENTS = 2  # the journal's amounts have two decimals
 TAX_FREE = (VatCategory.ZERO, VatCategory.EXEMPT, VatCategory.EXPORT)
 
 
+class TotalsMismatch(AssertionError):
+    """An issued invoice's lines do not add up to its frozen total (never on the live path,
+    which freezes the totals from the lines; the backfill skips it and the check names it)."""
+
+
 def is_foreign(invoice: Invoice) -> bool:
     """An invoice in another currency than the co-op's: booked when paid."""
     return invoice.currency != invoice.cooperative.currency
@@ -95,7 +100,7 @@ def book_invoice(invoice: Invoice, *, actor: Member | None = None) -> JournalEnt
     credits = invoice_credits(invoice)
     gross = sum(credits.values(), Decimal(0))
     if gross != invoice.gross_total:  # the totals are frozen from the same lines
-        raise AssertionError(f"invoice {invoice.pk}: lines add up to {gross}, not its total")
+        raise TotalsMismatch(f"invoice {invoice.pk}: lines add up to {gross}, not its total")
     receivable = {Role.RECEIVABLES: gross}
     if invoice.kind == InvoiceKind.CREDIT_NOTE:
         lines = _lines(credits, receivable)

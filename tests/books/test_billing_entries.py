@@ -16,7 +16,7 @@ from books.models import AccountMapping, EntryKind, JournalEntry, JournalLine
 from payroll import distributing
 from payroll.models import Revenue
 from tests.billing.invoicing_factories import World
-from tests.billing.payment_factories import issued_invoice
+from tests.billing.payment_factories import credit_note, issued_invoice
 from tests.conftest import as_member
 from tests.factories import ClientFactory
 
@@ -224,6 +224,19 @@ def test_the_backfill_writes_what_the_live_path_wrote(world, clock):
     assert journal() == live
     assert sources.backfill(world.cooperative)["billing.payment"] == 0  # once
     call_command("backfill_books", "--check", coop=[world.cooperative.slug])
+
+
+def test_records_from_before_the_books_and_one_that_does_not_add_up(world):
+    invoice = issued_invoice(world.client, vat_rate=M("20"), issue_date=D(2026, 9, 1))
+    broken = credit_note(invoice, M("50.00"))  # written without lines: they add up to nothing
+    written = sources.backfill(world.cooperative)
+    assert written["billing.invoice"] == 1
+    assert lines_of(entries("billing.invoice", invoice.pk)[0]) == {
+        "1100": M("1200.00"), "4000": M("-1000.00"), "2200": M("-200.00"),
+    }  # fmt: skip
+    assert entries("billing.invoice", invoice.pk)[0].date == D(2026, 9, 1)
+    problems = sources.check(world.cooperative)["billing.invoice"]
+    assert any(f"credit note {broken.number}: receivable -€50.00" in p for p in problems)
 
 
 def test_the_check_catches_a_tampered_amount(world):
