@@ -8,6 +8,7 @@ class BillingConfig(AppConfig):
     verbose_name = "billing"
 
     def ready(self) -> None:
+        from billing import book_sources
         from billing.configuration import exemption_note_of
         from billing.entry_lock import refuse_billed_changes
         from billing.rate_services import rates_in_currency
@@ -22,3 +23,5 @@ class BillingConfig(AppConfig):
         invoicing.register_currency_holder(rates_in_currency)
         # The journal links an invoice's or a credit note's entries to its page.
         source_pages.register("billing.invoice", "billing-invoice")
+        # The journal's entries of invoices, credit notes and payments (books.sources).
+        book_sources.register()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from stdnum import iso11649
 from stdnum.iso7064 import mod_97_10
 
-from billing import enqueue
+from billing import bookkeeping, enqueue
 from billing.configuration import settings_of
 from billing.invoicing import apply_totals
 from billing.models import (
@@ -174,6 +174,8 @@ def _issue_locked(actor: Member | None, invoice: Invoice) -> Invoice:
     invoice.status = InvoiceStatus.ISSUED
     invoice.issued_by = actor
     invoice.save()
+    # Its entry, in this transaction: a chart without an account for a role refuses the issue.
+    bookkeeping.book_invoice(invoice, actor=actor)
     record(
         cooperative,
         actor,

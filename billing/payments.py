@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from billing import bookkeeping
 from billing.balances import open_amount
 from billing.models import Invoice, InvoiceStatus, Payment, PaymentRevenue
 from coop import clock, money
@@ -237,6 +238,7 @@ def record_payment(
             note=note,
             recorded_by=actor,
         )
+        bookkeeping.book_payment(payment, actor=actor)
         earned = revenue_of(invoice, in_coop, cooperative.currency)
         parts = revenue_parts(invoice, earned, cooperative.currency) if earned > 0 else []
         projects = Project.objects.in_bulk([key for key, _part in parts if key is not None])
@@ -250,6 +252,7 @@ def record_payment(
                 received_on=received_on,
                 invoice_reference=invoice.number,
                 note=note,
+                book=False,  # booked with the payment: Dr bank, Cr receivables
             )
             PaymentRevenue.objects.create(payment=payment, revenue=revenue)
         _settle_status(invoice)
@@ -302,10 +305,11 @@ def remove_payment(*, actor: Member | None, payment: Payment) -> list[Revenue]:
                         revenue=row,
                         received_on=today,
                         note=_("Payment of %(invoice)s removed") % {"invoice": invoice.number},
+                        book=False,
                     )
                 )
             else:
-                payroll.delete_revenue(actor=actor, revenue=row)
+                payroll.delete_revenue(actor=actor, revenue=row, book=False)
         data = {
             "invoice": invoice.number,
             "amount": str(payment.amount),
@@ -313,6 +317,10 @@ def remove_payment(*, actor: Member | None, payment: Payment) -> list[Revenue]:
             "received_on": payment.received_on,
             "corrections": [row.pk for row in corrections],
         }
+        # Its entry is taken back on its own day while its month is open, else today.
+        bookkeeping.unbook_payment(
+            payment, date=today if locked else payment.received_on, actor=actor
+        )
         payment_id = payment.pk
         payment.delete()
         _settle_status(invoice)
