@@ -1,7 +1,10 @@
 """The published ballot file: validating ballots and documents, and counting them.
 
-The server stores its result by calling `tally_ballot_file` on the very document it publishes, so
-`manage.py recount FILE` gives the same result by construction. Document format:
+`manage.py recount FILE` counts a published file with `tally_ballot_file`. The server counts the
+same ballots grouped (`tally_grouped`: each distinct ballot once, with the total weight of the
+ballots that hold it, as a SQL `GROUP BY` gives them), which gives the same result: the methods
+add weights exactly, so a ranking counted once with weight n counts as n ballots of weight 1.
+Document format:
 `{"method", "options", "seats", "eligible", "quorum", "threshold", "ballots": [ballot, …]}`, a
 ballot being `{"choice": "agree"|"abstain"|"disagree"|"block", "reason"?}`, `{"ranking": [..]}`,
 `{"approve": [..]}` or `{"scores": {option: 0..5}}`, with an optional `"weight"` (default 1), and
@@ -11,7 +14,7 @@ ballot being `{"choice": "agree"|"abstain"|"disagree"|"block", "reason"?}`, `{"r
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from operator import itemgetter
 from typing import Any
@@ -94,6 +97,15 @@ def _weight(ballot: Mapping[str, Any], index: int) -> Fraction:
 
 
 def _document(document: Any) -> tuple[str, list[str], int, int, Fraction, Fraction, list]:
+    terms = _terms(document)
+    ballots = document.get("ballots")
+    if not isinstance(ballots, list):
+        raise BallotFileError("ballots: a list of ballots")
+    return (*terms, ballots)
+
+
+def _terms(document: Any) -> tuple[str, list[str], int, int, Fraction, Fraction]:
+    """The terms of the count (a ballot file without its ballots), checked."""
     if not isinstance(document, Mapping):
         raise BallotFileError("the ballot file is a JSON object")
     method = document.get("method")
@@ -119,10 +131,7 @@ def _document(document: Any) -> tuple[str, list[str], int, int, Fraction, Fracti
         threshold = parse_fraction(document.get("threshold") or "1/2", name="threshold")
     except ValueError as error:
         raise BallotFileError(str(error)) from None
-    ballots = document.get("ballots")
-    if not isinstance(ballots, list):
-        raise BallotFileError("ballots: a list of ballots")
-    return method, opts, seats, eligible, quorum, threshold, ballots
+    return method, opts, seats, eligible, quorum, threshold
 
 
 def tally_ballot_file(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -135,6 +144,29 @@ def tally_ballot_file(document: Mapping[str, Any]) -> dict[str, Any]:
         except BallotFileError as error:
             raise BallotFileError(f"ballots[{index}].{error}") from None
         ballots.append((normalized, _weight(ballot, index)))
+    return tally(method, opts, ballots, eligible=eligible, quorum=quorum, threshold=threshold,
+                 seats=seats)  # fmt: skip
+
+
+def tally_grouped(
+    terms: Mapping[str, Any], groups: Iterable[tuple[Mapping[str, Any], int]]
+) -> dict[str, Any]:
+    """Count ballots given grouped: each distinct ballot once with its total weight (a positive
+    whole number: how many ballots hold it, times their delegated weight). `terms` is a ballot
+    file without its ballots. The result is the one `tally_ballot_file` gives for the file that
+    lists every ballot (`tests/governance/test_tally_grouped.py`)."""
+    method, opts, seats, eligible, quorum, threshold = _terms(terms)
+    ballots: list[tuple[dict, Fraction]] = []
+    for index, (ballot, weight) in enumerate(groups):
+        try:
+            normalized = validate_ballot(method, opts, ballot)
+        except BallotFileError as error:
+            raise BallotFileError(f"ballots[{index}].{error}") from None
+        if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
+            raise BallotFileError(f"ballots[{index}].weight: a whole number of at least 1")
+        # A ranking held once weighs the shared one, as in a file: all-distinct rankings then
+        # take `count_rankings`' fastest path.
+        ballots.append((normalized, _ONE if weight == 1 else Fraction(weight)))
     return tally(method, opts, ballots, eligible=eligible, quorum=quorum, threshold=threshold,
                  seats=seats)  # fmt: skip
 
