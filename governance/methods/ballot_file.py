@@ -13,6 +13,7 @@ ballot being `{"choice": "agree"|"abstain"|"disagree"|"block", "reason"?}`, `{"r
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -156,19 +157,49 @@ def tally_grouped(
     file without its ballots. The result is the one `tally_ballot_file` gives for the file that
     lists every ballot (`tests/governance/test_tally_grouped.py`)."""
     method, opts, seats, eligible, quorum, threshold = _terms(terms)
-    ballots: list[tuple[dict, Fraction]] = []
-    for index, (ballot, weight) in enumerate(groups):
-        try:
-            normalized = validate_ballot(method, opts, ballot)
-        except BallotFileError as error:
-            raise BallotFileError(f"ballots[{index}].{error}") from None
-        if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
-            raise BallotFileError(f"ballots[{index}].weight: a whole number of at least 1")
-        # A ranking held once weighs the shared one, as in a file: all-distinct rankings then
-        # take `count_rankings`' fastest path.
-        ballots.append((normalized, _ONE if weight == 1 else Fraction(weight)))
+    contents, weights = _unzip(groups)
+    if set(map(type, weights)) - {int} or (weights and min(weights) < 1):
+        for index, weight in enumerate(weights):
+            if type(weight) is not int or weight < 1:
+                raise BallotFileError(f"ballots[{index}].weight: a whole number of at least 1")
+    ballots: list[tuple[dict, Fraction | int]]
+    if method in RANKED_METHODS and _plain_rankings(opts, contents):
+        # Checked at C speed, as `validate_ballot` would find them: no copy needed.
+        ballots = list(zip(contents, weights, strict=True))
+    else:
+        ballots = []
+        for index, (ballot, weight) in enumerate(zip(contents, weights, strict=True)):
+            try:
+                ballots.append((validate_ballot(method, opts, ballot), weight))
+            except BallotFileError as error:
+                raise BallotFileError(f"ballots[{index}].{error}") from None
+    # Whole weights stay ints: the count sums them without a Fraction per ranking, and a list of
+    # ones is one shared object (small ints are), `count_rankings`' fastest path.
     return tally(method, opts, ballots, eligible=eligible, quorum=quorum, threshold=threshold,
                  seats=seats)  # fmt: skip
+
+
+def _unzip(groups: Iterable[tuple[Mapping[str, Any], int]]) -> tuple[list, list]:
+    pairs = list(groups)
+    return list(map(itemgetter(0), pairs)), list(map(itemgetter(1), pairs))
+
+
+def _plain_rankings(options: Sequence[str], contents: list) -> bool:
+    """Whether every content is exactly `{"ranking": [distinct options]}` (a valid, normalized
+    ranked ballot): then `validate_ballot` would return each unchanged."""
+    if set(map(type, contents)) - {dict} or set(map(len, contents)) - {1}:
+        return False
+    rankings = list(map(dict.get, contents, itertools.repeat("ranking")))
+    if set(map(type, rankings)) - {list}:
+        return False
+    known = frozenset(options)
+    lists: list[list[Any]] = rankings  # type: ignore[assignment]  # checked just above
+    try:
+        return all(map(known.issuperset, lists)) and list(map(len, lists)) == list(
+            map(len, map(set, lists))
+        )
+    except TypeError:  # an unhashable entry: `validate_ballot` names it
+        return False
 
 
 def _strings(values: Mapping[str, Fraction]) -> dict[str, str]:
@@ -178,7 +209,7 @@ def _strings(values: Mapping[str, Fraction]) -> dict[str, str]:
 def tally(
     method: str,
     options: Sequence[str],
-    ballots: Sequence[tuple[Mapping[str, Any], Fraction]],
+    ballots: Sequence[tuple[Mapping[str, Any], Fraction | int]],
     *,
     eligible: int,
     quorum: Fraction,

@@ -111,3 +111,37 @@ def test_the_stored_result_is_the_count_of_the_published_file(
     proposal.refresh_from_db()
     assert proposal.tally["result"] == tally_ballot_file(proposal.tally["ballot_file"])
     assert len(proposal.tally["ballot_file"]["ballots"]) == len(voters)
+
+
+@pytest.mark.parametrize(
+    ("ranking", "message"),
+    [
+        (["A", "Z"], 'ranking: "Z" is not one of the options'),
+        (["A", "A"], "ranking: an option is ranked twice"),
+        (["A", ["B"]], "ranking: a list of options"),
+        ("A", "ranking: a list of options"),
+    ],
+)
+def test_a_bad_grouped_ranking_is_named(ranking, message):
+    terms = {"method": "schulze", "options": OPTIONS, "eligible": 3, "quorum": "0"}
+    groups = [({"ranking": ["B"]}, 2), ({"ranking": ranking}, 1)]
+    with pytest.raises(BallotFileError, match=rf"^ballots\[1\]\.{message}"):
+        tally_grouped(terms, groups)
+
+
+def test_rankings_with_other_keys_are_normalized_as_in_a_file():
+    terms = {"method": "irv", "options": OPTIONS, "eligible": 9, "quorum": "0"}
+    groups = [({"ranking": ["B", "A"], "receipt": "x"}, 2), ({"ranking": ["A"]}, 3)]
+    document = {**terms, "ballots": [{"ranking": ["B", "A"]}] * 2 + [{"ranking": ["A"]}] * 3}
+    assert tally_grouped(terms, groups) == tally_ballot_file(document)
+
+
+@given(st.lists(st.tuples(st.permutations(OPTIONS[:3]), st.integers(0, 4)), max_size=20))
+def test_whole_weights_are_summed_as_the_fractions_would_be(pairs):
+    from governance.methods.ranked import count_rankings
+
+    rankings = [list(ranking) for ranking, _ in pairs]
+    whole = count_rankings(rankings, [weight for _, weight in pairs])
+    exact = count_rankings(rankings, [Fraction(weight, 1) + Fraction(0, 3) for _, weight in pairs])
+    assert dict(whole) == dict(exact)
+    assert all(type(weight) is int for weight in whole.values())
