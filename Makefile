@@ -109,10 +109,21 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Data first (skipped when present), then each benchmark; PostgreSQL DB cooperage_bench, Redis DB 3
-# (bench/bank.py: the database of DATABASE_URL when set, else SQLite in var/bench/).
+# Data first (skipped when present), then each benchmark; PostgreSQL DB cooperage_bench (or
+# BENCH_DATABASE), Redis DB 3 (bench/bank.py: the database of DATABASE_URL when set, else SQLite in
+# var/bench/). bench/api_load.py drives the API with wrk (Debian's package): installed with apt
+# when missing, as .ci/run installs Chromium; without root, install it first (sudo apt-get
+# install wrk; macOS: brew install wrk).
 BENCH_SCRIPTS := data distribution tally api_load payslips billing_draft billing_documents bank books
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing: wrk"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends wrk >/dev/null; \
+	  else \
+	    echo "make bench needs wrk (bench/api_load.py): sudo apt-get install wrk (Debian, Ubuntu)," \
+	      "brew install wrk (macOS), then make bench again"; exit 1; \
+	  fi; }
 	@for script in $(BENCH_SCRIPTS); do echo "== bench/$$script.py"; $(BIN)/python bench/$$script.py || exit 1; done
 
 clean:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -194,6 +195,13 @@ def load(port: int, method: str, path: str, tokens: list[str], bodies: list[str]
 
 
 def main() -> int:
+    if shutil.which("wrk") is None:  # `make bench` installs it with apt when it runs as root
+        print(
+            "bench/api_load.py needs the load generator wrk: `apt-get install wrk` as root "
+            "(Debian, Ubuntu; `make bench` does it when run as root), `brew install wrk` (macOS)",
+            file=sys.stderr,
+        )
+        return 1
     harness.setup()
     from coop.models import Cooperative
 

@@ -14,7 +14,6 @@ Goal: a query count that does not grow with the entries.
 from __future__ import annotations
 
 import datetime
-import os
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -100,11 +99,6 @@ def ensure_coop():
 
 
 def main() -> None:
-    # BENCH_DATABASE: another database than cooperage_bench, e.g. while branches differ in
-    # their migrations.
-    if os.environ.get("BENCH_DATABASE"):
-        harness.DATABASE_NAME = os.environ["BENCH_DATABASE"]
-        harness.DATABASE_URL = f"{harness.PG_SERVER}/{harness.DATABASE_NAME}"
     harness.setup()
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext

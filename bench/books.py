@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import os
 import sys
 import tracemalloc
 from decimal import Decimal
@@ -223,10 +222,7 @@ def peak(function) -> int:
 
 
 def main() -> None:
-    if os.environ.get("BENCH_DATABASE"):
-        harness.DATABASE_NAME = os.environ["BENCH_DATABASE"]
-        harness.DATABASE_URL = f"{harness.PG_SERVER}/{harness.DATABASE_NAME}"
-    harness.setup()
+    harness.setup()  # BENCH_DATABASE names the database (bench/harness.py)
     from django.db import connection
 
     from books.exports import beancount, datev, journal_csv

@@ -1,7 +1,8 @@
 """What every benchmark script shares: the bench database, Django set-up, timing and ratios.
 
 The scripts run against PostgreSQL database `cooperage_bench` (created and migrated here when
-missing) and Redis DB 3, never against the databases of the test suite.
+missing) and Redis DB 3, never against the databases of the test suite. `BENCH_DATABASE` names
+another database on the same server, for example to keep two branches' data sets apart.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE_NAME = "cooperage_bench"
+DATABASE_NAME = os.environ.get("BENCH_DATABASE") or "cooperage_bench"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 DATABASE_URL = f"{PG_SERVER}/{DATABASE_NAME}"
 BROKER_URL = "redis://127.0.0.1:6379/3"

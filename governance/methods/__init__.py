@@ -5,6 +5,7 @@ from governance.methods.ballot_file import (
     BallotFileError,
     tally,
     tally_ballot_file,
+    tally_grouped,
     validate_ballot,
 )
 from governance.methods.exact import format_fraction, parse_fraction
@@ -15,5 +16,6 @@ __all__ = [
     "parse_fraction",
     "tally",
     "tally_ballot_file",
+    "tally_grouped",
     "validate_ballot",
 ]

@@ -1,7 +1,10 @@
 """The published ballot file: validating ballots and documents, and counting them.
 
-The server stores its result by calling `tally_ballot_file` on the very document it publishes, so
-`manage.py recount FILE` gives the same result by construction. Document format:
+`manage.py recount FILE` counts a published file with `tally_ballot_file`. The server counts the
+same ballots grouped (`tally_grouped`: each distinct ballot once, with the total weight of the
+ballots that hold it, as a SQL `GROUP BY` gives them), which gives the same result: the methods
+add weights exactly, so a ranking counted once with weight n counts as n ballots of weight 1.
+Document format:
 `{"method", "options", "seats", "eligible", "quorum", "threshold", "ballots": [ballot, …]}`, a
 ballot being `{"choice": "agree"|"abstain"|"disagree"|"block", "reason"?}`, `{"ranking": [..]}`,
 `{"approve": [..]}` or `{"scores": {option: 0..5}}`, with an optional `"weight"` (default 1), and
@@ -10,8 +13,9 @@ ballot being `{"choice": "agree"|"abstain"|"disagree"|"block", "reason"?}`, `{"r
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from operator import itemgetter
 from typing import Any
@@ -94,6 +98,15 @@ def _weight(ballot: Mapping[str, Any], index: int) -> Fraction:
 
 
 def _document(document: Any) -> tuple[str, list[str], int, int, Fraction, Fraction, list]:
+    terms = _terms(document)
+    ballots = document.get("ballots")
+    if not isinstance(ballots, list):
+        raise BallotFileError("ballots: a list of ballots")
+    return (*terms, ballots)
+
+
+def _terms(document: Any) -> tuple[str, list[str], int, int, Fraction, Fraction]:
+    """The terms of the count (a ballot file without its ballots), checked."""
     if not isinstance(document, Mapping):
         raise BallotFileError("the ballot file is a JSON object")
     method = document.get("method")
@@ -119,10 +132,7 @@ def _document(document: Any) -> tuple[str, list[str], int, int, Fraction, Fracti
         threshold = parse_fraction(document.get("threshold") or "1/2", name="threshold")
     except ValueError as error:
         raise BallotFileError(str(error)) from None
-    ballots = document.get("ballots")
-    if not isinstance(ballots, list):
-        raise BallotFileError("ballots: a list of ballots")
-    return method, opts, seats, eligible, quorum, threshold, ballots
+    return method, opts, seats, eligible, quorum, threshold
 
 
 def tally_ballot_file(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -139,6 +149,59 @@ def tally_ballot_file(document: Mapping[str, Any]) -> dict[str, Any]:
                  seats=seats)  # fmt: skip
 
 
+def tally_grouped(
+    terms: Mapping[str, Any], groups: Iterable[tuple[Mapping[str, Any], int]]
+) -> dict[str, Any]:
+    """Count ballots given grouped: each distinct ballot once with its total weight (a positive
+    whole number: how many ballots hold it, times their delegated weight). `terms` is a ballot
+    file without its ballots. The result is the one `tally_ballot_file` gives for the file that
+    lists every ballot (`tests/governance/test_tally_grouped.py`)."""
+    method, opts, seats, eligible, quorum, threshold = _terms(terms)
+    contents, weights = _unzip(groups)
+    if set(map(type, weights)) - {int} or (weights and min(weights) < 1):
+        for index, weight in enumerate(weights):
+            if type(weight) is not int or weight < 1:
+                raise BallotFileError(f"ballots[{index}].weight: a whole number of at least 1")
+    ballots: list[tuple[dict, Fraction | int]]
+    if method in RANKED_METHODS and _plain_rankings(opts, contents):
+        # Checked at C speed, as `validate_ballot` would find them: no copy needed.
+        ballots = list(zip(contents, weights, strict=True))
+    else:
+        ballots = []
+        for index, (ballot, weight) in enumerate(zip(contents, weights, strict=True)):
+            try:
+                ballots.append((validate_ballot(method, opts, ballot), weight))
+            except BallotFileError as error:
+                raise BallotFileError(f"ballots[{index}].{error}") from None
+    # Whole weights stay ints: the count sums them without a Fraction per ranking, and a list of
+    # ones is one shared object (small ints are), `count_rankings`' fastest path.
+    return tally(method, opts, ballots, eligible=eligible, quorum=quorum, threshold=threshold,
+                 seats=seats)  # fmt: skip
+
+
+def _unzip(groups: Iterable[tuple[Mapping[str, Any], int]]) -> tuple[list, list]:
+    pairs = list(groups)
+    return list(map(itemgetter(0), pairs)), list(map(itemgetter(1), pairs))
+
+
+def _plain_rankings(options: Sequence[str], contents: list) -> bool:
+    """Whether every content is exactly `{"ranking": [distinct options]}` (a valid, normalized
+    ranked ballot): then `validate_ballot` would return each unchanged."""
+    if set(map(type, contents)) - {dict} or set(map(len, contents)) - {1}:
+        return False
+    rankings = list(map(dict.get, contents, itertools.repeat("ranking")))
+    if set(map(type, rankings)) - {list}:
+        return False
+    known = frozenset(options)
+    lists: list[list[Any]] = rankings  # type: ignore[assignment]  # checked just above
+    try:
+        return all(map(known.issuperset, lists)) and list(map(len, lists)) == list(
+            map(len, map(set, lists))
+        )
+    except TypeError:  # an unhashable entry: `validate_ballot` names it
+        return False
+
+
 def _strings(values: Mapping[str, Fraction]) -> dict[str, str]:
     return {key: format_fraction(value) for key, value in values.items()}
 
@@ -146,7 +209,7 @@ def _strings(values: Mapping[str, Fraction]) -> dict[str, str]:
 def tally(
     method: str,
     options: Sequence[str],
-    ballots: Sequence[tuple[Mapping[str, Any], Fraction]],
+    ballots: Sequence[tuple[Mapping[str, Any], Fraction | int]],
     *,
     eligible: int,
     quorum: Fraction,

@@ -8,7 +8,7 @@ from fractions import Fraction
 CHOICES = ("agree", "abstain", "disagree", "block")
 
 
-def count_choices(ballots: Iterable[tuple[str, Fraction]]) -> dict[str, Fraction]:
+def count_choices(ballots: Iterable[tuple[str, Fraction | int]]) -> dict[str, Fraction]:
     """Total weight per choice (every choice present, zero when nobody chose it)."""
     counts = dict.fromkeys(CHOICES, Fraction(0))
     for choice, weight in ballots:

@@ -9,7 +9,7 @@ MAX_SCORE = 5
 
 
 def approval_totals(
-    options: Sequence[str], ballots: Iterable[tuple[Sequence[str], Fraction]]
+    options: Sequence[str], ballots: Iterable[tuple[Sequence[str], Fraction | int]]
 ) -> dict[str, Fraction]:
     """Total approval weight per option."""
     totals = dict.fromkeys(options, Fraction(0))
@@ -20,7 +20,7 @@ def approval_totals(
 
 
 def score_totals(
-    options: Sequence[str], ballots: Iterable[tuple[Mapping[str, int], Fraction]]
+    options: Sequence[str], ballots: Iterable[tuple[Mapping[str, int], Fraction | int]]
 ) -> dict[str, Fraction]:
     """Total weighted score per option (a missing score is 0)."""
     totals = dict.fromkeys(options, Fraction(0))

@@ -26,7 +26,7 @@ Ranking = tuple[str, ...]
 _INT64_ROOM = 2**62
 
 
-def group_rankings(ballots: Iterable[tuple[Sequence[str], Fraction]]) -> Counter[Ranking]:
+def group_rankings(ballots: Iterable[tuple[Sequence[str], Fraction | int]]) -> Counter[Ranking]:
     """Total weight per distinct ranking, from (ranking, weight) pairs: see `count_rankings`."""
     pairs = list(ballots)
     return count_rankings(map(itemgetter(0), pairs), list(map(itemgetter(1), pairs)))
@@ -47,6 +47,8 @@ def count_rankings(
     weights = weights if isinstance(weights, list) else list(weights)
     numerator, denominator = _PUBLIC_PARTS
     shared = _one_object(weights)
+    if not shared and set(map(type, weights)) == {int}:
+        return _whole_weights(rankings, weights)
     if not shared:
         numerator, denominator = _parts(weights)
     if shared or _all_one(weights, numerator, denominator):  # count the rankings alone
@@ -70,6 +72,16 @@ def count_rankings(
         weight = Fraction(top * times, bottom)
         weighted[ranking] = weighted[ranking] + weight if ranking in weighted else weight  # type: ignore[assignment]
     return weighted
+
+
+def _whole_weights(rankings: Iterable[Sequence[str]], weights: list[int]) -> Counter[Ranking]:
+    """Whole weights (grouped ballots: each distinct ranking with its count) summed as ints, with
+    no Fraction made per ranking."""
+    totals: dict[Ranking, int] = {}
+    get = totals.get
+    for ranking, weight in zip(map(tuple, rankings), weights, strict=True):
+        totals[ranking] = get(ranking, 0) + weight
+    return Counter(totals)
 
 
 # Fraction.numerator is a Python-level property; its slots are read by C-level attrgetters, which

@@ -18,9 +18,8 @@ from coop.models import Member
 from coop.models.cooperative import Role
 from governance import enqueue, floors, secret_ballots
 from governance.actions import registry
-from governance.methods.ballot_file import tally_ballot_file
 from governance.models import Ballot, Proposal, State, VoterRoll
-from governance.selectors import ballot_file
+from governance.selectors import ballot_file, current_count, delegated_weights
 from governance.services.drafting import locked_proposal, start_voting
 
 logger = logging.getLogger(__name__)
@@ -54,8 +53,11 @@ def close_proposal(
         floors.check_closing(proposal, now, everyone_voted=everyone_voted(proposal))
         if proposal.secret:
             secret_ballots.count_at_close(proposal, now)
-        document = ballot_file(proposal)
-        result = tally_ballot_file(document)
+        # One resolution of the delegations for the file and the count; the proposal's lock
+        # keeps casts out, so both read the same ballots.
+        weights = delegated_weights(proposal)
+        document = ballot_file(proposal, weights)
+        result = current_count(proposal, weights)
         proposal.state = State.CLOSED
         proposal.result = result["outcome"]
         proposal.tally = {"result": result, "ballot_file": document, "early": early}
