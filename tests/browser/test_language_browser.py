@@ -6,7 +6,7 @@ from django.utils import translation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NAVIGATION = ["Dashboard", "Hours", "Proposals", "Money", "Billing", "Bank", "Members"]
+NAVIGATION = ["Dashboard", "Hours", "Proposals", "Money", "Billing", "Bank", "Books", "Members"]
 
 
 def in_language(code, words):
