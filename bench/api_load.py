@@ -8,7 +8,8 @@ POST time-entries/ (one minute logged by one of 20 members), GET proposals/ (a p
 of 100 proposals with 1,000 ballots each) and POST proposals/{id}/vote/ (20 members changing
 their ranked ballot). GETs compare with the minimal GET, POSTs with the minimal POST. Then
 the query count of each request, with Django's test client, for a page of 1 and a page of 50
-rows (it must not grow). Goal: ≥ 50% of the minimal endpoint's throughput.
+rows (it must not grow). Goal: ≥ 33% of the minimal endpoint's throughput (issue 21; the first
+round asked 50%). The treasurer's month is also read at page 100, by number and by cursor.
 gunicorn is stopped by its pid at the end, always.
 """
 
@@ -33,7 +34,7 @@ from bench import harness
 DURATION = int(os.environ.get("BENCH_API_SECONDS", "10"))
 CONNECTIONS = 4
 VOTERS = 20
-GOAL = 0.5
+GOAL = 1 / 3
 
 LUA = """
 local tokens = {%(tokens)s}
@@ -95,6 +96,27 @@ def prepare() -> dict:
         ],
         "today": datetime.date.isoformat(today),
     }
+
+
+DEEP_PAGE = 100
+
+
+def deep_pages(setup: dict) -> dict[str, str]:
+    """The treasurer's month at page 100 of 50 rows: by number (an OFFSET of 4,950 rows and a
+    COUNT), and by the cursor reached by following `next` 99 times (a keyset read, no count)."""
+    from urllib.parse import urlsplit
+
+    from django.test import Client
+
+    client = Client()
+    who = {"HTTP_AUTHORIZATION": f"Bearer {setup['treasurer']}"}
+    month = f"/api/v1/coops/{setup['slug']}/time-entries/?month={harness.MONTH}&page_size=50"
+    path = month
+    for _ in range(DEEP_PAGE - 1):
+        link = client.get(path, **who).json()["next"]
+        parts = urlsplit(link)
+        path = f"{parts.path}?{parts.query}"
+    return {"by number": f"{month}&page={DEEP_PAGE}", "by cursor": path}
 
 
 def query_counts(setup: dict) -> list[list]:
@@ -211,6 +233,7 @@ def main() -> int:
         return 1
     setup = prepare()
     counts = query_counts(setup)
+    deep = deep_pages(setup)
     base = f"/api/v1/coops/{setup['slug']}"
     treasurer, voters = [setup["treasurer"]], setup["voters"]
     plan = [
@@ -219,6 +242,10 @@ def main() -> int:
          treasurer, [], "GET minimal"),
         ("GET time-entries/?month= (member)", "GET",
          f"{base}/time-entries/?month={harness.MONTH}", voters, [], "GET minimal"),
+        (f"GET month, page {DEEP_PAGE} by number", "GET", deep["by number"], treasurer, [],
+         "GET minimal"),
+        (f"GET month, page {DEEP_PAGE} by cursor", "GET", deep["by cursor"], treasurer, [],
+         "GET minimal"),
         ("GET proposals/", "GET", f"{base}/proposals/", treasurer, [], "GET minimal"),
         ("POST minimal", "POST", "/bench/minimal/", voters, setup["entry_bodies"], None),
         ("POST time-entries/", "POST", f"{base}/time-entries/", voters, setup["entry_bodies"],

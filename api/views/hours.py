@@ -16,6 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from api.filters import TimeEntryFilter
+from api.pagination import MonthKeysetPagination
 from api.schema import OneObjectSchema
 from api.serializers.hours import (
     ImportReportSerializer,
@@ -65,6 +66,7 @@ class TimeEntryViewSet(
     filterset_class = TimeEntryFilter
     ordering_fields = ["date", "minutes", "created_at", "member", "project"]
     ordering = ["-date", "-id"]
+    pagination_class = MonthKeysetPagination  # a co-op's month is 80,000 rows in the bench
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filtered_actions = ("export_csv",)  # the export takes the list's filters (api.schema)
 
