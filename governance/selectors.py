@@ -111,18 +111,6 @@ def my_ballot(proposal: Proposal, member: Member) -> dict | None:
     return ballot.content if ballot else None
 
 
-def state_and_my_ballot(proposal: Proposal, member: Member) -> tuple[str, dict | None]:
-    """The proposal's state as stored now and `my_ballot`, in one query (the answer to a vote)."""
-    ballot = Ballot.objects.filter(proposal=OuterRef("pk"), member=member).values("content")
-    state, content = (
-        Proposal.objects.filter(pk=proposal.pk)
-        .annotate(my_content=Subquery(ballot[:1]))
-        .values_list("state", "my_content")
-        .get()
-    )
-    return state, None if proposal.secret else content
-
-
 def active_delegations(member: Member) -> QuerySet[Delegation]:
     return Delegation.objects.filter(delegator=member, revoked_at__isnull=True).select_related(
         "delegate__user"

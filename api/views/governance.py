@@ -130,11 +130,10 @@ class ProposalViewSet(
         proposal = self.get_object()
         serializer = VoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        receipt = services.cast_vote(
+        cast = services.cast(
             actor=self.membership, proposal=proposal, ballot=serializer.validated_data
         )
-        state, ballot = selectors.state_and_my_ballot(proposal, self.membership)
-        return Response({"receipt": receipt, "ballot": ballot, "state": state})
+        return Response({"receipt": cast.receipt, "ballot": cast.ballot, "state": cast.state})
 
     @extend_schema(**SCHEMA, responses=ResultSerializer)
     @action(detail=True, methods=["get"])

@@ -23,13 +23,15 @@ from governance.services.drafting import (
     voting_statuses,
     withdraw_proposal,
 )
-from governance.services.voting import cast_vote, receipt_hash
+from governance.services.voting import Cast, cast, cast_vote, receipt_hash
 
 __all__ = [
     "DRAFT_FIELDS",
     "OPTION_METHODS",
+    "Cast",
     "add_comment",
     "ballot_file",
+    "cast",
     "cast_vote",
     "close_proposal",
     "create_proposal",
