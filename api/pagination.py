@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 CURSOR_SALT = "api.pagination.cursor"
-CURSOR_INVALID = _("This is not a cursor of this list: follow the `next` or `previous` link.")
+CURSOR_INVALID = _("This is not a cursor of this list: follow the “next” or “previous” link.")
 CURSOR_ELSEWHERE = _("This cursor belongs to another query: start again without it.")
 
 # No list here comes near 2**31 rows; a page number beyond that is bad input, and an OFFSET
