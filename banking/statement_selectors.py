@@ -1,13 +1,10 @@
 """Reads of imported statements and transactions, scoped to one co-op, and an account's balance
 over time (every member reads them: the co-op's bank is no secret among its members)."""
 
-import datetime
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.db.models import QuerySet
 
 from banking.models import BankAccount, BankStatement, BankTransaction
+from coop.line_chart import BalancePoint
 from coop.models import Cooperative
 
 
@@ -25,12 +22,6 @@ def transactions_of(cooperative: Cooperative) -> QuerySet[BankTransaction]:
 
 def accounts_of(cooperative: Cooperative) -> QuerySet[BankAccount]:
     return BankAccount.objects.filter(cooperative=cooperative)
-
-
-@dataclass(frozen=True)
-class BalancePoint:
-    day: datetime.date
-    balance: Decimal
 
 
 def balance_over_time(account: BankAccount) -> list[BalancePoint]:

@@ -15,6 +15,14 @@ from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import Role
 from coop.months import month_bounds
 from payroll.capital import CapitalBalance, LedgerEntry, capital_balances, capital_ledger
+from payroll.capital_statements import (
+    AnnualStatement,
+    YearRow,
+    annual_statement,
+    statement_years,
+    statement_years_of,
+    year_rows,
+)
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -291,14 +299,42 @@ def report_contents(distribution_id: int) -> tuple[Distribution, list[Distributi
 def capital_ledger_for(viewer: Member, member_id: int) -> tuple[Member, list[LedgerEntry]]:
     """A member's capital account, oldest entry first: the viewer's own (departed members too),
     or anyone's for the treasurer; 404 otherwise."""
+    owner = _capital_owner(viewer, member_id)
+    return owner, capital_ledger(owner)
+
+
+def _capital_owner(viewer: Member, member_id: int) -> Member:
     if not _may_read_member_money(viewer, _id(member_id)):
         raise Http404(_("No such capital account."))
-    owner = get_object_or_404(
-        Member.objects.select_related("user"),
+    return get_object_or_404(
+        Member.objects.select_related("user", "cooperative"),
         cooperative_id=viewer.cooperative_id,
         pk=_id(member_id),
     )
-    return owner, capital_ledger(owner)
+
+
+def capital_statement_for(
+    viewer: Member, member_id: int, year: int
+) -> tuple[AnnualStatement, list[int]]:
+    """A member's statement of `year` and the years there are statements for: the viewer's own
+    (departed members too) or anyone's for the treasurer; 404 otherwise, and for a year without
+    a statement (before the account's first entry, or after the current year)."""
+    owner = _capital_owner(viewer, member_id)
+    years = statement_years(owner)
+    if year not in years:
+        raise Http404(_("No statement for that year."))
+    return annual_statement(owner, year), years
+
+
+def capital_year_for(viewer: Member, year: int) -> tuple[list[YearRow], list[int]]:
+    """Every member's opening and closing balance of `year`, for the treasurer's yearly
+    documents; 404 for anyone else and for a year without statements."""
+    if not viewer.has_role(Role.TREASURER):
+        raise Http404(_("No such page."))
+    years = statement_years_of(viewer.cooperative)
+    if year not in years:
+        raise Http404(_("No statement for that year."))
+    return year_rows(viewer.cooperative, year), years
 
 
 def capital_entries_for(viewer: Member) -> QuerySet[CapitalAccountEntry]:

@@ -52,4 +52,20 @@ urlpatterns = [
     path("me/", capital.my_statements, name="money-statements"),
     path("capital/", capital.capital_accounts, name="money-capital"),
     path("capital/<int:member_id>/", capital.capital_account, name="money-capital-account"),
+    path(
+        "capital/<int:member_id>/statements/<int:year>/",
+        capital.capital_statement,
+        name="money-capital-statement",
+    ),
+    path(
+        "capital/<int:member_id>/statements/<int:year>/pdf/",
+        capital.capital_statement_file,
+        name="money-capital-statement-file",
+    ),
+    path("capital/statements/<int:year>/", capital.capital_year, name="money-capital-year"),
+    path(
+        "capital/statements/<int:year>/statements.zip",
+        capital.capital_year_file,
+        name="money-capital-year-file",
+    ),
 ]

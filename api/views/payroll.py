@@ -1,6 +1,7 @@
 """Revenue, expenses, policies, monthly distributions, their documents, capital accounts."""
 
 from django.db.models import Sum
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 
 from api.filters import ExpenseFilter, RevenueFilter
 from api.idempotency import IdempotentCreateMixin, idempotent
+from api.serializers.capital_statements import CapitalStatementSerializer, CapitalYearRowSerializer
 from api.serializers.payroll import (
     CapitalAccountSerializer,
     CapitalEntrySerializer,
@@ -29,7 +31,15 @@ from api.serializers.payroll import (
 from api.views.core import COOP_SLUG, CoopScopedViewSet
 from coop.errors import InvalidInputs
 from coop.models.cooperative import Role
-from payroll import capital, distributing, document_state, selectors, services
+from payroll import (
+    capital,
+    capital_statement_pdf,
+    distributing,
+    document_state,
+    selectors,
+    services,
+)
+from payroll.capital_statements import statement_file_name
 from payroll.downloads import OTHER_FILE, RECEIPT_TYPES, document_response, receipt_response
 from payroll.models import (
     CapitalAccountEntry,
@@ -332,7 +342,7 @@ class CapitalAccountViewSet(mixins.ListModelMixin, CoopScopedViewSet):
     pagination_class = None
     filter_backends: list = []  # balances come in member order; `?ordering=` is not read
 
-    departed_may = ("list", "entries")  # their own account only: reads
+    departed_may = ("list", "entries", "statement", "statement_pdf")  # their own: reads
 
     def scoped_queryset(self, cooperative):
         return selectors.capital_entries_for(self.membership)
@@ -392,3 +402,72 @@ class CapitalAccountViewSet(mixins.ListModelMixin, CoopScopedViewSet):
         serializer.is_valid(raise_exception=True)
         entry = capital.record_capital_entry(actor=self.membership, **serializer.validated_data)
         return Response(CapitalEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            COOP_SLUG,
+            OpenApiParameter("member_id", int, OpenApiParameter.PATH, description="a member id"),
+            OpenApiParameter("year", int, OpenApiParameter.PATH, description="a calendar year"),
+        ],
+        responses=CapitalStatementSerializer,
+        summary="A member's annual capital statement",
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=r"(?P<member_id>[0-9]+)/statements/(?P<year>[0-9]{4})",
+        filter_backends=[],
+    )
+    def statement(self, request, coop_slug, member_id, year):
+        """Your statement of a year, or anyone's for the treasurer: the balance on January 1,
+        the year's totals by kind and entries, the balance on December 31, and the PDF's link."""
+        statement, _years = selectors.capital_statement_for(self.membership, member_id, int(year))
+        context = self.get_serializer_context()
+        return Response(CapitalStatementSerializer(statement, context=context).data)
+
+    @extend_schema(
+        parameters=[
+            COOP_SLUG,
+            OpenApiParameter("member_id", int, OpenApiParameter.PATH, description="a member id"),
+            OpenApiParameter("year", int, OpenApiParameter.PATH, description="a calendar year"),
+        ],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="A member's annual capital statement (PDF)",
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=r"(?P<member_id>[0-9]+)/statements/(?P<year>[0-9]{4})/pdf",
+        url_name="statement-pdf",
+        filter_backends=[],
+    )
+    def statement_pdf(self, request, coop_slug, member_id, year):
+        """The same statement as a PDF, in the language of the request."""
+        statement, _years = selectors.capital_statement_for(self.membership, member_id, int(year))
+        return HttpResponse(
+            capital_statement_pdf.build(statement),
+            content_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="{statement_file_name(statement)}"'
+            },
+        )
+
+    @extend_schema(
+        parameters=[
+            COOP_SLUG,
+            OpenApiParameter("year", int, OpenApiParameter.PATH, description="a calendar year"),
+        ],
+        responses=CapitalYearRowSerializer(many=True),
+        summary="Every member's opening and closing balance of a year (treasurer)",
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=r"statements/(?P<year>[0-9]{4})",
+        url_name="year",
+        filter_backends=[],
+    )
+    def year(self, request, coop_slug, year):
+        """The treasurer's list of a year's statements; 404 for anyone else."""
+        rows, _years = selectors.capital_year_for(self.membership, int(year))
+        return Response(CapitalYearRowSerializer(rows, many=True).data)

@@ -159,6 +159,9 @@ _row(
     get="401 404 200 200 200 200",
     post="401 404 403 403 400 403",
 )
+_row("coops/{coop}/capital-accounts/{member}/statements/{year}/", get="401 404 200 404 200 404")
+_row("coops/{coop}/capital-accounts/{member}/statements/{year}/pdf/", get="401 404 200 404 200 404")
+_row("coops/{coop}/capital-accounts/statements/{year}/", get="401 404 404 404 200 404")
 _row("coops/{coop}/billing-rates/", get="401 404 200 200 200 200", post="401 404 403 403 400 400")
 _row(
     "coops/{coop}/billing-rates/{rate}/",
@@ -451,6 +454,7 @@ class World:
             "match": self.bank_match.pk,
             "journal_entry": self.journal_entry.pk,
             "ledger_account": self.ledger_account.pk,
+            "year": 2026,  # the year of the September distribution's retained shares
         }
         return "/api/v1/" + route.format(**ids)
 
