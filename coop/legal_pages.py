@@ -1,5 +1,6 @@
-"""The page that says which law the co-op chose and what it checks, with the rules cited; an
-admin changes the legal profile there (the API's `legal_profile` does the same)."""
+"""The page that says which law the co-op chose and what it checks, with the rules cited, and
+how long a probation lasts under the bylaws; an admin changes the legal profile there (the
+API's `legal_profile` does the same)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -77,6 +78,8 @@ def _page(
         "rows": rule_rows(profile, cooperative.settings),
         "others": [other for other in PROFILES.values() if other.code != profile.code],
         "form": form if is_admin else None,
+        "probation_months": cooperative.settings["probation_months"],
+        "probation_reminder_days": cooperative.settings["probation_reminder_days"],
     }
     return render(request, "coop/legal_profile.html", context, status=status)
 

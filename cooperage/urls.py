@@ -77,6 +77,11 @@ urlpatterns = [
     path(
         "c/<slug:coop_slug>/members/<int:pk>/roles/", views.member_roles, name="coop-member-roles"
     ),
+    path(
+        "c/<slug:coop_slug>/members/<int:pk>/probation/",
+        views.member_probation,
+        name="coop-member-probation",
+    ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("c/<slug:coop_slug>/my-data.zip", views.my_data, name="coop-my-data"),
     path("c/<slug:coop_slug>/law/", legal_pages.legal_profile, name="coop-law"),

@@ -118,6 +118,12 @@ class MemberSerializer(ModelSerializer):
     iban = serializers.CharField(
         required=False, allow_blank=True, max_length=42, validators=[validate_iban]
     )
+    probation_ends_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="a probationary member's last day on probation: set on admission from the "
+        "bylaws' probation_months; the secretary or an admin moves it (null: no end)",
+    )
 
     class Meta:
         model = Member
@@ -129,6 +135,7 @@ class MemberSerializer(ModelSerializer):
             "status_since",
             "joined_on",
             "departed_on",
+            "probation_ends_on",
             "roles",
             "rate_weight",
             "legal_name",

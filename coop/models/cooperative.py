@@ -137,6 +137,11 @@ class Member(models.Model):
     status_since = models.DateField(_("status since"))
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     departed_on = models.DateField(_("departed on"), null=True, blank=True)
+    # A probationary member's last day on probation: set on admission from the bylaws'
+    # probation_months, moved by the secretary. The day the secretaries were last reminded of
+    # it is kept as the end date it was for, so that a moved end date is reminded again.
+    probation_ends_on = models.DateField(_("probation ends on"), null=True, blank=True)
+    probation_reminded_for = models.DateField(null=True, blank=True, editable=False)
     is_treasurer = models.BooleanField(_("treasurer"), default=False)
     is_secretary = models.BooleanField(_("secretary"), default=False)
     is_admin = models.BooleanField(_("admin"), default=False)
