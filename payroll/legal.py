@@ -81,6 +81,11 @@ def sentence(shortfall: Shortfall) -> str:
     return f"{shortfall.citation}: {rule}."
 
 
+def policy_shares(policy: Any) -> dict[str, Decimal]:
+    """The shares a profile checks, read from a policy (a DistributionPolicy or PolicyTerms)."""
+    return {term: getattr(policy, term) for term in ("reserve_pct", "education_pct", "cash_pct")}
+
+
 def refuse_below_legal_minimum(
     *,
     profile: LegalProfile,

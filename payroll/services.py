@@ -497,11 +497,7 @@ def check_legal_minimums(
     legal.refuse_below_legal_minimum(
         profile=cooperative.law,
         bylaws=cooperative.settings,
-        shares={
-            "reserve_pct": terms.reserve_pct,
-            "education_pct": terms.education_pct,
-            "cash_pct": terms.cash_pct,
-        },
+        shares=legal.policy_shares(terms),
         field_prefix=field_prefix,
     )
 

@@ -199,6 +199,22 @@ def test_the_policy_page_shows_the_refusal_on_the_field(client, cooperative, tre
     assert not DistributionPolicy.objects.exists()
 
 
+def test_the_policy_page_names_the_profile_and_a_version_in_force_below_it(
+    client, cooperative, treasurer
+):
+    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    signed_in(client, treasurer)
+    html = client.get(f"/c/{cooperative.slug}/money/policies/").content.decode()
+    assert "legal profile" not in html  # generic checks nothing: nothing to say
+    law(cooperative, "es")  # chosen after version 1 (10% to the reserve) was adopted
+    html = client.get(f"/c/{cooperative.slug}/money/policies/").content.decode()
+    html = html.replace("&#x27;", "'")
+    assert "The co-op's legal profile is Spain (Ley 27/1999 de Cooperativas)" in html
+    assert f'href="/c/{cooperative.slug}/law/"' in html
+    assert "The version in force is below the legal profile's minimums" in html
+    assert SPANISH_RESERVE in html
+
+
 class TestProposal:
     NOW = datetime.datetime(2029, 12, 1, 12, tzinfo=datetime.UTC)
 
