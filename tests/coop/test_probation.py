@@ -3,9 +3,11 @@ to the secretaries before it ends, once per end date; at the end, a membership p
 the member, drafted once per end date, that makes them active when it passes."""
 
 import datetime
+import threading
 
 import pytest
 from django.core import mail
+from django.db import connection
 
 from coop import services, tasks
 from coop.errors import InvalidInput, NotAllowed, StateConflict
@@ -261,3 +263,35 @@ def test_the_law_page_says_how_long_a_probation_lasts(client, member):
     html = signed_in(client, member).get(f"/c/{member.cooperative.slug}/law/").content.decode()
     assert "on probation for 6 months" in html
     assert "reminded 14 days before it ends" in html
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_six_workers_drafting_at_once_draft_one_proposal(clock, cooperative):
+    at(clock, ADMITTED)
+    MemberFactory(cooperative=cooperative, is_secretary=True)
+    applicant = MemberFactory(
+        cooperative=cooperative, status=Member.Status.APPLICANT, status_since=ADMITTED
+    )
+    member = services.change_member_status(member=applicant, actor=None, status="probationary")
+    at(clock, ENDS)
+    barrier = threading.Barrier(6)
+    drafted, errors = [], []
+
+    def draft():
+        try:
+            barrier.wait()
+            drafted.append(governance.draft_probation_review(member_id=member.pk))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=draft) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len([proposal for proposal in drafted if proposal is not None]) == 1
+    assert Proposal.objects.count() == ProbationReview.objects.count() == 1
