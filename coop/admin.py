@@ -123,8 +123,8 @@ class CooperativeAdminForm(forms.ModelForm):
     class Meta:
         model = Cooperative
         fields = [
-            "name", "slug", "currency", "time_zone", "founded_on", "bylaws", "legal_name", "iban",
-            "bic",
+            "name", "slug", "currency", "time_zone", "founded_on", "legal_profile", "bylaws",
+            "legal_name", "iban", "bic",
         ]  # fmt: skip
 
     def clean_bylaws(self):
@@ -136,7 +136,9 @@ class CooperativeAdminForm(forms.ModelForm):
 
 class CooperativeAdmin(AuditedAdmin):
     form = CooperativeAdminForm
-    list_display = ["name", "slug", "currency", "time_zone", "founded_on", "audit_length"]
+    list_display = [
+        "name", "slug", "currency", "time_zone", "founded_on", "legal_profile", "audit_length",
+    ]  # fmt: skip
     search_fields = ["name", "slug"]
     date_hierarchy = "created_at"
     prepopulated_fields = {"slug": ["name"]}

@@ -71,9 +71,21 @@ DEFAULT_BYLAWS: dict[str, Any] = {
     # Whether a redemption or an adjustment may take a member's capital account below zero
     # (the member then owes the co-op); refused with a 409 unless the bylaws say so.
     "negative_capital_balance": False,
+    # The share of the surplus the bylaws put in the legal reserve, as text ("0.10"), or null
+    # while they set none. German law requires the statutes to set it (GenG §7 Nr. 2); under the
+    # Germany legal profile a policy that gives the reserve less is refused.
+    "statutory_reserve_pct": None,
+    # How long a member admitted as probationary stays so: their probation ends this many months
+    # after admission (0: no end date is set). The secretary may move a member's end date.
+    "probation_months": 6,
+    # How many days before a probation ends the secretaries are reminded.
+    "probation_reminder_days": 14,
 }
 
 MEMBER_DECISIONS = ("admission", "status_changes", "role_changes")
+# The bounds of the probation settings: up to five years, reminded up to a quarter before.
+MAX_PROBATION_MONTHS = 60
+MAX_PROBATION_REMINDER_DAYS = 90
 
 _TOP_LEVEL_KEYS = set(DEFAULT_BYLAWS)
 
@@ -242,5 +254,48 @@ def validate_bylaws(value: Any) -> None:
     for key in MEMBER_DECISIONS:
         if value.get(key, "admins") not in ("admins", "vote"):
             errors.append(str(DECIDED_BY[key]))
+    errors.extend(_capital_and_probation_errors(value))
     if errors:
         raise ValidationError(errors, code="invalid_bylaws")
+
+
+def _whole_number_between(value: Any, least: int, most: int) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int) and least <= value <= most
+
+
+def _capital_and_probation_errors(value: dict[str, Any]) -> list[str]:
+    errors: list[str] = []
+    share = value.get("statutory_reserve_pct")
+    if share is not None:
+        try:
+            fraction = Decimal(share) if isinstance(share, str) else None
+            if fraction is None or not fraction.is_finite() or not 0 <= fraction < 1:
+                raise InvalidOperation
+        except InvalidOperation:
+            errors.append(
+                _(
+                    "The legal reserve's share of the surplus is a fraction of at least 0 and "
+                    'below 1, written as text: "0.10" for 10%; or null when the bylaws set none.'
+                )
+            )
+    if "probation_months" in value and not _whole_number_between(
+        value["probation_months"], 0, MAX_PROBATION_MONTHS
+    ):
+        errors.append(
+            _("The probation is a whole number of months from 0 (none) to %(most)s.")
+            % {"most": MAX_PROBATION_MONTHS}
+        )
+    if "probation_reminder_days" in value and not _whole_number_between(
+        value["probation_reminder_days"], 1, MAX_PROBATION_REMINDER_DAYS
+    ):
+        errors.append(
+            _("The reminder before a probation ends is a whole number of days from 1 to %(most)s.")
+            % {"most": MAX_PROBATION_REMINDER_DAYS}
+        )
+    return errors
+
+
+def statutory_reserve_share(bylaws: dict[str, Any] | None) -> Decimal | None:
+    """The legal reserve's share of the surplus the bylaws set, or None while they set none."""
+    share = merged_with_defaults(bylaws)["statutory_reserve_pct"]
+    return None if share is None else Decimal(share)

@@ -29,6 +29,10 @@ class StatusForm(forms.Form):
     )
 
 
+class ProbationForm(forms.Form):
+    ends_on = DateField(label=_("Probation ends on"), required=False, help_text=_("Empty: no end."))
+
+
 class RolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
         label=_("Roles"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple

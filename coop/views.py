@@ -26,7 +26,13 @@ from coop.bylaws import MEMBER_DECISIONS
 from coop.dashboard import DASHBOARD, MEMBERS, render_panels
 from coop.errors import DomainError, StateConflict
 from coop.forms import refuse_form
-from coop.member_forms import AcceptInvitationForm, InvitationForm, RolesForm, StatusForm
+from coop.member_forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    ProbationForm,
+    RolesForm,
+    StatusForm,
+)
 from coop.models import Invitation, Member
 from coop.models.cooperative import MemberStatus, Role
 from coop.portability import export_member
@@ -81,6 +87,7 @@ def _members_page(
             "statuses": [(value, label, counts[value]) for value, label in MemberStatus.choices],
             "total": sum(counts.values()),
             "is_admin": is_admin,
+            "moves_probations": member.has_role(Role.SECRETARY, Role.ADMIN),
             "decides": {key: cooperative.settings[key] for key in MEMBER_DECISIONS},
             "role_choices": Role.choices,
             "status_choices": MemberStatus.choices,
@@ -206,6 +213,18 @@ def member_roles(request, coop_slug: str, pk: int):
         return _("The roles of %(name)s were saved.") % {"name": other.display_name}
 
     return _member_change(request, coop_slug, pk, RolesForm, change)
+
+
+@login_required
+@require_POST
+def member_probation(request, coop_slug: str, pk: int):
+    """The secretary (or an admin) moves the end of a member's probation: to extend it."""
+
+    def change(actor: Member, other: Member, data: dict) -> str:
+        services.update_member(member=other, actor=actor, probation_ends_on=data["ends_on"])
+        return _("The probation of %(name)s was saved.") % {"name": other.display_name}
+
+    return _member_change(request, coop_slug, pk, ProbationForm, change)
 
 
 # The invitation link ----------------------------------------------------------------------------

@@ -247,6 +247,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env.float("INVOICE_SEND_SWEEP_SECONDS", default=300.0),
     },
     "invoice-reminders": {"task": "billing.tasks.remind_overdue_invoices", "schedule": 3600.0},
+    "probation-reminders": {"task": "coop.tasks.sweep_probation_reminders", "schedule": 3600.0},
+    "probation-reviews": {"task": "governance.tasks.sweep_probation_reviews", "schedule": 3600.0},
     "purge-idempotency-keys": {
         "task": "api.tasks.purge_idempotency_keys",
         "schedule": 24 * 3600.0,

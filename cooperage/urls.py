@@ -8,7 +8,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from api import web as api_web
-from coop import health, views
+from coop import health, legal_pages, views
 from coop.forms import EmailAuthenticationForm
 
 urlpatterns = [
@@ -77,8 +77,14 @@ urlpatterns = [
     path(
         "c/<slug:coop_slug>/members/<int:pk>/roles/", views.member_roles, name="coop-member-roles"
     ),
+    path(
+        "c/<slug:coop_slug>/members/<int:pk>/probation/",
+        views.member_probation,
+        name="coop-member-probation",
+    ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("c/<slug:coop_slug>/my-data.zip", views.my_data, name="coop-my-data"),
+    path("c/<slug:coop_slug>/law/", legal_pages.legal_profile, name="coop-law"),
     path("c/<slug:coop_slug>/hours/", include("coop.hours.urls")),
     path("c/<slug:coop_slug>/money/", include("payroll.urls")),
     path("c/<slug:coop_slug>/billing/", include("billing.client_urls")),

@@ -278,3 +278,6 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar of {self.member_id}"
+
+
+from governance.probation_models import ProbationReview  # noqa: E402, F401

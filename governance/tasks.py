@@ -132,3 +132,20 @@ def notify_result(proposal_id: int) -> int:
     return _send(
         proposal, f"Result: {proposal.title} — {result}", body, _electorate_emails(proposal)
     )
+
+
+@shared_task
+def sweep_probation_reviews() -> int:
+    """Hourly (beat): for each probation that has ended, draft the membership proposal that
+    admits the member (once per member and end date; see governance/services/probation.py)."""
+    member_ids = services.probations_ended(clock.now())
+    for member_id in member_ids:
+        draft_probation_review.delay(member_id)
+    return len(member_ids)
+
+
+@shared_task
+def draft_probation_review(member_id: int) -> int | None:
+    """Draft one member's review; a retry finds it drafted and does nothing."""
+    proposal = services.draft_probation_review(member_id=member_id)
+    return proposal.pk if proposal is not None else None

@@ -53,7 +53,7 @@ def _policy_fields(payload: dict[str, Any]) -> dict[str, Any]:
 
 def _validate_policy(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
     try:
-        services.policy_terms(_policy_fields(payload))
+        terms = services.policy_terms(_policy_fields(payload))
     except InvalidInputs as error:
         # The policy's sentences already say what is wrong; the keys say where in the payload.
         raise InvalidInputs(
@@ -64,6 +64,9 @@ def _validate_policy(cooperative: Cooperative, payload: dict[str, Any]) -> dict[
                 for key, problems in error.errors.items()
             }
         ) from None
+    # A draft that could never be carried out is refused now; the action checks again when it
+    # runs, under the legal profile in force then.
+    services.check_legal_minimums(cooperative, terms, field_prefix="action_payload.")
     return payload
 
 

@@ -28,7 +28,7 @@ from coop.months import month_bounds, month_label
 from coop.services import require_role
 from coop.text_translation import translate
 from governance.actions.registry import require_decided
-from payroll import allocation, bookkeeping, enqueue
+from payroll import allocation, bookkeeping, enqueue, legal
 from payroll.models import (
     Distribution,
     DistributionPolicy,
@@ -489,6 +489,19 @@ def policy_terms(fields: dict[str, Any]) -> allocation.PolicyTerms:
         ) from None
 
 
+def check_legal_minimums(
+    cooperative: Cooperative, terms: allocation.PolicyTerms, *, field_prefix: str = ""
+) -> None:
+    """Refuse (BelowLegalMinimum, a 400) policy terms below the minimums of the co-op's legal
+    profile, each message citing its rule (payroll/legal.py)."""
+    legal.refuse_below_legal_minimum(
+        profile=cooperative.law,
+        bylaws=cooperative.settings,
+        shares=legal.policy_shares(terms),
+        field_prefix=field_prefix,
+    )
+
+
 def current_policy(cooperative: Cooperative) -> DistributionPolicy | None:
     return DistributionPolicy.objects.filter(cooperative=cooperative).order_by("-version").first()
 
@@ -522,7 +535,9 @@ def adopt_policy(
         raise InvalidInput(_("Unknown policy field."), field=sorted(unknown)[0])
     terms = policy_terms(fields)
     with transaction.atomic():
-        Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        # Locked and read again: a change of legal profile or bylaws waits for this adoption.
+        locked = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+        check_legal_minimums(locked, terms)
         latest = current_policy(cooperative)
         policy = DistributionPolicy.objects.create(
             cooperative=cooperative,

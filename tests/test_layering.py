@@ -23,6 +23,7 @@ PURE = (
     "banking.parsing",
     "books.charts",
     "books.datev_pairs",
+    "coop.legal_profiles",
 )
 ORM = ("django.db", "django.contrib.auth.models", "django.contrib.contenttypes.models")
 

@@ -7,6 +7,7 @@ from api.models import NAME_MAX_LENGTH
 from api.serializers.base import ModelSerializer, Serializer
 from api.serializers.billing_rates import EmailOrBlankField
 from coop.bylaws import merged_with_defaults, validate_bylaws
+from coop.legal_profiles import PROFILES as LEGAL_PROFILES
 from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import MemberStatus, Role
 from coop.validators import (
@@ -71,12 +72,19 @@ class CooperativeSerializer(ModelSerializer):
     bic = serializers.CharField(
         required=False, allow_blank=True, max_length=14, help_text="8 or 11 letters and digits"
     )
+    legal_profile = serializers.ChoiceField(
+        choices=list(LEGAL_PROFILES),
+        required=False,
+        help_text="the law the co-op's distribution policies are checked against when adopted: "
+        "generic (none), es (Ley 27/1999), de (GenG, with the bylaws' statutory_reserve_pct), "
+        "us (Subchapter T); admins change it",
+    )
 
     class Meta:
         model = Cooperative
         fields = [
             "slug", "name", "currency", "time_zone", "founded_on", "bylaws", "legal_name", "iban",
-            "bic", "my_roles",
+            "bic", "legal_profile", "my_roles",
         ]  # fmt: skip
         read_only_fields = ["slug"]
 
@@ -110,6 +118,12 @@ class MemberSerializer(ModelSerializer):
     iban = serializers.CharField(
         required=False, allow_blank=True, max_length=42, validators=[validate_iban]
     )
+    probation_ends_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="a probationary member's last day on probation: set on admission from the "
+        "bylaws' probation_months; the secretary or an admin moves it (null: no end)",
+    )
 
     class Meta:
         model = Member
@@ -121,6 +135,7 @@ class MemberSerializer(ModelSerializer):
             "status_since",
             "joined_on",
             "departed_on",
+            "probation_ends_on",
             "roles",
             "rate_weight",
             "legal_name",

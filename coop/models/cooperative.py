@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coop import clock
 from coop.bylaws import DEFAULT_BYLAWS, merged_with_defaults, validate_bylaws
+from coop.legal_profiles import CHOICES as LEGAL_PROFILE_CHOICES
+from coop.legal_profiles import DEFAULT_PROFILE, LegalProfile, profile_of
 from coop.validators import (
     normalize_bic,
     normalize_iban,
@@ -37,6 +39,16 @@ class Cooperative(models.Model):
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     bylaws = models.JSONField(
         _("bylaws settings"), default=default_bylaws, validators=[validate_bylaws]
+    )
+    # The law the co-op is registered under: the minimums a distribution policy must meet.
+    legal_profile = models.CharField(
+        _("legal profile"),
+        max_length=16,
+        choices=[(code, _(name)) for code, name in LEGAL_PROFILE_CHOICES],
+        default=DEFAULT_PROFILE,
+        help_text=_(
+            "the law of the co-op's country that distribution policies are checked against"
+        ),
     )
     # The account the monthly payments leave from: the debtor of the SEPA credit-transfer file.
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
@@ -84,6 +96,11 @@ class Cooperative(models.Model):
         """The bylaws settings with defaults filled in."""
         return merged_with_defaults(self.bylaws)
 
+    @property
+    def law(self) -> LegalProfile:
+        """The legal profile the co-op chose (coop/legal_profiles.py)."""
+        return profile_of(self.legal_profile)
+
 
 class MemberStatus(models.TextChoices):
     APPLICANT = "applicant", _("applicant")
@@ -120,6 +137,11 @@ class Member(models.Model):
     status_since = models.DateField(_("status since"))
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     departed_on = models.DateField(_("departed on"), null=True, blank=True)
+    # A probationary member's last day on probation: set on admission from the bylaws'
+    # probation_months, moved by the secretary. The day the secretaries were last reminded of
+    # it is kept as the end date it was for, so that a moved end date is reminded again.
+    probation_ends_on = models.DateField(_("probation ends on"), null=True, blank=True)
+    probation_reminded_for = models.DateField(null=True, blank=True, editable=False)
     is_treasurer = models.BooleanField(_("treasurer"), default=False)
     is_secretary = models.BooleanField(_("secretary"), default=False)
     is_admin = models.BooleanField(_("admin"), default=False)

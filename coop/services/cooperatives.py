@@ -53,13 +53,19 @@ def create_cooperative(
 def update_cooperative(
     *, cooperative: Cooperative, actor: Member | None, **changes: Any
 ) -> Cooperative:
-    """Change a co-op's name, currency, time zone, bylaws settings or bank details (legal name,
-    IBAN, BIC: the debtor of the SEPA file) (admins only).
+    """Change a co-op's name, currency, time zone, legal profile, bylaws settings or bank
+    details (legal name, IBAN, BIC: the debtor of the SEPA file) (admins only).
+
+    The legal profile (coop/legal_profiles.py) binds the distribution policies adopted from then
+    on; a policy in force stays until a new one is adopted.
 
     The bylaws floors (quorum, threshold, discussion and voting periods per kind) are not
     changed here: only a passed bylaws proposal changes them (`amend_bylaws`)."""
     require_role(actor, Role.ADMIN)
-    allowed = {"name", "currency", "time_zone", "founded_on", "bylaws", "legal_name", "iban", "bic"}
+    allowed = {
+        "name", "currency", "time_zone", "founded_on", "bylaws", "legal_name", "iban", "bic",
+        "legal_profile",
+    }  # fmt: skip
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils.translation import gettext
 
@@ -19,6 +20,13 @@ from coop.validators import normalize_iban
 
 def _is_admission(old: str, new: str) -> bool:
     return old == MemberStatus.APPLICANT and new in (MemberStatus.PROBATIONARY, MemberStatus.ACTIVE)
+
+
+def probation_end(cooperative: Cooperative, admitted_on: datetime.date) -> datetime.date | None:
+    """The end of a probation that starts on `admitted_on`: the bylaws' probation_months later
+    (the same day of the month, or the month's last day), or None when the bylaws set none."""
+    months = cooperative.settings["probation_months"]
+    return admitted_on + relativedelta(months=months) if months else None
 
 
 def add_member(
@@ -74,6 +82,9 @@ def add_member(
             status=status,
             status_since=since,
             joined_on=since if status in (MemberStatus.PROBATIONARY, MemberStatus.ACTIVE) else None,
+            probation_ends_on=(
+                probation_end(cooperative, since) if status == MemberStatus.PROBATIONARY else None
+            ),
             rate_weight=rate_weight,
             legal_name=legal_name,
             iban=iban,
@@ -94,18 +105,23 @@ def add_member(
 
 
 def update_member(*, member: Member, actor: Member | None, **changes: Any) -> Member:
-    """Change roles or rate weight (admins), or payout details and the language of their
-    documents (admins or the member)."""
+    """Change roles or rate weight (admins), the end of a probation (the secretary or admins),
+    or payout details and the language of their documents (admins or the member)."""
     own_fields = {"legal_name", "iban", "language"}
-    admin_fields = {"roles", "rate_weight"} | own_fields
+    secretary_fields = {"probation_ends_on"}
+    admin_fields = {"roles", "rate_weight"} | own_fields | secretary_fields
     unknown = set(changes) - admin_fields
     if unknown:
         raise InvalidInput(gettext("This field cannot be changed here."), field=sorted(unknown)[0])
     is_self = actor is not None and actor.pk == member.pk
-    if not (is_self and set(changes) <= own_fields):
+    if changes and set(changes) <= secretary_fields:
+        require_role(actor, Role.SECRETARY, Role.ADMIN)
+    elif not (is_self and set(changes) <= own_fields):
         require_role(actor, Role.ADMIN)
     with transaction.atomic():
         member = Member.objects.select_for_update().select_related("cooperative").get(pk=member.pk)
+        if "probation_ends_on" in changes:
+            _check_probation_end(member, changes["probation_ends_on"])
         if "roles" in changes:
             roles = set(changes.pop("roles"))
             if roles - set(Role.values):
@@ -133,6 +149,22 @@ def update_member(*, member: Member, actor: Member | None, **changes: Any) -> Me
                 changed[name] = ["…", "…"]
         record(member.cooperative, actor, "member.updated", member, {"changed": changed})
         return member
+
+
+def _check_probation_end(member: Member, ends_on: datetime.date | None) -> None:
+    """Only a probation has an end to move, and it ends after it began (None: no end set)."""
+    if member.status != MemberStatus.PROBATIONARY:
+        raise StateConflict(
+            gettext("%(name)s is not on probation: only a probation has an end date to move.")
+            % {"name": member.display_name},
+            field="probation_ends_on",
+        )
+    if ends_on is not None and ends_on <= member.status_since:
+        raise InvalidInput(
+            gettext("A probation ends after it began (%(date)s).")
+            % {"date": format_day(member.status_since)},
+            field="probation_ends_on",
+        )
 
 
 def _refuse_removing_last_admin(member: Member) -> None:
@@ -181,6 +213,8 @@ def change_member_status(
         member.status, member.status_since = status, effective_on
         if status in (MemberStatus.PROBATIONARY, MemberStatus.ACTIVE) and member.joined_on is None:
             member.joined_on = effective_on
+        if status == MemberStatus.PROBATIONARY:
+            member.probation_ends_on = probation_end(member.cooperative, effective_on)
         member.departed_on = effective_on if status == MemberStatus.DEPARTED else None
         member.save()
         MemberStatusChange.objects.create(member=member, status=status, effective_on=effective_on)
@@ -189,7 +223,16 @@ def change_member_status(
             actor,
             "member.status_changed",
             member,
-            {"from": old, "to": status, "effective_on": effective_on.isoformat()},
+            {
+                "from": old,
+                "to": status,
+                "effective_on": effective_on.isoformat(),
+                **(
+                    {"probation_ends_on": member.probation_ends_on.isoformat()}
+                    if status == MemberStatus.PROBATIONARY and member.probation_ends_on
+                    else {}
+                ),
+            },
         )
         return member
 

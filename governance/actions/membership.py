@@ -42,12 +42,21 @@ def _effective_on(payload: dict[str, Any]) -> datetime.date | None:
 
 def _validate_admission(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
     member = _member(cooperative, payload)
+    status = payload.get("status", MemberStatus.PROBATIONARY)
+    if member.status == MemberStatus.PROBATIONARY:
+        # The end of a probation: a probationary member is admitted as a full member.
+        if status != MemberStatus.ACTIVE:
+            raise InvalidInput(
+                _("%(name)s is on probation: admitting them makes them an active member.")
+                % {"name": member.display_name},
+                field="action_payload.status",
+            )
+        return {"member": member.pk, "status": status}
     if member.status != MemberStatus.APPLICANT:
         raise InvalidInput(
             _("%(name)s is not an applicant.") % {"name": member.display_name},
             field="action_payload.member",
         )
-    status = payload.get("status", MemberStatus.PROBATIONARY)
     if status not in (MemberStatus.PROBATIONARY, MemberStatus.ACTIVE):
         raise InvalidInput(
             _("An applicant is admitted as a probationary or an active member."),

@@ -1,6 +1,7 @@
 """Writes of governance, one module per stage of a proposal: `drafting` (draft, open, withdraw,
 comment, calendar feed), `voting` (cast a ballot), `delegating` (liquid democracy), `closing`
-(count, act, sweep). Callers import them from here: `from governance import services`."""
+(count, act, sweep), `probation` (the proposal drafted when a probation ends). Callers import
+them from here: `from governance import services`."""
 
 from governance.selectors import ballot_file, delegations_for
 from governance.services.closing import (
@@ -23,6 +24,7 @@ from governance.services.drafting import (
     voting_statuses,
     withdraw_proposal,
 )
+from governance.services.probation import draft_probation_review, probations_ended
 from governance.services.voting import Cast, cast, cast_vote, receipt_hash
 
 __all__ = [
@@ -38,9 +40,11 @@ __all__ = [
     "delegate_vote",
     "delegations_for",
     "delete_draft",
+    "draft_probation_review",
     "eligible_members",
     "everyone_voted",
     "open_proposal",
+    "probations_ended",
     "quorum_fraction",
     "receipt_hash",
     "renew_calendar_feed",

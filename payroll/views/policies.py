@@ -16,7 +16,7 @@ from coop.access import membership
 from coop.errors import DomainError, InvalidInputs
 from coop.models import Member
 from governance.rendering import render_markdown
-from payroll import presenters, selectors, services
+from payroll import legal, presenters, selectors, services
 from payroll.forms import PolicyForm, recipients_formset
 from payroll.views.access import context_for
 
@@ -44,6 +44,16 @@ def _policies(
             for policy in versions
         ],
         by_vote=by_vote,
+        law=cooperative.law,
+        # A profile chosen after the version in force was adopted: say what the next must meet.
+        law_shortfalls=[
+            legal.sentence(shortfall)
+            for shortfall in legal.shortfalls(
+                cooperative.law, cooperative.settings, legal.policy_shares(versions[0])
+            )
+        ]
+        if versions
+        else [],
     )
     if member.is_treasurer and not by_vote:
         current = versions[0] if versions else None

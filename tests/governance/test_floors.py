@@ -415,7 +415,8 @@ def test_admins_cannot_change_the_floors_in_the_django_admin(client, admin_membe
     form = {
         "name": cooperative.name, "slug": cooperative.slug, "currency": cooperative.currency,
         "time_zone": cooperative.time_zone, "founded_on": "", "legal_name": "", "iban": "",
-        "bic": "", "bylaws": '{"floors": {"membership": {"quorum": "0"}}}',
+        "bic": "", "legal_profile": "generic",
+        "bylaws": '{"floors": {"membership": {"quorum": "0"}}}',
     }  # fmt: skip
     response = client.post(url, form)
     assert response.status_code == 200  # the form again, with the error
