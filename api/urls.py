@@ -34,6 +34,7 @@ from api.views.books import (
 from api.views.core import ClientViewSet, CooperativeViewSet, MemberViewSet, ProjectViewSet
 from api.views.governance import DelegationViewSet, ProposalViewSet
 from api.views.hours import HoursSummaryViewSet, TimeEntryViewSet, TimerViewSet
+from api.views.patronage import AllocationConsentViewSet
 from api.views.payroll import (
     CapitalAccountViewSet,
     DistributionViewSet,
@@ -62,6 +63,9 @@ router.register(f"{COOP}/expense-claims", ExpenseClaimViewSet, basename="expense
 router.register(f"{COOP}/policies", PolicyViewSet, basename="policy")
 router.register(f"{COOP}/distributions", DistributionViewSet, basename="distribution")
 router.register(f"{COOP}/capital-accounts", CapitalAccountViewSet, basename="capital-account")
+router.register(
+    f"{COOP}/allocation-consents", AllocationConsentViewSet, basename="allocation-consent"
+)
 router.register(f"{COOP}/invoices", InvoiceViewSet, basename="invoice")
 router.register(
     rf"{COOP}/invoices/(?P<invoice_id>[0-9]+)/lines", InvoiceLineViewSet, basename="invoice-line"

@@ -12,6 +12,7 @@ from coop import money
 from coop.forms import DateField, LocalizedDecimalField
 from coop.models import Client, Cooperative, Member, Project
 from coop.validators import normalize_iban, validate_iban
+from payroll.consent_models import ConsentMethod
 from payroll.models import CapitalAccountEntry, DistributionPolicy
 from payroll.presenters import as_percent
 
@@ -295,3 +296,32 @@ class ExpenseClaimForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, prefix="claim", **kwargs)
+
+
+class AllocationConsentForm(forms.Form):
+    """The treasurer records a member's consent to written notices of allocation (US)."""
+
+    member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
+    method = forms.ChoiceField(label=_("How the member consented"), choices=[])
+    given_on = DateField(label=_("Given on"))
+    note = forms.CharField(
+        label=_("Note (where the signed consent is kept, for example)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, cooperative: Cooperative, **kwargs: Any):
+        super().__init__(*args, prefix="consent", **kwargs)
+        self.fields["method"].choices = ConsentMethod.choices
+        field = self.fields["member"]
+        field.queryset = (
+            Member.objects.filter(cooperative=cooperative)
+            .exclude(status=Member.Status.DEPARTED)
+            .select_related("user")
+            .order_by("user__full_name", "user__email")
+        )
+        field.label_from_instance = lambda member: member.display_name
+
+
+class WithdrawConsentForm(forms.Form):
+    withdrawn_on = DateField(label=_("Withdrawn on"))

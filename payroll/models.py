@@ -398,3 +398,4 @@ class DocumentFailure(models.Model):
 
 # Defined in its own module (this one is long enough); imported here so that Django finds it.
 from payroll.claim_models import ExpenseClaim  # noqa: E402, F401
+from payroll.consent_models import AllocationConsent  # noqa: E402, F401

@@ -14,6 +14,7 @@ from coop.clock import today_in
 from coop.models import Client, Cooperative, Member, Project
 from coop.models.cooperative import Role
 from coop.months import month_bounds
+from payroll import patronage
 from payroll.capital import CapitalBalance, LedgerEntry, capital_balances, capital_ledger
 from payroll.capital_statements import (
     AnnualStatement,
@@ -335,6 +336,26 @@ def capital_year_for(viewer: Member, year: int) -> tuple[list[YearRow], list[int
     if year not in years:
         raise Http404(_("No statement for that year."))
     return year_rows(viewer.cooperative, year), years
+
+
+def allocation_notice_for(viewer: Member, member_id: int, year: int) -> patronage.AllocationNotice:
+    """A member's written notice of allocation of `year` (United States co-ops): the viewer's
+    own (departed members too) or anyone's for the treasurer; 404 otherwise, for a co-op under
+    another law, and for a year without an approved distribution of the member."""
+    owner = _capital_owner(viewer, member_id)
+    if not patronage.applies(viewer.cooperative):
+        raise Http404(_("No such page."))
+    notice = patronage.notice_of_allocation(owner, year)
+    if not notice.lines:
+        raise Http404(_("No notice of allocation for that year."))
+    return notice
+
+
+def us_documents_for(viewer: Member) -> None:
+    """The treasurer's United States documents (consents, 1099-PATR); 404 for anyone else and
+    for a co-op under another law."""
+    if not (viewer.has_role(Role.TREASURER) and patronage.applies(viewer.cooperative)):
+        raise Http404(_("No such page."))
 
 
 def capital_entries_for(viewer: Member) -> QuerySet[CapitalAccountEntry]:

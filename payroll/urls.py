@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from payroll.views import capital, claims, distributions, files, month, policies
+from payroll.views import capital, claims, distributions, files, month, patronage, policies
 
 urlpatterns = [
     path("", month.overview, name="money-overview"),
@@ -63,6 +63,18 @@ urlpatterns = [
         name="money-capital-statement-file",
     ),
     path("capital/statements/<int:year>/", capital.capital_year, name="money-capital-year"),
+    path(
+        "capital/<int:member_id>/notices/<int:year>/pdf/",
+        patronage.notice_file,
+        name="money-allocation-notice",
+    ),
+    path("capital/statements/<int:year>/1099-patr.csv", patronage.patr_file, name="money-patr"),
+    path("capital/consents/", patronage.consent_list, name="money-consents"),
+    path(
+        "capital/consents/<int:pk>/withdraw/",
+        patronage.consent_withdraw,
+        name="money-consent-withdraw",
+    ),
     path(
         "capital/statements/<int:year>/statements.zip",
         capital.capital_year_file,

@@ -29,6 +29,7 @@ from api.serializers.payroll import (
     RevenueSerializer,
 )
 from api.views.core import COOP_SLUG, CoopScopedViewSet
+from api.views.patronage import NoticeActions
 from coop.errors import InvalidInputs
 from coop.models.cooperative import Role
 from payroll import (
@@ -334,7 +335,7 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
 
 
 @extend_schema_view(list=extend_schema(**SCHEMA, summary="Capital account balances"))
-class CapitalAccountViewSet(mixins.ListModelMixin, CoopScopedViewSet):
+class CapitalAccountViewSet(NoticeActions, mixins.ListModelMixin, CoopScopedViewSet):
     """Internal capital accounts: yours, or everyone's for the treasurer."""
 
     serializer_class = CapitalAccountSerializer
@@ -342,7 +343,7 @@ class CapitalAccountViewSet(mixins.ListModelMixin, CoopScopedViewSet):
     pagination_class = None
     filter_backends: list = []  # balances come in member order; `?ordering=` is not read
 
-    departed_may = ("list", "entries", "statement", "statement_pdf")  # their own: reads
+    departed_may = ("list", "entries", "statement", "statement_pdf", "notice", "notice_pdf")
 
     def scoped_queryset(self, cooperative):
         return selectors.capital_entries_for(self.membership)

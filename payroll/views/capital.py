@@ -18,7 +18,7 @@ from coop.forms import refuse_form
 from coop.line_chart import line_chart
 from coop.models import Member
 from coop.templatetags.money import amount as shown_amount
-from payroll import capital, capital_statement_pdf, selectors
+from payroll import capital, capital_statement_pdf, patronage, selectors
 from payroll.capital_statements import (
     annual_statement,
     balance_series,
@@ -141,6 +141,8 @@ def capital_statement(
             years=years,
             summary=capital_statement_pdf.summary_rows(statement, currency),
             check=capital_statement_pdf.check_sentence(statement, currency),
+            us=patronage.applies(member.cooperative)
+            and any(total.kind == "allocation" for total in statement.totals),
         ),
     )
 
@@ -166,7 +168,15 @@ def capital_year(request: HttpRequest, coop_slug: str, year: int) -> HttpRespons
     return render(
         request,
         "payroll/capital_year.html",
-        context_for(member, "capital", year=year, rows=rows, years=years),
+        context_for(
+            member,
+            "capital",
+            year=year,
+            rows=rows,
+            years=years,
+            us=patronage.applies(member.cooperative),
+            deadline=patronage.payment_period_ends(year),
+        ),
     )
 
 

@@ -162,6 +162,16 @@ _row(
 _row("coops/{coop}/capital-accounts/{member}/statements/{year}/", get="401 404 200 404 200 404")
 _row("coops/{coop}/capital-accounts/{member}/statements/{year}/pdf/", get="401 404 200 404 200 404")
 _row("coops/{coop}/capital-accounts/statements/{year}/", get="401 404 404 404 200 404")
+# The United States documents: 404 in a co-op under another law (the matrix's co-op).
+_row("coops/{coop}/capital-accounts/{member}/notices/{year}/", get="401 404 404 404 404 404")
+_row("coops/{coop}/capital-accounts/{member}/notices/{year}/pdf/", get="401 404 404 404 404 404")
+_row("coops/{coop}/capital-accounts/statements/{year}/1099-patr/", get="401 404 404 404 404 404")
+_row(
+    "coops/{coop}/allocation-consents/",
+    get="401 404 404 404 404 404",
+    post="401 404 403 403 404 403",
+)
+_row("coops/{coop}/allocation-consents/{member}/withdraw/", post="401 404 403 403 404 403")
 _row("coops/{coop}/billing-rates/", get="401 404 200 200 200 200", post="401 404 403 403 400 400")
 _row(
     "coops/{coop}/billing-rates/{rate}/",

@@ -1,0 +1,213 @@
+"""United States yearly documents: written notices of allocation, consents, 1099-PATR figures.
+
+The worked example is September 2026 of `tests/payroll/books.py`: the colleague's share is
+2,100.00, of which 1,680.00 is paid in money (80%) and 420.00 allocated to their capital
+account; approved on October 5, 2026.
+"""
+
+import csv
+import datetime
+import io
+import sys
+import types
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+from rest_framework.test import APIClient
+
+from payroll import capital, consents, distributing, patronage, patronage_files
+from payroll.patronage import AllocationNotice, NoticeLine, payment_period_ends
+from tests.payroll.books import SEPTEMBER
+from tests.web import signed_in
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def documents_task(monkeypatch):
+    stub = types.ModuleType("payroll.tasks")
+    stub.generate_documents = types.SimpleNamespace(delay=lambda distribution_id: None)
+    stub.tell_members_of_policy = types.SimpleNamespace(delay=lambda policy_id: None)
+    monkeypatch.setitem(sys.modules, "payroll.tasks", stub)
+
+
+@pytest.fixture
+def us(cooperative):
+    """The co-op files under United States law (its legal profile)."""
+    cooperative.legal_profile = "us"
+    cooperative.save(update_fields=["legal_profile"])
+
+
+@pytest.fixture
+def approved(clock, cooperative, treasurer, books):
+    clock.set(datetime.datetime(2026, 10, 5, 12, tzinfo=datetime.UTC))
+    draft = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
+    return distributing.approve_distribution(actor=treasurer, distribution=draft)
+
+
+@pytest.fixture
+def colleague(books):
+    return books[1]
+
+
+@pytest.fixture
+def third(books):
+    return books[2]
+
+
+def pdf_text(content: bytes) -> str:
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return " ".join(text.replace("\xa0", " ").split())
+
+
+def test_the_payment_period_ends_eight_and_a_half_months_after_the_year():
+    assert payment_period_ends(2026) == D(2027, 9, 15)
+
+
+def test_a_notice_is_qualified_with_consent_and_a_fifth_in_money(member):
+    def notice(cash, retained, consent):
+        line = NoticeLine(SEPTEMBER, cash + retained, cash, retained)
+        return AllocationNotice(member, 2026, [line], consent)
+
+    consent = object()
+    assert notice(Decimal("20.00"), Decimal("80.00"), consent).qualified  # exactly 20%
+    assert not notice(Decimal("19.99"), Decimal("80.01"), consent).qualified
+    assert not notice(Decimal("80.00"), Decimal("20.00"), None).qualified
+
+
+def test_the_worked_notice(us, approved, treasurer, colleague):
+    consents.record_consent(
+        actor=treasurer, member=colleague, method="written", given_on=D(2026, 1, 15)
+    )
+    notice = patronage.notice_of_allocation(colleague, 2026)
+    assert [(line.month, line.share, line.cash, line.retained) for line in notice.lines] == [
+        (SEPTEMBER, Decimal("2100.00"), Decimal("1680.00"), Decimal("420.00"))
+    ]
+    assert notice.qualified
+    text = pdf_text(patronage_files.notice_pdf(notice))
+    for words in ("Written notice of allocation 2026", colleague.display_name, "€2,100.00",
+                  "€1,680.00", "€420.00", "September 15, 2027", "This notice is qualified",
+                  "in writing (§1388(c)(2)(A))"):  # fmt: skip
+        assert words in text, words
+
+
+def test_without_consent_the_notice_is_not_qualified(us, approved, client, cooperative, colleague):
+    url = f"/c/{cooperative.slug}/money/capital/{colleague.pk}/notices/2026/pdf/"
+    download = signed_in(client, colleague).get(url)
+    assert download["Content-Type"] == "application/pdf"
+    assert "This notice is not qualified: there is no record of your consent" in pdf_text(
+        download.content
+    )
+    statement = client.get(f"/c/{cooperative.slug}/money/capital/{colleague.pk}/statements/2026/")
+    assert "Written notice of allocation (PDF)" in statement.content.decode()
+    assert client.get(url.replace("2026", "2025")).status_code == 404  # no patronage that year
+
+
+def test_a_coop_under_another_law_has_no_notices(
+    approved, client, cooperative, colleague, treasurer
+):
+    signed_in(client, colleague)
+    assert (
+        client.get(
+            f"/c/{cooperative.slug}/money/capital/{colleague.pk}/notices/2026/pdf/"
+        ).status_code
+        == 404
+    )
+    signed_in(client, treasurer)
+    assert client.get(f"/c/{cooperative.slug}/money/capital/consents/").status_code == 404
+    assert (
+        client.get(f"/c/{cooperative.slug}/money/capital/statements/2026/1099-patr.csv").status_code
+        == 404
+    )
+    assert (
+        "1099-PATR"
+        not in client.get(f"/c/{cooperative.slug}/money/capital/statements/2026/").content.decode()
+    )
+
+
+def test_the_1099_patr_figures(
+    us, approved, clock, client, cooperative, treasurer, colleague, third
+):
+    consents.record_consent(
+        actor=treasurer, member=colleague, method="bylaws", given_on=D(2026, 1, 1)
+    )
+    clock.set(datetime.datetime(2026, 11, 2, 12, tzinfo=datetime.UTC))
+    capital.record_capital_entry(
+        actor=treasurer, member=third, kind="redemption", amount=Decimal("50.00"),
+        date=D(2026, 11, 2), note="Partial payout",
+    )  # fmt: skip
+    rows = {row.member: row for row in patronage.patr_rows(cooperative, 2026)}
+    assert rows[colleague].box1_patronage_dividends == Decimal("2100.00")  # cash + qualified
+    assert rows[colleague].box5_redemptions == Decimal("0")
+    third_line = approved.lines.get(member=third)
+    assert rows[third].box1_patronage_dividends == third_line.cash  # no consent: cash only
+    assert rows[third].box5_redemptions == Decimal("50.00")  # a nonqualified notice redeemed
+    assert patronage.patr_rows(cooperative, 2025) == []
+    page = signed_in(client, treasurer).get(f"/c/{cooperative.slug}/money/capital/statements/2026/")
+    assert "The 1099-PATR figures of 2026 (CSV)" in page.content.decode()
+    download = client.get(f"/c/{cooperative.slug}/money/capital/statements/2026/1099-patr.csv")
+    table = list(csv.DictReader(io.StringIO(download.content.decode())))
+    mine = next(row for row in table if row["recipient_member_id"] == str(colleague.pk))
+    assert mine["box1_patronage_dividends"] == "2100.00"
+    assert mine["box4_federal_income_tax_withheld"] == "0"
+    assert mine["review"] == "no"
+
+
+def test_consents_on_the_page(us, client, cooperative, treasurer, colleague, member):
+    url = f"/c/{cooperative.slug}/money/capital/consents/"
+    signed_in(client, treasurer)
+    form = {
+        "consent-member": colleague.pk,
+        "consent-method": "written",
+        "consent-given_on": "2026-01-15",
+        "consent-note": "Signed form in the binder",
+    }
+    assert client.post(url, form).status_code == 302
+    again = client.post(url, form)
+    assert again.status_code == 409
+    assert "already on record" in again.content.decode()
+    consent = colleague.allocation_consents.get()
+    withdraw = f"{url}{consent.pk}/withdraw/"
+    client.post(withdraw, {"withdrawn_on": "2026-01-10"})  # before it was given: refused
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
+    client.post(withdraw, {"withdrawn_on": "2026-06-30"})
+    consent.refresh_from_db()
+    assert consent.withdrawn_on == D(2026, 6, 30)
+    assert "Signed form in the binder" in client.get(url).content.decode()
+    signed_in(client, member)
+    assert client.get(url).status_code == 404
+
+
+def test_consents_through_the_api(us, cooperative, treasurer, colleague, member):
+    api = APIClient()
+    api.force_authenticate(treasurer.user)
+    url = f"/api/v1/coops/{cooperative.slug}/allocation-consents/"
+    body = {"member": colleague.pk, "method": "qualified_check", "given_on": "2026-02-01"}
+    created = api.post(url, body, format="json")
+    assert created.status_code == 201, created.content
+    conflict = api.post(url, body, format="json")
+    assert conflict.status_code == 409
+    assert "already on record" in conflict.json()["detail"]
+    bad = api.post(url, {**body, "method": "handshake"}, format="json")
+    assert bad.status_code == 400 and "method" in bad.json()["errors"]
+    withdrawn = api.post(f"{url}{created.json()['id']}/withdraw/", {"withdrawn_on": "2026-03-01"})
+    assert withdrawn.status_code == 200 and withdrawn.json()["withdrawn_on"] == "2026-03-01"
+    assert [c["method"] for c in api.get(url).json()] == ["qualified_check"]
+    api.force_authenticate(member.user)
+    assert api.post(url, body, format="json").status_code == 403
+
+
+def test_the_api_notice(us, approved, cooperative, colleague, third):
+    api = APIClient()
+    api.force_authenticate(colleague.user)
+    url = f"/api/v1/coops/{cooperative.slug}/capital-accounts/{colleague.pk}/notices/2026/"
+    body = api.get(url).json()
+    assert body["patronage_dividend"] == "2100.00"
+    assert body["paid_in_money"] == "1680.00" and body["allocated"] == "420.00"
+    assert body["payment_period_ends"] == "2027-09-15"
+    assert body["qualified"] is False and body["consent"] is None
+    assert api.get(body["pdf"])["Content-Type"] == "application/pdf"
+    assert api.get(url.replace(str(colleague.pk), str(third.pk))).status_code == 404
