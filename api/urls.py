@@ -42,6 +42,7 @@ from api.views.payroll import (
     RevenueViewSet,
 )
 from api.views.payroll_claims import ExpenseClaimViewSet
+from api.views.payroll_shares import ShareRegisterViewSet
 
 COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
 
@@ -62,6 +63,7 @@ router.register(f"{COOP}/expense-claims", ExpenseClaimViewSet, basename="expense
 router.register(f"{COOP}/policies", PolicyViewSet, basename="policy")
 router.register(f"{COOP}/distributions", DistributionViewSet, basename="distribution")
 router.register(f"{COOP}/capital-accounts", CapitalAccountViewSet, basename="capital-account")
+router.register(f"{COOP}/shares", ShareRegisterViewSet, basename="share")
 router.register(f"{COOP}/invoices", InvoiceViewSet, basename="invoice")
 router.register(
     rf"{COOP}/invoices/(?P<invoice_id>[0-9]+)/lines", InvoiceLineViewSet, basename="invoice-line"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from payroll.views import capital, claims, distributions, files, month, policies
+from payroll.views import capital, claims, distributions, files, month, policies, shares
 
 urlpatterns = [
     path("", month.overview, name="money-overview"),
@@ -52,4 +52,9 @@ urlpatterns = [
     path("me/", capital.my_statements, name="money-statements"),
     path("capital/", capital.capital_accounts, name="money-capital"),
     path("capital/<int:member_id>/", capital.capital_account, name="money-capital-account"),
+    path("shares/", shares.share_register_page, name="money-shares"),
+    path("shares/register.csv", shares.share_register_csv, name="money-shares-csv"),
+    path(
+        "shares/<int:pk>/certificate.pdf", shares.share_certificate, name="money-share-certificate"
+    ),
 ]

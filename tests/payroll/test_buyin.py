@@ -13,7 +13,7 @@ from books.models import JournalEntry
 from coop.errors import InvalidInput, StateConflict
 from coop.services import members as member_services
 from payroll import bookkeeping, capital, distributing, services, shares
-from payroll.models import CapitalAccountEntry
+from payroll.models import CapitalAccountEntry, DistributionLine
 from payroll.share_models import Subscription
 from tests.factories import ClientFactory
 
@@ -263,3 +263,27 @@ def test_next_instalment_is_the_least_of_the_three():
     assert shares.next_instalment(D("1200"), None, D("400")) == D("400")
     assert shares.next_instalment(D("1200"), D("100"), D("0")) == D("0")
     assert shares.next_instalment(D("1200"), D("100"), D("-5")) == D("0")
+
+
+@pytest.mark.django_db
+def test_the_demo_member_pays_her_buyin_in_instalments(clock):
+    from django.core.management import call_command
+
+    from coop.models import Cooperative
+
+    clock.set(datetime.datetime(2027, 3, 10, 12, tzinfo=datetime.UTC))
+    call_command("demo", quiet=True)
+    cooperative = Cooperative.objects.get(slug="demo")
+    subscription = Subscription.objects.get(cooperative=cooperative)
+    assert subscription.member.user.email == "fatima@example.coop"
+    assert subscription.amount_subscribed == D("1500.00")  # 6 × 250.00
+    lines = DistributionLine.objects.filter(
+        distribution__cooperative=cooperative, kind="buyin"
+    ).order_by("distribution__month")
+    # January is approved, February a draft: 150.00 from each (her cash shares are larger).
+    assert [(line.distribution.status, line.retained) for line in lines] == [
+        ("approved", D("150.00")),
+        ("draft", D("150.00")),
+    ]
+    assert subscription.amount_paid == D("150.00")
+    assert not any(sources.check(cooperative).values())
