@@ -35,6 +35,11 @@ urlpatterns = [
         )
         for action in distributions.ACTIONS
     ],
+    path(
+        "distributions/<int:pk>/buyin-instalments/",
+        distributions.change_buyin_instalment,
+        name="money-distribution-buyin",
+    ),
     path("distributions/<int:pk>/payslip/", files.my_payslip, name="money-my-payslip"),
     path(
         "distributions/<int:pk>/payslips/<int:member_id>/",

@@ -204,3 +204,31 @@ def test_the_payslip_shows_the_instalment(
     assert {line.member_id: line.cash for line in documents.sepa_payments(lines)} == {
         ana.pk: D("724.50")
     }
+
+
+class TestTheDistributionPage:
+    @pytest.fixture
+    def draft(self, coop_with_buyin, treasurer):
+        self.ana = admit_ana(coop_with_buyin)
+        return run_month(coop_with_buyin, treasurer, JANUARY, "1000.00")
+
+    def test_the_treasurer_changes_an_instalment(self, draft, client, treasurer):
+        signed_in(client, treasurer)
+        url = reverse("money-distribution-buyin", args=[draft.cooperative.slug, draft.pk])
+        page = client.get(reverse("money-distribution", args=[draft.cooperative.slug, draft.pk]))
+        assert "Buy-in instalments" in page.content.decode()
+        assert f'action="{url}"' in page.content.decode()
+        answer = client.post(url, {"member": self.ana.pk, "amount": "60.00"}, follow=True)
+        assert "is now €60.00" in answer.content.decode()
+        assert draft.lines.get(kind="buyin").retained == D("60.00")
+        refused = client.post(url, {"member": self.ana.pk, "amount": "900"}, follow=True)
+        assert "never exceeds it" in refused.content.decode()
+        assert draft.lines.get(kind="buyin").retained == D("60.00")
+
+    def test_a_member_sees_their_own_and_may_not_change_it(self, draft, client):
+        signed_in(client, self.ana)
+        url = reverse("money-distribution-buyin", args=[draft.cooperative.slug, draft.pk])
+        page = client.get(reverse("money-distribution", args=[draft.cooperative.slug, draft.pk]))
+        assert "Buy-in instalments" in page.content.decode()
+        assert f'action="{url}"' not in page.content.decode()
+        assert client.post(url, {"member": self.ana.pk, "amount": "0"}).status_code == 403
