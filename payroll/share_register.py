@@ -62,16 +62,16 @@ class RegisterRow:
 def register_rows(entries: QuerySet[Subscription]) -> list[RegisterRow]:
     """The entries numbered in order of entry (the number is the entry's place in the whole
     register, also when the viewer reads only theirs)."""
-    entries = list(entries)
-    if not entries:
+    rows = list(entries)
+    if not rows:
         return []
     order = list(
-        Subscription.objects.filter(cooperative_id=entries[0].cooperative_id)
+        Subscription.objects.filter(cooperative_id=rows[0].cooperative_id)
         .order_by("subscribed_on", "id")
         .values_list("id", flat=True)
     )
     place = {pk: index + 1 for index, pk in enumerate(order)}
-    return [RegisterRow(place[entry.pk], entry) for entry in entries]
+    return [RegisterRow(place[entry.pk], entry) for entry in rows]
 
 
 def csv_header() -> list[str]:

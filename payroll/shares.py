@@ -377,6 +377,7 @@ def credit_instalments(distribution: Distribution, *, actor: Member | None) -> N
                 % {"name": line.name},
                 code="instalment_above_remaining",
             )
+        assert line.member is not None  # a buy-in line always has its member
         subscription.amount_paid += line.retained
         subscription.save(update_fields=["amount_paid"])
         entry = CapitalAccountEntry.objects.create(
