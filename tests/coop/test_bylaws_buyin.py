@@ -61,3 +61,14 @@ def test_each_mistake_is_named(value, words):
     with pytest.raises(ValidationError) as refused:
         validate_bylaws({"buyin": value})
     assert any(words in message for message in refused.value.messages), refused.value.messages
+
+
+@pytest.mark.django_db
+def test_a_bylaws_proposal_amends_the_buyin_and_is_refused_naming_the_rule(cooperative):
+    from coop.errors import InvalidInput
+    from governance.actions.bylaws import _validate_amendment
+
+    good = {"buyin": {"amount": "1200.00", "payment": "instalments", "monthly_max": "100.00"}}
+    assert _validate_amendment(cooperative, good) == good
+    with pytest.raises(InvalidInput, match="monthly_max"):
+        _validate_amendment(cooperative, {"buyin": {"amount": "1.00", "payment": "instalments"}})
