@@ -287,3 +287,60 @@ def test_the_demo_member_pays_her_buyin_in_instalments(clock):
     ]
     assert subscription.amount_paid == D("150.00")
     assert not any(sources.check(cooperative).values())
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_instalment_changed_while_another_month_is_approved(cooperative, treasurer, clock):
+    """January (150.00) is approved while the treasurer raises February's 50.00 to 100.00: in
+    either order only 50.00 remains for February, so the change is refused and nothing more
+    than the buy-in is ever taken."""
+    import threading
+
+    from django.db import connection
+
+    clock.set(datetime.date(2026, 3, 15))
+    cooperative.bylaws = {
+        **cooperative.bylaws,
+        "buyin": {"amount": "1200.00", "payment": "instalments", "monthly_max": "150.00"},
+    }
+    cooperative.save()
+    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    ana = admit_ana(cooperative)
+    Subscription.objects.filter(member=ana).update(amount_paid=D("1000.00"))
+    january = run_month(cooperative, treasurer, JANUARY, "1000.00")
+    february = run_month(cooperative, treasurer, datetime.date(2026, 2, 1), "1000.00")
+    assert lines_of(january, ana)[1].retained == D("150.00")
+    assert lines_of(february, ana)[1].retained == D("50.00")
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def approve():
+        try:
+            barrier.wait()
+            distributing.approve_distribution(actor=treasurer, distribution=january)
+            outcomes["approve"] = "ok"
+        finally:
+            connection.close()
+
+    def change():
+        try:
+            barrier.wait()
+            shares.set_instalment(
+                actor=treasurer, distribution=february, member=ana, amount=D("100.00")
+            )
+            outcomes["change"] = "ok"
+        except InvalidInput as refused:
+            outcomes["change"] = refused.code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve), threading.Thread(target=change)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == {"approve": "ok", "change": "instalment_above_remaining"}
+    distributing.approve_distribution(actor=treasurer, distribution=february)
+    subscription = Subscription.objects.get(member=ana)
+    assert subscription.amount_paid == subscription.amount_subscribed == D("1200.00")
