@@ -200,6 +200,10 @@ def test_the_payslip_shows_the_instalment(
     assert "-€75.50" in text or "−€75.50" in text
     assert "€724.50" in text  # paid: 800.00 − 75.50
     assert "Your buy-in: paid so far, of €1,200.00" in text
+    report = DistributionDocument.objects.get(distribution=run, kind="report")
+    with report.file.open("rb") as handle:
+        report_text = pdf_text(handle.read())
+    assert "buy-in instalment" in report_text and "€75.50" in report_text
     lines = list(run.lines.all())
     assert {line.member_id: line.cash for line in documents.sepa_payments(lines)} == {
         ana.pk: D("724.50")
