@@ -43,6 +43,7 @@ from api.views.payroll import (
     RevenueViewSet,
 )
 from api.views.payroll_claims import ExpenseClaimViewSet
+from api.views.payroll_shares import ShareRegisterViewSet
 
 COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
 
@@ -66,6 +67,7 @@ router.register(f"{COOP}/capital-accounts", CapitalAccountViewSet, basename="cap
 router.register(
     f"{COOP}/allocation-consents", AllocationConsentViewSet, basename="allocation-consent"
 )
+router.register(f"{COOP}/shares", ShareRegisterViewSet, basename="share")
 router.register(f"{COOP}/invoices", InvoiceViewSet, basename="invoice")
 router.register(
     rf"{COOP}/invoices/(?P<invoice_id>[0-9]+)/lines", InvoiceLineViewSet, basename="invoice-line"

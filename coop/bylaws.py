@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coop.bylaws_buyin import buyin_errors
+
 PROPOSAL_KINDS = ("general", "spending", "membership", "policy", "bylaws", "distribution")
 
 # The floors of each proposal kind: a proposal may be stricter (a higher quorum or threshold, a
@@ -80,6 +82,8 @@ DEFAULT_BYLAWS: dict[str, Any] = {
     "probation_months": 6,
     # How many days before a probation ends the secretaries are reminded.
     "probation_reminder_days": 14,
+    # The buy-in a new member subscribes, and how it is paid (coop.bylaws_buyin); None: none.
+    "buyin": None,
 }
 
 MEMBER_DECISIONS = ("admission", "status_changes", "role_changes")
@@ -255,6 +259,7 @@ def validate_bylaws(value: Any) -> None:
         if value.get(key, "admins") not in ("admins", "vote"):
             errors.append(str(DECIDED_BY[key]))
     errors.extend(_capital_and_probation_errors(value))
+    errors.extend(buyin_errors(value.get("buyin")))
     if errors:
         raise ValidationError(errors, code="invalid_bylaws")
 

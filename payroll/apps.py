@@ -11,9 +11,12 @@ class PayrollConfig(AppConfig):
         from payroll import book_sources
         from payroll.dashboard import register_payroll_panels
         from payroll.proposal_actions import register_payroll_actions
+        from payroll.shares import register_listeners
 
         register_payroll_actions()
         register_payroll_panels()
         # The journal links a distribution's entries to its page.
         source_pages.register("payroll.distribution", "money-distribution")
         book_sources.register()
+        # The buy-in subscription opened at admission, its exit date at departure.
+        register_listeners()

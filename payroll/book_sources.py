@@ -145,13 +145,16 @@ def distribution_figures(distribution: Distribution) -> dict[str, Decimal]:
         cash=Sum("cash"), retained=Sum("retained")
     )
     adjustments = distribution.lines.filter(kind=DistributionLine.Kind.ADJUSTMENT)
+    # buy-in instalments are cash shares owed, until their capital entries take them
+    buyins = distribution.lines.filter(kind=DistributionLine.Kind.BUYIN)
     return {
         Role.RESERVE_FUND: distribution.reserve,
         Role.EDUCATION_FUND: distribution.education,
         Role.COMMONS_PAYABLE: distribution.commons
         + (adjustments.filter(member__isnull=True).aggregate(s=Sum("cash"))["s"] or ZERO),
         Role.MEMBERS_PAYABLE: (members["cash"] or ZERO)
-        + (adjustments.filter(member__isnull=False).aggregate(s=Sum("cash"))["s"] or ZERO),
+        + (adjustments.filter(member__isnull=False).aggregate(s=Sum("cash"))["s"] or ZERO)
+        + (buyins.aggregate(s=Sum("retained"))["s"] or ZERO),
         Role.MEMBERS_CAPITAL: members["retained"] or ZERO,
     }
 

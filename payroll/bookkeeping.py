@@ -171,6 +171,10 @@ def _share_lines(distribution: Distribution) -> list[Line]:
                 credits.append(credit(Role.MEMBERS_PAYABLE, line.cash, member=line.member))
             if line.retained:
                 credits.append(credit(Role.MEMBERS_CAPITAL, line.retained, member=line.member))
+        elif line.kind == DistributionLine.Kind.BUYIN and line.retained:
+            # The instalment is part of the member's cash share: owed to them until their
+            # `buyin` capital entry moves it to their capital (`book_capital_entry`).
+            credits.append(credit(Role.MEMBERS_PAYABLE, line.retained, member=line.member))
         elif line.kind == DistributionLine.Kind.ADJUSTMENT and line.cash:
             role = Role.MEMBERS_PAYABLE if line.member_id else Role.COMMONS_PAYABLE
             credits.append(credit(role, line.cash, member=line.member, memo=line.name))
@@ -305,10 +309,16 @@ def book_capital_entry(
     """A redemption: Dr the member's capital, Cr bank (it is paid out). An adjustment moves the
     amount between the member's capital and the co-op's collective capital (a correction of
     who holds the co-op's equity, no money moving). Allocations are booked by the
-    distribution's entry."""
+    distribution's entry. A buy-in instalment moves the amount from the member's cash share
+    payable (credited by the distribution's entry) to their capital."""
     if entry.kind == CapitalAccountEntry.Kind.ALLOCATION:
         return None
-    counter = Role.BANK if entry.kind == CapitalAccountEntry.Kind.REDEMPTION else None
+    counters = {
+        CapitalAccountEntry.Kind.REDEMPTION: Role.BANK,
+        CapitalAccountEntry.Kind.BUYIN: Role.MEMBERS_PAYABLE,
+    }
+    counter = counters.get(entry.kind)  # type: ignore[call-overload]
+    payable_member = entry.member if counter == Role.MEMBERS_PAYABLE else None
     return post(
         cooperative=entry.cooperative,
         date=entry.date,
@@ -317,7 +327,7 @@ def book_capital_entry(
         % {"member": entry.member.display_name, "kind": entry.get_kind_display()},
         lines=[
             credit(Role.MEMBERS_CAPITAL, entry.amount, member=entry.member),
-            debit(counter or Role.COLLECTIVE_CAPITAL, entry.amount),
+            debit(counter or Role.COLLECTIVE_CAPITAL, entry.amount, member=payable_member),
         ],
         source=(CAPITAL, entry.pk),
         actor=actor,

@@ -1,5 +1,6 @@
 """The demo co-op's money: a policy, three months of revenue and expenses, an approved month with
-its payslips, and last month's draft. Loaded by `manage.py demo` (coop discovers `<app>.demo`)."""
+its payslips, and last month's draft; a member paying her buy-in in instalments from both.
+Loaded by `manage.py demo` (coop discovers `<app>.demo`)."""
 
 import datetime
 from decimal import Decimal
@@ -7,7 +8,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from coop.models import Client, Cooperative, Member
-from payroll import distributing, services
+from payroll import distributing, services, shares
 from payroll.models import Distribution, Revenue
 
 POLICY = {
@@ -79,9 +80,27 @@ def load_demo(cooperative: Cooperative, today: datetime.date) -> None:
             )
             if month != this_month:
                 services.decide_expense(actor=treasurer, expense=expense, approve=True)
+    _buyin(cooperative, treasurer)
     approved = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=months[0])
     distributing.approve_distribution(actor=treasurer, distribution=approved)
     distributing.create_draft(actor=treasurer, cooperative=cooperative, month=months[1])
+
+
+# The demo's bylaws ask six shares of 250.00, paid at most 150.00 a month from the cash share.
+BUYIN = {"shares": 6, "nominal_value": "250.00", "payment": "instalments", "monthly_max": "150.00"}
+BUYIN_MEMBER = "fatima@example.coop"  # on probation: paying her buy-in in instalments
+
+
+def _buyin(cooperative: Cooperative, treasurer: Member | None) -> None:
+    """The bylaws' buy-in, and Fátima entered in the register since she joined: each
+    distribution from now takes an instalment from her cash share."""
+    if not cooperative.bylaws.get("buyin"):
+        cooperative.bylaws = {**cooperative.bylaws, "buyin": BUYIN}
+        cooperative.save(update_fields=["bylaws"])
+    member = Member.objects.filter(cooperative=cooperative, user__email=BUYIN_MEMBER).first()
+    if member is None or member.joined_on is None or hasattr(member, "subscription"):
+        return
+    shares.subscribe_member(actor=treasurer, member=member, on=member.joined_on)
 
 
 def summary(cooperative: Cooperative) -> str:

@@ -17,7 +17,7 @@ from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
 from coop.months import month_bounds, month_label
 from coop.services import require_role
-from payroll import bookkeeping, capital, claims, enqueue
+from payroll import bookkeeping, capital, claims, enqueue, shares
 from payroll.draft_lines import compute_draft, figures_changed
 from payroll.models import (
     CapitalAccountEntry,
@@ -76,6 +76,23 @@ def _open_vote(distribution: Distribution) -> Any:
     if proposal is None:
         return None
     return proposal if proposal.state in ("draft", "discussion", "voting") else None
+
+
+def locked_draft(distribution: Distribution) -> Distribution:
+    """The draft, locked for a change in the caller's transaction; 409 when it is no longer a
+    draft or members are voting on it."""
+    distribution = _locked(distribution)
+    if distribution.status != Distribution.Status.DRAFT:
+        raise StateConflict(
+            _(
+                "This distribution is %(status)s: it cannot change. "
+                "A correction goes into a later month."
+            )
+            % {"status": distribution.get_status_display()}
+        )
+    if _open_vote(distribution):
+        raise StateConflict(_("Members are voting on this draft: it cannot change meanwhile."))
+    return distribution
 
 
 def recompute_draft(*, actor: Member | None, distribution: Distribution) -> Distribution:
@@ -182,6 +199,7 @@ def approve_distribution(
             ]
         )
         bookkeeping.book_distribution(distribution, actor=actor)
+        shares.credit_instalments(distribution, actor=actor)
         record(
             distribution.cooperative,
             actor,

@@ -12,8 +12,10 @@ import datetime
 import io
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
@@ -25,11 +27,12 @@ from coop.durations import format_minutes
 from coop.locale_formats import format_day
 from coop.models import Member
 from coop.money import format_money
-from coop.months import month_label
+from coop.months import month_bounds, month_label
 from payroll.epc_text import epc_text
 from payroll.explanation import explain_line, figure_in_words, share_of_pool
-from payroll.models import Distribution, DistributionLine
+from payroll.models import CapitalAccountEntry, Distribution, DistributionLine
 from payroll.presenters import percent
+from payroll.share_models import Subscription
 from payroll.totals import YearToDate
 
 
@@ -135,6 +138,27 @@ def _reimbursed(distribution: Distribution, member: Member) -> Decimal:
     return sum((line.cash for line in lines), Decimal(0))
 
 
+class BuyinOnPayslip(NamedTuple):
+    instalment: Decimal
+    paid: Decimal  # of the buy-in, up to and including this month
+    subscribed: Decimal
+
+
+def buyin_on_payslip(distribution: Distribution, member: Member) -> BuyinOnPayslip | None:
+    """The member's buy-in instalment of the month, and their buy-in paid up to its end."""
+    line = distribution.lines.filter(kind=DistributionLine.Kind.BUYIN, member=member).first()
+    if line is None:
+        return None
+    subscription = Subscription.objects.filter(member=member).first()
+    paid = CapitalAccountEntry.objects.filter(
+        member=member,
+        kind=CapitalAccountEntry.Kind.BUYIN,
+        date__lte=month_bounds(distribution.month)[1],
+    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    subscribed = subscription.amount_subscribed if subscription else Decimal(0)
+    return BuyinOnPayslip(line.retained, Decimal(paid).quantize(CENT), subscribed)
+
+
 def _payslip(
     distribution: Distribution,
     line: DistributionLine,
@@ -175,11 +199,34 @@ def _payslip(
         [_("Credited to your capital account"), money(line.retained, currency)],
         [_("Your capital account after this month"), money(capital_balance, currency)],
     ]
+    buyin = buyin_on_payslip(distribution, member)
+    if buyin is not None:
+        # The instalment is taken from the cash share: what is paid is the rest.
+        share_rows[5:6] = [
+            [
+                _("Your cash share (%(pct)s of your share)")
+                % {"pct": percent(distribution.policy.cash_pct)},
+                money(line.cash + buyin.instalment, currency),
+            ],
+            [
+                _("Buy-in instalment deducted (credited to your capital account)"),
+                money(-buyin.instalment, currency),
+            ],
+            [_("Paid to you"), money(line.cash, currency)],
+        ]
+        share_rows.append(
+            [
+                _("Your buy-in: paid so far, of %(subscribed)s")
+                % {"subscribed": money(buyin.subscribed, currency)},
+                money(buyin.paid, currency),
+            ]
+        )
     paid_back = _reimbursed(distribution, member)
     if paid_back:
         # Beside the share, not part of it: the member's approved expense claims of the month.
+        credited = [row[0] for row in share_rows].index(_("Credited to your capital account"))
         share_rows.insert(
-            6,
+            credited,
             [
                 _("Your expense claims paid back (not part of your share)"),
                 money(paid_back, currency),

@@ -12,7 +12,7 @@ from coop.durations import format_minutes
 from coop.errors import AmountTooLarge, InvalidInputs, StateConflict
 from coop.models import Cooperative, Member
 from coop.text_translation import translate
-from payroll import allocation
+from payroll import allocation, shares
 from payroll.claim_selectors import claims_to_reimburse
 from payroll.models import Distribution, DistributionLine
 from payroll.run_inputs import month_inputs
@@ -60,8 +60,8 @@ def compute_draft(distribution: Distribution) -> None:
     distribution.save()
     distribution.lines.all().delete()
     pk, zero = distribution.pk, Decimal("0")
-    rows: list[tuple[Any, ...]] = [
-        (
+    rows: list[Any] = [
+        [
             pk, DistributionLine.Kind.MEMBER.value, line.id, details[line.id].name,
             details[line.id].iban, line.minutes, str(line.weight), line.share,
             line.cash, line.retained,
@@ -71,9 +71,10 @@ def compute_draft(distribution: Distribution) -> None:
                 "fraction_of_pool": line.explanation.fraction_of_pool,
                 "steps": list(line.explanation.steps),
             },
-        )
+        ]
         for line in result.lines
     ]  # fmt: skip
+    rows += _buyin_rows(distribution, rows)
     rows += [
         (pk, DistributionLine.Kind.COMMONS.value, None, share.name, share.iban or "", 0,
          str(share.weight), share.amount, share.amount, zero, {})
@@ -94,6 +95,26 @@ def compute_draft(distribution: Distribution) -> None:
         for claim in claims_to_reimburse(cooperative, distribution.month)
     ]  # fmt: skip
     _insert_lines(rows)
+
+
+def _buyin_rows(distribution: Distribution, rows: list[list[Any]]) -> list[tuple[Any, ...]]:
+    """The buy-in lines of the draft (`payroll.shares`): each instalment is taken from the
+    member line's cash (a row is changed in place), and held by a `buyin` line as retained."""
+    cash_shares = {row[2]: row[8] for row in rows}
+    instalments = shares.draft_instalments(distribution, cash_shares)
+    if not instalments:
+        return []
+    added: list[tuple[Any, ...]] = []
+    zero = Decimal("0")
+    for row in rows:
+        if row[2] in instalments:
+            subscription, amount = instalments[row[2]]
+            row[8] -= amount
+            added.append(
+                (distribution.pk, DistributionLine.Kind.BUYIN.value, row[2], row[3], "", 0,
+                 "", zero, zero, amount, {"subscription": subscription})
+            )  # fmt: skip
+    return added
 
 
 def _pay_ratio_message(error: allocation.PayRatioExceeded, cooperative: Cooperative) -> str:
@@ -129,7 +150,7 @@ _LINE_COLUMNS = (
 )  # fmt: skip
 
 
-def _insert_lines(rows: list[tuple[Any, ...]]) -> None:
+def _insert_lines(rows: list[Any]) -> None:
     """Insert a draft's lines: with COPY on PostgreSQL, else with one bulk INSERT.
 
     COPY stores the same values as `bulk_create` (the JSON through psycopg's `Jsonb`, as Django
@@ -245,6 +266,16 @@ def input_changes(distribution: Distribution) -> list[InputChange]:
             "member_id", "minutes", "share", "cash"
         )
     )
+    # A member line's cash is net of the buy-in instalment taken from it (payroll.shares).
+    taken = dict(
+        distribution.lines.filter(kind=DistributionLine.Kind.BUYIN).values_list(
+            "member_id", "retained"
+        )
+    )
+    stored = [
+        (member, minutes, share, cash + taken.get(member, 0))
+        for member, minutes, share, cash in stored
+    ]
     old_minutes = sum(minutes for _member, minutes, _share, _cash in stored)
     new_minutes = sum(work.minutes for work in inputs.members)
     if old_minutes != new_minutes:

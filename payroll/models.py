@@ -236,6 +236,9 @@ class LineKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("adjustment")
     # A member's approved expense claim, paid back in cash beside (not as part of) their share.
     REIMBURSEMENT = "reimbursement", _("reimbursement")
+    # A buy-in instalment: `retained` holds what the member's line gives up of its cash (the
+    # member line's `cash` is what is paid), credited to their capital account (payroll.shares).
+    BUYIN = "buyin", _("buy-in instalment")
 
 
 class DistributionLine(models.Model):
@@ -278,6 +281,8 @@ class CapitalEntryKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("adjustment")
     # A member's approved expense claim, paid back in cash beside (not as part of) their share.
     REIMBURSEMENT = "reimbursement", _("reimbursement")
+    # A buy-in instalment deducted from the member's cash share (payroll.shares).
+    BUYIN = "buyin", _("buy-in instalment")
 
 
 class CapitalAccountEntry(models.Model):
@@ -399,3 +404,4 @@ class DocumentFailure(models.Model):
 # Defined in its own module (this one is long enough); imported here so that Django finds it.
 from payroll.claim_models import ExpenseClaim  # noqa: E402, F401
 from payroll.consent_models import AllocationConsent  # noqa: E402, F401
+from payroll.share_models import Subscription  # noqa: E402, F401

@@ -150,6 +150,25 @@ def member_totals(rows: list[MemberRow]) -> dict[str, Any]:
     }
 
 
+def buyin_rows(lines: list[DistributionLine], viewer: Member) -> list[dict[str, Any]]:
+    """The buy-in instalments taken from the cash shares (payroll.shares): the treasurer's all,
+    a member's own."""
+    members = {line.member_id: line for line in lines if line.kind == DistributionLine.Kind.MEMBER}
+    return [
+        {
+            "member_id": line.member_id,
+            "name": line.name,
+            "cash_share": members[line.member_id].cash + line.retained,
+            "instalment": line.retained,
+            "paid": members[line.member_id].cash,
+        }
+        for line in lines
+        if line.kind == DistributionLine.Kind.BUYIN
+        and line.member_id in members
+        and (viewer.is_treasurer or line.member_id == viewer.pk)
+    ]
+
+
 def distribution_page(distribution: Distribution, viewer: Member) -> dict[str, Any]:
     """Everything the distribution's page shows to `viewer`: bank details and failed files of
     other members only to the treasurer, as the page has always done."""
@@ -192,6 +211,7 @@ def distribution_page(distribution: Distribution, viewer: Member) -> dict[str, A
             if line.kind == DistributionLine.Kind.REIMBURSEMENT
             and (viewer.is_treasurer or line.member_id == viewer.pk)
         ],
+        "buyins": buyin_rows(lines, viewer),
         "totals": member_totals(rows),
         "terms": policy_in_words(policy, distribution.currency),
         "policy": policy,

@@ -22,10 +22,12 @@ class YearToDate:
 
 def year_to_date(distribution: Distribution, member_id: int) -> YearToDate:
     """The member's lines of the approved or paid months of the distribution's year, up to and
-    including its month, summed in one query."""
+    including its month, summed in one query: cash is what was paid, retained what was credited
+    to the capital account (buy-in instalments included)."""
     totals = DistributionLine.objects.filter(
         member_id=member_id,
-        kind=DistributionLine.Kind.MEMBER,
+        # a buy-in line adds its instalment to what was credited (its cash and share are 0)
+        kind__in=[DistributionLine.Kind.MEMBER, DistributionLine.Kind.BUYIN],
         distribution__cooperative_id=distribution.cooperative_id,
         distribution__status__in=FINAL,
         distribution__month__year=distribution.month.year,

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from payroll.views import capital, claims, distributions, files, month, patronage, policies
+from payroll.views import (
+    capital,
+    claims,
+    distributions,
+    files,
+    month,
+    patronage,
+    policies,
+    shares,
+)
 
 urlpatterns = [
     path("", month.overview, name="money-overview"),
@@ -35,6 +44,11 @@ urlpatterns = [
         )
         for action in distributions.ACTIONS
     ],
+    path(
+        "distributions/<int:pk>/buyin-instalments/",
+        distributions.change_buyin_instalment,
+        name="money-distribution-buyin",
+    ),
     path("distributions/<int:pk>/payslip/", files.my_payslip, name="money-my-payslip"),
     path(
         "distributions/<int:pk>/payslips/<int:member_id>/",
@@ -79,5 +93,10 @@ urlpatterns = [
         "capital/statements/<int:year>/statements.zip",
         capital.capital_year_file,
         name="money-capital-year-file",
+    ),
+    path("shares/", shares.share_register_page, name="money-shares"),
+    path("shares/register.csv", shares.share_register_csv, name="money-shares-csv"),
+    path(
+        "shares/<int:pk>/certificate.pdf", shares.share_certificate, name="money-share-certificate"
     ),
 ]

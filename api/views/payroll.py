@@ -28,6 +28,10 @@ from api.serializers.payroll import (
     PolicySerializer,
     RevenueSerializer,
 )
+from api.serializers.payroll_shares import (
+    BuyinInstalmentChangeSerializer,
+    BuyinInstalmentSerializer,
+)
 from api.views.core import COOP_SLUG, CoopScopedViewSet
 from api.views.patronage import NoticeActions
 from coop.errors import InvalidInputs
@@ -39,6 +43,7 @@ from payroll import (
     document_state,
     selectors,
     services,
+    shares,
 )
 from payroll.capital_statements import statement_file_name
 from payroll.downloads import OTHER_FILE, RECEIPT_TYPES, document_response, receipt_response
@@ -312,6 +317,48 @@ class DistributionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coop
     def sepa(self, request, coop_slug, pk=None):
         """The SEPA credit transfer file, pain.001 (treasurer)."""
         return self._document(selectors.distribution_file_for(self.membership, pk, "sepa"), "sepa")
+
+    def _instalments(self, distribution):
+        rows = [
+            {
+                "member": buyin.member_id,
+                "name": buyin.name,
+                "cash_share": member_line.cash + buyin.retained,
+                "instalment": buyin.retained,
+                "paid": member_line.cash,
+            }
+            for member_line, buyin in shares.instalment_lines(distribution)
+        ]
+        return Response(BuyinInstalmentSerializer(rows, many=True).data)
+
+    @extend_schema(
+        **SCHEMA,
+        responses=BuyinInstalmentSerializer(many=True),
+        summary="The buy-in instalments taken from the members' cash shares",
+    )
+    @action(detail=True, methods=["get"], url_path="buyin-instalments")
+    def buyin_instalments(self, request, coop_slug, pk=None):
+        return self._instalments(self.get_object())
+
+    @idempotent
+    @extend_schema(
+        **SCHEMA,
+        request=BuyinInstalmentChangeSerializer,
+        responses=BuyinInstalmentSerializer(many=True),
+        summary="Change a member's buy-in instalment in a draft (treasurer)",
+    )
+    @buyin_instalments.mapping.post
+    def change_buyin_instalment(self, request, coop_slug, pk=None):
+        """Refused with a 400 naming the rule when the instalment is more than the member's cash
+        share, the bylaws' monthly maximum or what remains of the buy-in; 409 unless a draft."""
+        serializer = BuyinInstalmentChangeSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        distribution = shares.set_instalment(
+            actor=self.membership, distribution=self.get_object(), **serializer.validated_data
+        )
+        return self._instalments(distribution)
 
     @extend_schema(
         **SCHEMA,

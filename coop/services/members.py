@@ -12,6 +12,7 @@ from coop import clock
 from coop.audit import record
 from coop.errors import InvalidInput, StateConflict
 from coop.locale_formats import format_day
+from coop.membership_events import announce
 from coop.models import Cooperative, Member, MemberStatusChange, User
 from coop.models.cooperative import MemberStatus, Role
 from coop.services.checks import apply_changes, refuse_unless_admins_decide, require_role, validated
@@ -94,6 +95,8 @@ def add_member(
         validated(member, exclude=["user", "cooperative"])
         member.save()
         MemberStatusChange.objects.create(member=member, status=status, effective_on=since)
+        if member.joined_on is not None:
+            announce("admitted", member, since)
         record(
             cooperative,
             actor,
@@ -218,6 +221,10 @@ def change_member_status(
         member.departed_on = effective_on if status == MemberStatus.DEPARTED else None
         member.save()
         MemberStatusChange.objects.create(member=member, status=status, effective_on=effective_on)
+        if _is_admission(old, status):
+            announce("admitted", member, effective_on)
+        elif status == MemberStatus.DEPARTED:
+            announce("departed", member, effective_on)
         record(
             member.cooperative,
             actor,

@@ -3,9 +3,10 @@
 One module per subject, each registering its admins when imported here (Django's admin
 autodiscovery imports `payroll.admin`): `money_in` (revenue, expenses), `claims` (members'
 expense claims), `policies`, `distributions` (runs, capital entries, documents), `consents`
-(members' consents to US notices of allocation); `base` is what they share.
+(members' consents to US notices of allocation), `shares` (the register of members and
+shares); `base` is what they share.
 """
 
-from payroll.admin import claims, consents, distributions, money_in, policies
+from payroll.admin import claims, consents, distributions, money_in, policies, shares
 
-__all__ = ["claims", "consents", "distributions", "money_in", "policies"]
+__all__ = ["claims", "consents", "distributions", "money_in", "policies", "shares"]

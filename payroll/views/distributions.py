@@ -2,6 +2,7 @@
 approve, void, mark paid, regenerate the files); a refused button is a flash message.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,8 +12,11 @@ from django.views.decorators.http import require_POST
 
 from coop.access import membership, treasurer_or_403
 from coop.errors import DomainError
+from coop.models import Member
+from coop.money import format_money
 from coop.months import month_label
-from payroll import distributing, presenters, selectors
+from payroll import distributing, presenters, selectors, shares
+from payroll.forms import money_field
 from payroll.models import Distribution
 from payroll.views.access import context_for, distribution_url, overview_url, posted_month
 
@@ -99,4 +103,42 @@ def distribution_action(request: HttpRequest, coop_slug: str, pk: int, action: s
         messages.error(request, error.message)
     else:
         messages.success(request, success(distribution))
+    return redirect(distribution_url(distribution))
+
+
+class InstalmentForm(forms.Form):
+    member = forms.IntegerField(min_value=1)
+    amount = money_field(_("Instalment"))
+
+
+@login_required
+@require_POST
+def change_buyin_instalment(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
+    """The treasurer changes a member's buy-in instalment on a draft (payroll.shares)."""
+    member = treasurer_or_403(request, coop_slug)
+    distribution = get_object_or_404(Distribution, cooperative=member.cooperative, pk=pk)
+    form = InstalmentForm(request.POST)
+    if not form.is_valid():
+        for problems in form.errors.values():
+            messages.error(request, " ".join(problems))
+        return redirect(distribution_url(distribution))
+    payer = get_object_or_404(
+        Member, cooperative=member.cooperative, pk=form.cleaned_data["member"]
+    )
+    try:
+        shares.set_instalment(
+            actor=member, distribution=distribution, member=payer,
+            amount=form.cleaned_data["amount"],
+        )  # fmt: skip
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The buy-in instalment of %(name)s is now %(amount)s.")
+            % {
+                "name": payer.display_name,
+                "amount": format_money(form.cleaned_data["amount"], distribution.currency),
+            },
+        )
     return redirect(distribution_url(distribution))

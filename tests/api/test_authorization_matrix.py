@@ -32,6 +32,7 @@ from coop.models.cooperative import MemberStatus
 from governance import services as governance
 from payroll import claims, distributing
 from payroll import services as money
+from payroll.share_models import Subscription
 from tests.banking.factories_accounts import bank_account as account_without_statements
 from tests.banking.factories_import import bank_account, entry, statement
 from tests.banking.factories_match import bank_transaction
@@ -154,6 +155,19 @@ _row("coops/{coop}/distributions/{distribution}/report/", get="401 404 409 409 4
 _row("coops/{coop}/distributions/{distribution}/csv/", get="401 404 404 404 409 404")
 _row("coops/{coop}/distributions/{distribution}/sepa/", get="401 404 404 404 409 404")
 _row("coops/{coop}/capital-accounts/", get="401 404 200 200 200 200")
+_row(
+    "coops/{coop}/distributions/{draft}/buyin-instalments/",
+    get="401 404 200 200 200 200",
+    post="401 404 403 403 400 403",
+)
+_row("coops/{coop}/shares/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
+_row("coops/{coop}/shares/register/", get="401 404 404 404 200 404")
+_row(
+    "coops/{coop}/shares/{subscription}/",
+    get="401 404 200 404 200 404",
+    patch="401 404 403 403 200 403",
+)
+_row("coops/{coop}/shares/{subscription}/certificate/", get="401 404 200 404 200 404")
 _row(
     "coops/{coop}/capital-accounts/entries/",
     get="401 404 200 200 200 200",
@@ -331,6 +345,10 @@ class World:
             "outsider": MemberFactory(cooperative=CooperativeFactory(slug="b")),
         }
         member, treasurer = self.people["member"], self.people["treasurer"]
+        self.subscription = Subscription.objects.create(
+            cooperative=self.coop, member=member, shares=2, nominal_value=Decimal("50.00"),
+            amount_subscribed=Decimal("100.00"), subscribed_on=founded,
+        )  # fmt: skip
         self.client = ClientFactory(cooperative=self.coop)
         self.project = ProjectFactory(client=self.client)
         self.rate = BillingRate.objects.create(
@@ -465,6 +483,7 @@ class World:
             "journal_entry": self.journal_entry.pk,
             "ledger_account": self.ledger_account.pk,
             "year": 2026,  # the year of the September distribution's retained shares
+            "subscription": self.subscription.pk,
         }
         return "/api/v1/" + route.format(**ids)
 

@@ -21,6 +21,7 @@ import api.serializers.governance
 import api.serializers.hours
 import api.serializers.payroll
 import api.serializers.payroll_claims
+import api.serializers.payroll_shares
 from api.serializers.base import StrictFieldsMixin
 from banking.models import BankMatch, MatchKind
 from billing import invoice_lines, invoicing
@@ -29,6 +30,7 @@ from coop import clock
 from coop.models import Cooperative
 from governance import services as governance
 from payroll import services as payroll
+from payroll.share_models import Subscription
 from tests.api.contract import ContractClient
 from tests.banking.factories_accounts import bank_account
 from tests.banking.factories_match import bank_transaction
@@ -57,7 +59,7 @@ def test_every_serializer_of_the_api_is_strict():
                api.serializers.billing_rates, api.serializers.billing_payments,
                api.serializers.banking_accounts, api.serializers.banking_matches,
                api.serializers.banking_statements, api.serializers.payroll_claims,
-               api.serializers.books_exports]  # fmt: skip
+               api.serializers.books_exports, api.serializers.payroll_shares]  # fmt: skip
     found = [
         cls
         for module in modules
@@ -77,6 +79,10 @@ def world(db, cooperative):
         is_treasurer=True, is_secretary=True,
     )  # fmt: skip
     other = MemberFactory(cooperative=cooperative)
+    subscription = Subscription.objects.create(
+        cooperative=cooperative, member=other, shares=1, nominal_value=Decimal("100.00"),
+        amount_subscribed=Decimal("100.00"), subscribed_on=datetime.date(2026, 1, 1),
+    )  # fmt: skip
     project = ProjectFactory(client=ClientFactory(cooperative=cooperative))
     entry = TimeEntryFactory(member=boss, project=project)
     proposal = governance.create_proposal(
@@ -117,6 +123,7 @@ def world(db, cooperative):
             "billing-rates": rate.pk,
             "bank-accounts": account.pk,
             "bank-matches": match.pk,
+            "shares": subscription.pk,
         },
     }
 

@@ -1,0 +1,127 @@
+"""The bylaws' buy-in: what a new member subscribes, and how much of it a month's pay may take.
+
+Stored in the bylaws JSON under `buyin` (None: the co-op asks no buy-in), in one of two forms:
+
+    {"amount": "1200.00", "payment": "instalments", "monthly_max": "100.00"}
+    {"shares": 12, "nominal_value": "100.00", "payment": "at_once"}
+
+An amount alone is one share of that nominal value. `payment` is "at_once" (the whole remaining
+buy-in is deducted from the member's first distributions, as far as their cash share allows) or
+"instalments" (at most `monthly_max` a month). Amounts are text, as every amount of the bylaws.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+CENT = Decimal("0.01")
+# The most shares one subscription holds: far above any co-op's, low enough for the books.
+MAX_SHARES = 100_000
+PAYMENTS = ("at_once", "instalments")
+KEYS = {"amount", "shares", "nominal_value", "payment", "monthly_max"}
+
+HELP = gettext_lazy(
+    "The buy-in a new member subscribes when admitted: an amount, or a number of shares at a "
+    "nominal value. It is paid at once or in instalments of at most the monthly maximum, "
+    "deducted from the member's cash share in each distribution and credited to their capital "
+    "account."
+)
+
+
+@dataclass(frozen=True)
+class BuyinTerms:
+    """The buy-in under the bylaws: `shares` × `nominal_value` = `amount`; `monthly_max` is None
+    when it is paid at once."""
+
+    shares: int
+    nominal_value: Decimal
+    monthly_max: Decimal | None
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.nominal_value * self.shares).quantize(CENT)
+
+
+def _amount(raw: Any) -> Decimal | None:
+    """A positive amount in cents written as text ("100.00"), else None."""
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        return None
+    try:
+        amount = Decimal(str(raw).strip())
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
+        return None
+    return amount.quantize(CENT)
+
+
+def buyin_errors(value: Any) -> list[str]:
+    """What is wrong with a `buyin` setting, each a sentence that names the rule ([] if none)."""
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        return [_('The buy-in is an object such as {"amount": "1200.00"}, or null for none.')]
+    errors: list[str] = []
+    unknown = sorted(set(value) - KEYS)
+    if unknown:
+        errors.append(
+            _("The buy-in has no setting “%(key)s”; its settings are %(known)s.")
+            % {"key": unknown[0], "known": ", ".join(sorted(KEYS))}
+        )
+    has_amount = "amount" in value
+    has_shares = "shares" in value or "nominal_value" in value
+    if has_amount == has_shares:
+        errors.append(
+            _(
+                "The buy-in is either an amount (“amount”) or a number of shares at a nominal "
+                "value (“shares” and “nominal_value”), not both nor neither."
+            )
+        )
+    elif has_amount and _amount(value["amount"]) is None:
+        errors.append(_('The buy-in amount is more than 0, in cents, written as text: "1200.00".'))
+    elif has_shares:
+        shares = value.get("shares")
+        if isinstance(shares, bool) or not isinstance(shares, int) or not 1 <= shares <= MAX_SHARES:
+            errors.append(
+                _("The number of shares of the buy-in is a whole number from 1 to %(most)s.")
+                % {"most": MAX_SHARES}
+            )
+        if _amount(value.get("nominal_value")) is None:
+            errors.append(
+                _(
+                    "The nominal value of a share is more than 0, in cents, written as text: "
+                    '"100.00".'
+                )
+            )
+    payment = value.get("payment", "at_once")
+    if payment not in PAYMENTS:
+        errors.append(
+            _('The buy-in is paid at once ("at_once") or in instalments ("instalments").')
+        )
+    elif payment == "instalments" and _amount(value.get("monthly_max")) is None:
+        errors.append(
+            _(
+                "A buy-in paid in instalments needs the most a month may take (“monthly_max”), "
+                'more than 0, written as text: "100.00".'
+            )
+        )
+    elif payment == "at_once" and "monthly_max" in value:
+        errors.append(_("A buy-in paid at once has no monthly maximum (“monthly_max”)."))
+    return errors
+
+
+def buyin_terms(settings: dict[str, Any]) -> BuyinTerms | None:
+    """The buy-in of validated bylaws settings (defaults filled in), or None when there is none."""
+    value = settings.get("buyin")
+    if not value:
+        return None
+    if "amount" in value:
+        shares, nominal = 1, _amount(value["amount"])
+    else:
+        shares, nominal = int(value["shares"]), _amount(value["nominal_value"])
+    assert nominal is not None  # validated when stored
+    monthly_max = _amount(value["monthly_max"]) if value.get("payment") == "instalments" else None
+    return BuyinTerms(shares=shares, nominal_value=nominal, monthly_max=monthly_max)
