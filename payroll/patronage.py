@@ -94,10 +94,12 @@ def standing_consent(member: Member, day: datetime.date) -> AllocationConsent | 
 
 
 def notice_of_allocation(member: Member, year: int) -> AllocationNotice:
-    """The member's patronage of `year`: each approved month's share, cash and retained part,
-    and the consent that stands at the end of the payment period (two queries)."""
+    """The member's patronage of `year`: each approved month's share, the money paid and the
+    part allocated to the capital account (the retained part and any buy-in instalment taken
+    from the cash, `payroll.shares`: both are the share less the money paid), and the consent
+    that stands at the end of the payment period (two queries)."""
     lines = [
-        NoticeLine(line.distribution.month, line.share, line.cash, line.retained)
+        NoticeLine(line.distribution.month, line.share, line.cash, line.share - line.cash)
         for line in DistributionLine.objects.filter(
             kind=DistributionLine.Kind.MEMBER,
             member=member,
@@ -160,7 +162,7 @@ def patr_rows(cooperative: Cooperative, year: int) -> list[PatrRow]:
     for line in lines:
         member_id = line.member_id or 0
         key = (member_id, line.distribution.month.year)
-        paid = line.cash + (line.retained if key in qualified_years else ZERO)
+        paid = line.cash + (line.share - line.cash if key in qualified_years else ZERO)
         box1[member_id] = box1.get(member_id, ZERO) + paid
     redeemed = dict(
         CapitalAccountEntry.objects.filter(

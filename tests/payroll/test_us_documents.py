@@ -16,9 +16,20 @@ import pytest
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
-from payroll import capital, consents, distributing, patronage, patronage_files
+from books.charts import Role
+from payroll import (
+    bookkeeping,
+    capital,
+    consents,
+    distributing,
+    patronage,
+    patronage_files,
+    services,
+)
 from payroll.patronage import AllocationNotice, NoticeLine, payment_period_ends
 from tests.payroll.books import SEPTEMBER
+from tests.payroll.test_buyin import BUYIN, admit_ana, run_month
+from tests.payroll.test_buyin import POLICY as BUYIN_POLICY
 from tests.web import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +222,24 @@ def test_the_api_notice(us, approved, cooperative, colleague, third):
     assert body["qualified"] is False and body["consent"] is None
     assert api.get(body["pdf"])["Content-Type"] == "application/pdf"
     assert api.get(url.replace(str(colleague.pk), str(third.pk))).status_code == 404
+
+
+def test_a_buyin_instalment_is_allocated_not_paid(clock, cooperative, treasurer):
+    """A buy-in instalment taken from the cash share is equity the member receives, not money:
+    the notice counts it as allocated. January 2026: 1,000.00 all Ana's; 80% in cash is 800.00,
+    of which 100.00 buys in; 700.00 is paid, 300.00 allocated (200.00 retained + 100.00)."""
+    cooperative.legal_profile = "us"
+    cooperative.save(update_fields=["legal_profile"])
+    clock.set(datetime.date(2026, 2, 10))
+    cooperative.bylaws = {**cooperative.bylaws, "buyin": BUYIN}
+    cooperative.save()
+    bookkeeping.accounts_for(cooperative, [Role.BANK])
+    services.adopt_policy(actor=treasurer, cooperative=cooperative, **BUYIN_POLICY)
+    ana = admit_ana(cooperative)
+    draft = run_month(cooperative, treasurer, datetime.date(2026, 1, 1), "1000.00")
+    distributing.approve_distribution(actor=treasurer, distribution=draft)
+    notice = patronage.notice_of_allocation(ana, 2026)
+    assert [(n.share, n.cash, n.retained) for n in notice.lines] == [
+        (Decimal("1000.00"), Decimal("700.00"), Decimal("300.00"))
+    ]
+    assert notice.cash_is_enough  # 70% in money
