@@ -278,6 +278,9 @@ class CapitalEntryKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("adjustment")
     # A member's approved expense claim, paid back in cash beside (not as part of) their share.
     REIMBURSEMENT = "reimbursement", _("reimbursement")
+    # Interest credited by an interest run, and a member's part of a loss (payroll.capital_models).
+    INTEREST = "interest", _("interest")
+    LOSS = "loss", _("loss charged")
 
 
 class CapitalAccountEntry(models.Model):
@@ -397,4 +400,10 @@ class DocumentFailure(models.Model):
 
 
 # Defined in its own module (this one is long enough); imported here so that Django finds it.
+from payroll.capital_models import (  # noqa: E402, F401
+    CapitalInterestLine,
+    CapitalInterestRun,
+    CapitalLoss,
+    CapitalLossShare,
+)
 from payroll.claim_models import ExpenseClaim  # noqa: E402, F401
