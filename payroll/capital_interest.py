@@ -240,7 +240,9 @@ def run_due_interest() -> dict[str, int]:
 
 def interest_runs(cooperative: Cooperative) -> list[CapitalInterestRun]:
     return list(
-        CapitalInterestRun.objects.filter(cooperative=cooperative).select_related("run_by__user")
+        CapitalInterestRun.objects.filter(cooperative=cooperative)
+        .select_related("run_by__user")
+        .prefetch_related("lines")
     )
 
 

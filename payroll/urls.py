@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from payroll.views import capital, claims, distributions, files, month, policies
+from payroll.views import capital, capital_runs, claims, distributions, files, month, policies
 
 urlpatterns = [
     path("", month.overview, name="money-overview"),
@@ -52,4 +52,6 @@ urlpatterns = [
     path("me/", capital.my_statements, name="money-statements"),
     path("capital/", capital.capital_accounts, name="money-capital"),
     path("capital/<int:member_id>/", capital.capital_account, name="money-capital-account"),
+    path("capital/interest/", capital_runs.run_interest, name="money-capital-interest"),
+    path("capital/losses/", capital_runs.charge_loss, name="money-capital-losses"),
 ]

@@ -1,6 +1,7 @@
 """A member's statements and capital account, and everyone's balances for the treasurer."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +18,7 @@ from coop.models import Member
 from coop.templatetags.money import amount as shown_amount
 from payroll import capital, selectors
 from payroll.forms import CapitalEntryForm
+from payroll.views import capital_runs
 from payroll.views.access import context_for
 
 
@@ -38,7 +40,11 @@ def my_statements(request: HttpRequest, coop_slug: str) -> HttpResponse:
 
 
 def _capital(
-    request: HttpRequest, member: Member, form: CapitalEntryForm | None = None, status: int = 200
+    request: HttpRequest,
+    member: Member,
+    form: CapitalEntryForm | None = None,
+    status: int = 200,
+    **forms: Any,
 ) -> HttpResponse:
     cooperative = member.cooperative
     balances = selectors.capital_balances_for(member)
@@ -52,6 +58,7 @@ def _capital(
             total=sum((b.balance for b in balances), Decimal(0)),
             form=form
             or CapitalEntryForm(cooperative=cooperative, initial={"date": today_in(cooperative)}),
+            **capital_runs.sections(member, **forms),
         ),
         status=status,
     )
