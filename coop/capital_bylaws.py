@@ -71,7 +71,7 @@ def capital_errors(value: dict[str, Any]) -> list[str]:
         try:
             rates[key] = parse_rate(value.get(key, CAPITAL_DEFAULTS[key]))
         except ValueError as error:
-            errors.append(_("%(name)s: %(problem)s") % {"name": name, "problem": error})
+            errors.append(_("%(what)s: %(problem)s") % {"what": name, "problem": error})
     rate = rates.get("capital_interest_rate_pct")
     cap = rates.get("capital_interest_rate_cap_pct")
     if rate is not None and cap is not None and rate > cap:
