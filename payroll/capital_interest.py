@@ -32,6 +32,7 @@ from coop.services import require_role
 from payroll import bookkeeping
 from payroll.allocation.interest import interest
 from payroll.capital_models import CapitalInterestLine, CapitalInterestRun
+from payroll.capital_presenters import rate_text
 from payroll.models import CapitalAccountEntry
 
 logger = logging.getLogger(__name__)
@@ -163,7 +164,7 @@ def run_capital_interest(
         by_id = {member.pk: member for member in members}
         note = _("Interest %(period)s: %(rate)s %% a year on the daily balance") % {
             "period": period_label(start, end),
-            "rate": rate.normalize(),
+            "rate": rate_text(rate),
         }
         total = ZERO
         for member_id, entries in sorted(_entries_by_member(cooperative, end).items()):

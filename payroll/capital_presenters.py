@@ -13,6 +13,11 @@ from coop.money import format_money
 from payroll.models import CapitalAccountEntry
 
 
+def rate_text(rate: Decimal) -> str:
+    """A yearly rate in percent as the reader's language writes it: "4.5", "4,5", "10"."""
+    return babel_numbers.format_decimal(rate, format="#,##0.####", locale=babel_locale())
+
+
 def _day(text: str) -> str:
     return format_medium_day(datetime.date.fromisoformat(text))
 
@@ -45,7 +50,7 @@ def interest_sentences(entry: CapitalAccountEntry, currency: str) -> list[str]:
             "%(exact)s, rounded once to %(amount)s."
         )
         % {
-            "rate": Decimal(figures.get("rate_pct", line.run.rate)).normalize(),
+            "rate": rate_text(Decimal(figures.get("rate_pct", line.run.rate))),
             "year_days": " / ".join(str(days) for days in year_days) or "365",
             "exact": babel_numbers.format_decimal(
                 Decimal(figures.get("exact", "0")), format="#,##0.000000", locale=babel_locale()

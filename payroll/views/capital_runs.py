@@ -18,6 +18,7 @@ from coop.models import Member
 from coop.money import format_money
 from payroll import capital_interest, capital_losses, capital_selectors
 from payroll.capital_forms import CapitalLossForm, InterestRunForm
+from payroll.capital_presenters import rate_text
 
 
 def sections(member: Member, **forms: Any) -> dict[str, Any]:
@@ -27,8 +28,8 @@ def sections(member: Member, **forms: Any) -> dict[str, Any]:
     return {
         "interest_form": forms.get("interest_form") or InterestRunForm(),
         "loss_form": forms.get("loss_form") or CapitalLossForm(),
-        "interest_rate": interest_rate(settings).normalize(),
-        "interest_cap": interest_cap(settings).normalize(),
+        "interest_rate": rate_text(interest_rate(settings)),
+        "interest_cap": rate_text(interest_cap(settings)),
         "interest_period": settings["capital_interest_period"],
         "loss_allocation": settings["loss_allocation"],
         "interest_runs": capital_selectors.interest_runs_for(member),

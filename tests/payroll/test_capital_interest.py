@@ -239,3 +239,42 @@ def test_days_below_zero_earn_nothing_and_a_yen_has_no_cents():
     # 182 days at 1000 (1 Jan – 1 Jul) earn 1000 × 0.1 × 182/365 = 49.863…; then -1000 earns 0.
     assert interest(D("1000"), changes, *year, D("10")).amount == D("49.86")
     assert interest(D("1000"), changes, *year, D("10"), places=0).amount == D("50")
+
+
+# A bylaws proposal changes the capital settings ------------------------------------------------
+
+
+def test_a_bylaws_proposal_sets_the_rate_and_its_cap(client, clock, cooperative):
+    from governance.models import Proposal
+    from tests.governance.test_action_forms import draft, new, saved
+    from tests.web import signed_in
+
+    clock.set(datetime.datetime(2029, 12, 1, 12, tzinfo=datetime.UTC))  # the drafts' dates
+    member = MemberFactory(cooperative=cooperative)
+    data = draft(
+        "bylaws", "amend_bylaws", capital_interest_rate_cap_pct="5",
+        capital_interest_rate_pct="3.25", capital_interest_period="monthly",
+        loss_allocation="patronage",
+    )  # fmt: skip
+    proposal = saved(signed_in(client, member), cooperative, data)
+    assert proposal.action_payload == {
+        "capital_interest_rate_cap_pct": "5",
+        "capital_interest_rate_pct": "3.25",
+        "capital_interest_period": "monthly",
+        "loss_allocation": "patronage",
+    }
+    Proposal.objects.all().delete()
+    above = draft("bylaws", "amend_bylaws", capital_interest_rate_pct="3.25")
+    response = signed_in(client, member).post(new(cooperative), above)
+    assert response.status_code == 400
+    assert "above the bylaws&#x27; cap" in response.content.decode()
+
+
+def test_a_rate_is_written_as_the_language_writes_it():
+    from django.utils import translation
+
+    from payroll.capital_presenters import rate_text
+
+    assert rate_text(D("10.0000")) == "10"  # not 1E+1
+    with translation.override("de"):
+        assert rate_text(D("4.5000")) == "4,5"
