@@ -137,3 +137,20 @@ def test_the_collective_account(api, cooperative, treasurer, world):
         ("2026-06-01", "adjustment", "100.00", "-900.00"),
     ]
     assert body["entries"][1]["note"] == "Adjustment of Ana: to the reserve"
+
+
+def test_the_lists_cost_a_fixed_number_of_queries(
+    api, cooperative, treasurer, world, django_assert_max_num_queries
+):
+    """Twelve monthly runs and a loss with its shares: each list in a handful of queries."""
+    cooperative.bylaws = {**cooperative.bylaws, "capital_interest_period": "monthly"}
+    cooperative.save()
+    as_member(api, treasurer)
+    for month in range(1, 13):
+        api.post(url(cooperative, "interest"), {"period": f"2026-{month:02d}"}, format="json")
+    body = {"period_start": "2026-01-01", "period_end": "2026-12-31", "amount": "5.00"}
+    assert api.post(url(cooperative, "losses"), body, format="json").status_code == 201
+    assert CapitalInterestRun.objects.count() == 12
+    for what in ("interest", "losses", "collective"):
+        with django_assert_max_num_queries(8):
+            assert api.get(url(cooperative, what)).status_code == 200
