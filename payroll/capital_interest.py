@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from coop import clock, money
 from coop.audit import lock_chain, record
 from coop.capital_bylaws import interest_cap, interest_rate
-from coop.dates import check_not_before_founding
+from coop.dates import check_not_before_founding, founding_date
 from coop.errors import AmountTooLarge, DomainError, InvalidInput, StateConflict
 from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
@@ -222,6 +222,8 @@ def run_due_interest() -> dict[str, int]:
         if interest_rate(cooperative.settings) == 0:
             continue
         start, end = period_bounds(cooperative)
+        if end < founding_date(cooperative):  # founded since: nothing to credit yet
+            continue
         if CapitalInterestRun.objects.filter(
             cooperative=cooperative, period_start__lte=end, period_end__gte=start
         ).exists():

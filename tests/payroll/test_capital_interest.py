@@ -278,3 +278,15 @@ def test_a_rate_is_written_as_the_language_writes_it():
     assert rate_text(D("10.0000")) == "10"  # not 1E+1
     with translation.override("de"):
         assert rate_text(D("4.5000")) == "4,5"
+
+
+def test_the_beat_leaves_a_co_op_founded_since_the_period_alone(clock, cooperative, treasurer):
+    clock.set(datetime.date(2027, 1, 15))
+    cooperative.founded_on = datetime.date(2027, 1, 2)
+    cooperative.bylaws = {
+        **cooperative.bylaws,
+        "capital_interest_rate_cap_pct": "6",
+        "capital_interest_rate_pct": "4",
+    }
+    cooperative.save()
+    assert capital_interest.run_due_interest() == {"run": 0, "skipped": 0}
