@@ -318,11 +318,12 @@ def book_capital_entry(
     distribution's entry."""
     if entry.kind == CapitalAccountEntry.Kind.ALLOCATION:
         return None
-    counter = {
+    counters: dict[str, Role] = {
         CapitalAccountEntry.Kind.REDEMPTION: Role.BANK,
         CapitalAccountEntry.Kind.INTEREST: Role.CAPITAL_INTEREST,
         CapitalAccountEntry.Kind.LOSS: Role.SURPLUS,
-    }.get(entry.kind)
+    }
+    counter = counters.get(entry.kind)
     return post(
         cooperative=entry.cooperative,
         date=entry.date,
