@@ -247,9 +247,3 @@ def interest_runs(cooperative: Cooperative) -> list[CapitalInterestRun]:
         .select_related("run_by__user")
         .prefetch_related("lines")
     )
-
-
-def interest_lines_of(member: Member) -> dict[int, CapitalInterestLine]:
-    """The member's interest lines by the id of their entry (for the ledger's explanations)."""
-    lines = CapitalInterestLine.objects.filter(member=member).select_related("run")
-    return {line.entry_id: line for line in lines}
