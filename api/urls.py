@@ -31,6 +31,11 @@ from api.views.books import (
     LedgerAccountViewSet,
     TrialBalanceView,
 )
+from api.views.capital import (
+    CapitalInterestViewSet,
+    CapitalLossViewSet,
+    CollectiveAccountView,
+)
 from api.views.core import ClientViewSet, CooperativeViewSet, MemberViewSet, ProjectViewSet
 from api.views.governance import DelegationViewSet, ProposalViewSet
 from api.views.hours import HoursSummaryViewSet, TimeEntryViewSet, TimerViewSet
@@ -63,6 +68,10 @@ router.register(f"{COOP}/expenses", ExpenseViewSet, basename="expense")
 router.register(f"{COOP}/expense-claims", ExpenseClaimViewSet, basename="expense-claim")
 router.register(f"{COOP}/policies", PolicyViewSet, basename="policy")
 router.register(f"{COOP}/distributions", DistributionViewSet, basename="distribution")
+router.register(
+    f"{COOP}/capital-accounts/interest", CapitalInterestViewSet, basename="capital-interest"
+)
+router.register(f"{COOP}/capital-accounts/losses", CapitalLossViewSet, basename="capital-loss")
 router.register(f"{COOP}/capital-accounts", CapitalAccountViewSet, basename="capital-account")
 router.register(
     f"{COOP}/allocation-consents", AllocationConsentViewSet, basename="allocation-consent"
@@ -115,6 +124,11 @@ urlpatterns = [
     re_path(rf"^{COOP}/invoices/(?P<pk>\d+)/pdf/$", InvoicePdfView.as_view(), name="invoice-pdf"),
     re_path(rf"^{COOP}/invoices/(?P<pk>\d+)/xml/$", InvoiceXmlView.as_view(), name="invoice-xml"),
     path("coops/<slug:coop_slug>/billing/aging/", AgingView.as_view(), name="billing-aging"),
+    path(
+        "coops/<slug:coop_slug>/capital-accounts/collective/",
+        CollectiveAccountView.as_view(),
+        name="capital-collective",
+    ),
     path(f"{BOOKS}/balances/", BalancesView.as_view(), name="books-balances"),
     path(f"{BOOKS}/funds/", FundsView.as_view(), name="books-funds"),
     path(f"{BOOKS}/trial-balance/", TrialBalanceView.as_view(), name="books-trial-balance"),

@@ -32,6 +32,11 @@ cooperative adaptation of the Orden EHA/3360/2010, de 21 de diciembre. Numbers r
     (2548257d...), the Orden's cooperative accounts; 148 was found in Odoo's only.
 The Orden makes the Fondo de Educación, Formación y Promoción a liability (148 long term,
 5298 short term) and renames the PGC's 112/113 to the co-op funds.
+Interest on members' capital (capital_interest): 6647 of the Orden ("Intereses y retorno
+obligatorio de las aportaciones al capital cooperativo ... con características de deuda"), read
+in Odoo's account.account-es_coop_pymes.csv (commit 2548257d...); SKR03 2100 and SKR04 7300
+"Zinsen und ähnliche Aufwendungen" (HGB § 275 Abs. 2 Nr. 13), the accounts the Satzung's
+interest on Geschäftsguthaben (GenG § 21a) is booked to.
 
 us - there is no statutory US chart of accounts. A conventional small-business numbering
 (1000 cash, 1100 receivables, 2000 payables, 3000 equity, 4000 revenue, 6000 expenses,
@@ -80,6 +85,8 @@ class Role(StrEnum):
     # What a distribution debits for the education fund's share: the surplus account, except
     # in Spain, where the endowment is an expense of the year (PGC 657, Orden EHA/3360/2010).
     EDUCATION_ALLOCATION = "education_allocation"
+    # expense: interest credited to members' capital accounts (payroll.capital_interest)
+    CAPITAL_INTEREST = "capital_interest"
 
 
 T, R = AccountType, Role  # short names for the tables below
@@ -95,7 +102,7 @@ ROLE_TYPES: dict[Role, frozenset[AccountType]] = {
         (T.EQUITY, (R.SURPLUS, R.RESERVE_FUND, R.MEMBERS_CAPITAL, R.COLLECTIVE_CAPITAL)),
         (T.INCOME, (R.REVENUE_STANDARD, R.REVENUE_REDUCED, R.REVENUE_TAX_FREE, R.OTHER_REVENUE)),
         (T.INCOME, (R.REVENUE_REVERSE_CHARGE, R.INTEREST_INCOME)),
-        (T.EXPENSE, (R.EXPENSES, R.BANK_FEES)),
+        (T.EXPENSE, (R.EXPENSES, R.BANK_FEES, R.CAPITAL_INTEREST)),
     )
     for role in roles
 } | {
@@ -155,6 +162,7 @@ SKR03 = Chart(
         _a("1700", "Sonstige Verbindlichkeiten", T.LIABILITY, R.COMMONS_PAYABLE),
         _a("1771", "Umsatzsteuer 7 %", T.LIABILITY, R.VAT_REDUCED),
         _a("1776", "Umsatzsteuer 19 %", T.LIABILITY, R.VAT_STANDARD),
+        _a("2100", "Zinsen und ähnliche Aufwendungen", T.EXPENSE, R.CAPITAL_INTEREST),
         _a("2650", "Sonstige Zinsen und ähnliche Erträge", T.INCOME, R.INTEREST_INCOME),
         _a("4900", "Sonstige betriebliche Aufwendungen", T.EXPENSE, R.EXPENSES),
         _a("4970", "Nebenkosten des Geldverkehrs", T.EXPENSE, R.BANK_FEES),
@@ -226,6 +234,7 @@ SKR04 = Chart(
         _a("6300", "Sonstige betriebliche Aufwendungen", T.EXPENSE, R.EXPENSES),
         _a("6855", "Nebenkosten des Geldverkehrs", T.EXPENSE, R.BANK_FEES),
         _a("7100", "Sonstige Zinsen und ähnliche Erträge", T.INCOME, R.INTEREST_INCOME),
+        _a("7300", "Zinsen und ähnliche Aufwendungen", T.EXPENSE, R.CAPITAL_INTEREST),
     ),
 )
 
@@ -286,6 +295,13 @@ PGC = Chart(
             T.EXPENSE,
             R.EDUCATION_ALLOCATION,
         ),
+        _a(
+            "6647",
+            "Intereses y retorno obligatorio de las aportaciones al capital cooperativo y de "
+            "otros fondos calificados con características de deuda",
+            T.EXPENSE,
+            R.CAPITAL_INTEREST,
+        ),
         _a("705", "Prestaciones de servicios", T.INCOME, *_INVOICED_REVENUE),
         _a("759", "Ingresos por servicios diversos", T.INCOME, R.OTHER_REVENUE),
         _a("769", "Otros ingresos financieros", T.INCOME, R.INTEREST_INCOME),
@@ -322,6 +338,7 @@ US = Chart(
         _a("4900", "Other revenue", T.INCOME, R.OTHER_REVENUE),
         _a("6000", "Operating expenses", T.EXPENSE, R.EXPENSES),
         _a("6100", "Bank service charges", T.EXPENSE, R.BANK_FEES),
+        _a("6200", "Interest on members' equity", T.EXPENSE, R.CAPITAL_INTEREST),
         _a("7100", "Interest income", T.INCOME, R.INTEREST_INCOME),
     ),
 )
@@ -358,6 +375,7 @@ GENERIC = Chart(
         _a("4900", "Other revenue", T.INCOME, R.OTHER_REVENUE),
         _a("6000", "Operating expenses", T.EXPENSE, R.EXPENSES),
         _a("6100", "Bank charges", T.EXPENSE, R.BANK_FEES),
+        _a("6200", "Interest on members' capital", T.EXPENSE, R.CAPITAL_INTEREST),
         _a("7100", "Interest income", T.INCOME, R.INTEREST_INCOME),
     ),
 )

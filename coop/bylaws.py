@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coop.bylaws_buyin import buyin_errors
+from coop.capital_bylaws import CAPITAL_DEFAULTS, capital_errors
 
 PROPOSAL_KINDS = ("general", "spending", "membership", "policy", "bylaws", "distribution")
 
@@ -84,6 +85,8 @@ DEFAULT_BYLAWS: dict[str, Any] = {
     "probation_reminder_days": 14,
     # The buy-in a new member subscribes, and how it is paid (coop.bylaws_buyin); None: none.
     "buyin": None,
+    # Interest on capital accounts and who bears losses (coop.capital_bylaws).
+    **CAPITAL_DEFAULTS,
 }
 
 MEMBER_DECISIONS = ("admission", "status_changes", "role_changes")
@@ -260,6 +263,7 @@ def validate_bylaws(value: Any) -> None:
             errors.append(str(DECIDED_BY[key]))
     errors.extend(_capital_and_probation_errors(value))
     errors.extend(buyin_errors(value.get("buyin")))
+    errors.extend(capital_errors(value))
     if errors:
         raise ValidationError(errors, code="invalid_bylaws")
 

@@ -238,6 +238,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env.float("DOCUMENT_SWEEP_SECONDS", default=300.0),
     },
     "monthly-drafts": {"task": "payroll.tasks.create_monthly_drafts", "schedule": 3600.0},
+    "capital-interest": {"task": "payroll.tasks.credit_capital_interest", "schedule": 3600.0},
     "sweep-invoice-documents": {
         "task": "billing.tasks.sweep_invoice_documents",
         "schedule": env.float("DOCUMENT_SWEEP_SECONDS", default=300.0),

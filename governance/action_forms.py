@@ -187,6 +187,28 @@ def _fields(cooperative: Cooperative) -> dict[str, dict[str, forms.Field]]:
         "negative_capital_balance": forms.ChoiceField(
             label=_("Capital accounts may go below zero"), required=False, choices=yes_no
         ),
+        "capital_interest_rate_pct": forms.CharField(
+            label=_("Interest rate on capital (% a year)"), required=False, max_length=10
+        ),
+        "capital_interest_rate_cap_pct": forms.CharField(
+            label=_("Cap on the interest rate on capital (% a year)"),
+            required=False,
+            max_length=10,
+        ),
+        "capital_interest_period": forms.ChoiceField(
+            label=_("Interest on capital is credited"),
+            required=False,
+            choices=[UNCHANGED, ("yearly", _("each year")), ("monthly", _("each month"))],
+        ),
+        "loss_allocation": forms.ChoiceField(
+            label=_("Who bears a loss"),
+            required=False,
+            choices=[
+                UNCHANGED,
+                ("reserve_first", _("the collective reserve first, then the members by hours")),
+                ("patronage", _("the members, in proportion to their hours")),
+            ],
+        ),
         "policy_adoption": forms.ChoiceField(
             label=_("Who adopts a distribution policy"),
             required=False,

@@ -19,7 +19,14 @@ from books.models import AccountMapping, JournalLine
 from coop.models import Cooperative
 from payroll import bookkeeping
 from payroll.capital import CENT
-from payroll.models import CapitalAccountEntry, Distribution, DistributionLine, Expense, Revenue
+from payroll.models import (
+    CapitalAccountEntry,
+    CapitalLoss,
+    Distribution,
+    DistributionLine,
+    Expense,
+    Revenue,
+)
 
 ZERO = Decimal("0")
 DISTRIBUTED = (Distribution.Status.APPROVED, Distribution.Status.PAID)
@@ -265,6 +272,37 @@ def check_capital(cooperative: Cooperative) -> list[str]:
     ]
 
 
+# Losses borne by the collective reserve ---------------------------------------------------------
+
+
+def backfill_losses(cooperative: Cooperative) -> int:
+    booked = bookkeeping.booked_ids(cooperative, bookkeeping.LOSS)
+    written = 0
+    losses = CapitalLoss.objects.filter(cooperative=cooperative, from_reserve__gt=0)
+    for loss in losses.select_related("cooperative").order_by("id"):
+        if str(loss.pk) not in booked:
+            bookkeeping.book_loss_to_reserve(loss)
+            written += 1
+    return written
+
+
+def check_losses(cooperative: Cooperative) -> list[str]:
+    """Each loss's part borne by the collective reserve is what the journal debits the
+    reserve fund for it."""
+    debited: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    lines = _journal_lines(cooperative, bookkeeping.LOSS, [Role.RESERVE_FUND])
+    for source_id, amount in lines.values_list("entry__source_id", "amount"):
+        debited[source_id] += amount
+    return [
+        f"loss #{pk}: {from_reserve} charged to the reserve, {debited.get(str(pk), ZERO)} in "
+        "the journal"
+        for pk, from_reserve in CapitalLoss.objects.filter(cooperative=cooperative)
+        .order_by("id")
+        .values_list("pk", "from_reserve")
+        if debited.get(str(pk), ZERO) != from_reserve
+    ]
+
+
 def register() -> None:
     """Called from `PayrollConfig.ready` (after billing's sources, 10 and 20)."""
     sources.register(bookkeeping.REVENUE, backfill=backfill_revenue, check=check_revenue, order=40)
@@ -279,3 +317,4 @@ def register() -> None:
     )
     sources.register(bookkeeping.PAYOUT, backfill=backfill_payouts, check=check_payouts, order=60)
     sources.register(bookkeeping.CAPITAL, backfill=backfill_capital, check=check_capital, order=70)
+    sources.register(bookkeeping.LOSS, backfill=backfill_losses, check=check_losses, order=75)

@@ -21,13 +21,21 @@ from books.models import EntryKind, JournalEntry
 from coop import clock
 from coop.models import Cooperative, Member
 from coop.months import month_bounds, month_label
-from payroll.models import CapitalAccountEntry, Distribution, DistributionLine, Expense, Revenue
+from payroll.models import (
+    CapitalAccountEntry,
+    CapitalLoss,
+    Distribution,
+    DistributionLine,
+    Expense,
+    Revenue,
+)
 
 REVENUE = "payroll.revenue"
 EXPENSE = "payroll.expense"
 DISTRIBUTION = "payroll.distribution"
 PAYOUT = "payroll.distributionline"
 CAPITAL = "payroll.capitalaccountentry"
+LOSS = "payroll.capitalloss"
 
 ZERO = Decimal("0")
 
@@ -308,16 +316,20 @@ def book_capital_entry(
 ) -> JournalEntry | None:
     """A redemption: Dr the member's capital, Cr bank (it is paid out). An adjustment moves the
     amount between the member's capital and the co-op's collective capital (a correction of
-    who holds the co-op's equity, no money moving). Allocations are booked by the
+    who holds the co-op's equity, no money moving). Interest: Dr interest on capital (an
+    expense), Cr the member's capital. A member's part of a loss: Dr the member's capital, Cr
+    the surplus account (where the loss of the year stands). Allocations are booked by the
     distribution's entry. A buy-in instalment moves the amount from the member's cash share
     payable (credited by the distribution's entry) to their capital."""
     if entry.kind == CapitalAccountEntry.Kind.ALLOCATION:
         return None
-    counters = {
+    counters: dict[str, Role] = {
         CapitalAccountEntry.Kind.REDEMPTION: Role.BANK,
         CapitalAccountEntry.Kind.BUYIN: Role.MEMBERS_PAYABLE,
+        CapitalAccountEntry.Kind.INTEREST: Role.CAPITAL_INTEREST,
+        CapitalAccountEntry.Kind.LOSS: Role.SURPLUS,
     }
-    counter = counters.get(entry.kind)  # type: ignore[call-overload]
+    counter = counters.get(entry.kind)
     payable_member = entry.member if counter == Role.MEMBERS_PAYABLE else None
     return post(
         cooperative=entry.cooperative,
@@ -330,5 +342,25 @@ def book_capital_entry(
             debit(counter or Role.COLLECTIVE_CAPITAL, entry.amount, member=payable_member),
         ],
         source=(CAPITAL, entry.pk),
+        actor=actor,
+    )
+
+
+def book_loss_to_reserve(loss: CapitalLoss, *, actor: Member | None = None) -> JournalEntry | None:
+    """The part of a loss the collective reserve bears: Dr reserve fund, Cr surplus (the
+    members' parts are booked with their `loss` entries)."""
+    if not loss.from_reserve:
+        return None
+    return post(
+        cooperative=loss.cooperative,
+        date=loss.date,
+        kind=EntryKind.CAPITAL,
+        description=_("Loss of %(start)s to %(end)s charged to the collective reserve")
+        % {"start": loss.period_start.isoformat(), "end": loss.period_end.isoformat()},
+        lines=[
+            debit(Role.RESERVE_FUND, loss.from_reserve),
+            credit(Role.SURPLUS, loss.from_reserve),
+        ],
+        source=(LOSS, loss.pk),
         actor=actor,
     )

@@ -22,6 +22,7 @@ from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
 from coop.services import require_role
 from payroll import bookkeeping
+from payroll.capital_presenters import explain
 from payroll.models import CapitalAccountEntry, Distribution
 
 CENT = Decimal("0.01")  # the money fields' decimal places
@@ -35,6 +36,8 @@ ZERO = Decimal("0")
 class LedgerEntry:
     entry: CapitalAccountEntry
     balance: Decimal
+    # How an interest or loss entry was computed, in sentences (payroll.capital_presenters).
+    explanation: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,15 +60,16 @@ def capital_ledger(member: Member) -> list[LedgerEntry]:
     """The member's capital account entries, oldest first, each with the balance after it."""
     entries = CapitalAccountEntry.objects.filter(
         cooperative_id=member.cooperative_id, member=member
-    ).select_related("distribution", "recorded_by__user")
-    return list(_running(entries.order_by("date", "id")))
+    ).select_related("distribution", "recorded_by__user", "interest_line__run", "loss_share__loss")
+    currency = member.cooperative.currency
+    return list(_running(entries.order_by("date", "id"), currency))
 
 
-def _running(entries: Iterable[CapitalAccountEntry]) -> Iterable[LedgerEntry]:
+def _running(entries: Iterable[CapitalAccountEntry], currency: str) -> Iterable[LedgerEntry]:
     balance = ZERO
     for entry in entries:
         balance += entry.amount
-        yield LedgerEntry(entry, balance)
+        yield LedgerEntry(entry, balance, tuple(explain(entry, currency)))
 
 
 def capital_balances(cooperative: Cooperative) -> list[CapitalBalance]:

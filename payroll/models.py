@@ -283,6 +283,9 @@ class CapitalEntryKind(models.TextChoices):
     REIMBURSEMENT = "reimbursement", _("reimbursement")
     # A buy-in instalment deducted from the member's cash share (payroll.shares).
     BUYIN = "buyin", _("buy-in instalment")
+    # Interest credited by an interest run, and a member's part of a loss (payroll.capital_models).
+    INTEREST = "interest", _("interest")
+    LOSS = "loss", _("loss charged")
 
 
 class CapitalAccountEntry(models.Model):
@@ -402,6 +405,12 @@ class DocumentFailure(models.Model):
 
 
 # Defined in its own module (this one is long enough); imported here so that Django finds it.
+from payroll.capital_models import (  # noqa: E402, F401
+    CapitalInterestLine,
+    CapitalInterestRun,
+    CapitalLoss,
+    CapitalLossShare,
+)
 from payroll.claim_models import ExpenseClaim  # noqa: E402, F401
 from payroll.consent_models import AllocationConsent  # noqa: E402, F401
 from payroll.share_models import Subscription  # noqa: E402, F401

@@ -453,3 +453,13 @@ def tell_members_of_policy(policy_id: int) -> int:
         policy.members_told_at = clock.now()
         policy.save(update_fields=["members_told_at"])
     return len(messages)
+
+
+@shared_task(acks_late=True)
+def credit_capital_interest() -> dict[str, int]:
+    """Daily (beat): credit the interest of the period just ended (a year or a month, as the
+    bylaws say) to the capital accounts of every co-op whose bylaws set a rate. Idempotent: a
+    period is run once (`payroll.capital_interest.run_due_interest`)."""
+    from payroll import capital_interest
+
+    return capital_interest.run_due_interest()

@@ -4,6 +4,7 @@ from django.urls import path
 
 from payroll.views import (
     capital,
+    capital_runs,
     claims,
     distributions,
     files,
@@ -99,4 +100,6 @@ urlpatterns = [
     path(
         "shares/<int:pk>/certificate.pdf", shares.share_certificate, name="money-share-certificate"
     ),
+    path("capital/interest/", capital_runs.run_interest, name="money-capital-interest"),
+    path("capital/losses/", capital_runs.charge_loss, name="money-capital-losses"),
 ]

@@ -2,11 +2,11 @@
 
 One module per subject, each registering its admins when imported here (Django's admin
 autodiscovery imports `payroll.admin`): `money_in` (revenue, expenses), `claims` (members'
-expense claims), `policies`, `distributions` (runs, capital entries, documents), `consents`
-(members' consents to US notices of allocation), `shares` (the register of members and
-shares); `base` is what they share.
+expense claims), `policies`, `distributions` (runs, capital entries, documents), `capital`
+(interest runs and losses, read-only), `consents` (members' consents to US notices of
+allocation), `shares` (the register of members and shares); `base` is what they share.
 """
 
-from payroll.admin import claims, consents, distributions, money_in, policies, shares
+from payroll.admin import capital, claims, consents, distributions, money_in, policies, shares
 
-__all__ = ["claims", "consents", "distributions", "money_in", "policies", "shares"]
+__all__ = ["capital", "claims", "consents", "distributions", "money_in", "policies", "shares"]

@@ -3,6 +3,7 @@
 import io
 import zipfile
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,6 +28,7 @@ from payroll.capital_statements import (
     statement_years_of,
 )
 from payroll.forms import CapitalEntryForm
+from payroll.views import capital_runs
 from payroll.views.access import context_for
 
 
@@ -48,7 +50,11 @@ def my_statements(request: HttpRequest, coop_slug: str) -> HttpResponse:
 
 
 def _capital(
-    request: HttpRequest, member: Member, form: CapitalEntryForm | None = None, status: int = 200
+    request: HttpRequest,
+    member: Member,
+    form: CapitalEntryForm | None = None,
+    status: int = 200,
+    **forms: Any,
 ) -> HttpResponse:
     cooperative = member.cooperative
     balances = selectors.capital_balances_for(member)
@@ -63,6 +69,7 @@ def _capital(
             years=statement_years_of(cooperative),
             form=form
             or CapitalEntryForm(cooperative=cooperative, initial={"date": today_in(cooperative)}),
+            **capital_runs.sections(member, **forms),
         ),
         status=status,
     )

@@ -186,6 +186,17 @@ _row(
     post="401 404 403 403 404 403",
 )
 _row("coops/{coop}/allocation-consents/{member}/withdraw/", post="401 404 403 403 404 403")
+_row(
+    "coops/{coop}/capital-accounts/interest/",
+    get="401 404 404 404 200 404",
+    post="401 404 403 403 409 403",
+)
+_row(
+    "coops/{coop}/capital-accounts/losses/",
+    get="401 404 404 404 200 404",
+    post="401 404 403 403 400 403",
+)
+_row("coops/{coop}/capital-accounts/collective/", get="401 404 404 404 200 404")
 _row("coops/{coop}/billing-rates/", get="401 404 200 200 200 200", post="401 404 403 403 400 400")
 _row(
     "coops/{coop}/billing-rates/{rate}/",

@@ -16,6 +16,7 @@ import api.serializers.billing_invoices
 import api.serializers.billing_payments
 import api.serializers.billing_rates
 import api.serializers.books_exports
+import api.serializers.capital
 import api.serializers.core
 import api.serializers.governance
 import api.serializers.hours
@@ -59,7 +60,8 @@ def test_every_serializer_of_the_api_is_strict():
                api.serializers.billing_rates, api.serializers.billing_payments,
                api.serializers.banking_accounts, api.serializers.banking_matches,
                api.serializers.banking_statements, api.serializers.payroll_claims,
-               api.serializers.books_exports, api.serializers.payroll_shares]  # fmt: skip
+               api.serializers.books_exports, api.serializers.payroll_shares,
+               api.serializers.capital]  # fmt: skip
     found = [
         cls
         for module in modules

@@ -1,0 +1,96 @@
+"""The bylaws settings of interest on capital accounts and of losses, and their validation.
+
+Kept apart from `coop.bylaws` (which calls `capital_errors`), so that the rules about members'
+capital read in one place. The law leaves these choices to the bylaws: the ICA's third
+principle ("members usually receive limited compensation, if any, on capital subscribed"),
+Spain's Ley 27/1999 art. 48.2 (interest limited by the bylaws, at most six points above the
+legal rate of interest) and art. 59 (losses to the reserves, then to the members in proportion
+to their activity), Germany's GenG § 21a (interest on the Geschäftsguthaben if the Satzung
+says so). docs/capital.md, "Interest" and "Losses", says how Cooperage applies them.
+"""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+CAPITAL_DEFAULTS: dict[str, Any] = {
+    # The highest yearly interest rate on capital accounts the bylaws allow, in percent: 0 pays
+    # no interest until the bylaws set a cap.
+    "capital_interest_rate_cap_pct": "0",
+    # The yearly rate in force, in percent, at most the cap and written with at most 4 decimals.
+    "capital_interest_rate_pct": "0",
+    # How often interest is credited: "yearly" (for each calendar year) or "monthly".
+    "capital_interest_period": "yearly",
+    # Who bears a loss: "reserve_first" (the collective reserve up to its balance, the rest by
+    # patronage) or "patronage" (the members' accounts in proportion to their hours: ICA).
+    "loss_allocation": "reserve_first",
+}
+
+INTEREST_PERIODS = ("yearly", "monthly")
+LOSS_ALLOCATIONS = ("reserve_first", "patronage")
+RATE_PLACES = 4
+HUNDRED = Decimal(100)
+
+
+def parse_rate(value: Any) -> Decimal:
+    """A yearly rate in percent, written as text ("3.5") or a whole number: between 0 and 100,
+    at most four decimals. The ValueError's message is a sentence in the active language."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(_('write it as text, such as "3.5" (percent a year).'))
+    try:
+        rate = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(_('write it as a number, such as "3.5" (percent a year).')) from None
+    if not rate.is_finite() or not 0 <= rate <= HUNDRED:
+        raise ValueError(_("it is between 0 and 100 (percent a year)."))
+    exponent = rate.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -RATE_PLACES:
+        raise ValueError(_("it has at most 4 decimals."))
+    return rate
+
+
+def interest_rate(settings: dict[str, Any]) -> Decimal:
+    """The rate in force under these settings (defaults filled in), in percent a year."""
+    return parse_rate(settings["capital_interest_rate_pct"])
+
+
+def interest_cap(settings: dict[str, Any]) -> Decimal:
+    return parse_rate(settings["capital_interest_rate_cap_pct"])
+
+
+def capital_errors(value: dict[str, Any]) -> list[str]:
+    """The errors of the capital settings in a bylaws JSON (missing keys take the defaults)."""
+    errors: list[str] = []
+    rates: dict[str, Decimal] = {}
+    names = {
+        "capital_interest_rate_cap_pct": _("The cap on interest on capital"),
+        "capital_interest_rate_pct": _("The interest rate on capital"),
+    }
+    for key, name in names.items():
+        try:
+            rates[key] = parse_rate(value.get(key, CAPITAL_DEFAULTS[key]))
+        except ValueError as error:
+            errors.append(_("%(what)s: %(problem)s") % {"what": name, "problem": error})
+    rate = rates.get("capital_interest_rate_pct")
+    cap = rates.get("capital_interest_rate_cap_pct")
+    if rate is not None and cap is not None and rate > cap:
+        errors.append(
+            _(
+                "The interest rate on capital (%(rate)s %%) is above the bylaws' cap "
+                "(capital_interest_rate_cap_pct, %(cap)s %%): the rate may not exceed the cap."
+            )
+            % {"rate": rate, "cap": cap}
+        )
+    if value.get("capital_interest_period", "yearly") not in INTEREST_PERIODS:
+        errors.append(
+            _('Interest on capital is credited "yearly" or "monthly" (capital_interest_period).')
+        )
+    if value.get("loss_allocation", "reserve_first") not in LOSS_ALLOCATIONS:
+        errors.append(
+            _(
+                'Losses are charged to the reserve first ("reserve_first") or to the members by '
+                'patronage ("patronage") (loss_allocation).'
+            )
+        )
+    return errors
