@@ -78,7 +78,7 @@ def build(statement: AnnualStatement) -> bytes:
             [
                 format_day(row.entry.date),
                 row.entry.get_kind_display(),
-                row.entry.note,
+                " ".join([row.entry.note, *row.explanation]),
                 format_money(row.entry.amount, currency),
                 format_money(row.balance, currency),
             ]

@@ -17,6 +17,7 @@ from coop.clock import today_in
 from coop.line_chart import BalancePoint
 from coop.models import Cooperative, Member
 from payroll.capital import CENT, ZERO, LedgerEntry
+from payroll.capital_presenters import explain
 from payroll.models import CapitalAccountEntry
 
 
@@ -80,16 +81,19 @@ def annual_statement(owner: Member, year: int) -> AnnualStatement:
     opening = Decimal(before or 0).quantize(CENT)
     year_entries = (
         entries.filter(date__gte=start, date__lte=datetime.date(year, 12, 31))
-        .select_related("distribution", "recorded_by__user")
+        .select_related(
+            "distribution", "recorded_by__user", "interest_line__run", "loss_share__loss"
+        )
         .order_by("date", "id")
     )
+    currency = owner.cooperative.currency
     ledger: list[LedgerEntry] = []
     balance = opening
     sums: dict[str, Decimal] = {}
     counts: dict[str, int] = {}
     for entry in year_entries:
         balance += entry.amount
-        ledger.append(LedgerEntry(entry, balance))
+        ledger.append(LedgerEntry(entry, balance, tuple(explain(entry, currency))))
         sums[entry.kind] = sums.get(entry.kind, ZERO) + entry.amount
         counts[entry.kind] = counts.get(entry.kind, 0) + 1
     totals = [

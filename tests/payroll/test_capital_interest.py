@@ -1,21 +1,26 @@
 """Interest on capital accounts: the bylaws' rate and cap, a run per period, exact to the cent."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
+from pypdf import PdfReader
 
 from books import sources
 from books.charts import Role
 from books.models import AccountMapping, JournalLine
 from coop.bylaws import validate_bylaws
 from coop.errors import InvalidInput, NotAllowed, StateConflict
-from payroll import book_sources, capital, capital_interest
+from payroll import book_sources, capital, capital_interest, capital_statement_pdf
 from payroll.allocation.interest import interest
 from payroll.capital_models import CapitalInterestRun
+from payroll.capital_statements import annual_statement
 from payroll.models import CapitalAccountEntry
 from tests.factories import MemberFactory
+from tests.web import signed_in
 
 D = Decimal
 
@@ -290,3 +295,29 @@ def test_the_beat_leaves_a_co_op_founded_since_the_period_alone(clock, cooperati
     }
     cooperative.save()
     assert capital_interest.run_due_interest() == {"run": 0, "skipped": 0}
+
+
+def test_the_yearly_statement_explains_the_interest(
+    client, cooperative, treasurer, year_2026, django_assert_max_num_queries
+):
+    """The 2026 statement: 1,000.00 on January 1, +500.00, −200.00, +54.07 interest, with the
+    segments it was computed on; 1,354.07 on December 31 (page and PDF alike)."""
+    capital_interest.run_capital_interest(actor=treasurer, cooperative=cooperative, period="2026")
+    statement = annual_statement(year_2026, 2026)
+    assert statement.opening == D("1000.00") and statement.closing == D("1354.07")
+    assert [(t.kind, t.amount) for t in statement.totals] == [
+        ("redemption", D("-200.00")), ("adjustment", D("500.00")), ("interest", D("54.07")),
+    ]  # fmt: skip
+    explained = statement.ledger[-1].explanation
+    assert explained and any("181" in sentence for sentence in explained)
+    page = signed_in(client, year_2026).get(
+        f"/c/{cooperative.slug}/money/capital/{year_2026.pk}/statements/2026/"
+    )
+    html = page.content.decode()
+    for sentence in explained:
+        assert escape(sentence) in html
+    text = " ".join(
+        p.extract_text()
+        for p in PdfReader(io.BytesIO(capital_statement_pdf.build(statement))).pages
+    )
+    assert "181" in " ".join(text.split())
