@@ -186,3 +186,20 @@ class IncomeStatementSerializer(Serializer):
     income = StatementSectionSerializer()
     expenses = StatementSectionSerializer()
     result = Sum(help_text="income − expenses")
+
+
+class TieSerializer(Serializer):
+    key = serializers.CharField(help_text="the figure: revenue, expenses, reserve_fund, …")
+    label = serializers.CharField()
+    page_name = serializers.CharField(help_text="the money page that shows the figure")
+    page = Sum(help_text="the money page's figure")
+    journal = Sum(help_text="the journal's accounts' figure")
+    difference = Sum(help_text="journal − page: zero when the two tie")
+    ties = serializers.BooleanField()
+
+
+class TiesSerializer(Serializer):
+    currency = CurrencyField()
+    period = PeriodSerializer()
+    all_tie = serializers.BooleanField(help_text="every figure ties, to the cent")
+    ties_to_money_pages = TieSerializer(many=True, source="ties")
