@@ -61,14 +61,14 @@ def distribute(world: World, month: datetime.date) -> Distribution:
 
 def worked_month(clock) -> World:
     """October 2026: invoice of 10,000.00 + 20 % VAT issued on 5 Oct and paid on 20 Oct,
-    hosting of 1,000.00 on 22 Oct, the distribution approved on 2 Nov (Ana 120 hours, Bo 60)
+    hosting of 1,000.00 on 22 Oct, the distribution approved on 2 Nov (Ana 128 hours, Bo 64)
     and paid out on 5 Nov."""
     clock.set(datetime.datetime(2026, 10, 5, 9, tzinfo=datetime.UTC))
     world = World()
     world.cooperative.bylaws = {**world.cooperative.bylaws, "spending_limit": "5000.00"}
     world.cooperative.save()
     services.adopt_policy(actor=world.treasurer, cooperative=world.cooperative, **POLICY)
-    for member, hours in ((world.ana, 120), (world.bo, 60)):
+    for member, hours in ((world.ana, 128), (world.bo, 64)):
         for day in range(hours // 8):
             billable_entry(member, world.project, day=OCTOBER.replace(day=day + 1), minutes=480)
     invoice = issue(world, "10000.00")
