@@ -39,6 +39,7 @@ class EntryKind(models.TextChoices):
     BANK_FEE = "bank_fee", _("bank fee")
     INTEREST = "interest", _("interest")
     REVERSAL = "reversal", _("reversal")
+    OPENING_BALANCE = "opening_balance", _("opening balance")
 
 
 # The ranges of DATEV's header fields 11 and 12 (developer.datev.de, DATEV-Format, Header).

@@ -105,10 +105,24 @@ class CapitalSerializer(Serializer):
     members = MemberCapitalSerializer(many=True)
 
 
+class BankTieSerializer(Serializer):
+    account_name = serializers.CharField(help_text="the bank account")
+    date = serializers.DateField(help_text="its latest imported statement's closing day")
+    statement = Sum(help_text="that statement's closing balance")
+    books = Sum(help_text="the journal's bank that day, less the co-op's other bank accounts")
+    difference = Sum(help_text="books − statement: zero when they tie")
+    ties = serializers.BooleanField()
+
+
 class BalancesSerializer(Serializer):
     currency = CurrencyField()
     balances = RoleBalanceSerializer(many=True)
     members_capital = CapitalSerializer()
+    bank_tie = BankTieSerializer(
+        many=True,
+        help_text="per bank account with imported statements (in the co-op's currency): the "
+        "books' bank against the latest statement's closing balance",
+    )
 
 
 class MonthFlowSerializer(Serializer):

@@ -132,6 +132,7 @@ class BalancesView(BooksView):
         body = {
             "balances": balances.role_balances(self.cooperative, on),
             "members_capital": balances.members_capital(self.cooperative, on),
+            "bank_tie": balances.bank_tie(self.cooperative),
         }
         return Response(BalancesSerializer(body, context=self.context()).data)
 

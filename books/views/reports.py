@@ -47,6 +47,7 @@ def balances_page(request: HttpRequest, coop_slug: str) -> HttpResponse:
         labels=presenters.role_labels(),
         chart=presenters.balances_chart(shown, cooperative.currency) if shown else None,
         capital=capital,
+        bank_tie=balances.bank_tie(cooperative),
     )  # fmt: skip
     return render(request, "books/balances.html", context)
 
