@@ -16,7 +16,8 @@ co-ops' books. The SKR03 chart and, each month of 2025, 20 invoices (receivable 
 VAT), 20 payments, 30 expenses, one distribution with the surplus, the reserve, a payable and
 a capital line per member, and one payout with a line per member: about 15,000 lines a month,
 180,000 a year, written with COPY (PostgreSQL) or bulk inserts (SQLite), once, and kept
-(`books_bench_year` in the entries' source_type marks them).
+(`books_bench_year` in the entries' source_type marks them); on PostgreSQL with the deferred
+balance trigger off for that load only (see `ensure_year`).
 
 Measured, each in the same run:
 - raw: `COPY (SELECT … JOIN …) TO STDOUT WITH CSV` of the year's lines (a plain cursor writing
@@ -167,6 +168,12 @@ def ensure_year(cooperative) -> int:
     if lines.exists():
         return lines.count()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The rows are balanced by construction; the deferred balance trigger (books 0001)
+            # sums an entry's lines once per line, so a distribution of 10,003 lines costs 10^8
+            # row reads at commit (docs/performance.md, "The books"): off for this load only.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
         if not BooksSettings.objects.filter(cooperative=cooperative).exists():
             setup.install_chart(cooperative, charts.chart("skr03"))
         BooksSettings.objects.filter(cooperative=cooperative).update(
