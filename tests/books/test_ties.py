@@ -169,3 +169,23 @@ def test_the_demo_co_op_ties_every_month_and_year(clock):
         assert found.all_tie, (period.key, [(t.key, t.page, t.journal) for t in found.differences])
     revenue = figures(cooperative, periods.year(2027))["revenue"]
     assert revenue[0] == revenue[1] > 0
+
+
+def test_a_payment_in_another_currency_brings_the_revenue_the_journal_books(clock, db):
+    """Two VAT groups in US dollars: the journal splits the payment over revenue and VAT by
+    largest remainder, and the money page's revenue is what that split leaves, to the cent
+    (a net share rounded half up was a cent more: 563.70 against the journal's 563.69)."""
+    from tests.billing.invoicing_factories import World
+    from tests.books.test_billing_entries import issue as issue_lines
+    from tests.books.test_billing_entries import pay as pay_invoice
+
+    clock.set(datetime.date(2026, 11, 2))
+    world = World()
+    world.client.currency = "USD"
+    world.client.save()
+    invoice = issue_lines(world, ("105.62", "S", "20"), ("588.76", "S", "10"))
+    pay_invoice(world, invoice, "720.17", exchange_rate=D("0.87290936"))
+    november = ties_to_money_pages(world.cooperative, periods.month(NOVEMBER))
+    revenue = next(tie for tie in november.ties if tie.key == "revenue")
+    assert revenue.ties, (revenue.page, revenue.journal)
+    assert revenue.page == Revenue.objects.get(cooperative=world.cooperative).amount
