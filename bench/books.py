@@ -169,9 +169,9 @@ def ensure_year(cooperative) -> int:
         return lines.count()
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            # The rows are balanced by construction; the deferred balance trigger (books 0001)
-            # sums an entry's lines once per line, so a distribution of 10,003 lines costs 10^8
-            # row reads at commit (docs/performance.md, "The books"): off for this load only.
+            # The rows are balanced by construction: the deferred balance trigger is off for
+            # this load only. Before books 0005 it summed an entry once per line (10^8 row
+            # reads for a distribution of 10,003 lines; docs/performance.md, "The books").
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = replica")
         if not BooksSettings.objects.filter(cooperative=cooperative).exists():

@@ -185,7 +185,11 @@ class JournalLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="journal_line_not_zero"),
         ]
-        indexes = [models.Index(fields=["account", "entry"], name="journal_line_account")]
+        indexes = [
+            models.Index(fields=["account", "entry"], name="journal_line_account"),
+            # The balance trigger finds an entry's last line by it (migration 0005).
+            models.Index(fields=["entry", "id"], name="journal_line_entry_last"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account} {self.amount}"
