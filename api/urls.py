@@ -29,6 +29,7 @@ from api.views.books import (
     IncomeStatementView,
     JournalEntryViewSet,
     LedgerAccountViewSet,
+    TiesView,
     TrialBalanceView,
 )
 from api.views.capital import (
@@ -136,6 +137,7 @@ urlpatterns = [
     path(
         f"{BOOKS}/income-statement/", IncomeStatementView.as_view(), name="books-income-statement"
     ),
+    path(f"{BOOKS}/ties/", TiesView.as_view(), name="books-ties"),
     path("", include("api.books_urls")),
     path("", include(router.urls)),
 ]

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
+from banking import opening_balances
 from banking.models import BankAccount
 from banking.parsing.csv_mapping import mapping_problems
 from coop import money
@@ -271,6 +272,7 @@ def create_account(
         account = BankAccount(cooperative=cooperative, currency=currency, **values)
         _check_identity(account)
         _save(account)
+        opening_balances.rebook(account, actor=actor)
         record(cooperative, actor, "bank_account.created", account, _audit_data(account))
         return account
 
@@ -310,6 +312,7 @@ def update_account(*, account: BankAccount, actor: Member | None, **changes: Any
             return account
         _check_identity(account)
         _save(account)
+        opening_balances.rebook(account, actor=actor)
         changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
         record(account.cooperative, actor, "bank_account.updated", account, {"changed": changed})
         return account
@@ -344,6 +347,7 @@ def delete_account(*, account: BankAccount, actor: Member | None) -> None:
             )
         data = {**_audit_data(account), "id": account.pk}
         account_id = account.pk
+        opening_balances.rebook(account, actor=actor, removed=True)
         account.delete()
         record(
             account.cooperative,

@@ -7,9 +7,13 @@ payroll's backfill (which runs after it) finds them booked.
 """
 
 import datetime
+from decimal import Decimal
 
-from banking.models import BankMatch, MatchStatus
-from books import sources
+from django.db.models import Q
+
+from banking import opening_balances
+from banking.models import BankMatch, BankStatement, MatchStatus
+from books import balances, sources
 from books.charts import Role
 from books.models import AccountMapping, JournalLine
 from coop.models import Cooperative
@@ -84,7 +88,69 @@ def check(cooperative: Cooperative) -> list[str]:
     return problems
 
 
+# Opening balances and the statements ------------------------------------------------------------
+
+
+def _accounts(cooperative: Cooperative):
+    return opening_balances._accounts(cooperative).select_related("cooperative")
+
+
+def backfill_openings(cooperative: Cooperative) -> int:
+    """The opening entries the accounts from before the books lack."""
+    written = 0
+    for account in _accounts(cooperative).order_by("pk"):
+        if opening_balances.live_entry(account) is None and opening_balances.book(account):
+            written += 1
+    return written
+
+
+def check_openings(cooperative: Cooperative) -> list[str]:
+    """Each account's opening entry books, on its opening date, its opening balance less what
+    the journal held for it already (`opening_balances.wanted`)."""
+    problems = []
+    for account in _accounts(cooperative).order_by("pk"):
+        entry = opening_balances.live_entry(account)
+        if not opening_balances.agrees(account, entry):
+            found = opening_balances.on_bank(entry) if entry else Decimal("0.00")
+            problems.append(
+                f"bank account {account.name}: opening {opening_balances.wanted(account)} on "
+                f"{account.opening_date}, the journal {found}"
+                + (f" on {entry.date}" if entry else "")
+            )
+    return problems
+
+
+def statement_balances(cooperative: Cooperative) -> list[balances.StatementBalance]:
+    """Per account (in the co-op's currency), its latest statement with a closing balance, and
+    what the co-op's other accounts held that day (the journal keeps them all on one account)."""
+    found = []
+    for account in _accounts(cooperative).order_by("name", "pk"):
+        statement = (
+            BankStatement.objects.filter(account=account)
+            .filter(~Q(closing_balance=None), ~Q(closing_date=None))
+            .order_by("-closing_date", "-id")
+            .first()
+        )
+        if statement is None:
+            continue
+        assert statement.closing_date is not None and statement.closing_balance is not None
+        others = opening_balances.bank_at(cooperative, statement.closing_date, exclude=account.pk)
+        found.append(
+            balances.StatementBalance(
+                account.name, statement.closing_date, statement.closing_balance, others
+            )
+        )
+    return found
+
+
 def register() -> None:
     """Called from `BankingConfig.ready`: before payroll's sources (40 and on)."""
     bookkeeping.register_matched_lines(matched_lines)
+    balances.register_statements(statement_balances)
+    sources.register(
+        opening_balances.SOURCE,
+        backfill=backfill_openings,
+        check=check_openings,
+        order=90,  # after every other source: the opening books what the journal lacks
+    )
     sources.register(SOURCE, backfill=backfill, check=check, order=35)

@@ -1,14 +1,23 @@
-"""A year of journal of the 5,000-member co-op exported (CSV, DATEV, beancount), against a raw
-SQL dump of the same rows, and the trial balance's raw GROUP BY.
+"""The backfill of the books checked on the bench data set, and a year of journal of a
+5,000-member co-op exported (CSV, DATEV, beancount) against a raw SQL dump of the same rows,
+with the trial balance next to its raw GROUP BY.
 
-The co-op is the bench data set's federation (bench/data.py) when it is there, else its own
-`bench-books` with 5,000 members made here. Its journal is synthetic until the backfill of the
-books runs on the bench data (TODO for the coordinator: once `manage.py backfill_books` is on
-main, backfill the federation instead): the SKR03 chart and, each month of 2025, 20 invoices
-(receivable / revenue / VAT), 20 payments, 30 expenses, one distribution with the surplus, the
-reserve, a payable and a capital line per member, and one payout with a line per member:
-about 15,000 lines a month, 180,000 a year, written with COPY (PostgreSQL) or bulk inserts
-(SQLite), once, and kept (`books_bench_year` in the entries' source_type marks them).
+First, the backfill (issue 19: "the backfill is checked on the demo co-op and on the bench
+data set"): every co-op of the bench data set (bench/data.py: 202 co-ops, their revenue of
+2025) gets the entries its records lack (`books.sources.backfill`, as `manage.py
+backfill_books` does), then the check (`books.sources.check`) and the ties to the money pages
+of 2025 (`books.ties`) run on each; the differences are counted and printed (0 expected). A
+second run writes nothing.
+
+The exports need a federation-sized journal, which the data set's records do not make (it has
+revenue, no invoices or distributions): its own co-op `bench-books`, 5,000 members made here,
+never one of the data set's, so that its synthetic journal does not stand in the backfilled
+co-ops' books. The SKR03 chart and, each month of 2025, 20 invoices (receivable / revenue /
+VAT), 20 payments, 30 expenses, one distribution with the surplus, the reserve, a payable and
+a capital line per member, and one payout with a line per member: about 15,000 lines a month,
+180,000 a year, written with COPY (PostgreSQL) or bulk inserts (SQLite), once, and kept
+(`books_bench_year` in the entries' source_type marks them); on PostgreSQL with the deferred
+balance trigger off for that load only (see `ensure_year`).
 
 Measured, each in the same run:
 - raw: `COPY (SELECT … JOIN …) TO STDOUT WITH CSV` of the year's lines (a plain cursor writing
@@ -17,8 +26,8 @@ Measured, each in the same run:
   own 99,999-booking limit, through `datev.stream`: a real export is a month);
 - peak traced memory (tracemalloc) of each export for one month and for the year: streaming
   means the year's peak stays near the month's;
-- trial balance: a raw `SELECT account_id, SUM(amount) … GROUP BY account_id` of the year.
-  The reports' own trial balance is not on this branch: TODO, measure it next to this one.
+- trial balance: a raw `SELECT account_id, SUM(amount) … GROUP BY account_id` of the year, and
+  `books.reports.trial_balance` of the same year (its two queries and the rows it builds).
 Ratios are printed and saved to var/bench/books.json; nothing is asserted.
 """
 
@@ -54,12 +63,30 @@ TRIAL_BALANCE = (
 )
 
 
+def backfill_data_set() -> dict:
+    """Backfill every co-op but the export's, then check it and tie 2025 to the money pages:
+    what was written and what differs."""
+    from books import periods, sources
+    from books.ties import ties_to_money_pages
+    from coop.models import Cooperative
+
+    written = problems = untied = 0
+    examples: list[str] = []
+    coops = list(Cooperative.objects.exclude(slug=SLUG).order_by("pk"))
+    for cooperative in coops:
+        written += sum(sources.backfill(cooperative).values())
+        found = [p for listed in sources.check(cooperative).values() for p in listed]
+        ties = ties_to_money_pages(cooperative, periods.year(YEAR)).differences
+        problems, untied = problems + len(found), untied + len(ties)
+        examples += [f"{cooperative.slug}: {p}" for p in found[:2]]
+        examples += [f"{cooperative.slug}: {t.key} {t.page} ≠ {t.journal}" for t in ties[:2]]
+    return {"coops": len(coops), "written": written, "differences": problems,
+            "untied": untied, "examples": examples[:10]}  # fmt: skip
+
+
 def the_coop():
     from coop.models import Cooperative, Member, User
 
-    found = Cooperative.objects.filter(slug=harness.FEDERATION).first()
-    if found is not None:
-        return found
     cooperative = Cooperative.objects.filter(slug=SLUG).first()
     if cooperative is not None:
         return cooperative
@@ -141,6 +168,12 @@ def ensure_year(cooperative) -> int:
     if lines.exists():
         return lines.count()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The rows are balanced by construction: the deferred balance trigger is off for
+            # this load only. Before books 0005 it summed an entry once per line (10^8 row
+            # reads for a distribution of 10,003 lines; docs/performance.md, "The books").
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
         if not BooksSettings.objects.filter(cooperative=cooperative).exists():
             setup.install_chart(cooperative, charts.chart("skr03"))
         BooksSettings.objects.filter(cooperative=cooperative).update(
@@ -225,9 +258,20 @@ def main() -> None:
     harness.setup()  # BENCH_DATABASE names the database (bench/harness.py)
     from django.db import connection
 
+    from books import periods, reports
     from books.exports import beancount, datev, journal_csv
     from books.exports.period import Period
 
+    backfill_seconds, backfilled = harness.timed(backfill_data_set, repeat=1)
+    print(harness.machine())
+    written, took = f"{backfilled['written']:,}", harness.seconds(backfill_seconds)
+    print(
+        f"backfill of the bench data set: {backfilled['coops']} co-ops, {written} entries, {took}"
+    )
+    print(f"check: {backfilled['differences']} differences between the journal and the records")
+    print(f"ties of {YEAR} to the money pages: {backfilled['untied']} figures not tied")
+    for example in backfilled["examples"]:
+        print(f"  {example}")
     cooperative = the_coop()
     lines = ensure_year(cooperative)
     year = Period(datetime.date(YEAR, 1, 1), datetime.date(YEAR, 12, 31))
@@ -256,7 +300,15 @@ def main() -> None:
 
     tb_seconds, balances = harness.timed(trial_balance, repeat=5)
     figures["trial_balance_raw"] = {"seconds": tb_seconds, "accounts": len(balances)}
-    print(harness.machine())
+    report_seconds, report = harness.timed(
+        lambda: reports.trial_balance(cooperative, periods.year(YEAR)), repeat=5
+    )
+    figures["trial_balance_report"] = {
+        "seconds": report_seconds,
+        "accounts": len(report.rows),
+        "ratio": report_seconds / tb_seconds,
+    }
+    figures["backfill"] = {"seconds": backfill_seconds, **backfilled}
     print(f"{cooperative.slug}: {lines:,} journal lines in {YEAR} ({connection.vendor})")
     print(f"raw dump (COPY … TO STDOUT / cursor → CSV): {raw_bytes:,} bytes, "
           f"{harness.seconds(baseline)}")  # fmt: skip
@@ -264,7 +316,9 @@ def main() -> None:
     print(harness.table(results, header))
     print(f"trial balance, raw GROUP BY account ({len(balances)} accounts): "
           f"{harness.seconds(tb_seconds)}")  # fmt: skip
-    print("TODO: the reports' trial balance (books/reports.py or selectors) next to the raw one")
+    ratio = report_seconds / tb_seconds
+    print(f"books.reports.trial_balance ({len(report.rows)} accounts): "
+          f"{harness.seconds(report_seconds)}, {ratio:.1f}× the raw one")  # fmt: skip
     harness.save("books", figures)
 
 

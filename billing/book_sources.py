@@ -19,6 +19,7 @@ from billing.models import Invoice, InvoiceKind, InvoiceStatus, Payment, Payment
 from books import sources
 from books.charts import Role
 from books.models import AccountMapping, JournalEntry, JournalLine
+from books.periods import Period
 from coop.models import AuditEvent, Cooperative
 from coop.money import format_money
 from payroll.models import Revenue
@@ -201,6 +202,33 @@ def covers_revenue(cooperative: Cooperative) -> Iterable[tuple[str, str]]:
         yield REVENUE, str(corrects_id)
 
 
+def payment_figures(cooperative: Cooperative, period: Period) -> sources.Figures:
+    """No page figure of its own (the revenue a payment makes is payroll's): which invoice
+    each payment entry of the period settles, so that the books count the revenue it brings
+    (`books.ties`). A payment removed left its invoice's number in its audit event."""
+    settles = {
+        str(payment_id): (INVOICE, str(invoice_id))
+        for payment_id, invoice_id in Payment.objects.filter(
+            cooperative=cooperative, received_on__range=(period.first, period.last)
+        ).values_list("pk", "invoice_id")
+    }
+    removed = dict(
+        AuditEvent.objects.filter(
+            cooperative=cooperative, verb="payment.removed", object_type=PAYMENT
+        ).values_list("object_id", "data__invoice")
+    )
+    if removed:
+        invoices = dict(
+            Invoice.objects.filter(
+                cooperative=cooperative, number__in=set(removed.values())
+            ).values_list("number", "pk")
+        )
+        for payment_id, number in removed.items():
+            if number in invoices:
+                settles[str(payment_id)] = (INVOICE, str(invoices[number]))
+    return sources.Figures(settles=settles)
+
+
 def register() -> None:
     sources.register(INVOICE, backfill=backfill_invoices, check=check_invoices, order=10)
     sources.register(
@@ -209,4 +237,5 @@ def register() -> None:
         check=check_payments,
         order=20,
         covers=covers_revenue,
+        figures=payment_figures,
     )

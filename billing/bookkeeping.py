@@ -151,6 +151,18 @@ def payment_credits(payment: Payment) -> dict[Role, Decimal]:
     return credits or {Role.REVENUE_TAX_FREE: amount}
 
 
+def vat_part(invoice: Invoice, amount: Decimal) -> Decimal | None:
+    """The VAT a payment of `amount` (in the co-op's currency) of an invoice in another currency
+    is booked with (`payment_credits`); None when its split has no VAT group to go by."""
+    credits = split(amount, invoice_credits(invoice))
+    if not credits:
+        return None
+    return sum(
+        (part for role, part in credits.items() if role in (Role.VAT_STANDARD, Role.VAT_REDUCED)),
+        Decimal(0),
+    )
+
+
 def book_payment(payment: Payment, *, actor: Member | None = None) -> JournalEntry:
     """Dr bank, Cr receivables (or revenue and VAT), on the day the payment was received."""
     invoice = payment.invoice

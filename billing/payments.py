@@ -161,9 +161,18 @@ def revenue_parts(
 def revenue_of(invoice: Invoice, received: Decimal, currency: str) -> Decimal:
     """The co-op's revenue in a payment: what was received without the VAT it carries, in the
     invoice's proportion of net to total (rounded half up to the cent). The VAT is collected for
-    the tax authority: distributing it to members would pay out money the co-op owes."""
+    the tax authority: distributing it to members would pay out money the co-op owes.
+
+    A payment of an invoice in another currency is booked split over the invoice's revenue and
+    VAT groups (`bookkeeping.payment_credits`, largest remainder): its revenue is what that
+    split leaves without the VAT, so that the money pages and the journal agree to the cent
+    (rounding the net share half up could give a cent more or less, books.ties showed)."""
     if invoice.vat_total == 0 or invoice.gross_total <= 0:
         return received
+    if bookkeeping.is_foreign(invoice):
+        vat = bookkeeping.vat_part(invoice, received)
+        if vat is not None:
+            return received - vat
     share = received * invoice.net_total / invoice.gross_total
     return share.quantize(Decimal(1).scaleb(-money.minor_units(currency)), ROUND_HALF_UP)
 

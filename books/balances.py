@@ -8,6 +8,7 @@ positive, and so is a bank account in credit.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -176,3 +177,56 @@ def fund_histories(
             months.append(MonthFlow(month, received, spent))
         histories.append(FundHistory(role, account, openings[role].balance, months))
     return histories
+
+
+# The bank tied to its statements -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementBalance:
+    """An account's latest imported statement: its closing balance and day, and what the co-op's
+    other bank accounts held that day (the journal keeps every bank account on one)."""
+
+    account_name: str
+    date: datetime.date
+    closing_balance: Decimal
+    other_accounts: Decimal
+
+
+_statements: list[Callable[[Cooperative], list[StatementBalance]]] = []
+
+
+def register_statements(finder: Callable[[Cooperative], list[StatementBalance]]) -> None:
+    """Banking says where the statements' balances are (it sits above the books)."""
+    _statements[:] = [finder]
+
+
+@dataclass(frozen=True)
+class BankTie:
+    account_name: str
+    date: datetime.date
+    statement: Decimal  # the statement's closing balance
+    books: Decimal  # the journal's bank that day, less the co-op's other accounts
+
+    @property
+    def difference(self) -> Decimal:
+        return self.books - self.statement
+
+    @property
+    def ties(self) -> bool:
+        return self.difference == 0
+
+
+def bank_tie(cooperative: Cooperative) -> list[BankTie]:
+    """Per bank account with an imported statement: the statement's closing balance next to
+    the books' bank on its closing day (one query per account). Empty without bank import."""
+    found = _statements[0](cooperative) if _statements else []
+    ties = []
+    for statement in found:
+        [bank] = role_balances(cooperative, statement.date, (Role.BANK,)) or [None]
+        journal = bank.balance if bank is not None else ZERO
+        books = journal - statement.other_accounts
+        ties.append(
+            BankTie(statement.account_name, statement.date, statement.closing_balance, books)
+        )
+    return ties

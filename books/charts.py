@@ -15,6 +15,9 @@ skr03, skr04 - DATEV eG, "Kontenrahmen DATEV SKR 03" and "Kontenrahmen DATEV SKR
     and de_kontenplan_SKR04_with_account_number.json (0df0ef42...);
   GnuCash, data/accounts/de_DE/acctchrt_skr03.gnucash-xea (15d3eb48...)
     and acctchrt_skr04.gnucash-xea, "SKR04 2022" (020934c3...);
+  9000 (Saldenvorträge, Sachkonten: the counter-account of opening balances, both charts) is
+    in ERPNext's SKR04 ("9000 Saldenvorträge, Sachkonten (Eröffnungsbilanz)") and in the full
+    SKR03 listings below;
   the SKR03/SKR04 tables of BuchhaltungsButler's help centre (wissen.buchhaltungsbutler.de,
     "Informationen zu Basiskonten", for 0730/3510 and 0755/3519) and a full SKR03 listing in a
     public repository and Dolibarr's llx_accounting_account_de.sql (commit 00a4e179...), for
@@ -31,7 +34,11 @@ cooperative adaptation of the Orden EHA/3360/2010, de 21 de diciembre. Numbers r
     account.account-es_common_mainland.csv (2ea4800f...) and account.account-es_coop_pymes.csv
     (2548257d...), the Orden's cooperative accounts; 148 was found in Odoo's only.
 The Orden makes the Fondo de Educación, Formación y Promoción a liability (148 long term,
-5298 short term) and renames the PGC's 112/113 to the co-op funds.
+5298 short term) and renames the PGC's 112/113 to the co-op funds. The PGC has no opening-
+balance clearing account (its asiento de apertura books against the real accounts): a bank
+balance from before the books whose origin Cooperage does not know is taken as result of
+earlier years not yet applied, 120 Remanente (subgrupo 12, "Resultados pendientes de
+aplicación"; in Dolibarr's PCG08-PYME and Odoo l10n_es alike).
 Interest on members' capital (capital_interest): 6647 of the Orden ("Intereses y retorno
 obligatorio de las aportaciones al capital cooperativo ... con características de deuda"), read
 in Odoo's account.account-es_coop_pymes.csv (commit 2548257d...); SKR03 2100 and SKR04 7300
@@ -40,9 +47,10 @@ interest on Geschäftsguthaben (GenG § 21a) is booked to.
 
 us - there is no statutory US chart of accounts. A conventional small-business numbering
 (1000 cash, 1100 receivables, 2000 payables, 3000 equity, 4000 revenue, 6000 expenses,
-7000 other income), with co-op equity as US co-ops report it: allocated and unallocated
-members' equity, patronage dividends payable (26 U.S.C. §§ 1381-1388, Subchapter T; § 1388
-defines the patronage dividend).
+7000 other income; 3950 "Opening balance equity", the account QuickBooks and most US small-
+business charts book opening balances against), with co-op equity as US co-ops report it:
+allocated and unallocated members' equity, patronage dividends payable (26 U.S.C.
+§§ 1381-1388, Subchapter T; § 1388 defines the patronage dividend).
 
 generic - a neutral English chart with the same shape as the US one, VAT in place of sales tax.
 """
@@ -87,6 +95,10 @@ class Role(StrEnum):
     EDUCATION_ALLOCATION = "education_allocation"
     # expense: interest credited to members' capital accounts (payroll.capital_interest)
     CAPITAL_INTEREST = "capital_interest"
+    # equity: what a bank account held before the books began (its opening balance), until the
+    # treasurer books where it came from (DATEV's Saldenvorträge, QuickBooks's "Opening
+    # balance equity").
+    OPENING_BALANCE_EQUITY = "opening_balance_equity"
 
 
 T, R = AccountType, Role  # short names for the tables below
@@ -100,6 +112,7 @@ ROLE_TYPES: dict[Role, frozenset[AccountType]] = {
         (T.LIABILITY, (R.VAT_STANDARD, R.VAT_REDUCED, R.CLAIMS_PAYABLE, R.COMMONS_PAYABLE)),
         (T.LIABILITY, (R.MEMBERS_PAYABLE,)),
         (T.EQUITY, (R.SURPLUS, R.RESERVE_FUND, R.MEMBERS_CAPITAL, R.COLLECTIVE_CAPITAL)),
+        (T.EQUITY, (R.OPENING_BALANCE_EQUITY,)),
         (T.INCOME, (R.REVENUE_STANDARD, R.REVENUE_REDUCED, R.REVENUE_TAX_FREE, R.OTHER_REVENUE)),
         (T.INCOME, (R.REVENUE_REVERSE_CHARGE, R.INTEREST_INCOME)),
         (T.EXPENSE, (R.EXPENSES, R.BANK_FEES, R.CAPITAL_INTEREST)),
@@ -182,6 +195,7 @@ SKR03 = Chart(
             T.INCOME,
         ),
         _a("8400", "Erlöse 19 % USt", T.INCOME, R.REVENUE_STANDARD),
+        _a("9000", "Saldenvorträge, Sachkonten", T.EQUITY, R.OPENING_BALANCE_EQUITY),
     ),
 )
 
@@ -235,6 +249,7 @@ SKR04 = Chart(
         _a("6855", "Nebenkosten des Geldverkehrs", T.EXPENSE, R.BANK_FEES),
         _a("7100", "Sonstige Zinsen und ähnliche Erträge", T.INCOME, R.INTEREST_INCOME),
         _a("7300", "Zinsen und ähnliche Aufwendungen", T.EXPENSE, R.CAPITAL_INTEREST),
+        _a("9000", "Saldenvorträge, Sachkonten", T.EQUITY, R.OPENING_BALANCE_EQUITY),
     ),
 )
 
@@ -260,6 +275,7 @@ PGC = Chart(
         _a("100", "Capital social", T.EQUITY, R.MEMBERS_CAPITAL),
         _a("112", "Fondo de reserva obligatorio", T.EQUITY, R.RESERVE_FUND),
         _a("113", "Fondo de reserva voluntario", T.EQUITY, R.COLLECTIVE_CAPITAL),
+        _a("120", "Remanente", T.EQUITY, R.OPENING_BALANCE_EQUITY),
         _a("129", "Resultado del ejercicio", T.EQUITY, R.SURPLUS),
         _a(
             "148",
@@ -332,6 +348,7 @@ US = Chart(
         _a("3200", "Reserve fund", T.EQUITY, R.RESERVE_FUND),
         _a("3300", "Education fund", T.EQUITY, R.EDUCATION_FUND),
         _a("3900", "Net margin to allocate", T.EQUITY, R.SURPLUS, R.EDUCATION_ALLOCATION),
+        _a("3950", "Opening balance equity", T.EQUITY, R.OPENING_BALANCE_EQUITY),
         _a("4000", "Service revenue", T.INCOME, R.REVENUE_STANDARD, R.REVENUE_REDUCED),
         _a("4100", "Service revenue, non-taxable", T.INCOME, R.REVENUE_TAX_FREE),
         _a("4200", "Service revenue, foreign clients", T.INCOME, R.REVENUE_REVERSE_CHARGE),
@@ -368,6 +385,7 @@ GENERIC = Chart(
         _a("3200", "Reserve fund", T.EQUITY, R.RESERVE_FUND),
         _a("3300", "Education fund", T.EQUITY, R.EDUCATION_FUND),
         _a("3900", "Surplus to distribute", T.EQUITY, R.SURPLUS, R.EDUCATION_ALLOCATION),
+        _a("3950", "Opening balance equity", T.EQUITY, R.OPENING_BALANCE_EQUITY),
         _a("4000", "Revenue, standard VAT rate", T.INCOME, R.REVENUE_STANDARD),
         _a("4010", "Revenue, reduced VAT rate", T.INCOME, R.REVENUE_REDUCED),
         _a("4020", "Revenue, zero-rated, exempt or export", T.INCOME, R.REVENUE_TAX_FREE),

@@ -39,6 +39,7 @@ class EntryKind(models.TextChoices):
     BANK_FEE = "bank_fee", _("bank fee")
     INTEREST = "interest", _("interest")
     REVERSAL = "reversal", _("reversal")
+    OPENING_BALANCE = "opening_balance", _("opening balance")
 
 
 # The ranges of DATEV's header fields 11 and 12 (developer.datev.de, DATEV-Format, Header).
@@ -184,7 +185,11 @@ class JournalLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="journal_line_not_zero"),
         ]
-        indexes = [models.Index(fields=["account", "entry"], name="journal_line_account")]
+        indexes = [
+            models.Index(fields=["account", "entry"], name="journal_line_account"),
+            # The balance trigger finds an entry's last line by it (migration 0005).
+            models.Index(fields=["entry", "id"], name="journal_line_entry_last"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account} {self.amount}"

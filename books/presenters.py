@@ -88,4 +88,5 @@ def report_titles() -> dict[str, str]:
         "trial-balance": _("Trial balance"),
         "balance-sheet": _("Balance sheet"),
         "income-statement": _("Income statement"),
+        "ties": _("Ties to the money pages"),
     }

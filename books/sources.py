@@ -15,18 +15,38 @@ A source gives two functions, both for one co-op:
   `(source_type, source_id)` pairs: a client's payment is booked by billing (bank against
   receivables), so the revenue rows payroll keeps for it are not booked again as revenue.
   A source leaves out of its backfill and its check whatever `covered()` returns for its name.
+- `figures` (optional) gives, for a period, what its records show on the money pages
+  (`Figures`: amounts by the key of a tie in `books.ties`), so that the books can compare
+  them with the journal's accounts without importing the apps that keep the records.
 
 `backfill` runs every source in `order` (invoices before the payments that settle them) in one
 transaction, so a failure leaves the journal as it was; `check` runs them all and collects.
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 
+from books.periods import Period
 from coop.hours.services import hold_books
 from coop.models import Cooperative
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a source's records show on the money pages for a period.
+
+    `amounts`: by tie (`books.ties.TIES`), the figure the page shows; the figures of all
+    sources that give the same tie are added up.
+    `settles`: for this source's entries that settle an earlier entry (a payment, the
+    invoice it pays), the settled entry's source, by the settling entry's `source_id`: the
+    revenue a payment brings is its share of what the invoice's entry credited to revenue.
+    """
+
+    amounts: Mapping[str, Decimal] = field(default_factory=dict)
+    settles: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -36,6 +56,7 @@ class Source:
     check: Callable[[Cooperative], list[str]]
     order: int = 100
     covers: Callable[[Cooperative], Iterable[tuple[str, str]]] | None = None
+    figures: Callable[[Cooperative, Period], Figures] | None = None
 
 
 _SOURCES: dict[str, Source] = {}
@@ -48,9 +69,10 @@ def register(
     check: Callable[[Cooperative], list[str]],
     order: int = 100,
     covers: Callable[[Cooperative], Iterable[tuple[str, str]]] | None = None,
+    figures: Callable[[Cooperative, Period], Figures] | None = None,
 ) -> None:
     """Register a kind of record (called from an app's `ready()`; registering again replaces)."""
-    _SOURCES[name] = Source(name, backfill, check, order, covers)
+    _SOURCES[name] = Source(name, backfill, check, order, covers, figures)
 
 
 def sources() -> list[Source]:

@@ -16,6 +16,7 @@ from django.db.models import Sum
 from books import sources
 from books.charts import Role
 from books.models import AccountMapping, JournalLine
+from books.periods import Period
 from coop.models import Cooperative
 from payroll import bookkeeping
 from payroll.capital import CENT
@@ -303,18 +304,120 @@ def check_losses(cooperative: Cooperative) -> list[str]:
     ]
 
 
+# The money pages' figures (`books.ties`) -------------------------------------------------------
+
+
+def _total(rows) -> Decimal:
+    return rows.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def revenue_figures(cooperative: Cooperative, period: Period) -> sources.Figures:
+    """The revenue the month overview shows (`selectors.month_books`), every row of the
+    period: recorded by hand, made by a client's payment, interest, corrections."""
+    rows = Revenue.objects.filter(
+        cooperative=cooperative, received_on__range=(period.first, period.last)
+    )
+    return sources.Figures({"revenue": _total(rows)})
+
+
+def expense_figures(cooperative: Cooperative, period: Period) -> sources.Figures:
+    """The approved expenses the month overview shows."""
+    rows = _approved_expenses(cooperative).filter(date__range=(period.first, period.last))
+    return sources.Figures({"expenses": _total(rows)})
+
+
+DISTRIBUTED_TO = {
+    Role.RESERVE_FUND: "distributed_reserve",
+    Role.EDUCATION_FUND: "distributed_education",
+    Role.COMMONS_PAYABLE: "distributed_commons",
+    Role.MEMBERS_PAYABLE: "distributed_members_cash",
+    Role.MEMBERS_CAPITAL: "distributed_members_capital",
+}
+
+
+def _distributed_up_to(cooperative: Cooperative, period: Period):
+    return _distributed(cooperative).filter(month__lte=period.last)
+
+
+def distribution_page_figures(cooperative: Cooperative, period: Period) -> sources.Figures:
+    """What the distributions of the period's months gave each fund, the commons and the
+    members (their pages' figures), and the reserve and education funds at the period's end:
+    all the distributions up to it, the reserve less the losses it bore up to then (the
+    collective account's page)."""
+    amounts = dict.fromkeys(DISTRIBUTED_TO.values(), ZERO)
+    amounts |= {"reserve_fund": ZERO, "education_fund": ZERO}
+    for distribution in _distributed_up_to(cooperative, period):
+        amounts["reserve_fund"] += distribution.reserve
+        amounts["education_fund"] += distribution.education
+        if distribution.month >= period.first:
+            for role, amount in distribution_figures(distribution).items():
+                amounts[DISTRIBUTED_TO[role]] += amount
+    losses = CapitalLoss.objects.filter(cooperative=cooperative, date__lte=period.last)
+    amounts["reserve_fund"] -= losses.aggregate(total=Sum("from_reserve"))["total"] or ZERO
+    return sources.Figures(amounts)
+
+
+def _settles_commons(line: DistributionLine) -> bool:
+    """Whether paying the line out settles commons payable (`bookkeeping.payout_lines`)."""
+    if line.kind == DistributionLine.Kind.COMMONS:
+        return True
+    return line.kind != DistributionLine.Kind.REIMBURSEMENT and not line.member_id
+
+
+def payout_figures(cooperative: Cooperative, period: Period) -> sources.Figures:
+    """Commons payable at the period's end, as the distributions' pages have it: what the
+    distributions up to it owe the commons, less the commons' lines paid by then."""
+    owed = ZERO
+    for distribution in _distributed_up_to(cooperative, period):
+        owed += distribution_figures(distribution)[Role.COMMONS_PAYABLE]
+        paid = bookkeeping.paid_lines(distribution)
+        for line in distribution.lines.filter(cash__gt=0, pk__in=list(paid)):
+            if paid[line.pk] <= period.last and _settles_commons(line):
+                owed -= line.cash
+    return sources.Figures({"commons_payable": owed})
+
+
+def capital_figures(cooperative: Cooperative, period: Period) -> sources.Figures:
+    """The members' capital accounts' total at the period's end (the capital page's)."""
+    rows = CapitalAccountEntry.objects.filter(cooperative=cooperative, date__lte=period.last)
+    return sources.Figures({"members_capital": _total(rows)})
+
+
 def register() -> None:
     """Called from `PayrollConfig.ready` (after billing's sources, 10 and 20)."""
-    sources.register(bookkeeping.REVENUE, backfill=backfill_revenue, check=check_revenue, order=40)
     sources.register(
-        bookkeeping.EXPENSE, backfill=backfill_expenses, check=check_expenses, order=45
+        bookkeeping.REVENUE,
+        backfill=backfill_revenue,
+        check=check_revenue,
+        order=40,
+        figures=revenue_figures,
+    )
+    sources.register(
+        bookkeeping.EXPENSE,
+        backfill=backfill_expenses,
+        check=check_expenses,
+        order=45,
+        figures=expense_figures,
     )
     sources.register(
         bookkeeping.DISTRIBUTION,
         backfill=backfill_distributions,
         check=check_distributions,
         order=50,
+        figures=distribution_page_figures,
     )
-    sources.register(bookkeeping.PAYOUT, backfill=backfill_payouts, check=check_payouts, order=60)
-    sources.register(bookkeeping.CAPITAL, backfill=backfill_capital, check=check_capital, order=70)
+    sources.register(
+        bookkeeping.PAYOUT,
+        backfill=backfill_payouts,
+        check=check_payouts,
+        order=60,
+        figures=payout_figures,
+    )
+    sources.register(
+        bookkeeping.CAPITAL,
+        backfill=backfill_capital,
+        check=check_capital,
+        order=70,
+        figures=capital_figures,
+    )
     sources.register(bookkeeping.LOSS, backfill=backfill_losses, check=check_losses, order=75)

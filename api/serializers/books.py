@@ -105,10 +105,24 @@ class CapitalSerializer(Serializer):
     members = MemberCapitalSerializer(many=True)
 
 
+class BankTieSerializer(Serializer):
+    account_name = serializers.CharField(help_text="the bank account")
+    date = serializers.DateField(help_text="its latest imported statement's closing day")
+    statement = Sum(help_text="that statement's closing balance")
+    books = Sum(help_text="the journal's bank that day, less the co-op's other bank accounts")
+    difference = Sum(help_text="books − statement: zero when they tie")
+    ties = serializers.BooleanField()
+
+
 class BalancesSerializer(Serializer):
     currency = CurrencyField()
     balances = RoleBalanceSerializer(many=True)
     members_capital = CapitalSerializer()
+    bank_tie = BankTieSerializer(
+        many=True,
+        help_text="per bank account with imported statements (in the co-op's currency): the "
+        "books' bank against the latest statement's closing balance",
+    )
 
 
 class MonthFlowSerializer(Serializer):
@@ -186,3 +200,20 @@ class IncomeStatementSerializer(Serializer):
     income = StatementSectionSerializer()
     expenses = StatementSectionSerializer()
     result = Sum(help_text="income − expenses")
+
+
+class TieSerializer(Serializer):
+    key = serializers.CharField(help_text="the figure: revenue, expenses, reserve_fund, …")
+    label = serializers.CharField()
+    page_name = serializers.CharField(help_text="the money page that shows the figure")
+    page = Sum(help_text="the money page's figure")
+    journal = Sum(help_text="the journal's accounts' figure")
+    difference = Sum(help_text="journal − page: zero when the two tie")
+    ties = serializers.BooleanField()
+
+
+class TiesSerializer(Serializer):
+    currency = CurrencyField()
+    period = PeriodSerializer()
+    all_tie = serializers.BooleanField(help_text="every figure ties, to the cent")
+    ties_to_money_pages = TieSerializer(many=True, source="ties")

@@ -21,10 +21,11 @@ from api.serializers.books import (
     IncomeStatementSerializer,
     JournalEntrySerializer,
     LedgerAccountSerializer,
+    TiesSerializer,
     TrialBalanceSerializer,
 )
 from api.views.core import COOP_SLUG, CoopScopedViewSet
-from books import balances, periods, reports, selectors
+from books import balances, periods, reports, selectors, ties
 from books.forms import JournalFilterForm, errors_of
 from books.models import EntryKind, JournalEntry
 from coop.clock import today_in
@@ -131,6 +132,7 @@ class BalancesView(BooksView):
         body = {
             "balances": balances.role_balances(self.cooperative, on),
             "members_capital": balances.members_capital(self.cooperative, on),
+            "bank_tie": balances.bank_tie(self.cooperative),
         }
         return Response(BalancesSerializer(body, context=self.context()).data)
 
@@ -203,6 +205,23 @@ class IncomeStatementView(ReportView):
         parameters=[COOP_SLUG, *PERIOD],
         responses={200: IncomeStatementSerializer, 404: NO_BOOKS},
         summary="Income statement: income − expenses of the period by account",
+    )
+    def get(self, request, coop_slug):
+        return super().get(request, coop_slug)
+
+
+class TiesView(ReportView):
+    """Each figure the money pages show for the period (revenue received, approved expenses,
+    what the distributions gave, the funds and members' capital at its end) next to the
+    journal's accounts, with the difference: zero when they tie."""
+
+    serializer_class = TiesSerializer
+    build = staticmethod(ties.ties_to_money_pages)
+
+    @extend_schema(
+        parameters=[COOP_SLUG, *PERIOD],
+        responses={200: TiesSerializer},
+        summary="Ties to the money pages: page figure, journal figure, difference",
     )
     def get(self, request, coop_slug):
         return super().get(request, coop_slug)

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from books import balances, periods, presenters, reports
+from books import balances, periods, presenters, reports, ties
 from books.views import access
 from coop.clock import today_in
 from coop.errors import InvalidInput
@@ -18,6 +18,7 @@ REPORTS = {
     "trial-balance": (reports.trial_balance, "books/report_trial_balance.html"),
     "balance-sheet": (reports.balance_sheet, "books/report_balance_sheet.html"),
     "income-statement": (reports.income_statement, "books/report_income_statement.html"),
+    "ties": (ties.ties_to_money_pages, "books/report_ties.html"),
 }
 
 
@@ -46,6 +47,7 @@ def balances_page(request: HttpRequest, coop_slug: str) -> HttpResponse:
         labels=presenters.role_labels(),
         chart=presenters.balances_chart(shown, cooperative.currency) if shown else None,
         capital=capital,
+        bank_tie=balances.bank_tie(cooperative),
     )  # fmt: skip
     return render(request, "books/balances.html", context)
 

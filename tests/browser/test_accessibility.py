@@ -158,6 +158,7 @@ PAGES = {
     "books-trial-balance": coop_page("books/reports/trial-balance/?month=2026-10"),
     "books-balance-sheet": coop_page("books/reports/balance-sheet/?month=2026-10"),
     "books-income-statement": coop_page("books/reports/income-statement/?year=2026"),
+    "books-ties": coop_page("books/reports/ties/?month=2026-10"),
     "books-empty-report": coop_page("books/reports/income-statement/?year=2020"),
     "books-exports": coop_page("books/exports/"),
     "api-tokens": lambda site: "/account/tokens/",
