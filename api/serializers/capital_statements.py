@@ -4,16 +4,17 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from api.fields import MoneyField
+from api.serializers.base import Serializer
 
 
-class KindTotalSerializer(serializers.Serializer):
+class KindTotalSerializer(Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()
     amount = MoneyField()
     entries = serializers.IntegerField()
 
 
-class StatementEntrySerializer(serializers.Serializer):
+class StatementEntrySerializer(Serializer):
     id = serializers.IntegerField(source="entry.pk")
     date = serializers.DateField(source="entry.date")
     kind = serializers.CharField(source="entry.kind")
@@ -23,7 +24,7 @@ class StatementEntrySerializer(serializers.Serializer):
     balance = MoneyField()
 
 
-class CapitalStatementSerializer(serializers.Serializer):
+class CapitalStatementSerializer(Serializer):
     """One member's statement of a year: opening + the year's entries = closing."""
 
     member = serializers.IntegerField(source="owner.pk")
@@ -46,7 +47,7 @@ class CapitalStatementSerializer(serializers.Serializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class CapitalYearRowSerializer(serializers.Serializer):
+class CapitalYearRowSerializer(Serializer):
     member = serializers.IntegerField(source="member.pk")
     name = serializers.CharField(source="member.display_name")
     opening_balance = MoneyField(source="opening")

@@ -4,19 +4,20 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from api.fields import MoneyField
+from api.serializers.base import ModelSerializer, Serializer
 from api.serializers.hours import CoopScopedPrimaryKey
 from coop.models import Member
 from payroll.consent_models import AllocationConsent
 
 
-class NoticeLineSerializer(serializers.Serializer):
+class NoticeLineSerializer(Serializer):
     month = serializers.DateField()
     patronage_dividend = MoneyField(source="share")
     paid_in_money = MoneyField(source="cash")
     allocated = MoneyField(source="retained")
 
 
-class AllocationNoticeSerializer(serializers.Serializer):
+class AllocationNoticeSerializer(Serializer):
     """A member's written notice of allocation of a year (IRC §1388(b))."""
 
     member = serializers.IntegerField(source="member.pk")
@@ -40,7 +41,7 @@ class AllocationNoticeSerializer(serializers.Serializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class AllocationConsentSerializer(serializers.ModelSerializer):
+class AllocationConsentSerializer(ModelSerializer):
     member = CoopScopedPrimaryKey(queryset=Member.objects.all())
 
     class Meta:
@@ -49,5 +50,5 @@ class AllocationConsentSerializer(serializers.ModelSerializer):
         read_only_fields = ["withdrawn_on", "recorded_at"]
 
 
-class WithdrawConsentSerializer(serializers.Serializer):
+class WithdrawConsentSerializer(Serializer):
     withdrawn_on = serializers.DateField()

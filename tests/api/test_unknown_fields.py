@@ -17,9 +17,11 @@ import api.serializers.billing_payments
 import api.serializers.billing_rates
 import api.serializers.books_exports
 import api.serializers.capital
+import api.serializers.capital_statements
 import api.serializers.core
 import api.serializers.governance
 import api.serializers.hours
+import api.serializers.patronage
 import api.serializers.payroll
 import api.serializers.payroll_claims
 import api.serializers.payroll_shares
@@ -31,6 +33,7 @@ from coop import clock
 from coop.models import Cooperative
 from governance import services as governance
 from payroll import services as payroll
+from payroll.consent_models import AllocationConsent
 from payroll.share_models import Subscription
 from tests.api.contract import ContractClient
 from tests.banking.factories_accounts import bank_account
@@ -61,7 +64,8 @@ def test_every_serializer_of_the_api_is_strict():
                api.serializers.banking_accounts, api.serializers.banking_matches,
                api.serializers.banking_statements, api.serializers.payroll_claims,
                api.serializers.books_exports, api.serializers.payroll_shares,
-               api.serializers.capital]  # fmt: skip
+               api.serializers.capital, api.serializers.capital_statements,
+               api.serializers.patronage]  # fmt: skip
     found = [
         cls
         for module in modules
@@ -87,6 +91,13 @@ def world(db, cooperative):
     )  # fmt: skip
     project = ProjectFactory(client=ClientFactory(cooperative=cooperative))
     entry = TimeEntryFactory(member=boss, project=project)
+    # Under United States law, for the consents to notices of allocation.
+    cooperative.legal_profile = "us"
+    cooperative.save(update_fields=["legal_profile"])
+    consent = AllocationConsent.objects.create(
+        cooperative=cooperative, member=other, method="written",
+        given_on=datetime.date(2026, 1, 1),
+    )  # fmt: skip
     proposal = governance.create_proposal(
         actor=boss,
         title="A draft",
@@ -126,6 +137,7 @@ def world(db, cooperative):
             "bank-accounts": account.pk,
             "bank-matches": match.pk,
             "shares": subscription.pk,
+            "allocation-consents": consent.pk,
         },
     }
 
