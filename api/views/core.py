@@ -122,6 +122,14 @@ class MemberViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         user = data.pop("user")
+        if data.pop("probation_ends_on", None) is not None:
+            raise InvalidInput(
+                _(
+                    "The end of a probation is set on admission, from the bylaws' "
+                    "probation_months: move it afterwards (PATCH …/members/{id}/)."
+                ),
+                field="probation_ends_on",
+            )
         serializer.instance = services.add_member(
             cooperative=self.cooperative,
             actor=self.membership,

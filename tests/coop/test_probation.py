@@ -118,6 +118,15 @@ class TestMovingTheEnd:
         )
         assert response.status_code == 409
 
+    def test_not_when_a_member_is_added(self, api, admin_member):
+        """The end is set on admission from the bylaws; a new member's is a 400, not a 500."""
+        url = f"/api/v1/coops/{admin_member.cooperative.slug}/members/"
+        body = {"email": "new@example.org", "status": "active", "probation_ends_on": "2027-01-01"}
+        response = as_member(api, admin_member).post(url, body, format="json")
+        assert response.status_code == 400
+        assert list(response.json()["errors"]) == ["probation_ends_on"]
+        assert not admin_member.cooperative.members.filter(user__email="new@example.org").exists()
+
     def test_on_the_members_page(self, client, on_probation, secretary):
         slug = on_probation.cooperative.slug
         signed_in(client, secretary)
