@@ -7,6 +7,7 @@ amounts (as text, so that a Decimal's exponent counts too), the weight, the expl
 steps as the JSON the line keeps, and the simulator's output.
 """
 
+import gc
 import json
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
@@ -231,3 +232,19 @@ def test_the_simulators_output_is_byte_for_byte_the_same(name):
     output = render(compute_distribution(inputs))
     assert json.dumps(output, sort_keys=True) == json.dumps(expected, sort_keys=True)
     assert_same(inputs)
+
+
+def test_the_cycle_collector_is_left_as_it_was():
+    """The computation pauses Python's cycle collector for its own objects, and only then."""
+    inputs = month([MemberWork(1, 60, Decimal("1"))], Method.HOURS)
+    compute_distribution(inputs)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        compute_distribution(inputs)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(DistributionError):
+        compute_distribution(month([MemberWork(1, 0, Decimal("1"))], Method.HOURS))
+    assert gc.isenabled()
