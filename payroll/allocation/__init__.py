@@ -1,8 +1,9 @@
 """The monthly distribution of a co-op's surplus, computed exactly (pure Python, no Django).
 
 docs/payroll-rules.md states the rules this package implements, with a worked example. All
-arithmetic is exact: money is held in integer minor units (cents), weights are `Fraction`s, and
-every rounding step is named (rounded down, largest remainder, half up).
+arithmetic is exact: money is held in integer minor units (cents), the members' weights are
+integer numerators over one common denominator (no `Fraction` per member: a federation's run
+has thousands), and every rounding step is named (rounded down, largest remainder, half up).
 
 The parts: `inputs` (the policy, the month's figures, the members' minutes), `shares` (the
 computation and its result), `explanation` (a share's steps with figures, and them in words),

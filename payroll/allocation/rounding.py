@@ -29,13 +29,27 @@ def largest_remainder(total_minor: int, weights: Sequence[Fraction]) -> list[int
     # total × w / Σw = part + remainder / Σw with the same Σw for all (no Fraction per member).
     denominator = math.lcm(*(weight.denominator for weight in exact))
     scaled = [weight.numerator * (denominator // weight.denominator) for weight in exact]
-    weight_sum = sum(scaled)
+    return split_by_numerators(total_minor, scaled)
+
+
+def split_by_numerators(total_minor: int, numerators: Sequence[int]) -> list[int]:
+    """`largest_remainder` of weights given as integer numerators over one common denominator
+    (which cancels out): the same parts, with no Fraction. The numerators are ≥ 0."""
+    weight_sum = sum(numerators)
+    if total_minor == 0:
+        return [0] * len(numerators)
     if weight_sum == 0:
         raise DistributionError("An amount cannot be split when every weight is zero.")
-    split = [divmod(total_minor * weight, weight_sum) for weight in scaled]
-    parts = [part for part, _ in split]
+    parts = []
+    remainders = []
+    for weight in numerators:
+        part, remainder = divmod(total_minor * weight, weight_sum)
+        parts.append(part)
+        remainders.append(remainder)
     left_over = total_minor - sum(parts)
-    by_remainder = sorted(range(len(exact)), key=lambda i: (-split[i][1], i))
-    for index in by_remainder[:left_over]:
-        parts[index] += 1
+    if left_over:
+        # Largest remainders first; a stable sort keeps ties in their order (the earlier first).
+        by_remainder = sorted(range(len(remainders)), key=remainders.__getitem__, reverse=True)
+        for index in by_remainder[:left_over]:
+            parts[index] += 1
     return parts

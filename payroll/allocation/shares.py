@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from coop.texts import Text, gettext_noop
 from payroll.allocation import explanation as explaining
 from payroll.allocation.currencies import minor_units, to_minor
 from payroll.allocation.errors import DistributionError, PayRatioExceeded
-from payroll.allocation.figures import amount_figure, fraction_text, from_minor, weight_text
+from payroll.allocation.figures import (
+    from_minor,
+    ratio_amount_figure,
+    ratio_fraction_text,
+    ratio_weight_text,
+)
 from payroll.allocation.inputs import (
     METHOD_NAMES,
     DistributionInputs,
@@ -21,7 +29,7 @@ from payroll.allocation.inputs import (
     Method,
     PolicyTerms,
 )
-from payroll.allocation.rounding import HALF, largest_remainder
+from payroll.allocation.rounding import largest_remainder, split_by_numerators
 
 
 @dataclass(frozen=True)
@@ -58,14 +66,29 @@ class ShareExplanation:
 
 @dataclass(frozen=True)
 class MemberShare:
-    """One member's share of the member pool, split into cash and retained capital."""
+    """One member's share of the member pool, split into cash and retained capital.
+
+    The member's exact weight is `weight_numerator / weight_denominator`: every member of a
+    run has the same denominator, so that the computation needs no Fraction per member.
+    """
 
     id: MemberId
-    weight: Fraction
     share: Decimal
     cash: Decimal
     retained: Decimal
     explanation: ShareExplanation
+    weight_numerator: int
+    weight_denominator: int = 1
+
+    @property
+    def weight(self) -> Fraction:
+        """The exact weight, reduced."""
+        return Fraction(self.weight_numerator, self.weight_denominator)
+
+    @property
+    def weight_fraction(self) -> str:
+        """The weight as `str(self.weight)` writes it ("1900/3", "900"), with no Fraction."""
+        return ratio_fraction_text(self.weight_numerator, self.weight_denominator)
 
     @property
     def minutes(self) -> int:
@@ -102,6 +125,30 @@ def compute_distribution(inputs: DistributionInputs) -> DistributionResult:
     Raises `PayRatioExceeded` when rate weights break max_pay_ratio and `DistributionError`
     when the pool cannot be split (no members, or every weight zero).
     """
+    with _no_cycle_collection():
+        return _compute(inputs)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while a run makes its objects.
+
+    A run makes a dozen small containers per member (steps, lines, figures), none in a cycle;
+    the collector, triggered every 700 of them, walks every object of the process each time
+    it reaches the oldest generation, which took half the computation's time at 50,000 members
+    (docs/performance.md). Reference counting still frees everything as usual.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _compute(inputs: DistributionInputs) -> DistributionResult:
     policy = inputs.policy
     exponent = minor_units(inputs.currency)
     scale = 10**exponent
@@ -129,13 +176,13 @@ def compute_distribution(inputs: DistributionInputs) -> DistributionResult:
             lines=tuple(
                 MemberShare(
                     m.id,
-                    Fraction(0),
                     zero,
                     zero,
                     zero,
                     ShareExplanation(
                         str(policy.method), m.minutes, "0", "0", nothing, inputs.currency
                     ),
+                    0,
                 )
                 for m in inputs.members
             ),
@@ -166,47 +213,57 @@ def compute_distribution(inputs: DistributionInputs) -> DistributionResult:
                 )
             )
         )
-    weights, details = _weights(inputs, Fraction(pool, scale), exponent)
-    weight_sum = sum(weights, Fraction(0))
+    # Each weight is numerator / denominator, one denominator for all: integers from here on.
+    numerators, denominator, details, weight_texts = _weights(inputs, pool, scale, exponent)
+    weight_sum = sum(numerators)
     if weight_sum == 0:
         raise DistributionError.of(_no_weight_message(policy.method))
-    shares = largest_remainder(pool, weights)
+    shares = split_by_numerators(pool, numerators)
 
-    # Rule 5: cash half up, the rest retained.
-    cash_pct = Fraction(policy.cash_pct)
+    # Rule 5: cash half up, the rest retained: floor(share × p/q + 1/2) = (2·share·p + q) // 2q.
+    cash_numerator, cash_denominator = Fraction(policy.cash_pct).as_integer_ratio()
+    pool_money = money(pool)
+    method = str(policy.method)
+    currency = inputs.currency
+    # The exact share is pool × numerator / Σ numerators, in minor units; / scale in money.
+    exact_denominator = weight_sum * scale
     lines = []
-    for member, weight, detail, share in zip(members, weights, details, shares, strict=True):
-        cash = math.floor(share * cash_pct + HALF)
+    for member, numerator, detail, weight, share in zip(
+        members, numerators, details, weight_texts, shares, strict=True
+    ):
+        cash = (2 * share * cash_numerator + cash_denominator) // (2 * cash_denominator)
         retained = share - cash
-        fraction = weight / weight_sum
-        exact_share = pool * fraction
-        if exact_share == share:
+        exact_share = pool * numerator
+        if exact_share == share * weight_sum:
             rounding = explaining.NO_ROUNDING
-        elif share == math.floor(exact_share):
+        elif share == exact_share // weight_sum:
             rounding = explaining.ROUNDED_DOWN
         else:
             rounding = explaining.ROUNDED_DOWN_PLUS_ONE
-        exact = amount_figure(exact_share / scale, exponent)
+        fraction = ratio_fraction_text(numerator, weight_sum)
+        exact = ratio_amount_figure(exact_share, exact_denominator, exponent)
+        share_money, cash_money, retained_money = money(share), money(cash), money(retained)
         share_steps = (
             *detail,
-            explaining.share(fraction_text(fraction), money(pool), exact, rounding, money(share)),
-            explaining.cash(policy.cash_pct, money(cash), money(retained)),
+            explaining.share(fraction, pool_money, exact, rounding, share_money),
+            explaining.cash(policy.cash_pct, cash_money, retained_money),
         )
         lines.append(
             MemberShare(
                 id=member.id,
-                weight=weight,
-                share=money(share),
-                cash=money(cash),
-                retained=money(retained),
+                share=share_money,
+                cash=cash_money,
+                retained=retained_money,
                 explanation=ShareExplanation(
-                    method=str(policy.method),
+                    method=method,
                     minutes=member.minutes,
-                    weight=weight_text(weight),
-                    fraction_of_pool=fraction_text(fraction),
+                    weight=weight,
+                    fraction_of_pool=fraction,
                     steps=share_steps,
-                    currency=inputs.currency,
+                    currency=currency,
                 ),
+                weight_numerator=numerator,
+                weight_denominator=denominator,
             )
         )
     return DistributionResult(
@@ -221,122 +278,189 @@ def compute_distribution(inputs: DistributionInputs) -> DistributionResult:
     )
 
 
-def _weights(
-    inputs: DistributionInputs, pool: Fraction, exponent: int
-) -> tuple[list[Fraction], list[list[explaining.Step]]]:
-    """Each member's exact weight by the policy's method (rule 3), and the steps to it."""
+class _Weights(NamedTuple):
+    """The members' weights (rule 3): integer numerators over one common denominator, the steps
+    that explain each, and each weight as `weight_text` writes it."""
+
+    numerators: list[int]
+    denominator: int
+    details: list[list[explaining.Step]]
+    texts: list[str]
+
+
+def _weights(inputs: DistributionInputs, pool: int, scale: int, exponent: int) -> _Weights:
+    """Each member's exact weight by the policy's method (rule 3), and the steps to it.
+
+    `pool` is the member pool in minor units (pool / scale in money).
+    """
     policy = inputs.policy
     members = inputs.members
     total_minutes = sum(m.minutes for m in members)
     method = policy.method
     if method == Method.EQUAL:
-        return (
-            [Fraction(1)] * len(members),
-            [[explaining.equal(len(members))]] * len(members),
-        )
+        count = len(members)
+        return _Weights([1] * count, 1, [[explaining.equal(count)]] * count, ["1"] * count)
     if method == Method.HOURS:
-        return (
-            [Fraction(m.minutes) for m in members],
+        return _Weights(
+            [m.minutes for m in members],
+            1,
             [[explaining.hours(m.minutes, total_minutes)] for m in members],
+            [str(m.minutes) for m in members],
         )
     if method == Method.WEIGHTED_HOURS:
-        weights = [m.minutes * Fraction(m.rate_weight) for m in members]
-        total = sum(weights, Fraction(0))
-        total_text = weight_text(total)
-        return weights, [
-            [explaining.weighted_hours(m.minutes, m.rate_weight, weight_text(w), total_text)]
-            for m, w in zip(members, weights, strict=True)
-        ]
+        rates, denominator = _rates(members)
+        numerators = [m.minutes * rates[m.rate_weight] for m in members]
+        total_text = ratio_weight_text(sum(numerators), denominator)
+        texts = [ratio_weight_text(numerator, denominator) for numerator in numerators]
+        return _Weights(
+            numerators,
+            denominator,
+            [
+                [explaining.weighted_hours(m.minutes, m.rate_weight, text, total_text)]
+                for m, text in zip(members, texts, strict=True)
+            ],
+            texts,
+        )
     if method == Method.WAGES_THEN_PATRONAGE:
-        return _wages_then_patronage(policy, members, pool, total_minutes, exponent)
-    return _project_hours(inputs, pool, total_minutes, exponent)
+        return _wages_then_patronage(policy, members, pool, scale, total_minutes, exponent)
+    return _project_hours(inputs, pool, scale, total_minutes, exponent)
+
+
+def _rates(members: Sequence[MemberWork]) -> tuple[dict[Decimal, int], int]:
+    """Each distinct rate weight as an integer numerator over the rate weights' common
+    denominator (the lcm of their reduced denominators), and that denominator."""
+    ratios = {rate: Fraction(rate) for rate in {m.rate_weight for m in members}}
+    denominator = math.lcm(*(ratio.denominator for ratio in ratios.values()))
+    return {
+        rate: ratio.numerator * (denominator // ratio.denominator) for rate, ratio in ratios.items()
+    }, denominator
+
+
+def _texts(numerators: Sequence[int], denominator: int) -> list[str]:
+    return [ratio_weight_text(numerator, denominator) for numerator in numerators]
 
 
 def _wages_then_patronage(
     policy: PolicyTerms,
     members: Sequence[MemberWork],
-    pool: Fraction,
+    pool: int,
+    scale: int,
     total_minutes: int,
     exponent: int,
-) -> tuple[list[Fraction], list[list[explaining.Step]]]:
-    """wage = minutes / 60 × base_rate × rate_weight; the pool above Σwage goes by minutes."""
-    base_rate = Fraction(policy.base_rate or 0)
-    wages = [Fraction(m.minutes, 60) * base_rate * Fraction(m.rate_weight) for m in members]
-    wage_total = sum(wages, Fraction(0))
+) -> _Weights:
+    """wage = minutes / 60 × base_rate × rate_weight; the pool above Σwage goes by minutes.
+
+    With base_rate = b/d and the rate weights r/R: wage = minutes × b × r / (60 × d × R), so the
+    wages are integers over 60·d·R; the patronage adds rest × minutes / Σminutes over the
+    common denominator scale·60·d·R·Σminutes.
+    """
+    base = Fraction(policy.base_rate or 0)
+    rates, rate_denominator = _rates(members)
+    wage_denominator = 60 * base.denominator * rate_denominator
+    wages = [m.minutes * base.numerator * rates[m.rate_weight] for m in members]
+    wage_total = sum(wages)
     wage_steps = [
-        explaining.wage(m.minutes, policy.base_rate, m.rate_weight, amount_figure(wage, exponent))
+        explaining.wage(
+            m.minutes,
+            policy.base_rate,
+            m.rate_weight,
+            ratio_amount_figure(wage, wage_denominator, exponent),
+        )
         for m, wage in zip(members, wages, strict=True)
     ]
-    if wage_total >= pool:
-        pro_rata = explaining.wages_pro_rata(amount_figure(wage_total, exponent))
-        return wages, [[step, pro_rata] for step in wage_steps]
-    rest = pool - wage_total
-    rest_figure = amount_figure(rest, exponent)
-    weights = []
+    if wage_total * scale >= pool * wage_denominator:  # Σwage ≥ pool / scale
+        pro_rata = explaining.wages_pro_rata(
+            ratio_amount_figure(wage_total, wage_denominator, exponent)
+        )
+        return _Weights(
+            wages,
+            wage_denominator,
+            [[step, pro_rata] for step in wage_steps],
+            _texts(wages, wage_denominator),
+        )
+    # rest = pool / scale − Σwage, over scale × wage_denominator.
+    rest = pool * wage_denominator - wage_total * scale
+    rest_denominator = scale * wage_denominator
+    rest_figure = ratio_amount_figure(rest, rest_denominator, exponent)
+    by_minutes = total_minutes or 1  # no minutes: every wage and patronage is 0
+    denominator = rest_denominator * by_minutes
+    numerators = []
     explained = []
     for member, wage, step in zip(members, wages, wage_steps, strict=True):
-        patronage = rest * member.minutes / total_minutes if total_minutes else Fraction(0)
-        weights.append(wage + patronage)
+        patronage = rest * member.minutes if total_minutes else 0
+        numerators.append(wage * scale * by_minutes + patronage)
         explained.append(
             [
                 step,
                 explaining.patronage(
-                    rest_figure, member.minutes, total_minutes, amount_figure(patronage, exponent)
+                    rest_figure,
+                    member.minutes,
+                    total_minutes,
+                    ratio_amount_figure(patronage, denominator, exponent),
                 ),
             ]
         )
-    return weights, explained
+    return _Weights(numerators, denominator, explained, _texts(numerators, denominator))
 
 
 def _project_hours(
-    inputs: DistributionInputs, pool: Fraction, total_minutes: int, exponent: int
-) -> tuple[list[Fraction], list[list[explaining.Step]]]:
+    inputs: DistributionInputs, pool: int, scale: int, total_minutes: int, exponent: int
+) -> _Weights:
     """Each project's revenue share of the pool by minutes on it; revenue with no project and
-    projects nobody logged time on go by all minutes."""
+    projects nobody logged time on go by all minutes.
+
+    A project's part of the pool is pool × amount / revenue = n / d (a few Fractions per
+    project); a member's part of it is n × minutes / (d × minutes on it), an integer over
+    the common denominator of all parts.
+    """
     members = inputs.members
     revenue = Fraction(inputs.revenue)
-    weights = [Fraction(0)] * len(members)
-    parts: list[list[explaining.Step]] = [[] for _ in members]
-
-    def by_all_minutes(amount: Fraction, project: str | None) -> None:
-        if not total_minutes:
-            return
-        for index, member in enumerate(members):
-            part = amount * member.minutes / total_minutes
-            weights[index] += part
-            figure = amount_figure(part, exponent)
-            parts[index].append(
-                explaining.no_project_part(member.minutes, total_minutes, figure)
-                if project is None
-                else explaining.unlogged_project_part(
-                    project, member.minutes, total_minutes, figure
-                )
-            )
-
+    pool_money = Fraction(pool, scale)
+    # (the project, or None for revenue with no project; its part of the pool; whether it goes
+    # by the minutes on the project, else by all minutes; the minutes it goes by in all)
+    splits: list[tuple[str | None, Fraction, bool, int]] = []
     project_total = Fraction(0)
     for project, amount in inputs.revenue_by_project.items():
         project_total += Fraction(amount)
         if amount == 0:
             continue
-        project_pool = pool * Fraction(amount) / revenue
+        project_pool = pool_money * Fraction(amount) / revenue
         on_project = sum(m.minutes_by_project.get(project, 0) for m in members)
-        if on_project == 0:
-            by_all_minutes(project_pool, project)
-            continue
-        for index, member in enumerate(members):
-            minutes = member.minutes_by_project.get(project, 0)
-            if minutes:
-                part = project_pool * minutes / on_project
-                weights[index] += part
-                parts[index].append(
-                    explaining.project_part(
-                        project, minutes, on_project, amount_figure(part, exponent)
-                    )
-                )
+        if on_project:
+            splits.append((project, project_pool, True, on_project))
+        elif total_minutes:
+            splits.append((project, project_pool, False, total_minutes))
     unassigned = revenue - project_total
-    if unassigned:
-        by_all_minutes(pool * unassigned / revenue, None)
-    return weights, [[explaining.project_hours(p)] for p in parts]
+    if unassigned and total_minutes:
+        splits.append((None, pool_money * unassigned / revenue, False, total_minutes))
+    denominator = math.lcm(1, *(part.denominator * of for _n, part, _b, of in splits))
+    numerators = [0] * len(members)
+    parts: list[list[explaining.Step]] = [[] for _ in members]
+    for name, part, by_project, of in splits:
+        part_denominator = part.denominator * of
+        factor = part.numerator * (denominator // part_denominator)
+        for index, member in enumerate(members):
+            if by_project and name is not None:
+                minutes = member.minutes_by_project.get(name, 0)
+                if not minutes:
+                    continue
+            else:
+                minutes = member.minutes
+            numerators[index] += factor * minutes
+            figure = ratio_amount_figure(part.numerator * minutes, part_denominator, exponent)
+            if by_project and name is not None:
+                step = explaining.project_part(name, minutes, of, figure)
+            elif name is None:
+                step = explaining.no_project_part(minutes, of, figure)
+            else:
+                step = explaining.unlogged_project_part(name, minutes, of, figure)
+            parts[index].append(step)
+    return _Weights(
+        numerators,
+        denominator,
+        [[explaining.project_hours(p)] for p in parts],
+        _texts(numerators, denominator),
+    )
 
 
 def _check_pay_ratio(policy: PolicyTerms, members: Sequence[MemberWork]) -> None:
