@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coop.bylaws_settlement import DEFAULT_SETTLEMENT, settlement_errors
+
 PROPOSAL_KINDS = ("general", "spending", "membership", "policy", "bylaws", "distribution")
 
 # The floors of each proposal kind: a proposal may be stricter (a higher quorum or threshold, a
@@ -71,6 +73,8 @@ DEFAULT_BYLAWS: dict[str, Any] = {
     # Whether a redemption or an adjustment may take a member's capital account below zero
     # (the member then owes the co-op); refused with a 409 unless the bylaws say so.
     "negative_capital_balance": False,
+    # How a departed member is paid out (coop.bylaws_settlement).
+    "settlement": DEFAULT_SETTLEMENT,
 }
 
 MEMBER_DECISIONS = ("admission", "status_changes", "role_changes")
@@ -242,5 +246,7 @@ def validate_bylaws(value: Any) -> None:
     for key in MEMBER_DECISIONS:
         if value.get(key, "admins") not in ("admins", "vote"):
             errors.append(str(DECIDED_BY[key]))
+    if "settlement" in value:
+        errors.extend(settlement_errors(value["settlement"]))
     if errors:
         raise ValidationError(errors, code="invalid_bylaws")

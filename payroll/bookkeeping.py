@@ -302,23 +302,28 @@ def settle_payouts(
 def book_capital_entry(
     entry: CapitalAccountEntry, *, actor: Member | None = None
 ) -> JournalEntry | None:
-    """A redemption: Dr the member's capital, Cr bank (it is paid out). An adjustment moves the
-    amount between the member's capital and the co-op's collective capital (a correction of
-    who holds the co-op's equity, no money moving). Allocations are booked by the
-    distribution's entry."""
+    """A redemption: Dr the member's capital, Cr bank (it is paid out), or Cr members payable
+    for a settlement instalment its distribution pays out; a retention: Cr the collective
+    reserve. An adjustment moves the amount between the member's capital and the co-op's
+    collective capital (a correction of who holds the co-op's equity, no money moving).
+    Allocations are booked by the distribution's entry."""
     if entry.kind == CapitalAccountEntry.Kind.ALLOCATION:
         return None
-    counter = Role.BANK if entry.kind == CapitalAccountEntry.Kind.REDEMPTION else None
+    counter = debit(Role.COLLECTIVE_CAPITAL, entry.amount)
+    if entry.kind == CapitalAccountEntry.Kind.REDEMPTION and entry.distribution_id:
+        # A settlement instalment: owed to the member until its redemption line is paid out.
+        counter = debit(Role.MEMBERS_PAYABLE, entry.amount, member=entry.member)
+    elif entry.kind == CapitalAccountEntry.Kind.REDEMPTION:
+        counter = debit(Role.BANK, entry.amount)
+    elif entry.kind == CapitalAccountEntry.Kind.RETENTION:  # kept on leaving: to the reserve
+        counter = debit(Role.RESERVE_FUND, entry.amount)
     return post(
         cooperative=entry.cooperative,
         date=entry.date,
         kind=EntryKind.CAPITAL,
         description=_("Capital account of %(member)s: %(kind)s")
         % {"member": entry.member.display_name, "kind": entry.get_kind_display()},
-        lines=[
-            credit(Role.MEMBERS_CAPITAL, entry.amount, member=entry.member),
-            debit(counter or Role.COLLECTIVE_CAPITAL, entry.amount),
-        ],
+        lines=[credit(Role.MEMBERS_CAPITAL, entry.amount, member=entry.member), counter],
         source=(CAPITAL, entry.pk),
         actor=actor,
     )

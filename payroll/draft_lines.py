@@ -93,7 +93,26 @@ def compute_draft(distribution: Distribution) -> None:
          claim.amount, zero, {"claim": claim.pk})
         for claim in claims_to_reimburse(cooperative, distribution.month)
     ]  # fmt: skip
+    rows += _redemption_rows(distribution, details)
     _insert_lines(rows)
+
+
+def _redemption_rows(
+    distribution: Distribution, details: dict[allocation.MemberId, LineDetails]
+) -> list[tuple[Any, ...]]:
+    """A redemption line for each settlement instalment due by the month: paid in cash beside
+    the shares (not part of the surplus), out of the departed member's capital account."""
+    from payroll.settlements import instalments_due
+
+    zero = Decimal("0")
+    return [
+        (distribution.pk, DistributionLine.Kind.REDEMPTION.value, part.settlement.member_id,
+         details[part.settlement.member_id].name, details[part.settlement.member_id].iban, 0, "",
+         zero, part.amount + part.interest, zero,
+         {"instalment": part.pk, "settlement": part.settlement_id, "number": part.number,
+          "amount": str(part.amount), "interest": str(part.interest)})
+        for part in instalments_due(distribution.cooperative, distribution.month)
+    ]  # fmt: skip
 
 
 def _pay_ratio_message(error: allocation.PayRatioExceeded, cooperative: Cooperative) -> str:

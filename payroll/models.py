@@ -236,6 +236,8 @@ class LineKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("adjustment")
     # A member's approved expense claim, paid back in cash beside (not as part of) their share.
     REIMBURSEMENT = "reimbursement", _("reimbursement")
+    # An instalment of a departed member's settlement, paid out of their capital account.
+    REDEMPTION = "redemption", _("settlement instalment")
 
 
 class DistributionLine(models.Model):
@@ -278,6 +280,8 @@ class CapitalEntryKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("adjustment")
     # A member's approved expense claim, paid back in cash beside (not as part of) their share.
     REIMBURSEMENT = "reimbursement", _("reimbursement")
+    # The part of a departed member's balance the bylaws keep, moved to the collective reserve.
+    RETENTION = "retention", _("retention (kept on leaving)")
 
 
 class CapitalAccountEntry(models.Model):
@@ -398,3 +402,4 @@ class DocumentFailure(models.Model):
 
 # Defined in its own module (this one is long enough); imported here so that Django finds it.
 from payroll.claim_models import ExpenseClaim  # noqa: E402, F401
+from payroll.settlement_models import Settlement, SettlementInstalment  # noqa: E402, F401

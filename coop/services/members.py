@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext
 
-from coop import clock
+from coop import clock, departure
 from coop.audit import record
 from coop.errors import InvalidInput, StateConflict
 from coop.locale_formats import format_day
@@ -191,6 +191,8 @@ def change_member_status(
             member,
             {"from": old, "to": status, "effective_on": effective_on.isoformat()},
         )
+        if status == MemberStatus.DEPARTED:
+            departure.member_departed(member)  # payroll drafts the settlement (idempotent)
         return member
 
 
