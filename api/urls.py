@@ -42,6 +42,7 @@ from api.views.payroll import (
     RevenueViewSet,
 )
 from api.views.payroll_claims import ExpenseClaimViewSet
+from api.views.payroll_settlements import SettlementViewSet
 
 COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
 
@@ -58,6 +59,7 @@ router.register(f"{COOP}/proposals", ProposalViewSet, basename="proposal")
 router.register(f"{COOP}/delegations", DelegationViewSet, basename="delegation")
 router.register(f"{COOP}/revenue", RevenueViewSet, basename="revenue")
 router.register(f"{COOP}/expenses", ExpenseViewSet, basename="expense")
+router.register(f"{COOP}/settlements", SettlementViewSet, basename="settlement")
 router.register(f"{COOP}/expense-claims", ExpenseClaimViewSet, basename="expense-claim")
 router.register(f"{COOP}/policies", PolicyViewSet, basename="policy")
 router.register(f"{COOP}/distributions", DistributionViewSet, basename="distribution")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from payroll.views import capital, claims, distributions, files, month, policies
+from payroll.views import capital, claims, distributions, files, month, policies, settlements
 
 urlpatterns = [
     path("", month.overview, name="money-overview"),
@@ -52,4 +52,16 @@ urlpatterns = [
     path("me/", capital.my_statements, name="money-statements"),
     path("capital/", capital.capital_accounts, name="money-capital"),
     path("capital/<int:member_id>/", capital.capital_account, name="money-capital-account"),
+    path("settlements/", settlements.settlement_list, name="money-settlements"),
+    path("settlements/draft/", settlements.draft_settlement, name="money-draft-settlement"),
+    path("settlements/<int:pk>/", settlements.settlement_detail, name="money-settlement"),
+    *[
+        path(
+            f"settlements/<int:pk>/{action}/",
+            settlements.settlement_action,
+            {"action": action},
+            name=f"money-settlement-{action}",
+        )
+        for action in settlements.ACTIONS
+    ],
 ]
