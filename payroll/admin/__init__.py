@@ -2,10 +2,10 @@
 
 One module per subject, each registering its admins when imported here (Django's admin
 autodiscovery imports `payroll.admin`): `money_in` (revenue, expenses), `claims` (members'
-expense claims), `policies`, `distributions` (runs, capital entries, documents); `base` is what
-they share.
+expense claims), `policies`, `distributions` (runs, capital entries, documents),
+`settlements` (departed members' payouts); `base` is what they share.
 """
 
-from payroll.admin import claims, distributions, money_in, policies
+from payroll.admin import claims, distributions, money_in, policies, settlements
 
-__all__ = ["claims", "distributions", "money_in", "policies"]
+__all__ = ["claims", "distributions", "money_in", "policies", "settlements"]

@@ -123,3 +123,20 @@ def test_the_departed_member_reads_it_with_the_api_until_settled(api, cooperativ
     Settlement.objects.filter(member=leaver).update(status="settled")
     assert api.get(base).status_code == 404
     assert api.get(f"/api/v1/coops/{cooperative.slug}/capital-accounts/").status_code == 404
+
+
+def test_the_admin_lists_settlements_and_approves_through_the_service(client, treasurer, leaver):
+    treasurer.user.is_staff = treasurer.user.is_superuser = True
+    treasurer.user.save()
+    settlement = leaver.settlement
+    signed_in(client, treasurer)
+    listing = client.get("/admin/payroll/settlement/")
+    assert listing.status_code == 200 and leaver.display_name in listing.content.decode()
+    detail = client.get(f"/admin/payroll/settlement/{settlement.pk}/change/")
+    assert detail.status_code == 200 and "1400.00" in detail.content.decode()
+    client.post(
+        "/admin/payroll/settlement/",
+        {"action": "approve_selected", "_selected_action": [settlement.pk]},
+    )
+    settlement.refresh_from_db()
+    assert settlement.status == "approved"
