@@ -40,8 +40,8 @@ EXPENSES = [
     ("Office", "La Tabacalera co-working", "950.00", 1),
 ]
 
-# The member who left: 30% of the capital account kept (Ley 27/1999 art. 51 lets the bylaws
-# deduct up to 30%), the rest paid over five years with 2% interest, from three months after.
+# The member who left: 30% of the capital account kept (as Mondragon's co-ops may), the rest paid
+# over five years with 2% interest (Ley 27/1999 art. 51: at most five years, with interest).
 LEAVER = ("iker@example.coop", "Iker Etxeberria", "ES7620770024003102575766")
 SETTLEMENT = {
     "refundable_share": "0.70",
