@@ -298,3 +298,51 @@ def test_paid_in_full_settles_and_ends_read_access(
     assert capital_balance(leaving) == D("0.00")
     signed_in(client, leaving)  # (a month later: a new session)
     assert client.get(own).status_code == 404  # paid in full: the co-op's pages are closed
+
+
+def test_the_distribution_page_shows_the_instalment_to_the_treasurer(
+    client, clock, cooperative, treasurer, leaver, books
+):
+    from tests.web import signed_in
+
+    settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
+    clock.set(datetime.date(2026, 10, 5))
+    run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
+    address = f"/c/{cooperative.slug}/money/distributions/{run.pk}/"
+    html = signed_in(client, treasurer).get(address).content.decode()
+    assert "Settlements paid out" in html
+    assert "instalment 1 (1400.00 and 140.00 interest)" in html and "1,540.00" in html
+    html = signed_in(client, books[1]).get(address).content.decode()
+    assert "Settlements paid out" not in html
+
+
+def test_where_the_bylaws_say_so_a_vote_approves(
+    clock, cooperative, treasurer, admin_member, leaver
+):
+    from governance import services as governance
+    from tests.governance.fixtures import close_on_time
+
+    cooperative.bylaws = {
+        **cooperative.bylaws,
+        "settlement": {**FIVE_YEARS, "approval": "vote"},
+    }
+    cooperative.save()
+    settlement = settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
+    proposal = settlement.approval_proposal
+    assert settlement.status == "draft"
+    assert (proposal.kind, proposal.action, proposal.action_payload) == (
+        "membership", "approve_settlement", {"settlement": settlement.pk}
+    )  # fmt: skip
+    assert "3,000.00" in proposal.body and "7,000.00" in proposal.body
+    with pytest.raises(StateConflict, match="voting on this settlement"):
+        settlements.recompute_settlement(actor=treasurer, settlement=settlement)
+    clock.set(proposal.opens_at)
+    governance.sweep()
+    proposal.refresh_from_db()
+    for voter in (treasurer, admin_member):
+        governance.cast_vote(actor=voter, proposal=proposal, ballot={"choice": "agree"})
+    proposal = close_on_time(proposal)
+    assert (proposal.result, proposal.action_error) == ("passed", "")
+    settlement.refresh_from_db()
+    assert settlement.status == "approved" and settlement.approval_proposal == proposal
+    assert CapitalAccountEntry.objects.get(member=leaver, kind="retention").amount == D("-3000.00")
