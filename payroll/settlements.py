@@ -95,6 +95,21 @@ def _store_instalments(settlement: Settlement, instalments: list[schedule.Instal
     )
 
 
+def _ensure_departed(member: Member) -> None:
+    """A settlement is for a departed member (a 400 naming the rule): also when one who was
+    admitted again has a draft left from before."""
+    if member.status != MemberStatus.DEPARTED or member.departed_on is None:
+        raise InvalidInput(
+            _(
+                "A settlement is for a member who has departed; %(member)s is %(status)s. "
+                "Record the departure first."
+            )
+            % {"member": member.display_name, "status": member.get_status_display()},
+            field="member",
+            code="member_not_departed",
+        )
+
+
 def _locked(settlement: Settlement) -> Settlement:
     return (
         Settlement.objects.select_for_update()
@@ -130,16 +145,7 @@ def draft_settlement(*, actor: Member | None, member: Member) -> Settlement:
     require_role(actor, Role.TREASURER)
     with transaction.atomic():
         member = Member.objects.select_for_update().select_related("cooperative").get(pk=member.pk)
-        if member.status != MemberStatus.DEPARTED or member.departed_on is None:
-            raise InvalidInput(
-                _(
-                    "A settlement is for a member who has departed; %(member)s is %(status)s. "
-                    "Record the departure first."
-                )
-                % {"member": member.display_name, "status": member.get_status_display()},
-                field="member",
-                code="member_not_departed",
-            )
+        _ensure_departed(member)
         existing = Settlement.objects.filter(member=member).first()
         if existing is not None:
             return existing
@@ -160,6 +166,7 @@ def recompute_settlement(*, actor: Member | None, settlement: Settlement) -> Set
         settlement = _locked(settlement)
         _ensure_draft(settlement)
         _refuse_while_voting(settlement)
+        _ensure_departed(settlement.member)
         instalments = _figures(settlement, settlement.member)
         settlement.approval_proposal = None
         settlement.save()
@@ -303,6 +310,7 @@ def approve_settlement(
         settlement = _locked(settlement)
         _ensure_draft(settlement)
         member = settlement.member
+        _ensure_departed(member)
         terms = settlement_terms(settlement.cooperative.bylaws)
         if proposal is None and terms.approval == "vote":
             return _put_to_vote(actor, settlement)

@@ -346,3 +346,11 @@ def test_where_the_bylaws_say_so_a_vote_approves(
     settlement.refresh_from_db()
     assert settlement.status == "approved" and settlement.approval_proposal == proposal
     assert CapitalAccountEntry.objects.get(member=leaver, kind="retention").amount == D("-3000.00")
+
+
+def test_a_member_admitted_again_is_not_paid_out(treasurer, admin_member, leaver):
+    change_member_status(member=leaver, actor=admin_member, status="active")
+    with pytest.raises(InvalidInput, match="for a member who has departed") as refusal:
+        settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
+    assert refusal.value.code == "member_not_departed"
+    assert Settlement.objects.get(member=leaver).status == "draft"
