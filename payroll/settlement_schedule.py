@@ -7,6 +7,7 @@ Pure arithmetic, no Django. The rules (docs/capital.md, "Leaving"):
 - The refundable amount is split into `count` instalments in cents by the largest remainder
   (Hamilton) method: every instalment gets the equal part rounded down, and the cents left over
   go one each to the earliest instalments, so that the instalments add up to the amount exactly.
+  There are never more instalments than cents: 0.03 is paid in at most three.
 - Instalment k is due `start` + k × `months_between` months.
 - Each instalment carries the interest on the balance still unpaid before it, at the yearly
   rate, for the whole months since the previous instalment (the first: since the settlement
@@ -67,6 +68,7 @@ def schedule(
     if refundable <= 0:
         return []
     first_due = first_due.replace(day=1)
+    count = min(count, int(refundable / CENT))  # no instalment of nothing: 0.03 is 3 at most
     parts = [
         (first_due + relativedelta(months=months_between * index), amount)
         for index, amount in enumerate(split_in_instalments(refundable, count))

@@ -8,6 +8,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from coop.errors import InvalidInput, StateConflict
@@ -354,3 +356,30 @@ def test_a_member_admitted_again_is_not_paid_out(treasurer, admin_member, leaver
         settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
     assert refusal.value.code == "member_not_departed"
     assert Settlement.objects.get(member=leaver).status == "draft"
+
+
+@given(
+    cents=st.integers(min_value=0, max_value=10**12),
+    count=st.integers(min_value=1, max_value=600),
+    rate=st.decimals(min_value=0, max_value=1, places=4),
+)
+def test_the_instalments_always_add_up_to_the_refundable_amount(cents, count, rate):
+    refundable = D(cents) / 100
+    parts = schedule.schedule(
+        refundable=refundable,
+        count=count,
+        first_due=datetime.date(2027, 5, 1),
+        months_between=1,
+        interest_rate=rate,
+        settled_on=datetime.date(2026, 12, 31),
+    )
+    if not cents:
+        assert parts == []
+        return
+    amounts = [part.amount for part in parts]
+    assert sum(amounts) == refundable and len(parts) == min(count, cents)
+    assert all(amount > 0 for amount in amounts)  # (an instalment of nothing is never stored)
+    assert max(amounts) - min(amounts) <= D("0.01") and amounts == sorted(amounts, reverse=True)
+    assert all(
+        part.interest >= 0 and part.interest == part.interest.quantize(D("0.01")) for part in parts
+    )
