@@ -17,7 +17,7 @@ from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
 from coop.months import month_bounds, month_label
 from coop.services import require_role
-from payroll import bookkeeping, capital, claims, enqueue, settlements
+from payroll import bookkeeping, capital, claims, enqueue, settlement_payments
 from payroll.draft_lines import compute_draft, figures_changed
 from payroll.models import (
     CapitalAccountEntry,
@@ -155,7 +155,7 @@ def approve_distribution(
             )
         capital.ensure_retained_shares_fit(distribution)
         claims.mark_reimbursed(distribution)
-        settlements.pay_instalments(distribution, actor=actor)
+        settlement_payments.pay_instalments(distribution, actor=actor)
         distribution.status = Distribution.Status.APPROVED
         distribution.approved_at = clock.now()
         distribution.approved_by = actor

@@ -17,6 +17,7 @@ from payroll.claim_selectors import claims_to_reimburse
 from payroll.models import Distribution, DistributionLine
 from payroll.run_inputs import month_inputs
 from payroll.services import current_policy
+from payroll.settlement_payments import instalments_due
 
 
 class LineDetails(NamedTuple):
@@ -102,8 +103,6 @@ def _redemption_rows(
 ) -> list[tuple[Any, ...]]:
     """A redemption line for each settlement instalment due by the month: paid in cash beside
     the shares (not part of the surplus), out of the departed member's capital account."""
-    from payroll.settlements import instalments_due
-
     zero = Decimal("0")
     return [
         (distribution.pk, DistributionLine.Kind.REDEMPTION.value, part.settlement.member_id,
