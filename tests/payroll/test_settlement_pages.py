@@ -140,3 +140,15 @@ def test_the_admin_lists_settlements_and_approves_through_the_service(client, tr
     )
     settlement.refresh_from_db()
     assert settlement.status == "approved"
+
+
+def test_the_list_costs_the_same_for_many_settlements(
+    api, cooperative, treasurer, admin_member, leaver, django_assert_max_num_queries
+):
+    for _n in range(3):
+        other = MemberFactory(cooperative=cooperative)
+        change_member_status(member=other, actor=admin_member, status="departed")
+    as_member(api, treasurer)
+    with django_assert_max_num_queries(3):
+        rows = api.get(f"/api/v1/coops/{cooperative.slug}/settlements/").json()["results"]
+    assert len(rows) == 4
