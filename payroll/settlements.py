@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from coop import clock, money
 from coop.audit import record
-from coop.bylaws_settlement import SettlementTerms, settlement_terms
-from coop.errors import InvalidInput, NotAllowed, StateConflict
+from coop.bylaws_settlement import MAX_INSTALMENTS, SettlementTerms, settlement_terms
+from coop.errors import AmountTooLarge, InvalidInput, NotAllowed, StateConflict
 from coop.hours.services import hold_books
 from coop.models import Member, TimeEntry
 from coop.models.cooperative import MemberStatus, Role
@@ -78,6 +78,16 @@ def _figures(settlement: Settlement, member: Member) -> list[schedule.Instalment
 
 
 def _store_instalments(settlement: Settlement, instalments: list[schedule.Instalment]) -> None:
+    for part in instalments:
+        if money.exceeds_max(part.total):
+            raise AmountTooLarge(
+                _(
+                    "Instalment %(number)s with its interest would be %(total)s, more than the "
+                    "books can hold (%(max)s)."
+                )
+                % {"number": part.number, "total": part.total, "max": money.format_max()},
+                field="instalments",
+            )
     settlement.instalments.all().delete()
     SettlementInstalment.objects.bulk_create(
         SettlementInstalment(
@@ -189,6 +199,13 @@ def set_schedule(
         settlement = _locked(settlement)
         _ensure_draft(settlement)
         _refuse_while_voting(settlement)
+        last = settlement.settled_on.replace(day=1) + relativedelta(months=MAX_INSTALMENTS)
+        if parts[-1][0] > last:
+            raise InvalidInput(
+                _("The last instalment falls within %(years)s years of the settlement date.")
+                % {"years": MAX_INSTALMENTS // 12},
+                field="instalments",
+            )
         total = sum((amount for _month, amount in parts), ZERO)
         currency = settlement.currency
         if total > max(settlement.balance, ZERO):

@@ -383,3 +383,12 @@ def test_the_instalments_always_add_up_to_the_refundable_amount(cents, count, ra
     assert all(
         part.interest >= 0 and part.interest == part.interest.quantize(D("0.01")) for part in parts
     )
+
+
+def test_a_schedule_beyond_fifty_years_is_refused(treasurer, leaver):
+    with pytest.raises(InvalidInput, match="within 50 years"):
+        settlements.set_schedule(
+            actor=treasurer,
+            settlement=leaver.settlement,
+            instalments=[{"due_month": datetime.date(2090, 1, 1), "amount": D("7000.00")}],
+        )
