@@ -287,14 +287,22 @@ def _refuse_while_voting(settlement: Settlement) -> None:
 
 def _undistributed_months(member: Member) -> list[datetime.date]:
     """The months the member logged hours in that no approved distribution has covered yet:
-    their retained share of those months is not in the balance yet."""
+    their retained share of those months is not in the balance yet. Months before the co-op's
+    first distribution (hours from before it used payroll) are never distributed: not counted."""
+    runs = Distribution.objects.filter(cooperative_id=member.cooperative_id).exclude(
+        status=Distribution.Status.VOID
+    )
+    first = runs.order_by("month").values_list("month", flat=True).first()
+    if first is None:
+        return []
     worked = {
         day.replace(day=1)
-        for day in TimeEntry.objects.filter(member=member).dates("date", "month").order_by()
+        for day in TimeEntry.objects.filter(member=member, date__gte=first)
+        .dates("date", "month")
+        .order_by()
     }
     distributed = set(
-        Distribution.objects.filter(
-            cooperative_id=member.cooperative_id,
+        runs.filter(
             status__in=(Distribution.Status.APPROVED, Distribution.Status.PAID),
             month__in=worked,
         ).values_list("month", flat=True)
