@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 
 from coop import clock, money
 from coop.audit import record
-from coop.bylaws_settlement import MAX_INSTALMENTS, SettlementTerms, settlement_terms
+from coop.bylaws_settlement import (
+    DEFAULT_SETTLEMENT,
+    MAX_INSTALMENTS,
+    SettlementTerms,
+    settlement_terms,
+)
 from coop.errors import AmountTooLarge, InvalidInput, NotAllowed, StateConflict
 from coop.hours.services import hold_books
 from coop.models import Member, TimeEntry
@@ -61,7 +66,8 @@ def _figures(settlement: Settlement, member: Member) -> list[schedule.Instalment
     assert member.departed_on is not None
     settlement.departed_on = member.departed_on
     settlement.settled_on = member.departed_on + relativedelta(months=terms.notice_months)
-    settlement.terms = {**member.cooperative.settings["settlement"]}
+    stored = (member.cooperative.bylaws or {}).get("settlement") or {}
+    settlement.terms = {**DEFAULT_SETTLEMENT, **stored}  # every term, as computed with
     settlement.balance = counted_balance(member, terms, settlement.settled_on)
     settlement.refundable = schedule.refundable_part(settlement.balance, terms.refundable_share)
     settlement.retained = max(settlement.balance, ZERO) - settlement.refundable

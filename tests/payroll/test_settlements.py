@@ -392,3 +392,10 @@ def test_a_schedule_beyond_fifty_years_is_refused(treasurer, leaver):
             settlement=leaver.settlement,
             instalments=[{"due_month": datetime.date(2090, 1, 1), "amount": D("7000.00")}],
         )
+
+
+def test_the_settlement_keeps_every_term_it_was_computed_with(leaver):
+    terms = leaver.settlement.terms
+    assert terms == {
+        **FIVE_YEARS, "notice_months": 0, "bears_losses": True, "approval": "treasurer"
+    }  # fmt: skip
