@@ -6,6 +6,7 @@ from django.http import Http404
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 
+from coop import departure
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus
 
@@ -22,7 +23,9 @@ def membership_for(request: Request, slug: str, *, departed_ok: bool = False) ->
         raise Http404
     found = getattr(request, "memberships_found", {}).get(slug)
     if found is not None and found.user_id == request.user.pk:  # read with the token
-        if not departed_ok and found.status == MemberStatus.DEPARTED:
+        if found.status == MemberStatus.DEPARTED and (
+            not departed_ok or departure.reads_end(found)
+        ):
             raise Http404
         return found
     members = Member.objects.all() if departed_ok else Member.objects.current()
@@ -31,7 +34,7 @@ def membership_for(request: Request, slug: str, *, departed_ok: bool = False) ->
         .filter(cooperative__slug=slug, user=request.user)
         .first()
     )
-    if member is None:
+    if member is None or departure.reads_end(member):
         raise Http404
     return member
 

@@ -49,6 +49,7 @@ from api.views.payroll import (
     RevenueViewSet,
 )
 from api.views.payroll_claims import ExpenseClaimViewSet
+from api.views.payroll_settlements import SettlementViewSet
 from api.views.payroll_shares import ShareRegisterViewSet
 
 COOP = r"coops/(?P<coop_slug>[-a-zA-Z0-9_]+)"
@@ -66,6 +67,7 @@ router.register(f"{COOP}/proposals", ProposalViewSet, basename="proposal")
 router.register(f"{COOP}/delegations", DelegationViewSet, basename="delegation")
 router.register(f"{COOP}/revenue", RevenueViewSet, basename="revenue")
 router.register(f"{COOP}/expenses", ExpenseViewSet, basename="expense")
+router.register(f"{COOP}/settlements", SettlementViewSet, basename="settlement")
 router.register(f"{COOP}/expense-claims", ExpenseClaimViewSet, basename="expense-claim")
 router.register(f"{COOP}/policies", PolicyViewSet, basename="policy")
 router.register(f"{COOP}/distributions", DistributionViewSet, basename="distribution")

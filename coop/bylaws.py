@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coop.bylaws_buyin import buyin_errors
+from coop.bylaws_settlement import DEFAULT_SETTLEMENT, settlement_errors
 from coop.capital_bylaws import CAPITAL_DEFAULTS, capital_errors
 
 PROPOSAL_KINDS = ("general", "spending", "membership", "policy", "bylaws", "distribution")
@@ -87,6 +88,8 @@ DEFAULT_BYLAWS: dict[str, Any] = {
     "buyin": None,
     # Interest on capital accounts and who bears losses (coop.capital_bylaws).
     **CAPITAL_DEFAULTS,
+    # How a departed member is paid out (coop.bylaws_settlement).
+    "settlement": DEFAULT_SETTLEMENT,
 }
 
 MEMBER_DECISIONS = ("admission", "status_changes", "role_changes")
@@ -264,6 +267,8 @@ def validate_bylaws(value: Any) -> None:
     errors.extend(_capital_and_probation_errors(value))
     errors.extend(buyin_errors(value.get("buyin")))
     errors.extend(capital_errors(value))
+    if "settlement" in value:
+        errors.extend(settlement_errors(value["settlement"]))
     if errors:
         raise ValidationError(errors, code="invalid_bylaws")
 

@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from coop import departure
 from coop.hours.selectors import SummaryRow, month_by_project
 from coop.models import Invitation, Member, TimeEntry, User
 from coop.models.cooperative import MemberStatus
@@ -35,7 +36,7 @@ def membership_or_404(user: User, slug: str, *, departed_ok: bool = False) -> Me
         .select_related("user", "cooperative")
         .first()
     )
-    if member is None:
+    if member is None or (departed_ok and departure.reads_end(member)):
         raise Http404("No such co-op.")
     return member
 

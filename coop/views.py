@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
-from coop import access, invitations, selectors, services
+from coop import access, departure, invitations, selectors, services
 from coop.bylaws import MEMBER_DECISIONS
 from coop.dashboard import DASHBOARD, MEMBERS, render_panels
 from coop.errors import DomainError, StateConflict
@@ -45,7 +45,11 @@ def _zone(member: Member) -> zoneinfo.ZoneInfo:
 @login_required
 def home(request):
     memberships = list(selectors.memberships_of(request.user))
-    departed = list(selectors.departed_memberships_of(request.user))
+    departed = [
+        member
+        for member in selectors.departed_memberships_of(request.user)
+        if not departure.reads_end(member)  # paid in full: their co-op's pages are closed
+    ]
     if len(memberships) == 1 and not departed:
         return redirect("coop-home", coop_slug=memberships[0].cooperative.slug)
     return render(request, "coop/home.html", {"memberships": memberships, "departed": departed})

@@ -342,8 +342,9 @@ def _distributed_up_to(cooperative: Cooperative, period: Period):
 def distribution_page_figures(cooperative: Cooperative, period: Period) -> sources.Figures:
     """What the distributions of the period's months gave each fund, the commons and the
     members (their pages' figures), and the reserve and education funds at the period's end:
-    all the distributions up to it, the reserve less the losses it bore up to then (the
-    collective account's page)."""
+    all the distributions up to it, the reserve less the losses it bore and plus what
+    settlements retained of departed members' balances up to then (the collective account's
+    page)."""
     amounts = dict.fromkeys(DISTRIBUTED_TO.values(), ZERO)
     amounts |= {"reserve_fund": ZERO, "education_fund": ZERO}
     for distribution in _distributed_up_to(cooperative, period):
@@ -354,6 +355,10 @@ def distribution_page_figures(cooperative: Cooperative, period: Period) -> sourc
                 amounts[DISTRIBUTED_TO[role]] += amount
     losses = CapitalLoss.objects.filter(cooperative=cooperative, date__lte=period.last)
     amounts["reserve_fund"] -= losses.aggregate(total=Sum("from_reserve"))["total"] or ZERO
+    retained = CapitalAccountEntry.objects.filter(
+        cooperative=cooperative, kind=CapitalAccountEntry.Kind.RETENTION, date__lte=period.last
+    )
+    amounts["reserve_fund"] -= _total(retained)  # a retention debits the member's account
     return sources.Figures(amounts)
 
 

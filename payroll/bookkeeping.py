@@ -314,33 +314,38 @@ def settle_payouts(
 def book_capital_entry(
     entry: CapitalAccountEntry, *, actor: Member | None = None
 ) -> JournalEntry | None:
-    """A redemption: Dr the member's capital, Cr bank (it is paid out). An adjustment moves the
-    amount between the member's capital and the co-op's collective capital (a correction of
-    who holds the co-op's equity, no money moving). Interest: Dr interest on capital (an
-    expense), Cr the member's capital. A member's part of a loss: Dr the member's capital, Cr
-    the surplus account (where the loss of the year stands). Allocations are booked by the
-    distribution's entry. A buy-in instalment moves the amount from the member's cash share
-    payable (credited by the distribution's entry) to their capital."""
+    """A redemption: Dr the member's capital, Cr bank (it is paid out), or Cr members payable
+    for a settlement instalment its distribution pays out; a retention: Cr the collective
+    reserve. An adjustment moves the amount between the member's capital and the co-op's
+    collective capital (a correction of who holds the co-op's equity, no money moving).
+    Interest: Dr interest on capital (an expense), Cr the member's capital. A member's part of
+    a loss: Dr the member's capital, Cr the surplus account (where the loss of the year
+    stands). A buy-in instalment moves the amount from the member's cash share payable
+    (credited by the distribution's entry) to their capital. Allocations are booked by the
+    distribution's entry."""
     if entry.kind == CapitalAccountEntry.Kind.ALLOCATION:
         return None
-    counters: dict[str, Role] = {
-        CapitalAccountEntry.Kind.REDEMPTION: Role.BANK,
-        CapitalAccountEntry.Kind.BUYIN: Role.MEMBERS_PAYABLE,
-        CapitalAccountEntry.Kind.INTEREST: Role.CAPITAL_INTEREST,
-        CapitalAccountEntry.Kind.LOSS: Role.SURPLUS,
-    }
-    counter = counters.get(entry.kind)
-    payable_member = entry.member if counter == Role.MEMBERS_PAYABLE else None
+    counter = debit(Role.COLLECTIVE_CAPITAL, entry.amount)
+    if entry.kind == CapitalAccountEntry.Kind.REDEMPTION and entry.distribution_id:
+        # A settlement instalment: owed to the member until its redemption line is paid out.
+        counter = debit(Role.MEMBERS_PAYABLE, entry.amount, member=entry.member)
+    elif entry.kind == CapitalAccountEntry.Kind.REDEMPTION:
+        counter = debit(Role.BANK, entry.amount)
+    elif entry.kind == CapitalAccountEntry.Kind.RETENTION:  # kept on leaving: to the reserve
+        counter = debit(Role.RESERVE_FUND, entry.amount)
+    elif entry.kind == CapitalAccountEntry.Kind.BUYIN:
+        counter = debit(Role.MEMBERS_PAYABLE, entry.amount, member=entry.member)
+    elif entry.kind == CapitalAccountEntry.Kind.INTEREST:
+        counter = debit(Role.CAPITAL_INTEREST, entry.amount)
+    elif entry.kind == CapitalAccountEntry.Kind.LOSS:
+        counter = debit(Role.SURPLUS, entry.amount)
     return post(
         cooperative=entry.cooperative,
         date=entry.date,
         kind=EntryKind.CAPITAL,
         description=_("Capital account of %(member)s: %(kind)s")
         % {"member": entry.member.display_name, "kind": entry.get_kind_display()},
-        lines=[
-            credit(Role.MEMBERS_CAPITAL, entry.amount, member=entry.member),
-            debit(counter or Role.COLLECTIVE_CAPITAL, entry.amount, member=payable_member),
-        ],
+        lines=[credit(Role.MEMBERS_CAPITAL, entry.amount, member=entry.member), counter],
         source=(CAPITAL, entry.pk),
         actor=actor,
     )

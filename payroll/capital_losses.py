@@ -46,7 +46,8 @@ DISTRIBUTED = (Distribution.Status.APPROVED, Distribution.Status.PAID)
 @dataclass(frozen=True)
 class CollectiveEntry:
     """One movement of the collective account: `kind` is "reserve" (a distribution's reserve),
-    "adjustment" (the other side of a member's adjustment) or "loss" (a loss it bore)."""
+    "adjustment" (the other side of a member's adjustment), "retention" (what the bylaws kept
+    of a departed member's balance, `payroll.settlements`) or "loss" (a loss it bore)."""
 
     date: datetime.date
     kind: str
@@ -56,13 +57,14 @@ class CollectiveEntry:
     balance: Decimal = ZERO
 
 
-KIND_ORDER = {"reserve": 0, "adjustment": 1, "loss": 2}
+KIND_ORDER = {"reserve": 0, "adjustment": 1, "retention": 2, "loss": 3}
 
 
 def collective_ledger(cooperative: Cooperative) -> list[CollectiveEntry]:
     """The collective account, oldest first, each movement with the balance after it (three
     queries): the reserve of every approved distribution (dated the month's last day), less
-    what members' adjustments moved to their accounts, less the losses it bore."""
+    what members' adjustments moved to their accounts, plus what settlements retained of
+    departed members' balances, less the losses it bore."""
     rows: list[CollectiveEntry] = []
     distributions = Distribution.objects.filter(
         cooperative=cooperative, status__in=DISTRIBUTED
@@ -77,17 +79,22 @@ def collective_ledger(cooperative: Cooperative) -> list[CollectiveEntry]:
                 distribution.pk,
             )
         )
-    adjustments = CapitalAccountEntry.objects.filter(
-        cooperative=cooperative, kind=CapitalAccountEntry.Kind.ADJUSTMENT
+    moved = CapitalAccountEntry.objects.filter(
+        cooperative=cooperative,
+        kind__in=[CapitalAccountEntry.Kind.ADJUSTMENT, CapitalAccountEntry.Kind.RETENTION],
     ).select_related("member__user")
-    for entry in adjustments:
+    for entry in moved:
+        words = (
+            _("Adjustment of %(member)s: %(note)s")
+            if entry.kind == CapitalAccountEntry.Kind.ADJUSTMENT
+            else _("Retained on leaving, %(member)s: %(note)s")
+        )
         rows.append(
             CollectiveEntry(
                 entry.date,
-                "adjustment",
+                entry.kind,
                 -entry.amount,
-                _("Adjustment of %(member)s: %(note)s")
-                % {"member": entry.member.display_name, "note": entry.note},
+                words % {"member": entry.member.display_name, "note": entry.note},
                 entry.pk,
             )
         )

@@ -1,15 +1,17 @@
 """The demo co-op's money: a policy, three months of revenue and expenses, an approved month with
-its payslips, and last month's draft; a member paying her buy-in in instalments from both.
-Loaded by `manage.py demo` (coop discovers `<app>.demo`)."""
+its payslips, last month's draft, a member paying her buy-in in instalments from both, and a
+departed member being paid out. Loaded by `manage.py demo` (coop discovers `<app>.demo`)."""
 
 import datetime
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from coop.models import Client, Cooperative, Member
-from payroll import distributing, services, shares
+from coop import services as coop_services
+from coop.models import Client, Cooperative, Member, User
+from payroll import capital, distributing, services, settlements, shares
 from payroll.models import Distribution, Revenue
+from payroll.settlement_models import Settlement
 
 POLICY = {
     "method": "weighted_hours",
@@ -38,6 +40,45 @@ EXPENSES = [
     ("Office", "La Tabacalera co-working", "950.00", 1),
 ]
 
+# The member who left: 30% of the capital account kept (as Mondragon's co-ops may), the rest paid
+# over five years with 2% interest (Ley 27/1999 art. 51: at most five years, with interest).
+LEAVER = ("iker@example.coop", "Iker Etxeberria", "ES7620770024003102575766")
+SETTLEMENT = {
+    "refundable_share": "0.70",
+    "instalments": 5,
+    "frequency": "yearly",
+    "interest_rate": "0.02",
+    "start": "after_departure",
+    "start_months": 3,
+}
+
+
+def _leaver(cooperative: Cooperative, treasurer: Member | None, first_month: datetime.date) -> None:
+    """A member who departed four months before the approved month, with 12,400.00 in their
+    capital account; their settlement is approved, and the approved month pays instalment 1."""
+    from coop.management.commands.demo import DEMO_PASSWORD
+
+    email, name, iban = LEAVER
+    if not User.objects.filter(email=email).exists():
+        User.objects.create_user(email, DEMO_PASSWORD, full_name=name)
+    joined = cooperative.founded_on or first_month - relativedelta(years=3)
+    member = coop_services.add_member(
+        cooperative=cooperative, actor=None, email=email, full_name=name, status="active",
+        legal_name=name, iban=iban, joined_on=joined,
+    )  # fmt: skip
+    departed = first_month - relativedelta(months=3) - datetime.timedelta(days=1)
+    capital.record_capital_entry(
+        actor=treasurer, member=member, kind="adjustment", amount=Decimal("12400.00"),
+        date=departed - relativedelta(months=6),
+        note="Retained shares of the years before the co-op used Cooperage",
+    )  # fmt: skip
+    coop_services.change_member_status(
+        member=member, actor=None, status="departed", effective_on=departed
+    )  # the departure drafts the settlement
+    settlements.approve_settlement(
+        actor=treasurer, settlement=Settlement.objects.get(member=member)
+    )
+
 
 def load_demo(cooperative: Cooperative, today: datetime.date) -> None:
     """Idempotent: a co-op that already has a policy keeps its money as it is."""
@@ -50,6 +91,8 @@ def load_demo(cooperative: Cooperative, today: datetime.date) -> None:
         cooperative.bic = "CAIXESBBXXX"
         cooperative.save()
     services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    cooperative.bylaws = {**cooperative.bylaws, "settlement": SETTLEMENT}
+    cooperative.save(update_fields=["bylaws"])
     clients = {client.name: client for client in Client.objects.filter(cooperative=cooperative)}
     this_month = today.replace(day=1)
     months = [this_month - relativedelta(months=n) for n in (2, 1, 0)]
@@ -81,6 +124,7 @@ def load_demo(cooperative: Cooperative, today: datetime.date) -> None:
             if month != this_month:
                 services.decide_expense(actor=treasurer, expense=expense, approve=True)
     _buyin(cooperative, treasurer)
+    _leaver(cooperative, treasurer, months[0])
     approved = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=months[0])
     distributing.approve_distribution(actor=treasurer, distribution=approved)
     distributing.create_draft(actor=treasurer, cooperative=cooperative, month=months[1])
@@ -106,4 +150,10 @@ def _buyin(cooperative: Cooperative, treasurer: Member | None) -> None:
 def summary(cooperative: Cooperative) -> str:
     runs = Distribution.objects.filter(cooperative=cooperative).count()
     revenue = Revenue.objects.filter(cooperative=cooperative).count()
-    return f"{revenue} payments received, {runs} distributions (one approved, one draft)"
+    leaver = Settlement.objects.filter(cooperative=cooperative).select_related("member").first()
+    paid_out = (
+        f"; {LEAVER[0]} departed and is being paid out ({leaver.get_status_display()})"
+        if leaver is not None
+        else ""
+    )
+    return f"{revenue} payments received, {runs} distributions (one approved, one draft){paid_out}"

@@ -17,7 +17,7 @@ from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
 from coop.months import month_bounds, month_label
 from coop.services import require_role
-from payroll import bookkeeping, capital, claims, enqueue, shares
+from payroll import bookkeeping, capital, claims, enqueue, settlement_payments, shares
 from payroll.draft_lines import compute_draft, figures_changed
 from payroll.models import (
     CapitalAccountEntry,
@@ -172,6 +172,7 @@ def approve_distribution(
             )
         capital.ensure_retained_shares_fit(distribution)
         claims.mark_reimbursed(distribution)
+        settlement_payments.pay_instalments(distribution, actor=actor)
         distribution.status = Distribution.Status.APPROVED
         distribution.approved_at = clock.now()
         distribution.approved_by = actor

@@ -18,6 +18,7 @@ from payroll.claim_selectors import claims_to_reimburse
 from payroll.models import Distribution, DistributionLine
 from payroll.run_inputs import month_inputs
 from payroll.services import current_policy
+from payroll.settlement_payments import instalments_due
 
 
 class LineDetails(NamedTuple):
@@ -95,6 +96,7 @@ def compute_draft(distribution: Distribution) -> None:
          claim.amount, zero, {"claim": claim.pk})
         for claim in claims_to_reimburse(cooperative, distribution.month)
     ]  # fmt: skip
+    rows += _redemption_rows(distribution, details)
     _insert_lines(rows)
 
 
@@ -116,6 +118,22 @@ def _buyin_rows(distribution: Distribution, rows: list[list[Any]]) -> list[tuple
                  "", zero, zero, amount, {"subscription": subscription})
             )  # fmt: skip
     return added
+
+
+def _redemption_rows(
+    distribution: Distribution, details: dict[allocation.MemberId, LineDetails]
+) -> list[tuple[Any, ...]]:
+    """A redemption line for each settlement instalment due by the month: paid in cash beside
+    the shares (not part of the surplus), out of the departed member's capital account."""
+    zero = Decimal("0")
+    return [
+        (distribution.pk, DistributionLine.Kind.REDEMPTION.value, part.settlement.member_id,
+         details[part.settlement.member_id].name, details[part.settlement.member_id].iban, 0, "",
+         zero, part.amount + part.interest, zero,
+         {"instalment": part.pk, "settlement": part.settlement_id, "number": part.number,
+          "amount": str(part.amount), "interest": str(part.interest)})
+        for part in instalments_due(distribution.cooperative, distribution.month)
+    ]  # fmt: skip
 
 
 def _pay_ratio_message(error: allocation.PayRatioExceeded, cooperative: Cooperative) -> str:

@@ -239,6 +239,8 @@ class LineKind(models.TextChoices):
     # A buy-in instalment: `retained` holds what the member's line gives up of its cash (the
     # member line's `cash` is what is paid), credited to their capital account (payroll.shares).
     BUYIN = "buyin", _("buy-in instalment")
+    # An instalment of a departed member's settlement, paid out of their capital account.
+    REDEMPTION = "redemption", _("settlement instalment")
 
 
 class DistributionLine(models.Model):
@@ -286,6 +288,8 @@ class CapitalEntryKind(models.TextChoices):
     # Interest credited by an interest run, and a member's part of a loss (payroll.capital_models).
     INTEREST = "interest", _("interest")
     LOSS = "loss", _("loss charged")
+    # The part of a departed member's balance the bylaws keep, moved to the collective reserve.
+    RETENTION = "retention", _("retention (kept on leaving)")
 
 
 class CapitalAccountEntry(models.Model):
@@ -413,4 +417,5 @@ from payroll.capital_models import (  # noqa: E402, F401
 )
 from payroll.claim_models import ExpenseClaim  # noqa: E402, F401
 from payroll.consent_models import AllocationConsent  # noqa: E402, F401
+from payroll.settlement_models import Settlement, SettlementInstalment  # noqa: E402, F401
 from payroll.share_models import Subscription  # noqa: E402, F401

@@ -212,6 +212,12 @@ def distribution_page(distribution: Distribution, viewer: Member) -> dict[str, A
             and (viewer.is_treasurer or line.member_id == viewer.pk)
         ],
         "buyins": buyin_rows(lines, viewer),
+        "redemptions": [  # departed members' settlement instalments (payroll.settlements)
+            line
+            for line in lines
+            if line.kind == DistributionLine.Kind.REDEMPTION
+            and (viewer.is_treasurer or line.member_id == viewer.pk)
+        ],
         "totals": member_totals(rows),
         "terms": policy_in_words(policy, distribution.currency),
         "policy": policy,

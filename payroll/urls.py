@@ -11,6 +11,7 @@ from payroll.views import (
     month,
     patronage,
     policies,
+    settlements,
     shares,
 )
 
@@ -102,4 +103,16 @@ urlpatterns = [
     ),
     path("capital/interest/", capital_runs.run_interest, name="money-capital-interest"),
     path("capital/losses/", capital_runs.charge_loss, name="money-capital-losses"),
+    path("settlements/", settlements.settlement_list, name="money-settlements"),
+    path("settlements/draft/", settlements.draft_settlement, name="money-draft-settlement"),
+    path("settlements/<int:pk>/", settlements.settlement_detail, name="money-settlement"),
+    *[
+        path(
+            f"settlements/<int:pk>/{action}/",
+            settlements.settlement_action,
+            {"action": action},
+            name=f"money-settlement-{action}",
+        )
+        for action in settlements.ACTIONS
+    ],
 ]

@@ -70,9 +70,10 @@ class LossSerializer(ModelSerializer):
 class CollectiveEntrySerializer(Serializer):
     date = serializers.DateField()
     kind = serializers.ChoiceField(
-        choices=["reserve", "adjustment", "loss"],
+        choices=["reserve", "adjustment", "retention", "loss"],
         help_text="reserve: a distribution's reserve; adjustment: the other side of a member's "
-        "adjustment; loss: a loss the collective account bore",
+        "adjustment; retention: what a settlement kept of a departed member's balance; loss: a "
+        "loss the collective account bore",
     )
     amount = MoneyField()
     note = serializers.CharField()

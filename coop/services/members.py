@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils.translation import gettext
 
-from coop import clock
+from coop import clock, departure
 from coop.audit import record
 from coop.errors import InvalidInput, StateConflict
 from coop.locale_formats import format_day
@@ -241,6 +241,8 @@ def change_member_status(
                 ),
             },
         )
+        if status == MemberStatus.DEPARTED:
+            departure.member_departed(member)  # payroll drafts the settlement (idempotent)
         return member
 
 

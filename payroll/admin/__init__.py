@@ -4,9 +4,28 @@ One module per subject, each registering its admins when imported here (Django's
 autodiscovery imports `payroll.admin`): `money_in` (revenue, expenses), `claims` (members'
 expense claims), `policies`, `distributions` (runs, capital entries, documents), `capital`
 (interest runs and losses, read-only), `consents` (members' consents to US notices of
-allocation), `shares` (the register of members and shares); `base` is what they share.
+allocation), `shares` (the register of members and shares), `settlements` (departed members'
+payouts); `base` is what they share.
 """
 
-from payroll.admin import capital, claims, consents, distributions, money_in, policies, shares
+from payroll.admin import (
+    capital,
+    claims,
+    consents,
+    distributions,
+    money_in,
+    policies,
+    settlements,
+    shares,
+)
 
-__all__ = ["capital", "claims", "consents", "distributions", "money_in", "policies", "shares"]
+__all__ = [
+    "capital",
+    "claims",
+    "consents",
+    "distributions",
+    "money_in",
+    "policies",
+    "settlements",
+    "shares",
+]

@@ -29,6 +29,7 @@ from billing.models import BillingRate
 from books import journal
 from coop.clock import today_in
 from coop.models.cooperative import MemberStatus
+from coop.services import change_member_status
 from governance import services as governance
 from payroll import claims, distributing
 from payroll import services as money
@@ -137,6 +138,11 @@ _row("coops/{coop}/expense-claims/{claim}/approve/", post="401 404 403 403 200 4
 _row("coops/{coop}/expense-claims/{claim}/reject/", post="401 404 403 403 400 403")
 _row("coops/{coop}/expense-claims/{claim}/withdraw/", post="401 404 200 404 403 404")
 _row("coops/{coop}/expense-claims/{claim}/propose/", post="401 404 403 403 409 403")
+_row("coops/{coop}/settlements/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
+_row("coops/{coop}/settlements/{settlement}/", get="401 404 404 404 200 404")
+_row("coops/{coop}/settlements/{settlement}/approve/", post="401 404 403 403 200 403")
+_row("coops/{coop}/settlements/{settlement}/recompute/", post="401 404 403 403 200 403")
+_row("coops/{coop}/settlements/{settlement}/schedule/", post="401 404 403 403 400 403")
 _row("coops/{coop}/policies/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
 _row("coops/{coop}/policies/{policy}/", get="401 404 200 200 200 200")
 _row("coops/{coop}/distributions/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
@@ -465,6 +471,10 @@ class World:
                                            journal.credit("interest_income", Decimal("1.00"))],
         )  # fmt: skip
         self.ledger_account = self.journal_entry.lines.first().account
+        # A member who left: their settlement was drafted by the departure.
+        leaver = MemberFactory(cooperative=self.coop)
+        change_member_status(member=leaver, actor=self.people["admin"], status="departed")
+        self.settlement = leaver.settlement
         assert member.status == MemberStatus.ACTIVE
 
     def url(self, route: str) -> str:
@@ -479,6 +489,7 @@ class World:
             "revenue": self.revenue.pk,
             "expense": self.expense.pk,
             "claim": self.claim.pk,
+            "settlement": self.settlement.pk,
             "policy": self.policy.pk,
             "distribution": self.distribution.pk,
             "draft": self.draft.pk,

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from governance import services as governance
-from payroll import distributing
+from payroll import distributing, settlements
 from tests.banking.factories_accounts import bank_account
 from tests.books.example_books import worked_books
 from tests.factories import MemberFactory
@@ -104,7 +104,10 @@ def site(cooperative, treasurer, books, make_proposal):
     )
     account = bank_account(cooperative)
     entry = worked_books(cooperative, books[0], books[1])  # September and October's books
+    leaver = MemberFactory(cooperative=cooperative, status="departed", departed_on=SEPTEMBER)
+    settlement = settlements.draft_settlement(actor=treasurer, member=leaver)
     return {
+        "settlement": settlement.pk,
         "slug": cooperative.slug,
         "proposals": proposals,
         "distribution": distribution,
@@ -140,6 +143,8 @@ PAGES = {
     ),
     "money-policies": coop_page("money/policies/"),
     "capital-accounts": coop_page("money/capital/"),
+    "settlements": coop_page("money/settlements/"),
+    "settlement-detail": lambda site: f"/c/{site['slug']}/money/settlements/{site['settlement']}/",
     "members": coop_page("members/"),
     "bank-accounts": coop_page("bank/accounts/"),
     "bank-account-new": coop_page("bank/accounts/new/"),

@@ -64,7 +64,7 @@ def test_demo_is_realistic_and_idempotent(capsys):
     call_command("demo", quiet=True)
     assert (Member.objects.count(), Project.objects.count(), TimeEntry.objects.count()) == counts
     cooperative = Cooperative.objects.get(slug="demo")
-    assert cooperative.members.count() == 8
+    assert cooperative.members.count() == 9  # the 8 above and the departed member being paid out
     assert cooperative.clients.count() == 3
     assert cooperative.projects.count() == 5
     months = {d.replace(day=1) for d in TimeEntry.objects.values_list("date", flat=True)}
@@ -87,8 +87,9 @@ def test_demo_is_realistic_and_idempotent(capsys):
     # export, a Spanish client at 21 %, reverse charge to Germany), the first paid in full.
     assert "3 invoices issued, 1 paid" in out
     # Banking's (tests/banking/test_demo.py checks it on several days): two statements, last
-    # month's ten transactions reconciled, this month's fee and two transfers suggested.
-    assert "2 bank statements imported, 10 transactions reconciled, 3 suggestions waiting" in out
+    # month's eleven transactions reconciled (the departed member's instalment among them),
+    # this month's fee and two transfers suggested.
+    assert "2 bank statements imported, 11 transactions reconciled, 3 suggestions waiting" in out
     invoices = {i.client.name: i for i in cooperative.invoices.select_related("client")}
     assert {name: i.status for name, i in invoices.items()} == {
         "Municipality of Rosario": "paid",
