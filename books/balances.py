@@ -223,8 +223,8 @@ def bank_tie(cooperative: Cooperative) -> list[BankTie]:
     found = _statements[0](cooperative) if _statements else []
     ties = []
     for statement in found:
-        [bank] = role_balances(cooperative, statement.date, (Role.BANK,)) or [None]
-        journal = bank.balance if bank is not None else ZERO
+        banks = role_balances(cooperative, statement.date, (Role.BANK,))
+        journal = banks[0].balance if banks else ZERO
         books = journal - statement.other_accounts
         ties.append(
             BankTie(statement.account_name, statement.date, statement.closing_balance, books)

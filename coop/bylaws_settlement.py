@@ -125,7 +125,9 @@ def settlement_errors(value: Any) -> list[str]:
         ]
     checks = [
         _whole_error(value.get("notice_months", 0), "settlement.notice_months", 0, MAX_MONTHS),
-        _fraction_error(value.get("refundable_share", "1"), "settlement.refundable_share", 1),
+        _fraction_error(
+            value.get("refundable_share", "1"), "settlement.refundable_share", Decimal(1)
+        ),
         _whole_error(value.get("instalments", 1), "settlement.instalments", 1, MAX_INSTALMENTS),
         _fraction_error(value.get("interest_rate", "0"), "settlement.interest_rate", Decimal(1)),
         _whole_error(value.get("start_months", 0), "settlement.start_months", 0, MAX_MONTHS),

@@ -326,7 +326,7 @@ def expense_figures(cooperative: Cooperative, period: Period) -> sources.Figures
     return sources.Figures({"expenses": _total(rows)})
 
 
-DISTRIBUTED_TO = {
+DISTRIBUTED_TO: dict[str, str] = {
     Role.RESERVE_FUND: "distributed_reserve",
     Role.EDUCATION_FUND: "distributed_education",
     Role.COMMONS_PAYABLE: "distributed_commons",

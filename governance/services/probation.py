@@ -38,7 +38,8 @@ def probations_ended(now: datetime.datetime) -> list[int]:
     return [
         member.pk
         for member in candidates
-        if member.probation_ends_on <= now.astimezone(clock.zone_of(member.cooperative)).date()
+        if member.probation_ends_on is not None
+        and member.probation_ends_on <= now.astimezone(clock.zone_of(member.cooperative)).date()
         and (member.pk, member.probation_ends_on) not in reviewed
     ]
 
