@@ -123,8 +123,9 @@ def load_demo(cooperative: Cooperative, today: datetime.date) -> None:
             )
             if month != this_month:
                 services.decide_expense(actor=treasurer, expense=expense, approve=True)
-    _buyin(cooperative, treasurer)
+    # The leaver joined years before the buy-in: the bylaws ask it of members who join after.
     _leaver(cooperative, treasurer, months[0])
+    _buyin(cooperative, treasurer)
     approved = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=months[0])
     distributing.approve_distribution(actor=treasurer, distribution=approved)
     distributing.create_draft(actor=treasurer, cooperative=cooperative, month=months[1])

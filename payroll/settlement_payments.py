@@ -43,9 +43,10 @@ def instalments_due(cooperative: Any, month: datetime.date) -> list[SettlementIn
 def pay_instalments(distribution: Distribution, *, actor: Member | None) -> int:
     """Inside the approval of a distribution (the books held): its redemption lines pay their
     instalments. Each instalment is debited from the member's capital account (a redemption)
-    and the interest is booked as an expense; a settlement whose instalments are all paid is
-    settled. A line whose instalment another distribution paid meanwhile refuses the approval
-    (409): recompute the draft."""
+    and the interest is booked as interest on capital (`capital_interest`, an expense beside
+    the approved expenses); a settlement whose instalments are all paid is settled. A line
+    whose instalment another distribution paid meanwhile refuses the approval (409):
+    recompute the draft."""
     lines = list(distribution.lines.filter(kind=DistributionLine.Kind.REDEMPTION))
     if not lines:
         return 0
@@ -127,7 +128,7 @@ def _redeem(
             description=_("Interest on the unpaid settlement of %(member)s")
             % {"member": member.display_name},
             lines=[
-                debit(Account.EXPENSES, part.interest),
+                debit(Account.CAPITAL_INTEREST, part.interest),
                 credit(Account.MEMBERS_PAYABLE, part.interest, member=member),
             ],
             source=(INTEREST, part.pk),

@@ -14,7 +14,7 @@ from api.serializers.patronage import (
     WithdrawConsentSerializer,
 )
 from api.views.core import COOP_SLUG, CoopScopedViewSet
-from coop import spreadsheet
+from coop import pdf, spreadsheet
 from coop.models.cooperative import Role
 from payroll import consents, patronage, patronage_files, selectors
 from payroll.consent_models import AllocationConsent
@@ -62,11 +62,7 @@ class NoticeActions:
     def notice_pdf(self, request, coop_slug, member_id, year):
         notice = selectors.allocation_notice_for(self.membership, member_id, int(year))
         name = f"notice-of-allocation-{notice.year}-member-{notice.member.pk}.pdf"
-        return HttpResponse(
-            patronage_files.notice_pdf(notice),
-            content_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        return pdf.pdf_response(patronage_files.notice_pdf(notice), name)
 
     @extend_schema(
         parameters=[

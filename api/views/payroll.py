@@ -1,7 +1,6 @@
 """Revenue, expenses, policies, monthly distributions, their documents, capital accounts."""
 
 from django.db.models import Sum
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -34,6 +33,7 @@ from api.serializers.payroll_shares import (
 )
 from api.views.core import COOP_SLUG, CoopScopedViewSet
 from api.views.patronage import NoticeActions
+from coop import pdf
 from coop.errors import InvalidInputs
 from coop.models.cooperative import Role
 from payroll import (
@@ -492,12 +492,8 @@ class CapitalAccountViewSet(NoticeActions, mixins.ListModelMixin, CoopScopedView
     def statement_pdf(self, request, coop_slug, member_id, year):
         """The same statement as a PDF, in the language of the request."""
         statement, _years = selectors.capital_statement_for(self.membership, member_id, int(year))
-        return HttpResponse(
-            capital_statement_pdf.build(statement),
-            content_type="application/pdf",
-            headers={
-                "Content-Disposition": f'attachment; filename="{statement_file_name(statement)}"'
-            },
+        return pdf.pdf_response(
+            capital_statement_pdf.build(statement), statement_file_name(statement)
         )
 
     @extend_schema(

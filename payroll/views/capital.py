@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from coop import pdf
 from coop.access import membership, treasurer_or_403
 from coop.clock import today_in
 from coop.durations import format_minutes
@@ -160,11 +161,7 @@ def capital_statement_file(
 ) -> HttpResponse:
     member = membership(request, coop_slug, departed_ok=True)
     statement, _years = selectors.capital_statement_for(member, member_id, year)
-    return HttpResponse(
-        capital_statement_pdf.build(statement),
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{statement_file_name(statement)}"'},
-    )
+    return pdf.pdf_response(capital_statement_pdf.build(statement), statement_file_name(statement))
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coop import spreadsheet
+from coop import pdf, spreadsheet
 from coop.access import membership, treasurer_or_403
 from coop.clock import today_in
 from coop.errors import DomainError
@@ -23,11 +23,7 @@ def notice_file(request: HttpRequest, coop_slug: str, member_id: int, year: int)
     member = membership(request, coop_slug, departed_ok=True)
     notice = selectors.allocation_notice_for(member, member_id, year)
     name = f"notice-of-allocation-{year}-member-{notice.member.pk}.pdf"
-    return HttpResponse(
-        patronage_files.notice_pdf(notice),
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return pdf.pdf_response(patronage_files.notice_pdf(notice), name)
 
 
 @login_required
