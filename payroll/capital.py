@@ -141,12 +141,15 @@ def record_capital_entry(
 
 
 def ensure_retained_shares_fit(distribution: Distribution) -> None:
-    """Refuse (409) an approval whose retained shares would take a capital account beyond the
-    largest amount the books hold (one query for every member of the month)."""
+    """Refuse (409) an approval whose retained shares and buy-in instalments would take a
+    capital account beyond the largest amount the books hold (two queries, whatever the
+    number of members)."""
     retained = dict(
-        distribution.lines.filter(kind="member", retained__gt=0).values_list(
-            "member_id", "retained"
-        )
+        distribution.lines.filter(kind__in=["member", "buyin"], retained__gt=0)
+        .values("member_id")
+        .annotate(total=Sum("retained"))
+        .values_list("member_id", "total")
+        .order_by()
     )
     balances = (
         CapitalAccountEntry.objects.filter(member_id__in=retained)
@@ -155,7 +158,8 @@ def ensure_retained_shares_fit(distribution: Distribution) -> None:
         .order_by()
     )
     for row in balances:
-        balance = Decimal(row["total"]).quantize(CENT) + retained[row["member_id"]]
+        added = Decimal(retained[row["member_id"]]).quantize(CENT)
+        balance = Decimal(row["total"]).quantize(CENT) + added
         if money.exceeds_max(balance):
             raise AmountTooLarge(
                 _(

@@ -344,3 +344,24 @@ def test_an_instalment_changed_while_another_month_is_approved(cooperative, trea
     distributing.approve_distribution(actor=treasurer, distribution=february)
     subscription = Subscription.objects.get(member=ana)
     assert subscription.amount_paid == subscription.amount_subscribed == D("1200.00")
+
+
+@pytest.mark.django_db
+def test_an_instalment_that_would_overflow_the_capital_account_is_refused(
+    coop_with_buyin, treasurer
+):
+    """January: 1,000.00, all Ana's: 200.00 retained and a 100.00 instalment. With the account
+    250.00 below the largest amount the books hold, the retained part alone would fit; with the
+    instalment it does not, and the approval is refused."""
+    from coop.errors import AmountTooLarge
+
+    ana = admit_ana(coop_with_buyin)
+    CapitalAccountEntry.objects.create(
+        cooperative=coop_with_buyin, member=ana, kind="adjustment",
+        amount=D("999999999749.99"), date=datetime.date(2025, 12, 31), note="Written by hand",
+    )  # fmt: skip
+    draft = run_month(coop_with_buyin, treasurer, JANUARY, "1000.00")
+    member_line, buyin = lines_of(draft, ana)
+    assert (member_line.retained, buyin.retained) == (D("200.00"), D("100.00"))
+    with pytest.raises(AmountTooLarge, match="more than the books can hold"):
+        distributing.approve_distribution(actor=treasurer, distribution=draft)
