@@ -5,13 +5,16 @@ Each page is checked against the WCAG 2.0/2.1/2.2 A and AA rules; a violation of
 Without node_modules/axe-core the tests skip, which under CI=true is a failure (tests/conftest.py).
 """
 
+import datetime
 import pathlib
 import re
+from decimal import Decimal
 
 import pytest
 
 from governance import services as governance
 from payroll import distributing, settlements
+from payroll.models import CapitalAccountEntry
 from tests.banking.factories_accounts import bank_account
 from tests.books.example_books import worked_books
 from tests.factories import MemberFactory
@@ -106,7 +109,14 @@ def site(cooperative, treasurer, books, make_proposal):
     entry = worked_books(cooperative, books[0], books[1])  # September and October's books
     leaver = MemberFactory(cooperative=cooperative, status="departed", departed_on=SEPTEMBER)
     settlement = settlements.draft_settlement(actor=treasurer, member=leaver)
+    for day, kind, amount in [(datetime.date(2026, 3, 31), "adjustment", "120.00"),
+                              (datetime.date(2026, 6, 30), "redemption", "-20.00")]:  # fmt: skip
+        CapitalAccountEntry.objects.create(
+            cooperative=cooperative, member=books[1], kind=kind, amount=Decimal(amount),
+            date=day, note="A capital account drawn as a chart",
+        )  # fmt: skip
     return {
+        "capital_member": books[1].pk,
         "settlement": settlement.pk,
         "slug": cooperative.slug,
         "proposals": proposals,
@@ -143,6 +153,13 @@ PAGES = {
     ),
     "money-policies": coop_page("money/policies/"),
     "capital-accounts": coop_page("money/capital/"),
+    "capital-account": lambda site: f"/c/{site['slug']}/money/capital/{site['capital_member']}/",
+    "capital-statement": lambda site: (
+        f"/c/{site['slug']}/money/capital/{site['capital_member']}/statements/2026/"
+    ),
+    "capital-year": coop_page("money/capital/statements/2026/"),
+    "share-register": coop_page("money/shares/"),
+    "legal-profile": coop_page("law/"),
     "settlements": coop_page("money/settlements/"),
     "settlement-detail": lambda site: f"/c/{site['slug']}/money/settlements/{site['settlement']}/",
     "members": coop_page("members/"),
