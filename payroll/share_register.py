@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from coop.locale_formats import format_day
 from coop.models import Member
 from coop.models.cooperative import Role
 from coop.money import format_money
+from payroll.models import CapitalAccountEntry
 from payroll.share_models import Subscription
 
 CENT = Decimal("0.01")
@@ -87,15 +88,25 @@ def csv_header() -> list[str]:
         _("Exit date"),
         _("Reason for leaving"),
         _("Currency"),
+        _("Capital account balance"),
     ]
 
 
 def register_csv(rows: list[RegisterRow]) -> bytes:
     """The register as a spreadsheet in the reader's language: UTF-8 with a BOM, dates in ISO
-    8601, amounts as numbers; names, addresses and reasons guarded against formulas."""
+    8601, amounts as numbers; names, addresses and reasons guarded against formulas. Beside
+    GenG §30's columns, each member's capital account balance as it stands (one query)."""
     buffer = io.StringIO()
     writer = spreadsheet.writer(buffer, lineterminator="\r\n")
     writer.writerow(csv_header())
+    balances = dict(
+        CapitalAccountEntry.objects.filter(
+            member_id__in=[row.subscription.member_id for row in rows]
+        )
+        .values_list("member_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
     for row in rows:
         entry = row.subscription
         writer.writerow(
@@ -111,6 +122,7 @@ def register_csv(rows: list[RegisterRow]) -> bytes:
                 entry.exited_on.isoformat() if entry.exited_on else "",
                 entry.exit_reason,
                 entry.cooperative.currency,
+                Decimal(balances.get(entry.member_id) or 0).quantize(CENT),
             ]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from payroll import distributing, documents, share_register, shares
-from payroll.models import DistributionDocument
+from payroll.models import CapitalAccountEntry, DistributionDocument
 from payroll.share_models import Subscription
 from tests.conftest import as_member
 from tests.factories import MemberFactory
@@ -49,6 +49,12 @@ def register(coop_with_buyin, treasurer):
 
 class TestTheRegister:
     def test_the_csv_has_the_columns_of_geng_30(self, register, treasurer):
+        ana, _bo = register
+        for amount in ("300.00", "150.25"):  # the register gives the account's balance
+            CapitalAccountEntry.objects.create(
+                cooperative=ana.cooperative, member=ana, kind="adjustment", amount=D(amount),
+                date=datetime.date(2026, 3, 31), note="By hand",
+            )  # fmt: skip
         rows = share_register.register_rows(share_register.register_for(treasurer))
         table = list(csv.reader(io.StringIO(share_register.register_csv(rows).decode("utf-8-sig"))))
         assert table[0][:5] == [
@@ -60,7 +66,7 @@ class TestTheRegister:
         ]
         assert table[1] == [
             "1", "Ana María Pérez Soto", "Calle Mayor 1, 28013 Madrid", "2026-01-01", "1",
-            "1200.00", "1200.00", "300.00", "", "", "EUR",
+            "1200.00", "1200.00", "300.00", "", "", "EUR", "450.25",
         ]  # fmt: skip
         assert table[2][1] == "'=HYPERLINK(evil)"  # neutralized for spreadsheets
         assert table[2][8:10] == ["2026-06-30", "Kündigung (§65 GenG)"]
