@@ -209,6 +209,19 @@ def _fields(cooperative: Cooperative) -> dict[str, dict[str, forms.Field]]:
                 ("patronage", _("the members, in proportion to their hours")),
             ],
         ),
+        "statutory_reserve_pct": forms.CharField(
+            label=_('Legal reserve\'s share of the surplus (a fraction: "0.10")'),
+            required=False,
+            max_length=10,
+        ),
+        "probation_months": forms.IntegerField(
+            label=_("Probation (months; 0: no end date)"), required=False, min_value=0
+        ),
+        "probation_reminder_days": forms.IntegerField(
+            label=_("Remind the secretaries this many days before a probation ends"),
+            required=False,
+            min_value=1,
+        ),
         "policy_adoption": forms.ChoiceField(
             label=_("Who adopts a distribution policy"),
             required=False,

@@ -175,6 +175,29 @@ def test_the_distributions_and_expenses_to_approve_are_named_in_the_reader_s_wor
     assert f'<option value="{submitted.pk}">{expense}</option>' in html
 
 
+def test_amend_the_probation_and_the_legal_reserve(client, member):
+    data = draft(
+        "bylaws", "amend_bylaws", statutory_reserve_pct="0.10", probation_months="12",
+        probation_reminder_days="30",
+    )  # fmt: skip
+    proposal = saved(signed_in(client, member), member.cooperative, data)
+    assert proposal.action_payload == {
+        "statutory_reserve_pct": "0.10",
+        "probation_months": 12,
+        "probation_reminder_days": 30,
+    }
+
+
+def test_a_legal_reserve_that_is_not_a_fraction_is_refused(client, member):
+    data = draft("bylaws", "amend_bylaws", statutory_reserve_pct="a tenth")
+    response = signed_in(client, member).post(new(member.cooperative), data)
+    assert response.status_code == 400
+    assert (
+        "The legal reserve&#x27;s share of the surplus is a fraction" in response.content.decode()
+    )
+    assert not Proposal.objects.exists()
+
+
 def test_amend_the_bylaws(client, member):
     data = draft(
         "bylaws", "amend_bylaws", spending_limit="2000.00", probationary_members_vote="yes",
