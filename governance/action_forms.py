@@ -222,6 +222,50 @@ def _fields(cooperative: Cooperative) -> dict[str, dict[str, forms.Field]]:
             required=False,
             min_value=1,
         ),
+        # A departed member's settlement (coop.bylaws_settlement): the terms left blank stay.
+        "settlement_notice_months": forms.IntegerField(
+            label=_("Settlement: notice (months)"), required=False, min_value=0
+        ),
+        "settlement_refundable_share": forms.CharField(
+            label=_('Settlement: the part of the balance paid back (a fraction: "0.70")'),
+            required=False,
+            max_length=10,
+        ),
+        "settlement_bears_losses": forms.ChoiceField(
+            label=_("Settlement: the leaver bears losses up to the settlement date"),
+            required=False,
+            choices=yes_no,
+        ),
+        "settlement_instalments": forms.IntegerField(
+            label=_("Settlement: number of instalments"), required=False, min_value=1
+        ),
+        "settlement_frequency": forms.ChoiceField(
+            label=_("Settlement: instalments are paid"),
+            required=False,
+            choices=[UNCHANGED, ("yearly", _("each year")), ("monthly", _("each month"))],
+        ),
+        "settlement_interest_rate": forms.CharField(
+            label=_('Settlement: yearly interest on the unpaid balance (a fraction: "0.02")'),
+            required=False,
+            max_length=10,
+        ),
+        "settlement_start": forms.ChoiceField(
+            label=_("Settlement: the first instalment is paid"),
+            required=False,
+            choices=[
+                UNCHANGED,
+                ("after_departure", _("some months after the settlement date")),
+                ("after_year_end", _("some months after the end of that year")),
+            ],
+        ),
+        "settlement_start_months": forms.IntegerField(
+            label=_("Settlement: months before the first instalment"), required=False, min_value=0
+        ),
+        "settlement_approval": forms.ChoiceField(
+            label=_("Settlement: who approves it"),
+            required=False,
+            choices=[UNCHANGED, ("treasurer", _("the treasurer")), ("vote", _("a vote"))],
+        ),
         "policy_adoption": forms.ChoiceField(
             label=_("Who adopts a distribution policy"),
             required=False,
@@ -323,12 +367,16 @@ def _recipients(text: str) -> list[dict[str, str]]:
 def _bylaws_payload(data: dict[str, Any]) -> dict[str, Any]:
     payload: dict[str, Any] = {}
     floors: dict[str, dict[str, Any]] = {}
+    settlement: dict[str, Any] = {}
     for name, value in data.items():
         if value in (None, ""):
             continue
         if name.startswith("floors_"):
             kind, term = _floor_key(name)
             floors.setdefault(kind, {})[term] = value
+        elif name.startswith(SETTLEMENT):
+            term = name.removeprefix(SETTLEMENT)
+            settlement[term] = value == "yes" if value in ("yes", "no") else value
         elif value in ("yes", "no"):
             payload[name] = value == "yes"
         elif isinstance(value, Decimal):
@@ -337,7 +385,12 @@ def _bylaws_payload(data: dict[str, Any]) -> dict[str, Any]:
             payload[name] = value
     if floors:
         payload["floors"] = floors
+    if settlement:
+        payload["settlement"] = settlement
     return payload
+
+
+SETTLEMENT = "settlement_"  # the prefix of the settlement terms' fields
 
 
 def _floor_key(name: str) -> tuple[str, str]:
@@ -357,6 +410,11 @@ def _initial(action: str, payload: dict[str, Any]) -> dict[str, Any]:
                 for kind, terms in value.items():
                     for term, term_value in (terms or {}).items():
                         initial[f"{action}{SEP}floors_{kind}_{term}"] = term_value
+            elif name == "settlement" and isinstance(value, dict):
+                for term, term_value in value.items():
+                    if isinstance(term_value, bool):
+                        term_value = "yes" if term_value else "no"
+                    initial[f"{action}{SEP}{SETTLEMENT}{term}"] = term_value
             elif isinstance(value, bool):
                 initial[f"{action}{SEP}{name}"] = "yes" if value else "no"
             elif name == "spending_limit":

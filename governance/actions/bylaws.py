@@ -24,7 +24,12 @@ def _validate_amendment(cooperative: Cooperative, payload: dict[str, Any]) -> di
 
 
 def _amended(bylaws: dict[str, Any], amendment: dict[str, Any]) -> dict[str, Any]:
+    """The bylaws with the amendment: the floors and the settlement terms it names change, the
+    others stay; any other setting is replaced whole."""
     result = {**bylaws, **{k: v for k, v in amendment.items() if k != "floors"}}
+    settlement = amendment.get("settlement")
+    if isinstance(settlement, dict) and isinstance(bylaws.get("settlement"), dict):
+        result["settlement"] = {**bylaws["settlement"], **settlement}
     floors = {kind: dict(terms) for kind, terms in (bylaws.get("floors") or {}).items()}
     for kind, terms in (amendment.get("floors") or {}).items():
         if isinstance(terms, dict):

@@ -198,6 +198,40 @@ def test_a_legal_reserve_that_is_not_a_fraction_is_refused(client, member):
     assert not Proposal.objects.exists()
 
 
+def test_amend_the_settlement_terms(client, member):
+    """The terms filled in change; the others stay as the bylaws have them."""
+    from governance.action_forms import _initial
+    from governance.actions.bylaws import _amended
+
+    data = draft(
+        "bylaws", "amend_bylaws", settlement_refundable_share="0.70", settlement_instalments="5",
+        settlement_bears_losses="no", settlement_approval="vote",
+    )  # fmt: skip
+    proposal = saved(signed_in(client, member), member.cooperative, data)
+    terms = {
+        "refundable_share": "0.70",
+        "instalments": 5,
+        "bears_losses": False,
+        "approval": "vote",
+    }
+    assert proposal.action_payload == {"settlement": terms}
+    before = {"settlement": {"interest_rate": "0.02", "instalments": 2}, "spending_limit": "500"}
+    assert _amended(before, proposal.action_payload) == {
+        "settlement": {"interest_rate": "0.02", **terms},
+        "spending_limit": "500",
+    }
+    initial = _initial("amend_bylaws", proposal.action_payload)
+    assert initial["amend_bylaws__settlement_bears_losses"] == "no"
+    assert initial["amend_bylaws__settlement_instalments"] == 5
+
+
+def test_a_settlement_share_that_is_not_a_fraction_is_refused(client, member):
+    data = draft("bylaws", "amend_bylaws", settlement_refundable_share="most")
+    response = signed_in(client, member).post(new(member.cooperative), data)
+    assert response.status_code == 400
+    assert "Settlement.refundable_share is a fraction" in response.content.decode()
+
+
 def test_amend_the_bylaws(client, member):
     data = draft(
         "bylaws", "amend_bylaws", spending_limit="2000.00", probationary_members_vote="yes",
