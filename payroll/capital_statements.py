@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Min, Q, Sum
+from django.db.models import Min, Q, QuerySet, Sum
 
 from coop.clock import today_in
 from coop.line_chart import BalancePoint
@@ -67,10 +67,7 @@ class YearRow:
 def statement_years(owner: Member) -> list[int]:
     """The years the member's account has a statement for, newest first: from the year of its
     first entry to the current year (an account with no entry has none)."""
-    first = CapitalAccountEntry.objects.filter(member=owner).aggregate(first=Min("date"))["first"]
-    if first is None:
-        return []
-    return list(range(today_in(owner.cooperative).year, first.year - 1, -1))
+    return _years(CapitalAccountEntry.objects.filter(member=owner), owner.cooperative)
 
 
 def annual_statement(owner: Member, year: int) -> AnnualStatement:
@@ -146,9 +143,12 @@ def year_rows(cooperative: Cooperative, year: int) -> list[YearRow]:
 
 def statement_years_of(cooperative: Cooperative) -> list[int]:
     """The years of the co-op's statements, newest first (one query)."""
-    first = CapitalAccountEntry.objects.filter(cooperative=cooperative).aggregate(
-        first=Min("date")
-    )["first"]
+    return _years(CapitalAccountEntry.objects.filter(cooperative=cooperative), cooperative)
+
+
+def _years(entries: QuerySet[CapitalAccountEntry], cooperative: Cooperative) -> list[int]:
+    """From the current year back to the year of the first of `entries`; none without one."""
+    first = entries.aggregate(first=Min("date"))["first"]
     if first is None:
         return []
     return list(range(today_in(cooperative).year, first.year - 1, -1))
