@@ -19,6 +19,18 @@ from payroll.models import Distribution, Expense, ExpenseClaim
 PERCENTAGES = ("commons_pct", "reserve_pct", "education_pct", "cash_pct")
 
 
+def payload_object(model: Any, cooperative: Cooperative, payload: dict[str, Any], key: str) -> Any:
+    """The co-op's row of `model` whose id the payload gives under `key` (a number, or its
+    digits as text: the proposal form sends text); None for anything else, so that a payload
+    naming no row of the co-op is one refusal, never a query on a value that is not an id."""
+    value = payload.get(key)
+    if isinstance(value, bool) or not (
+        isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit())
+    ):
+        return None
+    return model.objects.filter(cooperative=cooperative, pk=int(value)).first()
+
+
 def _decimal(payload: dict[str, Any], name: str) -> Decimal | None:
     value = payload.get(name)
     if value is None:
@@ -78,9 +90,7 @@ def _adopt_policy(cooperative: Cooperative, payload: dict[str, Any], proposal: A
 
 
 def _distribution(cooperative: Cooperative, payload: dict[str, Any]) -> Distribution:
-    distribution = Distribution.objects.filter(
-        cooperative=cooperative, pk=payload.get("distribution")
-    ).first()
+    distribution = payload_object(Distribution, cooperative, payload, "distribution")
     if distribution is None:
         raise InvalidInput(
             _("Choose a draft distribution of this co-op."), field="action_payload.distribution"
@@ -107,7 +117,7 @@ def _approve_distribution(cooperative: Cooperative, payload: dict[str, Any], pro
 
 
 def _expense(cooperative: Cooperative, payload: dict[str, Any]) -> Expense:
-    expense = Expense.objects.filter(cooperative=cooperative, pk=payload.get("expense")).first()
+    expense = payload_object(Expense, cooperative, payload, "expense")
     if expense is None:
         raise InvalidInput(
             _("Choose a submitted expense of this co-op."), field="action_payload.expense"
@@ -134,7 +144,7 @@ def _approve_expense(cooperative: Cooperative, payload: dict[str, Any], proposal
 
 
 def _claim(cooperative: Cooperative, payload: dict[str, Any]) -> ExpenseClaim:
-    claim = ExpenseClaim.objects.filter(cooperative=cooperative, pk=payload.get("claim")).first()
+    claim = payload_object(ExpenseClaim, cooperative, payload, "claim")
     if claim is None:
         raise InvalidInput(
             _("Choose a submitted expense claim of this co-op."), field="action_payload.claim"

@@ -11,13 +11,12 @@ from coop.errors import InvalidInput
 from coop.models import Cooperative
 from governance.actions import registry
 from payroll import settlements
+from payroll.proposal_actions import payload_object
 from payroll.settlement_models import Settlement
 
 
 def _settlement(cooperative: Cooperative, payload: dict[str, Any]) -> Settlement:
-    settlement = Settlement.objects.filter(
-        cooperative=cooperative, pk=payload.get("settlement")
-    ).first()
+    settlement = payload_object(Settlement, cooperative, payload, "settlement")
     if settlement is None:
         raise InvalidInput(
             _("Choose a draft settlement of this co-op."), field="action_payload.settlement"
