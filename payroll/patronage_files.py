@@ -25,6 +25,10 @@ PATR_HEADER = [
 ]
 
 
+def notice_file_name(notice: AllocationNotice) -> str:
+    return f"notice-of-allocation-{notice.year}-member-{notice.member.pk}.pdf"
+
+
 def notice_pdf(notice: AllocationNotice) -> bytes:
     """The written notice of allocation of a year's patronage (§1388(b)), in the reader's
     language: each month's patronage dividend, the part paid in money and the part allocated

@@ -61,8 +61,9 @@ class NoticeActions:
     )
     def notice_pdf(self, request, coop_slug, member_id, year):
         notice = selectors.allocation_notice_for(self.membership, member_id, int(year))
-        name = f"notice-of-allocation-{notice.year}-member-{notice.member.pk}.pdf"
-        return pdf.pdf_response(patronage_files.notice_pdf(notice), name)
+        return pdf.pdf_response(
+            patronage_files.notice_pdf(notice), patronage_files.notice_file_name(notice)
+        )
 
     @extend_schema(
         parameters=[

@@ -22,8 +22,9 @@ from payroll.views.access import context_for
 def notice_file(request: HttpRequest, coop_slug: str, member_id: int, year: int) -> HttpResponse:
     member = membership(request, coop_slug, departed_ok=True)
     notice = selectors.allocation_notice_for(member, member_id, year)
-    name = f"notice-of-allocation-{year}-member-{notice.member.pk}.pdf"
-    return pdf.pdf_response(patronage_files.notice_pdf(notice), name)
+    return pdf.pdf_response(
+        patronage_files.notice_pdf(notice), patronage_files.notice_file_name(notice)
+    )
 
 
 @login_required
