@@ -37,11 +37,11 @@ def outstanding_credits(
 ) -> list[Credit]:
     """The member's credits dated up to `until` with what is still outstanding of each (one
     query)."""
-    rows = (
-        CapitalAccountEntry.objects.filter(member_id=member_id, amount__gt=0, date__lte=until)
-        .exclude(pk=exclude)
-        .annotate(taken=Sum("drawn_by__amount"))
-        .values_list("pk", "date", "kind", "amount", "taken")
+    entries = CapitalAccountEntry.objects.filter(member_id=member_id, amount__gt=0, date__lte=until)
+    if exclude is not None:
+        entries = entries.exclude(pk=exclude)
+    rows = entries.annotate(taken=Sum("drawn_by__amount")).values_list(
+        "pk", "date", "kind", "amount", "taken"
     )
     return [
         Credit(pk, date, kind == ALLOCATION, amount - _money(taken))

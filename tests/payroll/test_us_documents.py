@@ -220,6 +220,10 @@ def test_the_api_notice(us, approved, cooperative, colleague, third):
     assert body["paid_in_money"] == "1680.00" and body["allocated"] == "420.00"
     assert body["payment_period_ends"] == "2027-09-15"
     assert body["qualified"] is False and body["consent"] is None
+    assert (body["redeemed"], body["cancelled"], body["outstanding"]) == (
+        "0.00", "0.00", "420.00"
+    )  # fmt: skip
+    assert body["applied_to_buyin"] == "0.00"
     assert api.get(body["pdf"])["Content-Type"] == "application/pdf"
     assert api.get(url.replace(str(colleague.pk), str(third.pk))).status_code == 404
 
