@@ -25,10 +25,18 @@ CAPITAL_DEFAULTS: dict[str, Any] = {
     # Who bears a loss: "reserve_first" (the collective reserve up to its balance, the rest by
     # patronage) or "patronage" (the members' accounts in proportion to their hours: ICA).
     "loss_allocation": "reserve_first",
+    # Which allocations a redemption (or a loss, or what is kept on leaving) takes first
+    # (payroll.redemption_order, docs/capital.md): the written notices "oldest_first" (a
+    # revolving fund) or "newest_first"; and the member's own capital (buy-in, interest)
+    # "after_notices" or "before_notices". The law leaves both to the bylaws.
+    "redemption_order": "oldest_first",
+    "member_capital_redeemed": "after_notices",
 }
 
 INTEREST_PERIODS = ("yearly", "monthly")
 LOSS_ALLOCATIONS = ("reserve_first", "patronage")
+REDEMPTION_ORDERS = ("oldest_first", "newest_first")
+MEMBER_CAPITAL_PLACES = ("after_notices", "before_notices")
 RATE_PLACES = 4
 HUNDRED = Decimal(100)
 
@@ -91,6 +99,20 @@ def capital_errors(value: dict[str, Any]) -> list[str]:
             _(
                 'Losses are charged to the reserve first ("reserve_first") or to the members by '
                 'patronage ("patronage") (loss_allocation).'
+            )
+        )
+    if value.get("redemption_order", "oldest_first") not in REDEMPTION_ORDERS:
+        errors.append(
+            _(
+                'A redemption pays the oldest notices of allocation first ("oldest_first") or '
+                'the newest first ("newest_first") (redemption_order).'
+            )
+        )
+    if value.get("member_capital_redeemed", "after_notices") not in MEMBER_CAPITAL_PLACES:
+        errors.append(
+            _(
+                "A member's buy-in and interest are paid back after the notices of allocation "
+                '("after_notices") or before them ("before_notices") (member_capital_redeemed).'
             )
         )
     return errors

@@ -209,6 +209,24 @@ def _fields(cooperative: Cooperative) -> dict[str, dict[str, forms.Field]]:
                 ("patronage", _("the members, in proportion to their hours")),
             ],
         ),
+        "redemption_order": forms.ChoiceField(
+            label=_("A redemption pays the notices of allocation"),
+            required=False,
+            choices=[
+                UNCHANGED,
+                ("oldest_first", _("oldest first")),
+                ("newest_first", _("newest first")),
+            ],
+        ),
+        "member_capital_redeemed": forms.ChoiceField(
+            label=_("A member's buy-in and interest are paid back"),
+            required=False,
+            choices=[
+                UNCHANGED,
+                ("after_notices", _("after the notices of allocation")),
+                ("before_notices", _("before the notices of allocation")),
+            ],
+        ),
         "statutory_reserve_pct": forms.CharField(
             label=_('Legal reserve\'s share of the surplus (a fraction: "0.10")'),
             required=False,

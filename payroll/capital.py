@@ -21,7 +21,7 @@ from coop.errors import AmountTooLarge, InvalidInput, StateConflict
 from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
 from coop.services import require_role
-from payroll import bookkeeping
+from payroll import bookkeeping, redemption_ties
 from payroll.capital_presenters import explain
 from payroll.models import CapitalAccountEntry, Distribution
 
@@ -130,6 +130,7 @@ def record_capital_entry(
             recorded_by=actor,
         )
         bookkeeping.book_capital_entry(entry, actor=actor)
+        redemption_ties.tie_debit(entry, member.cooperative)
         record(
             member.cooperative,
             actor,

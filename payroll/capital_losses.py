@@ -31,7 +31,7 @@ from coop.models import Cooperative, Member, TimeEntry
 from coop.models.cooperative import Role
 from coop.months import month_bounds, month_label
 from coop.services import require_role
-from payroll import bookkeeping
+from payroll import bookkeeping, redemption_ties
 from payroll.allocation.rounding import largest_remainder
 from payroll.capital_models import CapitalLoss, CapitalLossShare
 from payroll.models import CapitalAccountEntry, Distribution
@@ -344,6 +344,7 @@ def _charge_members(
             loss=loss, member=member, entry=entry, minutes=minutes[member.pk], amount=share
         )
         bookkeeping.book_capital_entry(entry, actor=actor)
+        redemption_ties.tie_debit(entry, loss.cooperative)
 
 
 def capital_losses(cooperative: Cooperative) -> list[CapitalLoss]:

@@ -147,3 +147,34 @@ class CapitalLossShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} {self.amount}"
+
+
+class CapitalEntryTie(models.Model):
+    """What one debit of a capital account takes from one earlier credit: the part of a
+    redemption (or of a loss, of what is kept on leaving, of a correction downwards) that pays
+    back, or cancels, part of an allocation, a buy-in instalment or interest credited.
+
+    Written with the debit, in its transaction, in the bylaws' order in force then
+    (`payroll.redemption_ties`), and never changed: the 1099-PATR figures of a year, and what a
+    notice of allocation has outstanding, read these rows (docs/capital.md)."""
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    debit = models.ForeignKey(CapitalAccountEntry, on_delete=models.PROTECT, related_name="ties")
+    credit = models.ForeignKey(
+        CapitalAccountEntry, on_delete=models.PROTECT, related_name="drawn_by"
+    )
+    amount = money_field(_("amount"), validators=[MinValueValidator(Decimal("0.01"))])
+
+    class Meta:
+        ordering = ["debit_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["debit", "credit"], name="one_tie_per_debit_credit"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="capital_tie_positive"),
+            models.CheckConstraint(
+                condition=~Q(debit=F("credit")), name="capital_tie_not_to_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"entry {self.debit_id} takes {self.amount} of entry {self.credit_id}"

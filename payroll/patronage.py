@@ -10,11 +10,16 @@ close of the co-op's taxable year (§1382(d)), which here is the calendar year.
 
 Two years meet here, as the law has it. The notice covers the patronage of a year: the
 distributions of that year's months. Form 1099-PATR reports what was *paid during* a calendar
-year (26 CFR 1.6044-2): the distributions approved that year, box 1 for the cash and the
-qualified notices at their stated amount; a nonqualified notice is reported in box 5 when it is
-redeemed. Cooperage does not tie a redemption to the notice it pays, so a member who had no
-consent when an allocation was made has every redemption in box 5, and a member whose consent
-came or went within the years of their account is marked for the accountant to review.
+year (26 CFR 1.6044-2, 1.6044-3): box 1, the distributions approved that year, the money and
+the qualified notices at their stated amount; box 5, what was paid that year in redemption of
+nonqualified notices (§1382(b)(2), §1385(c)). Each redemption is tied to the allocations it
+pays back (`payroll.redemption_ties`), so box 5 is the part of the year's redemptions tied to
+allocations of years whose notice was not qualified; what a redemption pays back of a
+member's buy-in or interest is no patronage dividend and in neither box.
+
+A buy-in instalment taken from the cash share is money the member was paid and put into their
+buy-in as the bylaws oblige them: it counts as paid in money (box 1, and the 20% test), not as
+an allocation (docs/capital.md, "Which allocations a redemption pays").
 """
 
 import datetime
@@ -22,11 +27,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Min, Sum
+from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from coop.models import Cooperative, Member
+from coop.money import format_money
+from payroll import redemption_ties
 from payroll.consent_models import AllocationConsent
-from payroll.models import CapitalAccountEntry, Distribution, DistributionLine
+from payroll.models import Distribution, DistributionLine
+from payroll.redemption_ties import NoticeStanding
 
 CASH_MINIMUM = Decimal("0.20")  # the sentence closing §1388(c)(1)
 FINAL = (Distribution.Status.APPROVED, Distribution.Status.PAID)
@@ -46,10 +55,15 @@ def payment_period_ends(year: int) -> datetime.date:
 
 @dataclass(frozen=True)
 class NoticeLine:
+    """A month of the notice: the patronage dividend (`share`), the part paid in money (`cash`,
+    including `buyin`, the part of it the member put into their buy-in) and the part allocated
+    to the capital account (`retained`)."""
+
     month: datetime.date
     share: Decimal
     cash: Decimal
     retained: Decimal
+    buyin: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -58,6 +72,8 @@ class AllocationNotice:
     year: int
     lines: list[NoticeLine]
     consent: AllocationConsent | None
+    # What of the allocated part the capital account still holds (None: not looked up).
+    standing: NoticeStanding | None = None
 
     @property
     def share(self) -> Decimal:
@@ -70,6 +86,10 @@ class AllocationNotice:
     @property
     def retained(self) -> Decimal:
         return sum((line.retained for line in self.lines), ZERO)
+
+    @property
+    def buyin(self) -> Decimal:
+        return sum((line.buyin for line in self.lines), ZERO)
 
     @property
     def deadline(self) -> datetime.date:
@@ -94,12 +114,18 @@ def standing_consent(member: Member, day: datetime.date) -> AllocationConsent | 
 
 
 def notice_of_allocation(member: Member, year: int) -> AllocationNotice:
-    """The member's patronage of `year`: each approved month's share, the money paid and the
-    part allocated to the capital account (the retained part and any buy-in instalment taken
-    from the cash, `payroll.shares`: both are the share less the money paid), and the consent
-    that stands at the end of the payment period (two queries)."""
+    """The member's patronage of `year`: each approved month's share, the money paid (a buy-in
+    instalment taken from it included, `payroll.shares`) and the part allocated to the capital
+    account; the consent that stands at the end of the payment period; and what of the
+    allocated part is still outstanding (five queries)."""
     lines = [
-        NoticeLine(line.distribution.month, line.share, line.cash, line.share - line.cash)
+        NoticeLine(
+            line.distribution.month,
+            line.share,
+            line.share - line.retained,
+            line.retained,
+            line.share - line.retained - line.cash,
+        )
         for line in DistributionLine.objects.filter(
             kind=DistributionLine.Kind.MEMBER,
             member=member,
@@ -111,28 +137,75 @@ def notice_of_allocation(member: Member, year: int) -> AllocationNotice:
         .order_by("distribution__month", "id")
     ]
     return AllocationNotice(
-        member, year, lines, standing_consent(member, payment_period_ends(year))
+        member,
+        year,
+        lines,
+        standing_consent(member, payment_period_ends(year)),
+        redemption_ties.notice_standing(member, year),
     )
 
 
 @dataclass(frozen=True)
 class PatrRow:
-    """One recipient's Form 1099-PATR figures for a calendar year."""
+    """One recipient's Form 1099-PATR figures for a calendar year, and why a person should
+    look at them (`review_reasons`, empty when the figures stand as they are)."""
 
     member: Member
     box1_patronage_dividends: Decimal
     box4_withheld: Decimal
     box5_redemptions: Decimal
-    review: bool
+    review_reasons: tuple[str, ...] = ()
+
+    @property
+    def review(self) -> bool:
+        return bool(self.review_reasons)
+
+
+def qualified_notices(
+    cooperative: Cooperative, member_ids: set[int]
+) -> dict[tuple[int, int], bool]:
+    """Whether each (member, year) notice of these members is qualified: at least 20% of the
+    year's patronage dividend paid in money (§1388(c)(1), closing sentence) and a consent that
+    stands at the end of the year's payment period (§1388(c)(1)(B), (c)(2)) (two queries)."""
+    share: dict[tuple[int, int], Decimal] = {}
+    retained: dict[tuple[int, int], Decimal] = {}
+    rows = (
+        DistributionLine.objects.filter(
+            kind=DistributionLine.Kind.MEMBER,
+            member_id__in=member_ids,
+            distribution__cooperative=cooperative,
+            distribution__status__in=FINAL,
+        )
+        .values_list("member_id", "distribution__month")
+        .annotate(share=Sum("share"), retained=Sum("retained"))
+        .order_by()
+    )
+    for member_id, month, line_share, line_retained in rows:
+        key = (member_id, month.year)
+        share[key] = share.get(key, ZERO) + Decimal(str(line_share))
+        retained[key] = retained.get(key, ZERO) + Decimal(str(line_retained))
+    consents: dict[int, list[AllocationConsent]] = {}
+    for consent in AllocationConsent.objects.filter(
+        cooperative=cooperative, member_id__in=member_ids
+    ):
+        consents.setdefault(consent.member_id, []).append(consent)
+    return {
+        key: (share[key] - retained[key] >= share[key] * CASH_MINIMUM or share[key] <= 0)
+        and any(c.stands_on(payment_period_ends(key[1])) for c in consents.get(key[0], []))
+        for key in share
+    }
 
 
 def patr_rows(cooperative: Cooperative, year: int) -> list[PatrRow]:
-    """Every member paid in `year`: box 1 (cash, and the retained parts of qualified notices),
-    box 4 (Cooperage withholds nothing), box 5 (redemptions of nonqualified notices)."""
+    """Every member paid in `year`: box 1 (the money, and the allocated parts of qualified
+    notices, of the distributions approved that year), box 4 (Cooperage withholds nothing),
+    box 5 (the parts of the year's redemptions that paid back allocations of nonqualified
+    notices). A row is for review when a redemption paid back a notice within that notice's
+    own payment period, or paid more than the account's credits (docs/capital.md)."""
     zone = ZoneInfo(cooperative.time_zone)
     start = datetime.datetime(year, 1, 1, tzinfo=zone)
     end = datetime.datetime(year + 1, 1, 1, tzinfo=zone)
-    lines = (
+    lines = list(
         DistributionLine.objects.filter(
             kind=DistributionLine.Kind.MEMBER,
             distribution__cooperative=cooperative,
@@ -143,65 +216,64 @@ def patr_rows(cooperative: Cooperative, year: int) -> list[PatrRow]:
         .select_related("distribution")
         .order_by("id")
     )
-    consents: dict[int, list[AllocationConsent]] = {}
-    for consent in AllocationConsent.objects.filter(cooperative=cooperative):
-        consents.setdefault(consent.member_id, []).append(consent)
+    redeemed = redemption_ties.redemptions_of(cooperative, year)
+    untied = redemption_ties.untied_redemptions(cooperative, year)
+    paid_ids = {line.member_id or 0 for line in lines}
+    qualified = qualified_notices(
+        cooperative, paid_ids | {part.member_id for part in redeemed} | set(untied)
+    )
     box1: dict[int, Decimal] = {}
-    share: dict[tuple[int, int], Decimal] = {}
-    cash: dict[tuple[int, int], Decimal] = {}
-    for line in lines:
-        key = (line.member_id or 0, line.distribution.month.year)
-        share[key] = share.get(key, ZERO) + line.share
-        cash[key] = cash.get(key, ZERO) + line.cash
-    qualified_years = {
-        key
-        for key in share
-        if cash[key] >= share[key] * CASH_MINIMUM
-        and any(c.stands_on(payment_period_ends(key[1])) for c in consents.get(key[0], []))
-    }
     for line in lines:
         member_id = line.member_id or 0
-        key = (member_id, line.distribution.month.year)
-        paid = line.cash + (line.share - line.cash if key in qualified_years else ZERO)
-        box1[member_id] = box1.get(member_id, ZERO) + paid
-    redeemed = dict(
-        CapitalAccountEntry.objects.filter(
-            cooperative=cooperative,
-            kind=CapitalAccountEntry.Kind.REDEMPTION,
-            date__year=year,
-        )
-        .values_list("member_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
+        notice = (member_id, line.distribution.month.year)
+        allocated = line.retained if qualified.get(notice) else ZERO
+        box1[member_id] = box1.get(member_id, ZERO) + line.share - line.retained + allocated
+    box5: dict[int, Decimal] = {}
+    reasons: dict[int, list[str]] = {}
+    for part in redeemed:
+        if not part.is_notice:
+            continue
+        if not qualified.get((part.member_id, part.notice_year), False):
+            box5[part.member_id] = box5.get(part.member_id, ZERO) + part.amount
+        if part.redeemed_on <= payment_period_ends(part.notice_year):
+            _add_reason(reasons, part.member_id, _within_payment_period(part.notice_year))
+    for member_id, amount in untied.items():
+        _add_reason(reasons, member_id, _untied(amount, cooperative.currency))
     members = (
-        Member.objects.filter(cooperative=cooperative, pk__in=set(box1) | set(redeemed))
+        Member.objects.filter(
+            cooperative=cooperative,
+            pk__in=set(box1) | {part.member_id for part in redeemed} | set(untied),
+        )
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )
-    first_entries = dict(
-        CapitalAccountEntry.objects.filter(cooperative=cooperative, member__in=members)
-        .values_list("member_id")
-        .annotate(first=Min("date"))
-        .order_by()
-    )
-    rows = []
-    for member in members:
-        own = consents.get(member.pk, [])
-        always = (
-            bool(own)
-            and any(c.given_on <= first_entries.get(member.pk, datetime.date.max) for c in own)
-            and all(c.withdrawn_on is None for c in own)
+    return [
+        PatrRow(
+            member=member,
+            box1_patronage_dividends=box1.get(member.pk, ZERO),
+            box4_withheld=ZERO,
+            box5_redemptions=box5.get(member.pk, ZERO),
+            review_reasons=tuple(reasons.get(member.pk, ())),
         )
-        never = not own
-        redemptions = -Decimal(redeemed.get(member.pk) or 0)
-        rows.append(
-            PatrRow(
-                member=member,
-                box1_patronage_dividends=box1.get(member.pk, ZERO),
-                box4_withheld=ZERO,
-                box5_redemptions=redemptions if never else ZERO,
-                review=redemptions > 0 and not (always or never),
-            )
-        )
-    return rows
+        for member in members
+    ]
+
+
+def _add_reason(reasons: dict[int, list[str]], member_id: int, reason: str) -> None:
+    if reason not in reasons.setdefault(member_id, []):
+        reasons[member_id].append(reason)
+
+
+def _within_payment_period(notice_year: int) -> str:
+    return _(
+        "A redemption paid back part of the notice of %(year)s within its payment period "
+        "(until %(day)s, §1382(d)): it may count as part of that year's patronage dividend "
+        "paid in money rather than as a redemption."
+    ) % {"year": notice_year, "day": payment_period_ends(notice_year).isoformat()}
+
+
+def _untied(amount: Decimal, currency: str) -> str:
+    return _(
+        "Redemptions paid %(amount)s more than the capital account held (a balance below "
+        "zero): that part pays back no allocation."
+    ) % {"amount": format_money(amount, currency)}

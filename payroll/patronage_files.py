@@ -22,6 +22,7 @@ PATR_HEADER = [
     "box4_federal_income_tax_withheld",
     "box5_redemption_of_nonqualified_notices",
     "review",
+    "review_reason",
 ]
 
 
@@ -66,8 +67,11 @@ def notice_pdf(notice: AllocationNotice) -> bytes:
     story += [
         pdf.fitted_table(header, rows, wrapping={0: 1}, right=(1, 2, 3), total=True),
         Spacer(1, 4 * mm),
-        Paragraph(pdf.escape(qualification(notice)), styles["body"]),
     ]
+    if notice.buyin:
+        story += [Paragraph(pdf.escape(_buyin_sentence(notice, currency)), styles["body"])]
+    story += [Paragraph(pdf.escape(qualification(notice)), styles["body"])]
+    story += _standing(notice, currency, styles)
     footer = _("%(coop)s · notice of allocation to %(member)s · %(year)s") % {
         "coop": cooperative.name,
         "member": notice.member.display_name,
@@ -88,6 +92,47 @@ def _intro(notice: AllocationNotice, currency: str) -> str:
         "cash": format_money(notice.cash, currency),
         "retained": format_money(notice.retained, currency),
         "deadline": format_day(notice.deadline),
+    }
+
+
+def _buyin_sentence(notice: AllocationNotice, currency: str) -> str:
+    return _(
+        "Of the money paid, %(buyin)s went to your buy-in, as the bylaws provide: it was paid "
+        "to you and is your own capital, not part of this notice."
+    ) % {"buyin": format_money(notice.buyin, currency)}
+
+
+def _standing(notice: AllocationNotice, currency: str, styles: dict) -> list:
+    """What of the allocated part the capital account still holds: each redemption that paid
+    part of it back, and each loss or retention that cancelled part of it."""
+    standing = notice.standing
+    if standing is None or not standing.allocated:
+        return []
+    story: list = [Spacer(1, 4 * mm), Paragraph(pdf.escape(_("Since then")), styles["h2"])]
+    if standing.parts:
+        header = [_("Date"), _("Entry"), _("Of this notice")]
+        rows = [
+            [format_day(part.date), part.label, format_money(part.amount, currency)]
+            for part in standing.parts
+        ]
+        story += [pdf.fitted_table(header, rows, wrapping={1: 1}, right=(2,)), Spacer(1, 3 * mm)]
+    story.append(Paragraph(pdf.escape(outstanding_sentence(notice, currency)), styles["body"]))
+    return story
+
+
+def outstanding_sentence(notice: AllocationNotice, currency: str) -> str:
+    """What of the notice is outstanding, in words (the page, the PDF and the API say it)."""
+    standing = notice.standing
+    assert standing is not None
+    return _(
+        "Of the %(allocated)s allocated, %(redeemed)s has been paid back to you (redeemed) and "
+        "%(cancelled)s was charged with losses or kept under the bylaws; %(outstanding)s is "
+        "outstanding in your capital account."
+    ) % {
+        "allocated": format_money(standing.allocated, currency),
+        "redeemed": format_money(standing.redeemed, currency),
+        "cancelled": format_money(standing.cancelled, currency),
+        "outstanding": format_money(standing.outstanding, currency),
     }
 
 
@@ -127,6 +172,7 @@ def patr_csv(rows: list[PatrRow], year: int) -> bytes:
                 row.box4_withheld,
                 row.box5_redemptions,
                 "yes" if row.review else "no",
+                " ".join(row.review_reasons),
             ]
         )
     return buffer.getvalue().encode("utf-8")

@@ -18,7 +18,7 @@ from coop.audit import record
 from coop.errors import StateConflict
 from coop.models import Member
 from coop.months import month_bounds
-from payroll import bookkeeping
+from payroll import bookkeeping, redemption_ties
 from payroll.models import CapitalAccountEntry, Distribution, DistributionLine
 from payroll.settlement_models import Settlement, SettlementInstalment
 
@@ -120,6 +120,7 @@ def _redeem(
         recorded_by=actor,
     )
     bookkeeping.book_capital_entry(entry, actor=actor)  # Dr capital, Cr members payable
+    redemption_ties.tie_debit(entry, distribution.cooperative)
     if part.interest:
         post(
             cooperative=distribution.cooperative,

@@ -31,7 +31,7 @@ from coop.models import Member, TimeEntry
 from coop.models.cooperative import MemberStatus, Role
 from coop.months import month_label
 from coop.services import require_role
-from payroll import bookkeeping
+from payroll import bookkeeping, redemption_ties
 from payroll import settlement_schedule as schedule
 from payroll.capital import CENT, capital_balance
 from payroll.models import CapitalAccountEntry, Distribution
@@ -404,6 +404,7 @@ def _retain(settlement: Settlement, actor: Member | None) -> None:
         recorded_by=actor,
     )
     bookkeeping.book_capital_entry(entry, actor=actor)
+    redemption_ties.tie_debit(entry, settlement.cooperative)
 
 
 def _put_to_vote(actor: Member | None, settlement: Settlement) -> Settlement:

@@ -17,6 +17,7 @@ PACKAGES = (
 # Pure modules: algorithms tested without Django, so they import none of its database layer.
 PURE = (
     "payroll.allocation",
+    "payroll.redemption_order",
     "governance.methods",
     "coop.timesheet_csv",
     "billing.totals",

@@ -15,6 +15,7 @@ class NoticeLineSerializer(Serializer):
     patronage_dividend = MoneyField(source="share")
     paid_in_money = MoneyField(source="cash")
     allocated = MoneyField(source="retained")
+    applied_to_buyin = MoneyField(source="buyin")
 
 
 class AllocationNoticeSerializer(Serializer):
@@ -28,8 +29,12 @@ class AllocationNoticeSerializer(Serializer):
     paid_in_money = MoneyField(source="cash")
     allocated = MoneyField(source="retained")
     payment_period_ends = serializers.DateField(source="deadline")
+    applied_to_buyin = MoneyField(source="buyin")
     consent = serializers.IntegerField(source="consent.pk", allow_null=True, default=None)
     qualified = serializers.BooleanField()
+    redeemed = MoneyField(source="standing.redeemed")
+    cancelled = MoneyField(source="standing.cancelled")
+    outstanding = MoneyField(source="standing.outstanding")
     pdf = serializers.SerializerMethodField()
 
     def get_pdf(self, notice) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from coop.admin_read_only import ReadOnlyAdmin
 from payroll import distributing
 from payroll.admin.base import act_on_each
+from payroll.capital_models import CapitalEntryTie
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -146,10 +147,29 @@ class DistributionAdmin(admin.ModelAdmin):
         )
 
 
+class CapitalEntryTieInline(admin.TabularInline):
+    """What a debit takes of the earlier credits (payroll.redemption_ties): read-only."""
+
+    model = CapitalEntryTie
+    fk_name = "debit"
+    extra = 0
+    can_delete = False
+    fields = ["credit", "amount"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(CapitalAccountEntry)
 class CapitalAccountEntryAdmin(ReadOnlyAdmin):
     """Entries are made by the services: allocations on approval, redemptions and adjustments
-    from the capital accounts page."""
+    from the capital accounts page; a debit lists the credits it took."""
+
+    inlines = [CapitalEntryTieInline]
 
     list_display = ["date", "cooperative", "member", "kind", "amount", "distribution"]
     list_filter = ["cooperative", "kind"]

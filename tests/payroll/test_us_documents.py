@@ -220,14 +220,19 @@ def test_the_api_notice(us, approved, cooperative, colleague, third):
     assert body["paid_in_money"] == "1680.00" and body["allocated"] == "420.00"
     assert body["payment_period_ends"] == "2027-09-15"
     assert body["qualified"] is False and body["consent"] is None
+    assert (body["redeemed"], body["cancelled"], body["outstanding"]) == (
+        "0.00", "0.00", "420.00"
+    )  # fmt: skip
+    assert body["applied_to_buyin"] == "0.00"
     assert api.get(body["pdf"])["Content-Type"] == "application/pdf"
     assert api.get(url.replace(str(colleague.pk), str(third.pk))).status_code == 404
 
 
-def test_a_buyin_instalment_is_allocated_not_paid(clock, cooperative, treasurer):
-    """A buy-in instalment taken from the cash share is equity the member receives, not money:
-    the notice counts it as allocated. January 2026: 1,000.00 all Ana's; 80% in cash is 800.00,
-    of which 100.00 buys in; 700.00 is paid, 300.00 allocated (200.00 retained + 100.00)."""
+def test_a_buyin_instalment_is_paid_in_money_not_allocated(clock, cooperative, treasurer):
+    """A buy-in instalment taken from the cash share is money paid to the member and put into
+    their buy-in, as the bylaws oblige: it counts as paid in money, and only the retained part
+    is allocated (docs/capital.md, "Which allocations a redemption pays"). January 2026:
+    1,000.00 all Ana's; 80% in cash is 800.00, of which 100.00 buys in; 200.00 is allocated."""
     cooperative.legal_profile = "us"
     cooperative.save(update_fields=["legal_profile"])
     clock.set(datetime.date(2026, 2, 10))
@@ -239,7 +244,12 @@ def test_a_buyin_instalment_is_allocated_not_paid(clock, cooperative, treasurer)
     draft = run_month(cooperative, treasurer, datetime.date(2026, 1, 1), "1000.00")
     distributing.approve_distribution(actor=treasurer, distribution=draft)
     notice = patronage.notice_of_allocation(ana, 2026)
-    assert [(n.share, n.cash, n.retained) for n in notice.lines] == [
-        (Decimal("1000.00"), Decimal("700.00"), Decimal("300.00"))
+    assert [(n.share, n.cash, n.retained, n.buyin) for n in notice.lines] == [
+        (Decimal("1000.00"), Decimal("800.00"), Decimal("200.00"), Decimal("100.00"))
     ]
-    assert notice.cash_is_enough  # 70% in money
+    assert notice.cash_is_enough  # 80% in money
+    assert notice.standing is not None and notice.standing.outstanding == Decimal("200.00")
+    text = pdf_text(patronage_files.notice_pdf(notice))
+    assert "€100.00 went to your buy-in" in text
+    (row,) = patronage.patr_rows(cooperative, 2026)
+    assert row.box1_patronage_dividends == Decimal("800.00")  # no consent: the money only
