@@ -130,10 +130,7 @@ def _change_roles(
 def register_membership_actions() -> None:
     registry.register(
         "admit_member",
-        description=gettext_lazy(
-            "Admit an applicant as a probationary or active member; at the end of a "
-            "probation, admit, extend or end it."
-        ),
+        description=gettext_lazy("Admit an applicant as a probationary or active member."),
         kinds={"membership"},
         validate=_validate_admission,
         execute=_admit,
