@@ -126,7 +126,8 @@ def _check_outcomes(value: Any) -> None:
 
 def _extension(member: Member, payload: dict[str, Any]) -> int:
     months = payload.get("extend_months", member.cooperative.settings["probation_months"])
-    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= MAX_PROBATION_MONTHS:
+    whole = isinstance(months, int) and not isinstance(months, bool)
+    if not whole or not 1 <= months <= MAX_PROBATION_MONTHS:
         raise InvalidInput(
             _("An extension is a whole number of months from 1 to %(most)s.")
             % {"most": MAX_PROBATION_MONTHS},
@@ -157,9 +158,7 @@ def carry_out(member: Member, payload: dict[str, Any], proposal: Proposal) -> di
     if outcome == ADMIT:
         coop_services.change_member_status(member=member, actor=None, status=MemberStatus.ACTIVE)
     elif outcome == END:
-        coop_services.change_member_status(
-            member=member, actor=None, status=MemberStatus.DEPARTED
-        )
+        coop_services.change_member_status(member=member, actor=None, status=MemberStatus.DEPARTED)
     else:
         reviewed = datetime.date.fromisoformat(payload["probation_ends_on"])
         if member.probation_ends_on != reviewed:
@@ -196,10 +195,12 @@ def winning_outcome(proposal: Proposal, payload: dict[str, Any]) -> str:
     result = (proposal.tally or {}).get("result") or {}
     counted = ((proposal.tally or {}).get("ballot_file") or {}).get("options")
     winners = result.get("winners") or []
+    if not isinstance(outcomes, dict):
+        outcomes = {}
     valid = (
-        isinstance(outcomes, dict)
-        and proposal.method == Method.SINGLE_CHOICE
+        proposal.method == Method.SINGLE_CHOICE
         and proposal.result == Result.PASSED
+        and bool(outcomes)
         and sorted(proposal.options) == sorted(outcomes)
         and counted == proposal.options
         and len(winners) == 1
@@ -208,7 +209,10 @@ def winning_outcome(proposal: Proposal, payload: dict[str, Any]) -> str:
     )
     if not valid:
         raise NotAllowed(
-            _("Not carried out: no single option won among the outcomes this proposal puts to the vote.")
+            _(
+                "Not carried out: no single option won among the outcomes this proposal puts "
+                "to the vote."
+            )
         )
     return outcomes[winners[0]]
 
@@ -224,9 +228,12 @@ def undecided_sentence(proposal: Proposal) -> str:
         and proposal.result != Result.PASSED
     ):
         return ""
-    member = Member.objects.filter(
-        cooperative_id=proposal.cooperative_id, pk=payload.get("member")
-    ).first()
+    member_id = payload.get("member")
+    member = (
+        Member.objects.filter(cooperative_id=proposal.cooperative_id, pk=member_id).first()
+        if isinstance(member_id, int)
+        else None
+    )
     name = member.display_name if member else "—"
     return _(
         "No outcome was chosen, so %(name)s stays on probation. The secretary may draft a new "

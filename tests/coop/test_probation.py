@@ -1,6 +1,7 @@
 """Probation: an end date set on admission from the bylaws, moved by the secretary; a reminder
 to the secretaries before it ends, once per end date; at the end, a membership proposal to admit,
-extend or end, drafted once per end date (its outcomes: tests/governance/test_probation_outcomes.py)."""
+extend or end, drafted once per end date (its outcomes are tested in
+tests/governance/test_probation_outcomes.py)."""
 
 import datetime
 import threading

@@ -38,9 +38,7 @@ def on_probation(clock, cooperative):
     applicant = MemberFactory(
         cooperative=cooperative, status=Member.Status.APPLICANT, status_since=ADMITTED
     )
-    return coop_services.change_member_status(
-        member=applicant, actor=None, status="probationary"
-    )
+    return coop_services.change_member_status(member=applicant, actor=None, status="probationary")
 
 
 @pytest.fixture
@@ -258,9 +256,7 @@ class TestSurfaces:
     def test_the_api_refuses_a_bad_extension_naming_the_field(self, api, draft, voters):
         url = f"/api/v1/coops/{draft.cooperative.slug}/proposals/{draft.pk}/"
         payload = {**draft.action_payload, "extend_months": 61}
-        response = as_member(api, voters[0]).patch(
-            url, {"action_payload": payload}, format="json"
-        )
+        response = as_member(api, voters[0]).patch(url, {"action_payload": payload}, format="json")
         assert response.status_code == 400
         assert "action_payload.extend_months" in response.json()["errors"]
         response = api.patch(
