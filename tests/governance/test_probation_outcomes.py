@@ -233,6 +233,31 @@ class TestGuards:
         other.refresh_from_db()
         assert other.status == "probationary"
 
+    def test_a_count_that_falls_short_of_the_threshold_runs_nothing(
+        self, clock, draft, voters, cooperative, on_probation
+    ):
+        """A result written outside the count (passed, with the winner at 1/2) is refused again
+        by the floors when the action runs: the winner's share is read from the totals."""
+        proposal = decide(clock, draft, voters, [ADMIT] * 3 + [None] * 3)
+        on_probation.refresh_from_db()
+        assert on_probation.status == "active"  # 3 of 3 votes given to an option
+        result = proposal.tally["result"]
+        result["totals"] = {**result["totals"], proposal.options[END]: "3"}
+        with pytest.raises(NotAllowed, match="floors"):
+            registry.get("admit_member").execute(cooperative, proposal.action_payload, proposal)
+
+    def test_the_ballot_file_recounts_the_same(self, clock, draft, voters):
+        proposal = decide(clock, draft, voters, [EXTEND] * 4 + [END, None])
+        document = proposal.tally["ballot_file"]
+        assert tally_ballot_file(document) == proposal.tally["result"]
+
+    def test_a_secret_review_counts_alike(self, clock, draft, voters, on_probation):
+        secret = governance.update_draft(actor=voters[0], proposal=draft, secret=True)
+        proposal = decide(clock, secret, voters, [END] * 5 + [None])
+        assert (proposal.result, proposal.action_error) == ("passed", "")
+        on_probation.refresh_from_db()
+        assert on_probation.status == "departed"
+
     @pytest.mark.parametrize(
         ("change", "field"),
         [
