@@ -81,6 +81,17 @@ def _fields(cooperative: Cooperative) -> dict[str, dict[str, forms.Field]]:
                     (MemberStatus.ACTIVE, MemberStatus.ACTIVE.label),
                 ],
             ),
+            # The end of a probation: admit, extend by this many months, or end, put to a
+            # single-choice vote (governance/actions/probation_outcomes.py).
+            "extend_months": forms.IntegerField(
+                label=_("At the end of a probation: extend by (months)"),
+                required=False,
+                help_text=_(
+                    "For a member on probation: the members choose among admitting them, "
+                    "extending the probation by this many months, and ending it (decision "
+                    "method: single choice). Leave empty to admit only."
+                ),
+            ),
         },
         "change_member_status": {
             "member": _member_field(cooperative),
@@ -367,6 +378,9 @@ class ActionDetailsForm(forms.Form):
                 payload[name] = value
         if action == "change_member_roles" and data.get("member"):
             payload["roles"] = list(data.get("roles") or [])
+        if action == "admit_member" and "extend_months" in payload:
+            payload.pop("status", None)  # the outcomes decide the status
+            payload["outcomes"] = ["admit", "extend", "end"]
         return payload
 
 

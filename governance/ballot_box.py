@@ -47,6 +47,8 @@ def record_size(method: str, options: Sequence[str]) -> int:
         largest: dict[str, Any] = {"approve": list(options)}
     elif method == "score":
         largest = {"scores": {option: 5 for option in options}}
+    elif method == "single_choice":
+        largest = {"option": max(options, key=lambda option: len(_dumps(option)), default="")}
     elif method in ("schulze", "irv", "stv"):
         largest = {"ranking": list(options)}
     else:

@@ -25,6 +25,11 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
+# The abstention's value among a single choice's radio buttons: no option is empty (drafting
+# refuses one), so it names no option.
+ABSTAIN = ""
+
+
 class BallotForm(forms.Form):
     """A ballot for one proposal; `ballot()` gives what `cast_vote` takes."""
 
@@ -99,6 +104,33 @@ class ApprovalBallotForm(BallotForm):
         return {"approve": content.get("approve", [])}
 
 
+class SingleChoiceBallotForm(BallotForm):
+    """One option, or none (an abstention: it counts for the quorum, not for an option)."""
+
+    option = forms.ChoiceField(label=_("Your choice"), widget=forms.RadioSelect, required=False)
+
+    def __init__(self, *args: Any, proposal: Proposal, **kwargs: Any):
+        super().__init__(*args, proposal=proposal, **kwargs)
+        self.fields["option"].choices = [
+            *((option, option) for option in proposal.options),
+            (ABSTAIN, _("Abstain — counts for the quorum, not for an option")),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "option" not in self.data:  # nothing ticked: abstaining is a choice of its own
+            self.add_error("option", _("Choose an option, or abstain."))
+        return data
+
+    def ballot(self) -> dict[str, Any]:
+        option = self.cleaned_data["option"]
+        return {"option": None if option == ABSTAIN else option}
+
+    @staticmethod
+    def initial_from(content: dict[str, Any]) -> dict[str, Any]:
+        return {"option": content.get("option") or ABSTAIN}
+
+
 class ScoreBallotForm(BallotForm):
     """One select per option, 0 to 5; the highest total wins."""
 
@@ -170,6 +202,8 @@ def ballot_form_class(proposal: Proposal) -> type[BallotForm]:
         return RankedBallotForm
     if proposal.method == Method.APPROVAL:
         return ApprovalBallotForm
+    if proposal.method == Method.SINGLE_CHOICE:
+        return SingleChoiceBallotForm
     return ScoreBallotForm
 
 

@@ -23,8 +23,9 @@ from governance.models import CHOICE_METHODS, Kind, Method, Proposal
 
 HALF = Fraction(1, 2)
 # Methods under which a pass implies agree ÷ (agree + disagree + block) ≥ the threshold:
-# supermajority measures it, consensus asks for every side to agree.
-THRESHOLD_METHODS = (Method.SUPERMAJORITY, Method.CONSENSUS)
+# supermajority measures it, consensus asks for every side to agree; single choice measures the
+# winning option's share of the votes given to an option in the same way.
+THRESHOLD_METHODS = (Method.SUPERMAJORITY, Method.CONSENSUS, Method.SINGLE_CHOICE)
 
 
 def floors_for(cooperative: Cooperative, kind: str) -> Floors:
@@ -233,7 +234,23 @@ def unmet_floors(proposal: Proposal) -> list[str]:
         sides = agree + counts.get("disagree", Fraction(0)) + counts.get("block", Fraction(0))
         if sides == 0 or agree / sides < floors.threshold:
             unmet.append(threshold_message(floors))
+    elif proposal.method == Method.SINGLE_CHOICE and not _winner_met(result, floors.threshold):
+        unmet.append(threshold_message(floors))
     return list(dict.fromkeys(unmet))
+
+
+def _winner_met(result: dict[str, Any], threshold: Fraction) -> bool:
+    """Whether one option won a single-choice count with at least `threshold` of the votes given
+    to an option, read again from the stored totals."""
+    totals = {k: _share(v) or Fraction(0) for k, v in (result.get("totals") or {}).items()}
+    winners = result.get("winners") or []
+    cast = sum(totals.values(), Fraction(0))
+    if len(winners) != 1 or winners[0] not in totals or cast == 0:
+        return False
+    best = totals[winners[0]]
+    return all(total < best for name, total in totals.items() if name != winners[0]) and (
+        best / cast >= threshold
+    )
 
 
 def floors_table(cooperative: Cooperative) -> dict[str, dict[str, str]]:

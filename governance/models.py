@@ -25,6 +25,7 @@ class Method(models.TextChoices):
     CONSENT = "consent", _("consent")
     APPROVAL = "approval", _("approval")
     SCORE = "score", _("score")
+    SINGLE_CHOICE = "single_choice", _("single choice (the winner needs the threshold)")
     SCHULZE = "schulze", _("Schulze (ranked)")
     IRV = "irv", _("instant runoff (ranked)")
     STV = "stv", _("single transferable vote (ranked, several seats)")

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from coop.errors import InvalidInput
 from coop.locale_formats import format_moment_with_zone
 from governance import selectors
-from governance.actions import registry
+from governance.actions import probation_outcomes, registry
 from governance.count_sheet import count_number, stv_stage_rows
 from governance.models import Proposal
 
@@ -81,6 +81,8 @@ def ballot_text(ballot: Mapping[str, Any], *, weight: bool = False) -> str:
         text = ", ".join(ballot["approve"]) or "—"
     elif "scores" in ballot:
         text = ", ".join(f"{o}: {s}" for o, s in ballot["scores"].items()) or "—"
+    elif "option" in ballot:
+        text = ballot["option"] or answer("abstain")
     else:
         text = json.dumps(ballot, ensure_ascii=False, sort_keys=True)
     if weight and ballot.get("weight") not in (None, "1", 1):
@@ -161,6 +163,12 @@ def action_name(proposal: Proposal) -> str:
         return proposal.action
 
 
+def action_outcome(proposal: Proposal) -> str:
+    """What a closed proposal's action left undone, in words: a probation's review that chose
+    no outcome leaves the member on probation ("" otherwise)."""
+    return probation_outcomes.undecided_sentence(proposal)
+
+
 def turnout_sentence(proposal: Proposal, result: Mapping[str, Any]) -> str:
     """ "Ballots cast: 4 of 5 eligible members. Votes counted: 5 (including 1 delegated);
     quorum 1/2.": the quorum is met by the votes counted, abstentions included."""
@@ -225,6 +233,16 @@ def count_sentence(proposal: Proposal, result: Mapping[str, Any]) -> str:
         return f"{verdict}: {counts}. {turnout}"
     if outcome == "passed":
         return _("Chosen: %s.") % ", ".join(result.get("winners", [])) + " " + turnout
+    if result.get("method") == "single_choice" and any(map(Fraction, result["totals"].values())):
+        return (
+            _(
+                "Rejected: no option had %(threshold)s of the votes given to an option, "
+                "as the threshold asks."
+            )
+            % {"threshold": result["threshold"]}
+            + " "
+            + turnout
+        )
     return _("Rejected: no option was chosen.") + " " + turnout
 
 

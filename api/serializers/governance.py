@@ -71,7 +71,8 @@ class ProposalSerializer(ModelSerializer):
 
 
 class VoteSerializer(Serializer):
-    """One of: `choice` (+ `reason` for a block), `ranking`, `approve`, `scores`."""
+    """One of: `choice` (+ `reason` for a block), `ranking`, `approve`, `scores`, `option`
+    (single choice: an option's name, or null to abstain)."""
 
     choice = serializers.ChoiceField(
         choices=["agree", "abstain", "disagree", "block"], required=False
@@ -82,12 +83,15 @@ class VoteSerializer(Serializer):
     ranking = serializers.ListField(child=serializers.CharField(), required=False)
     approve = serializers.ListField(child=serializers.CharField(), required=False)
     scores = serializers.DictField(child=serializers.IntegerField(), required=False)
+    option = serializers.CharField(required=False, allow_null=True)
 
     def validate(self, attrs):
-        given = [key for key in ("choice", "ranking", "approve", "scores") if key in attrs]
+        given = [
+            key for key in ("choice", "ranking", "approve", "scores", "option") if key in attrs
+        ]
         if len(given) != 1:
             raise serializers.ValidationError(
-                "Give exactly one of choice, ranking, approve or scores."
+                "Give exactly one of choice, ranking, approve, scores or option."
             )
         return attrs
 

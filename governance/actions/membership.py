@@ -1,4 +1,8 @@
-"""The membership decisions a passed proposal carries out: admit, change status, change roles."""
+"""The membership decisions a passed proposal carries out: admit, change status, change roles.
+
+`admit_member` also ends a probation: its payload then puts three outcomes to a single-choice
+vote (governance.actions.probation_outcomes), and only the winning one is carried out.
+"""
 
 import datetime
 from typing import Any
@@ -10,7 +14,7 @@ from coop import services as coop_services
 from coop.errors import InvalidInput
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
-from governance.actions import registry
+from governance.actions import probation_outcomes, registry
 
 
 def _member(cooperative: Cooperative, payload: dict[str, Any]) -> Member:
@@ -42,6 +46,8 @@ def _effective_on(payload: dict[str, Any]) -> datetime.date | None:
 
 def _validate_admission(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
     member = _member(cooperative, payload)
+    if probation_outcomes.puts_outcomes(payload):
+        return probation_outcomes.validate(member, payload)
     status = payload.get("status", MemberStatus.PROBATIONARY)
     if member.status == MemberStatus.PROBATIONARY:
         # The end of a probation: a probationary member is admitted as a full member.
@@ -67,6 +73,8 @@ def _validate_admission(cooperative: Cooperative, payload: dict[str, Any]) -> di
 
 def _admit(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> dict[str, Any]:
     member = _member(cooperative, payload)
+    if probation_outcomes.puts_outcomes(payload):
+        return probation_outcomes.carry_out(member, payload, proposal)
     coop_services.change_member_status(member=member, actor=None, status=payload["status"])
     return {"member": member.pk, "status": payload["status"]}
 
@@ -127,6 +135,7 @@ def register_membership_actions() -> None:
         validate=_validate_admission,
         execute=_admit,
         example={"member": 12, "status": "probationary"},
+        options=probation_outcomes.options_of,
     )
     registry.register(
         "change_member_status",

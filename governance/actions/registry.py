@@ -5,7 +5,11 @@ imports the app that registered them (payroll registers `adopt_distribution_poli
 `approve_distribution`). An action has a validator, run when the proposal is drafted, and an
 executor, run inside the transaction that closes the proposal. An action may also have an
 `if_not_passed` step, run in that transaction when the proposal closes rejected or without
-quorum (payroll's `approve_expense_claim` rejects the claim then).
+quorum (payroll's `approve_expense_claim` rejects the claim then). An action may put several
+outcomes to the vote (`options`): its validated payload then names the proposal's options and
+the outcome each stands for, the proposal is a single-choice vote on exactly those options,
+and the executor carries out the winning option's outcome only (`admit_member` at the end of a
+probation: admit, extend or end).
 
 Every action gives or takes power (roles, status, bylaws, policy, money), so every executor is
 guarded when it is registered: it runs only for a passed proposal of one of its kinds that met
@@ -25,6 +29,8 @@ from coop.models import Cooperative
 
 Validator = Callable[[Cooperative, dict[str, Any]], dict[str, Any]]
 Executor = Callable[[Cooperative, dict[str, Any], Any], dict[str, Any] | None]
+# The options a validated payload puts to the vote, or None when it puts none (a yes/no action).
+OptionsOf = Callable[[dict[str, Any]], list[str] | None]
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class Action:
     execute: Executor
     example: dict[str, Any] | None = None  # a payload shown to members drafting a proposal
     if_not_passed: Executor | None = None  # run when the proposal closes and did not pass
+    options: OptionsOf | None = None  # the outcomes a payload puts to a single-choice vote
 
     @property
     def example_json(self) -> str:
@@ -58,6 +65,7 @@ def register(
     execute: Executor,
     example: dict[str, Any] | None = None,
     if_not_passed: Executor | None = None,
+    options: OptionsOf | None = None,
 ) -> None:
     """Make an action available to proposals of the given kinds (re-registering replaces it).
 
@@ -65,7 +73,9 @@ def register(
     one that did not meet its kind's floors."""
     kinds = frozenset(kinds)
     guarded = _guarded(name, kinds, execute)
-    _registry[name] = Action(name, description, kinds, validate, guarded, example, if_not_passed)
+    _registry[name] = Action(
+        name, description, kinds, validate, guarded, example, if_not_passed, options
+    )
 
 
 def _guarded(name: str, kinds: frozenset[str], execute: Executor) -> Executor:
@@ -137,3 +147,9 @@ def validate_payload(
     if not isinstance(payload, dict):
         raise InvalidInput(_("The action's details must be a JSON object."), field="action_payload")
     return action.validate(cooperative, payload)
+
+
+def options_of(name: str, payload: dict[str, Any]) -> list[str] | None:
+    """The options a validated payload of the action puts to the vote (None: a yes/no vote)."""
+    action = get(name)
+    return action.options(payload) if action.options else None

@@ -7,7 +7,8 @@ add weights exactly, so a ranking counted once with weight n counts as n ballots
 Document format:
 `{"method", "options", "seats", "eligible", "quorum", "threshold", "ballots": [ballot, …]}`, a
 ballot being `{"choice": "agree"|"abstain"|"disagree"|"block", "reason"?}`, `{"ranking": [..]}`,
-`{"approve": [..]}` or `{"scores": {option: 0..5}}`, with an optional `"weight"` (default 1), and
+`{"approve": [..]}`, `{"scores": {option: 0..5}}` or `{"option": name}` (single choice; `null`
+abstains), with an optional `"weight"` (default 1), and
 `"member"` (open ballots) or `"receipt"` (secret ballots).
 """
 
@@ -26,7 +27,7 @@ from governance.methods.exact import format_fraction, fraction_sum, parse_fracti
 
 CHOICE_METHODS = ("majority", "supermajority", "consensus", "consent")
 RANKED_METHODS = ("schulze", "irv", "stv")
-METHODS = (*CHOICE_METHODS, "approval", "score", *RANKED_METHODS)
+METHODS = (*CHOICE_METHODS, "approval", "score", "single_choice", *RANKED_METHODS)
 
 
 class BallotFileError(ValueError):
@@ -46,6 +47,11 @@ def validate_ballot(method: str, options: Sequence[str], ballot: Mapping[str, An
             raise BallotFileError("reason: a block is a reasoned objection: say why")
         return {"choice": value, **({"reason": reason} if reason else {})}
     known = set(options)
+    if method == "single_choice":
+        option = ballot.get("option")
+        if option is not None and option not in known:
+            raise BallotFileError("option: one of the options, or null to abstain")
+        return {"option": option}
     if method == "approval":
         approved = ballot.get("approve")
         if not isinstance(approved, list) or not all(isinstance(o, str) for o in approved):
@@ -242,6 +248,16 @@ def tally(
         result["counts"] = _strings(counts)
         passed = choice.passes(method, counts, threshold)
         result["outcome"] = "no_quorum" if not quorum_met else "passed" if passed else "rejected"
+        return result
+    if method == "single_choice":
+        totals = option_methods.single_choice_totals(
+            options, ((b["option"], w) for b, w in ballots)
+        )
+        result["threshold"] = format_fraction(threshold)
+        result["totals"] = _strings(totals)
+        outcome = option_methods.single_choice_outcome(totals, threshold) if quorum_met else ""
+        result["winners"] = option_methods.top(totals) if outcome in ("passed", "tie") else []
+        result["outcome"] = outcome or "no_quorum"
         return result
     if method in ("approval", "score"):
         if method == "approval":

@@ -1,4 +1,5 @@
-"""Option methods without rankings: approval (most approvals wins) and score (0–5 each)."""
+"""Option methods without rankings: approval (most approvals wins), score (0–5 each) and single
+choice (one option per ballot; the winner needs the threshold)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,33 @@ def score_totals(
         for option, score in scores.items():
             totals[option] += score * weight
     return totals
+
+
+def single_choice_totals(
+    options: Sequence[str], ballots: Iterable[tuple[str | None, Fraction | int]]
+) -> dict[str, Fraction]:
+    """Total weight per option; a ballot without an option (an abstention) counts for none."""
+    totals = dict.fromkeys(options, Fraction(0))
+    for option, weight in ballots:
+        if option is not None:
+            totals[option] += weight
+    return totals
+
+
+def single_choice_outcome(totals: Mapping[str, Fraction], threshold: Fraction) -> str:
+    """Single choice: the option with the most votes wins when its share of the votes given to
+    an option (abstentions excluded, as a supermajority excludes them) is at least the
+    threshold: "passed"; two or more level at the top: "tie"; nobody chose an option, or the
+    leader falls short of the threshold: "rejected". A qualified majority among several options,
+    as bylaws write it ("adopted when one option receives two thirds of the votes cast").
+    """
+    winners = top(totals)
+    if len(winners) > 1:
+        return "tie"
+    if not winners:
+        return "rejected"
+    cast = sum(totals.values(), Fraction(0))
+    return "passed" if totals[winners[0]] / cast >= threshold else "rejected"
 
 
 def top(totals: Mapping[str, Fraction]) -> list[str]:

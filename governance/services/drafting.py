@@ -26,6 +26,7 @@ from governance.models import (
     Comment,
     EligibleVoter,
     Method,
+    ProbationReview,
     Proposal,
     State,
 )
@@ -35,7 +36,7 @@ DRAFT_FIELDS = {
     "allow_early_close", "discussion_starts_at", "opens_at", "closes_at", "action",
     "action_payload", "show_results_while_voting",
 }  # fmt: skip
-OPTION_METHODS = {Method.APPROVAL, Method.SCORE} | RANKED_METHODS
+OPTION_METHODS = {Method.APPROVAL, Method.SCORE, Method.SINGLE_CHOICE} | RANKED_METHODS
 
 
 def _fraction_text(value: Any, field: str) -> str:
@@ -47,7 +48,10 @@ def _fraction_text(value: Any, field: str) -> str:
 
 
 def _check_terms(
-    cooperative: Cooperative, data: dict[str, Any], now: datetime.datetime
+    cooperative: Cooperative,
+    data: dict[str, Any],
+    now: datetime.datetime,
+    stored: list[str] | None = None,
 ) -> dict[str, Any]:
     """Validate and complete a draft's terms. Quorum and threshold left out are the floors of
     the kind (a supermajority's threshold at least 2/3); nothing may be looser than the floors."""
@@ -60,6 +64,15 @@ def _check_terms(
     if data["method"] == Method.SUPERMAJORITY and not data.get("threshold"):
         data["threshold"] = str(max(floor.threshold, Fraction(2, 3)))
     data["threshold"] = _fraction_text(data.get("threshold") or str(floor.threshold), "threshold")
+    if data.get("action"):
+        data["action_payload"] = registry.validate_payload(
+            cooperative, data["kind"], data["action"], data.get("action_payload") or {}
+        )
+        _take_action_options(data, stored or [])
+    elif data.get("action_payload"):
+        raise InvalidInput(
+            _("Details of an action were given, but no action was chosen."), field="action_payload"
+        )
     options = data.get("options") or []
     if data["method"] in CHOICE_METHODS:
         if options:
@@ -96,16 +109,35 @@ def _check_terms(
             _("A secret ballot shows no count before voting closes."),
             field="show_results_while_voting",
         )
-    if data.get("action"):
-        data["action_payload"] = registry.validate_payload(
-            cooperative, data["kind"], data["action"], data.get("action_payload") or {}
-        )
-    elif data.get("action_payload"):
-        raise InvalidInput(
-            _("Details of an action were given, but no action was chosen."), field="action_payload"
-        )
     floors.check_draft(cooperative, data, now)
     return data
+
+
+def _take_action_options(data: dict[str, Any], stored: list[str]) -> None:
+    """An action that puts outcomes to the vote writes the proposal's options, and only a single
+    choice decides among them: each option is one outcome, and the winner needs the threshold.
+    Options given are refused unless they are the action's, or the draft's own left unchanged
+    (`stored`: the action writes them again from its payload, a changed extension included).
+    """
+    written = registry.options_of(data["action"], data["action_payload"])
+    if written is None:
+        return
+    if data["method"] != Method.SINGLE_CHOICE:
+        raise InvalidInput(
+            _(
+                "This action puts its outcomes to the vote as options: choose the single choice "
+                "method, in which the winning option needs the threshold."
+            ),
+            field="method",
+        )
+    given = data.get("options") or []
+    if given and given != stored and [str(option).strip() for option in given] != written:
+        raise InvalidInput(
+            _("The options are the action's outcomes: %(options)s. Leave them out to take them.")
+            % {"options": "; ".join(written)},
+            field="options",
+        )
+    data["options"] = written
 
 
 def create_proposal(
@@ -136,6 +168,23 @@ def _require_author_or_secretary(actor: Member | None, proposal: Proposal) -> No
     raise NotAllowed(_("Only the author or a secretary may do this."))
 
 
+def _keep_reviewed_member(proposal: Proposal, data: dict[str, Any]) -> None:
+    """The proposal drafted at the end of a member's probation decides about that member only:
+    its action may not be turned to another member (a 400 naming the field)."""
+    review = ProbationReview.objects.filter(proposal=proposal).select_related("member").first()
+    if review is None or not data.get("action"):
+        return
+    if (data.get("action_payload") or {}).get("member") != review.member_id:
+        raise InvalidInput(
+            _(
+                "This proposal reviews the probation of %(name)s: its action decides about "
+                "%(name)s only."
+            )
+            % {"name": review.member.display_name},
+            field="action_payload.member",
+        )
+
+
 def locked_proposal(proposal: Proposal) -> Proposal:
     return Proposal.objects.select_for_update().select_related("cooperative").get(pk=proposal.pk)
 
@@ -154,7 +203,8 @@ def update_draft(*, actor: Member, proposal: Proposal, **changes: Any) -> Propos
         data.update(changes)
         if "kind" in changes and "quorum" not in changes:
             data["quorum"] = data["threshold"] = None  # take the new kind's defaults
-        data = _check_terms(proposal.cooperative, data, clock.now())
+        data = _check_terms(proposal.cooperative, data, clock.now(), stored=proposal.options)
+        _keep_reviewed_member(proposal, data)
         changed = {k: [str(getattr(proposal, k)), str(v)] for k, v in data.items()
                    if getattr(proposal, k) != v}  # fmt: skip
         for name, value in data.items():

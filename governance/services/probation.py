@@ -1,13 +1,16 @@
-"""The end of a probation: a membership proposal to admit the member is drafted for the
-secretary, once per member and end date (`ProbationReview`).
+"""The end of a probation: a membership proposal that decides it is drafted for the secretary,
+once per member and end date (`ProbationReview`).
 
-The draft carries the `admit_member` action (probationary → active). The secretary opens it for
-the vote, changes it, or withdraws it; a vote that does not pass leaves the member on probation,
-and the secretary then moves the end date (extend: a new review is drafted at the new end) or
-records the departure (end: `change_member_status`, or a proposal where the bylaws say so).
+The draft is a single-choice vote among three options, admit, extend (by the bylaws'
+`probation_months`, which the secretary may change before the vote opens) or end, carried out
+by the `admit_member` action (governance/actions/probation_outcomes.py): the winning option's
+outcome runs, and only it. A tie, no quorum or an option short of the threshold leaves the
+member on probation. An extension moves the end date, so a new reminder and a new review follow
+at the new end.
 """
 
 import datetime
+from fractions import Fraction
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,7 +22,7 @@ from coop.audit import record
 from coop.locale_formats import format_day
 from coop.models import Member
 from coop.models.cooperative import MemberStatus
-from governance.floors import applies_threshold, floors_for
+from governance.floors import floors_for
 from governance.models import Kind, Method, ProbationReview, Proposal
 from governance.services.drafting import create_proposal
 
@@ -53,6 +56,40 @@ def _author(member: Member) -> Member | None:
     )
 
 
+def review_body(member: Member, ends_on: datetime.date, threshold: Fraction) -> str:
+    """The drafted proposal's text: the three choices in plain words (in the active language)."""
+    values = {
+        "name": member.display_name,
+        "date": format_day(ends_on),
+        "threshold": str(threshold),
+    }
+    return "\n\n".join(
+        [
+            _("The probation of %(name)s ended on %(date)s. Members choose one of three options:")
+            % values,
+            _("- **Admit**: %(name)s becomes an active member.") % values,
+            _(
+                "- **Extend**: %(name)s stays on probation for the time the option names; the "
+                "secretary is reminded again before the new end, and a new proposal is drafted "
+                "then."
+            )
+            % values,
+            _(
+                "- **End**: %(name)s does not become a member. Their departure is recorded as "
+                "any departure is, and what the bylaws say follows it (such as paying back a "
+                "buy-in) follows it."
+            )
+            % values,
+            _(
+                "The option with the most votes is carried out if it has at least %(threshold)s "
+                "of the votes given to an option. A tie, no quorum, or no option with that "
+                "share leaves %(name)s on probation, and the secretary decides what comes next."
+            )
+            % values,
+        ]
+    )
+
+
 def draft_probation_review(*, member_id: int) -> Proposal | None:
     """Draft the membership proposal that admits the member at the end of their probation.
 
@@ -78,37 +115,29 @@ def draft_probation_review(*, member_id: int) -> Proposal | None:
         if author is None:
             return None
         floors = floors_for(cooperative, Kind.MEMBERSHIP)
-        # The simplest method the bylaws allow for membership: a supermajority (its threshold
-        # the floor's, at least 2/3) where a majority is not enough.
-        method = (
-            Method.MAJORITY
-            if applies_threshold(Method.MAJORITY, floors.threshold)
-            else Method.SUPERMAJORITY
-        )
         now = clock.now()
         opens_at = now + floors.discussion
         # The draft is read by the co-op's members: in the site's language, as minutes are.
         with translation.override(settings.LANGUAGE_CODE):
-            title = _("Admit %(name)s as an active member at the end of their probation") % {
+            title = _("The end of the probation of %(name)s: admit, extend or end") % {
                 "name": member.display_name
             }
-            body = _(
-                "The probation of %(name)s ended on %(date)s. If this proposal passes, "
-                "%(name)s becomes an active member. If it does not, %(name)s stays on probation: "
-                "the secretary then moves the end of the probation (to extend it) or records "
-                "the departure (to end it)."
-            ) % {"name": member.display_name, "date": format_day(ends_on)}
+            body = review_body(member, ends_on, floors.threshold)
         proposal = create_proposal(
             actor=author,
             now=now,
             title=title,
             body=body,
             kind=Kind.MEMBERSHIP,
-            method=method,
+            method=Method.SINGLE_CHOICE,
             opens_at=opens_at,
             closes_at=opens_at + floors.voting,
             action="admit_member",
-            action_payload={"member": member.pk, "status": MemberStatus.ACTIVE},
+            action_payload={
+                "member": member.pk,
+                "probation_ends_on": ends_on.isoformat(),
+                "outcomes": ["admit", "extend", "end"],
+            },
         )
         try:
             with transaction.atomic():

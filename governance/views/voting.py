@@ -46,6 +46,7 @@ def _result_context(proposal: Proposal, member: Member) -> dict[str, Any]:
         "ballots_cast_text": presenters.ballots_cast_text(figures),
         "votes_counted_text": presenters.votes_counted_text(figures),
         "action_name": presenters.action_name(proposal),
+        "action_outcome": presenters.action_outcome(proposal),
     }
 
 

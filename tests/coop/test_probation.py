@@ -1,6 +1,7 @@
 """Probation: an end date set on admission from the bylaws, moved by the secretary; a reminder
-to the secretaries before it ends, once per end date; at the end, a membership proposal to admit
-the member, drafted once per end date, that makes them active when it passes."""
+to the secretaries before it ends, once per end date; at the end, a membership proposal to admit,
+extend or end, drafted once per end date (its outcomes are tested in
+tests/governance/test_probation_outcomes.py)."""
 
 import datetime
 import threading
@@ -190,7 +191,7 @@ class TestReminder:
 
 
 class TestReview:
-    def test_at_the_end_a_proposal_to_admit_is_drafted_once(self, clock, on_probation, secretary):
+    def test_at_the_end_a_proposal_to_decide_is_drafted_once(self, clock, on_probation, secretary):
         at(clock, ENDS - datetime.timedelta(days=1))
         assert governance_tasks.sweep_probation_reviews() == 0
         at(clock, ENDS)
@@ -201,10 +202,28 @@ class TestReview:
             "draft",
             secretary,
         )
-        assert proposal.action == "admit_member"
-        assert proposal.action_payload == {"member": on_probation.pk, "status": "active"}
-        assert on_probation.display_name in proposal.title
+        assert (proposal.action, proposal.method, proposal.threshold) == (
+            "admit_member",
+            "single_choice",
+            "2/3",
+        )
+        name = on_probation.display_name
+        options = [
+            f"Admit {name} as an active member",
+            f"Extend the probation of {name} by 6 months",
+            f"End the probation: {name} does not become a member",
+        ]
+        assert proposal.options == options
+        assert proposal.action_payload == {
+            "member": on_probation.pk,
+            "probation_ends_on": "2027-07-31",
+            "extend_months": 6,
+            "outcomes": dict(zip(options, ["admit", "extend", "end"], strict=True)),
+        }
+        assert name in proposal.title
         assert "ended on July 31, 2027" in proposal.body
+        assert "**Admit**" in proposal.body and "**Extend**" in proposal.body
+        assert "**End**" in proposal.body and "at least 2/3 of the votes" in proposal.body
         assert ProbationReview.objects.get().ends_on == ENDS
         # the next sweep, a retried task, a later day: drafted once
         assert governance_tasks.sweep_probation_reviews() == 0
@@ -238,7 +257,7 @@ class TestReview:
         assert governance_tasks.sweep_probation_reviews() == 1
         assert Proposal.objects.count() == 2
 
-    def test_passed_it_makes_the_member_active(self, clock, on_probation, secretary, make_proposal):
+    def test_admit_chosen_makes_the_member_active(self, clock, on_probation, secretary):
         voters = [secretary, *(MemberFactory(cooperative=secretary.cooperative) for _ in range(2))]
         at(clock, ENDS)
         governance_tasks.sweep_probation_reviews()
@@ -247,7 +266,9 @@ class TestReview:
         clock.set(proposal.opens_at)
         governance.sweep()
         for voter in voters:
-            governance.cast_vote(actor=voter, proposal=proposal, ballot={"choice": "agree"})
+            governance.cast_vote(
+                actor=voter, proposal=proposal, ballot={"option": proposal.options[0]}
+            )
         proposal.refresh_from_db()
         assert (proposal.result, proposal.action_error) == ("passed", "")
         on_probation.refresh_from_db()
