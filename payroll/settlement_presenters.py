@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coop.bylaws_settlement import settlement_terms
 from coop.clock import zone_of
@@ -165,11 +166,15 @@ def figures_in_words(
         ),
         (_("Amount to pay"), format_money(figures.to_pay, currency)),
         (
-            _("Paid so far (%(paid)s of %(count)s instalments)")
+            ngettext(
+                "Paid so far (%(paid)s of %(count)s instalment)",
+                "Paid so far (%(paid)s of %(count)s instalments)",
+                count,
+            )
             % {"paid": figures.paid_count, "count": count},
             format_money(figures.paid, currency),
         ),
-        (_("Left to pay"), format_money(figures.left, currency)),
+        (_("Still to pay out"), format_money(figures.left, currency)),
     ]
 
 

@@ -49,7 +49,10 @@ def leaver(clock, cooperative, admin_member):
             cooperative=cooperative, member=member, kind=kind, amount=amount, date=day
         )
     return change_member_status(
-        member=member, actor=admin_member, status="departed", effective_on=datetime.date(2025, 8, 31)
+        member=member,
+        actor=admin_member,
+        status="departed",
+        effective_on=datetime.date(2025, 8, 31),
     )
 
 
@@ -104,7 +107,7 @@ def test_the_figures_by_hand(client, treasurer, paid_once):
         "Interest on the unpaid balance (2% a year) €420.00",
         "Amount to pay €7,420.00",
         "Paid so far (1 of 5 instalments) €1,540.00",
-        "Left to pay €5,880.00",
+        "Still to pay out €5,880.00",
         "1 August 2026 €1,400.00 €140.00 €1,540.00 paid by the distribution of September 2026",
         "2 August 2027 €1,400.00 €112.00 €1,512.00 not paid yet",
         "3 August 2028 €1,400.00 €84.00 €1,484.00 not paid yet",
@@ -124,7 +127,7 @@ def test_a_draft_says_it_is_not_approved(client, treasurer, leaver):
     signed_in(client, treasurer)
     text = text_of(client.get(page_url(leaver.settlement, "pdf/")).content)
     assert "Not approved yet: a draft" in text
-    assert "Paid so far (0 of 5 instalments) €0.00" in text and "Left to pay €7,420.00" in text
+    assert "Paid so far (0 of 5 instalments) €0.00" in text and "Still to pay out €7,420.00" in text
 
 
 def test_a_vote_approves_it(client, cooperative, treasurer, leaver):
@@ -154,10 +157,10 @@ def test_in_spanish_and_german(client, treasurer, paid_once):
     spanish = text_of(client.get(page_url(settlement, "pdf/"), HTTP_ACCEPT_LANGUAGE="es").content)
     for words in (
         "Liquidación",
-        "7420,00 €",
-        "5880,00 €",
+        "7.420,00 €",
+        "5.880,00 €",
         "31 de agosto de 2025",
-        "pagada por el reparto de septiembre de 2026",
+        "pagado por el reparto de septiembre de 2026",
     ):
         assert words in spanish, words
     german = text_of(client.get(page_url(settlement, "pdf/"), HTTP_ACCEPT_LANGUAGE="de").content)
@@ -191,7 +194,10 @@ def test_no_one_else_does(client, api, cooperative, admin_member, member, leaver
         assert as_member(api, other).get(api_url(settlement)).status_code == 404
     other_leaver = MemberFactory(cooperative=cooperative)
     change_member_status(
-        member=other_leaver, actor=admin_member, status="departed", effective_on=datetime.date(2025, 8, 31)
+        member=other_leaver,
+        actor=admin_member,
+        status="departed",
+        effective_on=datetime.date(2025, 8, 31),
     )
     assert signed_in(client, other_leaver).get(page_url(settlement, "pdf/")).status_code == 404
 
