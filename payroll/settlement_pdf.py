@@ -24,6 +24,9 @@ from payroll.settlement_presenters import (
 )
 from payroll.settlement_selectors import losses_counted
 
+# Terms and their values in words (the figures keep pdf.key_values' narrow amount column).
+WORDS = (60 * mm, pdf.TEXT_WIDTH - 60 * mm)
+
 
 def file_name(settlement: Settlement) -> str:
     return f"settlement-{settlement.pk}-member-{settlement.member_id}.pdf"
@@ -47,7 +50,7 @@ def build(settlement: Settlement) -> bytes:
         Paragraph(pdf.escape(name), styles["body"]),
         Paragraph(pdf.escape(approval_in_words(settlement)), styles["body"]),
         Spacer(1, 4 * mm),
-        pdf.key_values(departure_in_words(settlement), align_right=False),
+        pdf.key_values(departure_in_words(settlement), WORDS, align_right=False),
         Spacer(1, 3 * mm),
         pdf.key_values(figures_in_words(settlement, figures, losses_counted(settlement))),
         Spacer(1, 5 * mm),
@@ -89,7 +92,7 @@ def build(settlement: Settlement) -> bytes:
     story += [
         Spacer(1, 5 * mm),
         Paragraph(pdf.escape(_("The bylaws' terms")), styles["h2"]),
-        pdf.key_values(payout_terms_in_words(settlement), align_right=False),
+        pdf.key_values(payout_terms_in_words(settlement), WORDS, align_right=False),
     ]
     footer = _("%(coop)s · settlement of %(member)s") % {
         "coop": cooperative.name,
