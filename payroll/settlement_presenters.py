@@ -197,15 +197,17 @@ def approval_in_words(settlement: Settlement) -> str:
         )
     assert settlement.approved_at is not None
     day = _day(settlement, settlement.approved_at)
-    if proposal is not None:
-        approved = _(
-            "Approved by the members' vote on proposal #%(number)s (“%(title)s”) on %(day)s."
-        ) % {"number": proposal.pk, "title": proposal.title, "day": day}
-    elif settlement.approved_by is not None:
+    # The treasurer's approval names them; a vote's has no approver (a proposal left from a
+    # rejected vote may remain beside a treasurer's approval).
+    if settlement.approved_by is not None:
         approved = _("Approved by the treasurer %(name)s on %(day)s.") % {
             "name": settlement.approved_by.display_name,
             "day": day,
         }
+    elif proposal is not None:
+        approved = _(
+            "Approved by the members' vote on proposal #%(number)s (“%(title)s”) on %(day)s."
+        ) % {"number": proposal.pk, "title": proposal.title, "day": day}
     else:
         approved = _("Approved on %(day)s.") % {"day": day}
     if settlement.status == Settlement.Status.SETTLED and settlement.settled_at is not None:

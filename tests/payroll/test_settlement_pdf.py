@@ -130,25 +130,28 @@ def test_a_draft_says_it_is_not_approved(client, treasurer, leaver):
     assert "Paid so far (0 of 5 instalments) €0.00" in text and "Still to pay out €7,420.00" in text
 
 
-def test_a_vote_approves_it(client, cooperative, treasurer, leaver):
-    from governance.models import Proposal
+def test_a_vote_approves_it(client, clock, cooperative, treasurer, admin_member, leaver):
+    from governance import services as governance
+    from governance.models import EligibleVoter
 
-    cooperative.bylaws = {
-        **cooperative.bylaws,
-        "settlement": {**FIVE_YEARS, "approval": "vote"},
-    }
+    cooperative.bylaws = {**cooperative.bylaws, "settlement": {**FIVE_YEARS, "approval": "vote"}}
     cooperative.save()
     settlement = settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
-    proposal = Proposal.objects.get(pk=settlement.approval_proposal_id)
+    proposal = settlement.approval_proposal
     signed_in(client, treasurer)
     text = text_of(client.get(page_url(settlement, "pdf/")).content)
-    assert f"the members are voting on it (proposal #{proposal.pk}" in text
-    Settlement.objects.filter(pk=settlement.pk).update(
-        status="approved", approved_at=datetime.datetime(2025, 10, 1, 9, tzinfo=datetime.UTC)
-    )
+    assert f"Not approved yet: the members are voting on it (proposal #{proposal.pk}" in text
+    clock.set(proposal.opens_at)
+    governance.sweep()
+    proposal.refresh_from_db()
+    for voter in EligibleVoter.objects.filter(proposal=proposal).select_related("member"):
+        governance.cast_vote(actor=voter.member, proposal=proposal, ballot={"choice": "agree"})
+    clock.set(proposal.closes_at)
+    governance.sweep()
+    settlement.refresh_from_db()
+    assert settlement.status == "approved" and settlement.approved_by is None
     text = text_of(client.get(page_url(settlement, "pdf/")).content)
-    assert f"Approved by the members' vote on proposal #{proposal.pk}" in text
-    assert "on October 1, 2025." in text
+    assert f"Approved by the members' vote on proposal #{proposal.pk} (“{proposal.title}”)" in text
 
 
 def test_in_spanish_and_german(client, treasurer, paid_once):
