@@ -60,57 +60,93 @@ def _amount(raw: Any) -> Decimal | None:
 
 def buyin_errors(value: Any) -> list[str]:
     """What is wrong with a `buyin` setting, each a sentence that names the rule ([] if none)."""
+    return [message for messages in buyin_problems(value).values() for message in messages]
+
+
+def buyin_problems(value: Any) -> dict[str, list[str]]:
+    """What is wrong with a `buyin` setting, by the term each sentence is about ("" for the
+    setting as a whole; the choice between an amount and shares is about "amount"), so that
+    a form shows each next to its field. {} if nothing is."""
     if value is None:
-        return []
+        return {}
     if not isinstance(value, dict):
-        return [_('The buy-in is an object such as {"amount": "1200.00"}, or null for none.')]
-    errors: list[str] = []
+        return {"": [_('The buy-in is an object such as {"amount": "1200.00"}, or null for none.')]}
+    problems: dict[str, list[str]] = {}
+
+    def add(term: str, message: str) -> None:
+        problems.setdefault(term, []).append(message)
+
     unknown = sorted(set(value) - KEYS)
     if unknown:
-        errors.append(
+        add(
+            unknown[0],
             _("The buy-in has no setting “%(key)s”; its settings are %(known)s.")
-            % {"key": unknown[0], "known": ", ".join(sorted(KEYS))}
+            % {"key": unknown[0], "known": ", ".join(sorted(KEYS))},
         )
     has_amount = "amount" in value
     has_shares = "shares" in value or "nominal_value" in value
     if has_amount == has_shares:
-        errors.append(
+        add(
+            "amount",
             _(
                 "The buy-in is either an amount (“amount”) or a number of shares at a nominal "
                 "value (“shares” and “nominal_value”), not both nor neither."
-            )
+            ),
         )
     elif has_amount and _amount(value["amount"]) is None:
-        errors.append(_('The buy-in amount is more than 0, in cents, written as text: "1200.00".'))
+        add("amount", _('The buy-in amount is more than 0, in cents, written as text: "1200.00".'))
     elif has_shares:
         shares = value.get("shares")
         if isinstance(shares, bool) or not isinstance(shares, int) or not 1 <= shares <= MAX_SHARES:
-            errors.append(
+            add(
+                "shares",
                 _("The number of shares of the buy-in is a whole number from 1 to %(most)s.")
-                % {"most": MAX_SHARES}
+                % {"most": MAX_SHARES},
             )
         if _amount(value.get("nominal_value")) is None:
-            errors.append(
+            add(
+                "nominal_value",
                 _(
                     "The nominal value of a share is more than 0, in cents, written as text: "
                     '"100.00".'
-                )
+                ),
             )
     payment = value.get("payment", "at_once")
     if payment not in PAYMENTS:
-        errors.append(
-            _('The buy-in is paid at once ("at_once") or in instalments ("instalments").')
+        add(
+            "payment",
+            _('The buy-in is paid at once ("at_once") or in instalments ("instalments").'),
         )
     elif payment == "instalments" and _amount(value.get("monthly_max")) is None:
-        errors.append(
+        add(
+            "monthly_max",
             _(
                 "A buy-in paid in instalments needs the most a month may take (“monthly_max”), "
                 'more than 0, written as text: "100.00".'
-            )
+            ),
         )
     elif payment == "at_once" and "monthly_max" in value:
-        errors.append(_("A buy-in paid at once has no monthly maximum (“monthly_max”)."))
-    return errors
+        add("monthly_max", _("A buy-in paid at once has no monthly maximum (“monthly_max”)."))
+    return problems
+
+
+def amended_buyin(buyin: Any, amendment: Any) -> Any:
+    """The buy-in after an amendment that names some of its terms: those change, the others
+    stay. Naming the amount drops the number of shares and their nominal value, and naming
+    either of those drops the amount (the buy-in is one or the other); naming payment at once
+    drops the monthly maximum. An amendment that is not an object (null: no buy-in) replaces
+    the setting whole, as does any amendment of bylaws that ask no buy-in."""
+    if not isinstance(amendment, dict) or not isinstance(buyin, dict):
+        return amendment
+    kept = dict(buyin)
+    if "amount" in amendment:
+        kept.pop("shares", None)
+        kept.pop("nominal_value", None)
+    if "shares" in amendment or "nominal_value" in amendment:
+        kept.pop("amount", None)
+    if amendment.get("payment") == "at_once":
+        kept.pop("monthly_max", None)
+    return {**kept, **amendment}
 
 
 def buyin_terms(settings: dict[str, Any]) -> BuyinTerms | None:

@@ -295,6 +295,28 @@ def _fields(cooperative: Cooperative) -> dict[str, dict[str, forms.Field]]:
             required=False,
             choices=[UNCHANGED, ("treasurer", _("the treasurer")), ("vote", _("a vote"))],
         ),
+        # The buy-in (coop.bylaws_buyin): the terms left blank stay; its validator decides.
+        "buyin_amount": LocalizedDecimalField(
+            label=_("Buy-in: the amount (instead of shares)"), required=False
+        ),
+        "buyin_shares": forms.IntegerField(
+            label=_("Buy-in: number of shares (instead of an amount)"), required=False
+        ),
+        "buyin_nominal_value": LocalizedDecimalField(
+            label=_("Buy-in: nominal value of a share"), required=False
+        ),
+        "buyin_payment": forms.ChoiceField(
+            label=_("Buy-in: paid"),
+            required=False,
+            choices=[
+                UNCHANGED,
+                ("at_once", _("at once, from the first distributions")),
+                ("instalments", _("in instalments")),
+            ],
+        ),
+        "buyin_monthly_max": LocalizedDecimalField(
+            label=_("Buy-in: the most an instalment takes a month"), required=False
+        ),
         "policy_adoption": forms.ChoiceField(
             label=_("Who adopts a distribution policy"),
             required=False,
@@ -400,6 +422,7 @@ def _bylaws_payload(data: dict[str, Any]) -> dict[str, Any]:
     payload: dict[str, Any] = {}
     floors: dict[str, dict[str, Any]] = {}
     settlement: dict[str, Any] = {}
+    buyin: dict[str, Any] = {}
     for name, value in data.items():
         if value in (None, ""):
             continue
@@ -409,6 +432,8 @@ def _bylaws_payload(data: dict[str, Any]) -> dict[str, Any]:
         elif name.startswith(SETTLEMENT):
             term = name.removeprefix(SETTLEMENT)
             settlement[term] = value == "yes" if value in ("yes", "no") else value
+        elif name.startswith(BUYIN):
+            buyin[name.removeprefix(BUYIN)] = str(value) if isinstance(value, Decimal) else value
         elif value in ("yes", "no"):
             payload[name] = value == "yes"
         elif isinstance(value, Decimal):
@@ -419,10 +444,14 @@ def _bylaws_payload(data: dict[str, Any]) -> dict[str, Any]:
         payload["floors"] = floors
     if settlement:
         payload["settlement"] = settlement
+    if buyin:
+        payload["buyin"] = buyin
     return payload
 
 
 SETTLEMENT = "settlement_"  # the prefix of the settlement terms' fields
+BUYIN = "buyin_"  # the prefix of the buy-in terms' fields
+BUYIN_AMOUNTS = ("amount", "nominal_value", "monthly_max")
 
 
 def _floor_key(name: str) -> tuple[str, str]:
@@ -431,6 +460,14 @@ def _floor_key(name: str) -> tuple[str, str]:
         if rest.endswith("_" + term):
             return rest[: -len(term) - 1], term
     raise ValueError(name)
+
+
+def _decimal_or_text(value: Any) -> Any:
+    """An amount of a stored payload, shown in the page's notation (as typed if not one)."""
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return value
 
 
 def _initial(action: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -447,13 +484,15 @@ def _initial(action: str, payload: dict[str, Any]) -> dict[str, Any]:
                     if isinstance(term_value, bool):
                         term_value = "yes" if term_value else "no"
                     initial[f"{action}{SEP}{SETTLEMENT}{term}"] = term_value
+            elif name == "buyin" and isinstance(value, dict):
+                for term, term_value in value.items():
+                    if term in BUYIN_AMOUNTS:
+                        term_value = _decimal_or_text(term_value)
+                    initial[f"{action}{SEP}{BUYIN}{term}"] = term_value
             elif isinstance(value, bool):
                 initial[f"{action}{SEP}{name}"] = "yes" if value else "no"
             elif name == "spending_limit":
-                try:
-                    initial[f"{action}{SEP}{name}"] = Decimal(str(value))
-                except InvalidOperation:
-                    initial[f"{action}{SEP}{name}"] = value
+                initial[f"{action}{SEP}{name}"] = _decimal_or_text(value)
             else:
                 initial[f"{action}{SEP}{name}"] = value
         return initial

@@ -106,6 +106,7 @@ urlpatterns = [
     path("settlements/", settlements.settlement_list, name="money-settlements"),
     path("settlements/draft/", settlements.draft_settlement, name="money-draft-settlement"),
     path("settlements/<int:pk>/", settlements.settlement_detail, name="money-settlement"),
+    path("settlements/<int:pk>/pdf/", settlements.settlement_file, name="money-settlement-pdf"),
     *[
         path(
             f"settlements/<int:pk>/{action}/",

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -32,19 +33,26 @@ class SettlementSerializer(ModelSerializer):
     refundable = MoneyField(read_only=True)
     member_name = serializers.SerializerMethodField()
     instalments = SettlementInstalmentSerializer(many=True, read_only=True)
+    pdf = serializers.SerializerMethodField()
 
     class Meta:
         model = Settlement
         fields = [
             "id", "member", "member_name", "currency", "departed_on", "settled_on", "balance",
             "retained", "refundable", "terms", "status", "approved_at", "approval_proposal",
-            "settled_at", "instalments",
+            "settled_at", "instalments", "pdf",
         ]  # fmt: skip
         read_only_fields = [name for name in fields if name != "member"]
 
     @extend_schema_field(serializers.CharField())
     def get_member_name(self, settlement) -> str:
         return settlement.member.display_name
+
+    def get_pdf(self, settlement) -> str:
+        """The settlement statement as a PDF, in the language of the request."""
+        path = reverse("api:settlement-pdf", args=[settlement.cooperative.slug, settlement.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class DraftSettlementSerializer(Serializer):

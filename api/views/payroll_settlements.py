@@ -2,6 +2,7 @@
 member reads their own until it is paid in full."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -17,7 +18,8 @@ from api.views.core import COOP_SLUG, CoopScopedViewSet
 from coop.errors import InvalidInput
 from coop.models import Member
 from coop.models.cooperative import Role
-from payroll import settlements
+from coop.pdf import pdf_response
+from payroll import settlement_pdf, settlements
 from payroll.settlement_selectors import visible_settlements
 
 SCHEMA = {"parameters": [COOP_SLUG]}
@@ -34,7 +36,7 @@ class SettlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CoopSc
     filterset_fields = ["status"]
     ordering_fields = ["departed_on", "created_at"]
     write_roles = (Role.TREASURER,)
-    departed_may = ("list", "retrieve")  # their own settlement, until it is settled
+    departed_may = ("list", "retrieve", "pdf")  # their own settlement, until it is settled
 
     def scoped_queryset(self, cooperative):
         return visible_settlements(self.membership)
@@ -98,3 +100,15 @@ class SettlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CoopSc
             instalments=[dict(item) for item in body.validated_data["instalments"]],
         )
         return self._answer(settlement)
+
+    @extend_schema(
+        **SCHEMA,
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        summary="A settlement statement (PDF)",
+    )
+    @action(detail=True, methods=["get"], url_path="pdf", url_name="pdf", filter_backends=[])
+    def pdf(self, request, coop_slug, pk=None):
+        """The settlement as a PDF, in the language of the request: the figures, the payout
+        schedule, what is paid and what is left, and the approval."""
+        settlement = self.get_object()
+        return pdf_response(settlement_pdf.build(settlement), settlement_pdf.file_name(settlement))

@@ -8,25 +8,42 @@ from django.utils.translation import gettext_lazy
 
 from coop import services as coop_services
 from coop.bylaws import validate_bylaws
-from coop.errors import InvalidInput
+from coop.bylaws_buyin import amended_buyin, buyin_problems
+from coop.errors import InvalidInput, InvalidInputs
 from coop.models import Cooperative
 from governance.actions import registry
 
 
 def _validate_amendment(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
+    """The amended bylaws must be valid. The buy-in's problems name their term
+    (`action_payload.buyin.monthly_max`), so that the form shows each next to its field; the
+    others are about the payload as a whole."""
     if not payload:
         raise InvalidInput(_("Change at least one bylaws setting."), field="action_payload")
+    amended = _amended(cooperative.bylaws, payload)
+    errors: dict[str, list[str]] = {}
+    if "buyin" in payload:
+        for term, messages in buyin_problems(amended.get("buyin")).items():
+            errors[".".join(filter(None, ("action_payload", "buyin", term)))] = messages
+        if errors:
+            amended["buyin"] = None  # its problems are told above, once
     try:
-        validate_bylaws(_amended(cooperative.bylaws, payload))
+        validate_bylaws(amended)
     except ValidationError as error:
-        raise InvalidInput(" ".join(error.messages), field="action_payload") from None
+        message = " ".join(error.messages)  # a sentence: "Settlement.instalments is…"
+        errors["action_payload"] = [message[:1].upper() + message[1:]]
+    if errors:
+        raise InvalidInputs(errors)
     return payload
 
 
 def _amended(bylaws: dict[str, Any], amendment: dict[str, Any]) -> dict[str, Any]:
-    """The bylaws with the amendment: the floors and the settlement terms it names change, the
-    others stay; any other setting is replaced whole."""
+    """The bylaws with the amendment: the floors, the settlement terms and the buy-in terms it
+    names change, the others stay (`coop.bylaws_buyin.amended_buyin`); any other setting is
+    replaced whole."""
     result = {**bylaws, **{k: v for k, v in amendment.items() if k != "floors"}}
+    if "buyin" in amendment:
+        result["buyin"] = amended_buyin(bylaws.get("buyin"), amendment["buyin"])
     settlement = amendment.get("settlement")
     if isinstance(settlement, dict) and isinstance(bylaws.get("settlement"), dict):
         result["settlement"] = {**bylaws["settlement"], **settlement}

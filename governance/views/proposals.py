@@ -147,14 +147,16 @@ def _after_save(request: HttpRequest, member: Member, proposal: Proposal, *, ope
 
 def _refuse(form: ProposalForm, details: ActionDetailsForm, action: str, error: DomainError) -> int:
     """Show a refusal next to the field it names: `action_payload.commons_pct` is the chosen
-    action's field of that name (`commons_recipients[1].weight` its recipients' field), and
-    what names no field of the action goes under the action's choice."""
+    action's field of that name (`commons_recipients[1].weight` its recipients' field,
+    `buyin.monthly_max` the field `buyin_monthly_max`), and what names no field of the action
+    goes under the action's choice."""
     errors = error.errors if isinstance(error, InvalidInputs) else {error.field: [error.message]}
     rest: dict[str, list[str]] = {}
     for key, problems in errors.items():
-        name = (key or "").removeprefix("action_payload").lstrip(".").split("[")[0].split(".")[0]
-        target = f"{action}{SEP}{name}" if (key or "").startswith("action_payload") else ""
-        if name and target in details.fields:
+        path = (key or "").removeprefix("action_payload").lstrip(".").split("[")[0]
+        names = [f"{action}{SEP}{name}" for name in (path.replace(".", "_"), path.split(".")[0])]
+        target = next((name for name in names if name in details.fields), "")
+        if path and target and (key or "").startswith("action_payload"):
             for problem in problems:
                 details.add_error(target, problem)
         elif (key or "").startswith("action_payload"):

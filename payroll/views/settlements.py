@@ -13,9 +13,14 @@ from coop.access import membership, treasurer_or_403
 from coop.errors import DomainError
 from coop.models import Member
 from coop.models.cooperative import MemberStatus
-from payroll import presenters, settlements
+from coop.pdf import pdf_response
+from payroll import presenters, settlement_pdf, settlements
 from payroll.settlement_models import Settlement
-from payroll.settlement_presenters import settlement_terms_in_words
+from payroll.settlement_presenters import (
+    approval_in_words,
+    settlement_figures,
+    settlement_terms_in_words,
+)
 from payroll.settlement_selectors import visible_settlements
 from payroll.views.access import context_for
 
@@ -77,6 +82,7 @@ def draft_settlement(request: HttpRequest, coop_slug: str) -> HttpResponse:
 def settlement_detail(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
     member = membership(request, coop_slug, departed_ok=True)
     settlement = get_object_or_404(visible_settlements(member), pk=pk)
+    instalments = list(settlement.instalments.all())
     return render(
         request,
         "payroll/settlement.html",
@@ -84,10 +90,20 @@ def settlement_detail(request: HttpRequest, coop_slug: str, pk: int) -> HttpResp
             member,
             "settlements",
             settlement=settlement,
-            instalments=list(settlement.instalments.all()),
+            instalments=instalments,
+            figures=settlement_figures(instalments),
+            approval=approval_in_words(settlement),
             terms=settlement_terms_in_words(settlement),
         ),
     )
+
+
+@login_required
+def settlement_file(request: HttpRequest, coop_slug: str, pk: int) -> HttpResponse:
+    """The settlement statement as a PDF, for whoever may read the settlement."""
+    member = membership(request, coop_slug, departed_ok=True)
+    settlement = get_object_or_404(visible_settlements(member), pk=pk)
+    return pdf_response(settlement_pdf.build(settlement), settlement_pdf.file_name(settlement))
 
 
 @login_required

@@ -140,6 +140,7 @@ _row("coops/{coop}/expense-claims/{claim}/withdraw/", post="401 404 200 404 403 
 _row("coops/{coop}/expense-claims/{claim}/propose/", post="401 404 403 403 409 403")
 _row("coops/{coop}/settlements/", get="401 404 200 200 200 200", post="401 404 403 403 400 403")
 _row("coops/{coop}/settlements/{settlement}/", get="401 404 404 404 200 404")
+_row("coops/{coop}/settlements/{settlement}/pdf/", get="401 404 404 404 200 404")
 _row("coops/{coop}/settlements/{settlement}/approve/", post="401 404 403 403 200 403")
 _row("coops/{coop}/settlements/{settlement}/recompute/", post="401 404 403 403 200 403")
 _row("coops/{coop}/settlements/{settlement}/schedule/", post="401 404 403 403 400 403")

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -293,3 +294,144 @@ class TestAPolicyThatDoesNotAddUp:
             "The shares to the commons, the collective reserve and the education fund add up "
             "to 1; together they must stay below 1" in response.content.decode()
         )
+
+
+class TestTheBuyinTerms:
+    """The buy-in's terms on the bylaws form: the ones filled in change, the others stay; each
+    mistake is refused by the bylaws' own validator (coop.bylaws_buyin), next to its field."""
+
+    INSTALMENTS = {"amount": "1200.00", "payment": "instalments", "monthly_max": "100.00"}
+
+    def errors_of(self, html: str, term: str) -> list[str]:
+        found = re.search(
+            rf'<ul class="errorlist" id="id_amend_bylaws__buyin_{term}_error">(.*?)</ul>',
+            html,
+            re.DOTALL,
+        )
+        assert found, f"no errors for {term}"
+        return re.findall(r"<li>(.*?)</li>", found.group(1))
+
+    def test_every_term_on_the_form(self, client, member):
+        from governance.action_forms import _initial
+
+        data = draft(
+            "bylaws", "amend_bylaws", buyin_amount="1,200.00", buyin_payment="instalments",
+            buyin_monthly_max="100",
+        )  # fmt: skip
+        proposal = saved(signed_in(client, member), member.cooperative, data)
+        assert proposal.action_payload == {
+            "buyin": {"amount": "1200.00", "payment": "instalments", "monthly_max": "100"}
+        }
+        initial = _initial("amend_bylaws", proposal.action_payload)
+        assert initial["amend_bylaws__buyin_amount"] == Decimal("1200.00")
+        assert initial["amend_bylaws__buyin_payment"] == "instalments"
+        edit = client.get(f"/c/{member.cooperative.slug}/proposals/{proposal.pk}/edit/")
+        field = re.search(
+            r'<input[^>]*name="amend_bylaws__buyin_amount"[^>]*>', edit.content.decode()
+        )
+        assert field and 'value="1200"' in field.group(0), field  # a number, not JSON text
+
+    def test_shares_at_a_nominal_value_in_spanish(self, client, member, settings):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+        data = draft(
+            "bylaws", "amend_bylaws", buyin_shares="12", buyin_nominal_value="1.000,50",
+            buyin_payment="at_once",
+        )  # fmt: skip
+        proposal = saved(signed_in(client, member), member.cooperative, data)
+        assert proposal.action_payload == {
+            "buyin": {"shares": 12, "nominal_value": "1000.50", "payment": "at_once"}
+        }
+
+    @pytest.mark.parametrize(
+        ("bylaws", "fields", "term", "words"),
+        [
+            (None, {"amount": "0"}, "amount", "The buy-in amount is more than 0"),
+            (None, {"amount": "12.345"}, "amount", "in cents"),
+            (None, {"payment": "at_once"}, "amount", "either an amount"),
+            (
+                None,
+                {"amount": "100.00", "shares": "2", "nominal_value": "50.00"},
+                "amount",
+                "not both nor neither",
+            ),
+            (None, {"shares": "0", "nominal_value": "10.00"}, "shares", "whole number from 1"),
+            (None, {"shares": "100001", "nominal_value": "1.00"}, "shares", "1 to 100000"),
+            (None, {"shares": "3"}, "nominal_value", "nominal value of a share is more than 0"),
+            (None, {"shares": "3", "nominal_value": "0"}, "nominal_value", "more than 0"),
+            (
+                {"amount": "1200.00"},
+                {"payment": "instalments"},
+                "monthly_max",
+                "needs the most a month may take",
+            ),
+            (
+                {"amount": "1200.00"},
+                {"payment": "instalments", "monthly_max": "-5"},
+                "monthly_max",
+                "needs the most a month may take",
+            ),
+            (
+                {"amount": "1200.00"},
+                {"monthly_max": "100.00"},
+                "monthly_max",
+                "paid at once has no monthly maximum",
+            ),
+        ],
+    )
+    def test_each_mistake_next_to_its_field(self, client, member, bylaws, fields, term, words):
+        cooperative = member.cooperative
+        cooperative.bylaws = {**cooperative.bylaws, "buyin": bylaws}
+        cooperative.save()
+        data = draft("bylaws", "amend_bylaws", **{f"buyin_{k}": v for k, v in fields.items()})
+        response = signed_in(client, member).post(new(cooperative), data)
+        assert response.status_code == 400
+        errors = self.errors_of(response.content.decode(), term)
+        assert len(errors) == 1 and words in errors[0], errors
+        assert not Proposal.objects.exists()
+
+    def test_a_payment_the_form_does_not_offer(self, client, member):
+        data = draft("bylaws", "amend_bylaws", buyin_amount="100.00", buyin_payment="monthly")
+        response = signed_in(client, member).post(new(member.cooperative), data)
+        assert response.status_code == 400
+        assert "Select a valid choice" in " ".join(
+            self.errors_of(response.content.decode(), "payment")
+        )
+
+    def test_naming_one_term_keeps_the_others_and_passing_changes_the_bylaws(
+        self, client, member, clock
+    ):
+        from governance import services
+
+        cooperative = member.cooperative
+        cooperative.bylaws = {**cooperative.bylaws, "buyin": self.INSTALMENTS}
+        cooperative.save()
+        voters = [member, *(MemberFactory(cooperative=cooperative) for _n in range(2))]
+        data = draft("bylaws", "amend_bylaws", buyin_monthly_max="150.00")
+        proposal = saved(signed_in(client, member), cooperative, data)
+        assert proposal.action_payload == {"buyin": {"monthly_max": "150.00"}}
+        proposal = services.open_proposal(actor=member, proposal=proposal)
+        clock.set(proposal.opens_at)
+        services.sweep()
+        proposal.refresh_from_db()
+        for voter in voters:
+            services.cast_vote(actor=voter, proposal=proposal, ballot={"choice": "agree"})
+        clock.set(proposal.closes_at)
+        services.sweep()
+        proposal.refresh_from_db()
+        assert proposal.result == "passed", proposal.result
+        cooperative.refresh_from_db()
+        assert cooperative.bylaws["buyin"] == {**self.INSTALMENTS, "monthly_max": "150.00"}
+
+    def test_shares_instead_of_an_amount_and_at_once_drops_the_monthly_maximum(self):
+        from governance.actions.bylaws import _amended
+
+        before = {"buyin": self.INSTALMENTS, "spending_limit": "500"}
+        amendment = {"buyin": {"shares": 12, "nominal_value": "100.00", "payment": "at_once"}}
+        assert _amended(before, amendment) == {
+            "buyin": {"shares": 12, "nominal_value": "100.00", "payment": "at_once"},
+            "spending_limit": "500",
+        }
+        shares = {"buyin": {"shares": 12, "nominal_value": "100.00"}}
+        assert _amended(shares, {"buyin": {"amount": "900.00"}}) == {"buyin": {"amount": "900.00"}}
+        assert _amended(before, {"buyin": None})["buyin"] is None  # no buy-in any more
+        assert _amended({}, {"buyin": {"amount": "5.00"}}) == {"buyin": {"amount": "5.00"}}
