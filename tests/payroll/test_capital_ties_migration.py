@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from payroll.capital_models import CapitalEntryTie
 from payroll import services
+from payroll.capital_models import CapitalEntryTie
 from payroll.models import CapitalAccountEntry, Distribution
-from tests.payroll.test_buyin import POLICY
 from tests.migration_steps import latest_schema_after, migrate  # noqa: F401 (a fixture)
+from tests.payroll.test_buyin import POLICY
 
 BEFORE = [("payroll", "0011_settlements")]
 AFTER = [("payroll", "0012_capital_entry_ties")]

@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
+from api.serializers.patronage import AllocationNoticeSerializer
 from books.charts import Role
 from payroll import (
     bookkeeping,
@@ -26,7 +27,6 @@ from payroll import (
     patronage_files,
     services,
 )
-from api.serializers.patronage import AllocationNoticeSerializer
 from payroll.patronage import AllocationNotice, NoticeLine, payment_period_ends
 from tests.payroll.books import SEPTEMBER
 from tests.payroll.test_buyin import BUYIN, admit_ana, run_month
