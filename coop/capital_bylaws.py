@@ -31,12 +31,19 @@ CAPITAL_DEFAULTS: dict[str, Any] = {
     # "after_notices" or "before_notices". The law leaves both to the bylaws.
     "redemption_order": "oldest_first",
     "member_capital_redeemed": "after_notices",
+    # What a buy-in instalment taken from the cash share is under United States law (26 U.S.C.
+    # §1388; payroll.patronage, docs/capital.md): "notice" (part of the year's written notice of
+    # allocation: allocated, not paid in money; the conservative reading, since §1388(b) counts
+    # capital stock as a notice) or "money" (paid to the member in money, who put it into their
+    # buy-in: their own capital). How the bylaws issue the share decides, not the law.
+    "buyin_instalments": "notice",
 }
 
 INTEREST_PERIODS = ("yearly", "monthly")
 LOSS_ALLOCATIONS = ("reserve_first", "patronage")
 REDEMPTION_ORDERS = ("oldest_first", "newest_first")
 MEMBER_CAPITAL_PLACES = ("after_notices", "before_notices")
+BUYIN_INSTALMENTS = ("notice", "money")
 RATE_PLACES = 4
 HUNDRED = Decimal(100)
 
@@ -113,6 +120,13 @@ def capital_errors(value: dict[str, Any]) -> list[str]:
             _(
                 "A member's buy-in and interest are paid back after the notices of allocation "
                 '("after_notices") or before them ("before_notices") (member_capital_redeemed).'
+            )
+        )
+    if value.get("buyin_instalments", "notice") not in BUYIN_INSTALMENTS:
+        errors.append(
+            _(
+                "A buy-in instalment taken from the cash share is part of the year's notice of "
+                'allocation ("notice") or paid in money ("money") (buyin_instalments).'
             )
         )
     return errors

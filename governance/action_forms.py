@@ -238,6 +238,15 @@ def _fields(cooperative: Cooperative) -> dict[str, dict[str, forms.Field]]:
                 ("before_notices", _("before the notices of allocation")),
             ],
         ),
+        "buyin_instalments": forms.ChoiceField(
+            label=_("A buy-in instalment taken from the cash share is (United States)"),
+            required=False,
+            choices=[
+                UNCHANGED,
+                ("notice", _("part of the year's notice of allocation")),
+                ("money", _("paid in money")),
+            ],
+        ),
         "statutory_reserve_pct": forms.CharField(
             label=_('Legal reserve\'s share of the surplus (a fraction: "0.10")'),
             required=False,

@@ -17,9 +17,13 @@ pays back (`payroll.redemption_ties`), so box 5 is the part of the year's redemp
 allocations of years whose notice was not qualified; what a redemption pays back of a
 member's buy-in or interest is no patronage dividend and in neither box.
 
-A buy-in instalment taken from the cash share is money the member was paid and put into their
-buy-in as the bylaws oblige them: it counts as paid in money (box 1, and the 20% test), not as
-an allocation (docs/capital.md, "Which allocations a redemption pays").
+A buy-in instalment taken from the cash share is what the bylaws' `buyin_instalments` says
+(`coop.capital_bylaws`; docs/capital.md, "What a capital account holds"). Under `"notice"`, the
+default, the membership share it buys is issued as part of the year's written notice (§1388(b)
+lists capital stock among notices): it counts as allocated, not as money, in the 20% test, the
+notice and box 1, and redeeming it is box 5 when that notice is nonqualified. Under `"money"` it
+is money paid to the member, who put it into their buy-in: paid in money (box 1, the 20% test),
+and their own capital, never in box 5.
 """
 
 import datetime
@@ -35,6 +39,7 @@ from coop.money import format_money
 from payroll import redemption_ties
 from payroll.consent_models import AllocationConsent
 from payroll.models import Distribution, DistributionLine
+from payroll.redemption_order import BUYIN_AS_MONEY
 from payroll.redemption_ties import NoticeStanding
 
 CASH_MINIMUM = Decimal("0.20")  # the sentence closing §1388(c)(1)
@@ -55,9 +60,10 @@ def payment_period_ends(year: int) -> datetime.date:
 
 @dataclass(frozen=True)
 class NoticeLine:
-    """A month of the notice: the patronage dividend (`share`), the part paid in money (`cash`,
-    including `buyin`, the part of it the member put into their buy-in) and the part allocated
-    to the capital account (`retained`)."""
+    """A month of the notice: the patronage dividend (`share`), the part paid in money (`cash`)
+    and the part allocated to the capital account (`retained`); `buyin`, the instalment the
+    member put into their buy-in, is part of `retained` when the bylaws make it part of the
+    notice (`buyin_instalments: "notice"`), of `cash` when they count it as money."""
 
     month: datetime.date
     share: Decimal
@@ -74,6 +80,8 @@ class AllocationNotice:
     consent: AllocationConsent | None
     # What of the allocated part the capital account still holds (None: not looked up).
     standing: NoticeStanding | None = None
+    # The bylaws' buyin_instalments: whether `buyin` is in `retained` or in `cash`.
+    buyin_instalments: str = "notice"
 
     @property
     def share(self) -> Decimal:
@@ -90,6 +98,10 @@ class AllocationNotice:
     @property
     def buyin(self) -> Decimal:
         return sum((line.buyin for line in self.lines), ZERO)
+
+    @property
+    def buyin_is_money(self) -> bool:
+        return self.buyin_instalments == BUYIN_AS_MONEY
 
     @property
     def deadline(self) -> datetime.date:
@@ -114,18 +126,14 @@ def standing_consent(member: Member, day: datetime.date) -> AllocationConsent | 
 
 
 def notice_of_allocation(member: Member, year: int) -> AllocationNotice:
-    """The member's patronage of `year`: each approved month's share, the money paid (a buy-in
-    instalment taken from it included, `payroll.shares`) and the part allocated to the capital
-    account; the consent that stands at the end of the payment period; and what of the
-    allocated part is still outstanding (five queries)."""
+    """The member's patronage of `year`: each approved month's share, the money paid and the
+    part allocated to the capital account, a buy-in instalment taken from the cash share
+    (`payroll.shares`) in one or the other as the bylaws' `buyin_instalments` says; the consent
+    that stands at the end of the payment period; and what of the allocated part is still
+    outstanding (five queries)."""
+    setting = redemption_ties.buyin_instalments(member.cooperative)
     lines = [
-        NoticeLine(
-            line.distribution.month,
-            line.share,
-            line.share - line.retained,
-            line.retained,
-            line.share - line.retained - line.cash,
-        )
+        _notice_line(line.distribution.month, line.share, line.cash, line.retained, setting)
         for line in DistributionLine.objects.filter(
             kind=DistributionLine.Kind.MEMBER,
             member=member,
@@ -142,7 +150,19 @@ def notice_of_allocation(member: Member, year: int) -> AllocationNotice:
         lines,
         standing_consent(member, payment_period_ends(year)),
         redemption_ties.notice_standing(member, year),
+        setting,
     )
+
+
+def _notice_line(
+    month: datetime.date, share: Decimal, cash: Decimal, retained: Decimal, setting: str
+) -> NoticeLine:
+    # A member line's `cash` is what was paid out; the buy-in instalment is what the share
+    # leaves once the retained part and that cash are taken (`payroll.shares`).
+    buyin = share - retained - cash
+    if setting == BUYIN_AS_MONEY:
+        return NoticeLine(month, share, cash + buyin, retained, buyin)
+    return NoticeLine(month, share, cash, retained + buyin, buyin)
 
 
 @dataclass(frozen=True)
@@ -165,10 +185,12 @@ def qualified_notices(
     cooperative: Cooperative, member_ids: set[int]
 ) -> dict[tuple[int, int], bool]:
     """Whether each (member, year) notice of these members is qualified: at least 20% of the
-    year's patronage dividend paid in money (§1388(c)(1), closing sentence) and a consent that
-    stands at the end of the year's payment period (§1388(c)(1)(B), (c)(2)) (two queries)."""
+    year's patronage dividend paid in money (§1388(c)(1), closing sentence; a buy-in instalment
+    is money only under `buyin_instalments: "money"`) and a consent that stands at the end of
+    the year's payment period (§1388(c)(1)(B), (c)(2)) (three queries)."""
+    buyin_is_money = redemption_ties.buyin_instalments(cooperative) == BUYIN_AS_MONEY
     share: dict[tuple[int, int], Decimal] = {}
-    retained: dict[tuple[int, int], Decimal] = {}
+    money: dict[tuple[int, int], Decimal] = {}
     rows = (
         DistributionLine.objects.filter(
             kind=DistributionLine.Kind.MEMBER,
@@ -177,20 +199,24 @@ def qualified_notices(
             distribution__status__in=FINAL,
         )
         .values_list("member_id", "distribution__month")
-        .annotate(share=Sum("share"), retained=Sum("retained"))
+        .annotate(share=Sum("share"), retained=Sum("retained"), cash=Sum("cash"))
         .order_by()
     )
-    for member_id, month, line_share, line_retained in rows:
+    for member_id, month, line_share, line_retained, line_cash in rows:
         key = (member_id, month.year)
-        share[key] = share.get(key, ZERO) + Decimal(str(line_share))
-        retained[key] = retained.get(key, ZERO) + Decimal(str(line_retained))
+        line_share, line_retained, line_cash = (
+            Decimal(str(value)) for value in (line_share, line_retained, line_cash)
+        )
+        paid = line_share - line_retained if buyin_is_money else line_cash
+        share[key] = share.get(key, ZERO) + line_share
+        money[key] = money.get(key, ZERO) + paid
     consents: dict[int, list[AllocationConsent]] = {}
     for consent in AllocationConsent.objects.filter(
         cooperative=cooperative, member_id__in=member_ids
     ):
         consents.setdefault(consent.member_id, []).append(consent)
     return {
-        key: (share[key] - retained[key] >= share[key] * CASH_MINIMUM or share[key] <= 0)
+        key: (money[key] >= share[key] * CASH_MINIMUM or share[key] <= 0)
         and any(c.stands_on(payment_period_ends(key[1])) for c in consents.get(key[0], []))
         for key in share
     }
@@ -198,7 +224,8 @@ def qualified_notices(
 
 def patr_rows(cooperative: Cooperative, year: int) -> list[PatrRow]:
     """Every member paid in `year`: box 1 (the money, and the allocated parts of qualified
-    notices, of the distributions approved that year), box 4 (Cooperage withholds nothing),
+    notices, of the distributions approved that year; a buy-in instalment is money or part of
+    the notice as the bylaws' `buyin_instalments` says), box 4 (Cooperage withholds nothing),
     box 5 (the parts of the year's redemptions that paid back allocations of nonqualified
     notices). A row is for review when a redemption paid back a notice within that notice's
     own payment period, or paid more than the account's credits (docs/capital.md)."""
@@ -222,12 +249,15 @@ def patr_rows(cooperative: Cooperative, year: int) -> list[PatrRow]:
     qualified = qualified_notices(
         cooperative, paid_ids | {part.member_id for part in redeemed} | set(untied)
     )
+    setting = redemption_ties.buyin_instalments(cooperative)
     box1: dict[int, Decimal] = {}
     for line in lines:
         member_id = line.member_id or 0
-        notice = (member_id, line.distribution.month.year)
-        allocated = line.retained if qualified.get(notice) else ZERO
-        box1[member_id] = box1.get(member_id, ZERO) + line.share - line.retained + allocated
+        notice = _notice_line(
+            line.distribution.month, line.share, line.cash, line.retained, setting
+        )
+        allocated = notice.retained if qualified.get((member_id, notice.month.year)) else ZERO
+        box1[member_id] = box1.get(member_id, ZERO) + notice.cash + allocated
     box5: dict[int, Decimal] = {}
     reasons: dict[int, list[str]] = {}
     for part in redeemed:

@@ -69,7 +69,7 @@ def notice_pdf(notice: AllocationNotice) -> bytes:
         Spacer(1, 4 * mm),
     ]
     if notice.buyin:
-        story += [Paragraph(pdf.escape(_buyin_sentence(notice, currency)), styles["body"])]
+        story += [Paragraph(pdf.escape(buyin_sentence(notice, currency)), styles["body"])]
     story += [Paragraph(pdf.escape(qualification(notice)), styles["body"])]
     story += _standing(notice, currency, styles)
     footer = _("%(coop)s · notice of allocation to %(member)s · %(year)s") % {
@@ -95,10 +95,17 @@ def _intro(notice: AllocationNotice, currency: str) -> str:
     }
 
 
-def _buyin_sentence(notice: AllocationNotice, currency: str) -> str:
+def buyin_sentence(notice: AllocationNotice, currency: str) -> str:
+    """Where the buy-in instalment is on the notice, as the bylaws' `buyin_instalments` says."""
+    if notice.buyin_is_money:
+        return _(
+            "Of the money paid, %(buyin)s went to your buy-in, as the bylaws provide: it was "
+            "paid to you and is your own capital, not part of this notice."
+        ) % {"buyin": format_money(notice.buyin, currency)}
     return _(
-        "Of the money paid, %(buyin)s went to your buy-in, as the bylaws provide: it was paid "
-        "to you and is your own capital, not part of this notice."
+        "Of the amount allocated, %(buyin)s went to your buy-in, as the bylaws provide: your "
+        "membership share is issued as part of this notice, at its stated amount, and is "
+        "taxed and redeemed as the notice is."
     ) % {"buyin": format_money(notice.buyin, currency)}
 
 

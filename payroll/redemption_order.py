@@ -6,8 +6,11 @@ account's earlier credits. The credits are of two sorts:
 
 - **notices**: the retained parts of patronage dividends (`allocation` entries), each part of
   the written notice of allocation of its year (26 U.S.C. §1388(b));
-- **member capital**: what is not a patronage allocation: buy-in instalments the member paid
-  from their cash share, interest credited on capital, corrections upwards.
+- **member capital**: what is not a patronage allocation: interest credited on capital,
+  corrections upwards, a buy-in paid otherwise than from a distribution, and buy-in instalments
+  taken from the cash share when the bylaws count them as paid in money (`buyin_instalments:
+  "money"`); under the default (`"notice"`) such an instalment is part of its year's notice,
+  like the retained part (`is_notice`).
 
 The law does not say in which order a co-op redeems them; its bylaws do (docs/capital.md,
 "Which allocations a redemption pays"). Two settings (`coop.capital_bylaws`):
@@ -28,7 +31,25 @@ REDEMPTION_ORDERS = (OLDEST_FIRST, NEWEST_FIRST)
 AFTER_NOTICES = "after_notices"
 BEFORE_NOTICES = "before_notices"
 MEMBER_CAPITAL_PLACES = (AFTER_NOTICES, BEFORE_NOTICES)
+BUYIN_AS_NOTICE = "notice"
+BUYIN_AS_MONEY = "money"
+BUYIN_INSTALMENTS = (BUYIN_AS_NOTICE, BUYIN_AS_MONEY)
 ZERO = Decimal("0")
+
+
+def is_notice(
+    kind: str, buyin_instalments: str = BUYIN_AS_NOTICE, *, from_cash_share: bool = True
+) -> bool:
+    """Whether a credit of this kind of capital entry is part of a written notice of allocation:
+    an `allocation` always; a `buyin` instalment taken from the cash share of a distribution
+    (`from_cash_share`) when the bylaws issue it as part of the notice (§1388(b) counts capital
+    stock among notices), not when they count it as paid in money. A buy-in the member paid
+    otherwise was never patronage: their own capital."""
+    if buyin_instalments not in BUYIN_INSTALMENTS:
+        raise ValueError(f"unknown treatment of buy-in instalments {buyin_instalments!r}")
+    if kind == "buyin":
+        return from_cash_share and buyin_instalments == BUYIN_AS_NOTICE
+    return kind == "allocation"
 
 
 @dataclass(frozen=True)

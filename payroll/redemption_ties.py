@@ -4,8 +4,10 @@ Every service that writes a debit (a redemption by the treasurer, a settlement i
 loss charged, what the bylaws keep on leaving, a correction downwards) calls `tie_debit` in its
 transaction: the debit takes what is outstanding of the member's earlier credits, in the order
 the bylaws set (`payroll.redemption_order`), and the parts are stored (`CapitalEntryTie`), so
-that a filed 1099-PATR can be reproduced whatever the bylaws say later. docs/capital.md,
-"Which allocations a redemption pays", has the rules and the sources.
+that a filed 1099-PATR can be reproduced whatever the bylaws say later. Which credits are
+notices is read with the bylaws' `buyin_instalments` (`payroll.redemption_order.is_notice`): under
+the default, a buy-in instalment is part of its year's notice. docs/capital.md, "Which
+allocations a redemption pays", has the rules and the sources.
 """
 
 import datetime
@@ -19,11 +21,12 @@ from coop.audit import lock_chain
 from coop.models import Cooperative, Member
 from payroll.capital_models import CapitalEntryTie
 from payroll.models import CapitalAccountEntry
-from payroll.redemption_order import Credit, draw
+from payroll.redemption_order import Credit, draw, is_notice
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 ALLOCATION = CapitalAccountEntry.Kind.ALLOCATION
+BUYIN = CapitalAccountEntry.Kind.BUYIN
 REDEMPTION = CapitalAccountEntry.Kind.REDEMPTION
 
 
@@ -32,20 +35,44 @@ def _money(value: object) -> Decimal:
     return Decimal(str(value or 0)).quantize(CENT)
 
 
+def buyin_instalments(cooperative: Cooperative) -> str:
+    """The bylaws' `buyin_instalments`: "notice" (the default) or "money"."""
+    return str(cooperative.settings["buyin_instalments"])
+
+
+def notice_credits(cooperative: Cooperative, prefix: str = "") -> Q:
+    """The capital entries that are parts of a written notice under the bylaws (`prefix`: the
+    path to the entry, "credit__" from a tie): allocations, and buy-in instalments taken from a
+    distribution's cash share under `buyin_instalments: "notice"`."""
+    notices = Q(**{f"{prefix}kind": ALLOCATION})
+    if is_notice(BUYIN, buyin_instalments(cooperative)):
+        notices |= Q(**{f"{prefix}kind": BUYIN, f"{prefix}distribution__isnull": False})
+    return notices
+
+
 def outstanding_credits(
-    member_id: int, *, until: datetime.date, exclude: int | None = None
+    member_id: int,
+    *,
+    until: datetime.date,
+    exclude: int | None = None,
+    buyin_instalments: str = "notice",
 ) -> list[Credit]:
-    """The member's credits dated up to `until` with what is still outstanding of each (one
-    query)."""
+    """The member's credits dated up to `until` with what is still outstanding of each, each
+    a notice or not as the bylaws' `buyin_instalments` says (one query)."""
     entries = CapitalAccountEntry.objects.filter(member_id=member_id, amount__gt=0, date__lte=until)
     if exclude is not None:
         entries = entries.exclude(pk=exclude)
     rows = entries.annotate(taken=Sum("drawn_by__amount")).values_list(
-        "pk", "date", "kind", "amount", "taken"
+        "pk", "date", "kind", "distribution_id", "amount", "taken"
     )
     return [
-        Credit(pk, date, kind == ALLOCATION, amount - _money(taken))
-        for pk, date, kind, amount, taken in rows
+        Credit(
+            pk,
+            date,
+            is_notice(kind, buyin_instalments, from_cash_share=distribution_id is not None),
+            amount - _money(taken),
+        )
+        for pk, date, kind, distribution_id, amount, taken in rows
         if amount - _money(taken) > 0
     ]
 
@@ -60,7 +87,12 @@ def tie_debit(entry: CapitalAccountEntry, cooperative: Cooperative) -> list[Capi
     settings = cooperative.settings
     parts = draw(
         -entry.amount,
-        outstanding_credits(entry.member_id, until=entry.date, exclude=entry.pk),
+        outstanding_credits(
+            entry.member_id,
+            until=entry.date,
+            exclude=entry.pk,
+            buyin_instalments=settings["buyin_instalments"],
+        ),
         redemption_order=settings["redemption_order"],
         member_capital_redeemed=settings["member_capital_redeemed"],
     )
@@ -107,15 +139,18 @@ class NoticeStanding:
 
 
 def notice_standing(member: Member, year: int) -> NoticeStanding:
-    """The allocations of `year` in the member's account and the debits that took them, oldest
-    first (two queries)."""
-    allocated = CapitalAccountEntry.objects.filter(
-        member=member, kind=ALLOCATION, date__year=year
-    ).aggregate(total=Sum("amount"))["total"]
+    """The credits of `year`'s notice in the member's account (its allocations, and its buy-in
+    instalments when the bylaws make them part of the notice) and the debits that took them,
+    oldest first (two queries)."""
+    cooperative = member.cooperative
+    allocated = (
+        CapitalAccountEntry.objects.filter(member=member, date__year=year)
+        .filter(notice_credits(cooperative))
+        .aggregate(total=Sum("amount"))["total"]
+    )
     ties = (
-        CapitalEntryTie.objects.filter(
-            member=member, credit__kind=ALLOCATION, credit__date__year=year
-        )
+        CapitalEntryTie.objects.filter(member=member, credit__date__year=year)
+        .filter(notice_credits(cooperative, "credit__"))
         .select_related("debit")
         .order_by("debit__date", "debit_id")
     )
@@ -144,13 +179,28 @@ class RedeemedPart:
 
 
 def redemptions_of(cooperative: Cooperative, year: int) -> list[RedeemedPart]:
-    """Every part of the co-op's redemptions dated in `year` (one query)."""
+    """Every part of the co-op's redemptions dated in `year`, each a part of a notice or not as
+    the bylaws' `buyin_instalments` says (one query)."""
+    setting = buyin_instalments(cooperative)
     ties = CapitalEntryTie.objects.filter(
         cooperative=cooperative, debit__kind=REDEMPTION, debit__date__year=year
-    ).values_list("member_id", "debit__date", "amount", "credit__kind", "credit__date")
+    ).values_list(
+        "member_id",
+        "debit__date",
+        "amount",
+        "credit__kind",
+        "credit__distribution_id",
+        "credit__date",
+    )
     return [
-        RedeemedPart(member_id, day, amount, kind == ALLOCATION, credit_day.year)
-        for member_id, day, amount, kind, credit_day in ties
+        RedeemedPart(
+            member_id,
+            day,
+            amount,
+            is_notice(kind, setting, from_cash_share=distribution_id is not None),
+            credit_day.year,
+        )
+        for member_id, day, amount, kind, distribution_id, credit_day in ties
     ]
 
 

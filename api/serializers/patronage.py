@@ -30,6 +30,9 @@ class AllocationNoticeSerializer(Serializer):
     allocated = MoneyField(source="retained")
     payment_period_ends = serializers.DateField(source="deadline")
     applied_to_buyin = MoneyField(source="buyin")
+    # The bylaws' buyin_instalments: "notice" (applied_to_buyin is part of `allocated`) or
+    # "money" (part of `paid_in_money`).
+    buyin_instalments = serializers.ChoiceField(choices=["notice", "money"], read_only=True)
     consent = serializers.IntegerField(source="consent.pk", allow_null=True, default=None)
     qualified = serializers.BooleanField()
     redeemed = MoneyField(source="standing.redeemed")

@@ -10,8 +10,8 @@ def tie_existing_debits(apps, schema_editor):
     """Tie the debits written before ties existed, as `payroll.redemption_ties.tie_debit` would
     have when each was written: per member, in the order of their dates, each taking what is
     outstanding of the earlier credits in the order the co-op's bylaws set (default: the
-    notices oldest first, then buy-in and interest)."""
-    from payroll.redemption_order import Credit, draw
+    notices, buy-in instalments included, oldest first, then interest)."""
+    from payroll.redemption_order import Credit, draw, is_notice
 
     Entry = apps.get_model("payroll", "CapitalAccountEntry")
     Tie = apps.get_model("payroll", "CapitalEntryTie")
@@ -20,6 +20,7 @@ def tie_existing_debits(apps, schema_editor):
         coop.pk: (
             (coop.bylaws or {}).get("redemption_order", "oldest_first"),
             (coop.bylaws or {}).get("member_capital_redeemed", "after_notices"),
+            (coop.bylaws or {}).get("buyin_instalments", "notice"),
         )
         for coop in Cooperative.objects.all()
     }
@@ -32,9 +33,14 @@ def tie_existing_debits(apps, schema_editor):
             if entry.amount > 0:
                 outstanding[entry.pk] = entry.amount
                 continue
-            order, place = orders[entry.cooperative_id]
+            order, place, buyin = orders[entry.cooperative_id]
             credits = [
-                Credit(c.pk, c.date, c.kind == "allocation", outstanding[c.pk])
+                Credit(
+                    c.pk,
+                    c.date,
+                    is_notice(c.kind, buyin, from_cash_share=c.distribution_id is not None),
+                    outstanding[c.pk],
+                )
                 for c in entries
                 if c.amount > 0 and c.date <= entry.date and outstanding.get(c.pk, 0) > 0
             ]

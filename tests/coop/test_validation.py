@@ -116,3 +116,13 @@ def test_member_sets_own_bank_details_normalized(api, member):
     event = member.cooperative.audit_events.last()
     assert event.verb == "member.updated"
     assert "DE89" not in str(event.data)  # bank details are not copied into the audit log
+
+
+def test_the_capital_bylaws_name_what_a_buyin_instalment_is():
+    validate_bylaws({"buyin_instalments": "notice"})
+    validate_bylaws({"buyin_instalments": "money", "redemption_order": "newest_first"})
+    with pytest.raises(ValidationError) as error:
+        validate_bylaws({"buyin_instalments": "equity", "member_capital_redeemed": "never"})
+    text = " ".join(error.value.messages)
+    assert '("notice") or paid in money ("money") (buyin_instalments)' in text
+    assert "(member_capital_redeemed)" in text

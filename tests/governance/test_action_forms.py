@@ -189,6 +189,27 @@ def test_amend_the_probation_and_the_legal_reserve(client, member):
     }
 
 
+def test_amend_how_capital_is_redeemed_and_what_a_buyin_instalment_is(client, member):
+    data = draft(
+        "bylaws", "amend_bylaws", redemption_order="newest_first",
+        member_capital_redeemed="before_notices", buyin_instalments="money",
+    )  # fmt: skip
+    proposal = saved(signed_in(client, member), member.cooperative, data)
+    assert proposal.action_payload == {
+        "redemption_order": "newest_first",
+        "member_capital_redeemed": "before_notices",
+        "buyin_instalments": "money",
+    }
+
+
+def test_a_buyin_instalment_is_money_or_part_of_the_notice_nothing_else(client, member):
+    data = draft("bylaws", "amend_bylaws", buyin_instalments="equity")
+    response = signed_in(client, member).post(new(member.cooperative), data)
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not Proposal.objects.exists()
+
+
 def test_a_legal_reserve_that_is_not_a_fraction_is_refused(client, member):
     data = draft("bylaws", "amend_bylaws", statutory_reserve_pct="a tenth")
     response = signed_in(client, member).post(new(member.cooperative), data)

@@ -255,6 +255,8 @@ STEPS = st.lists(
     st.one_of(
         st.tuples(st.just("allocation"), st.sampled_from(["0.01", "120.00", "999.99"])),
         st.tuples(st.just("buyin"), st.sampled_from(["50.00", "100.00"])),
+        # An instalment taken from a distribution's cash share (a notice under "notice").
+        st.tuples(st.just("buyin_from_cash"), st.sampled_from(["40.00", "100.00"])),
         st.tuples(st.just("interest"), st.sampled_from(["0.37", "12.00"])),
         st.tuples(st.just("redemption"), st.sampled_from(["0.01", "75.50", "300.00", "2000"])),
         st.tuples(st.just("loss"), st.sampled_from(["10.00", "150.00"])),
@@ -275,20 +277,27 @@ class Rollback(Exception):
     steps=STEPS,
     order=st.sampled_from(["oldest_first", "newest_first"]),
     place=st.sampled_from(["after_notices", "before_notices"]),
+    buyin=st.sampled_from(["notice", "money"]),
 )
-def test_ties_add_up(clock, steps, order, place):
+def test_ties_add_up(clock, steps, order, place, buyin):
     """Whatever happens to an account: the parts tied to a debit add up to it, no credit is
     taken beyond its amount, and the outstanding notices are the balance less what is
-    outstanding of the member's own capital (buy-in and interest)."""
+    outstanding of the member's own capital (interest, and the buy-in when the bylaws count it
+    as money)."""
     clock.set(day(2030, 1, 15))
     try:
         with transaction.atomic():
             cooperative = CooperativeFactory(
                 legal_profile="us",
-                bylaws={"redemption_order": order, "member_capital_redeemed": place},
+                bylaws={
+                    "redemption_order": order,
+                    "member_capital_redeemed": place,
+                    "buyin_instalments": buyin,
+                },
             )
             treasurer = MemberFactory(cooperative=cooperative, is_treasurer=True)
             member = MemberFactory(cooperative=cooperative)
+            services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
             for index, (kind, amount) in enumerate(steps):
                 on = day(2026, 1, 1) + datetime.timedelta(days=30 * index)
                 if kind == "redemption":
@@ -302,18 +311,42 @@ def test_ties_add_up(clock, steps, order, place):
                             amount=-D(amount), date=on,
                         )  # fmt: skip
                         redemption_ties.tie_debit(entry, cooperative)
+                elif kind == "buyin_from_cash":
+                    CapitalAccountEntry.objects.create(
+                        cooperative=cooperative, member=member, kind="buyin", amount=D(amount),
+                        date=on, distribution=_approved_month(cooperative, on),
+                    )  # fmt: skip
                 else:
                     CapitalAccountEntry.objects.create(
                         cooperative=cooperative, member=member, kind=kind, amount=D(amount),
                         date=on,
                     )  # fmt: skip
-            _check(member)
+            _check(member, buyin)
             raise Rollback
     except Rollback:
         pass
 
 
-def _check(member):
+def _approved_month(cooperative, on):
+    run, _ = Distribution.objects.get_or_create(
+        cooperative=cooperative,
+        month=on.replace(day=1),
+        defaults={
+            "policy": services.current_policy(cooperative),
+            "status": Distribution.Status.APPROVED,
+            "currency": cooperative.currency,
+        },
+    )
+    return run
+
+
+def _is_notice(entry, buyin_instalments):
+    if entry.kind == "buyin":
+        return entry.distribution_id is not None and buyin_instalments == "notice"
+    return entry.kind == "allocation"
+
+
+def _check(member, buyin_instalments):
     entries = list(CapitalAccountEntry.objects.filter(member=member))
     for entry in entries:
         tied = sum((t.amount for t in entry.ties.all()), D(0))
@@ -325,10 +358,11 @@ def _check(member):
     outstanding = dict(
         (credit.pk, left) for credit, left in redemption_ties.outstanding_by_credit(member)
     )
-    notices = sum((outstanding[e.pk] for e in entries if e.kind == "allocation"), D(0))
-    own = sum((outstanding[e.pk] for e in entries if e.amount > 0 and e.kind != "allocation"), D(0))
+    notice = [e for e in entries if _is_notice(e, buyin_instalments)]
+    notices = sum((outstanding[e.pk] for e in notice), D(0))
+    own = sum((outstanding[e.pk] for e in entries if e.amount > 0 and e not in notice), D(0))
     assert notices == capital.capital_balance(member) - own
-    years = {e.date.year for e in entries if e.kind == "allocation"}
+    years = {e.date.year for e in notice}
     assert notices == sum(
         (redemption_ties.notice_standing(member, year).outstanding for year in years), D(0)
     )

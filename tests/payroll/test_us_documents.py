@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
+from api.serializers.patronage import AllocationNoticeSerializer
 from books.charts import Role
 from payroll import (
     bookkeeping,
@@ -228,28 +229,101 @@ def test_the_api_notice(us, approved, cooperative, colleague, third):
     assert api.get(url.replace(str(colleague.pk), str(third.pk))).status_code == 404
 
 
-def test_a_buyin_instalment_is_paid_in_money_not_allocated(clock, cooperative, treasurer):
-    """A buy-in instalment taken from the cash share is money paid to the member and put into
-    their buy-in, as the bylaws oblige: it counts as paid in money, and only the retained part
-    is allocated (docs/capital.md, "Which allocations a redemption pays"). January 2026:
-    1,000.00 all Ana's; 80% in cash is 800.00, of which 100.00 buys in; 200.00 is allocated."""
+def member_buying_in(clock, cooperative, treasurer, buyin_instalments):
+    """January 2026: 1,000.00 all Ana's; 80% in cash is 800.00, of which 100.00 buys in, and
+    200.00 is retained. Then, in October 2027 (after the payment period of 2026's notice), the
+    treasurer redeems 250.00 of her account. No consent: 2026's notice is nonqualified."""
     cooperative.legal_profile = "us"
     cooperative.save(update_fields=["legal_profile"])
     clock.set(datetime.date(2026, 2, 10))
-    cooperative.bylaws = {**cooperative.bylaws, "buyin": BUYIN}
+    cooperative.bylaws = {
+        **cooperative.bylaws, "buyin": BUYIN, "buyin_instalments": buyin_instalments,
+    }  # fmt: skip
     cooperative.save()
     bookkeeping.accounts_for(cooperative, [Role.BANK])
     services.adopt_policy(actor=treasurer, cooperative=cooperative, **BUYIN_POLICY)
     ana = admit_ana(cooperative)
     draft = run_month(cooperative, treasurer, datetime.date(2026, 1, 1), "1000.00")
     distributing.approve_distribution(actor=treasurer, distribution=draft)
+    clock.set(datetime.date(2027, 10, 2))
+    capital.record_capital_entry(
+        actor=treasurer, member=ana, kind="redemption", amount=Decimal("250.00"),
+        date=datetime.date(2027, 10, 1), note="Revolving fund",
+    )  # fmt: skip
+    return ana
+
+
+def test_a_buyin_instalment_is_allocated_not_paid(clock, cooperative, treasurer):
+    """By default (`buyin_instalments: "notice"`) the membership share a buy-in instalment buys
+    is issued as part of the year's notice (§1388(b): capital stock is a written notice of
+    allocation): it counts as allocated, not paid. 700.00 is paid in money (70%, enough for the
+    20% test), 300.00 allocated (200.00 retained + 100.00 buy-in); box 1 of 2026 is the money
+    only (no consent); the 250.00 redeemed in 2027 pays back 2026's notice alone (its buy-in and
+    150.00 of its allocation), all of it in box 5."""
+    ana = member_buying_in(clock, cooperative, treasurer, "notice")
+    notice = patronage.notice_of_allocation(ana, 2026)
+    assert [(n.share, n.cash, n.retained, n.buyin) for n in notice.lines] == [
+        (Decimal("1000.00"), Decimal("700.00"), Decimal("300.00"), Decimal("100.00"))
+    ]
+    assert notice.cash_is_enough and not notice.qualified  # 70% in money, no consent
+    standing = notice.standing
+    assert standing is not None
+    assert (standing.allocated, standing.redeemed, standing.outstanding) == (
+        Decimal("300.00"), Decimal("250.00"), Decimal("50.00"),
+    )  # fmt: skip
+    text = pdf_text(patronage_files.notice_pdf(notice))
+    assert "€700.00 was paid to you in money and €300.00 was allocated" in text
+    assert "Of the amount allocated, €100.00 went to your buy-in" in text
+    body = AllocationNoticeSerializer(notice).data
+    assert (body["paid_in_money"], body["allocated"], body["applied_to_buyin"]) == (
+        "700.00", "300.00", "100.00",
+    )  # fmt: skip
+    assert body["buyin_instalments"] == "notice"
+    (row,) = patronage.patr_rows(cooperative, 2026)
+    assert row.box1_patronage_dividends == Decimal("700.00")
+    (row,) = patronage.patr_rows(cooperative, 2027)
+    assert (row.box1_patronage_dividends, row.box5_redemptions) == (
+        Decimal("0"), Decimal("250.00"),
+    )  # fmt: skip
+
+
+def test_a_qualified_notice_includes_the_buyin_in_box_1(clock, cooperative, treasurer):
+    """With Ana's consent standing, 2026's notice is qualified: box 1 is the whole 1,000.00
+    (700.00 in money and the notice's 300.00, buy-in included), and the 2027 redemption of a
+    qualified notice is in no box."""
+    ana = member_buying_in(clock, cooperative, treasurer, "notice")
+    consents.record_consent(
+        actor=treasurer, member=ana, method="written", given_on=datetime.date(2026, 1, 2)
+    )
+    (row,) = patronage.patr_rows(cooperative, 2026)
+    assert row.box1_patronage_dividends == Decimal("1000.00")
+    (row,) = patronage.patr_rows(cooperative, 2027)
+    assert row.box5_redemptions == Decimal("0")
+
+
+def test_a_buyin_instalment_counted_as_money(clock, cooperative, treasurer):
+    """Under `buyin_instalments: "money"` a buy-in instalment is money paid to the member and
+    put into their buy-in, as the bylaws oblige: it counts as paid in money, and only the
+    retained part is allocated. 800.00 in money, 200.00 allocated; box 1 of 2026 is 800.00; the
+    250.00 of 2027 pays back the notice's 200.00 first (box 5), then 50.00 of her own buy-in
+    (in no box)."""
+    ana = member_buying_in(clock, cooperative, treasurer, "money")
     notice = patronage.notice_of_allocation(ana, 2026)
     assert [(n.share, n.cash, n.retained, n.buyin) for n in notice.lines] == [
         (Decimal("1000.00"), Decimal("800.00"), Decimal("200.00"), Decimal("100.00"))
     ]
     assert notice.cash_is_enough  # 80% in money
-    assert notice.standing is not None and notice.standing.outstanding == Decimal("200.00")
+    assert notice.standing is not None
+    assert (notice.standing.allocated, notice.standing.outstanding) == (
+        Decimal("200.00"), Decimal("0.00"),
+    )  # fmt: skip
     text = pdf_text(patronage_files.notice_pdf(notice))
-    assert "€100.00 went to your buy-in" in text
+    assert "Of the money paid, €100.00 went to your buy-in" in text
+    body = AllocationNoticeSerializer(notice).data
+    assert (body["paid_in_money"], body["allocated"], body["buyin_instalments"]) == (
+        "800.00", "200.00", "money",
+    )  # fmt: skip
     (row,) = patronage.patr_rows(cooperative, 2026)
     assert row.box1_patronage_dividends == Decimal("800.00")  # no consent: the money only
+    (row,) = patronage.patr_rows(cooperative, 2027)
+    assert row.box5_redemptions == Decimal("200.00")
