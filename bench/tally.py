@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import harness
 from governance.methods import tally
-from governance.methods.ranked import count_rankings
+from governance.methods.ranked import count_rankings, ranking_positions
 
 BALLOTS = 50_000
 OPTIONS = [f"Option {chr(65 + i)}" for i in range(10)]
@@ -245,9 +245,14 @@ def _stored(connection, proposal_model, rankings: list[list[str]]):
     proposal.pk, proposal.cooperative, proposal.author_id = None, scale, members[0]
     proposal.options, proposal.method, proposal.eligible_count = OPTIONS, "schulze", len(members)
     proposal.save()
-    sql = "COPY governance_ballot (content, cast_at, updated_at, member_id, proposal_id) FROM STDIN"
+    sql = (
+        "COPY governance_ballot (content, positions, cast_at, updated_at, member_id, proposal_id)"
+        " FROM STDIN"
+    )
+    # Each ballot as a cast stores it: its content and its ranking's places (`Ballot.positions`).
     lines = (
-        f"{json.dumps({'ranking': ranking})}\t{STAMP}\t{STAMP}\t{member}\t{proposal.pk}\n"
+        f"{json.dumps({'ranking': ranking})}\t\\\\x{ranking_positions(OPTIONS, ranking).hex()}"
+        f"\t{STAMP}\t{STAMP}\t{member}\t{proposal.pk}\n"
         for ranking, member in zip(rankings, members, strict=True)
     )
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -111,10 +112,11 @@ def _all_one(weights: Sequence[object], numerator: attrgetter, denominator: attr
 
 
 @dataclass(frozen=True)
-class _Table:
-    """Distinct rankings as a matrix: `positions[k, i]` is where ranking k puts option i (0 is
-    first; `len(options)` for an unranked option, level with the other unranked ones), and
-    `weights[k]` is its weight times `denominator`, an exact integer."""
+class RankingTable:
+    """Rankings as a matrix: `positions[k, i]` is where ranking k puts option i (0 is first;
+    `len(options)` for an unranked option, level with the other unranked ones), and
+    `weights[k]` is its weight times `denominator`, an exact integer. The methods count a table
+    or a Counter of rankings alike."""
 
     positions: np.ndarray
     weights: np.ndarray
@@ -123,9 +125,114 @@ class _Table:
     def fraction(self, scaled: int) -> Fraction:
         return Fraction(int(scaled), self.denominator)
 
+    def rankings(self, options: Sequence[str]) -> Counter[Ranking]:
+        """The table's rankings by option name, each with its weight (as `count_rankings` gives
+        them): for the counts that follow each ranking, STV's parcels."""
+        n = len(options)
+        order = np.argsort(self.positions, axis=1, kind="stable").tolist()
+        lengths = (self.positions < n).sum(axis=1).tolist()
+        groups: Counter[Ranking] = Counter()
+        for row, length, scaled in zip(order, lengths, self.weights.tolist(), strict=True):
+            ranking = tuple(options[i] for i in row[:length])
+            groups[ranking] += self.fraction(scaled) if self.denominator != 1 else scaled
+        return groups
 
-def _table(options: Sequence[str], groups: Counter[Ranking]) -> _Table | None:
-    """The rankings of non-zero weight as a `_Table`, or None when int64 could overflow."""
+    def total(self) -> Fraction:
+        """The weight of every ranking, the empty ones included (the turnout)."""
+        return self.fraction(int(self.weights.sum()))
+
+    def voted(self, options: Sequence[str]) -> bool:
+        """Whether a ranking of non-zero weight ranks any option."""
+        return bool((self.weights[(self.positions < len(options)).any(axis=1)] != 0).any())
+
+
+# A stored ranking gives each option its place in one byte: up to 255 options (a proposal has 100
+# at most, governance/limits.py).
+_MOST_STORED_OPTIONS = 255
+
+
+def ranking_positions(options: Sequence[str], ranking: Sequence[object]) -> bytes | None:
+    """The stored form of a ranking, which the count reads instead of its option names: byte i
+    is the place the ranking gives `options[i]` (0 is first), or `len(options)` when it leaves
+    that option unranked. None when it is not a ranking of these options (a name that is not
+    one of them, or one ranked twice) or there are more options than a byte can place."""
+    n = len(options)
+    if n > _MOST_STORED_OPTIONS:
+        return None
+    index = {option: i for i, option in enumerate(options)}
+    places = bytearray([n] * n)
+    for place, option in enumerate(ranking):
+        i = index.get(option) if isinstance(option, str) else None
+        if i is None or places[i] != n:
+            return None
+        places[i] = place
+    return bytes(places)
+
+
+def stored_table(
+    options: Sequence[str], stored: Iterable[tuple[int, bytes]]
+) -> RankingTable | None:
+    """The table of stored rankings: `stored` gives (weight, positions) pairs, `positions`
+    holding end to end the rankings (`ranking_positions`, `len(options)` bytes each) of ballots
+    that each weigh `weight`, a whole number ≥ 1. Equal rankings become one row.
+
+    None when a row is not such a ranking (a place given twice or skipped, a byte out of range)
+    or a weight is not a whole number ≥ 1: the caller then counts the ballots by name, which
+    names what is wrong. No option name is read: that is what makes this the fast way in.
+    """
+    n = len(options)
+    if not 0 < n <= _MOST_STORED_OPTIONS:
+        return None
+    blobs, weights, counts = [], [], []
+    for weight, positions in stored:
+        if type(weight) is not int or weight < 1 or len(positions) % n:
+            return None
+        blobs.append(positions)
+        weights.append(weight)
+        counts.append(len(positions) // n)
+    if sum(map(operator.mul, weights, counts)) >= _INT64_ROOM:
+        return None
+    matrix = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(-1, n)
+    if matrix.size and matrix.max() > n:
+        return None
+    rows, inverse = _distinct_rows(matrix, n)
+    if len(weights) == 1:  # every ballot weighs the same: count the rows
+        sums = np.bincount(inverse, minlength=len(rows)).astype(np.int64) * weights[0]
+    else:
+        sums = np.zeros(len(rows), dtype=np.int64)
+        np.add.at(sums, inverse, np.repeat(np.array(weights, dtype=np.int64), counts))
+    # A row ranking r options gives them the places 0 … r-1 once each and the others n.
+    ordered = np.sort(rows, axis=1)
+    if not ((ordered == np.arange(n, dtype=np.uint8)) | (ordered == n)).all():
+        return None
+    return RankingTable(rows.astype(_position_type(n)), sums, denominator=1)
+
+
+def _distinct_rows(matrix: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a matrix of places 0 … n, and each row's index among them.
+
+    Each row is read as one number in base n + 1 when that fits in int64 (up to 15 options), so
+    that the grouping is one sort of integers; wider rows are compared whole.
+    """
+    if (n + 1) ** n < 2**63:
+        keys = matrix.astype(np.int64) @ (np.int64(n + 1) ** np.arange(n, dtype=np.int64))
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        return matrix[first], inverse.reshape(-1)
+    rows, inverse = np.unique(matrix, axis=0, return_inverse=True)
+    return rows, inverse.reshape(-1)
+
+
+def _position_type(n: int) -> type[np.signedinteger]:
+    return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int64
+
+
+Rankings = Counter[Ranking] | RankingTable
+
+
+def _table(options: Sequence[str], groups: Rankings) -> RankingTable | None:
+    """The rankings of non-zero weight as a `RankingTable`, or None when int64 could overflow."""
+    if isinstance(groups, RankingTable):
+        return groups
     rankings = list(groups)
     values = list(groups.values())
     numerator, denominator_of = _parts(values)
@@ -150,7 +257,7 @@ def _table(options: Sequence[str], groups: Counter[Ranking]) -> _Table | None:
         dtype=np.intp,
         count=int(lengths.sum()),
     )
-    dtype = np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int64
+    dtype = _position_type(n)
     positions = np.full((count, n), n, dtype=dtype)
     if count and lengths.min() == lengths.max():  # rankings of one length: a rectangular array
         length = int(lengths[0])
@@ -160,16 +267,17 @@ def _table(options: Sequence[str], groups: Counter[Ranking]) -> _Table | None:
         starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
         rows = np.repeat(np.arange(0, count * n, n), lengths)
         positions.ravel()[rows + flat] = np.arange(len(flat)) - starts
-    return _Table(positions, np.array(scaled, dtype=np.int64), denominator)
+    return RankingTable(positions, np.array(scaled, dtype=np.int64), denominator)
 
 
-def pairwise_preferences(options: Sequence[str], groups: Counter[Ranking]) -> list[list[Fraction]]:
+def pairwise_preferences(options: Sequence[str], groups: Rankings) -> list[list[Fraction]]:
     """d[i][j]: the weight of ballots ranking option i above option j.
 
     A ranked option is above every unranked one; unranked options are level with each other.
     """
     table = _table(options, groups)
     if table is None:
+        assert isinstance(groups, Counter)  # a table is its own table
         return _pairwise_by_loops(options, groups)
     n = len(options)
     d = [[Fraction(0)] * n for _ in range(n)]
@@ -199,7 +307,7 @@ def _pairwise_by_loops(options: Sequence[str], groups: Counter[Ranking]) -> list
     return d
 
 
-def schulze_ranking(options: Sequence[str], groups: Counter[Ranking]) -> list[list[str]]:
+def schulze_ranking(options: Sequence[str], groups: Rankings) -> list[list[str]]:
     """The Schulze ranking as tiers, best first.
 
     Rule (Markus Schulze, "A new monotonic, clone-independent, reversal symmetric, and
@@ -247,7 +355,7 @@ class IrvResult:
     rounds: list[IrvRound]
 
 
-def instant_runoff(options: Sequence[str], groups: Counter[Ranking]) -> IrvResult:
+def instant_runoff(options: Sequence[str], groups: Rankings) -> IrvResult:
     """Instant-runoff voting (the alternative vote), single winner.
 
     Each round, a ballot counts for its highest-ranked continuing option; ballots with none left
@@ -281,25 +389,14 @@ def instant_runoff(options: Sequence[str], groups: Counter[Ranking]) -> IrvResul
     return IrvResult(None, False, rounds)
 
 
-def _round_counter(options: Sequence[str], groups: Counter[Ranking]):
+def _round_counter(options: Sequence[str], groups: Rankings):
     """A function giving, for the continuing options, each one's votes and the exhausted weight:
     each ranking counts for its highest-ranked continuing option."""
     table = _table(options, groups)
     n = len(options)
-
-    def by_loops(continuing: list[str]) -> tuple[dict[str, Fraction], Fraction]:
-        counts = dict.fromkeys(continuing, Fraction(0))
-        exhausted = Fraction(0)
-        for ranking, weight in groups.items():
-            choice = next((option for option in ranking if option in counts), None)
-            if choice is None:
-                exhausted += weight
-            else:
-                counts[choice] += weight
-        return counts, exhausted
-
     if table is None:
-        return by_loops
+        assert isinstance(groups, Counter)  # a table is its own table
+        return _round_counter_by_loops(groups)
 
     index = {option: i for i, option in enumerate(options)}
     # Each ranking's current choice (n: exhausted) and the options continuing then: a round
@@ -328,6 +425,23 @@ def _round_counter(options: Sequence[str], groups: Counter[Ranking]):
         return counts, table.fraction(sums[n])
 
     return by_table
+
+
+def _round_counter_by_loops(groups: Counter[Ranking]):
+    """`_round_counter` with Fraction loops over distinct rankings (for huge denominators)."""
+
+    def by_loops(continuing: list[str]) -> tuple[dict[str, Fraction], Fraction]:
+        counts = dict.fromkeys(continuing, Fraction(0))
+        exhausted = Fraction(0)
+        for ranking, weight in groups.items():
+            choice = next((option for option in ranking if option in counts), None)
+            if choice is None:
+                exhausted += weight
+            else:
+                counts[choice] += weight
+        return counts, exhausted
+
+    return by_loops
 
 
 def _break_elimination_tie(tied: list[str], rounds: list[IrvRound], options: Sequence[str]) -> str:
