@@ -195,31 +195,52 @@ def stored_table(
     matrix = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(-1, n)
     if matrix.size and matrix.max() > n:
         return None
-    rows, inverse = _distinct_rows(matrix, n)
-    if len(weights) == 1:  # every ballot weighs the same: count the rows
-        sums = np.bincount(inverse, minlength=len(rows)).astype(np.int64) * weights[0]
-    else:
-        sums = np.zeros(len(rows), dtype=np.int64)
-        np.add.at(sums, inverse, np.repeat(np.array(weights, dtype=np.int64), counts))
-    # A row ranking r options gives them the places 0 … r-1 once each and the others n.
-    ordered = np.sort(rows, axis=1)
-    if not ((ordered == np.arange(n, dtype=np.uint8)) | (ordered == n)).all():
+    rows, sums = _distinct_rows(matrix, n, weights, counts)
+    if not _rankings(rows, n).all():
         return None
     return RankingTable(rows.astype(_position_type(n)), sums, denominator=1)
 
 
-def _distinct_rows(matrix: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of a matrix of places 0 … n, and each row's index among them.
+# Rows of places 0 … n read as numbers in base n + 1 fit in int64 up to 15 options.
+_MOST_OPTIONS_AS_NUMBERS = 15
 
-    Each row is read as one number in base n + 1 when that fits in int64 (up to 15 options), so
-    that the grouping is one sort of integers; wider rows are compared whole.
+
+def _distinct_rows(
+    matrix: np.ndarray, n: int, weights: list[int], counts: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a matrix of places 0 … n, and each one's total weight: the first
+    `counts[0]` rows weigh `weights[0]` each, the next `counts[1]` rows `weights[1]`, and so on.
+
+    Up to 15 options each row is read as one number in base n + 1, so that the grouping is one
+    sort of integers and the rows are read back from the distinct numbers; wider rows are
+    compared whole (slower).
     """
-    if (n + 1) ** n < 2**63:
-        keys = matrix.astype(np.int64) @ (np.int64(n + 1) ** np.arange(n, dtype=np.int64))
-        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        return matrix[first], inverse.reshape(-1)
-    rows, inverse = np.unique(matrix, axis=0, return_inverse=True)
-    return rows, inverse.reshape(-1)
+    if n > _MOST_OPTIONS_AS_NUMBERS:
+        rows, inverse, times = np.unique(matrix, axis=0, return_inverse=True, return_counts=True)
+    else:
+        powers = np.int64(n + 1) ** np.arange(n, dtype=np.int64)
+        numbers = matrix.astype(np.int64) @ powers
+        _, inverse, times = np.unique(numbers, return_inverse=True, return_counts=True)
+        first = np.empty(len(times), dtype=np.intp)
+        first[inverse] = np.arange(len(numbers))  # a row of each number (any: they are equal)
+        rows = matrix[first]
+    if len(weights) == 1:  # every ballot weighs the same: count each row
+        return rows, times.astype(np.int64) * weights[0]
+    sums = np.zeros(len(rows), dtype=np.int64)
+    np.add.at(sums, inverse.reshape(-1), np.repeat(np.array(weights, dtype=np.int64), counts))
+    return rows, sums
+
+
+def _rankings(rows: np.ndarray, n: int) -> np.ndarray:
+    """Whether each row of places is a ranking: the r options it ranks have the places
+    0 … r-1, once each, and every other option has n."""
+    by_option = np.ascontiguousarray(rows.T)  # sums over options run along whole rows: fast
+    ranked = by_option < n
+    if n <= _MOST_OPTIONS_AS_NUMBERS:  # the ranked places as bits: exactly the r lowest are set
+        bits = np.left_shift(ranked, by_option, dtype=np.int32).sum(axis=0, dtype=np.int32)
+        return bits == np.left_shift(1, ranked.sum(axis=0, dtype=np.int32)) - 1
+    ordered = np.sort(rows, axis=1)
+    return ((ordered == np.arange(n)) | (ordered == n)).all(axis=1)
 
 
 def _position_type(n: int) -> type[np.signedinteger]:
@@ -281,9 +302,10 @@ def pairwise_preferences(options: Sequence[str], groups: Rankings) -> list[list[
         return _pairwise_by_loops(options, groups)
     n = len(options)
     d = [[Fraction(0)] * n for _ in range(n)]
+    by_option = np.ascontiguousarray(table.positions.T)  # each option's places, contiguous
     for i in range(n):
-        above = table.positions[:, i : i + 1] < table.positions  # rankings putting i above j
-        row = table.weights @ above.astype(np.int64)
+        above = by_option[i] < by_option  # above[j, k]: ranking k puts i above j
+        row = np.einsum("jk,k->j", above, table.weights)  # exact: int64, no float on the way
         d[i] = [table.fraction(value) for value in row.tolist()]
     return d
 
@@ -399,6 +421,7 @@ def _round_counter(options: Sequence[str], groups: Rankings):
         return _round_counter_by_loops(groups)
 
     index = {option: i for i, option in enumerate(options)}
+    by_option = np.ascontiguousarray(table.positions.T)  # each option's places, contiguous
     # Each ranking's current choice (n: exhausted) and the options continuing then: a round
     # after an elimination recomputes only the rankings whose choice was eliminated.
     last: dict[str, Any] = {}
@@ -410,14 +433,18 @@ def _round_counter(options: Sequence[str], groups: Rankings):
         if last and last["continuing"] >= set(continuing):
             choice = last["choice"].copy()
             rows = np.flatnonzero(out[choice])
+            places = by_option[:, rows]
         else:
             choice = np.full(len(table.weights), n, dtype=np.intp)
-            rows = np.arange(len(choice))
-        # Eliminated options count as unranked: the highest-ranked option left, if any.
-        positions = np.where(out[:n], n, table.positions[rows])
-        best = positions.argmin(axis=1)
-        ranked_left = positions[np.arange(len(rows)), best] < n
-        choice[rows] = np.where(ranked_left, best, n)
+            rows = slice(None)
+            places = by_option
+        # The highest-ranked continuing option, if any (ranked places differ: no ties but n).
+        best = np.full(places.shape[1], n, dtype=np.intp)
+        best_place = np.full(places.shape[1], n, dtype=places.dtype)
+        for i in (index[option] for option in continuing):
+            np.putmask(best, places[i] < best_place, i)
+            np.minimum(best_place, places[i], out=best_place)
+        choice[rows] = best
         last.update(continuing=set(continuing), choice=choice)
         sums = np.zeros(n + 1, dtype=np.int64)
         np.add.at(sums, choice, table.weights)
