@@ -313,6 +313,7 @@ def stored_rankings(
     One query, one row per weight: PostgreSQL joins the bytes (`string_agg`; SQLite joins their
     hex), so that 50,000 ballots cost no Python object each.
     """
+    ballots: QuerySet[Any]
     if proposal.secret:
         ballots = SecretBallot.objects.filter(proposal=proposal).order_by()
         weight_of: Value | Case = Value(1)
@@ -332,8 +333,9 @@ def stored_rankings(
         fetched = cursor.fetchall()
     if any(stored != held for _weight, _joined, stored, held in fetched):
         return None
-    decode = bytes if connections[rows.db].vendor == "postgresql" else bytes.fromhex
-    return [(weight, decode(joined or b"")) for weight, joined, _stored, _held in fetched]
+    if connections[rows.db].vendor == "postgresql":
+        return [(weight, bytes(joined or b"")) for weight, joined, _stored, _held in fetched]
+    return [(weight, bytes.fromhex(joined or "")) for weight, joined, _stored, _held in fetched]
 
 
 class _JoinedPositions(Aggregate):

@@ -131,11 +131,15 @@ class RankingTable:
         n = len(options)
         order = np.argsort(self.positions, axis=1, kind="stable").tolist()
         lengths = (self.positions < n).sum(axis=1).tolist()
-        groups: Counter[Ranking] = Counter()
-        for row, length, scaled in zip(order, lengths, self.weights.tolist(), strict=True):
-            ranking = tuple(options[i] for i in row[:length])
-            groups[ranking] += self.fraction(scaled) if self.denominator != 1 else scaled
-        return groups
+        rankings = [
+            tuple(options[i] for i in row[:length])
+            for row, length in zip(order, lengths, strict=True)
+        ]
+        weights: list[Any] = self.weights.tolist()
+        if self.denominator != 1:
+            weights = [self.fraction(scaled) for scaled in weights]
+        # Distinct rows are distinct rankings: each is one key.
+        return Counter(dict(zip(rankings, weights, strict=True)))
 
     def total(self) -> Fraction:
         """The weight of every ranking, the empty ones included (the turnout)."""
@@ -430,6 +434,7 @@ def _round_counter(options: Sequence[str], groups: Rankings):
         out = np.ones(n + 1, dtype=bool)  # out[n] (exhausted) is False: it stays exhausted
         out[[index[option] for option in continuing]] = False
         out[n] = False
+        rows: slice | np.ndarray
         if last and last["continuing"] >= set(continuing):
             choice = last["choice"].copy()
             rows = np.flatnonzero(out[choice])

@@ -239,8 +239,8 @@ def test_the_migration_stores_the_places_of_the_ballots_already_cast(cooperative
     def proposal(method, secret=False):
         return apps.get_model("governance", "Proposal").objects.create(
             cooperative_id=cooperative.pk, author_id=voters[0].pk, title=method, method=method,
-            options=OPTIONS, quorum="0", threshold="1/2", secret=secret,
-            opens_at=now - datetime.timedelta(days=1), closes_at=now, state="closed", result="passed",
+            options=OPTIONS, quorum="0", threshold="1/2", secret=secret, state="closed",
+            result="passed", opens_at=now - datetime.timedelta(days=1), closes_at=now,
         )  # fmt: skip
 
     ranked, approval, secret = proposal("irv"), proposal("approval"), proposal("stv", True)
