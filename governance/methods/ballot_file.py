@@ -4,6 +4,8 @@
 same ballots grouped (`tally_grouped`: each distinct ballot once, with the total weight of the
 ballots that hold it, as a SQL `GROUP BY` gives them), which gives the same result: the methods
 add weights exactly, so a ranking counted once with weight n counts as n ballots of weight 1.
+Ranked ballots it counts from their stored places (`tally_stored_rankings`: each option's place,
+one byte, as `ballot_positions` writes them beside the content), which reads no option name.
 Document format:
 `{"method", "options", "seats", "eligible", "quorum", "threshold", "ballots": [ballot, …]}`, a
 ballot being `{"choice": "agree"|"abstain"|"disagree"|"block", "reason"?}`, `{"ranking": [..]}`,

@@ -4,7 +4,9 @@ Both count distinct rankings, not ballots, and do the per-ranking work with NumP
 every weight is scaled by the common denominator of all weights, so the sums are exact and the
 results are the same Fractions the plain loops give (`tests/governance/test_tally_fast.py`
 checks that against a per-ballot reference). When the scaled weights could overflow 64-bit
-integers the plain Fraction loops are used instead.
+integers the plain Fraction loops are used instead. The rankings come as a Counter of option
+names, or as a `RankingTable` read straight from the places that ranked ballots store
+(`ranking_positions`, `stored_table`), without a name decoded.
 """
 
 from __future__ import annotations
