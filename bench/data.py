@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 
 from bench import harness
+from governance.methods.ranked import ranking_positions
 
 YEAR = 2025
 MONTHS = [datetime.date(YEAR, m, 1) for m in range(1, 13)]
@@ -107,7 +108,8 @@ def copy_text(value: object) -> str:
 
 
 def row(*values: object) -> str:
-    """One COPY text line: None is NULL; values never hold tabs, newlines or backslashes."""
+    """One COPY text line: None is NULL; values never hold tabs or newlines, and a backslash only
+    where it is COPY's own (a bytea's `\\x`)."""
     return "\t".join("\\N" if v is None else str(v) for v in values) + "\n"
 
 
@@ -319,10 +321,10 @@ def _governance(loader, rng, layout) -> None:
         start = (proposal_id * 7) % len(members)
         voters = [members[(start + j) % len(members)] for j in range(count)]
         contents = _ballot_contents(rng, method, count)
-        for member, content in zip(voters, contents, strict=True):
+        for member, (content, positions) in zip(voters, contents, strict=True):
             ballots.append(
-                row(len(ballots) + 1, content, opens.isoformat(), opens.isoformat(), member,
-                    proposal_id)
+                row(len(ballots) + 1, content, positions, opens.isoformat(), opens.isoformat(),
+                    member, proposal_id)
             )  # fmt: skip
         if voting:
             base = len(eligible) + 1
@@ -339,27 +341,33 @@ def _governance(loader, rng, layout) -> None:
     )  # fmt: skip
     loader.copy(
         "governance_ballot",
-        ["id", "content", "cast_at", "updated_at", "member_id", "proposal_id"],
+        ["id", "content", "positions", "cast_at", "updated_at", "member_id", "proposal_id"],
         ballots,
     )
     loader.copy("governance_eligiblevoter", ["id", "member_id", "proposal_id"], eligible)
 
 
-def _ballot_contents(rng, method: str, count: int) -> list[str]:
+def _ballot_contents(rng, method: str, count: int) -> list[tuple[str, str | None]]:
+    """Each ballot's content (JSON) and, for a ranked one, its ranking's places as a cast stores
+    them (`Ballot.positions`, COPY text of a bytea)."""
     if method == "majority":
         choices = ["agree", "agree", "agree", "abstain", "disagree"]
         picks = rng.integers(0, len(choices), size=count)
-        return [json.dumps({"choice": choices[i]}) for i in picks]
+        return [(json.dumps({"choice": choices[i]}), None) for i in picks]
     if method == "approval":
         masks = rng.integers(0, 16, size=count)
         return [
-            json.dumps({"approve": [o for b, o in enumerate(OPTIONS) if mask >> b & 1]})
+            (json.dumps({"approve": [o for b, o in enumerate(OPTIONS) if mask >> b & 1]}), None)
             for mask in masks
         ]
     contents = []
     for _ in range(count):
         order = rng.permutation(len(OPTIONS))[: int(rng.integers(1, len(OPTIONS) + 1))]
-        contents.append(json.dumps({"ranking": [OPTIONS[i] for i in order]}))
+        ranking = [OPTIONS[i] for i in order]
+        positions = ranking_positions(OPTIONS, ranking)
+        assert positions is not None  # a ranking of these options
+        # COPY's text form of a bytea: \x and its hex (the backslash escaped for COPY).
+        contents.append((json.dumps({"ranking": ranking}), "\\\\x" + positions.hex()))
     return contents
 
 

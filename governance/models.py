@@ -148,6 +148,13 @@ class EligibleVoter(models.Model):
         return f"{self.member} on {self.proposal_id}"
 
 
+# What the count of a ranked ballot reads instead of its option names (`methods.ranked`).
+POSITIONS_HELP = (
+    "a ranking's places in the proposal's option order: byte i is the place of option i (0 is "
+    "first), or the number of options when it is unranked; written with the content, from it"
+)
+
+
 class Ballot(models.Model):
     """An open ballot: who voted what. Changeable until the proposal closes."""
 
@@ -156,6 +163,7 @@ class Ballot(models.Model):
     content = models.JSONField(
         help_text="the normalized ballot: choice, ranking, approve or scores"
     )
+    positions = models.BinaryField(null=True, editable=False, help_text=POSITIONS_HELP)
     cast_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -216,6 +224,7 @@ class SecretBallot(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="secret_ballots")
     content = models.JSONField()
+    positions = models.BinaryField(null=True, editable=False, help_text=POSITIONS_HELP)
     receipt_hash = models.CharField(max_length=64, unique=True)
 
     def __str__(self) -> str:

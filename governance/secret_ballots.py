@@ -19,6 +19,7 @@ from coop.audit import record
 from coop.errors import InvalidInput, StateConflict
 from coop.models import Member
 from governance import ballot_box
+from governance.methods.ballot_file import ballot_positions
 from governance.models import Proposal, SealedBallotBox, SecretBallot, VoterRoll
 
 
@@ -100,8 +101,14 @@ def count_at_close(proposal: Proposal, now: datetime.datetime) -> None:
                     "BALLOT_SECRET has changed since voting opened. Restore it to count the vote."
                 )
             ) from None
+        method, options = proposal.method, proposal.options
         SecretBallot.objects.bulk_create(
-            SecretBallot(proposal=proposal, content=ballot, receipt_hash=receipt)
+            SecretBallot(
+                proposal=proposal,
+                content=ballot,
+                positions=ballot_positions(method, options, ballot),
+                receipt_hash=receipt,
+            )
             for ballot, receipt in opened
         )
         box.delete()

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import (
+    Aggregate,
+    BinaryField,
     Case,
     Count,
     Exists,
@@ -29,7 +31,11 @@ from django.utils.translation import gettext as _
 from coop.errors import StateConflict
 from coop.models import Member
 from coop.models.cooperative import Role
-from governance.methods.ballot_file import tally_grouped
+from governance.methods.ballot_file import (
+    RANKED_METHODS,
+    tally_grouped,
+    tally_stored_rankings,
+)
 from governance.methods.delegation import resolve_delegations
 from governance.models import (
     Ballot,
@@ -257,20 +263,26 @@ def grouped_ballots(
     ballots = Ballot.objects.filter(proposal=proposal).order_by()
     if not weights:
         return _decoded(ballots.values_list(_AS_TEXT, Value(1)).annotate(ballots=Count("id")))
-    holders: dict[int, list[int]] = {}
-    for member_id, weight in weights.items():
-        holders.setdefault(weight, []).append(member_id)
-    weight_of = Case(
-        *(When(member_id__in=ids, then=Value(weight)) for weight, ids in holders.items()),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
     rows = (
-        ballots.annotate(weight=weight_of)
+        ballots.annotate(weight=_weight_of(weights))
         .values_list(_AS_TEXT, "weight")
         .annotate(ballots=Count("id"))
     )
     return _decoded(rows)
+
+
+def _weight_of(weights: dict[int, int]) -> Value | Case:
+    """Each open ballot's weight in SQL: 1, or its voter's delegated weight."""
+    if not weights:
+        return Value(1)
+    holders: dict[int, list[int]] = {}
+    for member_id, weight in weights.items():
+        holders.setdefault(weight, []).append(member_id)
+    return Case(
+        *(When(member_id__in=ids, then=Value(weight)) for weight, ids in holders.items()),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
 
 
 # The grouped contents are read as JSON text with the cursor's own fetch and decoded in one call:
@@ -291,11 +303,76 @@ def _decoded(rows: QuerySet) -> list[tuple[dict[str, Any], int]]:
     return list(zip(contents, map(operator.mul, weights, times), strict=True))
 
 
+def stored_rankings(
+    proposal: Proposal, weights: dict[int, int] | None = None
+) -> list[tuple[int, bytes]] | None:
+    """The stored rankings of the proposal's ballots (`Ballot.positions`), end to end, one
+    (weight, positions) pair per weight that ballots carry (`weights` as `delegated_weights`
+    gives them); None when a ballot has none (a content that is not a ranking of the options).
+
+    One query, one row per weight: PostgreSQL joins the bytes (`string_agg`; SQLite joins their
+    hex), so that 50,000 ballots cost no Python object each.
+    """
+    ballots: QuerySet[Any]
+    if proposal.secret:
+        ballots = SecretBallot.objects.filter(proposal=proposal).order_by()
+        weight_of: Value | Case = Value(1)
+    else:
+        if weights is None:
+            weights = delegated_weights(proposal)
+        ballots = Ballot.objects.filter(proposal=proposal).order_by()
+        weight_of = _weight_of(weights)
+    rows = (
+        ballots.annotate(weight=weight_of)
+        .values_list("weight")
+        .annotate(joined=_JoinedPositions("positions"), stored=Count("positions"), held=Count("id"))
+    )
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    if any(stored != held for _weight, _joined, stored, held in fetched):
+        return None
+    if connections[rows.db].vendor == "postgresql":
+        return [(weight, bytes(joined or b"")) for weight, joined, _stored, _held in fetched]
+    return [(weight, bytes.fromhex(joined or "")) for weight, joined, _stored, _held in fetched]
+
+
+class _JoinedPositions(Aggregate):
+    """Every row's `positions` end to end: bytes on PostgreSQL, their hex on SQLite."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ''::bytea)"
+    output_field = BinaryField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="GROUP_CONCAT",
+            template="%(function)s(HEX(%(expressions)s), '')",
+            **extra_context,
+        )
+
+
 def current_count(proposal: Proposal, weights: dict[int, int] | None = None) -> dict[str, Any]:
-    """The count of the proposal's ballots as they stand, from `grouped_ballots`: the result
-    `tally_ballot_file(ballot_file(proposal))` gives."""
+    """The count of the proposal's ballots as they stand: the result
+    `tally_ballot_file(ballot_file(proposal))` gives.
+
+    Ranked ballots are counted from their stored rankings (`stored_rankings`): no option name is
+    read. Any other ballot, or a ranked one without a readable stored ranking, is counted from
+    `grouped_ballots`, whose contents name what is wrong with a bad one, as a ballot file would.
+    """
+    terms = count_terms(proposal)
+    if weights is None and not proposal.secret:
+        weights = delegated_weights(proposal)
     with _no_cyclic_collection():
-        return tally_grouped(count_terms(proposal), grouped_ballots(proposal, weights))
+        if proposal.method in RANKED_METHODS:
+            stored = stored_rankings(proposal, weights)
+            result = tally_stored_rankings(terms, stored) if stored is not None else None
+            if result is not None:
+                return result
+        return tally_grouped(terms, grouped_ballots(proposal, weights))
 
 
 @contextmanager

@@ -4,6 +4,8 @@
 same ballots grouped (`tally_grouped`: each distinct ballot once, with the total weight of the
 ballots that hold it, as a SQL `GROUP BY` gives them), which gives the same result: the methods
 add weights exactly, so a ranking counted once with weight n counts as n ballots of weight 1.
+Ranked ballots it counts from their stored places (`tally_stored_rankings`: each option's place,
+one byte, as `ballot_positions` writes them beside the content), which reads no option name.
 Document format:
 `{"method", "options", "seats", "eligible", "quorum", "threshold", "ballots": [ballot, …]}`, a
 ballot being `{"choice": "agree"|"abstain"|"disagree"|"block", "reason"?}`, `{"ranking": [..]}`,
@@ -15,7 +17,6 @@ abstains), with an optional `"weight"` (default 1), and
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from operator import itemgetter
@@ -83,6 +84,17 @@ def validate_ballot(method: str, options: Sequence[str], ballot: Mapping[str, An
             )
         return {"ranking": list(ranking)}
     raise BallotFileError(f'method: "{method}" is not one of {", ".join(METHODS)}')
+
+
+def ballot_positions(
+    method: str, options: Sequence[str], ballot: Mapping[str, Any]
+) -> bytes | None:
+    """What is stored beside a ballot for the count to read (`ranked.ranking_positions`): its
+    ranking's places for a ranked method, None for any other method."""
+    if method not in RANKED_METHODS or not isinstance(ballot, Mapping):
+        return None
+    ranking = ballot.get("ranking")
+    return ranked.ranking_positions(options, ranking) if isinstance(ranking, list) else None
 
 
 # The weight of a ballot without delegated votes: one shared object, so that the ranked count
@@ -224,7 +236,6 @@ def tally(
 ) -> dict[str, Any]:
     """Count normalized, weighted ballots. Quorum first: turnout (every ballot's weight,
     abstentions and blocks included) / eligible ≥ quorum, else `no_quorum`."""
-    groups: Counter[ranked.Ranking] = Counter()
     if method in RANKED_METHODS:
         # One pass over the ballots: every ballot's weight is in exactly one group, so the
         # groups also give the turnout.
@@ -233,15 +244,11 @@ def tally(
             list(map(itemgetter(1), ballots)),
         )
         turnout = fraction_sum(groups.values())
-    else:
-        turnout = fraction_sum(weight for _, weight in ballots)
-    result: dict[str, Any] = {
-        "method": method,
-        "eligible": eligible,
-        "turnout": format_fraction(turnout),
-        "quorum": format_fraction(quorum),
-    }
-    quorum_met = turnout >= quorum * eligible if eligible else quorum == 0
+        return _ranked_result(method, options, groups, turnout, eligible=eligible,
+                              quorum=quorum, seats=seats)  # fmt: skip
+    turnout = fraction_sum(weight for _, weight in ballots)
+    result = _head(method, eligible, turnout, quorum)
+    quorum_met = _quorum_met(turnout, quorum, eligible)
     if method in CHOICE_METHODS:
         counts = choice.count_choices((b["choice"], w) for b, w in ballots)
         result["threshold"] = format_fraction(threshold)
@@ -271,8 +278,63 @@ def tally(
         result["winners"] = winners
         result["outcome"] = _option_outcome(quorum_met, winners, tie=len(winners) > 1)
         return result
+    raise BallotFileError(f'method: "{method}" is not one of {", ".join(METHODS)}')
+
+
+def tally_stored_rankings(
+    terms: Mapping[str, Any], stored: Iterable[tuple[int, bytes]]
+) -> dict[str, Any] | None:
+    """Count ranked ballots in their stored form: `stored` gives (weight, positions) pairs,
+    `positions` holding end to end the rankings of the ballots of that weight (how many ballots
+    a ballot counts for, with delegations) as `ranked.ranking_positions` stores them. No option
+    name is read.
+
+    The result is the one `tally_grouped` gives for the same ballots by name
+    (`tests/governance/test_tally_stored.py`); None when a stored ranking is not a ranking of
+    these options (a place given twice, a byte out of range) or a weight is not a whole number
+    ≥ 1: then the caller counts the ballots by name, which names the fault as a file would.
+    """
+    method, opts, seats, eligible, quorum, _threshold = _terms(terms)
+    if method not in RANKED_METHODS:
+        raise BallotFileError(f'method: "{method}" is not a ranked method')
+    table = ranked.stored_table(opts, stored)
+    if table is None:
+        return None
+    return _ranked_result(method, opts, table, table.total(), eligible=eligible, quorum=quorum,
+                          seats=seats)  # fmt: skip
+
+
+def _head(method: str, eligible: int, turnout: Fraction, quorum: Fraction) -> dict[str, Any]:
+    return {
+        "method": method,
+        "eligible": eligible,
+        "turnout": format_fraction(turnout),
+        "quorum": format_fraction(quorum),
+    }
+
+
+def _quorum_met(turnout: Fraction, quorum: Fraction, eligible: int) -> bool:
+    return turnout >= quorum * eligible if eligible else quorum == 0
+
+
+def _ranked_result(
+    method: str,
+    options: Sequence[str],
+    groups: ranked.Rankings,
+    turnout: Fraction,
+    *,
+    eligible: int,
+    quorum: Fraction,
+    seats: int,
+) -> dict[str, Any]:
+    """The result of a ranked count (Schulze, IRV, STV) of `groups`, by name or stored."""
+    result = _head(method, eligible, turnout, quorum)
+    quorum_met = _quorum_met(turnout, quorum, eligible)
     if method == "schulze":
-        voted = any(ranking and weight for ranking, weight in groups.items())
+        if isinstance(groups, ranked.RankingTable):
+            voted = groups.voted(options)
+        else:
+            voted = any(ranking and weight for ranking, weight in groups.items())
         tiers = ranked.schulze_ranking(options, groups) if voted else [list(options)]
         result["ranking"] = tiers
         winners = tiers[0] if voted else []
@@ -290,6 +352,8 @@ def tally(
         result["winners"] = winners
         result["outcome"] = _option_outcome(quorum_met, winners, tie=irv.tie)
         return result
+    if isinstance(groups, ranked.RankingTable):  # STV follows each ranking's names
+        groups = groups.rankings(options)
     count = stv.single_transferable_vote(options, groups, seats)
     result["seats"] = seats
     result["quota"] = format_fraction(count.quota)

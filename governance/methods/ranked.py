@@ -4,13 +4,16 @@ Both count distinct rankings, not ballots, and do the per-ranking work with NumP
 every weight is scaled by the common denominator of all weights, so the sums are exact and the
 results are the same Fractions the plain loops give (`tests/governance/test_tally_fast.py`
 checks that against a per-ballot reference). When the scaled weights could overflow 64-bit
-integers the plain Fraction loops are used instead.
+integers the plain Fraction loops are used instead. The rankings come as a Counter of option
+names, or as a `RankingTable` read straight from the places that ranked ballots store
+(`ranking_positions`, `stored_table`), without a name decoded.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -111,10 +114,11 @@ def _all_one(weights: Sequence[object], numerator: attrgetter, denominator: attr
 
 
 @dataclass(frozen=True)
-class _Table:
-    """Distinct rankings as a matrix: `positions[k, i]` is where ranking k puts option i (0 is
-    first; `len(options)` for an unranked option, level with the other unranked ones), and
-    `weights[k]` is its weight times `denominator`, an exact integer."""
+class RankingTable:
+    """Rankings as a matrix: `positions[k, i]` is where ranking k puts option i (0 is first;
+    `len(options)` for an unranked option, level with the other unranked ones), and
+    `weights[k]` is its weight times `denominator`, an exact integer. The methods count a table
+    or a Counter of rankings alike."""
 
     positions: np.ndarray
     weights: np.ndarray
@@ -123,9 +127,139 @@ class _Table:
     def fraction(self, scaled: int) -> Fraction:
         return Fraction(int(scaled), self.denominator)
 
+    def rankings(self, options: Sequence[str]) -> Counter[Ranking]:
+        """The table's rankings by option name, each with its weight (as `count_rankings` gives
+        them): for the counts that follow each ranking, STV's parcels."""
+        n = len(options)
+        order = np.argsort(self.positions, axis=1, kind="stable").tolist()
+        lengths = (self.positions < n).sum(axis=1).tolist()
+        rankings = [
+            tuple(options[i] for i in row[:length])
+            for row, length in zip(order, lengths, strict=True)
+        ]
+        weights: list[Any] = self.weights.tolist()
+        if self.denominator != 1:
+            weights = [self.fraction(scaled) for scaled in weights]
+        # Distinct rows are distinct rankings: each is one key.
+        return Counter(dict(zip(rankings, weights, strict=True)))
 
-def _table(options: Sequence[str], groups: Counter[Ranking]) -> _Table | None:
-    """The rankings of non-zero weight as a `_Table`, or None when int64 could overflow."""
+    def total(self) -> Fraction:
+        """The weight of every ranking, the empty ones included (the turnout)."""
+        return self.fraction(int(self.weights.sum()))
+
+    def voted(self, options: Sequence[str]) -> bool:
+        """Whether a ranking of non-zero weight ranks any option."""
+        return bool((self.weights[(self.positions < len(options)).any(axis=1)] != 0).any())
+
+
+# A stored ranking gives each option its place in one byte: up to 255 options (a proposal has 100
+# at most, governance/limits.py).
+_MOST_STORED_OPTIONS = 255
+
+
+def ranking_positions(options: Sequence[str], ranking: Sequence[object]) -> bytes | None:
+    """The stored form of a ranking, which the count reads instead of its option names: byte i
+    is the place the ranking gives `options[i]` (0 is first), or `len(options)` when it leaves
+    that option unranked. None when it is not a ranking of these options (a name that is not
+    one of them, or one ranked twice) or there are more options than a byte can place."""
+    n = len(options)
+    if n > _MOST_STORED_OPTIONS:
+        return None
+    index = {option: i for i, option in enumerate(options)}
+    places = bytearray([n] * n)
+    for place, option in enumerate(ranking):
+        i = index.get(option) if isinstance(option, str) else None
+        if i is None or places[i] != n:
+            return None
+        places[i] = place
+    return bytes(places)
+
+
+def stored_table(
+    options: Sequence[str], stored: Iterable[tuple[int, bytes]]
+) -> RankingTable | None:
+    """The table of stored rankings: `stored` gives (weight, positions) pairs, `positions`
+    holding end to end the rankings (`ranking_positions`, `len(options)` bytes each) of ballots
+    that each weigh `weight`, a whole number ≥ 1. Equal rankings become one row.
+
+    None when a row is not such a ranking (a place given twice or skipped, a byte out of range)
+    or a weight is not a whole number ≥ 1: the caller then counts the ballots by name, which
+    names what is wrong. No option name is read: that is what makes this the fast way in.
+    """
+    n = len(options)
+    if not 0 < n <= _MOST_STORED_OPTIONS:
+        return None
+    blobs, weights, counts = [], [], []
+    for weight, positions in stored:
+        if type(weight) is not int or weight < 1 or len(positions) % n:
+            return None
+        blobs.append(positions)
+        weights.append(weight)
+        counts.append(len(positions) // n)
+    if sum(map(operator.mul, weights, counts)) >= _INT64_ROOM:
+        return None
+    matrix = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(-1, n)
+    if matrix.size and matrix.max() > n:
+        return None
+    rows, sums = _distinct_rows(matrix, n, weights, counts)
+    if not _rankings(rows, n).all():
+        return None
+    return RankingTable(rows.astype(_position_type(n)), sums, denominator=1)
+
+
+# Rows of places 0 … n read as numbers in base n + 1 fit in int64 up to 15 options.
+_MOST_OPTIONS_AS_NUMBERS = 15
+
+
+def _distinct_rows(
+    matrix: np.ndarray, n: int, weights: list[int], counts: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a matrix of places 0 … n, and each one's total weight: the first
+    `counts[0]` rows weigh `weights[0]` each, the next `counts[1]` rows `weights[1]`, and so on.
+
+    Up to 15 options each row is read as one number in base n + 1, so that the grouping is one
+    sort of integers and the rows are read back from the distinct numbers; wider rows are
+    compared whole (slower).
+    """
+    if n > _MOST_OPTIONS_AS_NUMBERS:
+        rows, inverse, times = np.unique(matrix, axis=0, return_inverse=True, return_counts=True)
+    else:
+        powers = np.int64(n + 1) ** np.arange(n, dtype=np.int64)
+        numbers = matrix.astype(np.int64) @ powers
+        _, inverse, times = np.unique(numbers, return_inverse=True, return_counts=True)
+        first = np.empty(len(times), dtype=np.intp)
+        first[inverse] = np.arange(len(numbers))  # a row of each number (any: they are equal)
+        rows = matrix[first]
+    if len(weights) == 1:  # every ballot weighs the same: count each row
+        return rows, times.astype(np.int64) * weights[0]
+    sums = np.zeros(len(rows), dtype=np.int64)
+    np.add.at(sums, inverse.reshape(-1), np.repeat(np.array(weights, dtype=np.int64), counts))
+    return rows, sums
+
+
+def _rankings(rows: np.ndarray, n: int) -> np.ndarray:
+    """Whether each row of places is a ranking: the r options it ranks have the places
+    0 … r-1, once each, and every other option has n."""
+    by_option = np.ascontiguousarray(rows.T)  # sums over options run along whole rows: fast
+    ranked = by_option < n
+    if n <= _MOST_OPTIONS_AS_NUMBERS:  # the ranked places as bits: exactly the r lowest are set
+        bits = np.left_shift(ranked, by_option, dtype=np.int32).sum(axis=0, dtype=np.int32)
+        return bits == np.left_shift(1, ranked.sum(axis=0, dtype=np.int32)) - 1
+    ordered = np.sort(rows, axis=1)
+    return ((ordered == np.arange(n)) | (ordered == n)).all(axis=1)
+
+
+def _position_type(n: int) -> type[np.signedinteger]:
+    return np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int64
+
+
+Rankings = Counter[Ranking] | RankingTable
+
+
+def _table(options: Sequence[str], groups: Rankings) -> RankingTable | None:
+    """The rankings of non-zero weight as a `RankingTable`, or None when int64 could overflow."""
+    if isinstance(groups, RankingTable):
+        return groups
     rankings = list(groups)
     values = list(groups.values())
     numerator, denominator_of = _parts(values)
@@ -150,7 +284,7 @@ def _table(options: Sequence[str], groups: Counter[Ranking]) -> _Table | None:
         dtype=np.intp,
         count=int(lengths.sum()),
     )
-    dtype = np.int8 if n < 2**7 else np.int16 if n < 2**15 else np.int64
+    dtype = _position_type(n)
     positions = np.full((count, n), n, dtype=dtype)
     if count and lengths.min() == lengths.max():  # rankings of one length: a rectangular array
         length = int(lengths[0])
@@ -160,22 +294,24 @@ def _table(options: Sequence[str], groups: Counter[Ranking]) -> _Table | None:
         starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
         rows = np.repeat(np.arange(0, count * n, n), lengths)
         positions.ravel()[rows + flat] = np.arange(len(flat)) - starts
-    return _Table(positions, np.array(scaled, dtype=np.int64), denominator)
+    return RankingTable(positions, np.array(scaled, dtype=np.int64), denominator)
 
 
-def pairwise_preferences(options: Sequence[str], groups: Counter[Ranking]) -> list[list[Fraction]]:
+def pairwise_preferences(options: Sequence[str], groups: Rankings) -> list[list[Fraction]]:
     """d[i][j]: the weight of ballots ranking option i above option j.
 
     A ranked option is above every unranked one; unranked options are level with each other.
     """
     table = _table(options, groups)
     if table is None:
+        assert isinstance(groups, Counter)  # a table is its own table
         return _pairwise_by_loops(options, groups)
     n = len(options)
     d = [[Fraction(0)] * n for _ in range(n)]
+    by_option = np.ascontiguousarray(table.positions.T)  # each option's places, contiguous
     for i in range(n):
-        above = table.positions[:, i : i + 1] < table.positions  # rankings putting i above j
-        row = table.weights @ above.astype(np.int64)
+        above = by_option[i] < by_option  # above[j, k]: ranking k puts i above j
+        row = np.einsum("jk,k->j", above, table.weights)  # exact: int64, no float on the way
         d[i] = [table.fraction(value) for value in row.tolist()]
     return d
 
@@ -199,7 +335,7 @@ def _pairwise_by_loops(options: Sequence[str], groups: Counter[Ranking]) -> list
     return d
 
 
-def schulze_ranking(options: Sequence[str], groups: Counter[Ranking]) -> list[list[str]]:
+def schulze_ranking(options: Sequence[str], groups: Rankings) -> list[list[str]]:
     """The Schulze ranking as tiers, best first.
 
     Rule (Markus Schulze, "A new monotonic, clone-independent, reversal symmetric, and
@@ -247,7 +383,7 @@ class IrvResult:
     rounds: list[IrvRound]
 
 
-def instant_runoff(options: Sequence[str], groups: Counter[Ranking]) -> IrvResult:
+def instant_runoff(options: Sequence[str], groups: Rankings) -> IrvResult:
     """Instant-runoff voting (the alternative vote), single winner.
 
     Each round, a ballot counts for its highest-ranked continuing option; ballots with none left
@@ -281,11 +417,52 @@ def instant_runoff(options: Sequence[str], groups: Counter[Ranking]) -> IrvResul
     return IrvResult(None, False, rounds)
 
 
-def _round_counter(options: Sequence[str], groups: Counter[Ranking]):
+def _round_counter(options: Sequence[str], groups: Rankings):
     """A function giving, for the continuing options, each one's votes and the exhausted weight:
     each ranking counts for its highest-ranked continuing option."""
     table = _table(options, groups)
     n = len(options)
+    if table is None:
+        assert isinstance(groups, Counter)  # a table is its own table
+        return _round_counter_by_loops(groups)
+
+    index = {option: i for i, option in enumerate(options)}
+    by_option = np.ascontiguousarray(table.positions.T)  # each option's places, contiguous
+    # Each ranking's current choice (n: exhausted) and the options continuing then: a round
+    # after an elimination recomputes only the rankings whose choice was eliminated.
+    last: dict[str, Any] = {}
+
+    def by_table(continuing: list[str]) -> tuple[dict[str, Fraction], Fraction]:
+        out = np.ones(n + 1, dtype=bool)  # out[n] (exhausted) is False: it stays exhausted
+        out[[index[option] for option in continuing]] = False
+        out[n] = False
+        rows: slice | np.ndarray
+        if last and last["continuing"] >= set(continuing):
+            choice = last["choice"].copy()
+            rows = np.flatnonzero(out[choice])
+            places = by_option[:, rows]
+        else:
+            choice = np.full(len(table.weights), n, dtype=np.intp)
+            rows = slice(None)
+            places = by_option
+        # The highest-ranked continuing option, if any (ranked places differ: no ties but n).
+        best = np.full(places.shape[1], n, dtype=np.intp)
+        best_place = np.full(places.shape[1], n, dtype=places.dtype)
+        for i in (index[option] for option in continuing):
+            np.putmask(best, places[i] < best_place, i)
+            np.minimum(best_place, places[i], out=best_place)
+        choice[rows] = best
+        last.update(continuing=set(continuing), choice=choice)
+        sums = np.zeros(n + 1, dtype=np.int64)
+        np.add.at(sums, choice, table.weights)
+        counts = {option: table.fraction(sums[index[option]]) for option in continuing}
+        return counts, table.fraction(sums[n])
+
+    return by_table
+
+
+def _round_counter_by_loops(groups: Counter[Ranking]):
+    """`_round_counter` with Fraction loops over distinct rankings (for huge denominators)."""
 
     def by_loops(continuing: list[str]) -> tuple[dict[str, Fraction], Fraction]:
         counts = dict.fromkeys(continuing, Fraction(0))
@@ -298,36 +475,7 @@ def _round_counter(options: Sequence[str], groups: Counter[Ranking]):
                 counts[choice] += weight
         return counts, exhausted
 
-    if table is None:
-        return by_loops
-
-    index = {option: i for i, option in enumerate(options)}
-    # Each ranking's current choice (n: exhausted) and the options continuing then: a round
-    # after an elimination recomputes only the rankings whose choice was eliminated.
-    last: dict[str, Any] = {}
-
-    def by_table(continuing: list[str]) -> tuple[dict[str, Fraction], Fraction]:
-        out = np.ones(n + 1, dtype=bool)  # out[n] (exhausted) is False: it stays exhausted
-        out[[index[option] for option in continuing]] = False
-        out[n] = False
-        if last and last["continuing"] >= set(continuing):
-            choice = last["choice"].copy()
-            rows = np.flatnonzero(out[choice])
-        else:
-            choice = np.full(len(table.weights), n, dtype=np.intp)
-            rows = np.arange(len(choice))
-        # Eliminated options count as unranked: the highest-ranked option left, if any.
-        positions = np.where(out[:n], n, table.positions[rows])
-        best = positions.argmin(axis=1)
-        ranked_left = positions[np.arange(len(rows)), best] < n
-        choice[rows] = np.where(ranked_left, best, n)
-        last.update(continuing=set(continuing), choice=choice)
-        sums = np.zeros(n + 1, dtype=np.int64)
-        np.add.at(sums, choice, table.weights)
-        counts = {option: table.fraction(sums[index[option]]) for option in continuing}
-        return counts, table.fraction(sums[n])
-
-    return by_table
+    return by_loops
 
 
 def _break_elimination_tie(tied: list[str], rounds: list[IrvRound], options: Sequence[str]) -> str:

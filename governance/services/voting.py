@@ -16,7 +16,7 @@ from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Member
 from governance import secret_ballots
 from governance.methods import validate_ballot
-from governance.methods.ballot_file import BallotFileError
+from governance.methods.ballot_file import BallotFileError, ballot_positions
 from governance.models import BLOCK_VETOES, Ballot, EligibleVoter, Proposal, State
 from governance.services.closing import close_proposal, everyone_voted
 
@@ -102,11 +102,13 @@ def _store_ballot(
     if proposal.secret:
         return secret_ballots.cast(proposal, actor, content), True  # final: always a new one
     # The proposal's lock makes this member's casts queue: no race between the two statements.
+    # The stored ranking is written with the content, in the same statement (`Ballot.positions`).
+    positions = ballot_positions(proposal.method, proposal.options, content)
     changed = Ballot.objects.filter(proposal=proposal, member=actor).update(
-        content=content, updated_at=clock.now()
+        content=content, positions=positions, updated_at=clock.now()
     )
     if not changed:
-        Ballot.objects.create(proposal=proposal, member=actor, content=content)
+        Ballot.objects.create(proposal=proposal, member=actor, content=content, positions=positions)
     verb = "ballot.changed" if changed else "ballot.cast"
     record(proposal.cooperative, actor, verb, proposal, {"ballot": content})
     return None, not changed

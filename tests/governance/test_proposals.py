@@ -157,8 +157,9 @@ class TestSecretBallots:
         assert {f.name for f in SealedBallotBox._meta.get_fields()} == {
             "proposal", "salt", "record_size", "ballots"
         }  # fmt: skip
+        # `positions` is the content's ranking as places, written from the content alone.
         assert {f.name for f in SecretBallot._meta.get_fields()} == {
-            "id", "proposal", "content", "receipt_hash"
+            "id", "proposal", "content", "positions", "receipt_hash"
         }  # fmt: skip
         assert {f.name for f in VoterRoll._meta.get_fields()} == {"id", "proposal", "member"}
         assert not Ballot.objects.exists()

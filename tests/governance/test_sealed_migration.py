@@ -16,7 +16,7 @@ from tests.migration_steps import latest_schema_after, migrate  # noqa: F401 (a 
 BEFORE = [("governance", "0001_proposals"), ("api", "0002_idempotency_records")]
 # After: sealed (0002), and the latest governance schema, which the current models read.
 AFTER = [
-    ("governance", "0003_show_results_while_voting"),
+    ("governance", "0005_ballot_positions"),
     ("api", "0003_idempotency_sealed_answers"),
 ]
 
@@ -44,9 +44,10 @@ def _secret_proposal(apps, author, state, ballots):
         state=state,
         result="passed" if state == "closed" else "",
     )
+    secret_ballots = apps.get_model("governance", "SecretBallot").objects
     for n, (voter, choice) in enumerate(ballots):
         VoterRoll.objects.create(proposal_id=proposal.pk, member=voter)
-        SecretBallot.objects.create(
+        secret_ballots.create(
             proposal_id=proposal.pk,
             content={"choice": choice},
             receipt_hash=f"{state[0]}{n}".ljust(64, "0"),
