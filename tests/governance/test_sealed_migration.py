@@ -16,7 +16,7 @@ from tests.migration_steps import latest_schema_after, migrate  # noqa: F401 (a 
 BEFORE = [("governance", "0001_proposals"), ("api", "0002_idempotency_records")]
 # After: sealed (0002), and the latest governance schema, which the current models read.
 AFTER = [
-    ("governance", "0005_ballot_positions"),
+    ("governance", "0006_ballot_positions"),
     ("api", "0003_idempotency_sealed_answers"),
 ]
 

@@ -233,7 +233,7 @@ def test_a_malformed_stored_ballot_is_named_as_before(
 @pytest.mark.usefixtures("latest_schema_after")
 def test_the_migration_stores_the_places_of_the_ballots_already_cast(cooperative):
     voters = [MemberFactory(cooperative=cooperative) for _ in range(3)]
-    apps = migrate([("governance", "0004_probation_review")])
+    apps = migrate([("governance", "0005_single_choice_method")])
     now = clock.now()
 
     def proposal(method, secret=False):
@@ -252,7 +252,7 @@ def test_the_migration_stores_the_places_of_the_ballots_already_cast(cooperative
     apps.get_model("governance", "SecretBallot").objects.create(
         proposal_id=secret.pk, content={"ranking": ["D"]}, receipt_hash="r" * 64
     )
-    migrate([("governance", "0005_ballot_positions")])
+    migrate([("governance", "0006_ballot_positions")])
 
     stored = Ballot.objects.filter(proposal_id=ranked.pk)
     by_content = {json.dumps(b.content): b.positions for b in stored}

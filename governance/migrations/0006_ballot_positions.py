@@ -44,7 +44,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("governance", "0004_probation_review"),
+        ("governance", "0005_single_choice_method"),
     ]
 
     operations = [
