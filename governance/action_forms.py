@@ -441,7 +441,7 @@ def _bylaws_payload(data: dict[str, Any]) -> dict[str, Any]:
         elif name.startswith(SETTLEMENT):
             term = name.removeprefix(SETTLEMENT)
             settlement[term] = value == "yes" if value in ("yes", "no") else value
-        elif name.startswith(BUYIN):
+        elif name.startswith(BUYIN) and name.removeprefix(BUYIN) in BUYIN_TERMS:
             buyin[name.removeprefix(BUYIN)] = str(value) if isinstance(value, Decimal) else value
         elif value in ("yes", "no"):
             payload[name] = value == "yes"
@@ -461,6 +461,9 @@ def _bylaws_payload(data: dict[str, Any]) -> dict[str, Any]:
 SETTLEMENT = "settlement_"  # the prefix of the settlement terms' fields
 BUYIN = "buyin_"  # the prefix of the buy-in terms' fields
 BUYIN_AMOUNTS = ("amount", "nominal_value", "monthly_max")
+# The buy-in's own terms; `buyin_instalments` (how a US notice counts an instalment) is a
+# setting of the capital bylaws, not a term of the buy-in.
+BUYIN_TERMS = frozenset({*BUYIN_AMOUNTS, "shares", "payment"})
 
 
 def _floor_key(name: str) -> tuple[str, str]:
