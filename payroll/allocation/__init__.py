@@ -30,6 +30,7 @@ from payroll.allocation.shares import (
     MemberShare,
     ShareExplanation,
     compute_distribution,
+    no_cycle_collection,
 )
 
 __all__ = [
@@ -53,4 +54,5 @@ __all__ = [
     "is_currency",
     "largest_remainder",
     "minor_units",
+    "no_cycle_collection",
 ]

@@ -125,18 +125,19 @@ def compute_distribution(inputs: DistributionInputs) -> DistributionResult:
     Raises `PayRatioExceeded` when rate weights break max_pay_ratio and `DistributionError`
     when the pool cannot be split (no members, or every weight zero).
     """
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _compute(inputs)
 
 
 @contextmanager
-def _no_cycle_collection() -> Iterator[None]:
+def no_cycle_collection() -> Iterator[None]:
     """Pause Python's cycle collector while a run makes its objects.
 
     A run makes a dozen small containers per member (steps, lines, figures), none in a cycle;
     the collector, triggered every 700 of them, walks every object of the process each time
     it reaches the oldest generation, which took half the computation's time at 50,000 members
-    (docs/performance.md). Reference counting still frees everything as usual.
+    (docs/performance.md). Reference counting still frees everything as usual. The reads of a
+    run (`payroll.run_inputs`) pause it too, for the rows they turn into `MemberWork`.
     """
     if not gc.isenabled():
         yield
