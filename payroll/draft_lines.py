@@ -1,5 +1,6 @@
 """A draft's figures and lines: the month's inputs computed, refused in words, and stored."""
 
+import json
 from decimal import Decimal
 from typing import Any, NamedTuple, cast
 
@@ -169,6 +170,10 @@ _LINE_COLUMNS = (
 )  # fmt: skip
 
 
+# `json.dumps` with its defaults keeps a dict of every container it is inside, to refuse cycles.
+_JSON = json.JSONEncoder(check_circular=False)
+
+
 def _delete_lines(distribution: Distribution) -> None:
     """Delete a draft's lines in one DELETE.
 
@@ -202,7 +207,9 @@ def _insert_lines(rows: list[Any]) -> None:
     COPY stores the same values as `bulk_create` (the JSON through psycopg's `Jsonb`, as Django
     does) in a tenth of the time for thousands of lines: no model instance per line, and no
     statement of megabytes to build and parse (bench/distribution.py). It is one statement,
-    which Django's query log does not list.
+    which Django's query log does not list. The JSON is written by an encoder that does not
+    look for cycles (the explanations are trees of plain values): the same text, in less than
+    half the time of `json.dumps`.
     """
     if connection.vendor != "postgresql":
         DistributionLine.objects.bulk_create(
@@ -211,6 +218,7 @@ def _insert_lines(rows: list[Any]) -> None:
         return
     from psycopg.types.json import Jsonb
 
+    encode = _JSON.encode
     columns = ", ".join(map(connection.ops.quote_name, (*_LINE_COLUMNS, "adjusts_id", "note")))
     table = connection.ops.quote_name(DistributionLine._meta.db_table)
     with (
@@ -218,7 +226,7 @@ def _insert_lines(rows: list[Any]) -> None:
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
         for *values, explanation in rows:
-            copy.write_row((*values, Jsonb(explanation), None, ""))
+            copy.write_row((*values, Jsonb(explanation, encode), None, ""))
 
 
 def _ensure_figures_fit(inputs: Any, result: Any) -> None:
