@@ -10,7 +10,8 @@ makes them), measured in the same run:
 - compute: the pure, exact computation (`payroll.allocation.compute_distribution`);
 - draft: the service the treasurer's "recompute" button calls (`recompute_draft`: reads,
   computes, replaces the draft's lines and writes the audit event), with its query count.
-Goals: reads ≤ 1.5× the raw aggregate; query counts that do not grow with the members.
+Goals (issue 21): reads ≤ 1.3× the raw aggregate at every size; the draft within 5× the raw
+aggregate at 5,000 and 50,000 members; query counts that do not grow with the members.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ RAW = (
     "SELECT member_id, SUM(minutes) FROM coop_timeentry WHERE cooperative_id = %s "
     "AND date BETWEEN %s AND %s GROUP BY member_id"
 )
-GOAL = 1.5
+GOAL = 1.3  # reads / raw, at every size
+DRAFT_GOAL = 5  # draft / raw, at 5,000 and 50,000 members
 REPEAT = 9  # runs of the raw aggregate and of the reads, in turns
 
 
@@ -120,19 +122,21 @@ def main() -> int:
              "names", "compute", "draft (service)", "draft/raw", "draft queries"],
         )
     )  # fmt: skip
-    federation = next(f for f in figures if f["members"] == 5000)
-    ratio = federation["reads_s"] / federation["raw_s"]
+    worst = max(f["reads_s"] / f["raw_s"] for f in figures)
     fixed = len({f["reads_queries"] for f in figures}) == 1
     fixed_draft = len({f["draft_queries"] for f in figures}) == 1
-    print(f"5,000 members: reads {ratio:.2f}× the raw aggregate (goal ≤ {GOAL}×): "
-          f"{harness.verdict(ratio <= GOAL)}")  # fmt: skip
+    print(f"reads at most {worst:.2f}× the raw aggregate (goal ≤ {GOAL}× at every size): "
+          f"{harness.verdict(worst <= GOAL)}")  # fmt: skip
     print(
         f"queries independent of members: reads {'yes' if fixed else 'NO'}, draft "
         f"{'yes' if fixed_draft else 'NO'}: {harness.verdict(fixed and fixed_draft)}"
     )
+    large = [f for f in figures if f["members"] >= 5000]
+    draft = max(f["draft_s"] / f["raw_s"] for f in large)
     print(
-        f"the full draft takes {federation['draft_s'] / federation['raw_s']:.1f}× the raw "
-        "aggregate: it also computes every share exactly and writes one line per member"
+        f"the full draft takes up to {draft:.1f}× the raw aggregate at 5,000 and 50,000 members "
+        f"(goal ≤ {DRAFT_GOAL}×): {harness.verdict(draft <= DRAFT_GOAL)}; it also computes every "
+        "share exactly and writes one line per member"
     )
     harness.save("distribution", {"sizes": figures})
     return 0
