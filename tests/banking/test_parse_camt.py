@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from banking.parsing import camt
+from banking.parsing import camt, camt_reader
 from banking.parsing.types import StatementFileError
 
 SAMPLES = Path(__file__).parent / "samples" / "camt"
@@ -404,6 +404,35 @@ def test_a_large_file_is_read_in_flat_memory(tmp_path, count):
     # holds the same small amount whatever the file's size; in all, well below the file's.
     assert peak - kept < 1024 * 1024, (peak, kept, size)
     assert peak < size * 0.5, (peak, size)
+
+
+def test_the_parse_reads_the_file_once_validating_it_and_its_entries(monkeypatch):
+    # One iterparse both validates against the schema and reads the entries; the entries are
+    # read again only when they are iterated.
+    passes = []
+    events = camt_reader.events
+
+    def counted(source, schema, wanted):
+        passes.append(schema is not None)
+        return events(source, schema, wanted)
+
+    monkeypatch.setattr(camt_reader, "events", counted)
+    (statement,) = parse_bytes(read("at_raiffeisen_053_v08_rf.xml"))
+    assert passes == [True]
+    assert len(list(statement.entries)) == len(statement.entries) > 0
+    assert passes == [True, False]
+
+
+def test_a_file_cut_short_is_refused_before_its_entries_are_read(monkeypatch):
+    # The validating iterparse, which expands no entity, stops quietly at a file cut short: the
+    # copy of the file checks that it is well-formed first.
+    monkeypatch.setattr(camt_reader, "events", None)  # any read of the entries would fail
+    data = read("at_raiffeisen_053_v08_rf.xml")
+    cut = data[: data.index(b"</Stmt>")]
+    error = refusal(cut)
+    assert "well-formed" in error.message
+    lines = cut.count(b"\n") + 1
+    assert error.where == f"line {lines}"
 
 
 def test_version_03_reads_like_04():
