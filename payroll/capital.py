@@ -15,13 +15,13 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from coop import money
-from coop.audit import record
+from coop.audit import lock_chain, record
 from coop.dates import check_money_date
 from coop.errors import AmountTooLarge, InvalidInput, StateConflict
 from coop.models import Cooperative, Member
 from coop.models.cooperative import Role
 from coop.services import require_role
-from payroll import bookkeeping, redemption_ties
+from payroll import bookkeeping, capital_losses, redemption_ties
 from payroll.capital_presenters import explain
 from payroll.models import CapitalAccountEntry, Distribution
 
@@ -120,6 +120,11 @@ def record_capital_entry(
         if kind == CapitalAccountEntry.Kind.REDEMPTION:
             amount = -amount
         _ensure_capital_balance_allowed(member, amount)
+        if kind == CapitalAccountEntry.Kind.ADJUSTMENT and amount > 0:
+            # Taken from the collective account: the member, then the co-op's books, as a
+            # loss locks them (payroll.capital_losses), so a loss and this wait for each other.
+            lock_chain(member.cooperative)
+            capital_losses.ensure_losses_stay_covered(member.cooperative, date, amount)
         entry = CapitalAccountEntry.objects.create(
             cooperative=member.cooperative,
             member=member,

@@ -27,6 +27,7 @@ from coop.audit import lock_chain, record
 from coop.dates import check_not_before_founding
 from coop.durations import format_minutes
 from coop.errors import InvalidInput, StateConflict
+from coop.locale_formats import format_day
 from coop.models import Cooperative, Member, TimeEntry
 from coop.models.cooperative import Role
 from coop.months import month_bounds, month_label
@@ -121,6 +122,34 @@ def collective_ledger(cooperative: Cooperative) -> list[CollectiveEntry]:
 def collective_balance(cooperative: Cooperative) -> Decimal:
     ledger = collective_ledger(cooperative)
     return ledger[-1].balance if ledger else ZERO
+
+
+def ensure_losses_stay_covered(
+    cooperative: Cooperative, day: datetime.date, amount: Decimal
+) -> None:
+    """A move of `amount` out of the collective account dated `day` (a member's adjustment
+    upwards) may not take away what a loss it already bore counted on: after each such loss
+    dated `day` or later, the collective account still holds zero or more; else a 409. Without
+    such a loss nothing is checked (an opening balance may take the account below zero)."""
+    ledger = collective_ledger(cooperative)
+    room = min(
+        (row.balance for row in ledger if row.kind == "loss" and row.date >= day), default=None
+    )
+    if room is not None and amount > room:
+        raise StateConflict(
+            _(
+                "The collective account bore a loss after %(date)s and holds %(room)s after it: "
+                "an adjustment of %(amount)s dated then would take it below zero. Date the "
+                "adjustment after the loss, or record a smaller one."
+            )
+            % {
+                "date": format_day(day),
+                "room": money.format_money(room, cooperative.currency),
+                "amount": money.format_money(amount, cooperative.currency),
+            },
+            field="amount",
+            code="collective_account_short",
+        )
 
 
 def _lowest_from(running: list[tuple[datetime.date, Decimal]], day: datetime.date) -> Decimal:

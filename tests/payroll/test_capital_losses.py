@@ -140,6 +140,41 @@ def test_a_reserve_that_covers_the_loss_charges_no_member(cooperative, treasurer
     assert capital_losses.collective_balance(cooperative) == D("900.00")
 
 
+def test_an_adjustment_dated_before_a_loss_the_reserve_bore_cannot_take_what_it_counted_on(
+    clock, cooperative, treasurer, september
+):
+    """The reserve (1,050.00) bore 1,000.00 of a loss recorded on 1 February 2027 for 2026:
+    50.00 was left after it. A member's adjustment upwards moves money out of the collective
+    account; dated before the loss, it would leave less than the loss counted on, so more than
+    50.00 is refused (409) and writes nothing. 50.00 or less is accepted, and so is any amount
+    dated after the loss (found by the capital property: 0.01 moved in, borne, and taken back
+    by a back-dated credit)."""
+    capital_losses.record_capital_loss(
+        actor=treasurer, cooperative=cooperative, amount=D("1000.00"), **YEAR
+    )
+    before = CapitalAccountEntry.objects.count()
+    with pytest.raises(StateConflict) as refused:
+        capital.record_capital_entry(
+            actor=treasurer, member=september[0], kind="adjustment", amount=D("50.01"),
+            date=datetime.date(2026, 12, 31), note="a correction",
+        )  # fmt: skip
+    assert (refused.value.code, refused.value.field) == ("collective_account_short", "amount")
+    assert "50.00" in str(refused.value)
+    assert CapitalAccountEntry.objects.count() == before
+    capital.record_capital_entry(
+        actor=treasurer, member=september[0], kind="adjustment", amount=D("50.00"),
+        date=datetime.date(2026, 12, 31), note="a correction",
+    )  # fmt: skip
+    clock.set(datetime.date(2027, 2, 3))
+    capital.record_capital_entry(
+        actor=treasurer, member=september[1], kind="adjustment", amount=D("80.00"),
+        date=datetime.date(2027, 2, 2), note="a correction after the loss",
+    )  # fmt: skip
+    ledger = capital_losses.collective_ledger(cooperative)
+    assert all(row.balance >= 0 for row in ledger if row.kind == "loss")
+    assert ledger[-1].balance == D("-80.00")
+
+
 def test_a_part_that_would_take_an_account_below_zero_is_refused_naming_the_member(
     cooperative, treasurer, three
 ):
