@@ -22,6 +22,7 @@ from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 from coop.bylaws import FLOOR_TERMS, MEMBER_DECISIONS
+from coop.bylaws_buyin import KEYS as BUYIN_TERMS
 from coop.forms import DateField, LocalizedDecimalField
 from coop.locale_formats import format_medium_day, format_month
 from coop.models import Cooperative, Member
@@ -441,6 +442,7 @@ def _bylaws_payload(data: dict[str, Any]) -> dict[str, Any]:
         elif name.startswith(SETTLEMENT):
             term = name.removeprefix(SETTLEMENT)
             settlement[term] = value == "yes" if value in ("yes", "no") else value
+        # Only the buy-in's own terms: `buyin_instalments` is a setting of the capital bylaws.
         elif name.startswith(BUYIN) and name.removeprefix(BUYIN) in BUYIN_TERMS:
             buyin[name.removeprefix(BUYIN)] = str(value) if isinstance(value, Decimal) else value
         elif value in ("yes", "no"):
@@ -461,9 +463,6 @@ def _bylaws_payload(data: dict[str, Any]) -> dict[str, Any]:
 SETTLEMENT = "settlement_"  # the prefix of the settlement terms' fields
 BUYIN = "buyin_"  # the prefix of the buy-in terms' fields
 BUYIN_AMOUNTS = ("amount", "nominal_value", "monthly_max")
-# The buy-in's own terms; `buyin_instalments` (how a US notice counts an instalment) is a
-# setting of the capital bylaws, not a term of the buy-in.
-BUYIN_TERMS = frozenset({*BUYIN_AMOUNTS, "shares", "payment"})
 
 
 def _floor_key(name: str) -> tuple[str, str]:
