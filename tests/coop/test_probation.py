@@ -18,26 +18,16 @@ from governance import tasks as governance_tasks
 from governance.models import ProbationReview, Proposal
 from tests.conftest import as_member
 from tests.factories import MemberFactory
+from tests.probation import ADMITTED, ENDS, at, put_on_probation
 from tests.web import signed_in
 
 pytestmark = pytest.mark.django_db
-
-ADMITTED = datetime.date(2027, 1, 31)
-ENDS = datetime.date(2027, 7, 31)  # six months, the default probation_months
-
-
-def at(clock, day: datetime.date, hour: int = 9) -> None:
-    clock.set(datetime.datetime(day.year, day.month, day.day, hour, tzinfo=datetime.UTC))
 
 
 @pytest.fixture
 def on_probation(clock, cooperative):
     """A member admitted as probationary on 31 January 2027 by a passed proposal."""
-    at(clock, ADMITTED)
-    applicant = MemberFactory(
-        cooperative=cooperative, status=Member.Status.APPLICANT, status_since=ADMITTED
-    )
-    return services.change_member_status(member=applicant, actor=None, status="probationary")
+    return put_on_probation(clock, cooperative)
 
 
 class TestEndDate:

@@ -8,9 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from coop import services as coop_services
 from coop.errors import InvalidInput, NotAllowed, StateConflict
-from coop.models import Member
 from governance import services as governance
 from governance import tasks as governance_tasks
 from governance.actions import registry
@@ -19,26 +17,17 @@ from governance.models import Proposal
 from payroll.models import Settlement
 from tests.conftest import as_member
 from tests.factories import MemberFactory
+from tests.probation import ENDS, at, put_on_probation
 from tests.web import signed_in
 
 pytestmark = pytest.mark.django_db
 
-ADMITTED = datetime.date(2027, 1, 31)
-ENDS = datetime.date(2027, 7, 31)
 ADMIT, EXTEND, END = 0, 1, 2
-
-
-def at(clock, day: datetime.date, hour: int = 9) -> None:
-    clock.set(datetime.datetime(day.year, day.month, day.day, hour, tzinfo=datetime.UTC))
 
 
 @pytest.fixture
 def on_probation(clock, cooperative):
-    at(clock, ADMITTED)
-    applicant = MemberFactory(
-        cooperative=cooperative, status=Member.Status.APPLICANT, status_since=ADMITTED
-    )
-    return coop_services.change_member_status(member=applicant, actor=None, status="probationary")
+    return put_on_probation(clock, cooperative)
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@ instalments of 1,400.00 with 2% a year on the unpaid balance), read back from th
 who may download it (the page and the API); Spanish and German."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
-from pypdf import PdfReader
 
 from coop.services import change_member_status
 from payroll import distributing, settlements
@@ -17,19 +15,13 @@ from payroll.settlement_models import Settlement
 from tests.conftest import as_member
 from tests.factories import MemberFactory
 from tests.payroll.books import SEPTEMBER
+from tests.payroll.test_settlements import FIVE_YEARS
+from tests.pdf import pdf_words
 from tests.web import signed_in
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-FIVE_YEARS = {
-    "refundable_share": "0.70",
-    "instalments": 5,
-    "frequency": "yearly",
-    "interest_rate": "0.02",
-    "start": "after_departure",
-    "start_months": 12,
-}
 
 
 @pytest.fixture
@@ -66,11 +58,6 @@ def paid_once(clock, cooperative, treasurer, leaver, books):
     return settlement
 
 
-def text_of(content: bytes) -> str:
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(text.replace("\xa0", " ").split())
-
-
 def page_url(settlement, suffix=""):
     return f"/c/{settlement.cooperative.slug}/money/settlements/{settlement.pk}/{suffix}"
 
@@ -90,7 +77,7 @@ def test_the_figures_by_hand(client, treasurer, paid_once):
         f'filename="settlement-{settlement.pk}-member-{settlement.member_id}.pdf"'
         in download["Content-Disposition"]
     )
-    text = text_of(download.content)
+    text = pdf_words(download.content)
     expected = [
         "Settlement statement",
         "Ana Leaver",
@@ -125,7 +112,7 @@ def test_the_figures_by_hand(client, treasurer, paid_once):
 
 def test_a_draft_says_it_is_not_approved(client, treasurer, leaver):
     signed_in(client, treasurer)
-    text = text_of(client.get(page_url(leaver.settlement, "pdf/")).content)
+    text = pdf_words(client.get(page_url(leaver.settlement, "pdf/")).content)
     assert "Not approved yet: a draft" in text
     assert "Paid so far (0 of 5 instalments) €0.00" in text and "Still to pay out €7,420.00" in text
 
@@ -139,7 +126,7 @@ def test_a_vote_approves_it(client, clock, cooperative, treasurer, admin_member,
     settlement = settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
     proposal = settlement.approval_proposal
     signed_in(client, treasurer)
-    text = text_of(client.get(page_url(settlement, "pdf/")).content)
+    text = pdf_words(client.get(page_url(settlement, "pdf/")).content)
     assert f"Not approved yet: the members are voting on it (proposal #{proposal.pk}" in text
     clock.set(proposal.opens_at)
     governance.sweep()
@@ -150,14 +137,14 @@ def test_a_vote_approves_it(client, clock, cooperative, treasurer, admin_member,
     governance.sweep()
     settlement.refresh_from_db()
     assert settlement.status == "approved" and settlement.approved_by is None
-    text = text_of(client.get(page_url(settlement, "pdf/")).content)
+    text = pdf_words(client.get(page_url(settlement, "pdf/")).content)
     assert f"Approved by the members' vote on proposal #{proposal.pk} (“{proposal.title}”)" in text
 
 
 def test_in_spanish_and_german(client, treasurer, paid_once):
     settlement = paid_once
     signed_in(client, treasurer)
-    spanish = text_of(client.get(page_url(settlement, "pdf/"), HTTP_ACCEPT_LANGUAGE="es").content)
+    spanish = pdf_words(client.get(page_url(settlement, "pdf/"), HTTP_ACCEPT_LANGUAGE="es").content)
     for words in (
         "Liquidación",
         "7.420,00 €",
@@ -166,7 +153,7 @@ def test_in_spanish_and_german(client, treasurer, paid_once):
         "pagado por el reparto de septiembre de 2026",
     ):
         assert words in spanish, words
-    german = text_of(client.get(page_url(settlement, "pdf/"), HTTP_ACCEPT_LANGUAGE="de").content)
+    german = pdf_words(client.get(page_url(settlement, "pdf/"), HTTP_ACCEPT_LANGUAGE="de").content)
     for words in (
         "Auseinandersetzung",
         "7.420,00 €",
@@ -184,7 +171,7 @@ def test_the_departed_member_downloads_theirs_until_paid_in_full(client, api, le
     as_member(api, leaver)
     answer = api.get(api_url(settlement))
     assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
-    assert "Settlement statement" in text_of(answer.content)
+    assert "Settlement statement" in pdf_words(answer.content)
     Settlement.objects.filter(pk=settlement.pk).update(status="settled")
     assert client.get(page_url(settlement, "pdf/")).status_code == 404
     assert api.get(api_url(settlement)).status_code == 404
@@ -211,4 +198,4 @@ def test_the_api_links_the_pdf_in_the_reader_s_language(api, treasurer, leaver):
     body = api.get(f"/api/v1/coops/{settlement.cooperative.slug}/settlements/{settlement.pk}/")
     assert body.json()["pdf"] == f"http://testserver{api_url(settlement)}"
     german = api.get(api_url(settlement), HTTP_ACCEPT_LANGUAGE="de")
-    assert german.status_code == 200 and "Auseinandersetzung" in text_of(german.content)
+    assert german.status_code == 200 and "Auseinandersetzung" in pdf_words(german.content)

@@ -13,7 +13,6 @@ import types
 from decimal import Decimal
 
 import pytest
-from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from api.serializers.patronage import AllocationNoticeSerializer
@@ -31,6 +30,7 @@ from payroll.patronage import AllocationNotice, NoticeLine, payment_period_ends
 from tests.payroll.books import SEPTEMBER
 from tests.payroll.test_buyin import BUYIN, admit_ana, run_month
 from tests.payroll.test_buyin import POLICY as BUYIN_POLICY
+from tests.pdf import pdf_words
 from tests.web import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -69,11 +69,6 @@ def third(books):
     return books[2]
 
 
-def pdf_text(content: bytes) -> str:
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(text.replace("\xa0", " ").split())
-
-
 def test_the_payment_period_ends_eight_and_a_half_months_after_the_year():
     assert payment_period_ends(2026) == D(2027, 9, 15)
 
@@ -98,7 +93,7 @@ def test_the_worked_notice(us, approved, treasurer, colleague):
         (SEPTEMBER, Decimal("2100.00"), Decimal("1680.00"), Decimal("420.00"))
     ]
     assert notice.qualified
-    text = pdf_text(patronage_files.notice_pdf(notice))
+    text = pdf_words(patronage_files.notice_pdf(notice))
     for words in ("Written notice of allocation 2026", colleague.display_name, "€2,100.00",
                   "€1,680.00", "€420.00", "September 15, 2027", "This notice is qualified",
                   "in writing (§1388(c)(2)(A))"):  # fmt: skip
@@ -109,7 +104,7 @@ def test_without_consent_the_notice_is_not_qualified(us, approved, client, coope
     url = f"/c/{cooperative.slug}/money/capital/{colleague.pk}/notices/2026/pdf/"
     download = signed_in(client, colleague).get(url)
     assert download["Content-Type"] == "application/pdf"
-    assert "This notice is not qualified: there is no record of your consent" in pdf_text(
+    assert "This notice is not qualified: there is no record of your consent" in pdf_words(
         download.content
     )
     statement = client.get(f"/c/{cooperative.slug}/money/capital/{colleague.pk}/statements/2026/")
@@ -271,7 +266,7 @@ def test_a_buyin_instalment_is_allocated_not_paid(clock, cooperative, treasurer)
     assert (standing.allocated, standing.redeemed, standing.outstanding) == (
         Decimal("300.00"), Decimal("250.00"), Decimal("50.00"),
     )  # fmt: skip
-    text = pdf_text(patronage_files.notice_pdf(notice))
+    text = pdf_words(patronage_files.notice_pdf(notice))
     assert "€700.00 was paid to you in money and €300.00 was allocated" in text
     assert "Of the amount allocated, €100.00 went to your buy-in" in text
     body = AllocationNoticeSerializer(notice).data
@@ -317,7 +312,7 @@ def test_a_buyin_instalment_counted_as_money(clock, cooperative, treasurer):
     assert (notice.standing.allocated, notice.standing.outstanding) == (
         Decimal("200.00"), Decimal("0.00"),
     )  # fmt: skip
-    text = pdf_text(patronage_files.notice_pdf(notice))
+    text = pdf_words(patronage_files.notice_pdf(notice))
     assert "Of the money paid, €100.00 went to your buy-in" in text
     body = AllocationNoticeSerializer(notice).data
     assert (body["paid_in_money"], body["allocated"], body["buyin_instalments"]) == (
