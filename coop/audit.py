@@ -31,6 +31,14 @@ def lock_chain(cooperative: Cooperative) -> ChainHead:
     return ChainHead(locked.pk, locked.audit_head, locked.audit_length)
 
 
+def head_of_locked(cooperative: Cooperative) -> ChainHead:
+    """The head of the chain of a co-op row that the caller has locked in this transaction,
+    read with the lock (for example with the row of a proposal, in one statement `FOR NO KEY
+    UPDATE OF` both): a lock that waited returns the row's newest version, so the head is
+    current and stays so until the transaction ends, as after `lock_chain`."""
+    return ChainHead(cooperative.pk, cooperative.audit_head, cooperative.audit_length)
+
+
 def record(
     cooperative: Cooperative,
     actor: Any,

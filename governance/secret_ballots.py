@@ -10,7 +10,9 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey
@@ -19,6 +21,7 @@ from coop.audit import record
 from coop.errors import InvalidInput, StateConflict
 from coop.models import Member
 from governance import ballot_box
+from governance.ballots_cast import BallotsCast
 from governance.methods.ballot_file import ballot_positions
 from governance.models import Proposal, SealedBallotBox, SecretBallot, VoterRoll
 
@@ -41,15 +44,20 @@ def discard(proposal: Proposal) -> None:
     SealedBallotBox.objects.filter(proposal=proposal).delete()
 
 
-def cast(proposal: Proposal, actor: Member, content: dict[str, Any]) -> str:
+def cast(
+    proposal: Proposal, actor: Member, content: dict[str, Any], *, count_roll: bool
+) -> tuple[str, BallotsCast]:
     """Roll the voter and seal the ballot into the proposal's box (its order reshuffled).
 
     No audit event now: its time and its place in the chain would date the cast. The roll is
-    written to the audit log at close, in member order (`count_at_close`).
+    written to the audit log at close, in member order (`count_at_close`). Called under the
+    proposal's lock, which every cast holds: the box is read after it, in one statement with
+    whether the actor is on the roll and (`count_roll`, for an early close) how many are, so
+    both include every cast before this one, and no other cast can roll this voter meanwhile.
     """
-    if VoterRoll.objects.filter(proposal=proposal, member=actor).exists():
+    box, voted, before = _box_and_roll(proposal, actor, count_roll)
+    if voted:
         raise StateConflict(_("You have voted: secret ballots are final."))
-    box = SealedBallotBox.objects.filter(proposal=proposal).first() or set_up_box(proposal)
     receipt = secrets.token_hex(8)
     try:
         sealed = ballot_box.seal(
@@ -65,13 +73,37 @@ def cast(proposal: Proposal, actor: Member, content: dict[str, Any]) -> str:
             field="ballot",
         ) from None
     try:
-        with transaction.atomic():
-            VoterRoll.objects.create(proposal=proposal, member=actor)
+        # No savepoint: the roll was read under the lock, so a duplicate can only come from a
+        # writer that bypassed it; the error then ends the whole cast, as a 409.
+        VoterRoll.objects.create(proposal=proposal, member=actor)
     except IntegrityError:
         raise StateConflict(_("You have voted: secret ballots are final.")) from None
     box.ballots = ballot_box.add(bytes(box.ballots), sealed, _record_length(box))
     box.save(update_fields=["ballots"])
-    return receipt
+    return receipt, BallotsCast(added=True, before=before)
+
+
+def _box_and_roll(
+    proposal: Proposal, actor: Member, count_roll: bool
+) -> tuple[SealedBallotBox, bool, int]:
+    """The proposal's box, whether the actor is on the roll, and the roll's length (when
+    `count_roll`, else 0), in one query; a proposal opened without a box gets one."""
+    roll = VoterRoll.objects.filter(proposal=OuterRef("proposal"))
+    figures: dict[str, Any] = {"voted": Exists(roll.filter(member=actor))}
+    if count_roll:
+        figures["rolled"] = Coalesce(
+            Subquery(
+                roll.order_by().values("proposal").annotate(n=Count("*")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+    box = SealedBallotBox.objects.filter(proposal=proposal).annotate(**figures).first()
+    if box is None:  # opened before boxes existed: ask the roll on its own
+        rolled = VoterRoll.objects.filter(proposal=proposal)
+        voted = rolled.filter(member=actor).exists()
+        return set_up_box(proposal), voted, rolled.count() if count_roll else 0
+    return box, box.voted, box.rolled if count_roll else 0
 
 
 def _box_key(proposal: Proposal, box: SealedBallotBox) -> PrivateKey:

@@ -7,18 +7,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from coop import clock
-from coop.audit import record
+from coop.audit import head_of_locked, record
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Member
 from governance import secret_ballots
+from governance.ballots_cast import BallotsCast
 from governance.methods import validate_ballot
 from governance.methods.ballot_file import BallotFileError, ballot_positions
 from governance.models import BLOCK_VETOES, Ballot, EligibleVoter, Proposal, State
-from governance.services.closing import close_proposal, everyone_voted
+from governance.services.closing import close_proposal
 
 receipt_hash = secret_ballots.receipt_hash  # the fingerprint pages and the API show and look up
 
@@ -55,22 +56,15 @@ def cast(
 
     The proposal's row is locked first, so concurrent casts (by one member or several) queue
     and leave one ballot each. Secret ballots are final; the receipt code is shown once and
-    only its hash is stored. The lock's query also says whether the actor may vote, and the
-    ballots are counted for an early close only when this cast added one: a changed ballot
-    leaves the count as it was.
+    only its hash is stored. The lock's query also says whether the actor may vote and, for an
+    open ballot, locks the co-op's row for the audit event. What the cast must know of the
+    ballots already cast (whether the actor's is among them, and how many there are when the
+    proposal may close early) is read after the lock, so that it includes every cast that the
+    lock made this one wait for; only a cast that adds a ballot can complete the roll.
     """
     now = now or clock.now()
     with transaction.atomic():
-        # Lock the proposal: a close waits for the casts under way and a cast after the close
-        # sees it closed, so every ballot is counted or refused. (Casts queue per proposal, as
-        # the audit chain makes them do anyway.)
-        eligible = EligibleVoter.objects.filter(proposal=OuterRef("pk"), member=actor)
-        proposal = (
-            Proposal.objects.select_for_update(no_key=True, of=("self",))
-            .select_related("cooperative")
-            .annotate(actor_eligible=Exists(eligible))
-            .get(pk=proposal.pk)
-        )
+        proposal = _locked(proposal, actor)
         if proposal.state != State.VOTING or now >= proposal.closes_at:
             raise StateConflict(_("Voting on this proposal is not open."))
         if not proposal.actor_eligible:
@@ -87,28 +81,61 @@ def cast(
                 ),
                 field="choice",
             )
-        receipt, added = _store_ballot(proposal, actor, content)
-        if added and proposal.allow_early_close and everyone_voted(proposal):
+        if proposal.secret:
+            receipt, cast_now = secret_ballots.cast(
+                proposal, actor, content, count_roll=proposal.allow_early_close
+            )
+        else:
+            receipt, cast_now = None, _store_ballot(proposal, actor, content)
+        if proposal.allow_early_close and cast_now.completes_roll(proposal.eligible_count):
             close_proposal(proposal=proposal, actor=None, now=now, early=True)
         return Cast(
             receipt=receipt, ballot=None if proposal.secret else content, state=proposal.state
         )
 
 
-def _store_ballot(
-    proposal: Proposal, actor: Member, content: dict[str, Any]
-) -> tuple[str | None, bool]:
-    """The receipt (secret ballots) and whether a ballot was added (not changed)."""
-    if proposal.secret:
-        return secret_ballots.cast(proposal, actor, content), True  # final: always a new one
-    # The proposal's lock makes this member's casts queue: no race between the two statements.
-    # The stored ranking is written with the content, in the same statement (`Ballot.positions`).
-    positions = ballot_positions(proposal.method, proposal.options, content)
-    changed = Ballot.objects.filter(proposal=proposal, member=actor).update(
-        content=content, positions=positions, updated_at=clock.now()
+def _locked(proposal: Proposal, actor: Member) -> Proposal:
+    """The proposal, locked, with `actor_eligible`. An open ballot's cast writes an audit event,
+    so the co-op's row is locked in the same statement (after the proposal's, in the order a
+    close takes them) and its chain's head read with it. A secret cast writes no event: it
+    locks the proposal alone. (Whether a proposal is secret never changes once voting opens;
+    were the caller's copy out of date, `record` would lock the co-op row itself.)"""
+    eligible = EligibleVoter.objects.filter(proposal=OuterRef("pk"), member=actor)
+    rows = ("self",) if proposal.secret else ("self", "cooperative")
+    locked = (
+        Proposal.objects.select_for_update(no_key=True, of=rows)
+        .select_related("cooperative")
+        .annotate(actor_eligible=Exists(eligible))
+        .get(pk=proposal.pk)
     )
+    locked.cooperative_held = len(rows) == 2
+    return locked
+
+
+def _store_ballot(proposal: Proposal, actor: Member, content: dict[str, Any]) -> BallotsCast:
+    """Write the member's open ballot, and the audit event, under the proposal's lock.
+
+    The proposal's lock makes this member's casts queue: no race between the statements. The
+    stored ranking is written with the content, in the same statement (`Ballot.positions`). On
+    a proposal that may close early, the ballots are counted (and the actor's found) first, in
+    one statement, so that one write follows; otherwise a changed ballot is a single UPDATE.
+    """
+    positions = ballot_positions(proposal.method, proposal.options, content)
+    mine = Ballot.objects.filter(proposal=proposal, member=actor)
+    before = 0
+    if proposal.allow_early_close:
+        figures = Ballot.objects.filter(proposal=proposal).aggregate(
+            before=Count("pk"), mine=Count("pk", filter=Q(member=actor))
+        )
+        before = figures["before"]
+        changed = bool(figures["mine"]) and bool(
+            mine.update(content=content, positions=positions, updated_at=clock.now())
+        )
+    else:
+        changed = bool(mine.update(content=content, positions=positions, updated_at=clock.now()))
     if not changed:
         Ballot.objects.create(proposal=proposal, member=actor, content=content, positions=positions)
     verb = "ballot.changed" if changed else "ballot.cast"
-    record(proposal.cooperative, actor, verb, proposal, {"ballot": content})
-    return None, not changed
+    head = head_of_locked(proposal.cooperative) if proposal.cooperative_held else None
+    record(proposal.cooperative, actor, verb, proposal, {"ballot": content}, head=head)
+    return BallotsCast(added=not changed, before=before)

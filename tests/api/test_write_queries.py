@@ -8,7 +8,7 @@ from django.test import Client
 
 from api.services import create_token
 from coop.clock import today_in
-from governance.models import Ballot
+from governance.models import Ballot, VoterRoll
 from tests.factories import MemberFactory, ProjectFactory
 
 
@@ -49,6 +49,42 @@ def test_changing_a_ballot_costs_eight_queries(
     assert Ballot.objects.get(proposal=proposal, member=voters[0]).content["ranking"] == [
         "c", "b", "a"
     ]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("secret", [False, True], ids=["open", "secret"])
+def test_a_first_ballot_that_may_close_the_vote_costs_eight_queries(
+    member, cooperative, make_proposal, django_assert_max_num_queries, secret
+):
+    """A proposal that closes when everyone has voted: the ballots cast so far are read under
+    the proposal's lock with the voter's own (and, for a secret vote, with the box), so that
+    nothing is counted after the insert."""
+    voters = [MemberFactory(cooperative=cooperative) for _ in range(3)]
+    proposal = make_proposal(member, secret=secret)
+    assert proposal.allow_early_close and proposal.eligible_count == 4
+    path = f"/api/v1/coops/{cooperative.slug}/proposals/{proposal.pk}/vote/"
+    client_of(voters[1]).post(path, {"choice": "agree"}, "application/json")
+    client = client_of(voters[0])
+    client.get(path.removesuffix("vote/"))  # the token's first use noted
+    # open: token and membership, proposal, (transaction), lock of the proposal and the co-op
+    # with the right to vote, the ballots cast, ballot, audit event; secret: the same up to
+    # the lock, then the box with the roll, the roll, the box
+    with django_assert_max_num_queries(8):
+        response = client.post(path, {"choice": "disagree"}, "application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "voting"
+    if secret:
+        assert len(response.json()["receipt"]) == 16 and response.json()["ballot"] is None
+        assert VoterRoll.objects.filter(proposal=proposal).count() == 2
+    else:
+        assert response.json()["ballot"] == {"choice": "disagree"}
+        assert Ballot.objects.filter(proposal=proposal).count() == 2
+        with django_assert_max_num_queries(8):  # and a change of it
+            response = client.post(path, {"choice": "agree"}, "application/json")
+        assert response.json()["ballot"] == {"choice": "agree"}
+        assert Ballot.objects.get(proposal=proposal, member=voters[0]).content == {
+            "choice": "agree"
+        }
 
 
 @pytest.mark.django_db
