@@ -49,18 +49,26 @@ from governance.models import (
 )
 
 
-def visible_proposals(viewer: Member) -> QuerySet[Proposal]:
-    """The co-op's proposals the viewer may see: drafts only to their author and secretaries.
-
-    Annotated with `i_voted`, `i_am_eligible` and `ballots_cast`; open votes come first.
-    """
+def proposals_seen_by(viewer: Member) -> QuerySet[Proposal]:
+    """The rule of `visible_proposals` alone, without its annotations: for a request that only
+    needs to know whether the viewer may see a proposal (a vote), whose annotations cost more
+    to compile than the rest of the query (about 5 ms of Python under load, issue 21)."""
     proposals = Proposal.objects.filter(cooperative_id=viewer.cooperative_id)
     if viewer.has_departed:  # a former member reads the published decisions only
         proposals = proposals.filter(state=State.CLOSED)
     if not viewer.has_role(Role.SECRETARY):
         proposals = proposals.filter(~Q(state=State.DRAFT) | Q(author=viewer))
+    return proposals
+
+
+def visible_proposals(viewer: Member) -> QuerySet[Proposal]:
+    """The co-op's proposals the viewer may see: drafts only to their author and secretaries.
+
+    Annotated with `i_voted`, `i_am_eligible` and `ballots_cast`; open votes come first.
+    """
     return (
-        proposals.select_related("author__user")
+        proposals_seen_by(viewer)
+        .select_related("author__user")
         .annotate(
             i_voted=Exists(Ballot.objects.filter(proposal=OuterRef("pk"), member=viewer))
             | Exists(VoterRoll.objects.filter(proposal=OuterRef("pk"), member=viewer)),

@@ -76,6 +76,8 @@ class ProposalViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def scoped_queryset(self, cooperative):
+        if self.action == "vote":  # the cast locks and reads the proposal again: who may see it
+            return selectors.proposals_seen_by(self.membership).only("id", "secret")
         return selectors.visible_proposals(self.membership)
 
     def perform_create(self, serializer):
