@@ -64,6 +64,21 @@ class TestLogTime:
             f"This makes 24:01 on {format_day(today, 'en')} for you; a day has at most 24:00."
         )
 
+    def test_the_day_and_the_month_are_the_members_own(self, member, project, today):
+        """The day's total counts this member's entries of this day, and the month's lock is
+        this co-op's (`_month_and_day`, one statement in SQL)."""
+        log(MemberFactory(cooperative=member.cooperative), project, today, 1440)
+        log(member, project, today - datetime.timedelta(days=1), 1440)
+        elsewhere = ProjectFactory().cooperative
+        month = today.replace(day=1)
+        services.lock_period(cooperative=elsewhere, month=month, reason="their distribution")
+        assert log(member, project, today, 1440).minutes == 1440
+        with pytest.raises(InvalidInput):
+            log(member, project, today, 1)
+        services.lock_period(cooperative=member.cooperative, month=month, reason="approved")
+        with pytest.raises(PeriodLocked):
+            log(member, project, today, 1)
+
     def test_future_dates_are_refused_in_the_coops_time_zone(self, member, project, today):
         with pytest.raises(InvalidInput) as error:
             log(member, project, today + datetime.timedelta(days=1), 60)
