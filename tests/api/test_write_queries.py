@@ -53,15 +53,16 @@ def test_changing_a_ballot_costs_eight_queries(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("secret", [False, True], ids=["open", "secret"])
-def test_a_first_ballot_that_may_close_the_vote_costs_eight_queries(
-    member, cooperative, make_proposal, django_assert_max_num_queries, secret
+@pytest.mark.parametrize("early", [True, False], ids=["may-close-early", "runs-to-the-end"])
+def test_a_first_ballot_costs_eight_queries(
+    member, cooperative, make_proposal, django_assert_max_num_queries, secret, early
 ):
-    """A proposal that closes when everyone has voted: the ballots cast so far are read under
-    the proposal's lock with the voter's own (and, for a secret vote, with the box), so that
-    nothing is counted after the insert."""
+    """Above all on a proposal that closes when everyone has voted: the ballots cast so far
+    are read under the proposal's lock with the voter's own (and, for a secret vote, with the
+    box), so that nothing is counted after the insert."""
     voters = [MemberFactory(cooperative=cooperative) for _ in range(3)]
-    proposal = make_proposal(member, secret=secret)
-    assert proposal.allow_early_close and proposal.eligible_count == 4
+    proposal = make_proposal(member, secret=secret, allow_early_close=early)
+    assert proposal.allow_early_close is early and proposal.eligible_count == 4
     path = f"/api/v1/coops/{cooperative.slug}/proposals/{proposal.pk}/vote/"
     client_of(voters[1]).post(path, {"choice": "agree"}, "application/json")
     client = client_of(voters[0])
