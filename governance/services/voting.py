@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from coop import clock
-from coop.audit import head_of_locked, record
+from coop.audit import ChainHead, head_of_locked, record
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Member
 from governance import secret_ballots
@@ -63,8 +63,12 @@ def cast(
     lock made this one wait for; only a cast that adds a ballot can complete the roll.
     """
     now = now or clock.now()
+    # An open cast writes an audit event: its lock takes the co-op's row too (see `_locked`).
+    # Whether a proposal is secret never changes once voting opens; were the caller's copy out
+    # of date, `record` would lock the co-op's row itself.
+    holds_cooperative = not proposal.secret
     with transaction.atomic():
-        proposal = _locked(proposal, actor)
+        proposal = _locked(proposal, actor, with_cooperative=holds_cooperative)
         if proposal.state != State.VOTING or now >= proposal.closes_at:
             raise StateConflict(_("Voting on this proposal is not open."))
         if not proposal.actor_eligible:
@@ -86,7 +90,8 @@ def cast(
                 proposal, actor, content, count_roll=proposal.allow_early_close
             )
         else:
-            receipt, cast_now = None, _store_ballot(proposal, actor, content)
+            head = head_of_locked(proposal.cooperative) if holds_cooperative else None
+            receipt, cast_now = None, _store_ballot(proposal, actor, content, head)
         if proposal.allow_early_close and cast_now.completes_roll(proposal.eligible_count):
             close_proposal(proposal=proposal, actor=None, now=now, early=True)
         return Cast(
@@ -94,25 +99,28 @@ def cast(
         )
 
 
-def _locked(proposal: Proposal, actor: Member) -> Proposal:
-    """The proposal, locked, with `actor_eligible`. An open ballot's cast writes an audit event,
-    so the co-op's row is locked in the same statement (after the proposal's, in the order a
-    close takes them) and its chain's head read with it. A secret cast writes no event: it
-    locks the proposal alone. (Whether a proposal is secret never changes once voting opens;
-    were the caller's copy out of date, `record` would lock the co-op row itself.)"""
+def _locked(proposal: Proposal, actor: Member, *, with_cooperative: bool) -> Proposal:
+    """The proposal, locked, with `actor_eligible`: a close waits for the casts under way and a
+    cast after the close sees it closed, so every ballot is counted or refused.
+
+    `with_cooperative` locks the co-op's row in the same statement, after the proposal's (the
+    order a close takes them in), for the audit event of an open cast: the row comes back as
+    its newest version, so its chain's head is current (`coop.audit.head_of_locked`). A secret
+    cast writes no event and locks the proposal alone.
+    """
     eligible = EligibleVoter.objects.filter(proposal=OuterRef("pk"), member=actor)
-    rows = ("self",) if proposal.secret else ("self", "cooperative")
-    locked = (
+    rows = ("self", "cooperative") if with_cooperative else ("self",)
+    return (
         Proposal.objects.select_for_update(no_key=True, of=rows)
         .select_related("cooperative")
         .annotate(actor_eligible=Exists(eligible))
         .get(pk=proposal.pk)
     )
-    locked.cooperative_held = len(rows) == 2
-    return locked
 
 
-def _store_ballot(proposal: Proposal, actor: Member, content: dict[str, Any]) -> BallotsCast:
+def _store_ballot(
+    proposal: Proposal, actor: Member, content: dict[str, Any], head: ChainHead | None
+) -> BallotsCast:
     """Write the member's open ballot, and the audit event, under the proposal's lock.
 
     The proposal's lock makes this member's casts queue: no race between the statements. The
@@ -136,6 +144,5 @@ def _store_ballot(proposal: Proposal, actor: Member, content: dict[str, Any]) ->
     if not changed:
         Ballot.objects.create(proposal=proposal, member=actor, content=content, positions=positions)
     verb = "ballot.changed" if changed else "ballot.cast"
-    head = head_of_locked(proposal.cooperative) if proposal.cooperative_held else None
     record(proposal.cooperative, actor, verb, proposal, {"ballot": content}, head=head)
     return BallotsCast(added=not changed, before=before)
