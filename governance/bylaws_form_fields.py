@@ -160,7 +160,7 @@ def bylaws_fields() -> dict[str, forms.Field]:
             ],
         ),
         "buyin_monthly_max": LocalizedDecimalField(
-            label=_("Buy-in: the most an instalment takes a month"), required=False
+            label=_("Buy-in: the most a month may take"), required=False
         ),
         "policy_adoption": forms.ChoiceField(
             label=_("Who adopts a distribution policy"),
