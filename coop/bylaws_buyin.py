@@ -59,14 +59,29 @@ def _amount(raw: Any) -> Decimal | None:
 
 
 def buyin_errors(value: Any) -> list[str]:
-    """What is wrong with a `buyin` setting, each a sentence that names the rule ([] if none)."""
-    return [message for messages in buyin_problems(value).values() for message in messages]
+    """What is wrong with a `buyin` setting, each a sentence that names the rule ([] if none).
+
+    A flat list, for the bylaws settings edited as JSON (`coop.bylaws.validate_bylaws`), so each
+    sentence about a term is led by the term's key there (`buyin.monthly_max: …`): nothing else
+    says which term it is about."""
+    return [
+        f"buyin.{term}: {message}" if term in KEYS else message
+        for term, messages in buyin_problems(value).items()
+        for message in messages
+    ]
 
 
 def buyin_problems(value: Any) -> dict[str, list[str]]:
     """What is wrong with a `buyin` setting, by the term each sentence is about ("" for the
     setting as a whole; the choice between an amount and shares is about "amount"), so that
-    a form shows each next to its field. {} if nothing is."""
+    a form shows each next to its field. {} if nothing is.
+
+    The sentences about a term speak of it in the words of its field on the proposal form
+    (governance/bylaws_form_fields.py), never by its JSON key: the form shows each beside its
+    field, and the API files each under the term's path (`action_payload.buyin.monthly_max`).
+    Only the mistakes the form cannot make (a setting that does not exist, a payment the form
+    does not offer, a setting that is not an object) name keys and values, as the API reads
+    them."""
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -89,8 +104,8 @@ def buyin_problems(value: Any) -> dict[str, list[str]]:
         add(
             "amount",
             _(
-                "The buy-in is either an amount (“amount”) or a number of shares at a nominal "
-                "value (“shares” and “nominal_value”), not both nor neither."
+                "The buy-in is either an amount or a number of shares at a nominal value of a "
+                "share, not both nor neither."
             ),
         )
     elif has_amount and _amount(value["amount"]) is None:
@@ -121,12 +136,18 @@ def buyin_problems(value: Any) -> dict[str, list[str]]:
         add(
             "monthly_max",
             _(
-                "A buy-in paid in instalments needs the most a month may take (“monthly_max”), "
-                'more than 0, written as text: "100.00".'
+                "A buy-in paid in instalments needs the most a month may take, more than 0, in "
+                'cents, written as text: "100.00".'
             ),
         )
     elif payment == "at_once" and "monthly_max" in value:
-        add("monthly_max", _("A buy-in paid at once has no monthly maximum (“monthly_max”)."))
+        add(
+            "monthly_max",
+            _(
+                "A buy-in paid at once has no monthly maximum: the most a month may take is for "
+                "a buy-in paid in instalments."
+            ),
+        )
     return problems
 
 

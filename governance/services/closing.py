@@ -16,7 +16,7 @@ from coop.audit import record
 from coop.errors import NotAllowed, StateConflict
 from coop.models import Member
 from coop.models.cooperative import Role
-from governance import enqueue, floors, secret_ballots
+from governance import enqueue, floors, secret_ballots, voted_action
 from governance.actions import registry
 from governance.models import Ballot, Proposal, State, VoterRoll
 from governance.selectors import ballot_file, current_count, delegated_weights
@@ -70,12 +70,42 @@ def close_proposal(
             proposal,
             {"result": proposal.result, "turnout": result["turnout"], "early": early},
         )
-        if proposal.result == Proposal.Result.PASSED and proposal.action:
-            _execute_action(proposal)
-        elif proposal.action:
-            _not_passed(proposal)
+        # Nothing that members did not vote on is carried out: a changed action is refused.
+        if proposal.action and not _changed_since_opening(proposal):
+            if proposal.result == Proposal.Result.PASSED:
+                _execute_action(proposal)
+            else:
+                _not_passed(proposal)
         enqueue.result_notice(proposal.pk)
         return proposal
+
+
+def _changed_since_opening(proposal: Proposal) -> bool:
+    """Whether the action or its payload differ from what voting opened on (a row edited around
+    the services): then neither the action nor its not-passed step runs, the refusal is shown
+    on the proposal's page and audited with both digests (governance.voted_action)."""
+    change = voted_action.change_since_opening(proposal)
+    if change is None:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):  # stored: in the site's language
+        message = voted_action.refusal()
+    proposal.action_error = message
+    proposal.save(update_fields=["action_error", "updated_at"])
+    record(
+        proposal.cooperative,
+        None,
+        "action.refused",
+        proposal,
+        {
+            "reason": "changed_since_voting_opened",
+            **change,
+            "action": proposal.action,
+            "payload": proposal.action_payload,
+            "error": message,
+        },
+    )
+    logger.warning("proposal %s: action not carried out, changed since voting opened", proposal.pk)
+    return True
 
 
 def _execute_action(proposal: Proposal) -> None:

@@ -16,7 +16,7 @@ from coop.bylaws import parse_share
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
-from governance import enqueue, floors, secret_ballots
+from governance import enqueue, floors, secret_ballots, voted_action
 from governance.actions import registry
 from governance.limits import check_limits
 from governance.models import (
@@ -288,13 +288,10 @@ def start_voting(proposal: Proposal, now: datetime.datetime) -> None:
     proposal.save(update_fields=["state", "eligible_count", "voting_opened_at", "updated_at"])
     if proposal.secret:
         secret_ballots.set_up_box(proposal)
-    record(
-        proposal.cooperative,
-        None,
-        "proposal.voting_opened",
-        proposal,
-        {"eligible": [member.pk for member in electorate]},
-    )
+    opened: dict[str, Any] = {"eligible": [member.pk for member in electorate]}
+    if proposal.action:  # what closing may carry out: exactly this (governance.voted_action)
+        opened[voted_action.KEY] = voted_action.digest(proposal)
+    record(proposal.cooperative, None, voted_action.OPENED, proposal, opened)
     enqueue.voting_opened_notice(proposal.pk)
 
 

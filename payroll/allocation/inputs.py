@@ -406,16 +406,21 @@ def _members_plainly_valid(members: Sequence[MemberWork]) -> bool:
     ids, minutes, weights, by_project = zip(*members, strict=True)
     if any(by_project):
         return False  # the per-project minutes are checked member by member
-    return (
-        set(map(type, ids)) in ({int}, {str})
-        and "" not in ids
+    id_types = set(map(type, ids))
+    if not (
+        (id_types == {int} or (id_types == {str} and "" not in ids))
         and len(set(ids)) == len(ids)
         and set(map(type, minutes)) == {int}
         and min(minutes) >= 0
         and set(map(type, weights)) == {Decimal}
-        and all(map(Decimal.is_finite, weights))
-        and min(weights) > 0
-    )
+    ):
+        return False
+    # A run's members share a few rate weights: each distinct one is checked once.
+    try:
+        distinct = set(weights)
+    except TypeError:  # a signalling NaN has no hash: checked member by member
+        return False
+    return all(map(Decimal.is_finite, distinct)) and min(distinct) > 0
 
 
 def _is_decimal(value: object, *, allow_int: bool = False) -> bool:

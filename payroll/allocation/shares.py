@@ -228,6 +228,11 @@ def _compute(inputs: DistributionInputs) -> DistributionResult:
     currency = inputs.currency
     # The exact share is pool × numerator / Σ numerators, in minor units; / scale in money.
     exact_denominator = weight_sum * scale
+    # Members with the same numerator (minutes × rate) have the same fraction and exact share,
+    # and often the same amounts: each text and Decimal is made once (both are immutable).
+    fractions: dict[int, str] = {}
+    exacts: dict[int, str] = {}
+    amounts = _Amounts(exponent)
     lines = []
     for member, numerator, detail, weight, share in zip(
         members, numerators, details, weight_texts, shares, strict=True
@@ -241,9 +246,15 @@ def _compute(inputs: DistributionInputs) -> DistributionResult:
             rounding = explaining.ROUNDED_DOWN
         else:
             rounding = explaining.ROUNDED_DOWN_PLUS_ONE
-        fraction = ratio_fraction_text(numerator, weight_sum)
-        exact = ratio_amount_figure(exact_share, exact_denominator, exponent)
-        share_money, cash_money, retained_money = money(share), money(cash), money(retained)
+        fraction = fractions.get(numerator)
+        if fraction is None:
+            fraction = fractions[numerator] = ratio_fraction_text(numerator, weight_sum)
+        exact = exacts.get(numerator)
+        if exact is None:
+            exact = ratio_amount_figure(exact_share, exact_denominator, exponent)
+            if isinstance(exact, str):  # an {"about": …} dict is made anew for each line
+                exacts[numerator] = exact
+        share_money, cash_money, retained_money = amounts[share], amounts[cash], amounts[retained]
         share_steps = (
             *detail,
             explaining.share(fraction, pool_money, exact, rounding, share_money),
@@ -279,6 +290,18 @@ def _compute(inputs: DistributionInputs) -> DistributionResult:
     )
 
 
+class _Amounts(dict[int, Decimal]):
+    """An amount in minor units → its Decimal (`from_minor`), made once per distinct amount."""
+
+    def __init__(self, exponent: int) -> None:
+        super().__init__()
+        self.exponent = exponent
+
+    def __missing__(self, minor: int) -> Decimal:
+        self[minor] = amount = from_minor(minor, self.exponent)
+        return amount
+
+
 class _Weights(NamedTuple):
     """The members' weights (rule 3): integer numerators over one common denominator, the steps
     that explain each, and each weight as `weight_text` writes it."""
@@ -312,7 +335,12 @@ def _weights(inputs: DistributionInputs, pool: int, scale: int, exponent: int) -
         rates, denominator = _rates(members)
         numerators = [m.minutes * rates[m.rate_weight] for m in members]
         total_text = ratio_weight_text(sum(numerators), denominator)
-        texts = [ratio_weight_text(numerator, denominator) for numerator in numerators]
+        weight_texts: dict[int, str] = {}  # members with equal minutes × rate share a text
+        texts = [
+            weight_texts.get(numerator)
+            or weight_texts.setdefault(numerator, ratio_weight_text(numerator, denominator))
+            for numerator in numerators
+        ]
         return _Weights(
             numerators,
             denominator,

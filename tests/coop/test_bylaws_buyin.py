@@ -70,5 +70,8 @@ def test_a_bylaws_proposal_amends_the_buyin_and_is_refused_naming_the_rule(coope
 
     good = {"buyin": {"amount": "1200.00", "payment": "instalments", "monthly_max": "100.00"}}
     assert _validate_amendment(cooperative, good) == good
-    with pytest.raises(InvalidInput, match="monthly_max"):
+    with pytest.raises(InvalidInput, match="needs the most a month may take") as refused:
         _validate_amendment(cooperative, {"buyin": {"amount": "1.00", "payment": "instalments"}})
+    # the key is the field's path, not a word of the sentence a member reads
+    assert refused.value.field == "action_payload.buyin.monthly_max"
+    assert "monthly_max" not in refused.value.message

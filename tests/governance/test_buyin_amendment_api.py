@@ -67,7 +67,8 @@ def test_a_partial_amendment_keeps_the_other_terms_when_it_passes(api, clock, me
             {"buyin": {"payment": "at_once", "monthly_max": "50.00"}},
             {
                 "action_payload.buyin.monthly_max": [
-                    "A buy-in paid at once has no monthly maximum (“monthly_max”)."
+                    "A buy-in paid at once has no monthly maximum: the most a month may take is "
+                    "for a buy-in paid in instalments."
                 ]
             },
         ),
