@@ -93,7 +93,8 @@ def cast(
             head = head_of_locked(proposal.cooperative) if holds_cooperative else None
             receipt, cast_now = None, _store_ballot(proposal, actor, content, head)
         if proposal.allow_early_close and cast_now.completes_roll(proposal.eligible_count):
-            close_proposal(proposal=proposal, actor=None, now=now, early=True)
+            # The answer tells the voter that their ballot closed the vote.
+            proposal = close_proposal(proposal=proposal, actor=None, now=now, early=True)
         return Cast(
             receipt=receipt, ballot=None if proposal.secret else content, state=proposal.state
         )

@@ -88,3 +88,19 @@ def test_the_answer_of_logging_time(member, cooperative):
     assert (body["date"], body["minutes"], body["hours"]) == (day.isoformat(), 90, "1.50")
     assert (body["source"], body["locked"], body["adjusts"]) == ("manual", False, None)
     assert headers_of(response) == {**HEADERS, "Allow": "GET, POST, HEAD, OPTIONS"}
+
+
+@pytest.mark.django_db
+def test_the_vote_that_completes_the_roll_answers_closed(member, cooperative, make_proposal):
+    """A proposal that may close early closes on its last ballot: that voter is told so (the
+    answer said "voting" while the proposal was already closed)."""
+    other = MemberFactory(cooperative=cooperative)
+    proposal = make_proposal(member, allow_early_close=True)
+    path = f"/api/v1/coops/{cooperative.slug}/proposals/{proposal.pk}/vote/"
+    first = client_of(member).post(path, {"choice": "agree"}, "application/json")
+    assert first.json()["state"] == "voting"
+    last = client_of(other).post(path, {"choice": "agree"}, "application/json")
+    assert last.status_code == 200
+    assert last.json()["state"] == "closed"
+    proposal.refresh_from_db()
+    assert proposal.state == "closed"

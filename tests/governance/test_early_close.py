@@ -40,7 +40,8 @@ def test_the_last_voter_closes_the_vote(voters, make_proposal, secret):
     for voter in voters[:3]:
         assert cast(voter, proposal).state == State.VOTING
         assert state_of(proposal) == State.VOTING
-    cast(voters[3], proposal, "disagree")
+    # The answer to the last voter says that their ballot closed the vote.
+    assert cast(voters[3], proposal, "disagree").state == State.CLOSED
     proposal.refresh_from_db()
     assert (proposal.state, proposal.result) == (State.CLOSED, "passed")
     assert proposal.tally["early"] is True
