@@ -8,7 +8,7 @@ from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from coop.durations import hours_decimal
-from coop.models import Member, Project, TimeEntry
+from coop.models import Member, Project, TimeEntry, TimeEntryMonthCount
 from coop.models.cooperative import Role
 from coop.months import month_bounds
 
@@ -35,6 +35,16 @@ def visible_entries(viewer: Member) -> QuerySet[TimeEntry]:
     if not sees_everyones_hours(viewer):
         entries = entries.filter(member=viewer)
     return entries.select_related("member__user", "project__client")
+
+
+def kept_month_count(cooperative_id: int, month: datetime.date) -> int | None:
+    """How many entries the co-op has in the month, from the count the database keeps
+    (`TimeEntryMonthCount`, coop 0014) instead of counting them; None if it keeps none."""
+    return (
+        TimeEntryMonthCount.objects.filter(cooperative_id=cooperative_id, month=month)
+        .values_list("entries", flat=True)
+        .first()
+    )
 
 
 @dataclass(frozen=True)
