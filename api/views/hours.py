@@ -29,6 +29,7 @@ from api.serializers.hours import (
     TimerSerializer,
     TimerStartSerializer,
     TimerStoppedSerializer,
+    listed_entries,
 )
 from api.views.core import COOP_SLUG, CoopScopedViewSet
 from coop import clock
@@ -75,6 +76,13 @@ class TimeEntryViewSet(
 
     def scoped_queryset(self, cooperative):
         return selectors.visible_entries(self.membership)
+
+    def list(self, request, *args, **kwargs):
+        # The page's rows as plain values, answered as TimeEntrySerializer would answer them
+        # (`listed_entries`), without a model instance or a serializer field per value. (A
+        # comment, not a docstring: the schema takes the class's docstring for the operation.)
+        entries = selectors.listed_values(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(listed_entries(self.paginate_queryset(entries)))
 
     def whole_month_count(self) -> int | None:
         """The kept count of the list (MonthKeysetPagination asks), when the list is exactly
