@@ -89,8 +89,8 @@ class MonthKeysetPagination(PageNumberPagination):
     Without `?page=`, the first page reads its rows and one more, and counts the rows only
     when more follow (as the page numbers do): from the view's kept count when the list is one
     whose count the database keeps (`whole_month_count`: a co-op's whole month), else with
-    `COUNT(*)`. Its `next` link carries a signed cursor: the
-    last row's sort key (`date`, `id`) and that count. The pages after it read
+    `COUNT(*)`. Its `next` link carries a signed cursor: the last row's sort key (`date`,
+    `id`) and that count. The pages after it read
     `WHERE (date, id) < cursor` through the index on (co-op, date, id), whatever their depth,
     and repeat the count from the cursor instead of counting 80,000 rows again: the count is
     the one taken when the list was first shown. `previous` walks back the same way.
