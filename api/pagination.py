@@ -3,6 +3,7 @@ pages by position (a keyset cursor) for the time entries, a long list."""
 
 import datetime
 import hashlib
+from functools import cached_property, partial
 
 from django.core import signing
 from django.core.paginator import EmptyPage, Paginator
@@ -29,6 +30,17 @@ class CountWhenNeededPaginator(Paginator):
     without a `COUNT(*)`: a member's month (one page) costs one query instead of two. A first
     page of a long list still counts, as before.
     """
+
+    def __init__(self, *args, known_count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A callable that gives the rows without a COUNT(*) (a kept count), or None when it
+        # has none for this list.
+        self.known_count = known_count
+
+    @cached_property
+    def count(self):
+        known = self.known_count() if self.known_count is not None else None
+        return Paginator.count.func(self) if known is None else known
 
     def page(self, number):
         if self.orphans:  # the last page may absorb rows: Django's way, with a count
@@ -75,8 +87,10 @@ class MonthKeysetPagination(PageNumberPagination):
     """Pages of a long list by position (keyset), counted once when the list is first shown.
 
     Without `?page=`, the first page reads its rows and one more, and counts the rows only
-    when more follow (as the page numbers do). Its `next` link carries a signed cursor: the
-    last row's sort key (`date`, `id`) and that count. The pages after it read
+    when more follow (as the page numbers do): from the view's kept count when the list is one
+    whose count the database keeps (`whole_month_count`: a co-op's whole month), else with
+    `COUNT(*)`. Its `next` link carries a signed cursor: the last row's sort key (`date`,
+    `id`) and that count. The pages after it read
     `WHERE (date, id) < cursor` through the index on (co-op, date, id), whatever their depth,
     and repeat the count from the cursor instead of counting 80,000 rows again: the count is
     the one taken when the list was first shown. `previous` walks back the same way.
@@ -94,6 +108,9 @@ class MonthKeysetPagination(PageNumberPagination):
         self.cursor = None
         if self.page_query_param in request.query_params or ordering not in ("-date", "date"):
             self.keyset_mode = False
+            self.django_paginator_class = partial(
+                CountWhenNeededPaginator, known_count=getattr(view, "whole_month_count", None)
+            )
             return super().paginate_queryset(queryset, request, view)
         self.keyset_mode = True
         self.request = request
@@ -107,7 +124,7 @@ class MonthKeysetPagination(PageNumberPagination):
         if backward:
             rows.reverse()
         if cursor is None:
-            self.total = len(rows) if not more else queryset.count()
+            self.total = len(rows) if not more else self._count(queryset, view)
         else:
             self.total = cursor["count"]
         self.first_row, self.last_row = (rows[0], rows[-1]) if rows else (None, None)
@@ -118,6 +135,14 @@ class MonthKeysetPagination(PageNumberPagination):
         else:
             self.has_next, self.has_previous = more, True
         return rows
+
+    @staticmethod
+    def _count(queryset, view) -> int:
+        """The rows of the list: the view's kept count when it has one for this very list
+        (`whole_month_count`, None otherwise), else `COUNT(*)`."""
+        kept = getattr(view, "whole_month_count", None)
+        count = kept() if kept is not None else None
+        return queryset.count() if count is None else count
 
     def _rows(self, queryset, cursor, backward):
         down = self.descending != backward  # reading towards older rows

@@ -29,9 +29,12 @@ from django.db import connection, models, transaction
 
 from coop import clock, spreadsheet
 from coop.audit import verify_chain
-from coop.models import Cooperative, TimeEntry
+from coop.models import Cooperative, TimeEntry, TimeEntryMonthCount
 
 APPS = ("coop", "governance", "payroll")
+# Rows the database derives from other rows by itself (triggers): restoring the rows they come
+# from makes them again, so an archive leaves them out.
+KEPT_BY_THE_DATABASE = (TimeEntryMonthCount,)
 FORMAT = 1
 
 
@@ -74,7 +77,7 @@ def coop_models() -> list[type[models.Model]]:
         model
         for app in APPS
         for model in apps.get_app_config(app).get_models()
-        if _path_to_cooperative(model) is not None
+        if _path_to_cooperative(model) is not None and model not in KEPT_BY_THE_DATABASE
     ]
     ordered = serializers.sort_dependencies([(None, candidates)], allow_cycles=True)
     return [model for model in ordered if model in candidates]

@@ -82,6 +82,43 @@ class TimeEntrySerializer(ModelSerializer):
         return entry.date.replace(day=1) in self.context.get("locked_months", ())
 
 
+# DRF's own formatting of a date and a date-time (ISO 8601, the current time zone, "Z").
+_DATE = serializers.DateField()
+_DATETIME = serializers.DateTimeField()
+
+
+def listed_entries(rows) -> list[dict]:
+    """What `TimeEntrySerializer(many=True)` answers for `rows`, built directly.
+
+    `rows` are `coop.hours.selectors.listed_values`: plain values, no model instances. The keys,
+    their order and every value's form are the serializer's (tests/api/test_entry_list_json.py
+    compares the two byte for byte): a page of 50 entries skips DRF's 17 fields × 50 lookups.
+    """
+    date, datetime = _DATE.to_representation, _DATETIME.to_representation
+    return [
+        {
+            "id": row.pk,
+            "member": row.member_id,
+            "member_name": row.member__user__full_name or row.member__user__email,
+            "project": row.project_id,
+            "project_name": row.project__name,
+            "client": row.project__client_id,
+            "client_name": row.project__client__name,
+            "date": date(row.date),
+            "minutes": row.minutes,
+            "hours": str(hours_decimal(row.minutes)),
+            "description": row.description,
+            "billable": row.billable,
+            "adjusts": row.adjusts_id,
+            "source": row.source,
+            "locked": row.locked,
+            "created_at": datetime(row.created_at),
+            "updated_at": datetime(row.updated_at),
+        }
+        for row in rows
+    ]
+
+
 class TimeEntryUpdateSerializer(TimeEntrySerializer):
     class Meta(TimeEntrySerializer.Meta):
         read_only_fields = [*TimeEntrySerializer.Meta.read_only_fields, "member", "adjusts"]

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -15,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from api.filters import TimeEntryFilter
+from api.filters import MonthFormField, TimeEntryFilter
 from api.pagination import MonthKeysetPagination
 from api.schema import OneObjectSchema
 from api.serializers.hours import (
@@ -28,6 +29,7 @@ from api.serializers.hours import (
     TimerSerializer,
     TimerStartSerializer,
     TimerStoppedSerializer,
+    listed_entries,
 )
 from api.views.core import COOP_SLUG, CoopScopedViewSet
 from coop import clock
@@ -35,6 +37,8 @@ from coop.hours import exports, selectors, services, timers
 from coop.hours.importing import check_import_size, import_hours
 from coop.models import RunningTimer, TimeEntry
 
+# The query parameters that page, order or format the list without narrowing it.
+WHOLE_MONTH_PARAMS = frozenset({"month", "ordering", "page_size", "page", "cursor", "format"})
 CSV = OpenApiResponse(OpenApiTypes.STR, description="CSV (UTF-8) with a header row")
 
 
@@ -72,6 +76,31 @@ class TimeEntryViewSet(
 
     def scoped_queryset(self, cooperative):
         return selectors.visible_entries(self.membership)
+
+    def list(self, request, *args, **kwargs):
+        # The page's rows as plain values, answered as TimeEntrySerializer would answer them
+        # (`listed_entries`), without a model instance or a serializer field per value. (A
+        # comment, not a docstring: the schema takes the class's docstring for the operation.)
+        entries = selectors.listed_values(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(listed_entries(self.paginate_queryset(entries)))
+
+    def whole_month_count(self) -> int | None:
+        """The kept count of the list (MonthKeysetPagination asks), when the list is exactly
+        one co-op's whole month: a viewer who sees everyone's hours, `month` given and nothing
+        else that could narrow it. Any other list (a member's own, a project, a date range, a
+        parameter this does not know) is counted with COUNT(*): None."""
+        params = self.request.query_params
+        if self.action != "list" or not set(params) <= WHOLE_MONTH_PARAMS:
+            return None
+        if not selectors.sees_everyones_hours(self.membership):
+            return None
+        try:
+            month = MonthFormField(required=False).clean(params.get("month"))
+        except ValidationError:
+            return None
+        if month is None:
+            return None
+        return selectors.kept_month_count(self.membership.cooperative_id, month)
 
     def get_serializer_class(self):
         if self.action == "partial_update":

@@ -4,11 +4,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, TruncMonth
 
 from coop.durations import hours_decimal
-from coop.models import Member, Project, TimeEntry
+from coop.models import Member, PeriodLock, Project, TimeEntry, TimeEntryMonthCount
 from coop.models.cooperative import Role
 from coop.months import month_bounds
 
@@ -35,6 +35,52 @@ def visible_entries(viewer: Member) -> QuerySet[TimeEntry]:
     if not sees_everyones_hours(viewer):
         entries = entries.filter(member=viewer)
     return entries.select_related("member__user", "project__client")
+
+
+# What a list of entries shows, as plain values: a page of 50 rows makes 50 tuples instead of
+# 250 model instances (each entry with its member, user, project and client).
+LISTED = (
+    "pk",
+    "member_id",
+    "member__user__full_name",
+    "member__user__email",
+    "project_id",
+    "project__name",
+    "project__client_id",
+    "project__client__name",
+    "date",
+    "minutes",
+    "description",
+    "billable",
+    "adjusts_id",
+    "source",
+    "created_at",
+    "updated_at",
+)
+
+
+def listed_values(entries: QuerySet[TimeEntry]) -> QuerySet:
+    """The entries' rows with what a list shows (`LISTED`, by name: `row.date`, `row.pk`), in
+    one query with their member's user, project and client joined, and `row.locked`: whether
+    the entry's month is locked (a period lock of its co-op), asked in the same query."""
+    locks = PeriodLock.objects.filter(
+        cooperative_id=OuterRef("cooperative_id"), month=OuterRef("month_of_entry")
+    )
+    return (
+        entries.annotate(month_of_entry=TruncMonth("date"))
+        .annotate(locked=Exists(locks))
+        .values_list(*LISTED, "locked", named=True)
+    )
+
+
+def kept_month_count(cooperative_id: int, month: datetime.date) -> int | None:
+    """How many entries the co-op has in the month, from the count the database keeps
+    (`TimeEntryMonthCount`, coop 0014) instead of counting them; None if it keeps none."""
+    return (
+        TimeEntryMonthCount.objects.filter(cooperative_id=cooperative_id, month=month)
+        .values_list("entries", flat=True)
+        .first()
+    )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from coop.models.work import (
     Project,
     RunningTimer,
     TimeEntry,
+    TimeEntryMonthCount,
     VatTreatment,
 )
 
@@ -24,6 +25,7 @@ __all__ = [
     "Project",
     "RunningTimer",
     "TimeEntry",
+    "TimeEntryMonthCount",
     "User",
     "VatTreatment",
 ]

@@ -193,6 +193,29 @@ class TimeEntry(models.Model):
         return f"{self.member} {self.date} {self.minutes} min"
 
 
+class TimeEntryMonthCount(models.Model):
+    """How many time entries a co-op has in a month, kept by the database itself.
+
+    Triggers on the time entries (coop 0014) move the count in the statement that writes the
+    entries, whatever writes them: the services, a bulk insert, an import, a COPY, a script. So
+    the first page of a co-op's month (80,000 entries in the bench) reads one row instead of
+    counting them. Nothing in Python writes it; a month whose entries are all gone keeps 0.
+    """
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="the first day of the month")
+    entries = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            # The triggers' upsert (ON CONFLICT) needs this very key.
+            models.UniqueConstraint(fields=["cooperative", "month"], name="time_entry_month_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cooperative_id} {self.month:%Y-%m}: {self.entries} entries"
+
+
 class PeriodLock(models.Model):
     """A month whose hours are final because a distribution for it was approved."""
 
