@@ -103,7 +103,7 @@ def _box_and_roll(
         rolled = VoterRoll.objects.filter(proposal=proposal)
         voted = rolled.filter(member=actor).exists()
         return set_up_box(proposal), voted, rolled.count() if count_roll else 0
-    return box, box.voted, box.rolled if count_roll else 0
+    return box, box.voted, box.rolled if count_roll else 0  # type: ignore[attr-defined]
 
 
 def _box_key(proposal: Proposal, box: SealedBallotBox) -> PrivateKey:

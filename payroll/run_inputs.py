@@ -161,9 +161,10 @@ def _server_binding_cursor() -> Any:
     with connection.cursor():
         pass  # connects, and makes Django's checks of the connection as any query does
     cursor = psycopg.Cursor(connection.connection)
+    # django-stubs type these as taking Django's wrapper; they take the DB-API cursor it wraps.
     if connection.queries_logged:
-        return connection.make_debug_cursor(cursor)
-    return connection.make_cursor(cursor)
+        return connection.make_debug_cursor(cursor)  # type: ignore[arg-type]
+    return connection.make_cursor(cursor)  # type: ignore[arg-type]
 
 
 class _Decimals(dict[str, Decimal]):

@@ -71,7 +71,7 @@ def cast(
         proposal = _locked(proposal, actor, with_cooperative=holds_cooperative)
         if proposal.state != State.VOTING or now >= proposal.closes_at:
             raise StateConflict(_("Voting on this proposal is not open."))
-        if not proposal.actor_eligible:
+        if not proposal.actor_eligible:  # type: ignore[attr-defined]
             raise NotAllowed(_("You were not a voting member when voting opened."))
         try:
             content = validate_ballot(proposal.method, proposal.options, ballot)

@@ -249,7 +249,7 @@ def _compute(inputs: DistributionInputs) -> DistributionResult:
         fraction = fractions.get(numerator)
         if fraction is None:
             fraction = fractions[numerator] = ratio_fraction_text(numerator, weight_sum)
-        exact = exacts.get(numerator)
+        exact: str | dict[str, str] | None = exacts.get(numerator)
         if exact is None:
             exact = ratio_amount_figure(exact_share, exact_denominator, exponent)
             if isinstance(exact, str):  # an {"about": …} dict is made anew for each line
