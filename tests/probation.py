@@ -1,5 +1,5 @@
 """A member on probation, for the probation tests (tests/coop/test_probation.py) and the tests
-of its outcomes (tests/governance/test_probation_outcomes.py)."""
+of its outcomes (tests/governance/test_probation_outcomes.py, test_voted_action.py)."""
 
 import datetime
 
@@ -9,6 +9,8 @@ from tests.factories import MemberFactory
 
 ADMITTED = datetime.date(2027, 1, 31)
 ENDS = datetime.date(2027, 7, 31)  # six months, the default probation_months
+# The options of the vote that ends a probation, in the order the review proposal lists them.
+ADMIT, EXTEND, END = 0, 1, 2
 
 
 def at(clock, day: datetime.date, hour: int = 9) -> None:

@@ -17,12 +17,10 @@ from governance.models import Proposal
 from payroll.models import Settlement
 from tests.conftest import as_member
 from tests.factories import MemberFactory
-from tests.probation import ENDS, at, put_on_probation
+from tests.probation import ADMIT, END, ENDS, EXTEND, at, put_on_probation
 from tests.web import signed_in
 
 pytestmark = pytest.mark.django_db
-
-ADMIT, EXTEND, END = 0, 1, 2
 
 
 @pytest.fixture

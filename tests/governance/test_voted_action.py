@@ -13,12 +13,10 @@ from governance import voted_action
 from governance.actions import registry
 from governance.models import Proposal
 from tests.factories import MemberFactory
-from tests.probation import ENDS, at, put_on_probation
+from tests.probation import ADMIT, ENDS, EXTEND, at, put_on_probation
 from tests.web import signed_in
 
 pytestmark = pytest.mark.django_db
-
-ADMIT, EXTEND, END = 0, 1, 2
 
 
 @pytest.fixture
