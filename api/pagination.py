@@ -23,6 +23,13 @@ CURSOR_ELSEWHERE = _("This cursor belongs to another query: start again without 
 LARGEST_OFFSET = 2**31
 
 
+def kept_or_counted(known_count, count_rows) -> int:
+    """The rows of a list: `known_count()` (a count the database keeps) when the list has one
+    and it answers, else `count_rows()` (a `COUNT(*)`)."""
+    known = known_count() if known_count is not None else None
+    return count_rows() if known is None else known
+
+
 class CountWhenNeededPaginator(Paginator):
     """Reads the page (and one row more) first, and counts the rows only when more follow.
 
@@ -39,8 +46,7 @@ class CountWhenNeededPaginator(Paginator):
 
     @cached_property
     def count(self):
-        known = self.known_count() if self.known_count is not None else None
-        return Paginator.count.func(self) if known is None else known
+        return kept_or_counted(self.known_count, partial(Paginator.count.func, self))
 
     def page(self, number):
         if self.orphans:  # the last page may absorb rows: Django's way, with a count
@@ -124,7 +130,9 @@ class MonthKeysetPagination(PageNumberPagination):
         if backward:
             rows.reverse()
         if cursor is None:
-            self.total = len(rows) if not more else self._count(queryset, view)
+            # The view's kept count when it has one for this very list, else COUNT(*).
+            kept = getattr(view, "whole_month_count", None)
+            self.total = len(rows) if not more else kept_or_counted(kept, queryset.count)
         else:
             self.total = cursor["count"]
         self.first_row, self.last_row = (rows[0], rows[-1]) if rows else (None, None)
@@ -135,14 +143,6 @@ class MonthKeysetPagination(PageNumberPagination):
         else:
             self.has_next, self.has_previous = more, True
         return rows
-
-    @staticmethod
-    def _count(queryset, view) -> int:
-        """The rows of the list: the view's kept count when it has one for this very list
-        (`whole_month_count`, None otherwise), else `COUNT(*)`."""
-        kept = getattr(view, "whole_month_count", None)
-        count = kept() if kept is not None else None
-        return queryset.count() if count is None else count
 
     def _rows(self, queryset, cursor, backward):
         down = self.descending != backward  # reading towards older rows
