@@ -32,6 +32,9 @@ REVIEW_IS_FAILURE = {"aria-valid-attr-value"}
 
 def axe_violations(page) -> list[dict]:
     """Run axe on the page as it is now; the violations of impact serious or critical."""
+    # Measured as styled: after a form's answer, the text can be there before the stylesheet
+    # is (an unstyled nav link is 19 px high, which axe's target-size rule refuses).
+    page.wait_for_load_state("load")
     # Evaluated through the DevTools protocol: a <script> tag would be refused by the page's
     # Content-Security-Policy, as it should be.
     page.evaluate(AXE.read_text())
