@@ -95,3 +95,34 @@ def test_the_open_dialog_is_accessible(live_server, page, log_in, member, entry)
     page.get_by_role("button", name="Delete the entry of Dec 8").click()
     page.locator("#confirm-dialog").wait_for(state="visible")
     assert_accessible(page)
+
+
+def test_a_dialog_reopened_before_the_last_close_event_still_confirms(
+    live_server, page, log_in, member, entry
+):
+    """Enter on Cancel, then at once Enter on the row's Delete, then Enter on "Delete the entry".
+
+    The dialog's "close" event is queued, not dispatched: a quick hand (or a busy machine) reopens
+    the dialog before the close of the cancelled one arrives. That late event used to forget the
+    form the open dialog asks about, and the confirm button then did nothing. Here the cancel and
+    the reopening run in one task, so the late close arrives after the reopening every time.
+    """
+    from playwright.sync_api import expect
+
+    log_in(page, member)
+    page.goto(f"{live_server.url}/c/{member.cooperative.slug}/hours/entries/?month=2026-12")
+    delete = page.get_by_role("button", name="Delete the entry of Dec 8")
+    dialog = page.locator("#confirm-dialog")
+    delete.click()
+    expect(dialog).to_be_visible()
+    page.evaluate(
+        """() => {
+          document.querySelector("#confirm-dialog [data-confirm-cancel]").click();
+          document.querySelector("form.inline[data-confirm] button").click();
+        }"""
+    )
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    dialog.get_by_role("button", name="Delete the entry").click()
+    expect(page.get_by_text("The entry was deleted.")).to_be_visible()
+    assert not TimeEntry.objects.filter(pk=entry.pk).exists()

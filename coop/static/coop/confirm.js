@@ -48,7 +48,11 @@
   cancelButton.addEventListener("click", function () { dialog.close("cancel"); });
 
   // Escape closes the dialog natively (a "cancel" event, then "close"), as does Cancel.
+  // The "close" event comes in a task of its own: a quick hand (Enter on Cancel, then Enter on
+  // the form's button) can reopen the dialog before it arrives. A late "close" belongs to the
+  // dialog that was, and must not forget the form the open one asks about, nor take its focus.
   dialog.addEventListener("close", function () {
+    if (dialog.open) return;
     pending = null;
     if (dialog.returnValue !== "confirm" && returnFocus && document.contains(returnFocus)) {
       returnFocus.focus();
