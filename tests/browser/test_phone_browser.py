@@ -161,3 +161,19 @@ def test_the_phone_layout_is_accessible(live_server, phone, log_in, member, proj
     phone.get_by_role("button", name="Menu").click()
     phone.get_by_role("navigation", name="Main").wait_for(state="visible")
     assert_accessible(phone)
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de"])
+def test_the_new_proposal_form_fits_the_phone(live_server, phone, log_in, member, language):
+    """The longest form of the site, with the bylaws floors' table and every action's fields:
+    nothing wider than the screen in any language (German made it 692 px wide)."""
+    from playwright.sync_api import expect
+
+    log_in(phone, member)
+    phone.context.add_cookies(
+        [{"name": "django_language", "value": language, "url": live_server.url}]
+    )
+    phone.goto(f"{live_server.url}/c/{member.cooperative.slug}/proposals/new/")
+    expect(phone.locator("html")).to_have_attribute("lang", language)
+    expect(phone.locator("main form").first).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
