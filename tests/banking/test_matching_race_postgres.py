@@ -1,11 +1,10 @@
 """Two treasurers confirm the same suggestion at once on PostgreSQL: exactly one wins."""
 
 import datetime
-import threading
+import functools
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from banking import matching, reconciling
 from banking.models import BankMatch, MatchStatus
@@ -14,6 +13,7 @@ from coop.errors import StateConflict
 from payroll.models import Revenue
 from tests.banking.factories_match import bank_account, bank_transaction
 from tests.billing.payment_factories import issued_invoice
+from tests.concurrency import at_once
 from tests.factories import ClientFactory, CooperativeFactory, MemberFactory, ProjectFactory
 
 
@@ -30,31 +30,12 @@ def test_two_treasurers_confirm_the_same_suggestion(clock):
     )
     matching.suggest(cooperative=cooperative)
     suggestion = BankMatch.objects.get(transaction=bank_tx)
-    barrier = threading.Barrier(2)
-    won: list[int] = []
-    lost: list[Exception] = []
-    errors: list[Exception] = []
-
-    def confirm(treasurer):
-        try:
-            barrier.wait()
-            reconciling.confirm_match(actor=treasurer, match=suggestion)
-            won.append(treasurer.pk)
-        except StateConflict as conflict:
-            lost.append(conflict)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=confirm, args=(t,)) for t in treasurers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert len(won) == 1 and len(lost) == 1
-    assert lost[0].code == "already_matched"
+    confirms = [
+        functools.partial(reconciling.confirm_match, actor=treasurer, match=suggestion)
+        for treasurer in treasurers
+    ]
+    outcomes = at_once(*confirms, expected=StateConflict)
+    assert sorted(outcome.code for outcome in outcomes) == ["already_matched", "ok"]
     assert BankMatch.objects.filter(status=MatchStatus.CONFIRMED).count() == 1
     assert Payment.objects.count() == 1
     assert Revenue.objects.count() == 1

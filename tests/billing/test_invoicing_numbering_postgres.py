@@ -1,14 +1,14 @@
 """Concurrent issues on PostgreSQL: consecutive numbers, no gap, no duplicate."""
 
 import datetime
-import threading
+import functools
 
 import pytest
-from django.db import connection
 
 from billing import invoice_lines, invoicing, issuing
 from billing.models import Invoice, InvoiceSequence
 from tests.billing.invoicing_factories import World
+from tests.concurrency import at_once
 
 THREADS = 6
 
@@ -25,24 +25,12 @@ def test_concurrent_issues_get_consecutive_numbers(clock):
             actor=world.treasurer, invoice=draft, description=f"Work {n}", quantity=1, unit_price=10
         )
         drafts.append(draft)
-    barrier = threading.Barrier(THREADS)
-    errors: list[Exception] = []
-
-    def issue(draft):
-        try:
-            barrier.wait()
-            issuing.issue_invoice(actor=world.treasurer, invoice=draft)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=issue, args=(draft,)) for draft in drafts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    at_once(
+        *(
+            functools.partial(issuing.issue_invoice, actor=world.treasurer, invoice=draft)
+            for draft in drafts
+        )
+    )
     numbers = sorted(Invoice.objects.values_list("sequence", flat=True))
     assert numbers == list(range(1, THREADS + 1))
     assert sorted(Invoice.objects.values_list("number", flat=True)) == [

@@ -1,7 +1,7 @@
 """The audit hash chain: recording, tamper detection by verify_audit, and no forks under races."""
 
+import functools
 import itertools
-import threading
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +11,7 @@ from django.db import connection
 from coop.audit import lock_chain, record, verify_chain
 from coop.models import AuditEvent
 from coop.models.audit import AuditEventImmutable
+from tests.concurrency import at_once
 from tests.factories import CooperativeFactory
 
 
@@ -89,27 +90,12 @@ def test_verify_audit_unknown_coop():
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_records_keep_one_chain_on_postgres():
     cooperative = CooperativeFactory()
-    errors = []
-    barrier = threading.Barrier(8)
 
     def write(n):
-        try:
-            barrier.wait()
-            for i in range(5):
-                record(
-                    cooperative, None, "race", data={"n": n, "i": i}, object_type="t", object_id=n
-                )
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        for i in range(5):
+            record(cooperative, None, "race", data={"n": n, "i": i}, object_type="t", object_id=n)
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    at_once(*(functools.partial(write, n) for n in range(8)))
     assert cooperative.audit_events.count() == 40
     assert verify_chain(cooperative) is None
 

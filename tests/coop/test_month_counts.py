@@ -3,8 +3,6 @@ after every way the entries are written: the services, the ORM in bulk, the impo
 
 import datetime
 import io
-import threading
-import time
 import zipfile
 from collections import Counter
 
@@ -19,6 +17,7 @@ from coop import portability
 from coop.hours import services, timers
 from coop.hours.importing import import_hours
 from coop.models import Cooperative, Member, TimeEntry, TimeEntryMonthCount
+from tests.concurrency import blocked_by_us
 from tests.coop.test_hours_import import coop_setup, sample  # noqa: F401 -- a fixture
 from tests.factories import MemberFactory, ProjectFactory
 
@@ -220,37 +219,15 @@ def test_truncate_empties_the_counts(member, project):
 def test_two_transactions_writing_one_month_both_count(member, project):
     """The second writer waits for the first one's count (here a new row of the month, not yet
     committed) and then adds to it: neither insert is lost, whichever commits first."""
-    ready, second_pid, errors = threading.Event(), [], []
 
     def second_writer():
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                second_pid.append(cursor.fetchone()[0])
-            ready.set()
-            with transaction.atomic():
-                TimeEntry.objects.bulk_create([entry(member, project, JUNE) for _ in range(2)])
-        except Exception as error:  # reported by the main thread
-            errors.append(error)
-        finally:
-            connection.close()
+        with transaction.atomic():
+            TimeEntry.objects.bulk_create([entry(member, project, JUNE) for _ in range(2)])
 
-    writer = threading.Thread(target=second_writer)
     with transaction.atomic():
         TimeEntry.objects.bulk_create([entry(member, project, JUNE) for _ in range(3)])
-        writer.start()
-        assert ready.wait(30)
-        blocked = False
-        give_up = time.monotonic() + 30  # a bound, not a measurement
-        with connection.cursor() as cursor:
-            while not blocked and writer.is_alive() and time.monotonic() < give_up:
-                cursor.execute(
-                    "SELECT pg_backend_pid() = ANY(pg_blocking_pids(%s))", [second_pid[0]]
-                )
-                blocked = cursor.fetchone()[0]
-    writer.join(30)
-    assert not errors and not writer.is_alive()
-    assert blocked  # the second writer did meet the first one's count
+        writer = blocked_by_us(second_writer)  # the second writer does meet the first one's count
+    writer.join()
     assert kept() == {(member.cooperative_id, JUNE): 5}
     assert_kept_right()
 

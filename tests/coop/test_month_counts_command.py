@@ -2,15 +2,14 @@
 rebuilt with --repair when a hand (psql, a partial restore) made them wrong."""
 
 import io
-import threading
-import time
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import transaction
 
 from coop.hours import month_counts
 from coop.models import TimeEntry, TimeEntryMonthCount
+from tests.concurrency import blocked_by_us
 from tests.coop.test_month_counts import (  # noqa: F401 -- fixtures
     JULY,
     JUNE,
@@ -106,35 +105,9 @@ def test_a_repair_waits_for_a_writer_and_counts_its_entries(member, project):  #
     lock waits for its commit, then counts its entries, and the triggers add nothing later."""
     TimeEntry.objects.bulk_create([entry(member, project, JUNE)])
     TimeEntryMonthCount.objects.update(entries=50)
-    started, repair_pid, errors = threading.Event(), [], []
-
-    def repair():
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                repair_pid.append(cursor.fetchone()[0])
-            started.set()
-            month_counts.rebuild()
-        except Exception as error:  # reported by the main thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    repairer = threading.Thread(target=repair)
     with transaction.atomic():
         TimeEntry.objects.bulk_create([entry(member, project, JUNE) for _ in range(2)])
-        repairer.start()
-        assert started.wait(30)
-        blocked = False
-        give_up = time.monotonic() + 30  # a bound, not a measurement
-        with connection.cursor() as cursor:
-            while not blocked and repairer.is_alive() and time.monotonic() < give_up:
-                cursor.execute(
-                    "SELECT pg_backend_pid() = ANY(pg_blocking_pids(%s))", [repair_pid[0]]
-                )
-                blocked = cursor.fetchone()[0]
-    repairer.join(30)
-    assert not errors and not repairer.is_alive()
-    assert blocked  # the repair did wait for the writer
+        repair = blocked_by_us(month_counts.rebuild)  # the repair does wait for the writer
+    repair.join()
     assert kept() == {(member.cooperative_id, JUNE): 3}
     assert_kept_right()

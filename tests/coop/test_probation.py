@@ -4,11 +4,9 @@ extend or end, drafted once per end date (its outcomes are tested in
 tests/governance/test_probation_outcomes.py)."""
 
 import datetime
-import threading
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from coop import services, tasks
 from coop.errors import InvalidInput, NotAllowed, StateConflict
@@ -16,6 +14,7 @@ from coop.models import Member
 from governance import services as governance
 from governance import tasks as governance_tasks
 from governance.models import ProbationReview, Proposal
+from tests.concurrency import at_once
 from tests.conftest import as_member
 from tests.factories import MemberFactory
 from tests.probation import ADMITTED, ENDS, at, put_on_probation
@@ -295,23 +294,10 @@ def test_six_workers_drafting_at_once_draft_one_proposal(clock, cooperative):
     )
     member = services.change_member_status(member=applicant, actor=None, status="probationary")
     at(clock, ENDS)
-    barrier = threading.Barrier(6)
-    drafted, errors = [], []
 
     def draft():
-        try:
-            barrier.wait()
-            drafted.append(governance.draft_probation_review(member_id=member.pk))
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connection.close()
+        return governance.draft_probation_review(member_id=member.pk)
 
-    threads = [threading.Thread(target=draft) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert len([proposal for proposal in drafted if proposal is not None]) == 1
+    drafted = at_once(*[draft] * 6)
+    assert len([outcome for outcome in drafted if outcome.value is not None]) == 1
     assert Proposal.objects.count() == ProbationReview.objects.count() == 1

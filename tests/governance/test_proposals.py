@@ -1,13 +1,12 @@
 """The proposal lifecycle, eligibility, ballots, secrecy, delegation, closing and actions."""
 
 import datetime
+import functools
 import io
-import threading
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
 from pypdf import PdfReader
 
 from coop.errors import InvalidInput, NotAllowed, StateConflict
@@ -23,6 +22,7 @@ from governance.models import (
     VoterRoll,
 )
 from governance.tasks import send_reminder, sweep_proposals
+from tests.concurrency import at_once
 from tests.factories import MemberFactory
 from tests.governance.ballot_boxes import unsealed
 from tests.governance.fixtures import close_on_time
@@ -389,25 +389,10 @@ def test_twenty_concurrent_casts_leave_one_ballot(cooperative):
     )  # fmt: skip
     services.open_proposal(actor=author, proposal=proposal, now=drafted)
     services.sweep(proposal.opens_at)
-    barrier = threading.Barrier(20)
-    errors = []
 
     def cast(choice):
-        try:
-            barrier.wait()
-            services.cast_vote(actor=voter, proposal=proposal, ballot={"choice": choice})
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connection.close()
+        services.cast_vote(actor=voter, proposal=proposal, ballot={"choice": choice})
 
-    threads = [
-        threading.Thread(target=cast, args=(["agree", "disagree"][i % 2],)) for i in range(20)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    at_once(*(functools.partial(cast, ["agree", "disagree"][i % 2]) for i in range(20)))
     assert Ballot.objects.filter(proposal=proposal).count() == 1
     assert Proposal.objects.get(pk=proposal.pk).state == State.VOTING

@@ -15,6 +15,7 @@ from coop.services import members as member_services
 from payroll import bookkeeping, capital, distributing, services, shares
 from payroll.models import CapitalAccountEntry, DistributionLine
 from payroll.share_models import Subscription
+from tests.concurrency import at_once
 from tests.factories import ClientFactory
 
 D = Decimal
@@ -295,10 +296,6 @@ def test_an_instalment_changed_while_another_month_is_approved(cooperative, trea
     """January (150.00) is approved while the treasurer raises February's 50.00 to 100.00: in
     either order only 50.00 remains for February, so the change is refused and nothing more
     than the buy-in is ever taken."""
-    import threading
-
-    from django.db import connection
-
     clock.set(datetime.date(2026, 3, 15))
     cooperative.bylaws = {
         **cooperative.bylaws,
@@ -312,35 +309,17 @@ def test_an_instalment_changed_while_another_month_is_approved(cooperative, trea
     february = run_month(cooperative, treasurer, datetime.date(2026, 2, 1), "1000.00")
     assert lines_of(january, ana)[1].retained == D("150.00")
     assert lines_of(february, ana)[1].retained == D("50.00")
-    barrier = threading.Barrier(2)
-    outcomes = {}
 
     def approve():
-        try:
-            barrier.wait()
-            distributing.approve_distribution(actor=treasurer, distribution=january)
-            outcomes["approve"] = "ok"
-        finally:
-            connection.close()
+        return distributing.approve_distribution(actor=treasurer, distribution=january)
 
     def change():
-        try:
-            barrier.wait()
-            shares.set_instalment(
-                actor=treasurer, distribution=february, member=ana, amount=D("100.00")
-            )
-            outcomes["change"] = "ok"
-        except InvalidInput as refused:
-            outcomes["change"] = refused.code
-        finally:
-            connection.close()
+        return shares.set_instalment(
+            actor=treasurer, distribution=february, member=ana, amount=D("100.00")
+        )
 
-    threads = [threading.Thread(target=approve), threading.Thread(target=change)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert outcomes == {"approve": "ok", "change": "instalment_above_remaining"}
+    approved, changed = at_once(approve, change, expected=InvalidInput)
+    assert (approved.code, changed.code) == ("ok", "instalment_above_remaining")
     distributing.approve_distribution(actor=treasurer, distribution=february)
     subscription = Subscription.objects.get(member=ana)
     assert subscription.amount_paid == subscription.amount_subscribed == D("1200.00")

@@ -2,41 +2,18 @@
 redemption of the same account never both take it below zero, nor deadlock."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from coop.errors import StateConflict
 from payroll import capital, capital_interest, capital_losses
 from payroll.capital_models import CapitalInterestRun
 from payroll.models import CapitalAccountEntry
+from tests.concurrency import at_once
 from tests.factories import MemberFactory, ProjectFactory, TimeEntryFactory
 
 D = Decimal
-
-
-def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-            outcomes.append("ok")
-        except StateConflict as conflict:
-            outcomes.append(conflict.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
 
 
 @pytest.fixture
@@ -69,7 +46,8 @@ def test_two_concurrent_runs_of_a_period_one_wins(cooperative, treasurer, ana):
             actor=treasurer, cooperative=cooperative, period="2026"
         )
 
-    assert _race(run, run) == ["interest_already_run", "ok"]
+    outcomes = at_once(run, run, expected=StateConflict)
+    assert sorted(outcome.code for outcome in outcomes) == ["interest_already_run", "ok"]
     assert CapitalInterestRun.objects.count() == 1
     assert CapitalAccountEntry.objects.filter(kind="interest").count() == 1
 
@@ -89,5 +67,6 @@ def test_a_loss_and_a_redemption_of_one_account_never_both_pass(cooperative, tre
             date=datetime.date(2027, 1, 20), note="paid out",
         )  # fmt: skip
 
-    assert _race(loss, redemption) == ["negative_capital_balance", "ok"]
+    outcomes = at_once(loss, redemption, expected=StateConflict)
+    assert sorted(outcome.code for outcome in outcomes) == ["negative_capital_balance", "ok"]
     assert capital.capital_balance(ana) == D("20.00")

@@ -1,11 +1,9 @@
 """The monthly run against the database: members in the run, figures, approval, locking, votes."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import translation
 
 from coop.clock import today_in
@@ -14,6 +12,7 @@ from coop.hours import services as hours
 from coop.models import Member, MemberStatusChange
 from payroll import capital, distributing, run_inputs, services
 from payroll.models import CapitalAccountEntry, Distribution, DistributionPolicy, Expense
+from tests.concurrency import at_once
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory
 from tests.payroll.books import POLICY, SEPTEMBER
 
@@ -238,23 +237,10 @@ def test_capital_account_redemptions(cooperative, treasurer, books):
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_approvals_one_wins(cooperative, treasurer, books):
     run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
-    barrier = threading.Barrier(2)
-    outcomes = []
 
     def approve():
-        try:
-            barrier.wait()
-            distributing.approve_distribution(actor=treasurer, distribution=run)
-            outcomes.append("ok")
-        except StateConflict:
-            outcomes.append("conflict")
-        finally:
-            connection.close()
+        return distributing.approve_distribution(actor=treasurer, distribution=run)
 
-    threads = [threading.Thread(target=approve) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["conflict", "ok"]
+    outcomes = at_once(approve, approve, expected=StateConflict)
+    assert sorted(outcome.ok for outcome in outcomes) == [False, True]  # one conflict, one ok
     assert CapitalAccountEntry.objects.filter(kind="allocation").count() == 3

@@ -2,11 +2,9 @@
 approved never pays an instalment twice nor leaves a retained share out of the settlement."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from coop.errors import StateConflict
 from coop.services import change_member_status
@@ -14,34 +12,11 @@ from payroll import distributing, settlements
 from payroll.capital import capital_balance
 from payroll.models import CapitalAccountEntry
 from payroll.settlement_models import Settlement
+from tests.concurrency import at_once
 from tests.factories import MemberFactory
 from tests.payroll.books import SEPTEMBER
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _at_once(*calls):
-    """Run each call on its own connection, released together; (results, conflicts, errors)."""
-    barrier = threading.Barrier(len(calls))
-    results, conflicts, errors = {}, {}, []
-
-    def run(name, call):
-        try:
-            barrier.wait()
-            results[name] = call()
-        except StateConflict as conflict:
-            conflicts[name] = conflict
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(name, call)) for name, call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, conflicts, errors
 
 
 def _approve(treasurer, distribution):
@@ -74,16 +49,16 @@ def test_a_distribution_approved_while_the_settlement_is_approved(
     retained = september.lines.get(kind="member", member=leaving).retained
     assert retained > 0
 
-    results, conflicts, errors = _at_once(
-        ("settlement", lambda: _approve_settlement(treasurer, settlement)),
-        ("distribution", lambda: _approve(treasurer, september)),
+    settled, distributed = at_once(
+        lambda: _approve_settlement(treasurer, settlement),
+        lambda: _approve(treasurer, september),
+        expected=StateConflict,
     )
-    assert errors == []
-    assert "distribution" in results  # the month is never held up by a settlement
-    if "settlement" in results:  # pragma: no cover - the lock makes it wait, then refuse
-        assert results["settlement"].balance == Decimal("500.00") + retained
+    assert distributed.ok  # the month is never held up by a settlement
+    if settled.ok:  # pragma: no cover - the lock makes it wait, then refuse
+        assert settled.value.balance == Decimal("500.00") + retained
     else:
-        assert conflicts["settlement"].code in ("months_not_distributed", "settlement_stale")
+        assert settled.code in ("months_not_distributed", "settlement_stale")
     settlement = settlements.recompute_settlement(actor=treasurer, settlement=settlement)
     settlement = settlements.approve_settlement(actor=treasurer, settlement=settlement)
     assert settlement.balance == Decimal("500.00") + retained
@@ -124,13 +99,12 @@ def test_two_distributions_holding_one_instalment_pay_it_once(
     assert september.lines.filter(kind="redemption").count() == 2
     assert october.lines.filter(kind="redemption").count() == 2
 
-    results, conflicts, errors = _at_once(
-        ("september", lambda: _approve(treasurer, september)),
-        ("october", lambda: _approve(treasurer, october)),
+    outcomes = at_once(
+        lambda: _approve(treasurer, september),
+        lambda: _approve(treasurer, october),
+        expected=StateConflict,
     )
-    assert errors == []
-    assert len(results) == 1 and len(conflicts) == 1
-    assert next(iter(conflicts.values())).code == "instalment_paid"
+    assert sorted(outcome.code for outcome in outcomes) == ["instalment_paid", "ok"]
     redemptions = CapitalAccountEntry.objects.filter(member=leaver, kind="redemption")
     assert sorted(entry.amount for entry in redemptions) == [Decimal("-500.00")] * 2
     assert capital_balance(leaver) == Decimal("0.00")

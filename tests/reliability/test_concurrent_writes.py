@@ -8,12 +8,11 @@ stream stops; the second test races single entries against approvals to meet bot
 """
 
 import datetime
-import threading
+import functools
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from coop.clock import today_in
@@ -23,6 +22,7 @@ from governance import services as governance
 from governance.models import Proposal
 from payroll import distributing, services
 from payroll.models import Distribution, DistributionLine
+from tests.concurrency import at_once
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 from tests.governance.fixtures import voting_for_days
 from tests.payroll.books import POLICY
@@ -74,7 +74,6 @@ def test_members_write_while_the_treasurer_approves(cooperative, treasurer, busy
     members, project, draft, proposal = busy_coop
     month = draft.month
     base = f"/api/v1/coops/{cooperative.slug}/"
-    start = threading.Barrier(MEMBERS + 1)
     logged: dict[int, list[tuple[int, int]]] = {}  # member id -> [(entry id, minutes)]
     refusals: list[tuple[int, str]] = []
     votes: list[int] = []
@@ -83,57 +82,45 @@ def test_members_write_while_the_treasurer_approves(cooperative, treasurer, busy
     def member_writes(member):
         api = api_as(member)
         mine = logged.setdefault(member.pk, [])
-        try:
-            start.wait()
-            voted = False
-            for attempt in range(MOST_ENTRIES):
-                day = month.replace(day=1 + attempt % 28)
-                response = api.post(
-                    f"{base}time-entries/",
-                    {"project": project.pk, "date": day.isoformat(), "minutes": 15 + attempt},
-                    format="json",
+        voted = False
+        for attempt in range(MOST_ENTRIES):
+            day = month.replace(day=1 + attempt % 28)
+            response = api.post(
+                f"{base}time-entries/",
+                {"project": project.pk, "date": day.isoformat(), "minutes": 15 + attempt},
+                format="json",
+            )
+            refused = response.status_code != 201
+            if refused:
+                refusals.append((response.status_code, response.json()["code"]))
+            else:
+                mine.append((response.json()["id"], 15 + attempt))
+            if not voted and (attempt == 2 or refused):  # each votes once, in the middle
+                vote = api.post(
+                    f"{base}proposals/{proposal.pk}/vote/", {"choice": "agree"}, format="json"
                 )
-                refused = response.status_code != 201
-                if refused:
-                    refusals.append((response.status_code, response.json()["code"]))
-                else:
-                    mine.append((response.json()["id"], 15 + attempt))
-                if not voted and (attempt == 2 or refused):  # each votes once, in the middle
-                    vote = api.post(
-                        f"{base}proposals/{proposal.pk}/vote/", {"choice": "agree"}, format="json"
-                    )
-                    votes.append(vote.status_code)
-                    voted = True
-                if refused:
-                    break
-        finally:
-            connection.close()
+                votes.append(vote.status_code)
+                voted = True
+            if refused:
+                break
 
     def treasurer_approves():
         api = api_as(treasurer)
         run = f"{base}distributions/{draft.pk}/"
-        try:
-            start.wait()
-            while True:  # a draft that went stale meanwhile is recomputed, then approved
-                approved = api.post(run + "approve/")
-                detail = approved.json().get("detail", "")
-                stale = "changed since this draft was computed" in detail
-                approvals.append("stale" if stale else approved.status_code)
-                if not stale:
-                    return
-                recomputed = api.post(run + "recompute/")
-                if recomputed.status_code != 200:
-                    approvals.append(recomputed.status_code)
-                    return
-        finally:
-            connection.close()
+        while True:  # a draft that went stale meanwhile is recomputed, then approved
+            approved = api.post(run + "approve/")
+            detail = approved.json().get("detail", "")
+            stale = "changed since this draft was computed" in detail
+            approvals.append("stale" if stale else approved.status_code)
+            if not stale:
+                return
+            recomputed = api.post(run + "recompute/")
+            if recomputed.status_code != 200:
+                approvals.append(recomputed.status_code)
+                return
 
-    threads = [threading.Thread(target=member_writes, args=(m,)) for m in members]
-    threads.append(threading.Thread(target=treasurer_approves))
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    writers = [functools.partial(member_writes, member) for member in members]
+    at_once(*writers, treasurer_approves, bound=300)  # 51 threads: minutes on a loaded machine
 
     # Refused writes were refused as a locked period, nothing else (no 500, no deadlock 503).
     assert set(refusals) <= {(409, "period_locked")}, Counter(refusals)
@@ -179,6 +166,17 @@ def test_an_entry_racing_the_approval_is_counted_or_refused(cooperative, treasur
     member = MemberFactory(cooperative=cooperative)
     project = ProjectFactory(client=ClientFactory(cooperative=cooperative))
     services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+
+    def log_late(month):
+        return api_as(member).post(
+            f"/api/v1/coops/{cooperative.slug}/time-entries/",
+            {"project": project.pk, "date": month.isoformat(), "minutes": 45},
+            format="json",
+        )
+
+    def approve(draft):
+        return distributing.approve_distribution(actor=treasurer, distribution=draft)
+
     outcomes = Counter()
     for back in range(1, 13):
         month = months_ago(cooperative, back)
@@ -189,40 +187,15 @@ def test_an_entry_racing_the_approval_is_counted_or_refused(cooperative, treasur
             amount=Decimal("1000.00"), received_on=month,
         )  # fmt: skip
         draft = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=month)
-        start = threading.Barrier(2)
-        results: dict[str, object] = {}
-
-        def log_late(month=month, start=start, results=results):
-            api = api_as(member)
-            try:
-                start.wait()
-                results["entry"] = api.post(
-                    f"/api/v1/coops/{cooperative.slug}/time-entries/",
-                    {"project": project.pk, "date": month.isoformat(), "minutes": 45},
-                    format="json",
-                )
-            finally:
-                connection.close()
-
-        def approve(draft=draft, start=start, results=results):
-            try:
-                start.wait()
-                distributing.approve_distribution(actor=treasurer, distribution=draft)
-                results["approval"] = "approved"
-            except StateConflict:
-                results["approval"] = "stale"
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=log_late), threading.Thread(target=approve)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if results["approval"] == "stale":  # the treasurer recomputes, checks and approves
+        logged, approval = at_once(
+            functools.partial(log_late, month),
+            functools.partial(approve, draft),
+            expected=StateConflict,
+        )
+        if not approval.ok:  # stale: the treasurer recomputes, checks and approves
             draft = distributing.recompute_draft(actor=treasurer, distribution=draft)
             distributing.approve_distribution(actor=treasurer, distribution=draft)
-        entry = results["entry"]
+        entry = logged.value
         line = draft.lines.get(member=member)
         if entry.status_code == 201:
             assert line.minutes == 60 + 45
