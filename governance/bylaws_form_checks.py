@@ -3,9 +3,9 @@ the page's language writes them, beside the field they are about.
 
 The bylaws' validators (coop/bylaws.py and its neighbours) answer the API and the admin, who
 write JSON: their sentences name keys and say "written as text". The form's fields check each
-number against the same bounds first (`SettingNumber`, `WholeNumberSetting`), and
-`amendment_refusals` words what only the amended bylaws as a whole can tell (a buy-in in shares
-without a nominal value, a rate above the cap) from the validators' own findings
+number against the same bounds first (`SettingNumber`, `WholeNumberSetting`, `ShareSetting`),
+and `amendment_refusals` words what only the amended bylaws as a whole can tell (a buy-in in
+shares without a nominal value, a rate above the cap) from the validators' own findings
 (`coop.bylaws_buyin.buyin_mistakes`, `coop.capital_bylaws.rate_above_cap`), so that a web user
 never meets the API's sentences.
 """
@@ -19,7 +19,7 @@ from babel import numbers as babel_numbers
 from django import forms
 from django.utils.translation import gettext as _
 
-from coop.bylaws import merged_with_defaults
+from coop.bylaws import merged_with_defaults, parse_share
 from coop.bylaws_buyin import BuyinProblem, amended_buyin, buyin_mistakes
 from coop.capital_bylaws import rate_above_cap
 from coop.forms import LocalizedDecimalField, page_locale
@@ -126,6 +126,33 @@ class WholeNumberSetting(forms.IntegerField):
         super().validate(value)
         if value is not None and not self.least <= value <= self.most:
             raise forms.ValidationError(self.rule(), code="out_of_bounds")
+
+
+class ShareSetting(forms.CharField):
+    """A quorum or threshold of the bylaws floors: a fraction "2/3", or a number from 0 to 1
+    as the page's language writes it ("0,75" in German, kept as "0.75") or as the API does
+    ("0.75"); refused beside the field, led by its label (`coop.bylaws.parse_share` decides)."""
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        if not text or "/" in text:
+            return text
+        try:
+            number = babel_numbers.parse_decimal(text, locale=page_locale(), strict=True)
+        except babel_numbers.NumberFormatError:
+            return text  # "0.75" in German: the API's notation, which parse_share reads
+        return format(number, "f") if number.is_finite() else text
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value:
+            try:
+                parse_share(value)
+            except ValueError as problem:
+                raise forms.ValidationError(
+                    _("%(what)s: %(problem)s") % {"what": self.label, "problem": problem},
+                    code="invalid",
+                ) from None
 
 
 def amendment_refusals(

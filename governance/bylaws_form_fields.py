@@ -26,7 +26,12 @@ from coop.bylaws_buyin import MAX_SHARES
 from coop.bylaws_settlement import MAX_INSTALMENTS, MAX_MONTHS
 from coop.capital_bylaws import HUNDRED, RATE_PLACES
 from coop.money import MAX_AMOUNT
-from governance.bylaws_form_checks import BUYIN, SettingNumber, WholeNumberSetting
+from governance.bylaws_form_checks import (
+    BUYIN,
+    SettingNumber,
+    ShareSetting,
+    WholeNumberSetting,
+)
 from governance.models import Kind
 
 UNCHANGED = ("", _("unchanged"))
@@ -225,7 +230,7 @@ def bylaws_fields() -> dict[str, forms.Field]:
             bylaws[f"floors_{kind}_{term}"] = (
                 WholeNumberSetting(label=label, required=False, least=0, most=MAX_FLOOR_HOURS)
                 if term.endswith("_hours")
-                else forms.CharField(label=label, required=False, max_length=20)
+                else ShareSetting(label=label, required=False, max_length=20)
             )
     return bylaws
 

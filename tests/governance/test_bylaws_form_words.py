@@ -110,6 +110,14 @@ MISTAKES = [
     ({}, {"settlement_start_months": "121"}, "settlement_start_months", None),
     ({}, {"probation_months": "61"}, "probation_months", None),
     ({}, {"probation_reminder_days": "91"}, "probation_reminder_days", None),
+    ({}, {"floors_general_quorum": "viel"}, "floors_general_quorum", None),
+    ({}, {"floors_spending_threshold": "3/2"}, "floors_spending_threshold", None),
+    (
+        {},
+        {"floors_bylaws_voting_hours": "9000"},
+        "floors_bylaws_voting_hours",
+        {"en": "8,784", "de": "8.784", "es": "8.784"},
+    ),
 ]
 
 
@@ -177,12 +185,20 @@ def test_a_rate_above_the_cap_in_the_member_s_language(
                 "statutory_reserve_pct": "0,1",
                 "capital_interest_rate_cap_pct": "5",
                 "capital_interest_rate_pct": "3,25",
+                "floors_general_quorum": "0,6",
+                "floors_bylaws_threshold": "2/3",
+                "floors_policy_threshold": "0.7",
             },
             {
                 "settlement": {"refundable_share": "0.70", "interest_rate": "0.02"},
                 "statutory_reserve_pct": "0.1",
                 "capital_interest_rate_cap_pct": "5",
                 "capital_interest_rate_pct": "3.25",
+                "floors": {
+                    "general": {"quorum": "0.6"},
+                    "bylaws": {"threshold": "2/3"},
+                    "policy": {"threshold": "0.7"},
+                },
             },
         ),
         (
