@@ -51,9 +51,10 @@ def _amount(raw: Any) -> Decimal | None:
         return None
     try:
         amount = Decimal(str(raw).strip())
+        # quantize() refuses a number with more digits than the context holds ("1e30")
+        if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
+            return None
     except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
         return None
     return amount.quantize(CENT)
 
@@ -71,30 +72,56 @@ def buyin_errors(value: Any) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class BuyinProblem:
+    """One thing wrong with a `buyin` setting: the term it is about ("" for the setting as a
+    whole), what is wrong (`code`, for a form to say it in its own words) and the sentence the
+    API and the admin give."""
+
+    term: str
+    code: str
+    message: str
+
+
 def buyin_problems(value: Any) -> dict[str, list[str]]:
     """What is wrong with a `buyin` setting, by the term each sentence is about ("" for the
     setting as a whole; the choice between an amount and shares is about "amount"), so that
-    a form shows each next to its field. {} if nothing is.
+    the API files each under the term's path (`action_payload.buyin.monthly_max`). {} if
+    nothing is.
 
-    The sentences about a term speak of it in the words of its field on the proposal form
-    (governance/bylaws_form_fields.py), never by its JSON key: the form shows each beside its
-    field, and the API files each under the term's path (`action_payload.buyin.monthly_max`).
-    Only the mistakes the form cannot make (a setting that does not exist, a payment the form
-    does not offer, a setting that is not an object) name keys and values, as the API reads
-    them."""
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        return {"": [_('The buy-in is an object such as {"amount": "1200.00"}, or null for none.')]}
+    The sentences speak of a term in words, never by its JSON key, and say how the JSON writes
+    it ("written as text"): they are the API's. Only the mistakes the form cannot make (a
+    setting that does not exist, a payment the form does not offer, a setting that is not an
+    object) name keys and values. The proposal form words each `BuyinProblem` itself
+    (governance/bylaws_form_checks.py)."""
     problems: dict[str, list[str]] = {}
+    for problem in buyin_mistakes(value):
+        problems.setdefault(problem.term, []).append(problem.message)
+    return problems
 
-    def add(term: str, message: str) -> None:
-        problems.setdefault(term, []).append(message)
+
+def buyin_mistakes(value: Any) -> list[BuyinProblem]:
+    """What is wrong with a `buyin` setting, each a `BuyinProblem` ([] if nothing is)."""
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        return [
+            BuyinProblem(
+                "",
+                "not_an_object",
+                _('The buy-in is an object such as {"amount": "1200.00"}, or null for none.'),
+            )
+        ]
+    problems: list[BuyinProblem] = []
+
+    def add(term: str, code: str, message: str) -> None:
+        problems.append(BuyinProblem(term, code, message))
 
     unknown = sorted(set(value) - KEYS)
     if unknown:
         add(
             unknown[0],
+            "unknown_term",
             _("The buy-in has no setting “%(key)s”; its settings are %(known)s.")
             % {"key": unknown[0], "known": ", ".join(sorted(KEYS))},
         )
@@ -103,23 +130,30 @@ def buyin_problems(value: Any) -> dict[str, list[str]]:
     if has_amount == has_shares:
         add(
             "amount",
+            "amount_or_shares",
             _(
                 "The buy-in is either an amount or a number of shares at a nominal value of a "
                 "share, not both nor neither."
             ),
         )
     elif has_amount and _amount(value["amount"]) is None:
-        add("amount", _('The buy-in amount is more than 0, in cents, written as text: "1200.00".'))
+        add(
+            "amount",
+            "amount",
+            _('The buy-in amount is more than 0, in cents, written as text: "1200.00".'),
+        )
     elif has_shares:
         shares = value.get("shares")
         if isinstance(shares, bool) or not isinstance(shares, int) or not 1 <= shares <= MAX_SHARES:
             add(
+                "shares",
                 "shares",
                 _("The number of shares of the buy-in is a whole number from 1 to %(most)s.")
                 % {"most": MAX_SHARES},
             )
         if _amount(value.get("nominal_value")) is None:
             add(
+                "nominal_value",
                 "nominal_value",
                 _(
                     "The nominal value of a share is more than 0, in cents, written as text: "
@@ -130,11 +164,13 @@ def buyin_problems(value: Any) -> dict[str, list[str]]:
     if payment not in PAYMENTS:
         add(
             "payment",
+            "payment",
             _('The buy-in is paid at once ("at_once") or in instalments ("instalments").'),
         )
     elif payment == "instalments" and _amount(value.get("monthly_max")) is None:
         add(
             "monthly_max",
+            "monthly_max_needed",
             _(
                 "A buy-in paid in instalments needs the most a month may take, more than 0, in "
                 'cents, written as text: "100.00".'
@@ -143,6 +179,7 @@ def buyin_problems(value: Any) -> dict[str, list[str]]:
     elif payment == "at_once" and "monthly_max" in value:
         add(
             "monthly_max",
+            "monthly_max_at_once",
             _(
                 "A buy-in paid at once has no monthly maximum: the most a month may take is for "
                 "a buy-in paid in instalments."

@@ -74,22 +74,39 @@ def interest_cap(settings: dict[str, Any]) -> Decimal:
     return parse_rate(settings["capital_interest_rate_cap_pct"])
 
 
+def rate_above_cap(value: dict[str, Any]) -> tuple[Decimal, Decimal] | None:
+    """(rate, cap) when the rate in force of these settings (missing keys take the defaults) is
+    above the cap; None when it is not, or when either is not a rate (`capital_errors` says so).
+    """
+    try:
+        rate = parse_rate(
+            value.get("capital_interest_rate_pct", CAPITAL_DEFAULTS["capital_interest_rate_pct"])
+        )
+        cap = parse_rate(
+            value.get(
+                "capital_interest_rate_cap_pct", CAPITAL_DEFAULTS["capital_interest_rate_cap_pct"]
+            )
+        )
+    except ValueError:
+        return None
+    return (rate, cap) if rate > cap else None
+
+
 def capital_errors(value: dict[str, Any]) -> list[str]:
     """The errors of the capital settings in a bylaws JSON (missing keys take the defaults)."""
     errors: list[str] = []
-    rates: dict[str, Decimal] = {}
     names = {
         "capital_interest_rate_cap_pct": _("The cap on interest on capital"),
         "capital_interest_rate_pct": _("The interest rate on capital"),
     }
     for key, name in names.items():
         try:
-            rates[key] = parse_rate(value.get(key, CAPITAL_DEFAULTS[key]))
+            parse_rate(value.get(key, CAPITAL_DEFAULTS[key]))
         except ValueError as error:
             errors.append(_("%(what)s: %(problem)s") % {"what": name, "problem": error})
-    rate = rates.get("capital_interest_rate_pct")
-    cap = rates.get("capital_interest_rate_cap_pct")
-    if rate is not None and cap is not None and rate > cap:
+    above = rate_above_cap(value)
+    if above:
+        rate, cap = above
         errors.append(
             _(
                 "The interest rate on capital (%(rate)s %%) is above the bylaws' cap "

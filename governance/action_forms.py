@@ -27,6 +27,7 @@ from coop.locale_formats import format_medium_day, format_month
 from coop.models import Cooperative, Member
 from coop.models.cooperative import MemberStatus, Role
 from coop.money import format_money
+from governance.bylaws_form_checks import amendment_refusals
 from governance.bylaws_form_fields import bylaws_fields, bylaws_initial, bylaws_payload
 
 SEP = "__"
@@ -199,6 +200,7 @@ class ActionDetailsForm(forms.Form):
         payload = kwargs.pop("payload", None)
         action = kwargs.pop("action", "")
         super().__init__(*args, **kwargs)
+        self.cooperative = cooperative
         self.groups: dict[str, list[str]] = {}
         for name, fields in _fields(cooperative).items():
             if name not in actions:
@@ -210,6 +212,21 @@ class ActionDetailsForm(forms.Form):
                 self.groups[name].append(key)
         if payload and action in self.groups and not self.is_bound:
             self.initial.update(_initial(action, payload))
+
+    def clean(self) -> dict[str, Any]:
+        """The chosen bylaws amendment's fields together (a buy-in in shares needs a nominal
+        value, a rate may not exceed the cap), refused in the form's words beside their field:
+        the action's validator would say it in the API's."""
+        cleaned = super().clean()
+        action = "amend_bylaws"
+        keys = self.groups.get(action, [])
+        if self.data.get("action") == action and not any(self.has_error(k) for k in keys):
+            fields = {key.split(SEP, 1)[1]: self.fields[key] for key in keys}
+            for name, refusal in amendment_refusals(
+                self.cooperative.bylaws, self.payload(action), fields
+            ):
+                self.add_error(f"{action}{SEP}{name}", refusal)
+        return cleaned
 
     def sections(self) -> Iterator[dict[str, Any]]:
         """(action, title, bound fields) for the template, one section per action."""

@@ -1,7 +1,9 @@
 """The bylaws amendment's group of fields on the proposal form (`amend_bylaws`): the settings,
 the settlement and buy-in terms and the floors per kind, each a field of its own; a field left
-blank leaves its setting unchanged, and the action's validator (governance/actions/bylaws.py)
-decides. governance/action_forms.py puts this group beside the other actions' ones.
+blank leaves its setting unchanged. Each number is checked against the bylaws' bounds by its
+field, and what the fields are together by governance/bylaws_form_checks.py, in the form's
+words; the action's validator (governance/actions/bylaws.py) still decides.
+governance/action_forms.py puts this group beside the other actions' ones.
 """
 
 from __future__ import annotations
@@ -12,36 +14,61 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coop.bylaws import FLOOR_TERMS, MEMBER_DECISIONS
+from coop.bylaws import (
+    FLOOR_TERMS,
+    MAX_FLOOR_HOURS,
+    MAX_PROBATION_MONTHS,
+    MAX_PROBATION_REMINDER_DAYS,
+    MEMBER_DECISIONS,
+)
 from coop.bylaws_buyin import KEYS as BUYIN_TERMS
-from coop.forms import LocalizedDecimalField
+from coop.bylaws_buyin import MAX_SHARES
+from coop.bylaws_settlement import MAX_INSTALMENTS, MAX_MONTHS
+from coop.capital_bylaws import HUNDRED, RATE_PLACES
+from coop.money import MAX_AMOUNT
+from governance.bylaws_form_checks import (
+    BUYIN,
+    SettingNumber,
+    ShareSetting,
+    WholeNumberSetting,
+)
 from governance.models import Kind
 
 UNCHANGED = ("", _("unchanged"))
 SETTLEMENT = "settlement_"  # the prefix of the settlement terms' fields
-BUYIN = "buyin_"  # the prefix of the buy-in terms' fields
 BUYIN_AMOUNTS = ("amount", "nominal_value", "monthly_max")
+# The settings and settlement terms the form takes as numbers, shown back in the page's notation.
+NUMBERS = ("spending_limit", "capital_interest_rate_pct", "capital_interest_rate_cap_pct",
+           "statutory_reserve_pct")  # fmt: skip
+SETTLEMENT_NUMBERS = ("refundable_share", "interest_rate")
+ZERO, ONE = Decimal(0), Decimal(1)
+
+
+def _amount(label: str) -> SettingNumber:
+    """A buy-in amount: more than 0, in cents, as every amount of the bylaws, and no more than
+    the books hold."""
+    return SettingNumber(
+        label=label, required=False, least=ZERO, above=True, most=MAX_AMOUNT, places=2
+    )
+
+
+def _rate(label: str) -> SettingNumber:
+    return SettingNumber(label=label, required=False, least=ZERO, most=HUNDRED, places=RATE_PLACES)
 
 
 def bylaws_fields() -> dict[str, forms.Field]:
     """The fields of the bylaws amendment: a field left blank leaves its setting unchanged."""
     yes_no = [UNCHANGED, ("yes", _("yes")), ("no", _("no"))]
     bylaws: dict[str, forms.Field] = {
-        "spending_limit": LocalizedDecimalField(label=_("Spending limit"), required=False),
+        "spending_limit": SettingNumber(label=_("Spending limit"), required=False, least=ZERO),
         "probationary_members_vote": forms.ChoiceField(
             label=_("Probationary members vote"), required=False, choices=yes_no
         ),
         "negative_capital_balance": forms.ChoiceField(
             label=_("Capital accounts may go below zero"), required=False, choices=yes_no
         ),
-        "capital_interest_rate_pct": forms.CharField(
-            label=_("Interest rate on capital (% a year)"), required=False, max_length=10
-        ),
-        "capital_interest_rate_cap_pct": forms.CharField(
-            label=_("Cap on the interest rate on capital (% a year)"),
-            required=False,
-            max_length=10,
-        ),
+        "capital_interest_rate_pct": _rate(_("Interest rate on capital (% a year)")),
+        "capital_interest_rate_cap_pct": _rate(_("Cap on the interest rate on capital (% a year)")),
         "capital_interest_period": forms.ChoiceField(
             label=_("Interest on capital is credited"),
             required=False,
@@ -83,45 +110,59 @@ def bylaws_fields() -> dict[str, forms.Field]:
                 ("money", _("paid in money")),
             ],
         ),
-        "statutory_reserve_pct": forms.CharField(
-            label=_('Legal reserve\'s share of the surplus (a fraction: "0.10")'),
+        "statutory_reserve_pct": SettingNumber(
+            label=_("Legal reserve's share of the surplus (a fraction of 1)"),
+            help_text=_("0.10 is 10 percent."),
             required=False,
-            max_length=10,
+            least=ZERO,
+            most=ONE,
+            below=True,
         ),
-        "probation_months": forms.IntegerField(
-            label=_("Probation (months; 0: no end date)"), required=False, min_value=0
+        "probation_months": WholeNumberSetting(
+            label=_("Probation (months; 0: no end date)"),
+            required=False,
+            least=0,
+            most=MAX_PROBATION_MONTHS,
         ),
-        "probation_reminder_days": forms.IntegerField(
+        "probation_reminder_days": WholeNumberSetting(
             label=_("Remind the secretaries this many days before a probation ends"),
             required=False,
-            min_value=1,
+            least=1,
+            most=MAX_PROBATION_REMINDER_DAYS,
         ),
         # A departed member's settlement (coop.bylaws_settlement): the terms left blank stay.
-        "settlement_notice_months": forms.IntegerField(
-            label=_("Settlement: notice (months)"), required=False, min_value=0
+        "settlement_notice_months": WholeNumberSetting(
+            label=_("Settlement: notice (months)"), required=False, least=0, most=MAX_MONTHS
         ),
-        "settlement_refundable_share": forms.CharField(
-            label=_('Settlement: the part of the balance paid back (a fraction: "0.70")'),
+        "settlement_refundable_share": SettingNumber(
+            label=_("Settlement: the part of the balance paid back (a fraction of 1)"),
+            help_text=_("0.70 pays back 70 percent and keeps 30 percent in the reserve."),
             required=False,
-            max_length=10,
+            least=ZERO,
+            most=ONE,
         ),
         "settlement_bears_losses": forms.ChoiceField(
             label=_("Settlement: the leaver bears losses up to the settlement date"),
             required=False,
             choices=yes_no,
         ),
-        "settlement_instalments": forms.IntegerField(
-            label=_("Settlement: number of instalments"), required=False, min_value=1
+        "settlement_instalments": WholeNumberSetting(
+            label=_("Settlement: number of instalments"),
+            required=False,
+            least=1,
+            most=MAX_INSTALMENTS,
         ),
         "settlement_frequency": forms.ChoiceField(
             label=_("Settlement: instalments are paid"),
             required=False,
             choices=[UNCHANGED, ("yearly", _("each year")), ("monthly", _("each month"))],
         ),
-        "settlement_interest_rate": forms.CharField(
-            label=_('Settlement: yearly interest on the unpaid balance (a fraction: "0.02")'),
+        "settlement_interest_rate": SettingNumber(
+            label=_("Settlement: yearly interest on the unpaid balance (a fraction of 1)"),
+            help_text=_("0.02 is 2 percent a year."),
             required=False,
-            max_length=10,
+            least=ZERO,
+            most=ONE,
         ),
         "settlement_start": forms.ChoiceField(
             label=_("Settlement: the first instalment is paid"),
@@ -132,24 +173,27 @@ def bylaws_fields() -> dict[str, forms.Field]:
                 ("after_year_end", _("some months after the end of that year")),
             ],
         ),
-        "settlement_start_months": forms.IntegerField(
-            label=_("Settlement: months before the first instalment"), required=False, min_value=0
+        "settlement_start_months": WholeNumberSetting(
+            label=_("Settlement: months before the first instalment"),
+            required=False,
+            least=0,
+            most=MAX_MONTHS,
         ),
         "settlement_approval": forms.ChoiceField(
             label=_("Settlement: who approves it"),
             required=False,
             choices=[UNCHANGED, ("treasurer", _("the treasurer")), ("vote", _("a vote"))],
         ),
-        # The buy-in (coop.bylaws_buyin): the terms left blank stay; its validator decides.
-        "buyin_amount": LocalizedDecimalField(
-            label=_("Buy-in: the amount (instead of shares)"), required=False
+        # The buy-in (coop.bylaws_buyin): the terms left blank stay; what the terms are
+        # together is checked by governance/bylaws_form_checks.py.
+        "buyin_amount": _amount(_("Buy-in: the amount (instead of shares)")),
+        "buyin_shares": WholeNumberSetting(
+            label=_("Buy-in: number of shares (instead of an amount)"),
+            required=False,
+            least=1,
+            most=MAX_SHARES,
         ),
-        "buyin_shares": forms.IntegerField(
-            label=_("Buy-in: number of shares (instead of an amount)"), required=False
-        ),
-        "buyin_nominal_value": LocalizedDecimalField(
-            label=_("Buy-in: nominal value of a share"), required=False
-        ),
+        "buyin_nominal_value": _amount(_("Buy-in: nominal value of a share")),
         "buyin_payment": forms.ChoiceField(
             label=_("Buy-in: paid"),
             required=False,
@@ -159,9 +203,7 @@ def bylaws_fields() -> dict[str, forms.Field]:
                 ("instalments", _("in instalments")),
             ],
         ),
-        "buyin_monthly_max": LocalizedDecimalField(
-            label=_("Buy-in: the most a month may take"), required=False
-        ),
+        "buyin_monthly_max": _amount(_("Buy-in: the most a month may take")),
         "policy_adoption": forms.ChoiceField(
             label=_("Who adopts a distribution policy"),
             required=False,
@@ -186,9 +228,9 @@ def bylaws_fields() -> dict[str, forms.Field]:
         for term in FLOOR_TERMS:
             label = f"{kind_label}: {term_labels[term]}"
             bylaws[f"floors_{kind}_{term}"] = (
-                forms.IntegerField(label=label, required=False, min_value=0)
+                WholeNumberSetting(label=label, required=False, least=0, most=MAX_FLOOR_HOURS)
                 if term.endswith("_hours")
-                else forms.CharField(label=label, required=False, max_length=20)
+                else ShareSetting(label=label, required=False, max_length=20)
             )
     return bylaws
 
@@ -208,16 +250,14 @@ def bylaws_payload(data: dict[str, Any]) -> dict[str, Any]:
             floors.setdefault(kind, {})[term] = value
         elif name.startswith(SETTLEMENT):
             term = name.removeprefix(SETTLEMENT)
-            settlement[term] = value == "yes" if value in ("yes", "no") else value
+            settlement[term] = value == "yes" if value in ("yes", "no") else _json(value)
         # Only the buy-in's own terms: `buyin_instalments` is a setting of the capital bylaws.
         elif name.startswith(BUYIN) and name.removeprefix(BUYIN) in BUYIN_TERMS:
-            buyin[name.removeprefix(BUYIN)] = str(value) if isinstance(value, Decimal) else value
+            buyin[name.removeprefix(BUYIN)] = _json(value)
         elif value in ("yes", "no"):
             payload[name] = value == "yes"
-        elif isinstance(value, Decimal):
-            payload[name] = str(value)
         else:
-            payload[name] = value
+            payload[name] = _json(value)
     if floors:
         payload["floors"] = floors
     if settlement:
@@ -225,6 +265,11 @@ def bylaws_payload(data: dict[str, Any]) -> dict[str, Any]:
     if buyin:
         payload["buyin"] = buyin
     return payload
+
+
+def _json(value: Any) -> Any:
+    """A number as the bylaws JSON writes it: text, "0.70" (never "7E-1")."""
+    return format(value, "f") if isinstance(value, Decimal) else value
 
 
 def _floor_key(name: str) -> tuple[str, str]:
@@ -255,6 +300,8 @@ def bylaws_initial(payload: dict[str, Any]) -> dict[str, Any]:
             for term, term_value in value.items():
                 if isinstance(term_value, bool):
                     term_value = "yes" if term_value else "no"
+                elif term in SETTLEMENT_NUMBERS:
+                    term_value = _decimal_or_text(term_value)
                 initial[f"{SETTLEMENT}{term}"] = term_value
         elif name == "buyin" and isinstance(value, dict):
             for term, term_value in value.items():
@@ -263,7 +310,7 @@ def bylaws_initial(payload: dict[str, Any]) -> dict[str, Any]:
                 initial[f"{BUYIN}{term}"] = term_value
         elif isinstance(value, bool):
             initial[name] = "yes" if value else "no"
-        elif name == "spending_limit":
+        elif name in NUMBERS:
             initial[name] = _decimal_or_text(value)
         else:
             initial[name] = value

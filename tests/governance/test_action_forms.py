@@ -214,9 +214,13 @@ def test_a_legal_reserve_that_is_not_a_fraction_is_refused(client, member):
     data = draft("bylaws", "amend_bylaws", statutory_reserve_pct="a tenth")
     response = signed_in(client, member).post(new(member.cooperative), data)
     assert response.status_code == 400
-    assert (
-        "The legal reserve&#x27;s share of the surplus is a fraction" in response.content.decode()
+    errors = re.search(
+        r'id="id_amend_bylaws__statutory_reserve_pct_error">(.*?)</ul>', response.content.decode()
     )
+    assert errors and (
+        "Legal reserve&#x27;s share of the surplus (a fraction of 1): at least 0 and below 1."
+        in errors.group(1)
+    ), errors
     assert not Proposal.objects.exists()
 
 
@@ -251,7 +255,10 @@ def test_a_settlement_share_that_is_not_a_fraction_is_refused(client, member):
     data = draft("bylaws", "amend_bylaws", settlement_refundable_share="most")
     response = signed_in(client, member).post(new(member.cooperative), data)
     assert response.status_code == 400
-    assert "Settlement.refundable_share is a fraction" in response.content.decode()
+    assert (
+        "Settlement: the part of the balance paid back (a fraction of 1): from 0 to 1."
+        in response.content.decode()
+    )
 
 
 def test_amend_the_bylaws(client, member):
@@ -366,36 +373,36 @@ class TestTheBuyinTerms:
     @pytest.mark.parametrize(
         ("bylaws", "fields", "term", "words"),
         [
-            (None, {"amount": "0"}, "amount", "The buy-in amount is more than 0"),
-            (None, {"amount": "12.345"}, "amount", "in cents"),
+            (None, {"amount": "0"}, "amount", "more than 0, with at most 2 decimals"),
+            (None, {"amount": "12.345"}, "amount", "at most 2 decimals"),
             (None, {"payment": "at_once"}, "amount", "either an amount"),
             (
                 None,
                 {"amount": "100.00", "shares": "2", "nominal_value": "50.00"},
                 "amount",
-                "not both nor neither",
+                "fill in one of the two, not both",
             ),
             (None, {"shares": "0", "nominal_value": "10.00"}, "shares", "whole number from 1"),
-            (None, {"shares": "100001", "nominal_value": "1.00"}, "shares", "1 to 100000"),
-            (None, {"shares": "3"}, "nominal_value", "nominal value of a share is more than 0"),
+            (None, {"shares": "100001", "nominal_value": "1.00"}, "shares", "1 to 100,000"),
+            (None, {"shares": "3"}, "nominal_value", "needed for a buy-in in shares"),
             (None, {"shares": "3", "nominal_value": "0"}, "nominal_value", "more than 0"),
             (
                 {"amount": "1200.00"},
                 {"payment": "instalments"},
                 "monthly_max",
-                "needs the most a month may take",
+                "needed for a buy-in paid in instalments",
             ),
             (
                 {"amount": "1200.00"},
                 {"payment": "instalments", "monthly_max": "-5"},
                 "monthly_max",
-                "needs the most a month may take",
+                "the most a month may take: more than 0",
             ),
             (
                 {"amount": "1200.00"},
                 {"monthly_max": "100.00"},
                 "monthly_max",
-                "paid at once has no monthly maximum",
+                "only for a buy-in paid in instalments; this one is paid at once",
             ),
         ],
     )

@@ -110,8 +110,8 @@ def test_the_form_is_in_the_members_language(client, member):
     )
     _label, errors = shown(response.content.decode(), "nominal_value")
     assert errors == [
-        "El valor nominal de una participación es mayor que 0, en céntimos, escrito como texto: "
-        '"100.00".'
+        "Aportación: valor nominal de una participación: necesario para una aportación en "
+        "participaciones."
     ]
 
 

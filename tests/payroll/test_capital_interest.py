@@ -272,7 +272,10 @@ def test_a_bylaws_proposal_sets_the_rate_and_its_cap(client, clock, cooperative)
     above = draft("bylaws", "amend_bylaws", capital_interest_rate_pct="3.25")
     response = signed_in(client, member).post(new(cooperative), above)
     assert response.status_code == 400
-    assert "above the bylaws&#x27; cap" in response.content.decode()
+    assert (
+        "Interest rate on capital (% a year): 3.25 % is above the cap of 0 % that the bylaws "
+        "allow; the rate may not exceed the cap." in response.content.decode()
+    )
 
 
 def test_a_rate_is_written_as_the_language_writes_it():
