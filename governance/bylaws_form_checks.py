@@ -143,6 +143,17 @@ class ShareSetting(forms.CharField):
             return text  # "0.75" in German: the API's notation, which parse_share reads
         return format(number, "f") if number.is_finite() else text
 
+    def prepare_value(self, value: Any) -> Any:
+        """A stored "0.75" shown as the page's language writes it ("0,75" in German); a
+        fraction "2/3", or text that is not a number, as it is."""
+        if not isinstance(value, str) or not value or "/" in value:
+            return value
+        try:
+            number = Decimal(value)
+        except ArithmeticError:
+            return value
+        return shown(number) if number.is_finite() else value
+
     def validate(self, value: Any) -> None:
         super().validate(value)
         if value:

@@ -10,6 +10,7 @@ from coop.forms import DateField, DateTimeLocalInput
 from coop.models import Member
 from coop.models.cooperative import MemberStatus
 from governance.actions.registry import available
+from governance.bylaws_form_checks import ShareSetting
 from governance.models import Kind, Method
 
 
@@ -41,7 +42,8 @@ class ProposalForm(forms.Form):
         initial=1,
         help_text=_("How many options are elected: STV only; every other method elects one."),
     )
-    quorum = forms.CharField(
+    # Typed as the page's language writes numbers ("0,5" in German and Spanish) or as "1/2".
+    quorum = ShareSetting(
         label=_("Quorum"),
         max_length=20,
         required=False,
@@ -49,7 +51,7 @@ class ProposalForm(forms.Form):
             'The share of eligible members who must vote (abstaining counts), as "1/2" or "0.5".'
         ),
     )
-    threshold = forms.CharField(
+    threshold = ShareSetting(
         label=_("Threshold"),
         max_length=20,
         required=False,

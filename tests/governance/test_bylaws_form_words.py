@@ -289,3 +289,40 @@ def test_the_api_still_answers_in_its_own_words(api, member, payload, errors):
     )  # fmt: skip
     assert response.status_code == 400
     assert response.json()["errors"] == errors
+
+
+@pytest.mark.parametrize(
+    ("language", "quorum", "threshold"),
+    [("de", "0,6", "0,8"), ("es", "0,6", "4/5"), ("en", "0.6", "0.8"), ("de", "0.6", "0.8")],
+)
+def test_a_proposal_s_quorum_and_threshold_as_the_language_writes_them(
+    client, member, settings, language, quorum, threshold
+):
+    """ "0,6" in German and Spanish, "0.6" as the API writes it, or a fraction: kept exact."""
+    client = in_language(client, member, settings, language)
+    data = {**draft("general", ""), "quorum": quorum, "threshold": threshold}
+    assert client.post(new(member.cooperative), data).status_code == 302
+    assert Proposal.objects.values_list("quorum", "threshold").get() == ("3/5", "4/5")
+
+
+def test_a_draft_s_floors_are_shown_back_in_the_page_s_notation(client, member, settings):
+    data = draft("bylaws", "amend_bylaws", floors_general_quorum="0,6")
+    client = in_language(client, member, settings, "de")
+    assert client.post(new(member.cooperative), data).status_code == 302
+    proposal = Proposal.objects.get()
+    assert proposal.action_payload["floors"]["general"]["quorum"] == "0.6"
+    page = client.get(f"/c/{member.cooperative.slug}/proposals/{proposal.pk}/edit/")
+    field = re.search(
+        r'<input[^>]*name="amend_bylaws__floors_general_quorum"[^>]*>', page.content.decode()
+    )
+    assert field and 'value="0,6"' in field.group(0), field
+
+
+def test_a_proposal_s_quorum_refused_beside_its_field_in_german(client, member, settings):
+    client = in_language(client, member, settings, "de")
+    data = {**draft("general", ""), "quorum": "1,5"}
+    page = client.post(new(member.cooperative), data).content.decode()
+    found = re.search(r'<ul class="errorlist" id="id_quorum_error">(.*?)</ul>', page, re.DOTALL)
+    assert found, all_refusals(page)
+    assert html.unescape(found.group(1)).count("Quorum: ") == 1
+    assert not Proposal.objects.exists()
