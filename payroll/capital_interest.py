@@ -63,15 +63,9 @@ def period_bounds(
     except ValueError:
         pass
     if monthly:
-        message = _(
-            "The bylaws credit interest monthly (capital_interest_period): write the period as a "
-            'month, "2026-03".'
-        )
+        message = _('The bylaws credit interest monthly: write the period as a month, "2026-03".')
     else:
-        message = _(
-            "The bylaws credit interest yearly (capital_interest_period): write the period as a "
-            'year, "2026".'
-        )
+        message = _('The bylaws credit interest yearly: write the period as a year, "2026".')
     raise InvalidInput(message, field="period")
 
 
@@ -95,10 +89,7 @@ def _rate_in_force(cooperative: Cooperative) -> Decimal:
         )
     if rate == 0:
         raise StateConflict(
-            _(
-                "The bylaws set no interest on capital (capital_interest_rate_pct is 0): there "
-                "is nothing to credit."
-            ),
+            _("The bylaws set no interest on capital (a rate of 0 %): there is nothing to credit."),
             code="no_interest_rate",
         )
     return rate
