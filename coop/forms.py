@@ -1,5 +1,6 @@
 """Forms of the core web pages, and the date inputs every form of the project uses."""
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -68,6 +69,10 @@ def page_locale() -> str:
     return to_locale(get_language() or "en")
 
 
+# A sign, digits and the separators some language groups or splits them with, nothing else.
+NUMBER_LIKE = re.compile(r"[+-]?[0-9][0-9.,'\u00a0\u202f ]*")
+
+
 class LocalizedDecimalField(forms.DecimalField):
     """A number or an amount as the page's language writes it, and nothing that could be read
     two ways: "300,50" and "1.234,56" in Spanish and German, "1,234.56" in English (Babel's
@@ -104,10 +109,17 @@ class LocalizedDecimalField(forms.DecimalField):
 
     def notation_problem(self, text: str) -> str:
         locale = page_locale()
-        return gettext(
-            "%(field)s: “%(text)s” can be read more than one way. Write it as %(example)s, "
-            "with “%(decimal)s” before the decimals."
-        ) % {
+        if NUMBER_LIKE.fullmatch(text):  # digits and separators: in the wrong places
+            problem = gettext(
+                "%(field)s: “%(text)s” can be read more than one way. Write it as %(example)s, "
+                "with “%(decimal)s” before the decimals."
+            )
+        else:  # words, units, a sum: no reading of it is a number
+            problem = gettext(
+                "%(field)s: “%(text)s” is not a number. Write it as %(example)s, with "
+                "“%(decimal)s” before the decimals."
+            )
+        return problem % {
             "field": self.label or gettext("This number"),
             "text": text,
             "example": babel_numbers.format_decimal(Decimal("1234.56"), locale=locale),

@@ -44,6 +44,21 @@ def test_what_could_be_read_two_ways_is_refused_naming_the_field(language, typed
         assert f"{typed}" in message.split(":", 1)[1] and example in message
 
 
+@pytest.mark.parametrize(
+    ("language", "typed", "said"),
+    [("en", "twelve", "is not a number"), ("de", "12 €", "ist keine Zahl"),
+     ("es", "1+2", "no es un número"), ("de", "abc", "ist keine Zahl")],
+)  # fmt: skip
+def test_what_is_no_number_at_all_is_called_so(language, typed, said):
+    """Not "can be read more than one way", which only a number in the wrong notation can."""
+    with translation.override(language):
+        with pytest.raises(Exception) as refused:
+            LocalizedDecimalField(label=translation.gettext("Amount")).clean(typed)
+        message = " ".join(refused.value.messages)
+        assert message.startswith(translation.gettext("Amount") + ":")
+        assert typed in message and said in message
+
+
 def test_other_digits_are_refused():
     with pytest.raises(Exception, match="0-9"):
         LocalizedDecimalField().clean("١٠٠")
