@@ -17,6 +17,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coop.money import MAX_AMOUNT, format_max
+
 CENT = Decimal("0.01")
 # The most shares one subscription holds: far above any co-op's, low enough for the books.
 MAX_SHARES = 100_000
@@ -113,6 +115,7 @@ def buyin_mistakes(value: Any) -> list[BuyinProblem]:
             )
         ]
     problems: list[BuyinProblem] = []
+    most = {"max": format_max()}  # the largest amount the books hold, as the reader writes it
 
     def add(term: str, code: str, message: str) -> None:
         problems.append(BuyinProblem(term, code, message))
@@ -136,22 +139,26 @@ def buyin_mistakes(value: Any) -> list[BuyinProblem]:
                 "share, not both nor neither."
             ),
         )
-    elif has_amount and _amount(value["amount"]) is None:
+    elif has_amount and (amount := _amount(value["amount"])) is None:
         add(
             "amount",
             "amount",
             _('The buy-in amount is more than 0, in cents, written as text: "1200.00".'),
         )
+    elif has_amount and amount > MAX_AMOUNT:
+        add("amount", "too_large", _("The buy-in amount is at most %(max)s.") % most)
     elif has_shares:
         shares = value.get("shares")
-        if isinstance(shares, bool) or not isinstance(shares, int) or not 1 <= shares <= MAX_SHARES:
+        whole = not isinstance(shares, bool) and isinstance(shares, int)
+        if not whole or not 1 <= shares <= MAX_SHARES:
             add(
                 "shares",
                 "shares",
                 _("The number of shares of the buy-in is a whole number from 1 to %(most)s.")
                 % {"most": MAX_SHARES},
             )
-        if _amount(value.get("nominal_value")) is None:
+        nominal = _amount(value.get("nominal_value"))
+        if nominal is None:
             add(
                 "nominal_value",
                 "nominal_value",
@@ -160,6 +167,23 @@ def buyin_mistakes(value: Any) -> list[BuyinProblem]:
                     '"100.00".'
                 ),
             )
+        elif nominal > MAX_AMOUNT:
+            add(
+                "nominal_value",
+                "too_large",
+                _("The nominal value of a share is at most %(max)s.") % most,
+            )
+        elif whole and 1 <= shares <= MAX_SHARES and nominal * shares > MAX_AMOUNT:
+            # Each term fits, their product does not: the subscription could not be written.
+            add(
+                "shares",
+                "total_too_large",
+                _(
+                    "The buy-in, the number of shares times the nominal value of a share, is "
+                    "at most %(max)s."
+                )
+                % most,
+            )
     payment = value.get("payment", "at_once")
     if payment not in PAYMENTS:
         add(
@@ -167,7 +191,7 @@ def buyin_mistakes(value: Any) -> list[BuyinProblem]:
             "payment",
             _('The buy-in is paid at once ("at_once") or in instalments ("instalments").'),
         )
-    elif payment == "instalments" and _amount(value.get("monthly_max")) is None:
+    elif payment == "instalments" and (monthly_max := _amount(value.get("monthly_max"))) is None:
         add(
             "monthly_max",
             "monthly_max_needed",
@@ -175,6 +199,12 @@ def buyin_mistakes(value: Any) -> list[BuyinProblem]:
                 "A buy-in paid in instalments needs the most a month may take, more than 0, in "
                 'cents, written as text: "100.00".'
             ),
+        )
+    elif payment == "instalments" and monthly_max > MAX_AMOUNT:
+        add(
+            "monthly_max",
+            "too_large",
+            _("The most a month may take of the buy-in is at most %(max)s.") % most,
         )
     elif payment == "at_once" and "monthly_max" in value:
         add(

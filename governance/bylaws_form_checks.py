@@ -23,6 +23,7 @@ from coop.bylaws import merged_with_defaults, parse_share
 from coop.bylaws_buyin import BuyinProblem, amended_buyin, buyin_mistakes
 from coop.capital_bylaws import rate_above_cap
 from coop.forms import LocalizedDecimalField, page_locale
+from coop.money import MAX_AMOUNT
 
 BUYIN = "buyin_"  # the prefix of the buy-in terms' fields
 
@@ -223,6 +224,13 @@ def _buyin_refusal(problem: BuyinProblem, amended: dict[str, Any], field: forms.
         return _("%(field)s: only for a buy-in paid in instalments; this one is paid at once.") % (
             words
         )
+    if problem.code == "too_large":  # a stored term the amendment keeps, above the books' most
+        return _("%(field)s: at most %(most)s.") % {**words, "most": shown(MAX_AMOUNT)}
+    if problem.code == "total_too_large":
+        return _(
+            "%(field)s: the number of shares times the nominal value of a share comes to more "
+            "than %(most)s, the most the books hold."
+        ) % {**words, "most": shown(MAX_AMOUNT)}
     if isinstance(field, SettingNumber | WholeNumberSetting):
         return field.rule()  # a stored term the amendment keeps, out of bounds
     # A term that does not exist or a payment not offered: this form's fields cannot send them.

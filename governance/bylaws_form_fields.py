@@ -60,7 +60,9 @@ def bylaws_fields() -> dict[str, forms.Field]:
     """The fields of the bylaws amendment: a field left blank leaves its setting unchanged."""
     yes_no = [UNCHANGED, ("yes", _("yes")), ("no", _("no"))]
     bylaws: dict[str, forms.Field] = {
-        "spending_limit": SettingNumber(label=_("Spending limit"), required=False, least=ZERO),
+        "spending_limit": SettingNumber(
+            label=_("Spending limit"), required=False, least=ZERO, most=MAX_AMOUNT
+        ),
         "probationary_members_vote": forms.ChoiceField(
             label=_("Probationary members vote"), required=False, choices=yes_no
         ),

@@ -103,6 +103,39 @@ def test_a_partial_amendment_keeps_the_other_terms_when_it_passes(api, clock, me
                 ],
             },
         ),
+        # Beyond the books' DECIMAL(14, 2): the buy-in could pass and never be subscribed.
+        (
+            {"buyin": {"amount": "1000000000000.00"}, "spending_limit": "1e30"},
+            {
+                "action_payload.buyin.amount": ["The buy-in amount is at most 999,999,999,999.99."],
+                "action_payload": ["The spending limit is at most 999,999,999,999.99."],
+            },
+        ),
+        (
+            {"buyin": {"shares": 2, "nominal_value": "1000000000000.00"}},
+            {
+                "action_payload.buyin.nominal_value": [
+                    "The nominal value of a share is at most 999,999,999,999.99."
+                ]
+            },
+        ),
+        (
+            {"buyin": {"shares": 100000, "nominal_value": "10000000.01"}},
+            {
+                "action_payload.buyin.shares": [
+                    "The buy-in, the number of shares times the nominal value of a share, is at "
+                    "most 999,999,999,999.99."
+                ]
+            },
+        ),
+        (
+            {"buyin": {"monthly_max": "1000000000000.00"}},
+            {
+                "action_payload.buyin.monthly_max": [
+                    "The most a month may take of the buy-in is at most 999,999,999,999.99."
+                ]
+            },
+        ),
     ],
 )
 def test_each_mistake_under_its_term(api, member, with_buyin, payload, errors):
@@ -116,3 +149,12 @@ def test_no_buy_in_any_more(api, member, with_buyin):
     response = draft_amending(api, member, {"buyin": None})
     assert response.status_code == 201
     assert response.json()["action_payload"] == {"buyin": None}
+
+
+def test_the_largest_buy_in_the_books_hold_is_taken(api, member, with_buyin):
+    payload = {"buyin": {"shares": 100000, "nominal_value": "9999999.99"}}  # 999,999,999,000.00
+    response = draft_amending(api, member, payload)
+    assert response.status_code == 201, response.json()
+    payload = {"buyin": {"amount": "999999999999.99"}, "spending_limit": "999999999999.99"}
+    response = draft_amending(api, member, payload)
+    assert response.status_code == 201, response.json()

@@ -84,6 +84,41 @@ MISTAKES = [
     ({}, {"buyin_monthly_max": "0", "buyin_payment": "instalments"}, "buyin_monthly_max", None),
     ({}, {"spending_limit": "-5"}, "spending_limit", None),
     (
+        {},
+        {
+            "spending_limit": {
+                "en": "1,000,000,000,000",
+                "de": "1.000.000.000.000",
+                "es": "1.000.000.000.000",
+            }
+        },
+        "spending_limit",
+        {"en": "999,999,999,999.99", "de": "999.999.999.999,99", "es": "999.999.999.999,99"},
+    ),
+    # Each term fits the books, the buy-in they make does not.
+    (
+        {},
+        {
+            "buyin_shares": "100000",
+            "buyin_nominal_value": {"en": "10,000,000", "de": "10.000.000", "es": "10.000.000"},
+        },
+        "buyin_shares",
+        {"en": "999,999,999,999.99", "de": "999.999.999.999,99", "es": "999.999.999.999,99"},
+    ),
+    # A term stored before the API bounded it, kept by an amendment of another term.
+    (
+        {
+            "buyin": {
+                "amount": "1200.00",
+                "payment": "instalments",
+                "monthly_max": "1000000000000.00",
+            }
+        },
+        {"buyin_amount": "1300"},
+        "buyin_monthly_max",
+        {"en": "999,999,999,999.99", "de": "999.999.999.999,99", "es": "999.999.999.999,99"},
+    ),
+    (
         {"capital_interest_rate_cap_pct": "2.5"},
         {"capital_interest_rate_pct": {"en": "3.75", "de": "3,75", "es": "3,75"}},
         "capital_interest_rate_pct",
