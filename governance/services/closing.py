@@ -7,13 +7,14 @@ import logging
 from fractions import Fraction
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from coop import clock
 from coop.audit import record
-from coop.errors import NotAllowed, StateConflict
+from coop.errors import DomainError, NotAllowed, StateConflict
 from coop.models import Member
 from coop.models.cooperative import Role
 from governance import enqueue, floors, secret_ballots, voted_action
@@ -126,7 +127,7 @@ def _execute_action(proposal: Proposal) -> None:
                 {"payload": proposal.action_payload, "effect": effect or {}},
             )
     except Exception as error:  # any failure is shown to members, never raised
-        message = getattr(error, "message", None) or str(error) or error.__class__.__name__
+        message = _failure(proposal, error)
         proposal.action_error = message
         proposal.save(update_fields=["action_error", "updated_at"])
         record(proposal.cooperative, None, "action.failed", proposal, {"error": message})
@@ -148,10 +149,27 @@ def _not_passed(proposal: Proposal) -> None:
                 {"payload": proposal.action_payload, "effect": effect or {}},
             )
     except Exception as error:  # as for the action: shown to members, never raised
-        message = getattr(error, "message", None) or str(error) or error.__class__.__name__
+        message = _failure(proposal, error)
         proposal.action_error = message
         proposal.save(update_fields=["action_error", "updated_at"])
         record(proposal.cooperative, None, "action.failed", proposal, {"error": message})
+
+
+def _failure(proposal: Proposal, error: Exception) -> str:
+    """What members read when a passed proposal's action fails, in the site's language: a
+    rule's refusal in its own words; anything else (a fault of Cooperage, a value the database
+    refused) said as such, with the traceback in the server's log for an admin, never the
+    database's or Python's own message."""
+    if isinstance(error, DomainError):
+        return error.message
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    logger.exception("proposal %s: action %s failed", proposal.pk, proposal.action)
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(
+            "Not carried out: Cooperage met an error it did not expect (%(kind)s). Nothing was "
+            "changed; an admin will find the details in the server's log."
+        ) % {"kind": error.__class__.__name__}
 
 
 def sweep(now: datetime.datetime | None = None) -> dict[str, int]:

@@ -1,0 +1,93 @@
+"""A passed proposal whose action fails stays passed with the failure on its page: a rule's
+refusal in its own words, anything else (a fault of Cooperage, a value the database refused)
+said as such, with its traceback in the server's log and never Python's or the database's own
+message in front of members."""
+
+import dataclasses
+import datetime
+import logging
+
+import pytest
+
+from coop.errors import StateConflict
+from coop.models import AuditEvent
+from governance import services
+from governance.actions import registry
+from governance.models import Proposal
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2029, 12, 1, 12, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def december_2029(clock):
+    clock.set(NOW)
+
+
+def failing_with(monkeypatch, error: Exception) -> None:
+    """amend_bylaws, changing the bylaws and then failing: the change must not stay."""
+    action = registry.get("amend_bylaws")
+
+    def execute(cooperative, payload, proposal):
+        action.execute(cooperative, payload, proposal)
+        raise error
+
+    monkeypatch.setitem(
+        registry._registry, "amend_bylaws", dataclasses.replace(action, execute=execute)
+    )
+
+
+def pass_amendment(clock, member) -> Proposal:
+    voters = [member, *(MemberFactory(cooperative=member.cooperative) for _n in range(2))]
+    opens = NOW + datetime.timedelta(days=3)
+    proposal = services.create_proposal(
+        actor=member,
+        title="Raise the spending limit",
+        kind="bylaws",
+        method="supermajority",
+        opens_at=opens,
+        closes_at=opens + datetime.timedelta(days=6),
+        action="amend_bylaws",
+        action_payload={"spending_limit": "2500.00"},
+    )
+    proposal = services.open_proposal(actor=member, proposal=proposal)
+    clock.set(proposal.opens_at)
+    services.sweep()
+    proposal.refresh_from_db()
+    for voter in voters:
+        services.cast_vote(actor=voter, proposal=proposal, ballot={"choice": "agree"})
+    clock.set(proposal.closes_at)
+    services.sweep()
+    proposal.refresh_from_db()
+    return proposal
+
+
+def test_a_fault_is_said_as_such_and_logged_with_its_traceback(clock, member, monkeypatch, caplog):
+    failing_with(monkeypatch, RuntimeError("numeric field overflow in coop_subscription"))
+    with caplog.at_level(logging.ERROR, logger="governance.services.closing"):
+        proposal = pass_amendment(clock, member)
+    assert proposal.result == "passed"
+    assert proposal.action_error == (
+        "Not carried out: Cooperage met an error it did not expect (RuntimeError). Nothing was "
+        "changed; an admin will find the details in the server's log."
+    )
+    assert "overflow" not in proposal.action_error
+    [logged] = [entry for entry in caplog.records if entry.exc_info]
+    assert f"proposal {proposal.pk}: action amend_bylaws failed" in logged.getMessage()
+    assert "numeric field overflow" in str(logged.exc_info[1])
+    failed = AuditEvent.objects.get(verb="action.failed", object_id=str(proposal.pk))
+    assert failed.data == {"error": proposal.action_error}
+    member.cooperative.refresh_from_db()
+    assert member.cooperative.bylaws.get("spending_limit") != "2500.00"
+
+
+def test_a_rule_s_refusal_is_shown_in_its_own_words_and_not_logged_as_a_fault(
+    clock, member, monkeypatch, caplog
+):
+    failing_with(monkeypatch, StateConflict("the co-op's capital is short of it"))
+    with caplog.at_level(logging.ERROR, logger="governance.services.closing"):
+        proposal = pass_amendment(clock, member)
+    assert proposal.action_error == "The co-op's capital is short of it"
+    assert not [entry for entry in caplog.records if entry.exc_info]
