@@ -212,6 +212,10 @@ if not SITE_URL:
 # Celery: eager without a broker (embedded default), real workers with one.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# An eager `.delay()` still takes a producer from Celery's pool, to hand the task its arguments
+# as a worker would receive them. Without a URL kombu names localhost's AMQP and warns ("No
+# hostname was supplied"); the in-memory transport says what happens: nothing is sent.
+CELERY_BROKER_WRITE_URL = None if CELERY_BROKER_URL else "memory://localhost//"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 CELERY_TASK_ACKS_LATE = True
