@@ -37,18 +37,15 @@ from api.views.capital import (
     CapitalLossViewSet,
     CollectiveAccountView,
 )
+from api.views.capital_accounts import CapitalAccountViewSet
 from api.views.core import ClientViewSet, CooperativeViewSet, MemberViewSet, ProjectViewSet
 from api.views.governance import DelegationViewSet, ProposalViewSet
 from api.views.hours import HoursSummaryViewSet, TimeEntryViewSet, TimerViewSet
 from api.views.patronage import AllocationConsentViewSet
-from api.views.payroll import (
-    CapitalAccountViewSet,
-    DistributionViewSet,
-    ExpenseViewSet,
-    PolicyViewSet,
-    RevenueViewSet,
-)
 from api.views.payroll_claims import ExpenseClaimViewSet
+from api.views.payroll_distributions import DistributionViewSet
+from api.views.payroll_money import ExpenseViewSet, RevenueViewSet
+from api.views.payroll_policies import PolicyViewSet
 from api.views.payroll_settlements import SettlementViewSet
 from api.views.payroll_shares import ShareRegisterViewSet
 

@@ -16,8 +16,7 @@ from coop import clock, money
 from coop.audit import record
 from coop.errors import InvalidInput, PeriodLocked, StateConflict
 from coop.models import Client, Member
-from payroll import bookkeeping, distributing
-from payroll import services as payroll
+from payroll import bookkeeping, distributing, money_checks, money_in, spending
 from payroll.claim_models import ExpenseClaim
 from payroll.models import Distribution, DistributionLine, Expense
 
@@ -133,7 +132,7 @@ def _confirm_expense(actor: Member | None, match: BankMatch, bank_tx: BankTransa
 def _confirm_fee(actor: Member | None, match: BankMatch, bank_tx: BankTransaction) -> None:
     if bank_tx.amount >= 0:
         raise InvalidInput(_("A bank fee is money paid out."), field="transaction")
-    expense = payroll.record_expense(
+    expense = spending.record_expense(
         actor=actor,
         cooperative=coop_of(bank_tx),
         category=BANK_FEES_CATEGORY,
@@ -142,7 +141,7 @@ def _confirm_fee(actor: Member | None, match: BankMatch, bank_tx: BankTransactio
         payee=(bank_tx.counterparty_name or bank_tx.account.name)[:200],
         note=bank_tx.remittance_information[:1000],
     )
-    match.fee_expense = payroll.decide_expense(
+    match.fee_expense = spending.decide_expense(
         actor=actor, expense=expense, approve=True, role="bank_fees"
     )
 
@@ -150,7 +149,7 @@ def _confirm_fee(actor: Member | None, match: BankMatch, bank_tx: BankTransactio
 def _confirm_interest(actor: Member | None, match: BankMatch, bank_tx: BankTransaction) -> None:
     if bank_tx.amount <= 0:
         raise InvalidInput(_("Interest received is money coming in."), field="transaction")
-    match.interest_revenue = payroll.record_revenue(
+    match.interest_revenue = money_in.record_revenue(
         actor=actor,
         cooperative=coop_of(bank_tx),
         client=_bank_client(bank_tx),
@@ -173,7 +172,7 @@ CONFIRM = {
 
 def _month_locked(cooperative: Any, day: datetime.date) -> bool:
     try:
-        payroll.ensure_money_month_open(cooperative, day)
+        money_checks.ensure_money_month_open(cooperative, day)
     except PeriodLocked:
         return True
     return False
@@ -190,7 +189,7 @@ def _undo_fee(actor: Member | None, match: BankMatch, bank_tx: BankTransaction) 
     cooperative = expense.cooperative
     if _month_locked(cooperative, expense.date):
         return [
-            payroll.record_revenue(
+            money_in.record_revenue(
                 actor=actor,
                 cooperative=cooperative,
                 client=_bank_client(bank_tx),
@@ -228,14 +227,14 @@ def _undo_interest(actor: Member | None, match: BankMatch, bank_tx: BankTransact
     match.save(update_fields=["interest_revenue"])
     if _month_locked(revenue.cooperative, revenue.received_on):
         return [
-            payroll.correct_revenue(
+            money_in.correct_revenue(
                 actor=actor,
                 revenue=revenue,
                 received_on=clock.today_in(revenue.cooperative),
                 note=_("Interest unmatched from the bank"),
             )
         ]
-    payroll.delete_revenue(actor=actor, revenue=revenue)
+    money_in.delete_revenue(actor=actor, revenue=revenue)
     return []
 
 

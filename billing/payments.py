@@ -27,7 +27,7 @@ from coop.locale_formats import format_day
 from coop.models import Member, Project
 from coop.models.cooperative import Role
 from coop.services import require_role
-from payroll import services as payroll
+from payroll import money_checks, money_in
 from payroll.allocation import largest_remainder
 from payroll.models import Revenue
 
@@ -252,7 +252,7 @@ def record_payment(
         parts = revenue_parts(invoice, earned, cooperative.currency) if earned > 0 else []
         projects = Project.objects.in_bulk([key for key, _part in parts if key is not None])
         for project_id, part in parts:
-            revenue = payroll.record_revenue(
+            revenue = money_in.record_revenue(
                 actor=actor,
                 cooperative=cooperative,
                 client=invoice.client,
@@ -285,7 +285,7 @@ def record_payment(
 
 def _month_locked(payment: Payment) -> bool:
     try:
-        payroll.ensure_money_month_open(payment.cooperative, payment.received_on)
+        money_checks.ensure_money_month_open(payment.cooperative, payment.received_on)
     except PeriodLocked:
         return True
     return False
@@ -309,7 +309,7 @@ def remove_payment(*, actor: Member | None, payment: Payment) -> list[Revenue]:
         for row in revenue:
             if locked:
                 corrections.append(
-                    payroll.correct_revenue(
+                    money_in.correct_revenue(
                         actor=actor,
                         revenue=row,
                         received_on=today,
@@ -318,7 +318,7 @@ def remove_payment(*, actor: Member | None, payment: Payment) -> list[Revenue]:
                     )
                 )
             else:
-                payroll.delete_revenue(actor=actor, revenue=row, book=False)
+                money_in.delete_revenue(actor=actor, revenue=row, book=False)
         data = {
             "invoice": invoice.number,
             "amount": str(payment.amount),

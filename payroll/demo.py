@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from coop import services as coop_services
 from coop.models import Client, Cooperative, Member, User
-from payroll import capital, distributing, services, settlements, shares
+from payroll import capital, distributing, money_in, policies, settlements, shares, spending
 from payroll.models import Distribution, Revenue
 from payroll.settlement_models import Settlement
 
@@ -82,7 +82,7 @@ def _leaver(cooperative: Cooperative, treasurer: Member | None, first_month: dat
 
 def load_demo(cooperative: Cooperative, today: datetime.date) -> None:
     """Idempotent: a co-op that already has a policy keeps its money as it is."""
-    if services.current_policy(cooperative) is not None:
+    if policies.current_policy(cooperative) is not None:
         return
     treasurer = Member.objects.filter(cooperative=cooperative, is_treasurer=True).first()
     if not cooperative.iban:
@@ -90,7 +90,7 @@ def load_demo(cooperative: Cooperative, today: datetime.date) -> None:
         cooperative.iban = "ES5821000418440200077777"  # its own, no member's
         cooperative.bic = "CAIXESBBXXX"
         cooperative.save()
-    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
     cooperative.bylaws = {**cooperative.bylaws, "settlement": SETTLEMENT}
     cooperative.save(update_fields=["bylaws"])
     clients = {client.name: client for client in Client.objects.filter(cooperative=cooperative)}
@@ -101,7 +101,7 @@ def load_demo(cooperative: Cooperative, today: datetime.date) -> None:
             received = month.replace(day=day)
             if received > today or name not in clients:
                 continue
-            services.record_revenue(
+            money_in.record_revenue(
                 actor=treasurer,
                 cooperative=cooperative,
                 client=clients[name],
@@ -113,7 +113,7 @@ def load_demo(cooperative: Cooperative, today: datetime.date) -> None:
             spent = month.replace(day=day)
             if spent > today:
                 continue
-            expense = services.record_expense(
+            expense = spending.record_expense(
                 actor=treasurer,
                 cooperative=cooperative,
                 category=category,
@@ -122,7 +122,7 @@ def load_demo(cooperative: Cooperative, today: datetime.date) -> None:
                 payee=payee,
             )
             if month != this_month:
-                services.decide_expense(actor=treasurer, expense=expense, approve=True)
+                spending.decide_expense(actor=treasurer, expense=expense, approve=True)
     # The leaver joined years before the buy-in: the bylaws ask it of members who join after.
     _leaver(cooperative, treasurer, months[0])
     _buyin(cooperative, treasurer)

@@ -1,7 +1,7 @@
 """Where a distribution's files stand: why one cannot be downloaded yet, and which failed.
 
-The one answer of the distribution's page and the API (`api.views.payroll`) about a missing
-file: both give it as a 409 with the same code and sentence.
+The one answer of the distribution's page and the API (`api.views.payroll_distributions`) about a
+missing file: both give it as a 409 with the same code and sentence.
 """
 
 from typing import NamedTuple

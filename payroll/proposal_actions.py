@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from coop.errors import InvalidInput, InvalidInputs
 from coop.models import Cooperative
 from governance.actions import registry
-from payroll import claims, distributing, services
+from payroll import claims, distributing, policies, spending
 from payroll.models import Distribution, Expense, ExpenseClaim
 
 PERCENTAGES = ("commons_pct", "reserve_pct", "education_pct", "cash_pct")
@@ -65,7 +65,7 @@ def _policy_fields(payload: dict[str, Any]) -> dict[str, Any]:
 
 def _validate_policy(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, Any]:
     try:
-        terms = services.policy_terms(_policy_fields(payload))
+        terms = policies.policy_terms(_policy_fields(payload))
     except InvalidInputs as error:
         # The policy's sentences already say what is wrong; the keys say where in the payload.
         raise InvalidInputs(
@@ -78,12 +78,12 @@ def _validate_policy(cooperative: Cooperative, payload: dict[str, Any]) -> dict[
         ) from None
     # A draft that could never be carried out is refused now; the action checks again when it
     # runs, under the legal profile in force then.
-    services.check_legal_minimums(cooperative, terms, field_prefix="action_payload.")
+    policies.check_legal_minimums(cooperative, terms, field_prefix="action_payload.")
     return payload
 
 
 def _adopt_policy(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> dict:
-    policy = services.adopt_policy(
+    policy = policies.adopt_policy(
         actor=None, cooperative=cooperative, proposal=proposal, **_policy_fields(payload)
     )
     return {"policy": policy.pk, "version": policy.version}
@@ -137,7 +137,7 @@ def _validate_expense(cooperative: Cooperative, payload: dict[str, Any]) -> dict
 
 
 def _approve_expense(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> dict:
-    expense = services.decide_expense(
+    expense = spending.decide_expense(
         actor=None, expense=_expense(cooperative, payload), approve=True, proposal=proposal
     )
     return {"expense": expense.pk, "status": expense.status}

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from coop.errors import DomainError
-from payroll import services
+from payroll import money_checks, money_in, spending
 from payroll.admin.base import ServiceAddForm, ServiceAdmin, act_on_each
 from payroll.models import Expense, Revenue
 
@@ -30,7 +30,7 @@ class RevenueForm(ServiceAddForm):
             self.add_error("project", _("This project is not one of the client's."))
         if cooperative and data.get("received_on"):
             try:
-                services.ensure_money_month_open(cooperative, data["received_on"])
+                money_checks.ensure_money_month_open(cooperative, data["received_on"])
             except DomainError as error:
                 self.add_error("received_on", error.message)
         return data
@@ -48,7 +48,7 @@ class RevenueAdmin(ServiceAdmin):
 
     def create(self, request, form):
         data = form.cleaned_data
-        return services.record_revenue(
+        return money_in.record_revenue(
             actor=form.actor,
             cooperative=data["cooperative"],
             client=data["client"],
@@ -69,7 +69,7 @@ class ExpenseForm(ServiceAddForm):
         data = super().clean()
         if data.get("cooperative") and data.get("date"):
             try:
-                services.ensure_money_month_open(data["cooperative"], data["date"])
+                money_checks.ensure_money_month_open(data["cooperative"], data["date"])
             except DomainError as error:
                 self.add_error("date", error.message)
         return data
@@ -87,7 +87,7 @@ class ExpenseAdmin(ServiceAdmin):
 
     def create(self, request, form):
         data = form.cleaned_data
-        return services.record_expense(
+        return spending.record_expense(
             actor=form.actor,
             cooperative=data["cooperative"],
             category=data["category"],
@@ -104,7 +104,7 @@ class ExpenseAdmin(ServiceAdmin):
             self,
             request,
             queryset,
-            lambda actor, expense: services.decide_expense(
+            lambda actor, expense: spending.decide_expense(
                 actor=actor, expense=expense, approve=True
             ),
             lambda n: ngettext("Approved %(count)d expense.", "Approved %(count)d expenses.", n),
@@ -116,7 +116,7 @@ class ExpenseAdmin(ServiceAdmin):
             self,
             request,
             queryset,
-            lambda actor, expense: services.decide_expense(
+            lambda actor, expense: spending.decide_expense(
                 actor=actor, expense=expense, approve=False
             ),
             lambda n: ngettext("Rejected %(count)d expense.", "Rejected %(count)d expenses.", n),

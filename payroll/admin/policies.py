@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coop.errors import InvalidInputs
-from payroll import services
+from payroll import policies
 from payroll.admin.base import ServiceAddForm, ServiceAdmin
 from payroll.models import DistributionPolicy
 
@@ -16,7 +16,7 @@ from payroll.models import DistributionPolicy
 class PolicyForm(ServiceAddForm):
     class Meta:
         model = DistributionPolicy
-        fields = ["cooperative", *services.POLICY_FIELDS, "note"]
+        fields = ["cooperative", *policies.POLICY_FIELDS, "note"]
         help_texts = {
             name: gettext_lazy("A fraction of 1: 0.15 is 15 %.")
             for name in ("commons_pct", "reserve_pct", "education_pct", "cash_pct")
@@ -48,7 +48,7 @@ class PolicyForm(ServiceAddForm):
             data["commons_recipients"] = [
                 {**r, "weight": str(Decimal(str(r.get("weight"))))} for r in recipients
             ]
-            services.policy_terms({name: data.get(name) for name in services.POLICY_FIELDS})
+            policies.policy_terms({name: data.get(name) for name in policies.POLICY_FIELDS})
         except ArithmeticError:
             self.add_error("commons_recipients", _("Every weight is a number, such as 2."))
         except InvalidInputs as error:
@@ -74,9 +74,9 @@ class DistributionPolicyAdmin(ServiceAdmin):
 
     def create(self, request, form):
         data = form.cleaned_data
-        return services.adopt_policy(
+        return policies.adopt_policy(
             actor=form.actor,
             cooperative=data["cooperative"],
             note=data.get("note", ""),
-            **{name: data.get(name) for name in services.POLICY_FIELDS},
+            **{name: data.get(name) for name in policies.POLICY_FIELDS},
         )

@@ -20,7 +20,7 @@ from coop.forms import refuse_form
 from coop.models import Cooperative, Member
 from coop.months import month_bounds, month_label
 from coop.templatetags.money import amount as shown_amount
-from payroll import presenters, selectors, services
+from payroll import money_in, presenters, selectors, spending
 from payroll.downloads import receipt_response
 from payroll.forms import ExpenseForm, RevenueForm, month_choice
 from payroll.models import Expense, Revenue
@@ -91,7 +91,7 @@ def record_revenue(request: HttpRequest, coop_slug: str) -> HttpResponse:
     status = 400
     if form.is_valid():
         try:
-            revenue = services.record_revenue(
+            revenue = money_in.record_revenue(
                 actor=member, cooperative=cooperative, **form.cleaned_data
             )
         except DomainError as error:
@@ -118,7 +118,7 @@ def delete_revenue(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespons
     member = treasurer_or_403(request, coop_slug)
     revenue = get_object_or_404(Revenue, cooperative=member.cooperative, pk=pk)
     try:
-        services.delete_revenue(actor=member, revenue=revenue)
+        money_in.delete_revenue(actor=member, revenue=revenue)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -137,7 +137,7 @@ def record_expense(request: HttpRequest, coop_slug: str) -> HttpResponse:
         data = dict(form.cleaned_data)
         data["receipt"] = data["receipt"] or None
         try:
-            expense = services.record_expense(actor=member, cooperative=cooperative, **data)
+            expense = spending.record_expense(actor=member, cooperative=cooperative, **data)
         except DomainError as error:
             status = refuse_form(form, error)
         else:
@@ -166,7 +166,7 @@ def decide_expense(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespons
         messages.error(request, _("Choose to approve or to reject the expense."))
     else:
         try:
-            expense = services.decide_expense(
+            expense = spending.decide_expense(
                 actor=member, expense=expense, approve=decision == "approve"
             )
         except DomainError as error:
@@ -187,7 +187,7 @@ def propose_expense(request: HttpRequest, coop_slug: str, pk: int) -> HttpRespon
     member = treasurer_or_403(request, coop_slug)
     expense = get_object_or_404(Expense, cooperative=member.cooperative, pk=pk)
     try:
-        proposal = services.draft_expense_proposal(actor=member, expense=expense)
+        proposal = spending.draft_expense_proposal(actor=member, expense=expense)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(overview_url(member.cooperative, expense.date))

@@ -16,7 +16,7 @@ from coop.access import membership
 from coop.errors import DomainError, InvalidInputs
 from coop.models import Member
 from governance.rendering import render_markdown
-from payroll import legal, presenters, selectors, services
+from payroll import legal, policies, presenters, selectors
 from payroll.forms import PolicyForm, recipients_formset
 from payroll.views.access import context_for
 
@@ -81,7 +81,7 @@ def policy_list(request: HttpRequest, coop_slug: str) -> HttpResponse:
         fields = dict(form.cleaned_data)
         note = fields.pop("note")
         try:
-            policy = services.adopt_policy(
+            policy = policies.adopt_policy(
                 actor=member,
                 cooperative=member.cooperative,
                 note=note,

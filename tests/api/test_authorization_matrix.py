@@ -31,8 +31,7 @@ from coop.clock import today_in
 from coop.models.cooperative import MemberStatus
 from coop.services import change_member_status
 from governance import services as governance
-from payroll import claims, distributing
-from payroll import services as money
+from payroll import claims, distributing, money_in, policies, spending
 from payroll.share_models import Subscription
 from tests.banking.factories_accounts import bank_account as account_without_statements
 from tests.banking.factories_import import bank_account, entry, statement
@@ -399,15 +398,15 @@ class World:
         )
         governance.sweep(self.proposal.opens_at)
         self.delegation = governance.delegate_vote(actor=member, delegate=self.people["admin"])
-        money.record_revenue(
+        money_in.record_revenue(
             actor=treasurer, cooperative=self.coop, client=self.client,
             amount=Decimal("1000.00"), received_on=september.replace(day=20),
         )  # fmt: skip
-        self.revenue = money.record_revenue(
+        self.revenue = money_in.record_revenue(
             actor=treasurer, cooperative=self.coop, client=self.client,
             amount=Decimal("800.00"), received_on=october.replace(day=20),
         )  # fmt: skip
-        self.expense = money.record_expense(
+        self.expense = spending.record_expense(
             actor=treasurer, cooperative=self.coop, category="Hosting",
             amount=Decimal("10.00"), date=october, payee="Hetzner",
             receipt=ContentFile(b"%PDF-1.4\n%%EOF\n", name="receipt.pdf"),
@@ -423,7 +422,7 @@ class World:
             actor=treasurer, invoice=self.paid_invoice, received_on=october.replace(day=21),
             amount=Decimal("100.00"), currency="EUR",
         )  # fmt: skip
-        self.policy = money.adopt_policy(
+        self.policy = policies.adopt_policy(
             actor=treasurer, cooperative=self.coop, method="hours",
             commons_pct=Decimal("0.15"), commons_recipients=[{"name": "DSF", "weight": "1"}],
             reserve_pct=Decimal("0.1"), education_pct=Decimal("0.05"), cash_pct=Decimal("0.8"),

@@ -244,18 +244,18 @@ class TestActions:
 
 @pytest.mark.django_db
 def test_a_server_error_gives_the_key_back(api, treasurer, revenue_payload, monkeypatch):
-    from payroll import services
+    from payroll import money_in
 
-    record_revenue = services.record_revenue
+    record_revenue = money_in.record_revenue
 
     def broken(**kwargs):
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(services, "record_revenue", broken)
+    monkeypatch.setattr(money_in, "record_revenue", broken)
     with pytest.raises(RuntimeError):
         post(api, treasurer, "revenue/", revenue_payload)
     assert not IdempotencyRecord.objects.exists()
-    monkeypatch.setattr(services, "record_revenue", record_revenue)
+    monkeypatch.setattr(money_in, "record_revenue", record_revenue)
     retry = post(api, treasurer, "revenue/", revenue_payload)
     assert retry.status_code == 201
     assert "Idempotent-Replayed" not in retry.headers

@@ -32,7 +32,7 @@ from billing.models import BillingRate
 from coop import clock
 from coop.models import Cooperative
 from governance import services as governance
-from payroll import services as payroll
+from payroll import policies
 from payroll.consent_models import AllocationConsent
 from payroll.share_models import Subscription
 from tests.api.contract import ContractClient
@@ -104,7 +104,7 @@ def world(db, cooperative):
         opens_at=clock.now() + datetime.timedelta(days=2),
         closes_at=clock.now() + datetime.timedelta(days=10),
     )
-    payroll.adopt_policy(actor=boss, cooperative=cooperative, **POLICY)
+    policies.adopt_policy(actor=boss, cooperative=cooperative, **POLICY)
     invoice = invoicing.draft_empty_invoice(actor=boss, client=project.client)
     line = invoice_lines.add_line(
         actor=boss, invoice=invoice, description="Hosting", quantity=1, unit_price=10,

@@ -12,8 +12,7 @@ from billing.balances import balances, open_amount
 from billing.models import Invoice, Payment, PaymentRevenue
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import AuditEvent
-from payroll import distributing, selectors
-from payroll import services as payroll
+from payroll import distributing, money_in, selectors
 from payroll.models import Revenue
 from tests.billing.payment_factories import credit_note, issued_invoice
 from tests.factories import ClientFactory, ProjectFactory
@@ -188,13 +187,13 @@ def test_removing_a_payment_of_a_distributed_month(today, treasurer, client, boo
     )  # fmt: skip
     # The correction is not revenue anyone may delete by hand.
     with pytest.raises(StateConflict):
-        payroll.delete_revenue(actor=treasurer, revenue=correction)
+        money_in.delete_revenue(actor=treasurer, revenue=correction)
 
 
 def test_revenue_of_a_payment_is_not_deleted_alone(today, treasurer, client):
     payment = pay(treasurer, issued_invoice(client), "10.00")
     with pytest.raises(StateConflict) as refused:
-        payroll.delete_revenue(actor=treasurer, revenue=payment.revenue_links.get().revenue)
+        money_in.delete_revenue(actor=treasurer, revenue=payment.revenue_links.get().revenue)
     assert refused.value.code == "revenue_linked"
 
 

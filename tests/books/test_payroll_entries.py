@@ -9,7 +9,7 @@ import pytest
 from books import sources
 from books.charts import Role
 from books.models import AccountMapping, BooksSettings, JournalEntry, JournalLine
-from payroll import book_sources, bookkeeping, capital, claims, distributing, services
+from payroll import book_sources, bookkeeping, capital, claims, distributing, money_in, spending
 from payroll.models import CapitalAccountEntry, Distribution, DistributionLine
 from tests.conftest import as_member
 from tests.factories import ClientFactory
@@ -77,7 +77,7 @@ def spanish(cooperative):
 class TestMoneyIn:
     def test_revenue_by_hand_is_bank_against_other_revenue(self, cooperative, treasurer, roles):
         client = ClientFactory(cooperative=cooperative)
-        revenue = services.record_revenue(
+        revenue = money_in.record_revenue(
             actor=treasurer, cooperative=cooperative, client=client,
             amount=D("1250.50"), received_on=datetime.date(2026, 10, 3),
         )  # fmt: skip
@@ -91,22 +91,22 @@ class TestMoneyIn:
 
     def test_revenue_booked_elsewhere_is_not_booked(self, cooperative, treasurer, roles):
         client = ClientFactory(cooperative=cooperative)
-        revenue = services.record_revenue(
+        revenue = money_in.record_revenue(
             actor=treasurer, cooperative=cooperative, client=client, amount=D("80.00"),
             received_on=datetime.date(2026, 10, 3), book=False,
         )  # fmt: skip
         assert not entries(cooperative, "payroll.revenue", revenue.pk)
-        services.delete_revenue(actor=treasurer, revenue=revenue, book=False)
+        money_in.delete_revenue(actor=treasurer, revenue=revenue, book=False)
         assert not JournalEntry.objects.filter(cooperative=cooperative).exists()
 
     def test_deleting_revenue_reverses_its_entry_on_its_day(self, cooperative, treasurer, roles):
         client = ClientFactory(cooperative=cooperative)
-        revenue = services.record_revenue(
+        revenue = money_in.record_revenue(
             actor=treasurer, cooperative=cooperative, client=client, amount=D("99.99"),
             received_on=datetime.date(2026, 10, 3),
         )  # fmt: skip
         revenue_id = revenue.pk
-        services.delete_revenue(actor=treasurer, revenue=revenue)
+        money_in.delete_revenue(actor=treasurer, revenue=revenue)
         booked, reversal = entries(cooperative, "payroll.revenue", revenue_id)
         assert reversal.reverses == booked and reversal.date == booked.date
         assert lines_of(reversal) == [
@@ -119,7 +119,7 @@ class TestMoneyIn:
         run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
         distributing.approve_distribution(actor=treasurer, distribution=run)
         revenue = cooperative.revenue.get()
-        correction = services.correct_revenue(
+        correction = money_in.correct_revenue(
             actor=treasurer, revenue=revenue, received_on=datetime.date(2026, 10, 2)
         )
         (entry,) = entries(cooperative, "payroll.revenue", correction.pk)
@@ -134,12 +134,12 @@ class TestMoneyIn:
 @pytest.mark.django_db
 class TestMoneyOut:
     def test_an_approved_expense_is_paid_from_the_bank(self, cooperative, treasurer, roles):
-        expense = services.record_expense(
+        expense = spending.record_expense(
             actor=treasurer, cooperative=cooperative, category="Hosting", amount=D("240.00"),
             date=datetime.date(2026, 10, 3), payee="Hetzner",
         )  # fmt: skip
         assert not entries(cooperative, "payroll.expense", expense.pk)  # submitted: nothing yet
-        services.decide_expense(actor=treasurer, expense=expense, approve=True)
+        spending.decide_expense(actor=treasurer, expense=expense, approve=True)
         (entry,) = entries(cooperative, "payroll.expense", expense.pk)
         assert entry.kind == "expense"
         assert lines_of(entry) == [
@@ -148,7 +148,7 @@ class TestMoneyOut:
         ]
 
     def test_an_expense_recorded_approved_is_booked_at_once(self, cooperative, treasurer, roles):
-        expense = services.record_expense(
+        expense = spending.record_expense(
             actor=treasurer, cooperative=cooperative, category="Bank fees", amount=D("4.50"),
             date=datetime.date(2026, 10, 3), payee="Bank", approved=True, role="bank_fees",
         )  # fmt: skip
@@ -158,11 +158,11 @@ class TestMoneyOut:
         assert lines_of(entry)[0] == (roles("bank_fees"), D("4.50"), None)
 
     def test_a_rejected_expense_books_nothing(self, cooperative, treasurer, roles):
-        expense = services.record_expense(
+        expense = spending.record_expense(
             actor=treasurer, cooperative=cooperative, category="Hosting", amount=D("240.00"),
             date=datetime.date(2026, 10, 3), payee="Hetzner",
         )  # fmt: skip
-        services.decide_expense(actor=treasurer, expense=expense, approve=False)
+        spending.decide_expense(actor=treasurer, expense=expense, approve=False)
         assert not JournalEntry.objects.filter(cooperative=cooperative).exists()
 
     def test_a_claim_is_owed_to_its_member_then_paid_on_its_line(
@@ -264,7 +264,7 @@ class TestDistribution:
 
     def test_a_loss_month_books_nothing(self, cooperative, treasurer, books, roles):
         for _ in range(6):  # 1,500 + 6 × 1,900 = 12,900 spent, 12,000 received
-            services.record_expense(
+            spending.record_expense(
                 actor=treasurer, cooperative=cooperative, category="Office",
                 amount=D("1900.00"), date=datetime.date(2026, 9, 22), payee="Landlord",
                 approved=True,
@@ -391,7 +391,7 @@ class TestBackfillAndCheck:
 
     def test_the_check_finds_revenue_the_journal_lacks(self, cooperative, treasurer, roles):
         client = ClientFactory(cooperative=cooperative)
-        revenue = services.record_revenue(
+        revenue = money_in.record_revenue(
             actor=treasurer, cooperative=cooperative, client=client, amount=D("5.00"),
             received_on=datetime.date(2026, 10, 3),
         )  # fmt: skip

@@ -15,7 +15,7 @@ from books import sources
 from books.charts import Role
 from books.models import AccountMapping, JournalLine
 from coop.errors import DomainError
-from payroll import book_sources, capital, claims, distributing, services
+from payroll import book_sources, capital, claims, distributing, money_in, policies, spending
 from payroll.models import Distribution, Revenue
 from tests.factories import (
     ClientFactory,
@@ -63,7 +63,7 @@ def _world():
     for first in MONTHS:
         for member, minutes in zip(workers, (600, 300), strict=True):
             TimeEntryFactory(member=member, project=project, date=first, minutes=minutes)
-    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
     return cooperative, treasurer, workers, client
 
 
@@ -76,26 +76,26 @@ def _run(step, cooperative, treasurer, workers, client):
         Distribution.objects.filter(cooperative=cooperative, status__in=["approved", "paid"])
     )
     if name == "revenue":
-        services.record_revenue(
+        money_in.record_revenue(
             actor=treasurer, cooperative=cooperative, client=client,
             amount=Decimal(args[1]), received_on=day,
         )  # fmt: skip
     elif name in ("delete_revenue", "correct_revenue") and revenue:
         row = revenue[args[0] % len(revenue)]
         if name == "delete_revenue":
-            services.delete_revenue(actor=treasurer, revenue=row)
+            money_in.delete_revenue(actor=treasurer, revenue=row)
         else:
-            services.correct_revenue(
+            money_in.correct_revenue(
                 actor=treasurer, revenue=row, received_on=datetime.date(2026, 12, 1)
             )
     elif name == "expense":
-        services.record_expense(
+        spending.record_expense(
             actor=treasurer, cooperative=cooperative, category="Hosting",
             amount=Decimal(args[1]), date=day, payee="Hetzner", approved=args[2],
         )  # fmt: skip
     elif name == "decide" and expenses:
         expense = expenses[args[0] % len(expenses)]
-        services.decide_expense(actor=treasurer, expense=expense, approve=args[1])
+        spending.decide_expense(actor=treasurer, expense=expense, approve=args[1])
     elif name == "claim":
         claim = file_claim(
             workers[args[0]], date=MONTHS[args[1]].replace(day=20), amount=Decimal(args[2])

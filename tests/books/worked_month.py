@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from billing import invoice_lines, invoicing, issuing, payments
 from billing.models import Invoice, Payment
-from payroll import distributing, services
+from payroll import distributing, policies, spending
 from payroll.models import Distribution, Expense
 from tests.billing.invoicing_factories import World, billable_entry
 
@@ -45,11 +45,11 @@ def pay(world: World, invoice: Invoice, amount: str, day: datetime.date) -> Paym
 
 
 def spend(world: World, amount: str, day: datetime.date, payee: str) -> Expense:
-    expense = services.record_expense(
+    expense = spending.record_expense(
         actor=world.treasurer, cooperative=world.cooperative, category="Hosting",
         amount=D(amount), date=day, payee=payee,
     )  # fmt: skip
-    return services.decide_expense(actor=world.treasurer, expense=expense, approve=True)
+    return spending.decide_expense(actor=world.treasurer, expense=expense, approve=True)
 
 
 def distribute(world: World, month: datetime.date) -> Distribution:
@@ -67,7 +67,7 @@ def worked_month(clock) -> World:
     world = World()
     world.cooperative.bylaws = {**world.cooperative.bylaws, "spending_limit": "5000.00"}
     world.cooperative.save()
-    services.adopt_policy(actor=world.treasurer, cooperative=world.cooperative, **POLICY)
+    policies.adopt_policy(actor=world.treasurer, cooperative=world.cooperative, **POLICY)
     for member, hours in ((world.ana, 128), (world.bo, 64)):
         for day in range(hours // 8):
             billable_entry(member, world.project, day=OCTOBER.replace(day=day + 1), minutes=480)

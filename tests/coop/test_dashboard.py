@@ -12,8 +12,7 @@ from coop import dashboard
 from coop.clock import today_in
 from coop.dashboard import DASHBOARD, panels, register, render_panels
 from governance import services as governance
-from payroll import distributing
-from payroll import services as payroll
+from payroll import distributing, money_in, spending
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 from tests.payroll.books import SEPTEMBER
 
@@ -152,11 +151,11 @@ def test_nothing_distributed_yet(client, member):
 def test_the_treasurer_sees_the_month_and_the_draft(client, cooperative, treasurer, member, books):
     today = today_in(cooperative)
     client_row = ClientFactory(cooperative=cooperative)
-    payroll.record_revenue(
+    money_in.record_revenue(
         actor=treasurer, cooperative=cooperative, client=client_row,
         amount=Decimal("2500.00"), received_on=today,
     )  # fmt: skip
-    payroll.record_expense(
+    spending.record_expense(
         actor=treasurer, cooperative=cooperative, category="Travel",
         amount=Decimal("120.50"), date=today, payee="Rail",
     )  # fmt: skip

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from payroll import services
+from payroll import money_in, policies, spending
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 
 SEPTEMBER = datetime.date(2026, 9, 1)
@@ -40,16 +40,16 @@ def books(cooperative, treasurer):
                 member=member, project=project, date=SEPTEMBER.replace(day=day), minutes=logged
             )
             minutes, day = minutes - logged, day + 1
-    services.record_revenue(
+    money_in.record_revenue(
         actor=treasurer, cooperative=cooperative, client=client, amount=Decimal("12000.00"),
         received_on=datetime.date(2026, 9, 15),
     )  # fmt: skip
-    expense = services.record_expense(
+    expense = spending.record_expense(
         actor=treasurer, cooperative=cooperative, category="Hosting", amount=Decimal("1500.00"),
         date=datetime.date(2026, 9, 20), payee="Hetzner",
     )  # fmt: skip
     cooperative.bylaws = {**cooperative.bylaws, "spending_limit": "2000.00"}
     cooperative.save()
-    services.decide_expense(actor=treasurer, expense=expense, approve=True)
-    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    spending.decide_expense(actor=treasurer, expense=expense, approve=True)
+    policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
     return workers

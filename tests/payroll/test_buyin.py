@@ -12,7 +12,7 @@ from books.charts import Role
 from books.models import JournalEntry
 from coop.errors import InvalidInput, StateConflict
 from coop.services import members as member_services
-from payroll import bookkeeping, capital, distributing, services, shares
+from payroll import bookkeeping, capital, distributing, money_in, policies, shares
 from payroll.models import CapitalAccountEntry, DistributionLine
 from payroll.share_models import Subscription
 from tests.concurrency import at_once
@@ -42,7 +42,7 @@ def coop_with_buyin(cooperative, treasurer, clock):
     cooperative.bylaws = {**cooperative.bylaws, "buyin": BUYIN}
     cooperative.save()
     bookkeeping.accounts_for(cooperative, [Role.BANK])  # installs the chart
-    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
     return cooperative
 
 
@@ -54,7 +54,7 @@ def admit_ana(cooperative, on=JANUARY):
 
 
 def run_month(cooperative, treasurer, month, revenue):
-    services.record_revenue(
+    money_in.record_revenue(
         actor=treasurer, cooperative=cooperative,
         client=ClientFactory(cooperative=cooperative), amount=D(revenue),
         received_on=month.replace(day=10),
@@ -302,7 +302,7 @@ def test_an_instalment_changed_while_another_month_is_approved(cooperative, trea
         "buyin": {"amount": "1200.00", "payment": "instalments", "monthly_max": "150.00"},
     }
     cooperative.save()
-    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
     ana = admit_ana(cooperative)
     Subscription.objects.filter(member=ana).update(amount_paid=D("1000.00"))
     january = run_month(cooperative, treasurer, JANUARY, "1000.00")

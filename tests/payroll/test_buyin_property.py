@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from books import sources
 from coop.errors import DomainError
-from payroll import distributing, services, shares
+from payroll import distributing, money_in, policies, shares
 from payroll.models import CapitalAccountEntry, Distribution, DistributionLine
 from payroll.share_models import Subscription
 from tests.factories import (
@@ -63,7 +63,7 @@ def _world(buyin):
     for first in MONTHS:
         for member, minutes in zip(workers, (600, 300), strict=True):
             TimeEntryFactory(member=member, project=project, date=first, minutes=minutes)
-    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
     for member in workers:  # both joined in 2020, before the buy-in: entered now
         shares.subscribe_member(actor=treasurer, member=member, on=datetime.date(2026, 9, 1))
     return cooperative, treasurer, workers, project.client
@@ -79,7 +79,7 @@ def _run(step, cooperative, treasurer, workers, client):
     name, index, *args = step
     draft = _open(cooperative, index)
     if name == "revenue":
-        services.record_revenue(
+        money_in.record_revenue(
             actor=treasurer, cooperative=cooperative, client=client, amount=Decimal(args[0]),
             received_on=MONTHS[index].replace(day=15),
         )  # fmt: skip

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from payroll import services
+from payroll import policies
 from payroll.capital_models import CapitalEntryTie
 from payroll.models import CapitalAccountEntry, Distribution
 from tests.migration_steps import latest_schema_after, migrate  # noqa: F401 (a fixture)
@@ -19,10 +19,10 @@ D = Decimal
 def tie_the_ledger(cooperative, member, treasurer):
     """The ledger written before ties, migrated: the entries' ids. The buy-in instalment was
     taken from the cash share of January 2023's distribution."""
-    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
     january = Distribution.objects.create(
         cooperative=cooperative, month=datetime.date(2023, 1, 1), currency=cooperative.currency,
-        policy=services.current_policy(cooperative), status=Distribution.Status.APPROVED,
+        policy=policies.current_policy(cooperative), status=Distribution.Status.APPROVED,
     )  # fmt: skip
     migrate(BEFORE)
     try:

@@ -10,7 +10,7 @@ from coop.clock import today_in
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, PeriodLocked, StateConflict
 from coop.hours import services as hours
 from coop.models import Member, MemberStatusChange
-from payroll import capital, distributing, run_inputs, services
+from payroll import capital, distributing, money_in, policies, run_inputs, spending
 from payroll.models import CapitalAccountEntry, Distribution, DistributionPolicy, Expense
 from tests.concurrency import at_once
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory
@@ -52,7 +52,7 @@ class TestDraft:
 
     def test_recompute_picks_up_new_revenue(self, cooperative, treasurer, books):
         run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
-        services.record_revenue(
+        money_in.record_revenue(
             actor=treasurer, cooperative=cooperative, client=ClientFactory(cooperative=cooperative),
             amount=Decimal("100.00"), received_on=datetime.date(2026, 9, 30),
         )  # fmt: skip
@@ -105,7 +105,7 @@ class TestApproval:
                 date=SEPTEMBER.replace(day=29), minutes=30,
             )  # fmt: skip
         with pytest.raises(PeriodLocked, match="was distributed"):
-            services.record_revenue(
+            money_in.record_revenue(
                 actor=treasurer, cooperative=cooperative,
                 client=ClientFactory(cooperative=cooperative), amount=Decimal("1.00"),
                 received_on=SEPTEMBER,
@@ -127,7 +127,7 @@ class TestApproval:
     def test_a_vote_policy_opens_a_proposal_whose_passing_approves(
         self, cooperative, treasurer, books, clock
     ):
-        services.adopt_policy(
+        policies.adopt_policy(
             actor=treasurer, cooperative=cooperative, **{**POLICY, "approval": "vote"}
         )
         run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
@@ -159,7 +159,7 @@ class TestApproval:
 
     def test_losses_are_carried(self, cooperative, treasurer, books):
         october = datetime.date(2026, 10, 1)
-        services.record_expense(
+        spending.record_expense(
             actor=treasurer, cooperative=cooperative, category="Rent", amount=Decimal("300.00"),
             date=october, payee="Landlord",
         )  # fmt: skip
@@ -177,18 +177,18 @@ class TestApproval:
 @pytest.mark.django_db
 class TestMoneyIn:
     def test_expense_above_the_limit_needs_a_vote(self, cooperative, treasurer):
-        expense = services.record_expense(
+        expense = spending.record_expense(
             actor=treasurer, cooperative=cooperative, category="Laptops",
             amount=Decimal("2400.00"), date=SEPTEMBER, payee="Shop",
         )  # fmt: skip
         with pytest.raises(StateConflict, match="spending proposal"):
-            services.decide_expense(actor=treasurer, expense=expense, approve=True)
+            spending.decide_expense(actor=treasurer, expense=expense, approve=True)
 
     def test_amounts_are_checked(self, cooperative, treasurer):
         client = ClientFactory(cooperative=cooperative)
         for amount in (Decimal("0"), Decimal("-5"), Decimal("1.001")):
             with pytest.raises(InvalidInput) as error:
-                services.record_revenue(
+                money_in.record_revenue(
                     actor=treasurer, cooperative=cooperative, client=client, amount=amount,
                     received_on=SEPTEMBER,
                 )  # fmt: skip
@@ -196,14 +196,14 @@ class TestMoneyIn:
 
     def test_policy_rules_name_the_field(self, cooperative, treasurer):
         with pytest.raises(InvalidInputs) as error:
-            services.adopt_policy(
+            policies.adopt_policy(
                 actor=treasurer, cooperative=cooperative, **{**POLICY, "cash_pct": Decimal("1.5")}
             )
         assert "cash_pct" in error.value.errors
 
     def test_policies_are_versioned(self, cooperative, treasurer):
-        first = services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
-        second = services.adopt_policy(
+        first = policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+        second = policies.adopt_policy(
             actor=treasurer, cooperative=cooperative, **{**POLICY, "method": "equal"}
         )
         assert (first.version, second.version) == (1, 2)
@@ -212,7 +212,7 @@ class TestMoneyIn:
         cooperative.bylaws = {**cooperative.bylaws, "policy_adoption": "vote"}
         cooperative.save()
         with pytest.raises(NotAllowed, match="adopted by vote"):
-            services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+            policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from coop.locale_formats import format_day
 from coop.money import format_money
-from payroll import distributing, services
+from payroll import distributing, money_in
 from payroll.models import Distribution
 from tests.factories import ClientFactory
 from tests.payroll.books import SEPTEMBER
@@ -28,7 +28,7 @@ def media(settings, tmp_path):
 @pytest.fixture
 def rich_month(cooperative, treasurer, books):
     """September with a revenue of millions, so that every share has a thousands separator."""
-    services.record_revenue(
+    money_in.record_revenue(
         actor=treasurer, cooperative=cooperative, client=ClientFactory(cooperative=cooperative),
         amount=Decimal("1234567.89"), received_on=datetime.date(2026, 9, 16),
     )  # fmt: skip

@@ -10,7 +10,7 @@ import pytest
 from governance import services as governance
 from governance.floors import floors_for
 from governance.models import Proposal
-from payroll import services
+from payroll import spending
 from payroll.models import Expense
 from tests.web import flashes, signed_in
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def big_expense(cooperative, treasurer):
     cooperative.bylaws = {**cooperative.bylaws, "spending_limit": "2000.00"}
     cooperative.save()
-    return services.record_expense(
+    return spending.record_expense(
         actor=treasurer, cooperative=cooperative, category="Hardware",
         amount=Decimal("4800.00"), date=datetime.date(2026, 11, 20), payee="Framework",
     )  # fmt: skip
@@ -57,7 +57,7 @@ def test_the_button_drafts_the_proposal_and_takes_the_treasurer_to_it(
 def test_within_the_limit_or_by_a_member_it_is_refused(
     client, cooperative, treasurer, member, big_expense
 ):
-    small = services.record_expense(
+    small = spending.record_expense(
         actor=treasurer, cooperative=cooperative, category="Hosting",
         amount=Decimal("20.00"), date=datetime.date(2026, 11, 21), payee="Hetzner",
     )  # fmt: skip

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from coop.legal_profiles import PROFILES
 from governance import services as governance
-from payroll import legal, services
+from payroll import legal, policies
 from payroll.models import DistributionPolicy
 from tests.conftest import as_member
 from tests.factories import MemberFactory
@@ -78,7 +78,7 @@ class TestService:
     ):
         law(cooperative, "es")
         with pytest.raises(legal.BelowLegalMinimum) as refused:
-            services.adopt_policy(
+            policies.adopt_policy(
                 actor=treasurer,
                 cooperative=cooperative,
                 **policy(reserve_pct="0.10", education_pct="0.02"),
@@ -93,7 +93,7 @@ class TestService:
 
     def test_spain_adopts_a_policy_at_the_minimums(self, cooperative, treasurer):
         law(cooperative, "es")
-        adopted = services.adopt_policy(
+        adopted = policies.adopt_policy(
             actor=treasurer, cooperative=cooperative, **policy(reserve_pct="0.20")
         )
         assert adopted.reserve_pct == Decimal("0.20")
@@ -102,17 +102,17 @@ class TestService:
     def test_united_states_refuses_less_than_a_fifth_in_cash(self, cooperative, treasurer):
         law(cooperative, "us")
         with pytest.raises(legal.BelowLegalMinimum) as refused:
-            services.adopt_policy(
+            policies.adopt_policy(
                 actor=treasurer, cooperative=cooperative, **policy(cash_pct="0.15")
             )
         assert refused.value.errors == {"cash_pct": [US_CASH]}
-        assert services.adopt_policy(
+        assert policies.adopt_policy(
             actor=treasurer, cooperative=cooperative, **policy(cash_pct="0.20")
         )
 
     def test_generic_adopts_what_spain_refuses(self, cooperative, treasurer):
         assert cooperative.legal_profile == "generic"
-        services.adopt_policy(
+        policies.adopt_policy(
             actor=treasurer,
             cooperative=cooperative,
             **policy(reserve_pct="0", education_pct="0", cash_pct="0"),
@@ -122,7 +122,7 @@ class TestService:
     def test_germany_refuses_less_than_the_statutes_reserve(self, cooperative, treasurer):
         law(cooperative, "de", statutory_reserve_pct="0.15")
         with pytest.raises(legal.BelowLegalMinimum) as refused:
-            services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+            policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
         assert refused.value.errors == {
             "reserve_pct": [
                 "GenG §7 Nr. 2: the statutes put at least 15% of the surplus in the legal "
@@ -133,7 +133,7 @@ class TestService:
     def test_the_refusal_is_in_the_readers_language(self, cooperative, treasurer):
         law(cooperative, "es")
         with translation.override("es"), pytest.raises(legal.BelowLegalMinimum) as refused:
-            services.adopt_policy(
+            policies.adopt_policy(
                 actor=treasurer, cooperative=cooperative, **policy(reserve_pct="0.10")
             )
         assert refused.value.errors["reserve_pct"] == [
@@ -202,7 +202,7 @@ def test_the_policy_page_shows_the_refusal_on_the_field(client, cooperative, tre
 def test_the_policy_page_names_the_profile_and_a_version_in_force_below_it(
     client, cooperative, treasurer
 ):
-    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
     signed_in(client, treasurer)
     html = client.get(f"/c/{cooperative.slug}/money/policies/").content.decode()
     assert "legal profile" not in html  # generic checks nothing: nothing to say

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coop.models import Member, MemberStatusChange
-from payroll import run_inputs, services
+from payroll import money_in, run_inputs, spending
 from payroll.models import DistributionPolicy, Expense
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 from tests.payroll.books import POLICY, SEPTEMBER
@@ -156,12 +156,12 @@ class TestMonthInputs:
             ("100.10", first, day(9, 1)), ("0.20", first, day(9, 30)), ("50.00", second, day(9, 3)),
             ("7.05", None, day(9, 4)), ("999.00", first, day(10, 1)),
         ):  # fmt: skip
-            services.record_revenue(
+            money_in.record_revenue(
                 actor=treasurer, cooperative=cooperative, client=client, project=project,
                 amount=Decimal(amount), received_on=received_on,
             )  # fmt: skip
         for amount in ("30.00", "12.34", "5.00"):
-            services.record_expense(
+            spending.record_expense(
                 actor=treasurer, cooperative=cooperative, category="Hosting",
                 amount=Decimal(amount), date=day(9, 20), payee="Hetzner",
             )  # fmt: skip

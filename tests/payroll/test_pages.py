@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from coop.models import AuditEvent, Client
 from coop.months import month_label
-from payroll import capital, distributing, selectors, services
+from payroll import capital, distributing, money_in, policies, selectors, spending
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -218,11 +218,11 @@ class TestTreasurerWrites:
         assert b"".join(download.streaming_content).startswith(b"%PDF")
 
     def test_approve_and_reject_expenses(self, client, cooperative, treasurer, workers):
-        small = services.record_expense(
+        small = spending.record_expense(
             actor=treasurer, cooperative=cooperative, category="Books", amount=Decimal("80.00"),
             date=datetime.date(2026, 10, 2), payee="Bookshop",
         )  # fmt: skip
-        big = services.record_expense(
+        big = spending.record_expense(
             actor=treasurer, cooperative=cooperative, category="Laptops",
             amount=Decimal("2400.00"), date=datetime.date(2026, 10, 2), payee="Shop",
         )  # fmt: skip
@@ -327,7 +327,7 @@ class TestTreasurerWrites:
             },
         )
         assert response.status_code == 302
-        policy = services.current_policy(cooperative)
+        policy = policies.current_policy(cooperative)
         assert (policy.version, policy.method, policy.commons_pct, policy.cash_pct) == (
             2, "weighted_hours", Decimal("0.125"), Decimal("0.8")
         )  # fmt: skip
@@ -571,7 +571,7 @@ def _governance_ready() -> bool:
 
 @pytest.mark.skipif(not _governance_ready(), reason="governance is still being written")
 def test_a_vote_policy_puts_the_draft_to_a_vote(client, cooperative, treasurer, workers):
-    services.adopt_policy(
+    policies.adopt_policy(
         actor=treasurer, cooperative=cooperative, **{**POLICY, "approval": "vote"}
     )
     run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
@@ -638,11 +638,11 @@ class TestAdmin:
     def test_admin_approves_selected_expenses_and_reports_refusals(
         self, client, cooperative, staff
     ):
-        small = services.record_expense(
+        small = spending.record_expense(
             actor=staff, cooperative=cooperative, category="Books", amount=Decimal("80.00"),
             date=datetime.date(2026, 10, 2), payee="Bookshop",
         )  # fmt: skip
-        big = services.record_expense(
+        big = spending.record_expense(
             actor=staff, cooperative=cooperative, category="Laptops",
             amount=Decimal("2400.00"), date=datetime.date(2026, 10, 2), payee="Shop",
         )  # fmt: skip
@@ -675,7 +675,7 @@ class TestAdmin:
              "max_pay_ratio": "3", "approval": "treasurer"},
         )  # fmt: skip
         assert response.status_code == 302
-        policy = services.current_policy(cooperative)
+        policy = policies.current_policy(cooperative)
         assert (policy.version, policy.adopted_by) == (1, staff)
         assert AuditEvent.objects.filter(verb="policy.adopted").exists()
         page = client.get(f"/admin/payroll/distributionpolicy/{policy.pk}/change/")
@@ -686,7 +686,7 @@ def test_a_month_without_members_is_refused_in_the_treasurers_words(
     client, cooperative, treasurer, workers
 ):
     """August: revenue, but nobody was a member yet; the computation's refusal is translated."""
-    services.record_revenue(
+    money_in.record_revenue(
         actor=treasurer, cooperative=cooperative, client=Client.objects.get(),
         amount=Decimal("100"), received_on=datetime.date(2026, 8, 14),
     )  # fmt: skip

@@ -8,7 +8,8 @@ import pytest
 from django.core import mail
 
 from coop.models.cooperative import MemberStatus
-from payroll import services, tasks
+from payroll import tasks
+from payroll.policies import adopt_policy
 from payroll.presenters import POLICY_NOTICE_DAYS
 from tests.factories import MemberFactory
 from tests.payroll.books import POLICY
@@ -22,12 +23,12 @@ CHANGES = ["Commons: 15% — ", "→ 10% — ", "Collective reserve: 10% → 15%
 @pytest.fixture
 def adopted(clock, cooperative, treasurer):
     clock.set(datetime.datetime(2026, 12, 4, 10, tzinfo=datetime.UTC))
-    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
     clock.set(datetime.datetime(2026, 12, 10, 10, tzinfo=datetime.UTC))
 
 
 def _adopt_new_version(cooperative, treasurer):
-    return services.adopt_policy(
+    return adopt_policy(
         actor=treasurer,
         cooperative=cooperative,
         **{**POLICY, "commons_pct": Decimal("0.10"), "reserve_pct": Decimal("0.15")},

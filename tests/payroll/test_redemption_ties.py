@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from coop.errors import DomainError
 from coop.services import change_member_status
-from payroll import capital, consents, distributing, patronage, redemption_ties, services
+from payroll import capital, consents, distributing, patronage, policies, redemption_ties
 from payroll.capital_models import CapitalEntryTie
 from payroll.models import CapitalAccountEntry, Distribution, DistributionLine
 from payroll.redemption_order import Credit, draw
@@ -35,7 +35,7 @@ day = datetime.date
 def us(cooperative, treasurer):
     cooperative.legal_profile = "us"
     cooperative.save(update_fields=["legal_profile"])
-    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
     return cooperative
 
 
@@ -43,7 +43,7 @@ def patronage_year(member, year, share, paid, buyin="0"):
     """The year's patronage of `member` as one approved December: `share`, of which `paid` in
     money (`buyin` of it put into their buy-in); the rest allocated."""
     cooperative = member.cooperative
-    policy = services.current_policy(cooperative)
+    policy = policies.current_policy(cooperative)
     share, paid, buyin = D(share), D(paid), D(buyin)
     run, _ = Distribution.objects.get_or_create(
         cooperative=cooperative,
@@ -297,7 +297,7 @@ def test_ties_add_up(clock, steps, order, place, buyin):
             )
             treasurer = MemberFactory(cooperative=cooperative, is_treasurer=True)
             member = MemberFactory(cooperative=cooperative)
-            services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+            policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
             for index, (kind, amount) in enumerate(steps):
                 on = day(2026, 1, 1) + datetime.timedelta(days=30 * index)
                 if kind == "redemption":
@@ -332,7 +332,7 @@ def _approved_month(cooperative, on):
         cooperative=cooperative,
         month=on.replace(day=1),
         defaults={
-            "policy": services.current_policy(cooperative),
+            "policy": policies.current_policy(cooperative),
             "status": Distribution.Status.APPROVED,
             "currency": cooperative.currency,
         },

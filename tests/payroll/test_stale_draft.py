@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from coop.errors import StateConflict
-from payroll import distributing, services
+from payroll import distributing, money_in, policies
 from payroll.draft_lines import InputChange, stale_inputs
 from tests.conftest import as_member
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
@@ -24,7 +24,7 @@ def draft(cooperative, treasurer, books):
 
 def _late_entries(cooperative, treasurer):
     """A late revenue of 500.00 and two hours by a member new to the month."""
-    services.record_revenue(
+    money_in.record_revenue(
         actor=treasurer, cooperative=cooperative, client=ClientFactory(cooperative=cooperative),
         amount=Decimal("500.00"), received_on=datetime.date(2026, 9, 28),
     )  # fmt: skip
@@ -42,7 +42,7 @@ def test_a_current_draft_has_no_stale_inputs(draft):
 
 def test_every_changed_input_is_named_with_old_and_new(cooperative, treasurer, draft):
     _late_entries(cooperative, treasurer)
-    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
     assert stale_inputs(draft) == [
         InputChange("revenue", Decimal("12000.00"), Decimal("12500.00")),
         InputChange("hours", 16800, 16920),

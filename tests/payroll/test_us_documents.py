@@ -24,7 +24,7 @@ from payroll import (
     distributing,
     patronage,
     patronage_files,
-    services,
+    policies,
 )
 from payroll.patronage import AllocationNotice, NoticeLine, payment_period_ends
 from tests.payroll.books import SEPTEMBER
@@ -236,7 +236,7 @@ def member_buying_in(clock, cooperative, treasurer, buyin_instalments):
     }  # fmt: skip
     cooperative.save()
     bookkeeping.accounts_for(cooperative, [Role.BANK])
-    services.adopt_policy(actor=treasurer, cooperative=cooperative, **BUYIN_POLICY)
+    policies.adopt_policy(actor=treasurer, cooperative=cooperative, **BUYIN_POLICY)
     ana = admit_ana(cooperative)
     draft = run_month(cooperative, treasurer, datetime.date(2026, 1, 1), "1000.00")
     distributing.approve_distribution(actor=treasurer, distribution=draft)

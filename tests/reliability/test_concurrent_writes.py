@@ -20,7 +20,7 @@ from coop.errors import StateConflict
 from coop.models import TimeEntry
 from governance import services as governance
 from governance.models import Proposal
-from payroll import distributing, services
+from payroll import distributing, money_in, policies
 from payroll.models import Distribution, DistributionLine
 from tests.concurrency import at_once
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
@@ -54,11 +54,11 @@ def busy_coop(cooperative, treasurer):
     members = MemberFactory.create_batch(MEMBERS, cooperative=cooperative)
     for member in [treasurer, *members]:
         TimeEntryFactory(member=member, project=project, date=month, minutes=60)
-    services.record_revenue(
+    money_in.record_revenue(
         actor=treasurer, cooperative=cooperative, client=project.client,
         amount=Decimal("50000.00"), received_on=month,
     )  # fmt: skip
-    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
     draft = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=month)
     proposal = voting_for_days(treasurer, title="Move to the four-day week")
     return members, project, draft, proposal
@@ -165,7 +165,7 @@ def test_an_entry_racing_the_approval_is_counted_or_refused(cooperative, treasur
     recomputed) or it is refused as a locked period; never accepted and left out."""
     member = MemberFactory(cooperative=cooperative)
     project = ProjectFactory(client=ClientFactory(cooperative=cooperative))
-    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
 
     def log_late(month):
         return api_as(member).post(
@@ -182,7 +182,7 @@ def test_an_entry_racing_the_approval_is_counted_or_refused(cooperative, treasur
         month = months_ago(cooperative, back)
         for worker in (treasurer, member):
             TimeEntryFactory(member=worker, project=project, date=month, minutes=60)
-        services.record_revenue(
+        money_in.record_revenue(
             actor=treasurer, cooperative=cooperative, client=project.client,
             amount=Decimal("1000.00"), received_on=month,
         )  # fmt: skip

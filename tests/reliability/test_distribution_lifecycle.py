@@ -32,7 +32,7 @@ from coop.clock import today_in
 from coop.errors import InvalidInput, PeriodLocked, StateConflict
 from coop.hours import services as hours
 from coop.models import TimeEntry
-from payroll import capital, distributing, services
+from payroll import capital, distributing, money_in, policies
 from payroll.models import CapitalAccountEntry, Distribution, DistributionLine
 from tests.factories import (
     ClientFactory,
@@ -68,13 +68,13 @@ class DistributionLifecycle(RuleBasedStateMachine):
         ]
         self.client = ClientFactory(cooperative=self.cooperative)
         self.project = ProjectFactory(client=self.client)
-        services.adopt_policy(actor=self.treasurer, cooperative=self.cooperative, **POLICY)
+        policies.adopt_policy(actor=self.treasurer, cooperative=self.cooperative, **POLICY)
         today = today_in(self.cooperative)
         self.months = [_months_back(today, back) for back in range(MONTHS, 0, -1)]
         self.current = 0  # index of the month being worked on
         self.draft: Distribution | None = None
         for month in self.months:  # every month has something to distribute from the start
-            services.record_revenue(
+            money_in.record_revenue(
                 actor=self.treasurer, cooperative=self.cooperative, client=self.client,
                 amount=Decimal("3000.00"), received_on=month,
             )  # fmt: skip
@@ -107,7 +107,7 @@ class DistributionLifecycle(RuleBasedStateMachine):
 
     @rule(amount=cents, day=st.integers(1, 28))
     def record_revenue(self, amount, day):
-        services.record_revenue(
+        money_in.record_revenue(
             actor=self.treasurer, cooperative=self.cooperative, client=self.client,
             amount=amount, received_on=self.month.replace(day=day),
         )  # fmt: skip

@@ -11,7 +11,7 @@ import pytest
 import redis
 
 from cooperage import celery_app
-from payroll import distributing, services
+from payroll import distributing, money_in, policies
 from payroll.models import DistributionDocument
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 from tests.payroll.books import POLICY, SEPTEMBER
@@ -36,11 +36,11 @@ def month_of_many(cooperative, treasurer, settings):
             date=SEPTEMBER.replace(day=1 + index % 28),
             minutes=240 + index,
         )
-    services.record_revenue(
+    money_in.record_revenue(
         actor=treasurer, cooperative=cooperative, client=project.client,
         amount=Decimal("61234.56"), received_on=datetime.date(2026, 9, 30),
     )  # fmt: skip
-    services.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
+    policies.adopt_policy(actor=treasurer, cooperative=cooperative, **POLICY)
     return members
 
 
