@@ -16,9 +16,10 @@ from coop import clock, money
 from coop.audit import record
 from coop.errors import InvalidInput, PeriodLocked, StateConflict
 from coop.models import Client, Member
-from payroll import bookkeeping, distributing, money_checks, money_in, spending
+from payroll import bookkeeping, distributing
 from payroll.claim_models import ExpenseClaim
 from payroll.models import Distribution, DistributionLine, Expense
+from payroll.services import money_checks, money_in, spending
 
 BANK_FEES_CATEGORY = "Bank fees"
 INTEREST_NOTE = "Interest"

@@ -43,7 +43,7 @@ def measure(size: int) -> dict:
     from coop.months import month_bounds
     from payroll import allocation, distributing, draft_lines, run_inputs
     from payroll.models import Distribution
-    from payroll.policies import current_policy
+    from payroll.services.policies import current_policy
 
     cooperative = Cooperative.objects.get(slug=harness.SCALE_SLUGS[size])
     treasurer = Member.objects.filter(cooperative=cooperative, is_treasurer=True).first()

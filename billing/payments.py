@@ -27,9 +27,9 @@ from coop.locale_formats import format_day
 from coop.models import Member, Project
 from coop.models.cooperative import Role
 from coop.services import require_role
-from payroll import money_checks, money_in
 from payroll.allocation import largest_remainder
 from payroll.models import Revenue
+from payroll.services import money_checks, money_in
 
 PAYABLE = (InvoiceStatus.ISSUED, InvoiceStatus.SENT, InvoiceStatus.PAID)
 RATE_PLACES = Decimal("0.00000001")  # Payment.exchange_rate holds 8 decimals

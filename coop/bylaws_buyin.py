@@ -130,6 +130,7 @@ def buyin_mistakes(value: Any) -> list[BuyinProblem]:
         )
     has_amount = "amount" in value
     has_shares = "shares" in value or "nominal_value" in value
+    amount = _amount(value["amount"]) if has_amount else None
     if has_amount == has_shares:
         add(
             "amount",
@@ -139,18 +140,18 @@ def buyin_mistakes(value: Any) -> list[BuyinProblem]:
                 "share, not both nor neither."
             ),
         )
-    elif has_amount and (amount := _amount(value["amount"])) is None:
+    elif has_amount and amount is None:
         add(
             "amount",
             "amount",
             _('The buy-in amount is more than 0, in cents, written as text: "1200.00".'),
         )
-    elif has_amount and amount > MAX_AMOUNT:
+    elif amount is not None and amount > MAX_AMOUNT:
         add("amount", "too_large", _("The buy-in amount is at most %(max)s.") % most)
     elif has_shares:
         shares = value.get("shares")
-        whole = not isinstance(shares, bool) and isinstance(shares, int)
-        if not whole or not 1 <= shares <= MAX_SHARES:
+        if isinstance(shares, bool) or not isinstance(shares, int) or not 1 <= shares <= MAX_SHARES:
+            shares = None
             add(
                 "shares",
                 "shares",
@@ -173,7 +174,7 @@ def buyin_mistakes(value: Any) -> list[BuyinProblem]:
                 "too_large",
                 _("The nominal value of a share is at most %(max)s.") % most,
             )
-        elif whole and 1 <= shares <= MAX_SHARES and nominal * shares > MAX_AMOUNT:
+        elif shares is not None and nominal * shares > MAX_AMOUNT:
             # Each term fits, their product does not: the subscription could not be written.
             add(
                 "shares",
@@ -185,13 +186,14 @@ def buyin_mistakes(value: Any) -> list[BuyinProblem]:
                 % most,
             )
     payment = value.get("payment", "at_once")
+    monthly_max = _amount(value.get("monthly_max"))
     if payment not in PAYMENTS:
         add(
             "payment",
             "payment",
             _('The buy-in is paid at once ("at_once") or in instalments ("instalments").'),
         )
-    elif payment == "instalments" and (monthly_max := _amount(value.get("monthly_max"))) is None:
+    elif payment == "instalments" and monthly_max is None:
         add(
             "monthly_max",
             "monthly_max_needed",
@@ -200,7 +202,7 @@ def buyin_mistakes(value: Any) -> list[BuyinProblem]:
                 'cents, written as text: "100.00".'
             ),
         )
-    elif payment == "instalments" and monthly_max > MAX_AMOUNT:
+    elif payment == "instalments" and monthly_max is not None and monthly_max > MAX_AMOUNT:
         add(
             "monthly_max",
             "too_large",

@@ -1,9 +1,10 @@
 """The journal entries of payroll's money events, written in each event's own transaction.
 
-The services (`payroll.money_in`, `payroll.spending`, `payroll.claims`, `payroll.distributing`,
-`payroll.capital`) and banking's matching call these; `payroll.book_sources` calls the same
-functions to backfill the records from before the books, so that a backfilled entry is the entry
-the live path writes. docs/books.md, "What payroll books", shows every entry with a worked month.
+The services (`payroll.services.money_in`, `payroll.services.spending`, `payroll.claims`,
+`payroll.distributing`, `payroll.capital`) and banking's matching call these;
+`payroll.book_sources` calls the same functions to backfill the records from before the books,
+so that a backfilled entry is the entry the live path writes. docs/books.md, "What payroll
+books", shows every entry with a worked month.
 
 Each entry names its record (`source`): a record has at most one live entry of its own (one
 that is not a reversal and was not reversed), so that nothing is booked twice.

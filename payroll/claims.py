@@ -23,14 +23,14 @@ from governance.actions.registry import require_decided
 from payroll import bookkeeping
 from payroll.claim_models import ExpenseClaim
 from payroll.models import Distribution, Expense
-from payroll.money_checks import (
+from payroll.receipts import checked_receipt
+from payroll.selectors import spending_limit
+from payroll.services.money_checks import (
     _distributed,
     _ensure_month_total_fits,
     _money,
     ensure_money_month_open,
 )
-from payroll.receipts import checked_receipt
-from payroll.selectors import spending_limit
 
 # A phone's photo of a till receipt is a few megabytes; a scanned invoice a few hundred kB.
 MAX_RECEIPT_BYTES = 10 * 1024 * 1024

@@ -9,8 +9,9 @@ from dateutil.relativedelta import relativedelta
 
 from coop import services as coop_services
 from coop.models import Client, Cooperative, Member, User
-from payroll import capital, distributing, money_in, policies, settlements, shares, spending
+from payroll import capital, distributing, settlements, shares
 from payroll.models import Distribution, Revenue
+from payroll.services import money_in, policies, spending
 from payroll.settlement_models import Settlement
 
 POLICY = {

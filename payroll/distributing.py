@@ -25,7 +25,7 @@ from payroll.models import (
     DistributionPolicy,
     DocumentFailure,
 )
-from payroll.policies import current_policy
+from payroll.services.policies import current_policy
 
 CENT = Decimal("0.01")  # the money fields' decimal places
 

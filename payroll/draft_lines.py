@@ -17,8 +17,8 @@ from coop.text_translation import translate
 from payroll import allocation, shares
 from payroll.claim_selectors import claims_to_reimburse
 from payroll.models import Distribution, DistributionLine
-from payroll.policies import current_policy
 from payroll.run_inputs import month_inputs
+from payroll.services.policies import current_policy
 from payroll.settlement_payments import instalments_due
 
 

@@ -54,7 +54,7 @@ def proposal_url(proposal: Any) -> str | None:
 def policy_in_words(policy: DistributionPolicy, currency: str) -> list[tuple[str, str]]:
     """A policy's terms as a member reads them, (label, value): percentages as percent.
 
-    Not to be confused with `payroll.policies.policy_terms`, which checks a policy's fields
+    Not to be confused with `payroll.services.policies.policy_terms`, which checks a policy's fields
     with the computation's rules and returns the terms the computation takes.
     """
     recipients = ", ".join(

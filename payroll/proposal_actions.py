@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy
 from coop.errors import InvalidInput, InvalidInputs
 from coop.models import Cooperative
 from governance.actions import registry
-from payroll import claims, distributing, policies, spending
+from payroll import claims, distributing
 from payroll.models import Distribution, Expense, ExpenseClaim
+from payroll.services import policies, spending
 
 PERCENTAGES = ("commons_pct", "reserve_pct", "education_pct", "cash_pct")
 

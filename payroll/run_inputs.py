@@ -20,7 +20,7 @@ from coop.months import month_bounds
 from payroll import allocation
 from payroll.allocation.inputs import NO_PROJECTS
 from payroll.models import Distribution, DistributionPolicy, Expense, Revenue
-from payroll.policies import terms_of
+from payroll.services.policies import terms_of
 
 WORKING = (MemberStatus.ACTIVE, MemberStatus.PROBATIONARY)
 

@@ -40,7 +40,7 @@ from payroll.models import (
     DocumentFailure,
     Revenue,
 )
-from payroll.policies import current_policy
+from payroll.services.policies import current_policy
 
 logger = logging.getLogger(__name__)
 

@@ -81,17 +81,10 @@ def within(name: str, *packages: str) -> bool:
     return any(name == package or name.startswith(package + ".") for package in packages)
 
 
-# Payroll's writes of money in, expenses and policies, one module per domain (they were
-# payroll/services.py): held to the rules of a services module all the same.
-PAYROLL_SERVICES = (
-    "payroll.money_checks", "payroll.money_in", "payroll.spending", "payroll.policies",
-)  # fmt: skip
-
-
 def is_kind(name: str, kind: str) -> bool:
-    """Whether a dotted module is a `services`/`selectors`/`tasks` module (`coop.hours.services`,
-    or one of `PAYROLL_SERVICES`) or a name in one (`payroll.policies.adopt_policy`)."""
-    return kind in name.split(".") or (kind == "services" and within(name, *PAYROLL_SERVICES))
+    """Whether a dotted module is a `services`/`selectors`/`tasks` module (`coop.hours.services`)
+    or a name in one (`payroll.services.policies.adopt_policy`)."""
+    return kind in name.split(".")
 
 
 def offenders(rule) -> list[str]:

@@ -12,9 +12,9 @@ from api.idempotency import IdempotentCreateMixin, idempotent
 from api.serializers.payroll import ExpenseSerializer, RevenueSerializer
 from api.views.core import COOP_SLUG, CoopScopedViewSet
 from coop.models.cooperative import Role
-from payroll import money_in, spending
 from payroll.downloads import OTHER_FILE, RECEIPT_TYPES, receipt_response
 from payroll.models import Expense, Revenue
+from payroll.services import money_in, spending
 
 SCHEMA = {"parameters": [COOP_SLUG]}
 TREASURER = (Role.TREASURER,)

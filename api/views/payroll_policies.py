@@ -7,8 +7,8 @@ from api.idempotency import IdempotentCreateMixin
 from api.serializers.payroll import PolicySerializer
 from api.views.core import COOP_SLUG, CoopScopedViewSet
 from coop.models.cooperative import Role
-from payroll import policies
 from payroll.models import DistributionPolicy
+from payroll.services import policies
 
 SCHEMA = {"parameters": [COOP_SLUG]}
 TREASURER = (Role.TREASURER,)

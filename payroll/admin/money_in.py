@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from coop.errors import DomainError
-from payroll import money_checks, money_in, spending
 from payroll.admin.base import ServiceAddForm, ServiceAdmin, act_on_each
 from payroll.models import Expense, Revenue
+from payroll.services import money_checks, money_in, spending
 
 
 class RevenueForm(ServiceAddForm):

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coop.errors import InvalidInputs
-from payroll import policies
 from payroll.admin.base import ServiceAddForm, ServiceAdmin
 from payroll.models import DistributionPolicy
+from payroll.services import policies
 
 
 class PolicyForm(ServiceAddForm):

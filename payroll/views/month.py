@@ -20,10 +20,11 @@ from coop.forms import refuse_form
 from coop.models import Cooperative, Member
 from coop.months import month_bounds, month_label
 from coop.templatetags.money import amount as shown_amount
-from payroll import money_in, presenters, selectors, spending
+from payroll import presenters, selectors
 from payroll.downloads import receipt_response
 from payroll.forms import ExpenseForm, RevenueForm, month_choice
 from payroll.models import Expense, Revenue
+from payroll.services import money_in, spending
 from payroll.views.access import context_for, overview_url, posted_month
 
 

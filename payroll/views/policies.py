@@ -16,8 +16,9 @@ from coop.access import membership
 from coop.errors import DomainError, InvalidInputs
 from coop.models import Member
 from governance.rendering import render_markdown
-from payroll import legal, policies, presenters, selectors
+from payroll import legal, presenters, selectors
 from payroll.forms import PolicyForm, recipients_formset
+from payroll.services import policies
 from payroll.views.access import context_for
 
 

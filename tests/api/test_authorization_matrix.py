@@ -31,7 +31,8 @@ from coop.clock import today_in
 from coop.models.cooperative import MemberStatus
 from coop.services import change_member_status
 from governance import services as governance
-from payroll import claims, distributing, money_in, policies, spending
+from payroll import claims, distributing
+from payroll.services import money_in, policies, spending
 from payroll.share_models import Subscription
 from tests.banking.factories_accounts import bank_account as account_without_statements
 from tests.banking.factories_import import bank_account, entry, statement

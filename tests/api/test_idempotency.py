@@ -244,7 +244,7 @@ class TestActions:
 
 @pytest.mark.django_db
 def test_a_server_error_gives_the_key_back(api, treasurer, revenue_payload, monkeypatch):
-    from payroll import money_in
+    from payroll.services import money_in
 
     record_revenue = money_in.record_revenue
 

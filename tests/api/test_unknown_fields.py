@@ -32,8 +32,8 @@ from billing.models import BillingRate
 from coop import clock
 from coop.models import Cooperative
 from governance import services as governance
-from payroll import policies
 from payroll.consent_models import AllocationConsent
+from payroll.services import policies
 from payroll.share_models import Subscription
 from tests.api.contract import ContractClient
 from tests.banking.factories_accounts import bank_account

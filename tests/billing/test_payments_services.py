@@ -12,8 +12,9 @@ from billing.balances import balances, open_amount
 from billing.models import Invoice, Payment, PaymentRevenue
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import AuditEvent
-from payroll import distributing, money_in, selectors
+from payroll import distributing, selectors
 from payroll.models import Revenue
+from payroll.services import money_in
 from tests.billing.payment_factories import credit_note, issued_invoice
 from tests.factories import ClientFactory, ProjectFactory
 

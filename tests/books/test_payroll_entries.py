@@ -9,8 +9,9 @@ import pytest
 from books import sources
 from books.charts import Role
 from books.models import AccountMapping, BooksSettings, JournalEntry, JournalLine
-from payroll import book_sources, bookkeeping, capital, claims, distributing, money_in, spending
+from payroll import book_sources, bookkeeping, capital, claims, distributing
 from payroll.models import CapitalAccountEntry, Distribution, DistributionLine
+from payroll.services import money_in, spending
 from tests.conftest import as_member
 from tests.factories import ClientFactory
 from tests.payroll.books import SEPTEMBER

@@ -15,8 +15,9 @@ from books import sources
 from books.charts import Role
 from books.models import AccountMapping, JournalLine
 from coop.errors import DomainError
-from payroll import book_sources, capital, claims, distributing, money_in, policies, spending
+from payroll import book_sources, capital, claims, distributing
 from payroll.models import Distribution, Revenue
+from payroll.services import money_in, policies, spending
 from tests.factories import (
     ClientFactory,
     CooperativeFactory,

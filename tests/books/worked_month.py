@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from billing import invoice_lines, invoicing, issuing, payments
 from billing.models import Invoice, Payment
-from payroll import distributing, policies, spending
+from payroll import distributing
 from payroll.models import Distribution, Expense
+from payroll.services import policies, spending
 from tests.billing.invoicing_factories import World, billable_entry
 
 D = Decimal

@@ -12,7 +12,8 @@ from coop import dashboard
 from coop.clock import today_in
 from coop.dashboard import DASHBOARD, panels, register, render_panels
 from governance import services as governance
-from payroll import distributing, money_in, spending
+from payroll import distributing
+from payroll.services import money_in, spending
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 from tests.payroll.books import SEPTEMBER
 

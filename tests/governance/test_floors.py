@@ -475,7 +475,7 @@ def test_the_migration_turns_the_old_defaults_into_floors(cooperative):
 
 
 def test_payroll_services_check_the_proposal_they_are_given(cooperative, treasurer, make_proposal):
-    from payroll import policies
+    from payroll.services import policies
 
     general = make_proposal(treasurer, title="Anything")
     with pytest.raises(NotAllowed, match="runs only from a proposal of kind policy"):

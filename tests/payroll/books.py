@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from payroll import money_in, policies, spending
+from payroll.services import money_in, policies, spending
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 
 SEPTEMBER = datetime.date(2026, 9, 1)

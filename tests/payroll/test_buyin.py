@@ -12,8 +12,9 @@ from books.charts import Role
 from books.models import JournalEntry
 from coop.errors import InvalidInput, StateConflict
 from coop.services import members as member_services
-from payroll import bookkeeping, capital, distributing, money_in, policies, shares
+from payroll import bookkeeping, capital, distributing, shares
 from payroll.models import CapitalAccountEntry, DistributionLine
+from payroll.services import money_in, policies
 from payroll.share_models import Subscription
 from tests.concurrency import at_once
 from tests.factories import ClientFactory

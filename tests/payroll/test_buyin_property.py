@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from books import sources
 from coop.errors import DomainError
-from payroll import distributing, money_in, policies, shares
+from payroll import distributing, shares
 from payroll.models import CapitalAccountEntry, Distribution, DistributionLine
+from payroll.services import money_in, policies
 from payroll.share_models import Subscription
 from tests.factories import (
     ClientFactory,

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from payroll import policies
 from payroll.capital_models import CapitalEntryTie
 from payroll.models import CapitalAccountEntry, Distribution
+from payroll.services import policies
 from tests.migration_steps import latest_schema_after, migrate  # noqa: F401 (a fixture)
 from tests.payroll.test_buyin import POLICY
 

@@ -10,8 +10,9 @@ from coop.clock import today_in
 from coop.errors import InvalidInput, InvalidInputs, NotAllowed, PeriodLocked, StateConflict
 from coop.hours import services as hours
 from coop.models import Member, MemberStatusChange
-from payroll import capital, distributing, money_in, policies, run_inputs, spending
+from payroll import capital, distributing, run_inputs
 from payroll.models import CapitalAccountEntry, Distribution, DistributionPolicy, Expense
+from payroll.services import money_in, policies, spending
 from tests.concurrency import at_once
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory
 from tests.payroll.books import POLICY, SEPTEMBER

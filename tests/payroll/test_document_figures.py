@@ -12,8 +12,9 @@ from pypdf import PdfReader
 
 from coop.locale_formats import format_day
 from coop.money import format_money
-from payroll import distributing, money_in
+from payroll import distributing
 from payroll.models import Distribution
+from payroll.services import money_in
 from tests.factories import ClientFactory
 from tests.payroll.books import SEPTEMBER
 

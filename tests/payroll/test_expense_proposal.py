@@ -10,8 +10,8 @@ import pytest
 from governance import services as governance
 from governance.floors import floors_for
 from governance.models import Proposal
-from payroll import spending
 from payroll.models import Expense
+from payroll.services import spending
 from tests.web import flashes, signed_in
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,9 @@ from django.utils import translation
 
 from coop.legal_profiles import PROFILES
 from governance import services as governance
-from payroll import legal, policies
+from payroll import legal
 from payroll.models import DistributionPolicy
+from payroll.services import policies
 from tests.conftest import as_member
 from tests.factories import MemberFactory
 from tests.payroll.books import POLICY

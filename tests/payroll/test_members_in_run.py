@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coop.models import Member, MemberStatusChange
-from payroll import money_in, run_inputs, spending
+from payroll import run_inputs
 from payroll.models import DistributionPolicy, Expense
+from payroll.services import money_in, spending
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 from tests.payroll.books import POLICY, SEPTEMBER
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from coop.models import AuditEvent, Client
 from coop.months import month_label
-from payroll import capital, distributing, money_in, policies, selectors, spending
+from payroll import capital, distributing, selectors
 from payroll.models import (
     CapitalAccountEntry,
     Distribution,
@@ -23,6 +23,7 @@ from payroll.models import (
     Expense,
     Revenue,
 )
+from payroll.services import money_in, policies, spending
 from tests.factories import (
     ClientFactory,
     ExpenseFactory,

@@ -9,8 +9,8 @@ from django.core import mail
 
 from coop.models.cooperative import MemberStatus
 from payroll import tasks
-from payroll.policies import adopt_policy
 from payroll.presenters import POLICY_NOTICE_DAYS
+from payroll.services.policies import adopt_policy
 from tests.factories import MemberFactory
 from tests.payroll.books import POLICY
 from tests.web import signed_in

@@ -18,10 +18,11 @@ from hypothesis import strategies as st
 
 from coop.errors import DomainError
 from coop.services import change_member_status
-from payroll import capital, consents, distributing, patronage, policies, redemption_ties
+from payroll import capital, consents, distributing, patronage, redemption_ties
 from payroll.capital_models import CapitalEntryTie
 from payroll.models import CapitalAccountEntry, Distribution, DistributionLine
 from payroll.redemption_order import Credit, draw
+from payroll.services import policies
 from tests.factories import CooperativeFactory, MemberFactory
 from tests.payroll.books import SEPTEMBER
 from tests.payroll.test_buyin import POLICY

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from coop.errors import StateConflict
-from payroll import distributing, money_in, policies
+from payroll import distributing
 from payroll.draft_lines import InputChange, stale_inputs
+from payroll.services import money_in, policies
 from tests.conftest import as_member
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 from tests.payroll.books import POLICY, SEPTEMBER

@@ -24,9 +24,9 @@ from payroll import (
     distributing,
     patronage,
     patronage_files,
-    policies,
 )
 from payroll.patronage import AllocationNotice, NoticeLine, payment_period_ends
+from payroll.services import policies
 from tests.payroll.books import SEPTEMBER
 from tests.payroll.test_buyin import BUYIN, admit_ana, run_month
 from tests.payroll.test_buyin import POLICY as BUYIN_POLICY

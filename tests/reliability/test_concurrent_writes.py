@@ -20,8 +20,9 @@ from coop.errors import StateConflict
 from coop.models import TimeEntry
 from governance import services as governance
 from governance.models import Proposal
-from payroll import distributing, money_in, policies
+from payroll import distributing
 from payroll.models import Distribution, DistributionLine
+from payroll.services import money_in, policies
 from tests.concurrency import at_once
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 from tests.governance.fixtures import voting_for_days

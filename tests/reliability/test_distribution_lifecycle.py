@@ -32,8 +32,9 @@ from coop.clock import today_in
 from coop.errors import InvalidInput, PeriodLocked, StateConflict
 from coop.hours import services as hours
 from coop.models import TimeEntry
-from payroll import capital, distributing, money_in, policies
+from payroll import capital, distributing
 from payroll.models import CapitalAccountEntry, Distribution, DistributionLine
+from payroll.services import money_in, policies
 from tests.factories import (
     ClientFactory,
     CooperativeFactory,

@@ -11,8 +11,9 @@ import pytest
 import redis
 
 from cooperage import celery_app
-from payroll import distributing, money_in, policies
+from payroll import distributing
 from payroll.models import DistributionDocument
+from payroll.services import money_in, policies
 from tests.factories import ClientFactory, MemberFactory, ProjectFactory, TimeEntryFactory
 from tests.payroll.books import POLICY, SEPTEMBER
 from tests.reliability.conftest import wait_until

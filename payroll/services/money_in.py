@@ -17,7 +17,7 @@ from coop.months import month_bounds
 from coop.services import require_role
 from payroll import bookkeeping
 from payroll.models import Revenue
-from payroll.money_checks import _ensure_month_total_fits, _money, ensure_money_month_open
+from payroll.services.money_checks import _ensure_month_total_fits, _money, ensure_money_month_open
 
 
 def record_revenue(

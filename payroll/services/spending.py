@@ -20,9 +20,9 @@ from coop.services import require_role
 from governance.actions.registry import require_decided
 from payroll import bookkeeping
 from payroll.models import Expense
-from payroll.money_checks import _ensure_month_total_fits, _money, ensure_money_month_open
 from payroll.receipts import checked_receipt
 from payroll.selectors import spending_limit
+from payroll.services.money_checks import _ensure_month_total_fits, _money, ensure_money_month_open
 
 VOTE_DAYS = 7
 
