@@ -14,7 +14,7 @@ derived: closing balance − entries.
 
 The same file twice (its SHA-256 per account) is refused as a duplicate. A statement that
 overlaps one imported before adds only the transactions not seen yet: a transaction is the same
-when its fingerprint is (`fingerprint_of`).
+when its fingerprint is (`banking.fingerprints.fingerprint_of`).
 """
 
 import datetime
@@ -33,7 +33,8 @@ from banking import enqueue
 from banking.models import BankAccount, BankStatement, StatementFormat
 from banking.parsing import registry
 from banking.parsing.types import ParsedEntry, ParsedStatement, StatementFileError
-from banking.statement_checks import DuplicateStatement, plan_statements
+from banking.statement_checks import plan_statements
+from banking.statement_plans import DuplicateStatement
 from banking.statement_writing import write_statement
 from coop import clock
 from coop.audit import record

@@ -114,7 +114,7 @@ class BankTransaction(models.Model):
     counterparty_bic = models.CharField(_("counterparty BIC"), max_length=11, blank=True)
     bank_transaction_code = models.CharField(_("bank transaction code"), max_length=35, blank=True)
     reversal = models.BooleanField(_("reversal"), default=False)
-    # What makes a transaction the same in two files (banking.importing.fingerprint_of).
+    # What makes a transaction the same in two files (banking.fingerprints.fingerprint_of).
     fingerprint = models.CharField(max_length=64)
 
     class Meta:

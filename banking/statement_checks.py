@@ -1,187 +1,43 @@
 """The checks a parsed statement passes before it is imported: its account, its currency, its
 balances, and which of its transactions are new (`banking.importing` writes; the preview shows).
-
-A transaction's fingerprint (`fingerprint_of`) is what makes it the same in two files:
-
-- when the bank gives the entry a reference of its own (camt `AcctSvcrRef`, MT940's bank
-  reference after `//`, OFX `FITID`; MT940's `NONREF` is no reference), the SHA-256 of the
-  format's family (camt, mt940, ofx, csv), that reference and the occurrence of that reference
-  within the statement (a camt batch booking may carry the entry's reference on each detail);
-- otherwise the SHA-256 of the booking date, the amount, the counterparty's IBAN, the end-to-end
-  ID, the remittance information and the occurrence of that same tuple within the statement (two
-  identical coffees on one day are two transactions; the same two in the next file are skipped).
+Each statement's outcome is a `banking.statement_plans.StatementPlan`.
 
 The checks stream a statement's entries (a camt statement reads them from its file each time;
 see `banking.parsing.camt.CamtEntries`) and keep a fixed amount of data per statement whatever
 its length: `_scan` makes one pass for the count, the total, the booking dates, and an 8-byte
 hash of each entry's key (an array, 8 bytes an entry, dropped once the keys that occur more than
-once are known). A fingerprint is then made again whenever it is needed (`fingerprinted`): only
-the repeated keys are counted. Which entries are new is one byte an entry (`is_new`); the
-fingerprints are compared with the account's stored ones in a second pass only when the account
-has transactions over the statement's dates, or when a later statement of the file is for the
-same account.
+once are known). A fingerprint (`banking.fingerprints`) is then made again whenever it is needed
+(`fingerprinted`): only the repeated keys are counted. Which entries are new is one byte an entry
+(`is_new`); the fingerprints are compared with the account's stored ones in a second pass only
+when the account has transactions over the statement's dates, or when a later statement of the
+file is for the same account.
 """
 
 import datetime
 import hashlib
 from array import array
-from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-import numpy
 from django.utils.translation import gettext as _
 
+# `_scan` hashes each entry's key itself in its one pass (`_key`, `_key_hash`, `_repeated`).
+from banking.fingerprints import (
+    _key,
+    _key_hash,
+    _repeated,
+    cents,
+    compact,
+    family_of,
+    fingerprinted,
+)
 from banking.models import BankAccount, BankStatement, BankTransaction
 from banking.parsing.types import ParsedEntry, ParsedStatement
+from banking.statement_plans import DuplicateStatement, StatementPlan, StatementRefused
 from coop import money
-from coop.errors import DomainError, InvalidInput, StateConflict
+from coop.errors import DomainError
 from coop.locale_formats import format_day
 from coop.models import Cooperative
-
-CENT = Decimal("0.01")
-_SEPARATOR = "\x1f"
-_NO_REFERENCE = {"", "NONREF", "NOTPROVIDED", "NONE"}
-
-
-class DuplicateStatement(StateConflict):
-    """The same file was imported before for this account (a 409)."""
-
-    code = "duplicate_statement"
-
-
-class StatementRefused(InvalidInput):
-    """A statement of the file breaks a rule: another account, another currency, figures that
-    do not add up, a gap with the previous statement."""
-
-    code = "statement_refused"
-
-
-def cents(amount: Decimal) -> Decimal:
-    return Decimal(amount).quantize(CENT)
-
-
-def family_of(format_name: str) -> str:
-    return "camt" if format_name.startswith("camt") else format_name
-
-
-def compact(identifier: str) -> str:
-    return "".join((identifier or "").split()).upper()
-
-
-def fingerprints_of(statement: ParsedStatement) -> list[str]:
-    """Each entry's fingerprint, in the statement's order (see the module's docstring)."""
-    family = family_of(statement.format)
-    hashes = array("Q", (_key_hash(_key(entry, family)) for entry in statement.entries))
-    return [fingerprint for _, fingerprint in fingerprinted(statement, _repeated(hashes))]
-
-
-def fingerprinted(
-    statement: ParsedStatement, repeated: frozenset[int]
-) -> Iterator[tuple[ParsedEntry, str]]:
-    """Each entry with its fingerprint, in one pass: `repeated` holds the hashes of the keys
-    that occur more than once in the statement, the only ones counted."""
-    seen: Counter[tuple[str, ...]] = Counter()
-    family = family_of(statement.format)
-    for entry in statement.entries:
-        key = _key(entry, family)
-        occurrence = 1
-        if repeated and _key_hash(key) in repeated:
-            seen[key] += 1
-            occurrence = seen[key]
-        yield entry, fingerprint_of(key, occurrence)
-
-
-def _key_hash(key: tuple[str, ...]) -> int:
-    digest = hashlib.blake2b(_SEPARATOR.join(key).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little")
-
-
-def _repeated(hashes: array) -> frozenset[int]:
-    """The hashes that occur more than once (a key's occurrences are then counted; two keys
-    sharing a hash are told apart by the count of the keys themselves). Sorts `hashes` in
-    place: no copy of 8 bytes an entry."""
-    if len(hashes) < 2:
-        return frozenset()
-    keys = numpy.frombuffer(hashes, dtype=numpy.uint64)
-    keys.sort()
-    twice = keys[1:][keys[1:] == keys[:-1]]
-    return frozenset(int(value) for value in twice)
-
-
-def _key(entry: ParsedEntry, family: str) -> tuple[str, ...]:
-    reference = (entry.bank_reference or "").strip()
-    if reference.upper() not in _NO_REFERENCE:
-        return ("ref", family, reference)
-    return (
-        "entry",
-        entry.booking_date.isoformat(),
-        str(cents(entry.amount)),
-        compact(entry.counterparty_iban),
-        (entry.end_to_end_id or "").strip(),
-        " ".join((entry.remittance_information or "").split()),
-    )
-
-
-def fingerprint_of(key: tuple[str, ...], occurrence: int) -> str:
-    text = _SEPARATOR.join((*key, str(occurrence)))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@dataclass
-class StatementPlan:
-    """One statement of the file as it would be written, or the problems that refuse it."""
-
-    parsed: ParsedStatement
-    index: int
-    account: BankAccount | None = None
-    opening_balance: Decimal | None = None
-    opening_derived: bool = False
-    closing_balance: Decimal | None = None
-    closing_date: datetime.date | None = None
-    # What one pass over the entries found (`_scan`).
-    entry_count: int = 0
-    entries_total: Decimal = Decimal("0.00")
-    cents_total: Decimal = Decimal("0.00")  # of each entry's amount in cents
-    first_booking: datetime.date | None = None
-    last_booking: datetime.date | None = None
-    repeated: frozenset[int] = frozenset()
-    # One byte an entry: 1 when it is new (not stored for the account, not earlier in the file).
-    is_new: bytearray = field(default_factory=bytearray)
-    added_total: Decimal = Decimal("0.00")
-    # The file's digest for the first statement of an account in the file; for a later one
-    # (an MT940 file of several days) a digest of the file's digest and its place, so that each
-    # row is unique per account and the file's own digest still finds it.
-    stored_sha256: str = ""
-    problems: list[DomainError] = field(default_factory=list)
-
-    @property
-    def added_count(self) -> int:
-        return sum(self.is_new)
-
-    @property
-    def skipped_count(self) -> int:
-        return len(self.is_new) - self.added_count
-
-    @property
-    def label(self) -> str:
-        return statement_label(self.parsed, self.index)
-
-    def new_entries(self) -> Iterator[tuple[ParsedEntry, str]]:
-        """The new entries with their fingerprints, in one more pass over the statement."""
-        is_new = self.is_new
-        for index, (entry, fingerprint) in enumerate(fingerprinted(self.parsed, self.repeated)):
-            if is_new[index]:
-                yield entry, fingerprint
-
-
-def statement_label(parsed: ParsedStatement, index: int) -> str:
-    """How a message names a statement: its identifier and where it is in the file."""
-    where = parsed.where or _("statement %(number)d of the file") % {"number": index + 1}
-    if parsed.statement_id:
-        return _("statement %(id)s (%(where)s)") % {"id": parsed.statement_id, "where": where}
-    return where
 
 
 @dataclass

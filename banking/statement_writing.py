@@ -1,4 +1,4 @@
-"""Writing a checked statement (`banking.statement_checks.StatementPlan`): its row, then its new
+"""Writing a checked statement (`banking.statement_plans.StatementPlan`): its row, then its new
 transactions, streamed from the parsed statement (a camt file is read once more) so that memory
 stays flat whatever the statement's length.
 
@@ -15,9 +15,10 @@ from typing import Any
 
 from django.db import connection
 
+from banking.fingerprints import cents
 from banking.models import BankStatement, BankTransaction
 from banking.parsing.types import ParsedEntry
-from banking.statement_checks import StatementPlan, cents
+from banking.statement_plans import StatementPlan
 from coop.models import Member
 from coop.plain_text import forbidden_character
 

@@ -15,7 +15,7 @@ MODULES = {
     "camt.054": "banking.parsing.camt",
     "mt940": "banking.parsing.mt940",
     "ofx": "banking.parsing.ofx",
-    "csv": "banking.parsing.csv_mapping",
+    "csv": "banking.parsing.csv_statement",
 }
 
 

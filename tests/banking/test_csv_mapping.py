@@ -1,4 +1,7 @@
-"""Reading banks' CSV exports with an account's saved column mapping (banking.parsing.csv_mapping).
+"""Reading banks' CSV exports with an account's saved column mapping (banking.parsing.csv_*).
+
+`csv_statement` reads the file, `csv_mapping` checks the mapping, `csv_values` reads a cell's day
+or amount.
 
 The samples are written here in the layouts the banks publish: a German savings bank's
 "CSV-CAMT V2" export (Windows-1252, `;`, day-first dates with two-digit years, "1.234,56"), a
@@ -12,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 
-from banking.parsing import csv_mapping
+from banking.parsing import csv_mapping, csv_statement, csv_values
 from banking.parsing.registry import parser_of
 from banking.parsing.types import StatementFileError
 
@@ -89,7 +92,7 @@ UK_MAPPING = {
 
 
 def _parse(data: bytes, mapping, **options):
-    return csv_mapping.parse(io.BytesIO(data), mapping=mapping, currency="EUR", **options)
+    return csv_statement.parse(io.BytesIO(data), mapping=mapping, currency="EUR", **options)
 
 
 def test_a_german_savings_bank_export_in_windows_1252():
@@ -183,7 +186,7 @@ def test_a_file_without_a_header_row():
     ],
 )
 def test_amounts(text, decimal, thousands, expected):
-    value = csv_mapping.parse_amount(text, decimal, thousands)
+    value = csv_values.parse_amount(text, decimal, thousands)
     assert value == (Decimal(expected) if expected is not None else None)
 
 
@@ -201,7 +204,7 @@ def test_amounts(text, decimal, thousands, expected):
     ],
 )
 def test_dates(text, style, expected):
-    assert csv_mapping.parse_date(text, style) == expected
+    assert csv_values.parse_date(text, style) == expected
 
 
 def _error(data: bytes, mapping) -> str:
@@ -260,8 +263,8 @@ def test_an_unusable_mapping_is_refused_before_reading():
 
 
 def test_csv_is_never_sniffed():
-    assert csv_mapping.looks_like(b"Date,Amount\n") is False
-    assert parser_of("csv") is csv_mapping
+    assert csv_statement.looks_like(b"Date,Amount\n") is False
+    assert parser_of("csv") is csv_statement
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from banking import statement_writing
+from banking.fingerprints import fingerprints_of
 from banking.importing import import_parsed, import_statement, preview_parsed
 from banking.models import BankAccount, BankStatement, BankTransaction
 from banking.parsing import registry
-from banking.statement_checks import fingerprints_of
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import AuditEvent
 from tests.banking import fake_parser

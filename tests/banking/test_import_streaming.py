@@ -12,17 +12,12 @@ from decimal import Decimal
 import pytest
 
 from banking.camt_writer import Entry, Statement, camt053_bytes, closing_balance
+from banking.fingerprints import _key, fingerprint_of, fingerprints_of
 from banking.importing import import_statement, preview_statement
 from banking.models import BankStatement, BankTransaction
 from banking.parsing import camt
 from banking.parsing.types import ParsedEntry
-from banking.statement_checks import (
-    DuplicateStatement,
-    StatementRefused,
-    _key,
-    fingerprint_of,
-    fingerprints_of,
-)
+from banking.statement_plans import DuplicateStatement, StatementRefused
 from tests.banking.factories_import import IBAN, OTHER_IBAN, World
 
 DAY = datetime.date(2026, 11, 2)
