@@ -9,7 +9,8 @@ from django.utils.translation import gettext
 
 from billing import totals as en16931
 from billing.configuration import settings_of
-from billing.invoicing import FOUR_PLACES, locked_draft, recompute
+from billing.hour_lines import FOUR_PLACES
+from billing.invoicing import locked_draft, recompute
 from billing.models import BilledEntry, BillingSettings, Invoice, InvoiceLine, VatCategory
 from billing.vat import vat_terms
 from coop.audit import record

@@ -24,6 +24,7 @@ from api.views.core import COOP_SLUG, CoopScopedViewSet
 from billing import invoice_lines, invoicing, issuing
 from billing.models import Invoice, InvoiceLine
 from billing.selectors import invoices_of
+from billing.unbilled import unbilled_summary
 from coop.errors import InvalidInput
 from coop.models import Client
 from coop.models.cooperative import Role
@@ -237,7 +238,7 @@ class UnbilledViewSet(CoopScopedViewSet):
                 raise InvalidInput(gettext("No such client in this co-op."), field="client")
         if query.validated_data["end"] < query.validated_data["start"]:
             raise InvalidInput(gettext("The period ends before it starts."), field="end")
-        rows = invoicing.unbilled_summary(
+        rows = unbilled_summary(
             self.cooperative, query.validated_data["start"], query.validated_data["end"], client
         )
         return Response(UnbilledRowSerializer(rows, many=True).data)

@@ -18,6 +18,7 @@ from billing.forms import STATUS_TABS, CreditForm, DraftForm, LineForm, PeriodFo
 from billing.models import Invoice, InvoiceLine, LineGrouping
 from billing.presenters import vat_breakdown
 from billing.selectors import invoice_with_lines, invoices_of
+from billing.unbilled import unbilled_summary
 from coop import access
 from coop.clock import today_in
 from coop.errors import DomainError
@@ -92,7 +93,7 @@ def unbilled(request: HttpRequest, coop_slug: str) -> HttpResponse:
                 return redirect(_detail_url(invoice))
         else:
             messages.error(request, _("Choose a period and how to group the lines."))
-    rows = invoicing.unbilled_summary(member.cooperative, start, end)
+    rows = unbilled_summary(member.cooperative, start, end)
     clients: dict[int, dict] = {}
     for row in rows:
         group = clients.setdefault(

@@ -6,9 +6,10 @@ integer numerators over one common denominator (no `Fraction` per member: a fede
 has thousands), and every rounding step is named (rounded down, largest remainder, half up).
 
 The parts: `inputs` (the policy, the month's figures, the members' minutes), `shares` (the
-computation and its result), `explanation` (a share's steps with figures, and them in words),
-`rounding` (largest remainder), `currencies` (ISO 4217 and minor units), `errors` (the
-refusals), `figures` (exact figures as text).
+computation and its result), `weights` (each member's weight by the policy's method, the pay
+ratio's limit), `explanation` (a share's steps with figures, and them in words), `rounding`
+(largest remainder), `currencies` (ISO 4217 and minor units), `errors` (the refusals),
+`figures` (exact figures as text).
 """
 
 from payroll.allocation.currencies import is_currency, minor_units

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from billing import invoice_lines, invoicing
+from billing import invoice_lines, invoicing, unbilled
 from billing.models import BilledEntry, Invoice, InvoiceLine, LineGrouping, VatCategory
 from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.models import Project
@@ -116,12 +116,12 @@ def test_unbilled_and_non_billable_entries(world):
     world.entry(minutes=60)
     world.entry(minutes=60, billable=False)
     world.entry(minutes=60, day=D(2026, 11, 1))
-    summary = invoicing.unbilled_summary(world.cooperative, *OCTOBER)
+    summary = unbilled.unbilled_summary(world.cooperative, *OCTOBER)
     assert [(row.client_name, row.member_name, row.minutes) for row in summary] == [
         ("Acme", "Ana", 60)
     ]
     draft(world)
-    assert invoicing.unbilled_summary(world.cooperative, *OCTOBER) == []
+    assert unbilled.unbilled_summary(world.cooperative, *OCTOBER) == []
     with pytest.raises(InvalidInput) as refused:
         draft(world)
     assert refused.value.field == "period_start"
@@ -212,9 +212,10 @@ def test_bad_period_and_grouping(world):
 
 def test_a_second_draft_racing_for_the_same_entries_gets_409(world, monkeypatch):
     world.entry(minutes=60)
-    stale = invoicing.unbilled_hours(world.cooperative, world.client, *OCTOBER)
+    stale = unbilled.unbilled_hours(world.cooperative, world.client, *OCTOBER)
     first = draft(world)
-    # The second request read the entries before the first one linked them.
+    # The second request read the entries before the first one linked them. draft_invoice
+    # looks unbilled_hours up in billing.invoicing, which imports it: the name is patched there.
     monkeypatch.setattr(invoicing, "unbilled_hours", lambda *args: stale)
     with pytest.raises(StateConflict) as refused:
         draft(world)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from billing import invoicing
-from billing.invoicing import hour_line_figures
+from billing.hour_lines import hour_line_figures
 from billing.totals import Line, hours_net, to_minor, totals
 from tests.billing.invoicing_factories import OCTOBER, World
 
