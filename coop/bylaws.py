@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from coop.bylaws_buyin import buyin_errors
 from coop.bylaws_settlement import DEFAULT_SETTLEMENT, settlement_errors
 from coop.capital_bylaws import CAPITAL_DEFAULTS, capital_errors
-from coop.money import MAX_AMOUNT, format_max
+from coop.money import exceeds_max, format_max
 
 PROPOSAL_KINDS = ("general", "spending", "membership", "policy", "bylaws", "distribution")
 
@@ -256,7 +256,7 @@ def validate_bylaws(value: Any) -> None:
                 _('The spending limit is an amount of at least 0, written as text: "1000.00".')
             )
         else:
-            if limit > MAX_AMOUNT:  # the largest expense the books hold; the form says the same
+            if exceeds_max(limit):  # the largest expense the books hold; the form says the same
                 errors.append(_("The spending limit is at most %(max)s.") % {"max": format_max()})
     if value.get("policy_adoption", "treasurer") not in ("treasurer", "vote"):
         errors.append(

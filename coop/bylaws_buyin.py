@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from coop.money import MAX_AMOUNT, format_max
+from coop.money import exceeds_max, format_max
 
 CENT = Decimal("0.01")
 # The most shares one subscription holds: far above any co-op's, low enough for the books.
@@ -146,7 +146,7 @@ def buyin_mistakes(value: Any) -> list[BuyinProblem]:
             "amount",
             _('The buy-in amount is more than 0, in cents, written as text: "1200.00".'),
         )
-    elif amount is not None and amount > MAX_AMOUNT:
+    elif amount is not None and exceeds_max(amount):
         add("amount", "too_large", _("The buy-in amount is at most %(max)s.") % most)
     elif has_shares:
         shares = value.get("shares")
@@ -168,13 +168,13 @@ def buyin_mistakes(value: Any) -> list[BuyinProblem]:
                     '"100.00".'
                 ),
             )
-        elif nominal > MAX_AMOUNT:
+        elif exceeds_max(nominal):
             add(
                 "nominal_value",
                 "too_large",
                 _("The nominal value of a share is at most %(max)s.") % most,
             )
-        elif shares is not None and nominal * shares > MAX_AMOUNT:
+        elif shares is not None and exceeds_max(nominal * shares):
             # Each term fits, their product does not: the subscription could not be written.
             add(
                 "shares",
@@ -202,7 +202,7 @@ def buyin_mistakes(value: Any) -> list[BuyinProblem]:
                 'cents, written as text: "100.00".'
             ),
         )
-    elif payment == "instalments" and monthly_max is not None and monthly_max > MAX_AMOUNT:
+    elif payment == "instalments" and monthly_max is not None and exceeds_max(monthly_max):
         add(
             "monthly_max",
             "too_large",

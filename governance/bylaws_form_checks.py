@@ -91,9 +91,13 @@ class SettingNumber(LocalizedDecimalField):
         if fits:
             return
         if self.above and self.most is not None and value > self.most:  # an amount too large
-            words = {"field": self.label, "most": shown(self.most)}
-            raise forms.ValidationError(_("%(field)s: at most %(most)s.") % words, code="too_large")
+            raise forms.ValidationError(self.too_large(), code="too_large")
         raise forms.ValidationError(self.rule(), code="out_of_bounds")
+
+    def too_large(self) -> str:
+        """The refusal of an amount above `most`: the lower bound goes without saying."""
+        assert self.most is not None  # only a field with an upper bound refuses this
+        return _("%(field)s: at most %(most)s.") % {"field": self.label, "most": shown(self.most)}
 
 
 class WholeNumberSetting(forms.IntegerField):
@@ -224,8 +228,8 @@ def _buyin_refusal(problem: BuyinProblem, amended: dict[str, Any], field: forms.
         return _("%(field)s: only for a buy-in paid in instalments; this one is paid at once.") % (
             words
         )
-    if problem.code == "too_large":  # a stored term the amendment keeps, above the books' most
-        return _("%(field)s: at most %(most)s.") % {**words, "most": shown(MAX_AMOUNT)}
+    if problem.code == "too_large" and isinstance(field, SettingNumber):
+        return field.too_large()  # a stored term the amendment keeps, above the books' most
     if problem.code == "total_too_large":
         return _(
             "%(field)s: the number of shares times the nominal value of a share comes to more "

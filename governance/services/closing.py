@@ -127,10 +127,7 @@ def _execute_action(proposal: Proposal) -> None:
                 {"payload": proposal.action_payload, "effect": effect or {}},
             )
     except Exception as error:  # any failure is shown to members, never raised
-        message = _failure(proposal, error)
-        proposal.action_error = message
-        proposal.save(update_fields=["action_error", "updated_at"])
-        record(proposal.cooperative, None, "action.failed", proposal, {"error": message})
+        _failed(proposal, error)
 
 
 def _not_passed(proposal: Proposal) -> None:
@@ -149,27 +146,28 @@ def _not_passed(proposal: Proposal) -> None:
                 {"payload": proposal.action_payload, "effect": effect or {}},
             )
     except Exception as error:  # as for the action: shown to members, never raised
-        message = _failure(proposal, error)
-        proposal.action_error = message
-        proposal.save(update_fields=["action_error", "updated_at"])
-        record(proposal.cooperative, None, "action.failed", proposal, {"error": message})
+        _failed(proposal, error)
 
 
-def _failure(proposal: Proposal, error: Exception) -> str:
-    """What members read when a passed proposal's action fails, in the site's language: a
-    rule's refusal in its own words; anything else (a fault of Cooperage, a value the database
-    refused) said as such, with the traceback in the server's log for an admin, never the
-    database's or Python's own message."""
+def _failed(proposal: Proposal, error: Exception) -> None:
+    """Store and audit why a proposal's action (or its not-passed step) failed, as members read
+    it, in the site's language: a rule's refusal in its own words; anything else (a fault of
+    Cooperage, a value the database refused) said as such, with the traceback in the server's
+    log for an admin, never the database's or Python's own message."""
     if isinstance(error, DomainError):
-        return error.message
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    logger.exception("proposal %s: action %s failed", proposal.pk, proposal.action)
-    with translation.override(settings.LANGUAGE_CODE):
-        return _(
-            "Not carried out: Cooperage met an error it did not expect (%(kind)s). Nothing was "
-            "changed; an admin will find the details in the server's log."
-        ) % {"kind": error.__class__.__name__}
+        message = error.message
+    elif isinstance(error, ValidationError):
+        message = " ".join(error.messages)
+    else:
+        logger.exception("proposal %s: action %s failed", proposal.pk, proposal.action)
+        with translation.override(settings.LANGUAGE_CODE):
+            message = _(
+                "Not carried out: Cooperage met an error it did not expect (%(kind)s). Nothing "
+                "was changed; an admin will find the details in the server's log."
+            ) % {"kind": error.__class__.__name__}
+    proposal.action_error = message
+    proposal.save(update_fields=["action_error", "updated_at"])
+    record(proposal.cooperative, None, "action.failed", proposal, {"error": message})
 
 
 def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
