@@ -31,6 +31,7 @@ from payroll.services.money_checks import (
     _money,
     ensure_money_month_open,
 )
+from payroll.services.spending import spending_vote_terms
 
 # A phone's photo of a till receipt is a few megabytes; a scanned invoice a few hundred kB.
 MAX_RECEIPT_BYTES = 10 * 1024 * 1024
@@ -241,7 +242,6 @@ def draft_claim_proposal(*, actor: Member, claim: ExpenseClaim) -> Any:
     treasurer): if it passes the claim is approved, otherwise rejected. Asking again while one
     is in progress gives that one."""
     from governance import services as governance
-    from governance.floors import allowed_methods, floors_for
 
     require_role(actor, Role.TREASURER)
     with transaction.atomic():
@@ -256,17 +256,10 @@ def draft_claim_proposal(*, actor: Member, claim: ExpenseClaim) -> Any:
         in_progress = _vote_in_progress(claim)
         if in_progress is not None:
             return in_progress
-        floors = floors_for(cooperative, "spending")
-        methods = allowed_methods(floors)
-        method = "majority" if "majority" in methods else methods[0]
-        opens_at = (clock.now() + floors.discussion + datetime.timedelta(hours=1)).replace(
-            second=0, microsecond=0
-        )
         amount = money.format_money(claim.amount, cooperative.currency)
         return governance.create_proposal(
             actor=actor,
             kind="spending",
-            method=method,
             title=_("Reimburse %(member)s %(amount)s paid to %(payee)s")
             % {"member": claim.member.display_name, "amount": amount, "payee": claim.payee},
             body=_(
@@ -284,10 +277,9 @@ def draft_claim_proposal(*, actor: Member, claim: ExpenseClaim) -> Any:
                 "limit": money.format_money(limit, cooperative.currency),
                 "note": f"\n\n{claim.note}" if claim.note else "",
             },
-            opens_at=opens_at,
-            closes_at=opens_at + max(floors.voting, datetime.timedelta(days=7)),
             action=ACTION,
             action_payload={"claim": claim.pk},
+            **spending_vote_terms(cooperative),
         )
 
 

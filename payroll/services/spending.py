@@ -24,7 +24,7 @@ from payroll.receipts import checked_receipt
 from payroll.selectors import spending_limit
 from payroll.services.money_checks import _ensure_month_total_fits, _money, ensure_money_month_open
 
-VOTE_DAYS = 7
+VOTE_DAYS = 7  # the shortest voting of a spending proposal drafted for the treasurer
 
 
 def record_expense(
@@ -101,7 +101,6 @@ def draft_expense_proposal(*, actor: Member, expense: Expense) -> Any:
     a week of voting). It stays a draft for the treasurer to check and open; asking again while
     one is in progress gives that one."""
     from governance import services as governance  # payroll → governance: allowed, kept lazy
-    from governance.floors import allowed_methods, floors_for
     from governance.models import Proposal
 
     require_role(actor, Role.TREASURER)
@@ -127,18 +126,10 @@ def draft_expense_proposal(*, actor: Member, expense: Expense) -> Any:
         ).first()
         if in_progress is not None:
             return in_progress
-        floors = floors_for(cooperative, "spending")
-        methods = allowed_methods(floors)
-        method = "majority" if "majority" in methods else methods[0]
-        # An hour to spare (on the whole minute): the floors are checked again when it is opened.
-        opens_at = (clock.now() + floors.discussion + datetime.timedelta(hours=1)).replace(
-            second=0, microsecond=0
-        )
         amount = money.format_money(expense.amount, cooperative.currency)
         return governance.create_proposal(
             actor=actor,
             kind="spending",
-            method=method,
             title=_("Approve the expense of %(amount)s to %(payee)s")
             % {"amount": amount, "payee": expense.payee},
             body=_(
@@ -154,11 +145,29 @@ def draft_expense_proposal(*, actor: Member, expense: Expense) -> Any:
                 "limit": money.format_money(limit, cooperative.currency),
                 "note": f"\n\n{expense.note}" if expense.note else "",
             },
-            opens_at=opens_at,
-            closes_at=opens_at + max(floors.voting, datetime.timedelta(days=7)),
             action="approve_expense",
             action_payload={"expense": expense.pk},
+            **spending_vote_terms(cooperative),
         )
+
+
+def spending_vote_terms(cooperative: Cooperative) -> dict[str, Any]:
+    """The method and dates of a spending proposal drafted for the treasurer (an expense's or a
+    claim's): majority where the bylaws floors allow it, the floors' discussion with an hour to
+    spare (on the whole minute: the floors are checked again when it is opened), and their
+    voting period, at least `VOTE_DAYS` days."""
+    from governance.floors import allowed_methods, floors_for  # payroll → governance: lazy
+
+    floors = floors_for(cooperative, "spending")
+    methods = allowed_methods(floors)
+    opens_at = (clock.now() + floors.discussion + datetime.timedelta(hours=1)).replace(
+        second=0, microsecond=0
+    )
+    return {
+        "method": "majority" if "majority" in methods else methods[0],
+        "opens_at": opens_at,
+        "closes_at": opens_at + max(floors.voting, datetime.timedelta(days=VOTE_DAYS)),
+    }
 
 
 def decide_expense(
