@@ -12,14 +12,20 @@ NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),$(NODE_STAMP))
 .PHONY: run test test-fast test-clocks lint fmt demo bench screenshots migrate clean schema smoke lock audit messages
 
 # The pinned, hashed lock files (pip-tools): requirements/production.txt for servers,
-# requirements/dev.txt for development and CI. `make lock` remakes both from pyproject.toml.
+# requirements/dev.txt for development and CI. `make lock` remakes both from pyproject.toml,
+# and requirements/pip.txt, dev.txt's pin of pip, which is installed before the rest.
 LOCK := requirements/dev.txt
 COMPILE := $(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe \
 	--no-emit-index-url --no-emit-find-links
 
-$(STAMP): pyproject.toml $(LOCK)
+# pip first, at the version the lock pins (requirements/pip.txt): the pip that `python -m venv`
+# brings (23.2 with Python 3.11.7) refuses the lock in --require-hashes mode ("must have their
+# versions pinned with ==") once PyPI has a newer release of a package that a locked package asks
+# for with extras (pip-audit's CacheControl[filecache]), although the lock pins that package.
+$(STAMP): pyproject.toml $(LOCK) requirements/pip.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cooperage needs $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/pip.txt
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
@@ -27,6 +33,8 @@ $(STAMP): pyproject.toml $(LOCK)
 lock: $(STAMP)
 	$(COMPILE) --output-file requirements/production.txt pyproject.toml
 	$(COMPILE) --extra dev --constraint requirements/production.txt --output-file requirements/dev.txt pyproject.toml
+	{ sed -n '1,2p' requirements/pip.txt; sed -n '/^pip==/,/^    #/p' requirements/dev.txt | grep -v '^    #'; } > requirements/pip.txt.new
+	mv requirements/pip.txt.new requirements/pip.txt
 
 # Known vulnerabilities in the locked dependencies (needs the PyPI or OSV vulnerability service).
 audit: $(STAMP)

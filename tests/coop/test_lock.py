@@ -2,8 +2,8 @@
 
 requirements/production.txt is what servers install, requirements/dev.txt what development and
 CI install (`make lock` writes both with pip-tools). A dependency added to pyproject.toml without
-`make lock`, a lock that drifts from the other, or a virtualenv that was not installed from the
-lock fails here.
+`make lock`, a lock that drifts from the other, a requirements/pip.txt that is not dev.txt's pin
+of pip, or a virtualenv that was not installed from the lock fails here.
 """
 
 import re
@@ -84,3 +84,20 @@ def test_the_virtualenv_holds_the_locked_versions():
         if installed != version:
             wrong[name] = (version, installed)
     assert not wrong, f"locked vs installed (run make): {wrong}"
+
+
+def test_pip_is_installed_first_at_the_locked_version_and_hashes():
+    """`make` installs requirements/pip.txt before the lock (the venv's own pip can refuse it)."""
+
+    def pip_block(name: str) -> str:
+        text = (ROOT / "requirements" / name).read_text()
+        block = re.search(r"^pip==.*?(?=^\S|\Z)", text, flags=re.MULTILINE | re.DOTALL)
+        assert block, f"requirements/{name} does not pin pip: run make lock"
+        return "\n".join(
+            line.strip().rstrip("\\").strip()
+            for line in block[0].splitlines()
+            if not line.strip().startswith("#")
+        )
+
+    assert pip_block("pip.txt") == pip_block("dev.txt"), "requirements/pip.txt: run make lock"
+    assert "requirements/pip.txt" in (ROOT / "Makefile").read_text()
