@@ -60,10 +60,24 @@ def _amended(bylaws: dict[str, Any], amendment: dict[str, Any]) -> dict[str, Any
 
 def _amend(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> dict[str, Any]:
     cooperative.refresh_from_db()
+    try:  # checked when proposed, but the bylaws may have changed since (another amendment)
+        _validate_amendment(cooperative, payload)
+    except InvalidInputs as error:
+        raise InvalidInput(_no_longer_fits(error.errors), field="action_payload") from None
     coop_services.amend_bylaws(
         cooperative=cooperative, bylaws=_amended(cooperative.bylaws, payload), proposal=proposal
     )
     return {"amended": payload}
+
+
+def _no_longer_fits(errors: dict[str, list[str]]) -> str:
+    """Why a passed amendment is not carried out, for its page: every problem, in the API's
+    words without its JSON paths (each buy-in sentence names its term in words)."""
+    problems = " ".join(message for messages in errors.values() for message in messages)
+    return _(
+        "Not carried out: with this amendment, the bylaws as they stand now would not be valid "
+        "(they may have changed since it was proposed). Nothing was changed. %(problems)s"
+    ) % {"problems": problems}
 
 
 def register_bylaws_actions() -> None:

@@ -78,3 +78,43 @@ def test_a_rule_s_refusal_is_shown_in_its_own_words_and_not_logged_as_a_fault(
         proposal = pass_amendment(make_proposal, member)
     assert proposal.action_error == "The co-op's capital is short of it"
     assert not [entry for entry in caplog.records if entry.exc_info]
+
+
+def test_an_amendment_that_no_longer_fits_the_bylaws_says_why_in_words(make_proposal, member):
+    """Two amendments, each valid when proposed: ten shares of 100.00 become 100,000 shares in
+    one and a share of 999,999,999.00 in the other. Once the second has passed, the first would
+    ask a buy-in the books cannot hold: it is not carried out, and its page says so with every
+    problem in words (not the bylaws editor's `buyin.shares: …`), with nothing changed."""
+    coop = member.cooperative
+    coop.bylaws = {**coop.bylaws, "buyin": {"shares": 10, "nominal_value": "100.00"}}
+    coop.save(update_fields=["bylaws"])
+    voters = [member, *(MemberFactory(cooperative=coop) for _n in range(2))]
+    more_shares, dearer_share = (
+        make_proposal(
+            member,
+            title=title,
+            kind="bylaws",
+            method="supermajority",
+            action="amend_bylaws",
+            action_payload={"buyin": terms},
+        )
+        for title, terms in (
+            ("Sell more shares", {"shares": 100_000}),
+            ("A dearer share", {"nominal_value": "999999999.00"}),
+        )
+    )
+    for proposal in (dearer_share, more_shares):
+        for voter in voters:
+            services.cast_vote(actor=voter, proposal=proposal, ballot={"choice": "agree"})
+        proposal.refresh_from_db()
+        assert (proposal.state, proposal.result) == ("closed", "passed")
+    assert dearer_share.action_error == ""
+    assert more_shares.action_error == (
+        "Not carried out: with this amendment, the bylaws as they stand now would not be valid "
+        "(they may have changed since it was proposed). Nothing was changed. The buy-in, the "
+        "number of shares times the nominal value of a share, is at most 999,999,999,999.99."
+    )
+    coop.refresh_from_db()
+    assert coop.bylaws["buyin"] == {"shares": 10, "nominal_value": "999999999.00"}
+    failed = AuditEvent.objects.get(verb="action.failed", object_id=str(more_shares.pk))
+    assert failed.data == {"error": more_shares.action_error}
