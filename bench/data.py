@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 
 from bench import harness
-from governance.methods.ranked import ranking_positions
+from governance.methods.rankings import ranking_positions
 
 YEAR = 2025
 MONTHS = [datetime.date(YEAR, m, 1) for m in range(1, 13)]

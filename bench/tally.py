@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import harness
 from governance.methods import tally, tally_grouped
-from governance.methods.ranked import count_rankings, ranking_positions
+from governance.methods.rankings import count_rankings, ranking_positions
 
 BALLOTS = 50_000
 OPTIONS = [f"Option {chr(65 + i)}" for i in range(10)]

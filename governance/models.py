@@ -148,7 +148,7 @@ class EligibleVoter(models.Model):
         return f"{self.member} on {self.proposal_id}"
 
 
-# What the count of a ranked ballot reads instead of its option names (`methods.ranked`).
+# What the count of a ranked ballot reads instead of its option names (`methods.rankings`).
 POSITIONS_HELP = (
     "a ranking's places in the proposal's option order: byte i is the place of option i (0 is "
     "first), or the number of options when it is unranked; written with the content, from it"

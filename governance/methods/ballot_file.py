@@ -22,7 +22,7 @@ from fractions import Fraction
 from operator import itemgetter
 from typing import Any
 
-from governance.methods import choice, ranked, stv
+from governance.methods import choice, ranked, rankings, stv
 from governance.methods import options as option_methods
 from governance.methods.exact import format_fraction, fraction_sum, parse_fraction
 
@@ -89,16 +89,16 @@ def validate_ballot(method: str, options: Sequence[str], ballot: Mapping[str, An
 def ballot_positions(
     method: str, options: Sequence[str], ballot: Mapping[str, Any]
 ) -> bytes | None:
-    """What is stored beside a ballot for the count to read (`ranked.ranking_positions`): its
+    """What is stored beside a ballot for the count to read (`rankings.ranking_positions`): its
     ranking's places for a ranked method, None for any other method."""
     if method not in RANKED_METHODS or not isinstance(ballot, Mapping):
         return None
     ranking = ballot.get("ranking")
-    return ranked.ranking_positions(options, ranking) if isinstance(ranking, list) else None
+    return rankings.ranking_positions(options, ranking) if isinstance(ranking, list) else None
 
 
 # The weight of a ballot without delegated votes: one shared object, so that the ranked count
-# sees at once, by identity, that every ballot weighs 1 (`ranked.count_rankings`).
+# sees at once, by identity, that every ballot weighs 1 (`rankings.count_rankings`).
 _ONE = Fraction(1)
 
 
@@ -207,11 +207,11 @@ def _plain_rankings(options: Sequence[str], contents: list) -> bool:
     ranked ballot): then `validate_ballot` would return each unchanged."""
     if set(map(type, contents)) - {dict} or set(map(len, contents)) - {1}:
         return False
-    rankings = list(map(dict.get, contents, itertools.repeat("ranking")))
-    if set(map(type, rankings)) - {list}:
+    given = list(map(dict.get, contents, itertools.repeat("ranking")))
+    if set(map(type, given)) - {list}:
         return False
     known = frozenset(options)
-    lists: list[list[Any]] = rankings  # type: ignore[assignment]  # checked just above
+    lists: list[list[Any]] = given  # type: ignore[assignment]  # checked just above
     try:
         return all(map(known.issuperset, lists)) and list(map(len, lists)) == list(
             map(len, map(set, lists))
@@ -239,7 +239,7 @@ def tally(
     if method in RANKED_METHODS:
         # One pass over the ballots: every ballot's weight is in exactly one group, so the
         # groups also give the turnout.
-        groups = ranked.count_rankings(
+        groups = rankings.count_rankings(
             map(itemgetter("ranking"), map(itemgetter(0), ballots)),
             list(map(itemgetter(1), ballots)),
         )
@@ -286,7 +286,7 @@ def tally_stored_rankings(
 ) -> dict[str, Any] | None:
     """Count ranked ballots in their stored form: `stored` gives (weight, positions) pairs,
     `positions` holding end to end the rankings of the ballots of that weight (how many ballots
-    a ballot counts for, with delegations) as `ranked.ranking_positions` stores them. No option
+    a ballot counts for, with delegations) as `rankings.ranking_positions` stores them. No option
     name is read.
 
     The result is the one `tally_grouped` gives for the same ballots by name
@@ -297,7 +297,7 @@ def tally_stored_rankings(
     method, opts, seats, eligible, quorum, _threshold = _terms(terms)
     if method not in RANKED_METHODS:
         raise BallotFileError(f'method: "{method}" is not a ranked method')
-    table = ranked.stored_table(opts, stored)
+    table = rankings.stored_table(opts, stored)
     if table is None:
         return None
     return _ranked_result(method, opts, table, table.total(), eligible=eligible, quorum=quorum,
@@ -320,7 +320,7 @@ def _quorum_met(turnout: Fraction, quorum: Fraction, eligible: int) -> bool:
 def _ranked_result(
     method: str,
     options: Sequence[str],
-    groups: ranked.Rankings,
+    groups: rankings.Rankings,
     turnout: Fraction,
     *,
     eligible: int,
@@ -331,7 +331,7 @@ def _ranked_result(
     result = _head(method, eligible, turnout, quorum)
     quorum_met = _quorum_met(turnout, quorum, eligible)
     if method == "schulze":
-        if isinstance(groups, ranked.RankingTable):
+        if isinstance(groups, rankings.RankingTable):
             voted = groups.voted(options)
         else:
             voted = any(ranking and weight for ranking, weight in groups.items())
@@ -352,7 +352,7 @@ def _ranked_result(
         result["winners"] = winners
         result["outcome"] = _option_outcome(quorum_met, winners, tie=irv.tie)
         return result
-    if isinstance(groups, ranked.RankingTable):  # STV follows each ranking's names
+    if isinstance(groups, rankings.RankingTable):  # STV follows each ranking's names
         groups = groups.rankings(options)
     count = stv.single_transferable_vote(options, groups, seats)
     result["seats"] = seats

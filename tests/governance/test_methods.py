@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from governance.methods import BallotFileError, parse_fraction, tally, tally_ballot_file
 from governance.methods.delegation import resolve_delegations
 from governance.methods.exact import format_fraction
-from governance.methods.ranked import group_rankings, instant_runoff, schulze_ranking
+from governance.methods.ranked import instant_runoff, schulze_ranking
+from governance.methods.rankings import group_rankings
 from governance.methods.stv import single_transferable_vote
 
 ONE = Fraction(1)

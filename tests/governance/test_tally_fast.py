@@ -11,12 +11,11 @@ from governance.methods import tally, tally_ballot_file
 from governance.methods.exact import format_fraction
 from governance.methods.ranked import (
     _pairwise_by_loops,
-    count_rankings,
-    group_rankings,
     instant_runoff,
     pairwise_preferences,
     schulze_ranking,
 )
+from governance.methods.rankings import count_rankings, group_rankings
 
 NAMES = ["A", "B", "C", "D", "E", "F"]
 WEIGHTS = [Fraction(1), Fraction(1), Fraction(2), Fraction(1, 2), Fraction(2, 3), Fraction(7, 5)]

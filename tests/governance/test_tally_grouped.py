@@ -138,7 +138,7 @@ def test_rankings_with_other_keys_are_normalized_as_in_a_file():
 
 @given(st.lists(st.tuples(st.permutations(OPTIONS[:3]), st.integers(0, 4)), max_size=20))
 def test_whole_weights_are_summed_as_the_fractions_would_be(pairs):
-    from governance.methods.ranked import count_rankings
+    from governance.methods.rankings import count_rankings
 
     rankings = [list(ranking) for ranking, _ in pairs]
     whole = count_rankings(rankings, [weight for _, weight in pairs])

@@ -17,7 +17,7 @@ from coop import clock
 from governance import selectors, services
 from governance.methods import BallotFileError, tally_ballot_file
 from governance.methods.ballot_file import ballot_positions, tally_stored_rankings
-from governance.methods.ranked import ranking_positions
+from governance.methods.rankings import ranking_positions
 from governance.models import Ballot, SecretBallot
 from tests.factories import MemberFactory
 from tests.governance.fixtures import close_on_time
