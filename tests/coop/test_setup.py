@@ -109,16 +109,30 @@ def test_demo_is_realistic_and_idempotent(capsys):
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_live_worker_round_trip(cooperative):
-    """A real worker consumes a real task from the broker and returns its result."""
+    """A real worker consumes a real task from the broker and returns its result.
+
+    The test worker runs tasks in a thread of this process, and nothing closes that thread's
+    database connection as `celery worker` does after each task: left open, it kept the test
+    database in use and its teardown failed ("being accessed by other users"). The task's end
+    closes it here."""
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
 
     from coop.audit import record
     from coop.tasks import verify_audit_chain
     from cooperage import celery_app
     from tests.conftest import set_eager
 
+    def close_the_worker_s_connections(**_signal):
+        connections.close_all()  # in the worker's thread: its own connections
+
     record(cooperative, None, "test.event", object_type="test", object_id=1)
     set_eager(False)
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        result = verify_audit_chain.delay(cooperative.pk)
-        assert result.get(timeout=30) == {"ok": True, "events": 1, "break": None}
+    task_postrun.connect(close_the_worker_s_connections, weak=False)
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            result = verify_audit_chain.delay(cooperative.pk)
+            assert result.get(timeout=30) == {"ok": True, "events": 1, "break": None}
+    finally:
+        task_postrun.disconnect(close_the_worker_s_connections)
