@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from coop import services as coop_services
 from coop.models import Client, Cooperative, Member, User
-from payroll import capital, distributing, settlements, shares
+from payroll import capital, distributing, settlement_approval, shares
 from payroll.models import Distribution, Revenue
 from payroll.services import money_in, policies, spending
 from payroll.settlement_models import Settlement
@@ -76,7 +76,7 @@ def _leaver(cooperative: Cooperative, treasurer: Member | None, first_month: dat
     coop_services.change_member_status(
         member=member, actor=None, status="departed", effective_on=departed
     )  # the departure drafts the settlement
-    settlements.approve_settlement(
+    settlement_approval.approve_settlement(
         actor=treasurer, settlement=Settlement.objects.get(member=member)
     )
 

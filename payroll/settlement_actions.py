@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from coop.errors import InvalidInput
 from coop.models import Cooperative
 from governance.actions import registry
-from payroll import settlements
+from payroll import settlement_approval
 from payroll.proposal_actions import payload_object
 from payroll.settlement_models import Settlement
 
@@ -36,7 +36,7 @@ def _validate(cooperative: Cooperative, payload: dict[str, Any]) -> dict[str, An
 
 
 def _approve(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -> dict:
-    settlement = settlements.approve_settlement(
+    settlement = settlement_approval.approve_settlement(
         actor=None, settlement=_settlement(cooperative, payload), proposal=proposal
     )
     return {"settlement": settlement.pk, "status": settlement.status}
@@ -44,9 +44,9 @@ def _approve(cooperative: Cooperative, payload: dict[str, Any], proposal: Any) -
 
 def register_settlement_action() -> None:
     registry.register(
-        settlements.ACTION,
+        settlement_approval.ACTION,
         description=gettext_lazy("Approve a departed member's settlement."),
-        kinds=settlements.MEMBERSHIP,
+        kinds=settlement_approval.MEMBERSHIP,
         validate=_validate,
         execute=_approve,
         example={"settlement": 3},

@@ -19,7 +19,7 @@ from coop.errors import InvalidInput
 from coop.models import Member
 from coop.models.cooperative import Role
 from coop.pdf import pdf_response
-from payroll import settlement_pdf, settlements
+from payroll import settlement_approval, settlement_pdf, settlements
 from payroll.settlement_selectors import visible_settlements
 
 SCHEMA = {"parameters": [COOP_SLUG]}
@@ -71,7 +71,7 @@ class SettlementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CoopSc
     def approve(self, request, coop_slug, pk=None):
         """Approve a draft (treasurer), or put it to a membership vote where the bylaws say a
         vote approves settlements."""
-        settlement = settlements.approve_settlement(
+        settlement = settlement_approval.approve_settlement(
             actor=self.membership, settlement=self.get_object()
         )
         return self._answer(settlement)

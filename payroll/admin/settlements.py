@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy, ngettext
 
 from coop.admin_read_only import ReadOnlyAdmin
-from payroll import settlements
+from payroll import settlement_approval, settlements
 from payroll.admin.base import act_on_each
 from payroll.settlement_models import Settlement, SettlementInstalment
 
@@ -41,7 +41,7 @@ class SettlementAdmin(ReadOnlyAdmin):
             self,
             request,
             queryset,
-            lambda actor, settlement: settlements.approve_settlement(
+            lambda actor, settlement: settlement_approval.approve_settlement(
                 actor=actor, settlement=settlement
             ),
             lambda n: ngettext(

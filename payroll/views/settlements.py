@@ -14,7 +14,7 @@ from coop.errors import DomainError
 from coop.models import Member
 from coop.models.cooperative import MemberStatus
 from coop.pdf import pdf_response
-from payroll import presenters, settlement_pdf, settlements
+from payroll import presenters, settlement_approval, settlement_pdf, settlements
 from payroll.settlement_models import Settlement
 from payroll.settlement_presenters import (
     approval_in_words,
@@ -114,7 +114,9 @@ def settlement_action(request: HttpRequest, coop_slug: str, pk: int, action: str
     settlement = get_object_or_404(visible_settlements(treasurer), pk=pk)
     try:
         if action == "approve":
-            settlement = settlements.approve_settlement(actor=treasurer, settlement=settlement)
+            settlement = settlement_approval.approve_settlement(
+                actor=treasurer, settlement=settlement
+            )
         else:
             settlement = settlements.recompute_settlement(actor=treasurer, settlement=settlement)
     except DomainError as error:

@@ -229,9 +229,9 @@ def test_a_buyin_then_a_settlement_paid_over_years(clock, us, treasurer, admin_m
     change_member_status(
         member=ana, actor=admin_member, status="departed", effective_on=day(2025, 8, 31)
     )
-    from payroll import settlements
+    from payroll import settlement_approval
 
-    settlements.approve_settlement(actor=treasurer, settlement=ana.settlement)
+    settlement_approval.approve_settlement(actor=treasurer, settlement=ana.settlement)
     assert patronage.notice_of_allocation(ana, 2023).standing.cancelled == D("3000.00")
     clock.set(day(2026, 10, 5))
     run = distributing.create_draft(actor=treasurer, cooperative=us, month=SEPTEMBER)

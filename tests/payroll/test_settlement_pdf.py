@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from coop.services import change_member_status
-from payroll import distributing, settlements
+from payroll import distributing, settlement_approval
 from payroll.models import CapitalAccountEntry
 from payroll.settlement_models import Settlement
 from tests.conftest import as_member
@@ -51,7 +51,9 @@ def leaver(clock, cooperative, admin_member):
 @pytest.fixture
 def paid_once(clock, cooperative, treasurer, leaver, books):
     """Approved on 2 September 2025; September 2026's distribution pays the first instalment."""
-    settlement = settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
+    settlement = settlement_approval.approve_settlement(
+        actor=treasurer, settlement=leaver.settlement
+    )
     clock.set(datetime.date(2026, 10, 5))
     run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
     distributing.approve_distribution(actor=treasurer, distribution=run)
@@ -123,7 +125,9 @@ def test_a_vote_approves_it(client, clock, cooperative, treasurer, admin_member,
 
     cooperative.bylaws = {**cooperative.bylaws, "settlement": {**FIVE_YEARS, "approval": "vote"}}
     cooperative.save()
-    settlement = settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
+    settlement = settlement_approval.approve_settlement(
+        actor=treasurer, settlement=leaver.settlement
+    )
     proposal = settlement.approval_proposal
     signed_in(client, treasurer)
     text = pdf_words(client.get(page_url(settlement, "pdf/")).content)

@@ -8,7 +8,7 @@ import pytest
 
 from coop.errors import StateConflict
 from coop.services import change_member_status
-from payroll import distributing, settlements
+from payroll import distributing, settlement_approval, settlements
 from payroll.capital import capital_balance
 from payroll.models import CapitalAccountEntry
 from payroll.settlement_models import Settlement
@@ -24,7 +24,7 @@ def _approve(treasurer, distribution):
 
 
 def _approve_settlement(treasurer, settlement):
-    return settlements.approve_settlement(actor=treasurer, settlement=settlement)
+    return settlement_approval.approve_settlement(actor=treasurer, settlement=settlement)
 
 
 def test_a_distribution_approved_while_the_settlement_is_approved(
@@ -60,7 +60,7 @@ def test_a_distribution_approved_while_the_settlement_is_approved(
     else:
         assert settled.code in ("months_not_distributed", "settlement_stale")
     settlement = settlements.recompute_settlement(actor=treasurer, settlement=settlement)
-    settlement = settlements.approve_settlement(actor=treasurer, settlement=settlement)
+    settlement = settlement_approval.approve_settlement(actor=treasurer, settlement=settlement)
     assert settlement.balance == Decimal("500.00") + retained
     # Nothing retained was left behind: the account holds exactly the refundable amount.
     assert capital_balance(leaving) == settlement.refundable
@@ -89,7 +89,7 @@ def test_two_distributions_holding_one_instalment_pay_it_once(
         member=leaver, actor=admin_member, status="departed",
         effective_on=datetime.date(2026, 8, 1),
     )  # fmt: skip
-    settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
+    settlement_approval.approve_settlement(actor=treasurer, settlement=leaver.settlement)
     clock.set(datetime.date(2026, 11, 5))
     september = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
     october = distributing.create_draft(

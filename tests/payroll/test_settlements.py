@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
-from coop.errors import InvalidInput, StateConflict
+from coop.errors import InvalidInput, NotAllowed, StateConflict
 from coop.services import change_member_status
-from payroll import distributing, settlements
+from payroll import distributing, settlement_approval, settlements
 from payroll import settlement_schedule as schedule
 from payroll.capital import capital_balance
 from payroll.documents import sepa_xml
@@ -166,18 +166,20 @@ def test_another_schedule_that_adds_up_is_kept(treasurer, leaver):
 
 
 def test_only_the_treasurer_approves(member, leaver):
-    with pytest.raises(settlements.NotAllowed):
-        settlements.approve_settlement(actor=member, settlement=leaver.settlement)
+    with pytest.raises(NotAllowed):
+        settlement_approval.approve_settlement(actor=member, settlement=leaver.settlement)
 
 
 def test_approving_keeps_the_retention_for_the_reserve(cooperative, treasurer, leaver):
-    settlement = settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
+    settlement = settlement_approval.approve_settlement(
+        actor=treasurer, settlement=leaver.settlement
+    )
     assert settlement.status == "approved" and settlement.approved_by == treasurer
     retention = CapitalAccountEntry.objects.get(member=leaver, kind="retention")
     assert retention.amount == D("-3000.00")
     assert capital_balance(leaver) == D("7000.00")
     with pytest.raises(StateConflict, match="already approved"):
-        settlements.approve_settlement(actor=treasurer, settlement=settlement)
+        settlement_approval.approve_settlement(actor=treasurer, settlement=settlement)
 
 
 def test_a_changed_account_makes_the_draft_stale(cooperative, treasurer, leaver):
@@ -189,7 +191,7 @@ def test_a_changed_account_makes_the_draft_stale(cooperative, treasurer, leaver)
         date=datetime.date(2025, 8, 1),
     )
     with pytest.raises(StateConflict, match="changed since") as refusal:
-        settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
+        settlement_approval.approve_settlement(actor=treasurer, settlement=leaver.settlement)
     assert refusal.value.code == "settlement_stale"
     settlement = settlements.recompute_settlement(actor=treasurer, settlement=leaver.settlement)
     assert (settlement.balance, settlement.refundable) == (D("10100.00"), D("7070.00"))
@@ -201,7 +203,7 @@ def test_a_changed_account_makes_the_draft_stale(cooperative, treasurer, leaver)
 def test_the_distribution_pays_the_instalment_due_and_debits_the_account(
     clock, cooperative, treasurer, leaver, books
 ):
-    settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
+    settlement_approval.approve_settlement(actor=treasurer, settlement=leaver.settlement)
     cooperative.iban, cooperative.legal_name = "DE89370400440532013000", "Cooperage eG"
     cooperative.save()
     clock.set(datetime.date(2026, 10, 5))
@@ -233,7 +235,7 @@ def test_the_distribution_pays_the_instalment_due_and_debits_the_account(
 
 def test_an_instalment_is_never_paid_twice(clock, cooperative, treasurer, leaver, books):
     """Two drafts hold the same instalment: the first approved pays it, the second is stale."""
-    settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
+    settlement_approval.approve_settlement(actor=treasurer, settlement=leaver.settlement)
     clock.set(datetime.date(2026, 11, 5))
     september = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
     october = distributing.create_draft(
@@ -276,14 +278,14 @@ def test_paid_in_full_settles_and_ends_read_access(
     clock.set(datetime.date(2026, 10, 5))
     september = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
     with pytest.raises(StateConflict, match="not distributed yet") as refusal:
-        settlements.approve_settlement(actor=treasurer, settlement=leaving.settlement)
+        settlement_approval.approve_settlement(actor=treasurer, settlement=leaving.settlement)
     assert refusal.value.code == "months_not_distributed"
     distributing.approve_distribution(actor=treasurer, distribution=september)
     settlement = settlements.recompute_settlement(actor=treasurer, settlement=leaving.settlement)
     # 500.00 and the retained share of September: 20% of the member's share.
     retained = september.lines.get(kind="member", member=leaving).retained
     assert settlement.balance == D("500.00") + retained
-    settlements.approve_settlement(actor=treasurer, settlement=settlement)
+    settlement_approval.approve_settlement(actor=treasurer, settlement=settlement)
 
     signed_in(client, leaving)
     own = f"/c/{cooperative.slug}/money/me/"
@@ -307,7 +309,7 @@ def test_the_distribution_page_shows_the_instalment_to_the_treasurer(
 ):
     from tests.web import signed_in
 
-    settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
+    settlement_approval.approve_settlement(actor=treasurer, settlement=leaver.settlement)
     clock.set(datetime.date(2026, 10, 5))
     run = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
     address = f"/c/{cooperative.slug}/money/distributions/{run.pk}/"
@@ -329,7 +331,9 @@ def test_where_the_bylaws_say_so_a_vote_approves(
         "settlement": {**FIVE_YEARS, "approval": "vote"},
     }
     cooperative.save()
-    settlement = settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
+    settlement = settlement_approval.approve_settlement(
+        actor=treasurer, settlement=leaver.settlement
+    )
     proposal = settlement.approval_proposal
     assert settlement.status == "draft"
     assert (proposal.kind, proposal.action, proposal.action_payload) == (
@@ -353,7 +357,7 @@ def test_where_the_bylaws_say_so_a_vote_approves(
 def test_a_member_admitted_again_is_not_paid_out(treasurer, admin_member, leaver):
     change_member_status(member=leaver, actor=admin_member, status="active")
     with pytest.raises(InvalidInput, match="for a member who has departed") as refusal:
-        settlements.approve_settlement(actor=treasurer, settlement=leaver.settlement)
+        settlement_approval.approve_settlement(actor=treasurer, settlement=leaver.settlement)
     assert refusal.value.code == "member_not_departed"
     assert Settlement.objects.get(member=leaver).status == "draft"
 
