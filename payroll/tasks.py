@@ -5,7 +5,8 @@ unique constraint per distribution, kind and member backs the check), so that a 
 message (acks_late) or a second worker finishes the work without duplicating it. A member is
 e-mailed about a payslip once: the payslip's `notified_at` is set in the transaction that sends,
 and the e-mail's Message-ID is the payslip's, so that the one resend a kill can cause (see
-`_tell_member_once`) is the same message, which mail servers and clients show once.
+`_tell_member_once`) is the same message, which mail servers and clients show once. What the
+e-mails say is `payroll.mails`.
 """
 
 from __future__ import annotations
@@ -13,25 +14,22 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from celery import shared_task
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
-from django.urls import reverse
 from django.utils import translation
 
 from coop import clock
 from coop.clock import today_in
 from coop.errors import DomainError
 from coop.models import Cooperative, Member, TimeEntry
-from coop.money import format_money
-from coop.months import month_bounds, month_label
-from payroll import capital, distributing, documents, presenters, report_pdf, totals
+from coop.months import month_bounds
+from payroll import capital, distributing, documents, mails, report_pdf, totals
 from payroll.models import (
     Distribution,
     DistributionDocument,
@@ -297,37 +295,10 @@ def _tell_member_once(
         if payslip.notified_at is not None:
             return False
         if send:
-            _tell_member(distribution, member, payslip_id)
+            mails.payslip_ready(distribution, member, payslip_id)
         payslip.notified_at = clock.now()
         payslip.save(update_fields=["notified_at"])
     return send
-
-
-def _site(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _tell_member(distribution: Distribution, member: Member, payslip_id: int) -> None:
-    """The "payslip ready" e-mail, in the member's language, as the payslip itself."""
-    link = _site(f"/c/{distribution.cooperative.slug}/money/distributions/{distribution.pk}/")
-    host = urlsplit(_site("/")).hostname or "cooperage.invalid"
-    with translation.override(member.reading_language):
-        label = month_label(distribution.month)
-        subject = translation.gettext("[%(coop)s] Your payslip for %(month)s") % {
-            "coop": distribution.cooperative.name,
-            "month": label,
-        }
-        body = translation.gettext("Your payslip for %(month)s is ready: %(link)s") % {
-            "month": label,
-            "link": link,
-        }
-    EmailMessage(
-        subject,
-        body + "\n",
-        settings.DEFAULT_FROM_EMAIL,
-        [member.user.email],
-        headers={"Message-ID": f"<payslip-{payslip_id}@{host}>"},
-    ).send(fail_silently=False)
 
 
 @shared_task(acks_late=True)
@@ -356,7 +327,7 @@ def create_monthly_drafts() -> dict[str, int]:
             skipped += 1
             continue
         made += 1
-        _tell_treasurers(distribution)
+        mails.draft_ready(distribution)
     return {"drafted": made, "skipped": skipped}
 
 
@@ -366,42 +337,6 @@ def _had_activity(cooperative: Cooperative, month) -> bool:
         Revenue.objects.filter(cooperative=cooperative, received_on__range=(first, last)).exists()
         or TimeEntry.objects.filter(cooperative=cooperative, date__range=(first, last)).exists()
     )
-
-
-def _tell_treasurers(distribution: Distribution) -> None:
-    """E-mail each treasurer, in their language, that the month's draft is ready to review."""
-    treasurers = list(
-        Member.objects.filter(cooperative=distribution.cooperative, is_treasurer=True)
-        .exclude(status="departed")
-        .select_related("user")
-        .order_by("pk")
-    )
-    link = _site(f"/c/{distribution.cooperative.slug}/money/distributions/{distribution.pk}/")
-    messages = []
-    for treasurer in treasurers:
-        with translation.override(treasurer.reading_language):
-            values = {
-                "coop": distribution.cooperative.name,
-                "month": month_label(distribution.month),
-                "surplus": format_money(distribution.surplus, distribution.currency),
-                "link": link,
-            }
-            subject = (
-                translation.gettext("[%(coop)s] The draft distribution of %(month)s is ready")
-                % values
-            )
-            body = (
-                translation.gettext(
-                    "The draft distribution of %(month)s is computed: surplus %(surplus)s. Review "
-                    "it, recompute it after late entries, and approve it:\n%(link)s"
-                )
-                % values
-            )
-        messages.append(
-            EmailMessage(subject, body + "\n", settings.DEFAULT_FROM_EMAIL, [treasurer.user.email])
-        )
-    if messages:
-        get_connection().send_messages(messages)
 
 
 # Who reads a policy notice: the members who share in the distributions, now or after a leave.
@@ -427,27 +362,7 @@ def tell_members_of_policy(policy_id: int) -> int:
             .select_related("user")
             .order_by("pk")
         )
-        link = _site(reverse("money-policies", args=[cooperative.slug]))
-        messages = []
-        for member in members:
-            with translation.override(member.reading_language):
-                notice = presenters.policy_notice(policy, cooperative.currency)
-                subject = translation.gettext(
-                    "[%(coop)s] The distribution policy changed (version %(version)s)"
-                ) % {"coop": cooperative.name, "version": policy.version}
-                body = translation.gettext(
-                    "%(coop)s adopted version %(version)s of its distribution policy. It applies "
-                    "to the distributions drafted from now on. What changed:\n\n%(changes)s\n\n"
-                    "Every version, and the rules: %(link)s"
-                ) % {
-                    "coop": cooperative.name,
-                    "version": policy.version,
-                    "changes": "\n".join(f"- {change}" for change in notice["changes"]),
-                    "link": link,
-                }
-            messages.append(
-                EmailMessage(subject, body + "\n", settings.DEFAULT_FROM_EMAIL, [member.user.email])
-            )
+        messages = mails.policy_changed(policy, members)
         if messages:
             get_connection().send_messages(messages)
         policy.members_told_at = clock.now()

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from coop import money
 from coop.validators import validate_bic, validate_currency, validate_iban
-from payroll import allocation, distributing, documents, tasks
+from payroll import allocation, distributing, documents, mails
 from tests.conftest import as_member
 from tests.payroll.books import SEPTEMBER
 
@@ -201,7 +201,7 @@ def test_the_page_and_the_payslip_write_a_share_alike(
 @pytest.mark.django_db
 def test_the_treasurers_email_writes_the_surplus_as_a_reader_does(cooperative, treasurer, books):
     draft = distributing.create_draft(actor=treasurer, cooperative=cooperative, month=SEPTEMBER)
-    tasks._tell_treasurers(draft)
+    mails.draft_ready(draft)
     assert "surplus €10,500.00." in mail.outbox[-1].body
 
 
